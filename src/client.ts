@@ -1,0 +1,284 @@
+import type { Connection, SendOptions } from "./connection/connection.js";
+import { CONNECTION_OPTION_NAMES } from "./connection/resolve.js";
+import { CORE_COMMANDS, type CoreCommands } from "./commands/core.js";
+import { blockingTimeout, connectionStateCommand, streamingCommand } from "./commands/routing.js";
+import { bindArgs, isArgValue, type CommandSpec } from "./commands/spec.js";
+import type { AsyncMode } from "./commands/types.js";
+import { ConnectionError, DataError } from "./errors.js";
+import type { PoolOptions } from "./options.js";
+import { ConnectionPool, ConnectionPoolImpl, type RedisString, type ReplyTypeOf } from "./pool.js";
+import type { CommandArg } from "./protocol/index.js";
+
+/** `new Redis(options)`: redis-py's constructor options in camelCase. */
+export interface RedisOptions extends PoolOptions {
+  /** Use this pool instead of making one. Connection options are then ignored and the pool is not closed with the client. */
+  connectionPool?: ConnectionPool<any> | null;
+  /** Bind the client to one connection of its own (what `client()` returns). */
+  singleConnectionClient?: boolean;
+}
+
+const CLIENT_OPTION_CHECKS: Record<string, [(v: unknown) => boolean, string]> = {
+  connectionPool: [(v) => v === null || v instanceof ConnectionPoolImpl, "a ConnectionPool"],
+  singleConnectionClient: [(v) => typeof v === "boolean", "a boolean"],
+  maxConnections: [(v) => Number.isInteger(v) && (v as number) > 0, "a positive integer"],
+  timeout: [(v) => v === null || (typeof v === "number" && v >= 0), "a number of seconds or null"],
+};
+
+/** What the garbage collector's clean-up needs: never the client itself. */
+interface Held {
+  pool: ConnectionPoolImpl<RedisString>;
+  ownsPool: boolean;
+  bound: { connection: Connection | null };
+}
+
+const finalizer = new FinalizationRegistry<Held>((held) => {
+  if (held.bound.connection) held.pool.discard(held.bound.connection);
+  if (held.ownsPool) held.pool.releaseWhenIdle();
+});
+
+/**
+ * The client (redis-py's `redis.asyncio.Redis`). Construction does no I/O: connections are
+ * made on the first command. Ordinary commands share one multiplexed connection of the
+ * pool; blocking commands borrow a connection of their own for their duration.
+ */
+export class RedisImpl<T extends RedisString = Buffer> {
+  readonly connectionPool: ConnectionPool<T>;
+  /** True when the client made its pool and closes it with itself. */
+  readonly autoCloseConnectionPool: boolean;
+  readonly singleConnectionClient: boolean;
+  declare readonly __replyType?: T;
+  private readonly bound: { connection: Connection | null } = { connection: null };
+  private acquiring: Promise<Connection> | null = null;
+  private closed = false;
+
+  constructor(options: RedisOptions = {}) {
+    if (options === null || typeof options !== "object") throw new DataError("Redis: options must be an object");
+    for (const [name, value] of Object.entries(options)) {
+      if (value === undefined) continue;
+      const check = CLIENT_OPTION_CHECKS[name];
+      if (!check && !CONNECTION_OPTION_NAMES.has(name)) throw new DataError(`Redis: unknown option '${name}'`);
+      if (check && !check[0](value)) throw new DataError(`Redis: option '${name}' must be ${check[1]}`);
+    }
+    const { connectionPool, singleConnectionClient, ...poolOptions } = options;
+    if (connectionPool) {
+      this.connectionPool = connectionPool;
+      this.autoCloseConnectionPool = false;
+    } else {
+      this.connectionPool = new ConnectionPool(poolOptions) as unknown as ConnectionPool<T>;
+      this.autoCloseConnectionPool = true;
+    }
+    this.singleConnectionClient = singleConnectionClient ?? false;
+    if (this.autoCloseConnectionPool || this.singleConnectionClient) {
+      finalizer.register(this, { pool: this.connectionPool, ownsPool: this.autoCloseConnectionPool, bound: this.bound }, this);
+    }
+  }
+
+  /** A client for a `redis://`, `rediss://` or `unix://` URL; options in the URL win over `options`. */
+  static fromUrl(url: string, options?: RedisOptions): RedisImpl<any> {
+    const { connectionPool, singleConnectionClient, ...rest } = options ?? {};
+    if (connectionPool) throw new DataError("Redis.fromUrl: 'connectionPool' cannot be combined with a URL");
+    const pool = ConnectionPool.fromUrl(url, rest);
+    const client = new this({ connectionPool: pool, singleConnectionClient: singleConnectionClient ?? false });
+    (client as { autoCloseConnectionPool: boolean }).autoCloseConnectionPool = true;
+    finalizer.unregister(client);
+    finalizer.register(client, { pool, ownsPool: true, bound: client.bound }, client);
+    return client;
+  }
+
+  /** The connection a single-connection client is bound to, once it has one. */
+  get connection(): Connection | null {
+    return this.bound.connection;
+  }
+
+  /**
+   * A client bound to one connection of its own (redis-py's `client()`), for
+   * connection-scoped state: WATCH, SELECT, CLIENT TRACKING. It does not reconnect, since
+   * that state would be silently lost. Close it (or `await using`) to give it back.
+   */
+  client(): Redis<T> {
+    return new Redis({ connectionPool: this.connectionPool, singleConnectionClient: true }) as unknown as Redis<T>;
+  }
+
+  /**
+   * Sends any command as is (redis-py's `execute_command`) and resolves with the reply as
+   * the server sent it (strings decoded per `decodeResponses`), without a method's parsing.
+   */
+  executeCommand(...args: unknown[]): Promise<any> {
+    let argv: CommandArg[];
+    if (typeof args[0] === "string" && args[0].includes(" ")) {
+      // "CONFIG GET" as one word, as redis-py allows
+      argv = [...args[0].split(" ").filter((w) => w.length > 0), ...(args.slice(1) as CommandArg[])];
+    } else {
+      argv = args as CommandArg[];
+    }
+    if (argv.length === 0) return Promise.reject(new DataError("executeCommand: no command given"));
+    for (let i = 0; i < argv.length; i++) {
+      if (!isArgValue(argv[i])) {
+        return Promise.reject(
+          new DataError(`executeCommand: argument #${i + 1} must be a string, Buffer or number, got ${describe(argv[i])}`),
+        );
+      }
+    }
+    return this.dispatch(argv, undefined);
+  }
+
+  /** Runs one generated command method. */
+  protected runCommand(spec: CommandSpec, args: unknown[]): Promise<unknown> {
+    let argv: CommandArg[];
+    let values: unknown[];
+    try {
+      values = bindArgs(spec, args);
+      argv = spec.build(values);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const options: SendOptions | undefined =
+      spec.reply || spec.decode ? { transform: spec.reply, context: values, decode: spec.decode ? true : undefined } : undefined;
+    return this.dispatch(argv, options);
+  }
+
+  private dispatch(argv: CommandArg[], options: SendOptions | undefined): Promise<unknown> {
+    if (this.closed) return Promise.reject(new ConnectionError("The client is closed"));
+    const streaming = streamingCommand(argv);
+    if (streaming) {
+      return Promise.reject(new DataError(`${String(argv[0]).toUpperCase()} is not available as a plain command: use ${streaming}`));
+    }
+    const blockFor = blockingTimeout(argv);
+    if (this.singleConnectionClient) {
+      if (connectionStateCommand(argv)) this.markDirty();
+      const connection = this.bound.connection;
+      const send = blockFor === null ? options : { ...options, blockFor };
+      if (connection) return connection.send(argv, send);
+      return this.acquire().then((c) => c.send(argv, send));
+    }
+    const state = connectionStateCommand(argv);
+    if (state) {
+      return Promise.reject(
+        new DataError(`${state} changes the state of its connection, which this client shares: use redis.client() for it`),
+      );
+    }
+    if (blockFor !== null) return this.sendBlocking(argv, { ...options, blockFor });
+    let connection: Connection;
+    try {
+      connection = this.connectionPool.sharedConnection();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return connection.send(argv, options);
+  }
+
+  private async sendBlocking(argv: CommandArg[], options: SendOptions): Promise<unknown> {
+    const connection = await this.connectionPool.getConnection();
+    try {
+      return await connection.send(argv, options);
+    } finally {
+      this.connectionPool.release(connection);
+    }
+  }
+
+  private markDirty(): void {
+    if (this.bound.connection) this.bound.connection.dirty = true;
+    else void this.acquire().then((c) => (c.dirty = true), () => {});
+  }
+
+  private acquire(): Promise<Connection> {
+    if (this.bound.connection) return Promise.resolve(this.bound.connection);
+    if (!this.acquiring) {
+      this.acquiring = this.connectionPool.getConnection().then(
+        (connection) => {
+          this.acquiring = null;
+          if (this.closed) {
+            this.connectionPool.release(connection);
+            throw new ConnectionError("The client is closed");
+          }
+          this.bound.connection = connection;
+          return connection;
+        },
+        (err) => {
+          this.acquiring = null;
+          throw err;
+        },
+      );
+    }
+    return this.acquiring;
+  }
+
+  /**
+   * Closes the client: gives back its bound connection, and closes the pool when the
+   * client made it. Commands sent afterwards reject with `ConnectionError`.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    finalizer.unregister(this);
+    if (this.acquiring) await this.acquiring.catch(() => {});
+    const connection = this.bound.connection;
+    this.bound.connection = null;
+    if (connection) this.connectionPool.release(connection);
+    if (this.autoCloseConnectionPool) await this.connectionPool.disconnect();
+  }
+
+  /** Alias of `close()` (redis-py 5's name). */
+  aclose(): Promise<void> {
+    return this.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  toString(): string {
+    return `<Redis(${this.connectionPool.toString()})>`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+/** Makes the generated methods of a command table on a prototype. */
+export function installCommands(
+  proto: object,
+  specs: Record<string, CommandSpec>,
+  run: (self: any, spec: CommandSpec, args: unknown[]) => unknown,
+): void {
+  for (const [method, spec] of Object.entries(specs)) {
+    Object.defineProperty(proto, method, {
+      value: function (this: unknown, ...args: unknown[]) {
+        return run(this, spec, args);
+      },
+      writable: true,
+      configurable: true,
+    });
+  }
+}
+
+installCommands(RedisImpl.prototype, CORE_COMMANDS, (self: RedisImpl, spec, args) =>
+  (self as unknown as { runCommand(spec: CommandSpec, args: unknown[]): Promise<unknown> }).runCommand(spec, args),
+);
+
+export interface RedisImpl<T extends RedisString = Buffer> extends CoreCommands<T, AsyncMode> {}
+
+export type Redis<T extends RedisString = Buffer> = RedisImpl<T>;
+
+export interface RedisConstructor {
+  new <const O extends RedisOptions = {}>(options?: O): Redis<ReplyTypeOf<O>>;
+  readonly prototype: Redis<RedisString>;
+  fromUrl<const O extends RedisOptions = {}>(url: string, options?: O): Redis<ReplyTypeOf<O>>;
+}
+
+Object.defineProperty(RedisImpl, "name", { value: "Redis" });
+
+export const Redis = RedisImpl as unknown as RedisConstructor;
+
+/** `fromUrl(url, options)`: a `Redis` for the URL. Not async: connections are made on the first command. */
+export function fromUrl<const O extends RedisOptions = {}>(url: string, options?: O): Redis<ReplyTypeOf<O>> {
+  return Redis.fromUrl(url, options);
+}
+

@@ -1,0 +1,542 @@
+import type * as net from "node:net";
+import {
+  AuthenticationError,
+  AuthenticationWrongNumberOfArgsError,
+  ConnectionError,
+  DataError,
+  ProtocolError,
+  RedisError,
+  ResponseError,
+  TimeoutError,
+} from "../errors.js";
+import { RespDecoder, WriteBatch, type CommandArg, type RespValue } from "../protocol/index.js";
+import { Deque } from "./deque.js";
+import type { ResolvedConnectionOptions } from "./resolve.js";
+import { describeAddress, openSocket } from "./socket.js";
+
+/** Turns a raw reply into the value a command method returns; `context` is the call's `SendOptions.context`. */
+export type ReplyTransform = (reply: RespValue, context: any) => unknown;
+
+/** One command on its way: queued to be written, then awaiting its reply. */
+interface PendingCommand {
+  args: readonly CommandArg[];
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  transform: ReplyTransform | undefined;
+  context: unknown;
+  decode: boolean;
+  /** Seconds the server may legitimately block before replying (BLPOP's timeout); -1 = forever. */
+  blockFor: number;
+  /** When the reply is overdue (ms since the epoch); 0 = never. Set when written. */
+  deadline: number;
+}
+
+export interface SendOptions {
+  transform?: ReplyTransform;
+  /** Passed to `transform` with the reply (the call's arguments), so no closure is made per command. */
+  context?: unknown;
+  /** Override `decodeResponses` for this reply. */
+  decode?: boolean;
+  /** The server may hold the reply this many seconds (0 = not blocking, -1 = forever). */
+  blockFor?: number;
+}
+
+type State = "idle" | "connecting" | "ready" | "closed";
+
+/** Commands that change what the connection is, rather than the data. */
+const UNKNOWN_COMMAND = /^ERR unknown command|^ERR unknown or disabled command/i;
+
+/**
+ * One socket to one server and the commands flowing through it.
+ *
+ * Commands are queued and written together on the next tick (one write per tick, however
+ * many commands), replies are matched in FIFO order. The socket does not hold the event
+ * loop open while no reply is awaited. A lost socket rejects the commands that were written
+ * (they may have run: they are never re-sent) and, when `reconnect` is set, reconnects for
+ * the commands that were not written yet.
+ */
+export class Connection {
+  readonly options: ResolvedConnectionOptions;
+  /** Reconnect by itself after the socket is lost. Off for connections bound to one client. */
+  reconnect: boolean;
+  /** Called with every RESP3 push frame (pub/sub messages, invalidations). */
+  onPush: ((frame: RespValue[]) => void) | null = null;
+  /** Called when the socket is lost or closed, with the reason. */
+  onDisconnect: ((error: Error | null) => void) | null = null;
+  /** Handshake hook run after AUTH/HELLO/SETNAME/SELECT, e.g. to re-subscribe. */
+  onConnect: ((connection: Connection) => Promise<void>) | null = null;
+  /** Commands changed the connection's state (SELECT, WATCH, ...): a pool must not reuse it. */
+  dirty = false;
+  /** The RESP version agreed with the server. */
+  protocol: 2 | 3 = 2;
+  /** The number of times a socket was opened and handshaken. */
+  connects = 0;
+  /** Socket writes made (each carries every command queued in one tick). */
+  writes = 0;
+
+  private state: State = "idle";
+  private socket: net.Socket | null = null;
+  private readonly decoder: RespDecoder;
+  private readonly toWrite: Deque<PendingCommand> = new Deque();
+  private readonly awaiting: Deque<PendingCommand> = new Deque();
+  private flushScheduled = false;
+  private refed = false;
+  private timer: NodeJS.Timeout | null = null;
+  private timerDeadline = 0;
+  private lastActivity = 0;
+  private connecting: Promise<void> | null = null;
+  private closeWhenIdle = false;
+  private readonly address: string;
+  private readonly batch: WriteBatch;
+  /** True while the first bytes of the handshake are in flight; user commands wait. */
+  private handshaking = false;
+  private keepRef = 0;
+  private lostReason: string | null = null;
+
+  constructor(options: ResolvedConnectionOptions, reconnect = true) {
+    this.options = options;
+    this.reconnect = reconnect;
+    this.address = describeAddress(options);
+    this.batch = new WriteBatch(options.encoding);
+    this.decoder = new RespDecoder(
+      {
+        onReply: (value) => this.handleReply(value),
+        onPush: (frame) => this.handlePush(frame),
+      },
+      { decodeStrings: options.decodeResponses, encoding: options.encoding },
+    );
+  }
+
+  /** `host:port` or `unix:path`. */
+  get description(): string {
+    return this.address;
+  }
+
+  get isConnected(): boolean {
+    return this.state === "ready";
+  }
+
+  get isClosed(): boolean {
+    return this.state === "closed";
+  }
+
+  /** Commands written and awaiting replies plus commands not yet written. */
+  get pendingCount(): number {
+    return this.awaiting.length + this.toWrite.length;
+  }
+
+  /** Opens the socket and runs the handshake now, instead of on the first command. */
+  connect(): Promise<void> {
+    if (this.state === "ready") return Promise.resolve();
+    if (this.state === "closed") return Promise.reject(this.closedError());
+    return this.startConnecting();
+  }
+
+  /**
+   * Queues a command. It is written with every other command sent in the same tick.
+   * `args` must already be validated (see `validateArgs`).
+   */
+  send(args: readonly CommandArg[], options?: SendOptions): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      if (this.state === "closed") {
+        reject(this.closedError());
+        return;
+      }
+      this.toWrite.push({
+        args,
+        resolve,
+        reject,
+        transform: options?.transform,
+        context: options?.context,
+        decode: options?.decode ?? this.options.decodeResponses,
+        blockFor: options?.blockFor ?? 0,
+        deadline: 0,
+      });
+      this.setRef(true);
+      if (this.state === "ready") {
+        if (!this.flushScheduled && !this.handshaking) {
+          this.flushScheduled = true;
+          process.nextTick(this.flushNow);
+        }
+      } else if (this.state === "idle") {
+        this.startConnecting().catch(() => {
+          /* the queued commands were rejected with the cause */
+        });
+      }
+    });
+  }
+
+  /** Keeps the event loop alive while this connection has a standing purpose (a subscription). */
+  hold(on: boolean): void {
+    this.keepRef += on ? 1 : -1;
+    this.updateRef();
+  }
+
+  /** Closes the socket once every pending reply has arrived. New commands still work until then. */
+  closeWhenDone(): void {
+    if (this.pendingCount === 0) {
+      this.disconnect();
+    } else {
+      this.closeWhenIdle = true;
+    }
+  }
+
+  /**
+   * Closes the socket now. Commands awaiting replies reject with `ConnectionError`. The
+   * connection may be used again afterwards (it reconnects) unless `permanently`.
+   */
+  disconnect(permanently = false, reason?: Error): void {
+    const error = reason ?? new ConnectionError(`Connection to ${this.address} closed by the client`);
+    this.teardown(error, true);
+    if (permanently) {
+      this.state = "closed";
+      this.failAll(this.toWrite, error);
+    }
+  }
+
+  /** Closes for good and waits for the socket to be gone. */
+  async close(): Promise<void> {
+    const socket = this.socket;
+    this.disconnect(true);
+    if (socket && !socket.destroyed) {
+      await new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  // ---- connecting ----------------------------------------------------------------------
+
+  private startConnecting(): Promise<void> {
+    if (this.connecting) return this.connecting;
+    this.state = "connecting";
+    const retry = this.options.retry;
+    const attempt = retry.callWithRetry(
+      () => this.connectOnce(),
+      () => this.teardown(null, false),
+      { isRetryable: (err) => retry.isRetryable(err) && !(err instanceof AuthenticationError) && !(err instanceof DataError) },
+    );
+    this.connecting = attempt.then(
+      () => {
+        this.connecting = null;
+        if (this.state !== "connecting") return;
+        this.state = "ready";
+        this.setRef(this.pendingCount > 0);
+        this.scheduleFlush();
+      },
+      (err: Error) => {
+        this.connecting = null;
+        if (this.state === "connecting") this.state = "idle";
+        this.failAll(this.toWrite, err);
+        this.updateRef();
+        throw err;
+      },
+    );
+    return this.connecting;
+  }
+
+  private async connectOnce(): Promise<void> {
+    const socket = await openSocket(this.options);
+    if (this.state === "closed") {
+      socket.destroy();
+      throw new ConnectionError(`Connection to ${this.address} is closed`);
+    }
+    this.socket = socket;
+    this.decoder.reset();
+    socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    socket.on("error", (err) => this.onSocketError(socket, err));
+    socket.on("close", () => this.onSocketClose(socket));
+    this.refed = true;
+    this.updateRef();
+    this.handshaking = true;
+    try {
+      await this.handshake();
+      if (this.onConnect) await this.onConnect(this);
+    } catch (err) {
+      this.teardown(err as Error, false);
+      throw err;
+    } finally {
+      this.handshaking = false;
+    }
+    this.connects++;
+    this.lastActivity = Date.now();
+  }
+
+  private async handshake(): Promise<void> {
+    const opts = this.options;
+    let username = opts.username;
+    let password = opts.password;
+    if (opts.credentialProvider) {
+      const creds = await opts.credentialProvider.getCredentials();
+      username = creds.username ?? null;
+      password = creds.password;
+    }
+    this.protocol = 2;
+    let nameSet = false;
+    if (opts.protocol === 3) {
+      const hello: CommandArg[] = ["HELLO", "3"];
+      if (password) hello.push("AUTH", username ?? "default", password);
+      if (opts.clientName) hello.push("SETNAME", opts.clientName);
+      try {
+        await this.sendNow(hello);
+        this.protocol = 3;
+        nameSet = opts.clientName !== null;
+      } catch (err) {
+        // Servers before 6.0 have no HELLO: speak RESP2 and AUTH the old way.
+        if (!(err instanceof ResponseError && (UNKNOWN_COMMAND.test(err.message) || err.code === "NOPROTO"))) throw err;
+        if (password) await this.auth(username, password);
+      }
+    } else if (password) {
+      await this.auth(username, password);
+    }
+    const setup: Promise<unknown>[] = [];
+    if (opts.clientName && !nameSet) setup.push(this.sendNow(["CLIENT", "SETNAME", opts.clientName]));
+    if (opts.db !== 0) setup.push(this.sendNow(["SELECT", opts.db]));
+    if (setup.length > 0) await Promise.all(setup);
+  }
+
+  private async auth(username: string | null, password: string): Promise<void> {
+    try {
+      await this.sendNow(username ? ["AUTH", username, password] : ["AUTH", password]);
+    } catch (err) {
+      // A server before 6.0 knows only AUTH <password>.
+      if (!(err instanceof AuthenticationWrongNumberOfArgsError) || !username) throw err;
+      await this.sendNow(["AUTH", password]);
+    }
+  }
+
+  /** Writes a handshake command at once, ahead of any queued command. */
+  private sendNow(args: CommandArg[]): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const socket = this.socket;
+      if (!socket) {
+        reject(new ConnectionError(`Connection to ${this.address} lost during the handshake`));
+        return;
+      }
+      const command: PendingCommand = {
+        args,
+        resolve,
+        reject,
+        transform: undefined,
+        context: undefined,
+        decode: true,
+        blockFor: 0,
+        deadline: 0,
+      };
+      this.writeCommands([command]);
+    });
+  }
+
+  // ---- writing -------------------------------------------------------------------------
+
+  private scheduleFlush(): void {
+    if (this.toWrite.length > 0 && !this.flushScheduled) {
+      this.flushScheduled = true;
+      process.nextTick(this.flushNow);
+    }
+  }
+
+  private readonly flushNow = (): void => {
+    this.flushScheduled = false;
+    if (this.state !== "ready" || this.handshaking || this.toWrite.length === 0) return;
+    const interval = this.options.healthCheckInterval;
+    if (interval > 0 && this.awaiting.length === 0 && Date.now() - this.lastActivity > interval * 1000) {
+      this.healthCheck();
+      return;
+    }
+    this.writeCommands(this.toWrite.drain());
+  };
+
+  /**
+   * The connection was idle for longer than `healthCheckInterval`: PING before the queued
+   * commands go out, so a dead socket is found while they can still go elsewhere.
+   */
+  private healthCheck(): void {
+    this.handshaking = true;
+    this.sendNow(["PING"]).then(
+      () => {
+        this.handshaking = false;
+        this.scheduleFlush();
+      },
+      () => {
+        this.handshaking = false;
+        // teardown already ran; the queued commands reconnect or fail
+      },
+    );
+  }
+
+  private writeCommands(commands: PendingCommand[]): void {
+    const socket = this.socket;
+    if (!socket) return;
+    const timeout = this.options.socketTimeout;
+    const now = timeout === null ? 0 : Date.now();
+    const batch = this.batch;
+    for (const command of commands) {
+      batch.add(command.args);
+      if (timeout !== null && command.blockFor >= 0) {
+        command.deadline = now + (timeout + command.blockFor) * 1000;
+      }
+      if (this.awaiting.length === 0) this.decoder.decodeStrings = command.decode;
+      this.awaiting.push(command);
+    }
+    const chunks = batch.take();
+    this.writes++;
+    if (chunks.length === 1) {
+      socket.write(chunks[0]!);
+    } else {
+      socket.cork();
+      for (const chunk of chunks) socket.write(chunk);
+      socket.uncork();
+    }
+    this.setRef(true);
+    if (timeout !== null) this.armTimer();
+  }
+
+  // ---- reading -------------------------------------------------------------------------
+
+  private onData(chunk: Buffer): void {
+    try {
+      this.decoder.feed(chunk);
+    } catch (err) {
+      const error = err instanceof RedisError ? err : new ProtocolError(`Protocol error: ${(err as Error).message}`);
+      this.teardown(error, true);
+    }
+  }
+
+  private handleReply(value: RespValue): void {
+    const command = this.awaiting.shift();
+    if (!command) {
+      throw new ProtocolError(`Protocol error: a reply arrived from ${this.address} with no command waiting for it`);
+    }
+    const next = this.awaiting.peek();
+    if (next) this.decoder.decodeStrings = next.decode;
+    if (value instanceof Error) {
+      command.reject(value);
+    } else if (command.transform) {
+      try {
+        command.resolve(command.transform(value, command.context));
+      } catch (err) {
+        command.reject(err as Error);
+      }
+    } else {
+      command.resolve(value);
+    }
+    if (this.awaiting.length === 0) {
+      this.lastActivity = Date.now();
+      if (this.toWrite.length === 0) {
+        this.setRef(false);
+        if (this.closeWhenIdle) this.disconnect();
+      }
+    }
+  }
+
+  private handlePush(frame: RespValue[]): void {
+    if (this.onPush) this.onPush(frame);
+  }
+
+  // ---- timeouts ------------------------------------------------------------------------
+
+  /**
+   * One timer per connection, not one per command: it is set for the oldest command's
+   * deadline and, when it fires, re-armed for the next one if the oldest has been answered.
+   */
+  private armTimer(): void {
+    const head = this.awaiting.peek();
+    if (!head || head.deadline === 0) return;
+    if (this.timer && this.timerDeadline <= head.deadline) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerDeadline = head.deadline;
+    this.timer = setTimeout(this.onTimer, Math.max(0, head.deadline - Date.now()));
+    this.timer.unref();
+  }
+
+  private readonly onTimer = (): void => {
+    this.timer = null;
+    const head = this.awaiting.peek();
+    if (!head) return;
+    if (head.deadline !== 0 && head.deadline <= Date.now()) {
+      const error = new TimeoutError(`Timeout reading from ${this.address}`);
+      // The reply may still come: the stream is out of step, so the socket goes.
+      this.teardown(error, true);
+      return;
+    }
+    this.armTimer();
+  };
+
+  // ---- losing the socket ---------------------------------------------------------------
+
+  private onSocketError(socket: net.Socket, err: NodeJS.ErrnoException): void {
+    if (socket !== this.socket) return;
+    this.teardown(new ConnectionError(`Connection to ${this.address} lost: ${err.code ?? err.message}`, { cause: err }), true);
+  }
+
+  private onSocketClose(socket: net.Socket): void {
+    if (socket !== this.socket) return;
+    this.teardown(new ConnectionError(`Connection to ${this.address} closed by the server`), true);
+  }
+
+  /**
+   * Drops the socket. Written commands reject with `error`; unwritten ones wait for the
+   * next socket when `reconnectQueued` and `reconnect` allow it, and reject otherwise.
+   */
+  private teardown(error: Error | null, reconnectQueued: boolean): void {
+    const socket = this.socket;
+    this.socket = null;
+    this.closeWhenIdle = false;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (socket) {
+      socket.removeAllListeners("data");
+      socket.destroy();
+      socket.on("error", () => {});
+    }
+    const failure = error ?? new ConnectionError(`Connection to ${this.address} lost`);
+    this.failAll(this.awaiting, failure);
+    this.decoder.reset();
+    const wasReady = this.state === "ready";
+    if (this.state === "ready") this.state = "idle";
+    if (socket && this.onDisconnect) this.onDisconnect(error);
+    if (!reconnectQueued || this.state === "closed") return;
+    if (this.toWrite.length > 0) {
+      if (this.reconnect && this.state === "idle") {
+        this.startConnecting().catch(() => {});
+      } else if (!this.reconnect && wasReady) {
+        this.failAll(this.toWrite, failure);
+      }
+    }
+    if (!this.reconnect && wasReady) {
+      this.state = "closed";
+      this.lostReason = failure.message;
+    }
+    this.updateRef();
+  }
+
+  private closedError(): ConnectionError {
+    return new ConnectionError(
+      this.lostReason
+        ? `Connection to ${this.address} was lost and this connection does not reconnect (${this.lostReason})`
+        : `Connection to ${this.address} is closed`,
+    );
+  }
+
+  private failAll(queue: Deque<PendingCommand>, error: Error): void {
+    while (queue.length > 0) queue.shift()!.reject(error);
+  }
+
+  private setRef(on: boolean): void {
+    if (on === this.refed) return;
+    this.refed = on;
+    this.updateRef();
+  }
+
+  private updateRef(): void {
+    const socket = this.socket;
+    if (!socket) return;
+    if (this.refed || this.keepRef > 0 || this.awaiting.length > 0 || this.toWrite.length > 0) socket.ref();
+    else socket.unref();
+  }
+}

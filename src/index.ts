@@ -1,0 +1,33 @@
+/**
+ * aioredis: an async-native Redis client whose API follows redis-py's asyncio client.
+ * This file is the public API; `aioredis/compat` is built on nothing else.
+ */
+export { Redis, fromUrl, type RedisOptions, type RedisConstructor } from "./client.js";
+export {
+  ConnectionPool,
+  BlockingConnectionPool,
+  type ConnectionPoolConstructor,
+  type BlockingConnectionPoolConstructor,
+  type RedisString,
+  type ReplyTypeOf,
+} from "./pool.js";
+export { Connection, type SendOptions } from "./connection/connection.js";
+export type { ConnectionOptions, PoolOptions, CredentialProvider, Credentials, SslCertReqs } from "./options.js";
+export {
+  Retry,
+  AbstractBackoff,
+  NoBackoff,
+  ConstantBackoff,
+  ExponentialBackoff,
+  FullJitterBackoff,
+  EqualJitterBackoff,
+  DecorrelatedJitterBackoff,
+  ExponentialWithJitterBackoff,
+  defaultBackoff,
+  defaultRetry,
+} from "./retry.js";
+export { parseUrl, redactUrl } from "./url.js";
+export type { SetOptions, ExpireOptions, CoreCommands } from "./commands/core.js";
+export type { KeyT, EncodableT, ExpiryT, AsyncMode, Ret } from "./commands/types.js";
+export type { RespValue, CommandArg } from "./protocol/index.js";
+export * from "./errors.js";

@@ -1,0 +1,283 @@
+import { Connection } from "./connection/connection.js";
+import { checkOptions, resolveConnectionOptions, type ResolvedConnectionOptions } from "./connection/resolve.js";
+import { ConnectionError, DataError, MaxConnectionsError } from "./errors.js";
+import type { PoolOptions } from "./options.js";
+import { mergeUrlOptions } from "./url.js";
+
+/** What a string reply is: `Buffer` by default, `string` with `decodeResponses: true`. */
+export type RedisString = string | Buffer;
+
+/** The reply type chosen by a set of options, for the constructors' and `fromUrl`'s types. */
+export type ReplyTypeOf<O> = O extends { decodeResponses: true }
+  ? string
+  : O extends { connectionPool: ConnectionPoolImpl<infer T> }
+    ? T
+    : O extends { decodeResponses: false }
+      ? Buffer
+      : O extends { decodeResponses: boolean }
+        ? RedisString
+        : Buffer;
+
+const POOL_OPTION_CHECKS = {
+  maxConnections: [(v: unknown) => Number.isInteger(v) && (v as number) > 0, "a positive integer"],
+  timeout: [(v: unknown) => v === null || (typeof v === "number" && Number.isFinite(v) && v >= 0), "a number of seconds or null"],
+} as const satisfies Record<string, [(v: unknown) => boolean, string]>;
+
+/**
+ * A pool of connections to one server (redis-py's `ConnectionPool`). Connections are made
+ * lazily. Ordinary commands of every client using the pool share one multiplexed
+ * connection; `getConnection()` hands out connections for exclusive use (blocking
+ * commands, `client()`, pub/sub, WATCH) and raises `MaxConnectionsError` once
+ * `maxConnections` are open.
+ */
+class ConnectionPoolImpl<T extends RedisString = Buffer> {
+  /** The options every connection is made with, defaults filled in. */
+  readonly connectionKwargs: ResolvedConnectionOptions;
+  readonly maxConnections: number;
+  declare readonly __replyType?: T;
+  protected readonly available: Connection[] = [];
+  protected readonly inUse = new Set<Connection>();
+  private shared: Connection | null = null;
+
+  constructor(options: PoolOptions = {}) {
+    checkOptions(new.target.name, options, POOL_OPTION_CHECKS);
+    this.connectionKwargs = resolveConnectionOptions(options);
+    this.maxConnections = options.maxConnections ?? this.defaultMaxConnections();
+  }
+
+  /** Builds a pool from a `redis://`, `rediss://` or `unix://` URL; URL options win over `options`. */
+  /** Builds a pool from a `redis://`, `rediss://` or `unix://` URL; options in the URL win over `options`. */
+  static fromUrl(url: string, options?: PoolOptions): ConnectionPoolImpl<any> {
+    return new this(mergeUrlOptions(url, options ?? {}));
+  }
+
+  protected defaultMaxConnections(): number {
+    return 100;
+  }
+
+  /** Connections open or being opened. */
+  get createdConnections(): number {
+    return this.available.length + this.inUse.size + (this.shared ? 1 : 0);
+  }
+
+  /** Connections checked out with `getConnection()`. */
+  get inUseConnections(): number {
+    return this.inUse.size;
+  }
+
+  get encoding(): BufferEncoding {
+    return this.connectionKwargs.encoding;
+  }
+
+  get decodeResponses(): boolean {
+    return this.connectionKwargs.decodeResponses;
+  }
+
+  /**
+   * The connection that ordinary commands share, many in flight at once. Made on first use;
+   * it reconnects by itself after a loss.
+   */
+  sharedConnection(): Connection {
+    let connection = this.shared;
+    if (connection && !connection.isClosed) return connection;
+    if (!connection && this.createdConnections >= this.maxConnections) {
+      // Every slot is checked out: share the most recent idle one if any, else fail.
+      const idle = this.available.pop();
+      if (!idle) throw new MaxConnectionsError(`Too many connections (maxConnections ${this.maxConnections})`);
+      idle.reconnect = true;
+      this.shared = idle;
+      return idle;
+    }
+    connection = new Connection(this.connectionKwargs, true);
+    this.shared = connection;
+    return connection;
+  }
+
+  /**
+   * A connection for exclusive use, connected and ready. Give it back with `release()`.
+   * Raises `MaxConnectionsError` when `maxConnections` are open.
+   */
+  async getConnection(): Promise<Connection> {
+    const connection = this.takeConnection();
+    return this.ready(connection);
+  }
+
+  protected takeConnection(): Connection {
+    let connection: Connection | undefined;
+    while ((connection = this.available.pop())) {
+      if (!connection.isClosed) break;
+    }
+    if (!connection) {
+      if (this.createdConnections >= this.maxConnections) {
+        throw new MaxConnectionsError(`Too many connections (maxConnections ${this.maxConnections})`);
+      }
+      connection = new Connection(this.connectionKwargs, false);
+    }
+    this.inUse.add(connection);
+    return connection;
+  }
+
+  protected async ready(connection: Connection): Promise<Connection> {
+    try {
+      await connection.connect();
+      return connection;
+    } catch (err) {
+      this.inUse.delete(connection);
+      connection.disconnect(true);
+      this.connectionFreed();
+      throw err;
+    }
+  }
+
+  /**
+   * Returns a connection from `getConnection()`. One whose state changed (SELECT, WATCH,
+   * subscriptions), that was lost, or that still awaits replies is closed instead of reused.
+   */
+  release(connection: Connection): void {
+    if (!this.inUse.delete(connection)) return;
+    if (connection.dirty || connection.isClosed || !connection.isConnected || connection.pendingCount > 0) {
+      connection.onPush = null;
+      connection.onConnect = null;
+      connection.closeWhenDone();
+      if (!connection.isClosed && connection.pendingCount === 0) connection.disconnect(true);
+    } else {
+      connection.onPush = null;
+      connection.onConnect = null;
+      connection.onDisconnect = null;
+      this.available.push(connection);
+    }
+    this.connectionFreed();
+  }
+
+  /** Closes a checked-out connection instead of returning it (its client was garbage-collected). */
+  discard(connection: Connection): void {
+    if (!this.inUse.delete(connection)) return;
+    connection.closeWhenDone();
+    this.connectionFreed();
+  }
+
+  /** Called when a slot may have become free. */
+  protected connectionFreed(): void {}
+
+  /**
+   * Closes every connection: idle ones, the shared one and, unless `inuseConnections` is
+   * false, the checked-out ones. The pool stays usable and reconnects on the next command.
+   */
+  async disconnect(inuseConnections = true): Promise<void> {
+    const closing: Promise<void>[] = [];
+    for (const connection of this.available.splice(0)) closing.push(connection.close());
+    if (this.shared) {
+      closing.push(this.shared.close());
+      this.shared = null;
+    }
+    if (inuseConnections) {
+      for (const connection of this.inUse) closing.push(connection.close());
+      this.inUse.clear();
+    }
+    await Promise.all(closing);
+  }
+
+  /** Closes idle connections now and the others once their replies are in (used on garbage collection). */
+  releaseWhenIdle(): void {
+    for (const connection of this.available.splice(0)) connection.disconnect(true);
+    this.shared?.closeWhenDone();
+    this.shared = null;
+  }
+
+  /** Alias of `disconnect()` (redis-py's `aclose`). */
+  aclose(): Promise<void> {
+    return this.disconnect();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.disconnect();
+  }
+
+  toString(): string {
+    const o = this.connectionKwargs;
+    const where = o.unixSocketPath ? `path=${o.unixSocketPath}` : `host=${o.host},port=${o.port}`;
+    return `<${this.constructor.name}(<Connection(${where},db=${o.db})>)>`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+/**
+ * A pool that waits up to `timeout` seconds for a free connection instead of failing
+ * (redis-py's `BlockingConnectionPool`; defaults: 50 connections, 20 seconds).
+ */
+class BlockingConnectionPoolImpl<T extends RedisString = Buffer> extends ConnectionPoolImpl<T> {
+  readonly timeout: number | null;
+  private readonly waiters: (() => void)[] = [];
+
+  constructor(options: PoolOptions = {}) {
+    super(options);
+    this.timeout = options.timeout === undefined ? 20 : options.timeout;
+  }
+
+  protected override defaultMaxConnections(): number {
+    return 50;
+  }
+
+  override async getConnection(): Promise<Connection> {
+    const deadline = this.timeout === null ? null : Date.now() + this.timeout * 1000;
+    for (;;) {
+      try {
+        return await this.ready(this.takeConnection());
+      } catch (err) {
+        if (!(err instanceof MaxConnectionsError)) throw err;
+      }
+      const waitMs = deadline === null ? null : deadline - Date.now();
+      if (waitMs !== null && waitMs <= 0) {
+        throw new ConnectionError(`No connection available within ${this.timeout}s (maxConnections ${this.maxConnections})`);
+      }
+      await new Promise<void>((resolve) => {
+        let timer: NodeJS.Timeout | undefined;
+        const wake = () => {
+          if (timer) clearTimeout(timer);
+          resolve();
+        };
+        this.waiters.push(wake);
+        if (waitMs !== null) {
+          timer = setTimeout(() => {
+            const index = this.waiters.indexOf(wake);
+            if (index !== -1) this.waiters.splice(index, 1);
+            resolve();
+          }, waitMs);
+        }
+      });
+    }
+  }
+
+  protected override connectionFreed(): void {
+    this.waiters.shift()?.();
+  }
+}
+
+export interface ConnectionPoolConstructor {
+  new <const O extends PoolOptions = {}>(options?: O): ConnectionPool<ReplyTypeOf<O>>;
+  readonly prototype: ConnectionPool<RedisString>;
+  fromUrl<const O extends PoolOptions = {}>(url: string, options?: O): ConnectionPool<ReplyTypeOf<O>>;
+}
+
+export type ConnectionPool<T extends RedisString = Buffer> = ConnectionPoolImpl<T>;
+Object.defineProperty(ConnectionPoolImpl, "name", { value: "ConnectionPool" });
+Object.defineProperty(BlockingConnectionPoolImpl, "name", { value: "BlockingConnectionPool" });
+
+export const ConnectionPool = ConnectionPoolImpl as unknown as ConnectionPoolConstructor;
+
+export type BlockingConnectionPool<T extends RedisString = Buffer> = BlockingConnectionPoolImpl<T>;
+export interface BlockingConnectionPoolConstructor {
+  new <const O extends PoolOptions = {}>(options?: O): BlockingConnectionPool<ReplyTypeOf<O>>;
+  readonly prototype: BlockingConnectionPool<RedisString>;
+  fromUrl<const O extends PoolOptions = {}>(url: string, options?: O): BlockingConnectionPool<ReplyTypeOf<O>>;
+}
+export const BlockingConnectionPool = BlockingConnectionPoolImpl as unknown as BlockingConnectionPoolConstructor;
+
+export { ConnectionPoolImpl };
+
+export function assertPool(value: unknown): asserts value is ConnectionPool<RedisString> {
+  if (!(value instanceof ConnectionPoolImpl)) throw new DataError("'connectionPool' must be a ConnectionPool");
+}
