@@ -1,6 +1,7 @@
 import type { Connection, SendOptions } from "./connection/connection.js";
 import { CONNECTION_OPTION_NAMES } from "./connection/resolve.js";
-import { CORE_COMMANDS, type CoreCommands } from "./commands/core.js";
+import { COMMANDS, type Commands } from "./commands/index.js";
+import { installScanIterators, type ScanIterators } from "./commands/scan.js";
 import { blockingTimeout, connectionStateCommand, streamingCommand } from "./commands/routing.js";
 import { bindArgs, isArgValue, type CommandSpec } from "./commands/spec.js";
 import type { AsyncMode } from "./commands/types.js";
@@ -259,11 +260,13 @@ export function installCommands(
   }
 }
 
-installCommands(RedisImpl.prototype, CORE_COMMANDS, (self: RedisImpl, spec, args) =>
+installCommands(RedisImpl.prototype, COMMANDS, (self: RedisImpl, spec, args) =>
   (self as unknown as { runCommand(spec: CommandSpec, args: unknown[]): Promise<unknown> }).runCommand(spec, args),
 );
 
-export interface RedisImpl<T extends RedisString = Buffer> extends CoreCommands<T, AsyncMode> {}
+installScanIterators(RedisImpl.prototype);
+
+export interface RedisImpl<T extends RedisString = Buffer> extends Commands<T, AsyncMode>, ScanIterators<T> {}
 
 export type Redis<T extends RedisString = Buffer> = RedisImpl<T>;
 

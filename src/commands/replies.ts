@@ -1,9 +1,16 @@
+import { ProtocolError } from "../errors.js";
 import type { RespValue } from "../protocol/index.js";
+
+/*
+ * Reply helpers shared by the command tables. A reply has one shape whatever the protocol:
+ * RESP3 sends maps, doubles and booleans where RESP2 sends flat arrays, bulk strings and
+ * integers, and these helpers accept both.
+ */
 
 /** `OK` (or any non-null status) becomes `true`, as redis-py's `bool_ok`. */
 export const okToTrue = (reply: RespValue): boolean => reply !== null && !(reply instanceof Error);
 
-/** Integer replies 1/0 become booleans. */
+/** Integer replies 1/0 (or RESP3 booleans) become booleans. */
 export const toBool = (reply: RespValue): boolean => reply === 1 || reply === true;
 
 /** `PONG` becomes `true` (redis-py's PING callback). */
@@ -11,3 +18,80 @@ export const pong = (reply: RespValue): boolean => {
   const text = Buffer.isBuffer(reply) ? reply.toString() : reply;
   return text === "PONG";
 };
+
+/** A string reply as a JS string (UTF-8), whether it arrived as a Buffer or a string. */
+export function str(reply: RespValue): string {
+  if (typeof reply === "string") return reply;
+  if (Buffer.isBuffer(reply)) return reply.toString();
+  if (typeof reply === "number" || typeof reply === "bigint") return String(reply);
+  throw new ProtocolError(`expected a string reply, got ${describeReply(reply)}`);
+}
+
+/** A string reply or null. */
+export function strOrNull(reply: RespValue): string | null {
+  return reply === null ? null : str(reply);
+}
+
+/** A number from an integer, a RESP3 double or a RESP2 bulk string ("3.14", "inf", "-inf", "nan"). */
+export function toNumber(reply: RespValue): number {
+  if (typeof reply === "number") return reply;
+  if (typeof reply === "bigint") return Number(reply);
+  const text = str(reply).toLowerCase();
+  if (text === "inf" || text === "+inf") return Infinity;
+  if (text === "-inf") return -Infinity;
+  if (text === "nan") return NaN;
+  const n = Number(text);
+  if (Number.isNaN(n)) throw new ProtocolError(`expected a number, got '${text.slice(0, 40)}'`);
+  return n;
+}
+
+export function toNumberOrNull(reply: RespValue): number | null {
+  return reply === null ? null : toNumber(reply);
+}
+
+/** Key/value pairs from a RESP3 map or a RESP2 flat array `[k1, v1, k2, v2, ...]`. */
+export function toPairs(reply: RespValue): [RespValue, RespValue][] {
+  if (reply === null) return [];
+  if (reply instanceof Map) return [...reply.entries()];
+  if (!Array.isArray(reply)) throw new ProtocolError(`expected a map or an array, got ${describeReply(reply)}`);
+  const pairs: [RespValue, RespValue][] = new Array(reply.length >> 1);
+  for (let i = 0; i + 1 < reply.length; i += 2) pairs[i >> 1] = [reply[i]!, reply[i + 1]!];
+  return pairs;
+}
+
+/**
+ * A plain object from a map or a flat array. Keys are decoded to strings (an object's keys
+ * can be nothing else); values are kept as they came, or passed through `value`.
+ */
+export function toObject<V = RespValue>(reply: RespValue, value?: (v: RespValue, key: string) => V): Record<string, V> {
+  const out: Record<string, V> = {};
+  if (reply === null) return out;
+  if (reply instanceof Map) {
+    for (const [k, v] of reply) {
+      const key = str(k);
+      out[key] = value ? value(v, key) : (v as V);
+    }
+    return out;
+  }
+  if (!Array.isArray(reply)) throw new ProtocolError(`expected a map or an array, got ${describeReply(reply)}`);
+  for (let i = 0; i + 1 < reply.length; i += 2) {
+    const key = str(reply[i]!);
+    out[key] = value ? value(reply[i + 1]!, key) : (reply[i + 1] as V);
+  }
+  return out;
+}
+
+/** An array reply (RESP3 sets arrive as arrays too); `null` becomes `[]`. */
+export function toArray(reply: RespValue): RespValue[] {
+  if (reply === null) return [];
+  if (Array.isArray(reply)) return reply;
+  throw new ProtocolError(`expected an array, got ${describeReply(reply)}`);
+}
+
+function describeReply(reply: RespValue): string {
+  if (reply === null) return "null";
+  if (Array.isArray(reply)) return "an array";
+  if (reply instanceof Map) return "a map";
+  if (Buffer.isBuffer(reply)) return "a Buffer";
+  return typeof reply;
+}

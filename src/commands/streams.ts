@@ -1,0 +1,6 @@
+import { defineCommands, type CommandSpec } from "./spec.js";
+
+
+export interface StreamCommands<T, M> {}
+
+export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({});
