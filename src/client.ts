@@ -3,9 +3,10 @@ import { CONNECTION_OPTION_NAMES } from "./connection/resolve.js";
 import { COMMANDS, type Commands } from "./commands/index.js";
 import { installScanIterators, type ScanIterators } from "./commands/scan.js";
 import { blockingTimeout, connectionStateCommand, streamingCommand } from "./commands/routing.js";
-import { bindArgs, isArgValue, type CommandSpec } from "./commands/spec.js";
+import { bindArgs, isArgValue, isPlainObject, type CommandSpec } from "./commands/spec.js";
+import { PipelineImpl, type Pipeline, type PipelineHost } from "./pipeline.js";
 import type { AsyncMode } from "./commands/types.js";
-import { ConnectionError, DataError } from "./errors.js";
+import { ConnectionError, DataError, WatchError } from "./errors.js";
 import type { PoolOptions } from "./options.js";
 import { ConnectionPool, ConnectionPoolImpl, type RedisString, type ReplyTypeOf } from "./pool.js";
 import type { CommandArg } from "./protocol/index.js";
@@ -24,6 +25,17 @@ const CLIENT_OPTION_CHECKS: Record<string, [(v: unknown) => boolean, string]> = 
   maxConnections: [(v) => Number.isInteger(v) && (v as number) > 0, "a positive integer"],
   timeout: [(v) => v === null || (typeof v === "number" && v >= 0), "a number of seconds or null"],
 };
+
+export interface TransactionOptions {
+  /** Resolve with `fn`'s return value instead of `execute()`'s results. */
+  valueFromCallable?: boolean;
+  /** Seconds to wait before retrying after a `WatchError`. */
+  watchDelay?: number;
+  /** Attempts before the `WatchError` is thrown. Default 100. */
+  maxAttempts?: number;
+  /** Accepted for redis-py compatibility; unused with one server. */
+  shardHint?: string;
+}
 
 /** What the garbage collector's clean-up needs: never the client itself. */
 interface Held {
@@ -101,6 +113,70 @@ export class RedisImpl<T extends RedisString = Buffer> {
   }
 
   /**
+   * A pipeline: commands queue here and leave in one write on `execute()`, inside
+   * MULTI/EXEC when `transaction` is true (the default). Not async, as in redis-py.
+   */
+  pipeline(options: { transaction?: boolean } = {}): Pipeline<T> {
+    if (options === null || typeof options !== "object") throw new DataError("pipeline: options must be an object");
+    for (const key of Object.keys(options)) {
+      if (key !== "transaction") throw new DataError(`pipeline: unknown option '${key}'`);
+    }
+    return new PipelineImpl<T>(this as unknown as PipelineHost<T>, options.transaction ?? true);
+  }
+
+  /**
+   * Runs `fn(pipe)` in a transaction, retrying on `WatchError` (redis-py's `transaction`).
+   * `fn` reads the watched keys (commands run at once), calls `pipe.multi()`, then queues
+   * the writes. Resolves with `execute()`'s results, or `fn`'s value with
+   * `valueFromCallable`. Gives up with `WatchError` after `maxAttempts` (default 100).
+   */
+  async transaction<R>(
+    fn: (pipe: Pipeline<T>) => R | Promise<R>,
+    ...watches: (string | Buffer | TransactionOptions)[]
+  ): Promise<any> {
+    const last = watches[watches.length - 1];
+    const options: TransactionOptions = last !== undefined && isPlainObject(last) ? (watches.pop() as TransactionOptions) : {};
+    for (const key of Object.keys(options)) {
+      if (key !== "valueFromCallable" && key !== "watchDelay" && key !== "maxAttempts" && key !== "shardHint") {
+        throw new DataError(`transaction: unknown option '${key}'`);
+      }
+    }
+    const keys = watches as (string | Buffer)[];
+    const maxAttempts = options.maxAttempts ?? 100;
+    for (let attempt = 1; ; attempt++) {
+      const pipe = this.pipeline({ transaction: true });
+      try {
+        if (keys.length > 0) await pipe.watch(...keys);
+        const value = await fn(pipe);
+        const results = await pipe.execute();
+        return options.valueFromCallable ? value : results;
+      } catch (err) {
+        if (!(err instanceof WatchError) || attempt >= maxAttempts) throw err;
+        if (options.watchDelay && options.watchDelay > 0) {
+          await new Promise((resolve) => setTimeout(resolve, options.watchDelay! * 1000));
+        }
+      } finally {
+        await pipe.reset();
+      }
+    }
+  }
+
+  /** @internal The connection ordinary commands of this client go to. */
+  sharedConnection(): Connection {
+    return this.connectionPool.sharedConnection();
+  }
+
+  /** @internal The connection a pipeline of this client runs on. */
+  connectionForPipeline(): Promise<Connection> {
+    if (this.singleConnectionClient) return this.acquire();
+    return Promise.resolve(this.connectionPool.sharedConnection());
+  }
+
+  get decodeResponses(): boolean {
+    return this.connectionPool.decodeResponses;
+  }
+
+  /**
    * Sends any command as is (redis-py's `execute_command`) and resolves with the reply as
    * the server sent it (strings decoded per `decodeResponses`), without a method's parsing.
    */
@@ -134,7 +210,7 @@ export class RedisImpl<T extends RedisString = Buffer> {
       return Promise.reject(err);
     }
     const options: SendOptions | undefined =
-      spec.reply || spec.decode ? { transform: spec.reply, context: values, decode: spec.decode ? true : undefined } : undefined;
+      spec.reply || spec.decode !== undefined ? { transform: spec.reply, context: values, decode: spec.decode } : undefined;
     return this.dispatch(argv, options);
   }
 
@@ -146,7 +222,8 @@ export class RedisImpl<T extends RedisString = Buffer> {
     }
     const blockFor = blockingTimeout(argv);
     if (this.singleConnectionClient) {
-      if (connectionStateCommand(argv)) this.markDirty();
+      const state = connectionStateCommand(argv);
+      if (state && state !== "EXEC" && state !== "DISCARD" && state !== "UNWATCH") this.markDirty();
       const connection = this.bound.connection;
       const send = blockFor === null ? options : { ...options, blockFor };
       if (connection) return connection.send(argv, send);
@@ -182,7 +259,8 @@ export class RedisImpl<T extends RedisString = Buffer> {
     else void this.acquire().then((c) => (c.dirty = true), () => {});
   }
 
-  private acquire(): Promise<Connection> {
+  /** @internal */
+  acquire(): Promise<Connection> {
     if (this.bound.connection) return Promise.resolve(this.bound.connection);
     if (!this.acquiring) {
       this.acquiring = this.connectionPool.getConnection().then(

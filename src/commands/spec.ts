@@ -26,7 +26,10 @@ export interface CommandDef {
   build: (p: unknown[]) => CommandArg[];
   /** Turns the reply into the method's value; `p` are the parameter values of the call. */
   reply?: (reply: RespValue, p: unknown[]) => unknown;
-  /** Decode string replies for this command whatever `decodeResponses` says (replies parsed into numbers, INFO...). */
+  /**
+   * `true`: decode string replies whatever `decodeResponses` says (metadata parsed by `reply`: INFO...).
+   * `false`: never decode them (binary payloads: DUMP, FUNCTION DUMP).
+   */
   decode?: boolean;
   /** Does not change data (cluster replicas may serve it). */
   readonly?: boolean;

@@ -17,9 +17,23 @@ import { describeAddress, openSocket } from "./socket.js";
 /** Turns a raw reply into the value a command method returns; `context` is the call's `SendOptions.context`. */
 export type ReplyTransform = (reply: RespValue, context: any) => unknown;
 
+/** Replies of a batch of commands (a pipeline), gathered into one array and one promise. */
+interface BatchCollector {
+  replies: RespValue[];
+  remaining: number;
+  settled: boolean;
+  resolve: (replies: RespValue[]) => void;
+  reject: (error: Error) => void;
+}
+
 /** One command on its way: queued to be written, then awaiting its reply. */
 interface PendingCommand {
   args: readonly CommandArg[];
+  /** Set for commands of a batch: the reply goes to `collector.replies[index]`. */
+  collector: BatchCollector | null;
+  index: number;
+  /** False for commands the server answers only with push messages (SUBSCRIBE...). */
+  expectsReply: boolean;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
   transform: ReplyTransform | undefined;
@@ -39,7 +53,11 @@ export interface SendOptions {
   decode?: boolean;
   /** The server may hold the reply this many seconds (0 = not blocking, -1 = forever). */
   blockFor?: number;
+  /** False for SUBSCRIBE and friends, answered only by push messages: resolves once written. */
+  expectsReply?: boolean;
 }
+
+const noop = (): void => {};
 
 type State = "idle" | "connecting" | "ready" | "closed";
 
@@ -144,6 +162,9 @@ export class Connection {
       }
       this.toWrite.push({
         args,
+        collector: null,
+        index: 0,
+        expectsReply: options?.expectsReply ?? true,
         resolve,
         reject,
         transform: options?.transform,
@@ -152,18 +173,70 @@ export class Connection {
         blockFor: options?.blockFor ?? 0,
         deadline: 0,
       });
-      this.setRef(true);
-      if (this.state === "ready") {
-        if (!this.flushScheduled && !this.handshaking) {
-          this.flushScheduled = true;
-          process.nextTick(this.flushNow);
-        }
-      } else if (this.state === "idle") {
-        this.startConnecting().catch(() => {
-          /* the queued commands were rejected with the cause */
+      this.queued();
+    });
+  }
+
+  /**
+   * Queues several commands to be written together, contiguously, and resolves with all
+   * their replies in order (error replies stand in the array as `ResponseError` objects).
+   * Rejects only if the connection fails before every reply arrived.
+   */
+  sendBatch(commands: readonly (readonly CommandArg[])[], options?: { decode?: boolean }): Promise<RespValue[]> {
+    return new Promise((resolve, reject) => {
+      if (this.state === "closed") {
+        reject(this.closedError());
+        return;
+      }
+      if (commands.length === 0) {
+        resolve([]);
+        return;
+      }
+      const collector: BatchCollector = {
+        replies: new Array(commands.length),
+        remaining: commands.length,
+        settled: false,
+        resolve,
+        reject,
+      };
+      const decode = options?.decode ?? this.options.decodeResponses;
+      for (let i = 0; i < commands.length; i++) {
+        this.toWrite.push({
+          args: commands[i]!,
+          collector,
+          index: i,
+          expectsReply: true,
+          resolve: noop,
+          reject: noop,
+          transform: undefined,
+          context: undefined,
+          decode,
+          blockFor: 0,
+          deadline: 0,
         });
       }
+      this.queued();
     });
+  }
+
+  /**
+   * RESP2 pub/sub: once subscribed, every reply (messages, confirmations, PING's pong) is
+   * a push in all but name; they all go to `onPush`.
+   */
+  pushAllReplies = false;
+
+  private queued(): void {
+    this.setRef(true);
+    if (this.state === "ready") {
+      if (!this.flushScheduled && !this.handshaking) {
+        this.flushScheduled = true;
+        process.nextTick(this.flushNow);
+      }
+    } else if (this.state === "idle") {
+      this.startConnecting().catch(() => {
+        /* the queued commands were rejected with the cause */
+      });
+    }
   }
 
   /** Keeps the event loop alive while this connection has a standing purpose (a subscription). */
@@ -317,6 +390,9 @@ export class Connection {
       }
       const command: PendingCommand = {
         args,
+        collector: null,
+        index: 0,
+        expectsReply: true,
         resolve,
         reject,
         transform: undefined,
@@ -373,8 +449,13 @@ export class Connection {
     const timeout = this.options.socketTimeout;
     const now = timeout === null ? 0 : Date.now();
     const batch = this.batch;
+    let unanswered: PendingCommand[] | null = null;
     for (const command of commands) {
       batch.add(command.args);
+      if (!command.expectsReply) {
+        (unanswered ??= []).push(command);
+        continue;
+      }
       if (timeout !== null && command.blockFor >= 0) {
         command.deadline = now + (timeout + command.blockFor) * 1000;
       }
@@ -390,7 +471,8 @@ export class Connection {
       for (const chunk of chunks) socket.write(chunk);
       socket.uncork();
     }
-    this.setRef(true);
+    if (unanswered) for (const command of unanswered) command.resolve(undefined);
+    this.setRef(this.awaiting.length > 0);
     if (timeout !== null) this.armTimer();
   }
 
@@ -406,13 +488,24 @@ export class Connection {
   }
 
   private handleReply(value: RespValue): void {
+    if (this.pushAllReplies && this.onPush && (this.awaiting.length === 0 || Array.isArray(value))) {
+      this.onPush(Array.isArray(value) ? value : [value]);
+      return;
+    }
     const command = this.awaiting.shift();
     if (!command) {
       throw new ProtocolError(`Protocol error: a reply arrived from ${this.address} with no command waiting for it`);
     }
     const next = this.awaiting.peek();
     if (next) this.decoder.decodeStrings = next.decode;
-    if (value instanceof Error) {
+    const collector = command.collector;
+    if (collector) {
+      collector.replies[command.index] = value;
+      if (--collector.remaining === 0 && !collector.settled) {
+        collector.settled = true;
+        collector.resolve(collector.replies);
+      }
+    } else if (value instanceof Error) {
       command.reject(value);
     } else if (command.transform) {
       try {
@@ -524,7 +617,15 @@ export class Connection {
   }
 
   private failAll(queue: Deque<PendingCommand>, error: Error): void {
-    while (queue.length > 0) queue.shift()!.reject(error);
+    while (queue.length > 0) {
+      const command = queue.shift()!;
+      const collector = command.collector;
+      if (!collector) command.reject(error);
+      else if (!collector.settled) {
+        collector.settled = true;
+        collector.reject(error);
+      }
+    }
   }
 
   private setRef(on: boolean): void {

@@ -1,0 +1,308 @@
+import type { Connection } from "./connection/connection.js";
+import { COMMANDS, type Commands } from "./commands/index.js";
+import { blockingTimeout, connectionStateCommand, streamingCommand } from "./commands/routing.js";
+import { bindArgs, isArgValue, type CommandSpec } from "./commands/spec.js";
+import { DataError, ExecAbortError, RedisError, ResponseError, WatchError } from "./errors.js";
+import type { RedisString } from "./pool.js";
+import type { CommandArg, RespValue } from "./protocol/index.js";
+
+/** What a pipeline needs from the client that made it. */
+export interface PipelineHost<T extends RedisString> {
+  /** The connection ordinary commands share. */
+  sharedConnection(): Connection;
+  /** A client bound to a connection of its own, for WATCH and for pipelines that block. */
+  client(): PipelineBoundClient<T>;
+  readonly decodeResponses: boolean;
+}
+
+/** The parts of a single-connection client a pipeline uses while watching. */
+export interface PipelineBoundClient<T extends RedisString> {
+  executeCommand(...args: unknown[]): Promise<any>;
+  connectionForPipeline(): Promise<Connection>;
+  close(): Promise<void>;
+  readonly __replyType?: T;
+}
+
+interface QueuedCommand {
+  argv: CommandArg[];
+  spec: CommandSpec | null;
+  values: unknown[] | null;
+}
+
+export interface ExecuteOptions {
+  /** Throw the first error reply (annotated with its position) after reading every reply. Default true. */
+  raiseOnError?: boolean;
+}
+
+/** Commands whose arguments must never show in an error message. */
+const SECRET_ARGS = new Set(["AUTH", "HELLO", "ACL", "CONFIG", "MIGRATE", "MODULE"]);
+
+/** `INCR foo`, with long or secret arguments left out, for error messages. */
+export function describeCommand(argv: readonly CommandArg[]): string {
+  const name = String(argv[0]).toUpperCase();
+  if (SECRET_ARGS.has(name)) {
+    const sub = argv.length > 1 && name !== "AUTH" && name !== "HELLO" ? ` ${String(argv[1]).toUpperCase()}` : "";
+    return `${name}${sub} ...`;
+  }
+  const words: string[] = [name];
+  let length = name.length;
+  for (let i = 1; i < argv.length; i++) {
+    const arg = argv[i]!;
+    let word = Buffer.isBuffer(arg) ? (arg.length > 40 ? `<${arg.length} bytes>` : arg.toString()) : String(arg);
+    if (word.length > 40) word = `${word.slice(0, 37)}...`;
+    if (length + word.length > 200) {
+      words.push("...");
+      break;
+    }
+    words.push(word);
+    length += word.length + 1;
+  }
+  return words.join(" ");
+}
+
+function annotate(error: Error, position: number, argv: readonly CommandArg[]): Error {
+  error.message = `Command # ${position} (${describeCommand(argv)}) of pipeline caused error: ${error.message}`;
+  return error;
+}
+
+/**
+ * Queues commands on the client and sends them in one write on `execute()`, wrapped in
+ * MULTI/EXEC when `transaction` is true (redis-py's `Pipeline`). Command methods chain.
+ *
+ * After `watch()`, the pipeline runs on a connection of its own and its commands run at
+ * once (they return Promises) until `multi()`; `execute()` then throws `WatchError` if a
+ * watched key changed.
+ */
+export class PipelineImpl<T extends RedisString = Buffer> {
+  readonly transaction: boolean;
+  private readonly host: PipelineHost<T>;
+  private queue: QueuedCommand[] = [];
+  private bound: PipelineBoundClient<T> | null = null;
+  private watching = false;
+  private explicitTransaction = false;
+  /** A command other than WATCH changed the bound connection's state: it must not be reused. */
+  private stateChanged = false;
+
+  constructor(host: PipelineHost<T>, transaction = true) {
+    this.host = host;
+    this.transaction = transaction;
+  }
+
+  /** The number of queued commands. */
+  get length(): number {
+    return this.queue.length;
+  }
+
+  /** True between `watch()` and `multi()`: commands run at once. */
+  get isWatching(): boolean {
+    return this.watching;
+  }
+
+  /**
+   * Queues any command as is. While watching (before `multi()`) it runs at once and
+   * returns its Promise instead, as every command method does then.
+   */
+  executeCommand(...args: unknown[]): this {
+    if (this.watching && !this.explicitTransaction) {
+      const state = connectionStateCommand(args as CommandArg[]);
+      if (state && state !== "WATCH" && state !== "UNWATCH") this.stateChanged = true;
+      return this.bound!.executeCommand(...args) as unknown as this;
+    }
+    const argv = args as CommandArg[];
+    if (argv.length === 0) throw new DataError("executeCommand: no command given");
+    argv.forEach((arg, i) => {
+      if (!isArgValue(arg)) throw new DataError(`executeCommand: argument #${i + 1} must be a string, Buffer or number`);
+    });
+    this.queue.push({ argv, spec: null, values: null });
+    return this;
+  }
+
+  /** Queues one generated command method (or runs it while watching). */
+  protected queueCommand(spec: CommandSpec, args: unknown[]): unknown {
+    if (this.watching && !this.explicitTransaction) {
+      const client = this.bound as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+      return client[spec.method]!(...args);
+    }
+    const values = bindArgs(spec, args);
+    const argv = spec.build(values);
+    this.queue.push({ argv, spec, values });
+    return this;
+  }
+
+  /**
+   * Watches keys on a connection of the pipeline's own and switches to immediate mode:
+   * commands run at once until `multi()`.
+   */
+  async watch(...names: (string | Buffer)[]): Promise<boolean> {
+    if (this.explicitTransaction) throw new RedisError("Cannot issue a WATCH after a MULTI");
+    if (names.length === 0) throw new DataError("WATCH needs at least one key");
+    this.bound ??= this.host.client();
+    await this.bound.executeCommand("WATCH", ...names);
+    this.watching = true;
+    return true;
+  }
+
+  /** Forgets every watched key. */
+  async unwatch(): Promise<boolean> {
+    if (this.bound) await this.bound.executeCommand("UNWATCH");
+    this.watching = false;
+    return true;
+  }
+
+  /** Ends immediate mode: the commands that follow are queued for `execute()` in MULTI/EXEC. */
+  multi(): this {
+    if (this.explicitTransaction) throw new RedisError("Cannot issue nested calls to MULTI");
+    if (this.queue.length > 0) throw new RedisError("Commands without an initial WATCH have already been issued");
+    this.explicitTransaction = true;
+    return this;
+  }
+
+  /** Drops the queued commands (redis-py's `discard`/`reset` of the queue). */
+  discard(): void {
+    this.queue = [];
+  }
+
+  /** Empties the queue, unwatches and gives back the pipeline's own connection. */
+  async reset(): Promise<void> {
+    this.queue = [];
+    this.explicitTransaction = false;
+    this.watching = false;
+    const bound = this.bound;
+    const watching = this.watching;
+    this.bound = null;
+    if (bound) {
+      try {
+        const connection = await bound.connectionForPipeline();
+        if (watching) await bound.executeCommand("UNWATCH");
+        // WATCH is cleared by EXEC or UNWATCH: the connection can go back to the pool.
+        if (!this.stateChanged && connection.isConnected) connection.dirty = false;
+      } catch {
+        // a lost connection is closed by the pool on release
+      }
+      await bound.close();
+    }
+    this.stateChanged = false;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.reset();
+  }
+
+  /**
+   * Sends every queued command in one write and returns their replies, each transformed
+   * as the command method's would be. With `raiseOnError` (the default) the first error
+   * reply is thrown, annotated with its position, once every reply has been read.
+   */
+  async execute(options: ExecuteOptions = {}): Promise<any[]> {
+    const raiseOnError = options.raiseOnError ?? true;
+    const queue = this.queue;
+    if (queue.some((c) => connectionStateCommand(c.argv) !== null)) this.stateChanged = true;
+    const transactional = this.transaction || this.explicitTransaction;
+    try {
+      if (queue.length === 0 && !this.watching) return [];
+      for (const command of queue) {
+        const streaming = streamingCommand(command.argv);
+        if (streaming) throw new DataError(`${String(command.argv[0]).toUpperCase()} cannot run in a pipeline: use ${streaming}`);
+      }
+      const connection = await this.connectionFor(queue);
+      if (transactional) {
+        this.watching = false; // EXEC ends every WATCH, whatever its outcome
+        return await this.executeTransaction(connection, queue, raiseOnError);
+      }
+      return await this.executePipeline(connection, queue, raiseOnError);
+    } finally {
+      await this.reset();
+    }
+  }
+
+  private async connectionFor(queue: QueuedCommand[]): Promise<Connection> {
+    if (this.bound) return this.bound.connectionForPipeline();
+    const needsOwn = queue.some((c) => connectionStateCommand(c.argv) !== null || (!this.transaction && blockingTimeout(c.argv) !== null));
+    if (needsOwn) {
+      // A blocking command or a state change would hold up or leak into the shared connection.
+      this.bound = this.host.client();
+      return this.bound.connectionForPipeline();
+    }
+    return this.host.sharedConnection();
+  }
+
+  private async executePipeline(connection: Connection, queue: QueuedCommand[], raiseOnError: boolean): Promise<unknown[]> {
+    const replies = await connection.sendBatch(queue.map((c) => c.argv));
+    return this.transformAll(queue, replies, 0, raiseOnError);
+  }
+
+  private async executeTransaction(connection: Connection, queue: QueuedCommand[], raiseOnError: boolean): Promise<unknown[]> {
+    const argvs: CommandArg[][] = new Array(queue.length + 2);
+    argvs[0] = ["MULTI"];
+    for (let i = 0; i < queue.length; i++) argvs[i + 1] = queue[i]!.argv;
+    argvs[queue.length + 1] = ["EXEC"];
+    const replies = await connection.sendBatch(argvs);
+    // Errors while queueing (a wrong number of arguments, an unknown command) abort EXEC.
+    let firstQueueError: { error: Error; index: number } | null = null;
+    for (let i = 1; i <= queue.length; i++) {
+      const reply = replies[i];
+      if (reply instanceof Error && !firstQueueError) firstQueueError = { error: reply, index: i - 1 };
+    }
+    const exec = replies[queue.length + 1]!;
+    if (replies[0] instanceof Error) throw replies[0];
+    if (exec instanceof Error) {
+      if (firstQueueError && exec instanceof ExecAbortError) {
+        const cause = annotate(firstQueueError.error, firstQueueError.index + 1, queue[firstQueueError.index]!.argv);
+        throw new ExecAbortError(`${exec.message} ${cause.message}`, "EXECABORT");
+      }
+      throw exec;
+    }
+    if (exec === null) throw new WatchError("Watched variable changed.");
+    if (!Array.isArray(exec) || exec.length !== queue.length) {
+      throw new ResponseError("Wrong number of response items from pipeline execution");
+    }
+    return this.transformAll(queue, exec, 0, raiseOnError);
+  }
+
+  private transformAll(queue: QueuedCommand[], replies: RespValue[], offset: number, raiseOnError: boolean): unknown[] {
+    const results: unknown[] = new Array(queue.length);
+    let firstError: Error | null = null;
+    for (let i = 0; i < queue.length; i++) {
+      const command = queue[i]!;
+      const reply = replies[i + offset]!;
+      if (reply instanceof Error) {
+        const error = annotate(reply, i + 1, command.argv);
+        firstError ??= error;
+        results[i] = error;
+        continue;
+      }
+      const transform = command.spec?.reply;
+      if (!transform) {
+        results[i] = reply;
+        continue;
+      }
+      try {
+        results[i] = transform(reply, command.values!);
+      } catch (err) {
+        const error = annotate(err as Error, i + 1, command.argv);
+        firstError ??= error;
+        results[i] = error;
+      }
+    }
+    if (firstError && raiseOnError) throw firstError;
+    return results;
+  }
+}
+
+Object.defineProperty(PipelineImpl, "name", { value: "Pipeline" });
+
+for (const [method, spec] of Object.entries(COMMANDS)) {
+  Object.defineProperty(PipelineImpl.prototype, method, {
+    value: function (this: PipelineImpl, ...args: unknown[]) {
+      return (this as unknown as { queueCommand(spec: CommandSpec, args: unknown[]): unknown }).queueCommand(spec, args);
+    },
+    writable: true,
+    configurable: true,
+  });
+}
+
+export interface PipelineImpl<T extends RedisString = Buffer> extends Commands<T, Pipeline<T>> {}
+
+/** A pipeline of a client with string type `T`; its methods chain. */
+export type Pipeline<T extends RedisString = Buffer> = PipelineImpl<T>;
+export const Pipeline = PipelineImpl;

@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, describe, expect, expectTypeOf, test } from "vitest";
+import { DataError, ExecAbortError, Pipeline, Redis, ResponseError, WatchError } from "../src/index.js";
+import { useRedisServer } from "./harness/index.js";
+
+const server = useRedisServer();
+
+describe.each([2, 3] as const)("pipelines over RESP%i", (protocol) => {
+  let r: Redis<string>;
+  const k = (name: string) => `pl${protocol}:${name}`;
+  beforeAll(() => {
+    r = new Redis({ port: server().port, protocol, decodeResponses: true });
+  });
+  afterAll(() => r.close());
+
+  test("chained commands, results transformed like the plain methods", async () => {
+    for (const transaction of [true, false]) {
+      await r.delete(k("a"), k("n"));
+      const pipe = r.pipeline({ transaction });
+      expectTypeOf(pipe).toEqualTypeOf<Pipeline<string>>();
+      const results = await pipe.set(k("a"), "1").get(k("a")).incr(k("n"), 5).ping().exists(k("a")).executeCommand("GET", k("a")).execute();
+      expect(results).toEqual([true, "1", 5, true, 1, "1"]);
+      expect(pipe.length).toBe(0);
+    }
+  });
+
+  test("API.md's examples", async () => {
+    {
+      await using pipe = r.pipeline({ transaction: true });
+      const [ok1, ok2] = await pipe.set(k("key1"), "value1").set(k("key2"), "value2").execute();
+      expect([ok1, ok2]).toEqual([true, true]);
+    }
+    await r.delete(k("foo"), k("bar"));
+    const res = await r.pipeline({ transaction: true }).incr(k("foo")).incr(k("bar")).execute();
+    expect(res).toEqual([1, 1]);
+  });
+
+  test("10,000 commands leave in one write, in both modes", async () => {
+    for (const transaction of [true, false]) {
+      await r.ping();
+      const connection = r.connectionPool.sharedConnection();
+      const pipe = r.pipeline({ transaction });
+      for (let i = 0; i < 10_000; i++) pipe.set(k(`many:${i}`), i);
+      const before = connection.writes;
+      const results = await pipe.execute();
+      expect(connection.writes - before).toBe(1);
+      expect(results).toHaveLength(10_000);
+      expect(results.every((x) => x === true)).toBe(true);
+      expect(await r.get(k("many:9999"))).toBe("9999");
+    }
+  });
+
+  test("an error reply: every reply is read, then the first error is thrown with its position", async () => {
+    for (const transaction of [true, false]) {
+      await r.set(k("str"), "not a number");
+      await r.delete(k("after"));
+      const err = await r
+        .pipeline({ transaction })
+        .set(k("x"), 1)
+        .incr(k("str"))
+        .set(k("after"), "ran")
+        .execute()
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ResponseError);
+      expect((err as Error).message).toMatch(new RegExp(`^Command # 2 \\(INCRBY ${k("str")} 1\\) of pipeline caused error: ERR value is not an integer`));
+      expect(await r.get(k("after"))).toBe("ran");
+      const results = await r.pipeline({ transaction }).set(k("x"), 1).incr(k("str")).get(k("x")).execute({ raiseOnError: false });
+      expect(results[0]).toBe(true);
+      expect(results[1]).toBeInstanceOf(ResponseError);
+      expect(results[2]).toBe("1");
+    }
+  });
+
+  test("a command rejected while queueing aborts the transaction: ExecAbortError with the cause", async () => {
+    await r.delete(k("q"));
+    const err = await r
+      .pipeline()
+      .set(k("q"), 1)
+      .executeCommand("INCR", k("q"), "extra-arg")
+      .execute()
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ExecAbortError);
+    expect((err as Error).message).toMatch(/EXECABORT.*Command # 2 \(INCR .* extra-arg\) of pipeline caused error: ERR wrong number of arguments/);
+    expect(await r.exists(k("q"))).toBe(0);
+  });
+
+  test("watch: immediate mode until multi(), WatchError when a watched key changes", async () => {
+    await r.set(k("w"), "1");
+    const pipe = r.pipeline();
+    await pipe.watch(k("w"));
+    expect(pipe.isWatching).toBe(true);
+    const current = await (pipe.get(k("w")) as unknown as Promise<string>);
+    expect(current).toBe("1");
+    pipe.multi();
+    pipe.set(k("w"), Number(current) + 1);
+    expect(await pipe.execute()).toEqual([true]);
+    expect(await r.get(k("w"))).toBe("2");
+
+    const loser = r.pipeline();
+    await loser.watch(k("w"));
+    await r.set(k("w"), "changed by someone else");
+    loser.multi();
+    loser.set(k("w"), "mine");
+    await expect(loser.execute()).rejects.toBeInstanceOf(WatchError);
+    expect(await r.get(k("w"))).toBe("changed by someone else");
+  });
+
+  test("unwatch, discard, reset and await using give the connection back", async () => {
+    const pool = r.connectionPool;
+    {
+      await using pipe = r.pipeline();
+      await pipe.watch(k("u"));
+      expect(pool.inUseConnections).toBe(1);
+      await pipe.unwatch();
+      expect(pipe.isWatching).toBe(false);
+    }
+    expect(pool.inUseConnections).toBe(0);
+    const pipe = r.pipeline();
+    pipe.set(k("d"), 1).set(k("d"), 2);
+    pipe.discard();
+    expect(pipe.length).toBe(0);
+    expect(await pipe.execute()).toEqual([]);
+    await pipe.watch(k("d"));
+    await pipe.reset();
+    expect(pool.inUseConnections).toBe(0);
+    expect(() => r.pipeline().multi().multi()).toThrow(/nested/);
+  });
+
+  test("transaction(fn, ...watches) retries on WatchError", async () => {
+    await r.set(k("t"), "10");
+    let calls = 0;
+    const result = await r.transaction(
+      async (pipe) => {
+        calls++;
+        const value = Number(await (pipe.get(k("t")) as unknown as Promise<string>));
+        if (calls === 1) await r.set(k("t"), "20"); // a concurrent writer wins the first round
+        pipe.multi();
+        pipe.set(k("t"), value * 2);
+        return value * 2;
+      },
+      k("t"),
+      { valueFromCallable: true, watchDelay: 0.01 },
+    );
+    expect(calls).toBe(2);
+    expect(result).toBe(40);
+    expect(await r.get(k("t"))).toBe("40");
+    const results = await r.transaction((pipe) => {
+      pipe.multi();
+      pipe.incr(k("t2"));
+    }, k("t2"));
+    expect(results).toEqual([expect.any(Number)]);
+    let attempts = 0;
+    await expect(
+      r.transaction(
+        async (pipe) => {
+          attempts++;
+          await r.set(k("t3"), attempts);
+          pipe.multi();
+          pipe.set(k("t3"), "never");
+        },
+        k("t3"),
+        { maxAttempts: 3 },
+      ),
+    ).rejects.toBeInstanceOf(WatchError);
+    expect(attempts).toBe(3);
+    expect(r.connectionPool.inUseConnections).toBe(0);
+  });
+
+  test("a non-transactional pipeline with a blocking command runs on a connection of its own", async () => {
+    await r.delete(k("bq"));
+    const pipe = r.pipeline({ transaction: false }).executeCommand("BLPOP", k("bq"), 1);
+    const running = pipe.execute();
+    // the shared connection is not held up
+    expect(await r.ping()).toBe(true);
+    expect(await running).toEqual([null]);
+  });
+
+  test("bad input is refused when queued", () => {
+    expect(() => r.pipeline().set(k("a"), true as never)).toThrow(DataError);
+    expect(() => r.pipeline({ transactional: true } as never)).toThrow(/unknown option 'transactional'/);
+  });
+
+  test("SUBSCRIBE cannot run in a pipeline", async () => {
+    await expect(r.pipeline().executeCommand("SUBSCRIBE", "c").execute()).rejects.toThrow(/use pubsub\(\)/);
+  });
+});
