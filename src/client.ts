@@ -5,6 +5,7 @@ import { installScanIterators, type ScanIterators } from "./commands/scan.js";
 import { blockingTimeout, connectionStateCommand, streamingCommand } from "./commands/routing.js";
 import { bindArgs, isArgValue, isPlainObject, type CommandSpec } from "./commands/spec.js";
 import { PipelineImpl, type Pipeline, type PipelineHost } from "./pipeline.js";
+import { PubSub, type PubSubOptions } from "./pubsub.js";
 import type { AsyncMode } from "./commands/types.js";
 import { ConnectionError, DataError, WatchError } from "./errors.js";
 import type { PoolOptions } from "./options.js";
@@ -159,6 +160,14 @@ export class RedisImpl<T extends RedisString = Buffer> {
         await pipe.reset();
       }
     }
+  }
+
+  /**
+   * A `PubSub` on a connection of its own, taken from the pool at the first subscribe.
+   * Not async, as in redis-py.
+   */
+  pubsub(options: PubSubOptions = {}): PubSub<T> {
+    return new PubSub<T>(this.connectionPool, options);
   }
 
   /** @internal The connection ordinary commands of this client go to. */

@@ -5,6 +5,15 @@
 export { Redis, fromUrl, type RedisOptions, type RedisConstructor, type TransactionOptions } from "./client.js";
 export { Pipeline, type ExecuteOptions } from "./pipeline.js";
 export {
+  PubSub,
+  type PubSubMessage,
+  type PubSubMessageType,
+  type PubSubOptions,
+  type MessageHandler,
+  type GetMessageOptions,
+  type RunOptions,
+} from "./pubsub.js";
+export {
   ConnectionPool,
   BlockingConnectionPool,
   type ConnectionPoolConstructor,

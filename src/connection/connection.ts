@@ -488,7 +488,9 @@ export class Connection {
   }
 
   private handleReply(value: RespValue): void {
-    if (this.pushAllReplies && this.onPush && (this.awaiting.length === 0 || Array.isArray(value))) {
+    // Pub/sub: RESP2 messages are plain arrays, and an error answering SUBSCRIBE (which
+    // has no reply entry) has no command to go to: both belong to the subscriber.
+    if (this.onPush && (this.pushAllReplies ? this.awaiting.length === 0 || Array.isArray(value) : this.awaiting.length === 0 && value instanceof Error)) {
       this.onPush(Array.isArray(value) ? value : [value]);
       return;
     }
@@ -497,7 +499,8 @@ export class Connection {
       throw new ProtocolError(`Protocol error: a reply arrived from ${this.address} with no command waiting for it`);
     }
     const next = this.awaiting.peek();
-    if (next) this.decoder.decodeStrings = next.decode;
+    // Push messages between replies are decoded as the connection's options say.
+    this.decoder.decodeStrings = next ? next.decode : this.options.decodeResponses;
     const collector = command.collector;
     if (collector) {
       collector.replies[command.index] = value;

@@ -1,0 +1,518 @@
+import type { Connection } from "./connection/connection.js";
+import { Deque } from "./connection/deque.js";
+import { isPlainObject } from "./commands/spec.js";
+import { ConnectionError, DataError, PubSubError, TimeoutError } from "./errors.js";
+import type { ConnectionPool, RedisString } from "./pool.js";
+import type { CommandArg, RespValue } from "./protocol/index.js";
+
+export type PubSubMessageType =
+  | "subscribe"
+  | "unsubscribe"
+  | "psubscribe"
+  | "punsubscribe"
+  | "ssubscribe"
+  | "sunsubscribe"
+  | "message"
+  | "pmessage"
+  | "smessage"
+  | "pong";
+
+/** A message as redis-py's PubSub gives it: `data` is the subscription count for (un)subscribe messages. */
+export interface PubSubMessage<T extends RedisString = Buffer> {
+  type: PubSubMessageType;
+  pattern: T | null;
+  channel: T | null;
+  data: T | number | null;
+}
+
+export type MessageHandler<T extends RedisString = Buffer> = (message: PubSubMessage<T>) => unknown;
+
+export interface PubSubOptions {
+  /** Drop subscribe/unsubscribe confirmations instead of returning them. */
+  ignoreSubscribeMessages?: boolean;
+}
+
+export interface GetMessageOptions {
+  /** Seconds to wait for a message: 0 (default) only looks, `null` waits forever. */
+  timeout?: number | null;
+  ignoreSubscribeMessages?: boolean;
+}
+
+export interface RunOptions {
+  /** Called with errors instead of ending `run()`; may be async. */
+  exceptionHandler?: (error: unknown, pubsub: PubSub<any>) => unknown;
+  /** Seconds each wait for a message lasts before checking whether to stop. Default 1. */
+  pollTimeout?: number;
+}
+
+interface Subscription<T extends RedisString> {
+  name: string | Buffer;
+  handler: MessageHandler<T> | null;
+}
+
+type Kind = "channel" | "pattern" | "shard";
+
+/** The PING payload of health checks on RESP2, whose pong is not passed on (as redis-py). */
+const HEALTH_CHECK_MESSAGE = "aioredis-health-check";
+
+const SUBSCRIBE: Record<Kind, string> = { channel: "SUBSCRIBE", pattern: "PSUBSCRIBE", shard: "SSUBSCRIBE" };
+const UNSUBSCRIBE: Record<Kind, string> = { channel: "UNSUBSCRIBE", pattern: "PUNSUBSCRIBE", shard: "SUNSUBSCRIBE" };
+
+const UNSUBSCRIBE_TYPES = new Set(["unsubscribe", "punsubscribe", "sunsubscribe"]);
+const SUBSCRIBE_TYPES = new Set(["subscribe", "psubscribe", "ssubscribe", ...UNSUBSCRIBE_TYPES]);
+const KIND_OF_TYPE: Record<string, Kind> = {
+  subscribe: "channel",
+  unsubscribe: "channel",
+  psubscribe: "pattern",
+  punsubscribe: "pattern",
+  ssubscribe: "shard",
+  sunsubscribe: "shard",
+};
+
+/**
+ * Publish/subscribe on a connection of its own (redis-py's `PubSub`). Subscriptions are
+ * remembered: after the connection is lost it reconnects and subscribes again by itself.
+ * The connection holds the process open only while someone waits for a message.
+ */
+export class PubSub<T extends RedisString = Buffer> {
+  readonly ignoreSubscribeMessages: boolean;
+  private readonly pool: ConnectionPool<T>;
+  private connection: Connection | null = null;
+  private connecting: Promise<Connection> | null = null;
+  private readonly subscriptions: Record<Kind, Map<string, Subscription<T>>> = {
+    channel: new Map(),
+    pattern: new Map(),
+    shard: new Map(),
+  };
+  /** Names sent in an UNSUBSCRIBE whose confirmation has not come yet. */
+  private readonly pendingUnsubscribe: Record<Kind, Set<string>> = {
+    channel: new Set(),
+    pattern: new Set(),
+    shard: new Set(),
+  };
+  private readonly messages = new Deque<PubSubMessage<T>>();
+  private pendingError: Error | null = null;
+  private readonly waiters = new Set<() => void>();
+  private readers = 0;
+  private closed = false;
+  private lastTraffic = Date.now();
+  private healthTimer: NodeJS.Timeout | null = null;
+  private pingSentAt = 0;
+
+  constructor(pool: ConnectionPool<T>, options: PubSubOptions = {}) {
+    for (const key of Object.keys(options)) {
+      if (key !== "ignoreSubscribeMessages") throw new DataError(`pubsub: unknown option '${key}'`);
+    }
+    this.pool = pool;
+    this.ignoreSubscribeMessages = options.ignoreSubscribeMessages ?? false;
+  }
+
+  /** True while any channel, pattern or shard channel is subscribed. */
+  get subscribed(): boolean {
+    return this.subscriptions.channel.size + this.subscriptions.pattern.size + this.subscriptions.shard.size > 0;
+  }
+
+  /** Subscribed channel names (as given). */
+  get channels(): (string | Buffer)[] {
+    return [...this.subscriptions.channel.values()].map((s) => s.name);
+  }
+
+  get patterns(): (string | Buffer)[] {
+    return [...this.subscriptions.pattern.values()].map((s) => s.name);
+  }
+
+  get shardChannels(): (string | Buffer)[] {
+    return [...this.subscriptions.shard.values()].map((s) => s.name);
+  }
+
+  /** SUBSCRIBE: names, and `{ name: handler }` objects whose messages go to the handler. */
+  subscribe(...args: (string | Buffer | Record<string, MessageHandler<T> | null>)[]): Promise<void> {
+    return this.add("channel", args);
+  }
+
+  psubscribe(...args: (string | Buffer | Record<string, MessageHandler<T> | null>)[]): Promise<void> {
+    return this.add("pattern", args);
+  }
+
+  /** SSUBSCRIBE (sharded pub/sub, Redis 7). */
+  ssubscribe(...args: (string | Buffer | Record<string, MessageHandler<T> | null>)[]): Promise<void> {
+    return this.add("shard", args);
+  }
+
+  /** UNSUBSCRIBE: the given channels, or every channel when none is given. */
+  unsubscribe(...names: (string | Buffer)[]): Promise<void> {
+    return this.remove("channel", names);
+  }
+
+  punsubscribe(...names: (string | Buffer)[]): Promise<void> {
+    return this.remove("pattern", names);
+  }
+
+  sunsubscribe(...names: (string | Buffer)[]): Promise<void> {
+    return this.remove("shard", names);
+  }
+
+  /** PING on the subscription; the answer arrives as a `pong` message. */
+  async ping(message?: string | Buffer): Promise<void> {
+    const connection = await this.ensureConnection();
+    const argv: CommandArg[] = message === undefined ? ["PING"] : ["PING", message];
+    await this.sendPing(connection, argv);
+  }
+
+  /**
+   * The next message, or `null` when none came within `timeout` seconds (0: don't wait;
+   * `null`: wait forever), or when the message went to a handler or was an ignored
+   * confirmation. Never busy-loops.
+   */
+  async getMessage(options: GetMessageOptions = {}): Promise<PubSubMessage<T> | null> {
+    for (const key of Object.keys(options)) {
+      if (key !== "timeout" && key !== "ignoreSubscribeMessages") throw new DataError(`getMessage: unknown option '${key}'`);
+    }
+    const timeout = options.timeout === undefined ? 0 : options.timeout;
+    if (timeout !== null && !(typeof timeout === "number" && timeout >= 0)) {
+      throw new DataError("getMessage: 'timeout' must be a number of seconds or null");
+    }
+    if (!this.connection && !this.connecting) {
+      throw new PubSubError("The pubsub has no connection: subscribe to something first");
+    }
+    const ignore = options.ignoreSubscribeMessages ?? this.ignoreSubscribeMessages;
+    // Unlike redis-py, a message that went to a handler or was ignored does not end the
+    // wait: `null` always means that nothing for the caller came within `timeout`.
+    const deadline = timeout === null ? null : Date.now() + timeout * 1000;
+    for (;;) {
+      const left = deadline === null ? null : Math.max(0, deadline - Date.now());
+      const message = await this.nextMessage(left === null ? null : left / 1000);
+      if (!message) return null;
+      const handled = await this.handleMessage(message, ignore);
+      if (handled) return handled;
+    }
+  }
+
+  /**
+   * Every message, as an async iterator; it ends once no subscription is left (after the
+   * last unsubscribe confirmation) or the pubsub is closed.
+   */
+  async *listen(): AsyncGenerator<PubSubMessage<T>, void, undefined> {
+    while (!this.closed && (this.subscribed || this.messages.length > 0)) {
+      const message = await this.nextMessage(null, () => !this.subscribed || this.closed);
+      if (!message) continue;
+      const handled = await this.handleMessage(message, this.ignoreSubscribeMessages);
+      if (handled) yield handled;
+    }
+  }
+
+  /**
+   * Dispatches every message to its handler until the pubsub is closed or has no
+   * subscription left (redis-py's `run`). Every subscription must have a handler.
+   */
+  async run(options: RunOptions = {}): Promise<void> {
+    for (const key of Object.keys(options)) {
+      if (key !== "exceptionHandler" && key !== "pollTimeout") throw new DataError(`run: unknown option '${key}'`);
+    }
+    for (const kind of ["channel", "pattern", "shard"] as const) {
+      for (const sub of this.subscriptions[kind].values()) {
+        if (!sub.handler) throw new PubSubError(`${kind === "pattern" ? "Pattern" : "Channel"}: '${String(sub.name)}' has no handler registered`);
+      }
+    }
+    const pollTimeout = options.pollTimeout ?? 1;
+    while (!this.closed && this.subscribed) {
+      try {
+        await this.getMessage({ timeout: pollTimeout, ignoreSubscribeMessages: true });
+      } catch (err) {
+        if (!options.exceptionHandler) throw err;
+        await options.exceptionHandler(err, this);
+      }
+    }
+  }
+
+  /** Unsubscribes from everything and gives the connection back (closed, since it was subscribed). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopHealthCheck();
+    this.wake();
+    if (this.connecting) await this.connecting.catch(() => {});
+    const connection = this.connection;
+    this.connection = null;
+    for (const kind of ["channel", "pattern", "shard"] as const) this.subscriptions[kind].clear();
+    if (connection) {
+      connection.onConnect = null;
+      connection.onDisconnect = null;
+      connection.onPush = null;
+      connection.dirty = true;
+      connection.reconnect = false;
+      if (this.readers > 0) connection.hold(false);
+      this.pool.release(connection);
+    }
+  }
+
+  /** Alias of `close()`. */
+  aclose(): Promise<void> {
+    return this.close();
+  }
+
+  /** redis-py's `reset()`: same as `close()`. */
+  reset(): Promise<void> {
+    return this.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  // ---- subscribing ------------------------------------------------------------------------
+
+  private async add(kind: Kind, args: (string | Buffer | Record<string, MessageHandler<T> | null>)[]): Promise<void> {
+    if (this.closed) throw new PubSubError("The pubsub is closed");
+    const added: Subscription<T>[] = [];
+    for (const arg of args) {
+      if (typeof arg === "string" || Buffer.isBuffer(arg)) {
+        added.push({ name: arg, handler: null });
+      } else if (isPlainObject(arg)) {
+        for (const [name, handler] of Object.entries(arg)) {
+          if (handler !== null && typeof handler !== "function") {
+            throw new DataError(`${SUBSCRIBE[kind]}: the handler for '${name}' must be a function or null`);
+          }
+          added.push({ name, handler: handler as MessageHandler<T> | null });
+        }
+      } else {
+        throw new DataError(`${SUBSCRIBE[kind]}: expected channel names or { name: handler } objects`);
+      }
+    }
+    if (added.length === 0) throw new DataError(`${SUBSCRIBE[kind]} needs at least one name`);
+    for (const sub of added) {
+      const key = this.key(sub.name);
+      this.subscriptions[kind].set(key, sub);
+      this.pendingUnsubscribe[kind].delete(key);
+    }
+    const connection = await this.ensureConnection();
+    await connection.send([SUBSCRIBE[kind], ...added.map((s) => s.name)], { expectsReply: false });
+  }
+
+  private async remove(kind: Kind, names: (string | Buffer)[]): Promise<void> {
+    for (const name of names) {
+      if (typeof name !== "string" && !Buffer.isBuffer(name)) throw new DataError(`${UNSUBSCRIBE[kind]}: expected channel names`);
+    }
+    const keys = names.length > 0 ? names.map((n) => this.key(n)) : [...this.subscriptions[kind].keys()];
+    for (const key of keys) this.pendingUnsubscribe[kind].add(key);
+    const connection = this.connection ?? (this.connecting ? await this.connecting : null);
+    if (!connection) return;
+    await connection.send([UNSUBSCRIBE[kind], ...names], { expectsReply: false });
+  }
+
+  private ensureConnection(): Promise<Connection> {
+    if (this.connection) return Promise.resolve(this.connection);
+    if (!this.connecting) {
+      this.connecting = this.pool.getConnection().then(
+        (connection) => {
+          this.connecting = null;
+          if (this.closed) {
+            this.pool.release(connection);
+            throw new PubSubError("The pubsub is closed");
+          }
+          this.adopt(connection);
+          return connection;
+        },
+        (err) => {
+          this.connecting = null;
+          throw err;
+        },
+      );
+    }
+    return this.connecting;
+  }
+
+  /** Makes a pooled connection the subscriber: pushes come here, and it re-subscribes after a reconnect. */
+  private adopt(connection: Connection): void {
+    this.connection = connection;
+    connection.dirty = true;
+    connection.reconnect = true;
+    connection.pushAllReplies = connection.protocol === 2;
+    connection.onPush = (frame) => this.onPush(frame);
+    connection.onConnect = async (c) => {
+      c.pushAllReplies = c.protocol === 2;
+      // Queued now, written right after the handshake, before anything else.
+      for (const kind of ["channel", "pattern", "shard"] as const) {
+        const subs = [...this.subscriptions[kind].entries()].filter(([key]) => !this.pendingUnsubscribe[kind].has(key));
+        if (subs.length > 0) void c.send([SUBSCRIBE[kind], ...subs.map(([, s]) => s.name)], { expectsReply: false }).catch(() => {});
+      }
+    };
+    connection.onDisconnect = () => {
+      if (this.closed || !this.subscribed) return;
+      // Reconnect now (not on the next command): messages only come to a live socket.
+      setImmediate(() => {
+        if (this.closed || this.connection !== connection) return;
+        connection.connect().catch((err: Error) => this.fail(err));
+      });
+    };
+    if (this.readers > 0) connection.hold(true);
+    this.startHealthCheck(connection);
+  }
+
+  private fail(error: Error): void {
+    this.pendingError = error;
+    this.wake();
+  }
+
+  private async sendPing(connection: Connection, argv: CommandArg[]): Promise<void> {
+    if (connection.protocol === 2) {
+      // RESP2 answers PING on a subscribed connection with a ["pong", data] message.
+      await connection.send(argv, { expectsReply: false });
+      return;
+    }
+    const reply = (await connection.send(argv)) as RespValue;
+    this.lastTraffic = Date.now();
+    const data = reply === null || typeof reply === "string" || Buffer.isBuffer(reply) ? reply : null;
+    this.enqueue({ type: "pong", pattern: null, channel: null, data: data as T | null });
+  }
+
+  // ---- receiving --------------------------------------------------------------------------
+
+  private onPush(frame: RespValue[]): void {
+    this.lastTraffic = Date.now();
+    const head = frame[0];
+    if (head instanceof Error) {
+      this.fail(head);
+      return;
+    }
+    const type = head === undefined || head === null ? "" : Buffer.isBuffer(head) ? head.toString() : String(head);
+    const lower = type.toLowerCase();
+    let message: PubSubMessage<T>;
+    switch (lower) {
+      case "message":
+      case "smessage":
+        message = { type: lower, pattern: null, channel: frame[1] as T, data: frame[2] as T };
+        break;
+      case "pmessage":
+        message = { type: "pmessage", pattern: frame[1] as T, channel: frame[2] as T, data: frame[3] as T };
+        break;
+      case "pong": {
+        const data = frame[1] ?? null;
+        if (data !== null && String(data) === HEALTH_CHECK_MESSAGE) return;
+        message = { type: "pong", pattern: null, channel: null, data: data as T | null };
+        break;
+      }
+      default:
+        if (!SUBSCRIBE_TYPES.has(lower)) return; // e.g. client-side caching invalidations
+        message = { type: lower as PubSubMessageType, pattern: null, channel: frame[1] as T, data: frame[2] as number };
+        if (UNSUBSCRIBE_TYPES.has(lower)) {
+          const kind = KIND_OF_TYPE[lower]!;
+          const channel = frame[1];
+          if (channel !== null && channel !== undefined && !(channel instanceof Error)) {
+            const key = this.key(channel as string | Buffer);
+            if (this.pendingUnsubscribe[kind].delete(key)) this.subscriptions[kind].delete(key);
+          }
+        }
+    }
+    this.enqueue(message);
+  }
+
+  private enqueue(message: PubSubMessage<T>): void {
+    this.messages.push(message);
+    this.wake();
+  }
+
+  /** Waits for a message; `stop` ends the wait early (checked whenever something happens). */
+  private async nextMessage(timeout: number | null, stop?: () => boolean): Promise<PubSubMessage<T> | null> {
+    const deadline = timeout === null ? null : Date.now() + timeout * 1000;
+    for (;;) {
+      if (this.pendingError) {
+        const error = this.pendingError;
+        this.pendingError = null;
+        throw error;
+      }
+      const message = this.messages.shift();
+      if (message) return message;
+      if (this.closed || stop?.()) return null;
+      const wait = deadline === null ? null : deadline - Date.now();
+      if (wait !== null && wait <= 0) return null;
+      await this.waitForActivity(wait);
+    }
+  }
+
+  private waitForActivity(ms: number | null): Promise<void> {
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      this.readers++;
+      if (this.readers === 1) this.connection?.hold(true);
+      const done = () => {
+        if (!this.waiters.delete(done)) return;
+        if (timer) clearTimeout(timer);
+        this.readers--;
+        if (this.readers === 0) this.connection?.hold(false);
+        resolve();
+      };
+      this.waiters.add(done);
+      if (ms !== null) timer = setTimeout(done, ms);
+    });
+  }
+
+  /** Wakes every reader waiting for a message. */
+  private wake(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
+  private async handleMessage(message: PubSubMessage<T>, ignoreSubscribeMessages: boolean): Promise<PubSubMessage<T> | null> {
+    if (SUBSCRIBE_TYPES.has(message.type)) {
+      return ignoreSubscribeMessages ? null : message;
+    }
+    let handler: MessageHandler<T> | null = null;
+    if (message.type === "pmessage" && message.pattern !== null) {
+      handler = this.subscriptions.pattern.get(this.key(message.pattern))?.handler ?? null;
+    } else if ((message.type === "message" || message.type === "smessage") && message.channel !== null) {
+      handler = this.subscriptions[message.type === "message" ? "channel" : "shard"].get(this.key(message.channel))?.handler ?? null;
+    }
+    if (handler) {
+      await handler(message);
+      return null;
+    }
+    return message;
+  }
+
+  private key(name: string | Buffer): string {
+    return (Buffer.isBuffer(name) ? name : Buffer.from(name, this.pool.encoding)).toString("latin1");
+  }
+
+  // ---- health -----------------------------------------------------------------------------
+
+  /** `healthCheckInterval`: a quiet subscription is PINGed; no answer in time means a dead socket. */
+  private startHealthCheck(connection: Connection): void {
+    const interval = connection.options.healthCheckInterval;
+    if (interval <= 0 || this.healthTimer) return;
+    const waitForPong = (connection.options.socketTimeout ?? interval) * 1000;
+    this.healthTimer = setInterval(() => {
+      const current = this.connection;
+      if (!current || !current.isConnected || !this.subscribed) return;
+      const now = Date.now();
+      if (this.pingSentAt > this.lastTraffic && now - this.pingSentAt > waitForPong) {
+        this.pingSentAt = 0;
+        current.disconnect(false, new TimeoutError(`No answer to the health check PING from ${current.description}`));
+        return;
+      }
+      if (now - this.lastTraffic >= interval * 1000 && this.pingSentAt <= this.lastTraffic) {
+        this.pingSentAt = now;
+        void this.sendHealthPing(current);
+      }
+    }, Math.max(10, Math.min(interval * 1000, waitForPong) / 2));
+    this.healthTimer.unref();
+  }
+
+  private async sendHealthPing(connection: Connection): Promise<void> {
+    try {
+      if (connection.protocol === 2) {
+        // RESP2's pong arrives as a message; health checks are not shown to the reader.
+        await connection.send(["PING", HEALTH_CHECK_MESSAGE], { expectsReply: false });
+      } else {
+        await connection.send(["PING"]);
+        this.lastTraffic = Date.now();
+      }
+    } catch (err) {
+      if (!(err instanceof ConnectionError || err instanceof TimeoutError)) this.fail(err as Error);
+    }
+  }
+
+  private stopHealthCheck(): void {
+    if (this.healthTimer) clearInterval(this.healthTimer);
+    this.healthTimer = null;
+  }
+}
