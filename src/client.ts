@@ -6,6 +6,9 @@ import { blockingTimeout, connectionStateCommand, streamingCommand } from "./com
 import { bindArgs, isArgValue, isPlainObject, type CommandSpec } from "./commands/spec.js";
 import { PipelineImpl, type Pipeline, type PipelineHost } from "./pipeline.js";
 import { PubSub, type PubSubOptions } from "./pubsub.js";
+import { Lock, type LockClient, type LockOptions } from "./lock.js";
+import { Monitor } from "./monitor.js";
+import { callableScript, type CallableScript, type ScriptRunner } from "./script.js";
 import type { AsyncMode } from "./commands/types.js";
 import { ConnectionError, DataError, WatchError } from "./errors.js";
 import type { PoolOptions } from "./options.js";
@@ -168,6 +171,21 @@ export class RedisImpl<T extends RedisString = Buffer> {
    */
   pubsub(options: PubSubOptions = {}): PubSub<T> {
     return new PubSub<T>(this.connectionPool, options);
+  }
+
+  /** A distributed lock on `name` (redis-py's `lock()`). Not async: nothing is sent until `acquire()`. */
+  lock(name: string | Buffer, options?: LockOptions): Lock<T> {
+    return new Lock<T>(this as unknown as LockClient, name, options);
+  }
+
+  /** A Lua script run by EVALSHA with a fall-back to loading it: call it as `script({ keys, args })`. */
+  registerScript(script: string | Buffer): CallableScript<T> {
+    return callableScript<T>(this as unknown as ScriptRunner, script);
+  }
+
+  /** Every command the server runs, as an async iterator, on a connection of its own. */
+  monitor(): Monitor<T> {
+    return new Monitor<T>(this.connectionPool);
   }
 
   /** @internal The connection ordinary commands of this client go to. */

@@ -13,6 +13,9 @@ export {
   type GetMessageOptions,
   type RunOptions,
 } from "./pubsub.js";
+export { Lock, type LockOptions, type AcquireOptions } from "./lock.js";
+export { Script, type CallableScript, type ScriptCallOptions } from "./script.js";
+export { Monitor, type MonitoredCommand } from "./monitor.js";
 export {
   ConnectionPool,
   BlockingConnectionPool,

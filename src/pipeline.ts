@@ -5,6 +5,7 @@ import { bindArgs, isArgValue, type CommandSpec } from "./commands/spec.js";
 import { DataError, ExecAbortError, RedisError, ResponseError, WatchError } from "./errors.js";
 import type { RedisString } from "./pool.js";
 import type { CommandArg, RespValue } from "./protocol/index.js";
+import type { Script } from "./script.js";
 
 /** What a pipeline needs from the client that made it. */
 export interface PipelineHost<T extends RedisString> {
@@ -60,6 +61,18 @@ export function describeCommand(argv: readonly CommandArg[]): string {
   return words.join(" ");
 }
 
+/** Turns every Buffer in a reply into a string. */
+function decodeDeep(value: RespValue, encoding: BufferEncoding): RespValue {
+  if (Buffer.isBuffer(value)) return value.toString(encoding);
+  if (Array.isArray(value)) return value.map((v) => decodeDeep(v, encoding));
+  if (value instanceof Map) {
+    const out = new Map<RespValue, RespValue>();
+    for (const [k, v] of value) out.set(decodeDeep(k, encoding), decodeDeep(v, encoding));
+    return out;
+  }
+  return value;
+}
+
 function annotate(error: Error, position: number, argv: readonly CommandArg[]): Error {
   error.message = `Command # ${position} (${describeCommand(argv)}) of pipeline caused error: ${error.message}`;
   return error;
@@ -82,6 +95,7 @@ export class PipelineImpl<T extends RedisString = Buffer> {
   private explicitTransaction = false;
   /** A command other than WATCH changed the bound connection's state: it must not be reused. */
   private stateChanged = false;
+  private readonly scripts = new Set<Script<any>>();
 
   constructor(host: PipelineHost<T>, transaction = true) {
     this.host = host;
@@ -157,6 +171,23 @@ export class PipelineImpl<T extends RedisString = Buffer> {
     return this;
   }
 
+  /** @internal A `Script` queued in this pipeline: it is loaded before the pipeline runs. */
+  registerScriptForLoad(script: Script<any>): void {
+    this.scripts.add(script);
+  }
+
+  /** SCRIPT EXISTS, then SCRIPT LOAD for the missing ones, so EVALSHA cannot fail with NOSCRIPT. */
+  private async loadScripts(connection: Connection): Promise<void> {
+    const scripts = [...this.scripts];
+    const [exists] = await connection.sendBatch([["SCRIPT", "EXISTS", ...scripts.map((s) => s.sha)]]);
+    if (exists instanceof Error) throw exists;
+    const missing = scripts.filter((_, i) => !(exists as RespValue[])[i]);
+    if (missing.length === 0) return;
+    const loaded = await connection.sendBatch(missing.map((s) => ["SCRIPT", "LOAD", s.script]));
+    const failed = loaded.find((reply) => reply instanceof Error);
+    if (failed) throw failed;
+  }
+
   /** Drops the queued commands (redis-py's `discard`/`reset` of the queue). */
   discard(): void {
     this.queue = [];
@@ -165,6 +196,7 @@ export class PipelineImpl<T extends RedisString = Buffer> {
   /** Empties the queue, unwatches and gives back the pipeline's own connection. */
   async reset(): Promise<void> {
     this.queue = [];
+    this.scripts.clear();
     this.explicitTransaction = false;
     this.watching = false;
     const bound = this.bound;
@@ -205,6 +237,7 @@ export class PipelineImpl<T extends RedisString = Buffer> {
         if (streaming) throw new DataError(`${String(command.argv[0]).toUpperCase()} cannot run in a pipeline: use ${streaming}`);
       }
       const connection = await this.connectionFor(queue);
+      if (this.scripts.size > 0) await this.loadScripts(connection);
       if (transactional) {
         this.watching = false; // EXEC ends every WATCH, whatever its outcome
         return await this.executeTransaction(connection, queue, raiseOnError);
@@ -227,7 +260,10 @@ export class PipelineImpl<T extends RedisString = Buffer> {
   }
 
   private async executePipeline(connection: Connection, queue: QueuedCommand[], raiseOnError: boolean): Promise<unknown[]> {
-    const replies = await connection.sendBatch(queue.map((c) => c.argv));
+    const replies = await connection.sendBatch(
+      queue.map((c) => c.argv),
+      { decodeEach: queue.map((c) => c.spec?.decode) },
+    );
     return this.transformAll(queue, replies, 0, raiseOnError);
   }
 
@@ -236,7 +272,20 @@ export class PipelineImpl<T extends RedisString = Buffer> {
     argvs[0] = ["MULTI"];
     for (let i = 0; i < queue.length; i++) argvs[i + 1] = queue[i]!.argv;
     argvs[queue.length + 1] = ["EXEC"];
-    const replies = await connection.sendBatch(argvs);
+    // EXEC carries every reply at once, decoded one way: when a command wants its reply
+    // undecoded (DUMP) and others decoded, read EXEC raw and decode the others here.
+    const decodeResponses = connection.options.decodeResponses;
+    const mixed = decodeResponses && queue.some((c) => c.spec?.decode === false);
+    const replies = await connection.sendBatch(argvs, mixed ? { decodeEach: argvs.map((_, i) => i !== queue.length + 1) } : undefined);
+    if (mixed) {
+      const exec = replies[queue.length + 1];
+      if (Array.isArray(exec)) {
+        const encoding = connection.options.encoding;
+        for (let i = 0; i < exec.length; i++) {
+          if (queue[i]!.spec?.decode !== false) exec[i] = decodeDeep(exec[i]!, encoding);
+        }
+      }
+    }
     // Errors while queueing (a wrong number of arguments, an unknown command) abort EXEC.
     let firstQueueError: { error: Error; index: number } | null = null;
     for (let i = 1; i <= queue.length; i++) {

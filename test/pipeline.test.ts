@@ -183,3 +183,19 @@ describe.each([2, 3] as const)("pipelines over RESP%i", (protocol) => {
     await expect(r.pipeline().executeCommand("SUBSCRIBE", "c").execute()).rejects.toThrow(/use pubsub\(\)/);
   });
 });
+
+describe("per-command decoding in pipelines", () => {
+  test("DUMP stays a Buffer inside pipelines and transactions on a decoding client", async () => {
+    const r = new Redis({ port: server().port, decodeResponses: true });
+    await r.set("dump-me", "payload");
+    const direct = await r.dump("dump-me");
+    expect(Buffer.isBuffer(direct)).toBe(true);
+    for (const transaction of [false, true]) {
+      const [dumped, value] = await r.pipeline({ transaction }).dump("dump-me").get("dump-me").execute();
+      expect(Buffer.isBuffer(dumped)).toBe(true);
+      expect((dumped as Buffer).equals(direct as Buffer)).toBe(true);
+      expect(value).toBe("payload");
+    }
+    await r.close();
+  });
+});

@@ -182,7 +182,10 @@ export class Connection {
    * their replies in order (error replies stand in the array as `ResponseError` objects).
    * Rejects only if the connection fails before every reply arrived.
    */
-  sendBatch(commands: readonly (readonly CommandArg[])[], options?: { decode?: boolean }): Promise<RespValue[]> {
+  sendBatch(
+    commands: readonly (readonly CommandArg[])[],
+    options?: { decode?: boolean; decodeEach?: readonly (boolean | undefined)[] },
+  ): Promise<RespValue[]> {
     return new Promise((resolve, reject) => {
       if (this.state === "closed") {
         reject(this.closedError());
@@ -200,6 +203,7 @@ export class Connection {
         reject,
       };
       const decode = options?.decode ?? this.options.decodeResponses;
+      const decodeEach = options?.decodeEach;
       for (let i = 0; i < commands.length; i++) {
         this.toWrite.push({
           args: commands[i]!,
@@ -210,7 +214,7 @@ export class Connection {
           reject: noop,
           transform: undefined,
           context: undefined,
-          decode,
+          decode: decodeEach?.[i] ?? decode,
           blockFor: 0,
           deadline: 0,
         });

@@ -1,0 +1,196 @@
+import { randomBytes } from "node:crypto";
+import { DataError, LockError, LockNotOwnedError } from "./errors.js";
+import type { RedisString } from "./pool.js";
+import { Script, type ScriptRunner } from "./script.js";
+
+export interface LockOptions {
+  /** Seconds until the lock expires by itself; `null` (default) never expires. */
+  timeout?: number | null;
+  /** Seconds between attempts while blocking. Default 0.1. */
+  sleep?: number;
+  /** Wait for the lock when it is taken. Default true. */
+  blocking?: boolean;
+  /** Most seconds to wait while blocking; `null` (default) waits forever. */
+  blockingTimeout?: number | null;
+  /** Accepted for redis-py compatibility: tokens always belong to the Lock object here. */
+  threadLocal?: boolean;
+}
+
+export interface AcquireOptions {
+  blocking?: boolean;
+  blockingTimeout?: number | null;
+  /** Use this token instead of a random one. */
+  token?: string | Buffer;
+}
+
+const RELEASE = `
+local token = redis.call('get', KEYS[1])
+if not token or token ~= ARGV[1] then
+  return 0
+end
+redis.call('del', KEYS[1])
+return 1`;
+
+const EXTEND = `
+local token = redis.call('get', KEYS[1])
+if not token or token ~= ARGV[1] then
+  return 0
+end
+local expiration = redis.call('pttl', KEYS[1])
+if not expiration then
+  expiration = 0
+end
+if expiration < 0 then
+  return 0
+end
+local newttl = ARGV[2]
+if ARGV[3] == "0" then
+  newttl = ARGV[2] + expiration
+end
+redis.call('pexpire', KEYS[1], newttl)
+return 1`;
+
+const REACQUIRE = `
+local token = redis.call('get', KEYS[1])
+if not token or token ~= ARGV[1] then
+  return 0
+end
+redis.call('pexpire', KEYS[1], ARGV[2])
+return 1`;
+
+/** The client a lock runs on. */
+export interface LockClient extends ScriptRunner {
+  executeCommand(...args: unknown[]): Promise<any>;
+}
+
+function checkSeconds(where: string, name: string, value: unknown, nullable: boolean): void {
+  if (value === undefined || (nullable && value === null)) return;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new DataError(`${where}: '${name}' must be a non-negative number of seconds${nullable ? " or null" : ""}`);
+  }
+}
+
+/**
+ * A distributed lock on one key (redis-py's `Lock`): SET NX PX to take it, Lua scripts to
+ * release, extend and reacquire it only while the token is still ours. Each `Lock` object
+ * has its own token, so two tasks never share one.
+ */
+export class Lock<T extends RedisString = Buffer> {
+  readonly name: string | Buffer;
+  readonly timeout: number | null;
+  readonly sleep: number;
+  readonly blocking: boolean;
+  readonly blockingTimeout: number | null;
+  private readonly redis: LockClient;
+  private token: string | Buffer | null = null;
+  declare readonly __replyType?: T;
+  private readonly scripts: { release: Script; extend: Script; reacquire: Script };
+
+  constructor(redis: LockClient, name: string | Buffer, options: LockOptions = {}) {
+    if (typeof name !== "string" && !Buffer.isBuffer(name)) throw new DataError("lock: 'name' must be a string or a Buffer");
+    for (const key of Object.keys(options)) {
+      if (!["timeout", "sleep", "blocking", "blockingTimeout", "threadLocal"].includes(key)) {
+        throw new DataError(`lock: unknown option '${key}'`);
+      }
+    }
+    checkSeconds("lock", "timeout", options.timeout, true);
+    checkSeconds("lock", "sleep", options.sleep, false);
+    checkSeconds("lock", "blockingTimeout", options.blockingTimeout, true);
+    if (options.blocking !== undefined && typeof options.blocking !== "boolean") throw new DataError("lock: 'blocking' must be a boolean");
+    this.redis = redis;
+    this.name = name;
+    this.timeout = options.timeout ?? null;
+    this.sleep = options.sleep ?? 0.1;
+    this.blocking = options.blocking ?? true;
+    this.blockingTimeout = options.blockingTimeout ?? null;
+    this.scripts = {
+      release: new Script(redis, RELEASE),
+      extend: new Script(redis, EXTEND),
+      reacquire: new Script(redis, REACQUIRE),
+    };
+  }
+
+  /** The token this Lock holds, if it acquired the lock. */
+  get localToken(): string | Buffer | null {
+    return this.token;
+  }
+
+  /**
+   * Takes the lock: true when taken, false when `blocking` is off or `blockingTimeout`
+   * passed while someone else held it.
+   */
+  async acquire(options: AcquireOptions = {}): Promise<boolean> {
+    for (const key of Object.keys(options)) {
+      if (!["blocking", "blockingTimeout", "token"].includes(key)) throw new DataError(`acquire: unknown option '${key}'`);
+    }
+    checkSeconds("acquire", "blockingTimeout", options.blockingTimeout, true);
+    const token = options.token ?? randomBytes(16).toString("hex");
+    const blocking = options.blocking ?? this.blocking;
+    const blockingTimeout = options.blockingTimeout === undefined ? this.blockingTimeout : options.blockingTimeout;
+    const stopAt = blockingTimeout === null ? null : Date.now() + blockingTimeout * 1000;
+    for (;;) {
+      const args: unknown[] = ["SET", this.name, token, "NX"];
+      if (this.timeout !== null) args.push("PX", Math.max(1, Math.round(this.timeout * 1000)));
+      if ((await this.redis.executeCommand(...args)) !== null) {
+        this.token = token;
+        return true;
+      }
+      if (!blocking) return false;
+      const nextTry = Date.now() + this.sleep * 1000;
+      if (stopAt !== null && nextTry > stopAt) return false;
+      await new Promise((resolve) => setTimeout(resolve, this.sleep * 1000));
+    }
+  }
+
+  /** True when anyone holds the lock. */
+  async locked(): Promise<boolean> {
+    return (await this.redis.executeCommand("GET", this.name)) !== null;
+  }
+
+  /** True when this Lock object holds it. */
+  async owned(): Promise<boolean> {
+    if (this.token === null) return false;
+    const stored = await this.redis.executeCommand("GET", this.name);
+    if (stored === null) return false;
+    return Buffer.from(stored as string | Buffer).equals(Buffer.from(this.token));
+  }
+
+  /** Lets the lock go. `LockError` if this object does not hold it, `LockNotOwnedError` if it expired or was taken. */
+  async release(): Promise<void> {
+    const token = this.token;
+    if (token === null) throw new LockError("Cannot release an unlocked lock");
+    this.token = null;
+    const released = await this.scripts.release.call({ keys: [this.name], args: [token] });
+    if (!released) throw new LockNotOwnedError("Cannot release a lock that's no longer owned");
+  }
+
+  /**
+   * Adds `additionalTime` seconds to the lock's time to live, or sets it to that with
+   * `replaceTtl`.
+   */
+  async extend(additionalTime: number, options: { replaceTtl?: boolean } = {}): Promise<boolean> {
+    checkSeconds("extend", "additionalTime", additionalTime, false);
+    if (this.token === null) throw new LockError("Cannot extend an unlocked lock");
+    if (this.timeout === null) throw new LockError("Cannot extend a lock with no timeout");
+    const extended = await this.scripts.extend.call({
+      keys: [this.name],
+      args: [this.token, Math.round(additionalTime * 1000), options.replaceTtl ? "1" : "0"],
+    });
+    if (!extended) throw new LockNotOwnedError("Cannot extend a lock that's no longer owned");
+    return true;
+  }
+
+  /** Resets the lock's time to live to `timeout`. */
+  async reacquire(): Promise<boolean> {
+    if (this.token === null) throw new LockError("Cannot reacquire an unlocked lock");
+    if (this.timeout === null) throw new LockError("Cannot reacquire a lock with no timeout");
+    const done = await this.scripts.reacquire.call({ keys: [this.name], args: [this.token, Math.round(this.timeout * 1000)] });
+    if (!done) throw new LockNotOwnedError("Cannot reacquire a lock that's no longer owned");
+    return true;
+  }
+
+  /** `await using lock = redis.lock(...)`: releases the lock at the end of the block if it is held. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.token !== null) await this.release();
+  }
+}
