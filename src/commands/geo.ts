@@ -1,6 +1,429 @@
+import { DataError } from "../errors.js";
+import type { CommandArg, RespValue } from "../protocol/index.js";
+import { str, toArray, toNumber, toNumberOrNull } from "./replies.js";
 import { defineCommands, type CommandSpec } from "./spec.js";
+import type { EncodableT, KeyT, Ret } from "./types.js";
 
+/** A distance unit. */
+export type GeoUnit = "m" | "km" | "mi" | "ft" | "M" | "KM" | "MI" | "FT";
+export type GeoSort = "ASC" | "DESC" | "asc" | "desc";
 
-export interface GeoCommands<T, M> {}
+/** `[longitude, latitude]`. */
+export type GeoCoordinate = [longitude: number, latitude: number];
 
-export const GEO_COMMANDS: Record<string, CommandSpec> = defineCommands({});
+/**
+ * One result of a search with `withdist`, `withhash` or `withcoord`, as redis-py's
+ * `parse_geosearch_generic`: `[member, dist?, hash?, [lon, lat]?]`, in that order, with
+ * only the parts asked for.
+ */
+export type GeoSearchResult<T> = [member: T, ...extra: (number | GeoCoordinate)[]];
+
+export interface GeoRadiusReadOptions {
+  /** `m` (the default), `km`, `mi` or `ft`. */
+  unit?: GeoUnit | null;
+  withdist?: boolean;
+  withcoord?: boolean;
+  withhash?: boolean;
+  count?: number | null;
+  sort?: GeoSort | null;
+  /** With `count`: return as soon as enough matches are found. */
+  any?: boolean;
+}
+
+export interface GeoRadiusOptions extends GeoRadiusReadOptions {
+  /** Store the members in this sorted set (with their geo scores); the reply is then a count. */
+  store?: KeyT | null;
+  /** Store the members in this sorted set with their distances as scores; the reply is then a count. */
+  storeDist?: KeyT | null;
+}
+
+interface GeoSearchShape {
+  /** Search from this member's position... */
+  member?: EncodableT | null;
+  /** ...or from these coordinates. */
+  longitude?: number | null;
+  latitude?: number | null;
+  /** `m` (the default), `km`, `mi` or `ft`. */
+  unit?: GeoUnit;
+  /** A circle of this radius... */
+  radius?: number | null;
+  /** ...or a box of this width and height. */
+  width?: number | null;
+  height?: number | null;
+  sort?: GeoSort | null;
+  count?: number | null;
+  any?: boolean;
+}
+
+export interface GeoSearchOptions extends GeoSearchShape {
+  withcoord?: boolean;
+  withdist?: boolean;
+  withhash?: boolean;
+}
+
+export interface GeoSearchStoreOptions extends GeoSearchShape {
+  /** Store distances as the scores instead of geo scores. */
+  storedist?: boolean;
+}
+
+type WithAny = { withdist: true } | { withcoord: true } | { withhash: true };
+type WithNone = { withdist?: false; withcoord?: false; withhash?: false };
+type Stores = { store: KeyT } | { storeDist: KeyT };
+type NoStore = { store?: null; storeDist?: null };
+
+export interface GeoCommands<T, M> {
+  /** GEOADD: `values` is flat `[lon, lat, member, lon, lat, member, ...]`; the number added (or changed with `ch`). */
+  geoadd(name: KeyT, values: EncodableT[], options?: { nx?: boolean; xx?: boolean; ch?: boolean }): Ret<M, number>;
+  geoadd(name: KeyT, values: EncodableT[], nx?: boolean, xx?: boolean, ch?: boolean): Ret<M, number>;
+  /** GEODIST: the distance in `unit` (meters by default), `null` when a member is missing. */
+  geodist(name: KeyT, place1: EncodableT, place2: EncodableT, unit?: GeoUnit | null): Ret<M, number | null>;
+  geodist(name: KeyT, place1: EncodableT, place2: EncodableT, options: { unit?: GeoUnit | null }): Ret<M, number | null>;
+  /** GEOHASH: an 11-character geohash string per member (`null` for a missing one). */
+  geohash(name: KeyT, ...values: EncodableT[]): Ret<M, (string | null)[]>;
+  /** GEOPOS: `[lon, lat]` per member (`null` for a missing one). */
+  geopos(name: KeyT, ...values: EncodableT[]): Ret<M, (GeoCoordinate | null)[]>;
+  /** GEORADIUS: members, `[member, dist?, hash?, coord?]` with a `with*` option, or a count with `store`/`storeDist`. */
+  georadius(name: KeyT, longitude: number, latitude: number, radius: number, options: GeoRadiusOptions & Stores): Ret<M, number>;
+  georadius(name: KeyT, longitude: number, latitude: number, radius: number, options: GeoRadiusOptions & NoStore & WithAny): Ret<M, GeoSearchResult<T>[]>;
+  georadius(name: KeyT, longitude: number, latitude: number, radius: number, options?: GeoRadiusOptions & NoStore & WithNone): Ret<M, T[]>;
+  georadius(name: KeyT, longitude: number, latitude: number, radius: number, options?: GeoRadiusOptions): Ret<M, T[] | GeoSearchResult<T>[] | number>;
+  georadius(
+    name: KeyT,
+    longitude: number,
+    latitude: number,
+    radius: number,
+    unit?: GeoUnit | null,
+    withdist?: boolean,
+    withcoord?: boolean,
+    withhash?: boolean,
+    count?: number | null,
+    sort?: GeoSort | null,
+    store?: KeyT | null,
+    storeDist?: KeyT | null,
+    any?: boolean,
+  ): Ret<M, T[] | GeoSearchResult<T>[] | number>;
+  /** GEORADIUSBYMEMBER: as `georadius`, centered on a member. */
+  georadiusbymember(name: KeyT, member: EncodableT, radius: number, options: GeoRadiusOptions & Stores): Ret<M, number>;
+  georadiusbymember(name: KeyT, member: EncodableT, radius: number, options: GeoRadiusOptions & NoStore & WithAny): Ret<M, GeoSearchResult<T>[]>;
+  georadiusbymember(name: KeyT, member: EncodableT, radius: number, options?: GeoRadiusOptions & NoStore & WithNone): Ret<M, T[]>;
+  georadiusbymember(name: KeyT, member: EncodableT, radius: number, options?: GeoRadiusOptions): Ret<M, T[] | GeoSearchResult<T>[] | number>;
+  georadiusbymember(
+    name: KeyT,
+    member: EncodableT,
+    radius: number,
+    unit?: GeoUnit | null,
+    withdist?: boolean,
+    withcoord?: boolean,
+    withhash?: boolean,
+    count?: number | null,
+    sort?: GeoSort | null,
+    store?: KeyT | null,
+    storeDist?: KeyT | null,
+    any?: boolean,
+  ): Ret<M, T[] | GeoSearchResult<T>[] | number>;
+  /** GEORADIUS_RO (no redis-py method): `georadius` without `store`/`storeDist`. */
+  georadiusRo(name: KeyT, longitude: number, latitude: number, radius: number, options: GeoRadiusReadOptions & WithAny): Ret<M, GeoSearchResult<T>[]>;
+  georadiusRo(name: KeyT, longitude: number, latitude: number, radius: number, options?: GeoRadiusReadOptions & WithNone): Ret<M, T[]>;
+  georadiusRo(name: KeyT, longitude: number, latitude: number, radius: number, options?: GeoRadiusReadOptions): Ret<M, T[] | GeoSearchResult<T>[]>;
+  georadiusRo(
+    name: KeyT,
+    longitude: number,
+    latitude: number,
+    radius: number,
+    unit?: GeoUnit | null,
+    withdist?: boolean,
+    withcoord?: boolean,
+    withhash?: boolean,
+    count?: number | null,
+    sort?: GeoSort | null,
+    any?: boolean,
+  ): Ret<M, T[] | GeoSearchResult<T>[]>;
+  /** GEORADIUSBYMEMBER_RO (no redis-py method): `georadiusbymember` without `store`/`storeDist`. */
+  georadiusbymemberRo(name: KeyT, member: EncodableT, radius: number, options: GeoRadiusReadOptions & WithAny): Ret<M, GeoSearchResult<T>[]>;
+  georadiusbymemberRo(name: KeyT, member: EncodableT, radius: number, options?: GeoRadiusReadOptions & WithNone): Ret<M, T[]>;
+  georadiusbymemberRo(name: KeyT, member: EncodableT, radius: number, options?: GeoRadiusReadOptions): Ret<M, T[] | GeoSearchResult<T>[]>;
+  georadiusbymemberRo(
+    name: KeyT,
+    member: EncodableT,
+    radius: number,
+    unit?: GeoUnit | null,
+    withdist?: boolean,
+    withcoord?: boolean,
+    withhash?: boolean,
+    count?: number | null,
+    sort?: GeoSort | null,
+    any?: boolean,
+  ): Ret<M, T[] | GeoSearchResult<T>[]>;
+  /** GEOSEARCH: from a member or coordinates, in a radius or a box. */
+  geosearch(name: KeyT, options: GeoSearchOptions & WithAny): Ret<M, GeoSearchResult<T>[]>;
+  geosearch(name: KeyT, options: GeoSearchOptions & WithNone): Ret<M, T[]>;
+  geosearch(name: KeyT, options: GeoSearchOptions): Ret<M, T[] | GeoSearchResult<T>[]>;
+  geosearch(
+    name: KeyT,
+    member?: EncodableT | null,
+    longitude?: number | null,
+    latitude?: number | null,
+    unit?: GeoUnit,
+    radius?: number | null,
+    width?: number | null,
+    height?: number | null,
+    sort?: GeoSort | null,
+    count?: number | null,
+    any?: boolean,
+    withcoord?: boolean,
+    withdist?: boolean,
+    withhash?: boolean,
+  ): Ret<M, T[] | GeoSearchResult<T>[]>;
+  /** GEOSEARCHSTORE: the number of members stored in `dest`. */
+  geosearchstore(dest: KeyT, name: KeyT, options: GeoSearchStoreOptions): Ret<M, number>;
+  geosearchstore(
+    dest: KeyT,
+    name: KeyT,
+    member?: EncodableT | null,
+    longitude?: number | null,
+    latitude?: number | null,
+    unit?: GeoUnit,
+    radius?: number | null,
+    width?: number | null,
+    height?: number | null,
+    sort?: GeoSort | null,
+    count?: number | null,
+    any?: boolean,
+    storedist?: boolean,
+  ): Ret<M, number>;
+}
+
+// ---- helpers -------------------------------------------------------------------------------
+
+const UNITS = ["m", "km", "mi", "ft"];
+
+function checkUnit(command: string, unit: unknown): void {
+  if (typeof unit !== "string" || !UNITS.includes(unit.toLowerCase())) {
+    throw new DataError(`${command}: 'unit' must be one of m, km, mi, ft`);
+  }
+}
+
+function sortWord(command: string, sort: unknown): "ASC" | "DESC" {
+  const word = typeof sort === "string" ? sort.toUpperCase() : "";
+  if (word !== "ASC" && word !== "DESC") throw new DataError(`${command}: 'sort' must be ASC or DESC`);
+  return word;
+}
+
+function coordinate(pair: RespValue): GeoCoordinate {
+  const [lon, lat] = pair as RespValue[];
+  return [toNumber(lon!), toNumber(lat!)];
+}
+
+/**
+ * redis-py's `parse_geosearch_generic`: plain members without `with*` options, else
+ * `[member, dist?, hash?, [lon, lat]?]` with numbers for the distance and the hash.
+ */
+function parseGeoResults(reply: RespValue, withdist: unknown, withhash: unknown, withcoord: unknown): unknown {
+  if (typeof reply === "number") return reply; // STORE / STOREDIST count
+  const list = Array.isArray(reply) ? reply : [reply];
+  if (!withdist && !withcoord && !withhash) return list;
+  return list.map((item) => {
+    const parts = item as RespValue[];
+    const out: unknown[] = [parts[0]];
+    let i = 1;
+    if (withdist) out.push(toNumber(parts[i++]!));
+    if (withhash) out.push(toNumber(parts[i++]!));
+    if (withcoord) out.push(coordinate(parts[i++]!));
+    return out;
+  });
+}
+
+interface RadiusArgs {
+  unit: unknown;
+  withdist: unknown;
+  withcoord: unknown;
+  withhash: unknown;
+  count: unknown;
+  sort: unknown;
+  store: unknown;
+  storeDist: unknown;
+  any: unknown;
+}
+
+/** redis-py's `_georadiusgeneric`, after the center arguments. */
+function pushRadiusOptions(command: string, argv: CommandArg[], o: RadiusArgs): void {
+  if (o.unit !== undefined) {
+    checkUnit(command, o.unit);
+    argv.push(o.unit as string);
+  } else {
+    argv.push("m");
+  }
+  if (o.any && o.count === undefined) throw new DataError(`${command}: 'any' needs 'count'`);
+  if (o.withdist) argv.push("WITHDIST");
+  if (o.withcoord) argv.push("WITHCOORD");
+  if (o.withhash) argv.push("WITHHASH");
+  if (o.count !== undefined) {
+    argv.push("COUNT", o.count as number);
+    if (o.any) argv.push("ANY");
+  }
+  if (o.sort !== undefined) argv.push(sortWord(command, o.sort));
+  if (o.store !== undefined && o.storeDist !== undefined) {
+    throw new DataError(`${command}: 'store' and 'storeDist' are mutually exclusive`);
+  }
+  if (o.store !== undefined) argv.push("STORE", o.store as CommandArg);
+  if (o.storeDist !== undefined) argv.push("STOREDIST", o.storeDist as CommandArg);
+}
+
+const RADIUS_OPTIONS = [
+  "unit?",
+  "withdist?:bool",
+  "withcoord?:bool",
+  "withhash?:bool",
+  "count?:int",
+  "sort?",
+  "store?",
+  "storeDist?",
+  "any?:bool",
+];
+const RADIUS_RO_OPTIONS = ["unit?", "withdist?:bool", "withcoord?:bool", "withhash?:bool", "count?:int", "sort?", "any?:bool"];
+
+function radiusArgs(p: unknown[], at: number, ro: boolean): RadiusArgs {
+  return {
+    unit: p[at],
+    withdist: p[at + 1],
+    withcoord: p[at + 2],
+    withhash: p[at + 3],
+    count: p[at + 4],
+    sort: p[at + 5],
+    store: ro ? undefined : p[at + 6],
+    storeDist: ro ? undefined : p[at + 7],
+    any: ro ? p[at + 6] : p[at + 8],
+  };
+}
+
+function radiusSpec(command: string, center: string[], ro: boolean) {
+  const at = 1 + center.length;
+  return {
+    command,
+    params: ["name", ...center, ...(ro ? RADIUS_RO_OPTIONS : RADIUS_OPTIONS)],
+    build(p: unknown[]): CommandArg[] {
+      const argv: CommandArg[] = [command, ...(p.slice(0, at) as CommandArg[])];
+      pushRadiusOptions(command, argv, radiusArgs(p, at, ro));
+      return argv;
+    },
+    reply(reply: RespValue, p: unknown[]): unknown {
+      const o = radiusArgs(p, at, ro);
+      if (o.store !== undefined || o.storeDist !== undefined) return reply;
+      return parseGeoResults(reply, o.withdist, o.withhash, o.withcoord);
+    },
+    readonly: ro,
+  };
+}
+
+const SEARCH_SHAPE = ["member?", "longitude?:num", "latitude?:num", "unit?", "radius?:num", "width?:num", "height?:num", "sort?", "count?:int", "any?:bool"];
+
+/** redis-py's `_geosearchgeneric`: the shape options, starting at `p[at]` (member). */
+function pushSearchShape(command: string, argv: CommandArg[], p: unknown[], at: number): void {
+  const [member, lon, lat, unit, radius, width, height, sort, count, any] = p.slice(at, at + 10);
+  if (member === undefined) {
+    if (lon === undefined || lat === undefined) throw new DataError(`${command} needs 'member', or 'longitude' and 'latitude'`);
+    argv.push("FROMLONLAT", lon as number, lat as number);
+  } else {
+    if (lon !== undefined || lat !== undefined) {
+      throw new DataError(`${command}: 'member' and 'longitude'/'latitude' are mutually exclusive`);
+    }
+    argv.push("FROMMEMBER", member as CommandArg);
+  }
+  const u = unit ?? "m";
+  checkUnit(command, u);
+  if (radius === undefined) {
+    if (width === undefined || height === undefined) throw new DataError(`${command} needs 'radius', or 'width' and 'height'`);
+    argv.push("BYBOX", width as number, height as number, u as string);
+  } else {
+    if (width !== undefined || height !== undefined) {
+      throw new DataError(`${command}: 'radius' and 'width'/'height' are mutually exclusive`);
+    }
+    argv.push("BYRADIUS", radius as number, u as string);
+  }
+  if (sort !== undefined) argv.push(sortWord(command, sort));
+  if (count !== undefined) {
+    argv.push("COUNT", count as number);
+    if (any) argv.push("ANY");
+  } else if (any) {
+    throw new DataError(`${command}: 'any' needs 'count'`);
+  }
+}
+
+// ---- the table -----------------------------------------------------------------------------
+
+export const GEO_COMMANDS: Record<string, CommandSpec> = defineCommands({
+  geoadd: {
+    command: "GEOADD",
+    params: ["name", "values:list", "nx?:bool", "xx?:bool", "ch?:bool"],
+    build(p) {
+      if (p[2] && p[3]) throw new DataError("GEOADD: 'nx' and 'xx' are mutually exclusive");
+      const values = p[1] as CommandArg[];
+      if (values.length === 0 || values.length % 3 !== 0) {
+        throw new DataError("GEOADD: 'values' must be longitude, latitude and member triples");
+      }
+      const argv: CommandArg[] = ["GEOADD", p[0] as CommandArg];
+      if (p[2]) argv.push("NX");
+      if (p[3]) argv.push("XX");
+      if (p[4]) argv.push("CH");
+      argv.push(...values);
+      return argv;
+    },
+  },
+  geodist: {
+    command: "GEODIST",
+    params: ["name", "place1", "place2", "unit?"],
+    build(p) {
+      const argv: CommandArg[] = ["GEODIST", p[0] as CommandArg, p[1] as CommandArg, p[2] as CommandArg];
+      if (p[3] !== undefined) {
+        checkUnit("GEODIST", p[3]);
+        argv.push(p[3] as string);
+      }
+      return argv;
+    },
+    reply: toNumberOrNull,
+    readonly: true,
+  },
+  geohash: {
+    command: "GEOHASH",
+    params: ["name", "...values"],
+    build: (p) => ["GEOHASH", p[0] as CommandArg, ...(p[1] as CommandArg[])],
+    reply: (reply) => toArray(reply).map((h) => (h === null ? null : str(h))),
+    decode: true,
+    readonly: true,
+  },
+  geopos: {
+    command: "GEOPOS",
+    params: ["name", "...values"],
+    build: (p) => ["GEOPOS", p[0] as CommandArg, ...(p[1] as CommandArg[])],
+    reply: (reply) => toArray(reply).map((pos) => (pos === null ? null : coordinate(pos))),
+    readonly: true,
+  },
+  georadius: radiusSpec("GEORADIUS", ["longitude:num", "latitude:num", "radius:num"], false),
+  georadiusbymember: radiusSpec("GEORADIUSBYMEMBER", ["member", "radius:num"], false),
+  georadiusRo: radiusSpec("GEORADIUS_RO", ["longitude:num", "latitude:num", "radius:num"], true),
+  georadiusbymemberRo: radiusSpec("GEORADIUSBYMEMBER_RO", ["member", "radius:num"], true),
+  geosearch: {
+    command: "GEOSEARCH",
+    params: ["name", ...SEARCH_SHAPE, "withcoord?:bool", "withdist?:bool", "withhash?:bool"],
+    build(p) {
+      const argv: CommandArg[] = ["GEOSEARCH", p[0] as CommandArg];
+      pushSearchShape("GEOSEARCH", argv, p, 1);
+      if (p[12]) argv.push("WITHDIST");
+      if (p[11]) argv.push("WITHCOORD");
+      if (p[13]) argv.push("WITHHASH");
+      return argv;
+    },
+    reply: (reply, p) => parseGeoResults(reply, p[12], p[13], p[11]),
+    readonly: true,
+  },
+  geosearchstore: {
+    command: "GEOSEARCHSTORE",
+    params: ["dest", "name", ...SEARCH_SHAPE, "storedist?:bool"],
+    build(p) {
+      const argv: CommandArg[] = ["GEOSEARCHSTORE", p[0] as CommandArg, p[1] as CommandArg];
+      pushSearchShape("GEOSEARCHSTORE", argv, p, 2);
+      if (p[12]) argv.push("STOREDIST");
+      return argv;
+    },
+  },
+});

@@ -1,6 +1,27 @@
+import type { CommandArg } from "../protocol/index.js";
+import { nonEmpty } from "./core.js";
+import { okToTrue } from "./replies.js";
 import { defineCommands, type CommandSpec } from "./spec.js";
+import type { EncodableT, KeyT, Ret } from "./types.js";
 
+/** HyperLogLog commands (PFDEBUG and PFSELFTEST are internal server commands, left out). */
+export interface HyperLogLogCommands<T, M> {
+  /** PFADD: 1 when the estimate changed, else 0 (redis-py returns the integer). */
+  pfadd(name: KeyT, ...values: EncodableT[]): Ret<M, number>;
+  /** PFCOUNT: the estimated cardinality of the union of the keys. */
+  pfcount(...sources: KeyT[]): Ret<M, number>;
+  pfcount(sources: KeyT[]): Ret<M, number>;
+  /** PFMERGE: `true`. */
+  pfmerge(dest: KeyT, ...sources: KeyT[]): Ret<M, boolean>;
+}
 
-export interface HyperLogLogCommands<T, M> {}
-
-export const HYPERLOGLOG_COMMANDS: Record<string, CommandSpec> = defineCommands({});
+export const HYPERLOGLOG_COMMANDS: Record<string, CommandSpec> = defineCommands({
+  pfadd: { command: "PFADD", params: ["name", "...values"], build: (p) => ["PFADD", p[0] as CommandArg, ...(p[1] as CommandArg[])] },
+  pfcount: { command: "PFCOUNT", params: ["...sources:list"], build: (p) => ["PFCOUNT", ...nonEmpty("PFCOUNT", p[0])], readonly: true },
+  pfmerge: {
+    command: "PFMERGE",
+    params: ["dest", "...sources"],
+    build: (p) => ["PFMERGE", p[0] as CommandArg, ...(p[1] as CommandArg[])],
+    reply: okToTrue,
+  },
+});
