@@ -202,7 +202,11 @@ function typeOf(value: unknown): string {
   if (value === null) return "null";
   if (value === undefined) return "undefined";
   if (Array.isArray(value)) return "an array";
-  if (typeof value === "number") return Number.isNaN(value) ? "NaN" : "a non-finite number";
+  if (typeof value === "number") {
+    if (Number.isNaN(value)) return "NaN";
+    if (!Number.isFinite(value)) return String(value);
+    return Number.isInteger(value) ? "a number" : "a fractional number";
+  }
   if (typeof value === "object") return value instanceof Map ? "a Map" : "an object";
   return `a ${typeof value}`;
 }
