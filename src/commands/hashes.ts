@@ -1,6 +1,208 @@
-import { defineCommands, type CommandSpec } from "./spec.js";
+import { DataError } from "../errors.js";
+import type { CommandArg, RespValue } from "../protocol/index.js";
+import { okToTrue, toArray, toBool, toNumber, toObject } from "./replies.js";
+import { badArg, defineCommands, entriesOf, isArgValue, isPlainObject, pushMapping, type CommandSpec } from "./spec.js";
+import type { EncodableT, KeyT, Ret } from "./types.js";
 
+/** Field/value pairs: a plain object, or a Map (whose keys may also be Buffers or numbers). */
+export type HashMapping = Record<string, EncodableT> | Map<EncodableT, EncodableT>;
 
-export interface HashCommands<T, M> {}
+export interface HsetOptions {
+  /** Field/value pairs to set (a plain object or a Map). */
+  mapping?: HashMapping | null;
+  /** Field/value pairs as one flat list: `[field1, value1, field2, value2, ...]`. */
+  items?: EncodableT[] | null;
+}
 
-export const HASH_COMMANDS: Record<string, CommandSpec> = defineCommands({});
+export interface ScanOptions {
+  /** The cursor to continue from (0 starts a new iteration). */
+  cursor?: number | string;
+  /** Only return elements matching this glob-style pattern. */
+  match?: EncodableT | null;
+  /** A hint of how many elements to return per call. */
+  count?: number | null;
+}
+
+/** HASH commands (redis-py's `HashCommands` and `hscan`). */
+export interface HashCommands<T, M> {
+  /** HDEL: the number of fields removed. */
+  hdel(name: KeyT, ...keys: EncodableT[]): Ret<M, number>;
+  hexists(name: KeyT, key: EncodableT): Ret<M, boolean>;
+  hget(name: KeyT, key: EncodableT): Ret<M, T | null>;
+  /** HGETALL: the hash as a plain object (field names decoded to strings, values kept as `T`). */
+  hgetall(name: KeyT): Ret<M, Record<string, T>>;
+  /** HINCRBY name key amount (amount defaults to 1): the new value. */
+  hincrby(name: KeyT, key: EncodableT, amount?: number | bigint): Ret<M, number>;
+  hincrby(name: KeyT, key: EncodableT, options: { amount?: number | bigint }): Ret<M, number>;
+  /** HINCRBYFLOAT name key amount (amount defaults to 1.0): the new value. */
+  hincrbyfloat(name: KeyT, key: EncodableT, amount?: number): Ret<M, number>;
+  hincrbyfloat(name: KeyT, key: EncodableT, options: { amount?: number }): Ret<M, number>;
+  hkeys(name: KeyT): Ret<M, T[]>;
+  hlen(name: KeyT): Ret<M, number>;
+  /** HMGET: the values of the fields, in order (`null` for missing fields). */
+  hmget(name: KeyT, keys: EncodableT | EncodableT[], ...args: EncodableT[]): Ret<M, (T | null)[]>;
+  /**
+   * HMSET: `true`.
+   * @deprecated As in redis-py: use `hset(name, { mapping })`.
+   */
+  hmset(name: KeyT, mapping: HashMapping): Ret<M, boolean>;
+  /**
+   * HRANDFIELD: one random field (or `null`); with `count` a list of fields (negative: may repeat);
+   * with `withvalues` a list of `[field, value]` pairs.
+   */
+  hrandfield(key: KeyT): Ret<M, T | null>;
+  hrandfield(key: KeyT, count: number, withvalues?: false): Ret<M, T[]>;
+  hrandfield(key: KeyT, count: number, withvalues: true): Ret<M, [T, T][]>;
+  hrandfield(key: KeyT, options: { count: number; withvalues: true }): Ret<M, [T, T][]>;
+  hrandfield(key: KeyT, options: { count: number; withvalues?: false }): Ret<M, T[]>;
+  hrandfield(key: KeyT, options: { count?: number | null; withvalues?: boolean }): Ret<M, T | T[] | [T, T][] | null>;
+  /** HSCAN: `[nextCursor, { field: value }]`; iteration is over when the cursor is 0. */
+  hscan(name: KeyT, cursor?: number | string, match?: EncodableT | null, count?: number | null): Ret<M, [number, Record<string, T>]>;
+  hscan(name: KeyT, options: ScanOptions): Ret<M, [number, Record<string, T>]>;
+  /**
+   * HSET: sets `key` to `value`, and/or every pair of `mapping` and `items`; the number of
+   * fields added. A mapping given positionally must be a Map (a plain object there is read as
+   * the keyword object).
+   */
+  hset(name: KeyT, key: EncodableT, value: EncodableT, options?: HsetOptions): Ret<M, number>;
+  hset(name: KeyT, options: HsetOptions & { key?: EncodableT | null; value?: EncodableT | null }): Ret<M, number>;
+  hset(
+    name: KeyT,
+    key: EncodableT | null | undefined,
+    value: EncodableT | null | undefined,
+    mapping?: Map<EncodableT, EncodableT> | null,
+    items?: EncodableT[] | null,
+  ): Ret<M, number>;
+  /** HSETNX: 1 when the field was created, 0 when it existed (redis-py returns the integer). */
+  hsetnx(name: KeyT, key: EncodableT, value: EncodableT): Ret<M, number>;
+  hstrlen(name: KeyT, key: EncodableT): Ret<M, number>;
+  hvals(name: KeyT): Ret<M, T[]>;
+}
+
+const a = (v: unknown): CommandArg => v as CommandArg;
+
+function nonEmpty(command: string, name: string, values: unknown): CommandArg[] {
+  const list = values as CommandArg[];
+  if (list.length === 0) throw new DataError(`${command}: '${name}' must not be empty`);
+  return list;
+}
+
+/** `[f1, v1, f2, v2]` (RESP2) or `[[f1, v1], [f2, v2]]` (RESP3) as pairs. */
+function pairsOf(reply: RespValue): [RespValue, RespValue][] {
+  const items = toArray(reply);
+  if (items.length > 0 && Array.isArray(items[0])) return items.map((pair) => toArray(pair) as [RespValue, RespValue]);
+  const pairs: [RespValue, RespValue][] = [];
+  for (let i = 0; i + 1 < items.length; i += 2) pairs.push([items[i]!, items[i + 1]!]);
+  return pairs;
+}
+
+/** SCAN-family cursor and page: `[cursor, items]`. */
+function scanReply(reply: RespValue): [number, RespValue] {
+  const [cursor, items] = toArray(reply);
+  return [toNumber(cursor ?? 0), items ?? null];
+}
+
+/** The argv of the SCAN family after the key: cursor, MATCH, COUNT. */
+function scanArgs(argv: CommandArg[], cursor: unknown, match: unknown, count: unknown): CommandArg[] {
+  argv.push((cursor as CommandArg | undefined) ?? 0);
+  if (match !== undefined) argv.push("MATCH", a(match));
+  if (count !== undefined) argv.push("COUNT", a(count));
+  return argv;
+}
+
+const HSET = { command: "HSET" };
+
+export const HASH_COMMANDS: Record<string, CommandSpec> = defineCommands({
+  hdel: { command: "HDEL", params: ["name", "...keys"], build: (p) => ["HDEL", a(p[0]), ...nonEmpty("HDEL", "keys", p[1])] },
+  hexists: { command: "HEXISTS", params: ["name", "key"], build: (p) => ["HEXISTS", a(p[0]), a(p[1])], reply: toBool, readonly: true },
+  hget: { command: "HGET", params: ["name", "key"], build: (p) => ["HGET", a(p[0]), a(p[1])], readonly: true },
+  hgetall: { command: "HGETALL", params: ["name"], build: (p) => ["HGETALL", a(p[0])], reply: (r) => toObject(r), readonly: true },
+  hincrby: {
+    command: "HINCRBY",
+    params: ["name", "key", "amount?:int"],
+    build: (p) => ["HINCRBY", a(p[0]), a(p[1]), (p[2] as number | bigint | undefined) ?? 1],
+  },
+  hincrbyfloat: {
+    command: "HINCRBYFLOAT",
+    params: ["name", "key", "amount?:num"],
+    build: (p) => ["HINCRBYFLOAT", a(p[0]), a(p[1]), (p[2] as number | bigint | undefined) ?? 1],
+    reply: toNumber,
+  },
+  hkeys: { command: "HKEYS", params: ["name"], build: (p) => ["HKEYS", a(p[0])], readonly: true },
+  hlen: { command: "HLEN", params: ["name"], build: (p) => ["HLEN", a(p[0])], readonly: true },
+  hmget: {
+    command: "HMGET",
+    params: ["name", "keys:list", "...args"],
+    build: (p) => ["HMGET", a(p[0]), ...nonEmpty("HMGET", "keys", [...(p[1] as CommandArg[]), ...(p[2] as CommandArg[])])],
+    readonly: true,
+  },
+  hmset: {
+    command: "HMSET",
+    params: ["name", "mapping:map"],
+    build(p) {
+      const argv: CommandArg[] = ["HMSET", a(p[0])];
+      pushMapping({ command: "HMSET" }, "mapping", argv, p[1]);
+      return argv;
+    },
+    reply: okToTrue,
+  },
+  hrandfield: {
+    command: "HRANDFIELD",
+    params: ["key", "count?:int", "withvalues?:bool"],
+    build(p) {
+      const argv: CommandArg[] = ["HRANDFIELD", a(p[0])];
+      if (p[1] !== undefined) argv.push(a(p[1]));
+      if (p[2]) {
+        if (p[1] === undefined) throw new DataError("HRANDFIELD: 'withvalues' needs 'count'");
+        argv.push("WITHVALUES");
+      }
+      return argv;
+    },
+    reply: (r, p) => (p[1] === undefined ? r : p[2] ? pairsOf(r) : toArray(r)),
+    readonly: true,
+  },
+  hscan: {
+    command: "HSCAN",
+    params: ["name", "cursor?", "match?", "count?:int"],
+    build: (p) => scanArgs(["HSCAN", a(p[0])], p[1], p[2], p[3]),
+    reply(r) {
+      const [cursor, items] = scanReply(r);
+      return [cursor, toObject(items)];
+    },
+    readonly: true,
+  },
+  hset: {
+    command: "HSET",
+    params: ["name", "key?", "value?", "mapping?:any", "items?:any"],
+    build(p) {
+      const argv: CommandArg[] = ["HSET", a(p[0])];
+      const [, key, value, mapping, items] = p;
+      if (items !== undefined) {
+        if (!Array.isArray(items)) throw badArg(HSET, "items", "a flat array of fields and values", items);
+        for (const item of items) if (!isArgValue(item)) throw badArg(HSET, "items", "a flat array of fields and values", item);
+        if (items.length % 2 !== 0) throw new DataError("HSET: 'items' must hold an even number of elements (field, value, ...)");
+        argv.push(...(items as CommandArg[]));
+      }
+      if (key !== undefined) {
+        if (value === undefined) throw new DataError("HSET: 'key' was given without a 'value'");
+        argv.push(a(key), a(value));
+      } else if (value !== undefined) {
+        throw new DataError("HSET: 'value' was given without a 'key'");
+      }
+      if (mapping !== undefined) {
+        if (!isPlainObject(mapping) && !(mapping instanceof Map)) throw badArg(HSET, "mapping", "a plain object or a Map", mapping);
+        for (const [field, v] of entriesOf(mapping)) {
+          if (!isArgValue(field) || !isArgValue(v)) {
+            throw badArg(HSET, "mapping", "a mapping of strings, Buffers or numbers", isArgValue(field) ? v : field);
+          }
+          argv.push(field, v);
+        }
+      }
+      if (argv.length === 2) throw new DataError("HSET: no field/value pairs given");
+      return argv;
+    },
+  },
+  hsetnx: { command: "HSETNX", params: ["name", "key", "value"], build: (p) => ["HSETNX", a(p[0]), a(p[1]), a(p[2])] },
+  hstrlen: { command: "HSTRLEN", params: ["name", "key"], build: (p) => ["HSTRLEN", a(p[0]), a(p[1])], readonly: true },
+  hvals: { command: "HVALS", params: ["name"], build: (p) => ["HVALS", a(p[0])], readonly: true },
+});

@@ -1,6 +1,760 @@
-import { defineCommands, type CommandSpec } from "./spec.js";
+import { DataError } from "../errors.js";
+import type { CommandArg, RespValue } from "../protocol/index.js";
+import { toArray, toNumber, toNumberOrNull } from "./replies.js";
+import { badArg, defineCommands, entriesOf, isArgValue, isPlainObject, type CommandSpec } from "./spec.js";
+import type { EncodableT, KeyT, Ret } from "./types.js";
 
+/**
+ * A score or a score-range bound: a number (`Infinity`/`-Infinity` are sent as `+inf`/`-inf`),
+ * or the server's syntax as text (`"(1.5"`, `"-inf"`, `"[a"` for lexicographic ranges).
+ */
+export type ZScoreBoundT = number | string | Buffer | bigint;
+/** Member -> score pairs: a plain object, or a Map (whose members may also be Buffers). */
+export type ZScoreMapping = Record<string, number | string> | Map<EncodableT, number | string>;
+/** The keys of ZINTER/ZUNION(STORE): a list, one key, or a `{ key: weight }` mapping (WEIGHTS). */
+export type ZAggregateKeys = KeyT | KeyT[] | Record<string, number> | Map<KeyT, number>;
+/** SUM (default), MIN or MAX, in any case. */
+export type ZAggregate = "SUM" | "MIN" | "MAX" | "sum" | "min" | "max";
+/** Turns a score (a number under both protocols) into the value returned for it. */
+export type ScoreCastFunc<S> = (score: number) => S;
+/** A member and its score. */
+export type ZScorePair<T, S = number> = [member: T, score: S];
 
-export interface SortedSetCommands<T, M> {}
+export interface ZaddOptions {
+  /** Only add new members, never update scores. */
+  nx?: boolean;
+  /** Only update existing members, never add. */
+  xx?: boolean;
+  /** Return the number of members changed (added or updated) instead of added. */
+  ch?: boolean;
+  /** Increment the score of the single member (ZINCRBY); the new score is returned (`null` if NX/XX/GT/LT prevented it). */
+  incr?: boolean;
+  /** Only update when the new score is greater. */
+  gt?: boolean;
+  /** Only update when the new score is less. */
+  lt?: boolean;
+}
 
-export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({});
+export interface ZRangeOptions<S = number> {
+  /** Reverse order (REV). */
+  desc?: boolean;
+  /** Return `[member, score]` pairs. */
+  withscores?: boolean;
+  /** Applied to each score (a number) when `withscores` is set. */
+  scoreCastFunc?: ScoreCastFunc<S> | null;
+  /** `start`/`end` are scores (BYSCORE). */
+  byscore?: boolean;
+  /** `start`/`end` are lexicographic bounds such as `"[a"` (BYLEX). */
+  bylex?: boolean;
+  /** LIMIT offset num (with `byscore` or `bylex`); give both or neither. */
+  offset?: number | null;
+  num?: number | null;
+}
+
+export interface ZRangeStoreOptions {
+  byscore?: boolean;
+  bylex?: boolean;
+  desc?: boolean;
+  offset?: number | null;
+  num?: number | null;
+}
+
+export interface ZRangeByScoreOptions<S = number> {
+  /** LIMIT start num; give both or neither. */
+  start?: number | null;
+  num?: number | null;
+  withscores?: boolean;
+  scoreCastFunc?: ScoreCastFunc<S> | null;
+}
+
+export interface ZMpopOptions {
+  /** Pop the lowest scores (exactly one of `min`, `max`). */
+  min?: boolean;
+  /** Pop the highest scores. */
+  max?: boolean;
+  /** How many members to pop (default 1). */
+  count?: number | null;
+}
+
+export interface ZscanOptions<S = number> {
+  cursor?: number | string;
+  match?: EncodableT | null;
+  count?: number | null;
+  scoreCastFunc?: ScoreCastFunc<S> | null;
+}
+
+type WithScores<O> = O & { withscores: true };
+type NoScores<O> = O & { withscores?: false };
+
+/**
+ * SORTED SET commands (redis-py's `SortedSetCommands` and `zscan`). Scores are numbers;
+ * WITHSCORES replies are `[member, score][]` under both protocols.
+ */
+export interface SortedSetCommands<T, M> {
+  /**
+   * BZMPOP timeout numkeys key... MIN|MAX COUNT count: `[key, [member, score][]]`, or `null` on
+   * timeout. Exactly one of `min` and `max`; `numkeys` must equal the number of keys.
+   */
+  bzmpop(timeout: number, numkeys: number, keys: KeyT | KeyT[], options: ZMpopOptions): Ret<M, [T, ZScorePair<T>[]] | null>;
+  bzmpop(
+    timeout: number,
+    numkeys: number,
+    keys: KeyT | KeyT[],
+    min?: boolean,
+    max?: boolean,
+    count?: number | null,
+  ): Ret<M, [T, ZScorePair<T>[]] | null>;
+  /** BZPOPMAX: `[key, member, score]` from the first non-empty sorted set, or `null` after `timeout` seconds. */
+  bzpopmax(keys: KeyT | KeyT[], timeout?: number | null): Ret<M, [T, T, number] | null>;
+  bzpopmax(keys: KeyT | KeyT[], options: { timeout?: number | null }): Ret<M, [T, T, number] | null>;
+  /** BZPOPMIN: `[key, member, score]` from the first non-empty sorted set, or `null` after `timeout` seconds. */
+  bzpopmin(keys: KeyT | KeyT[], timeout?: number | null): Ret<M, [T, T, number] | null>;
+  bzpopmin(keys: KeyT | KeyT[], options: { timeout?: number | null }): Ret<M, [T, T, number] | null>;
+  /**
+   * ZADD with `{ member: score }`: the number of members added (changed with `ch`); with
+   * `incr`, the new score or `null`.
+   */
+  zadd(name: KeyT, mapping: ZScoreMapping, options: ZaddOptions & { incr: true }): Ret<M, number | null>;
+  zadd(name: KeyT, mapping: ZScoreMapping, options?: ZaddOptions & { incr?: false }): Ret<M, number>;
+  zadd(name: KeyT, mapping: ZScoreMapping, nx: boolean | undefined, xx: boolean | undefined, ch: boolean | undefined, incr: true, gt?: boolean, lt?: boolean): Ret<M, number | null>;
+  zadd(name: KeyT, mapping: ZScoreMapping, nx?: boolean, xx?: boolean, ch?: boolean, incr?: false, gt?: boolean, lt?: boolean): Ret<M, number>;
+  zadd(name: KeyT, mapping: ZScoreMapping, options?: ZaddOptions): Ret<M, number | null>;
+  zcard(name: KeyT): Ret<M, number>;
+  zcount(name: KeyT, min: ZScoreBoundT, max: ZScoreBoundT): Ret<M, number>;
+  /** ZDIFF: the members of the first set not in the others (with scores: pairs). */
+  zdiff(keys: KeyT | KeyT[], withscores: true): Ret<M, ZScorePair<T>[]>;
+  zdiff(keys: KeyT | KeyT[], options: { withscores: true }): Ret<M, ZScorePair<T>[]>;
+  zdiff(keys: KeyT | KeyT[], withscores?: false): Ret<M, T[]>;
+  zdiff(keys: KeyT | KeyT[], options: { withscores?: boolean }): Ret<M, T[] | ZScorePair<T>[]>;
+  zdiffstore(dest: KeyT, keys: KeyT | KeyT[]): Ret<M, number>;
+  /** ZINCRBY: the new score. */
+  zincrby(name: KeyT, amount: number, value: EncodableT): Ret<M, number>;
+  /** ZINTER: `keys` may be a `{ key: weight }` mapping. */
+  zinter(keys: ZAggregateKeys, aggregate: ZAggregate | null | undefined, withscores: true): Ret<M, ZScorePair<T>[]>;
+  zinter(keys: ZAggregateKeys, options: { aggregate?: ZAggregate | null; withscores: true }): Ret<M, ZScorePair<T>[]>;
+  zinter(keys: ZAggregateKeys, aggregate?: ZAggregate | null, withscores?: false): Ret<M, T[]>;
+  zinter(keys: ZAggregateKeys, options: { aggregate?: ZAggregate | null; withscores?: false }): Ret<M, T[]>;
+  zinter(keys: ZAggregateKeys, options: { aggregate?: ZAggregate | null; withscores?: boolean }): Ret<M, T[] | ZScorePair<T>[]>;
+  /** ZINTERCARD numkeys key... LIMIT limit (0: no limit). `numkeys` must equal the number of keys. */
+  zintercard(numkeys: number, keys: KeyT | KeyT[], limit?: number): Ret<M, number>;
+  zintercard(numkeys: number, keys: KeyT | KeyT[], options: { limit?: number }): Ret<M, number>;
+  /** ZINTERSTORE: the size of the stored set. `keys` may be a `{ key: weight }` mapping. */
+  zinterstore(dest: KeyT, keys: ZAggregateKeys, aggregate?: ZAggregate | null): Ret<M, number>;
+  zinterstore(dest: KeyT, keys: ZAggregateKeys, options: { aggregate?: ZAggregate | null }): Ret<M, number>;
+  zlexcount(name: KeyT, min: EncodableT, max: EncodableT): Ret<M, number>;
+  /**
+   * ZMPOP numkeys key... MIN|MAX [COUNT count]: `[key, [member, score][]]`, or `null` when all
+   * are empty. Exactly one of `min` and `max`; `numKeys` must equal the number of keys.
+   */
+  zmpop(numKeys: number, keys: KeyT | KeyT[], options: ZMpopOptions): Ret<M, [T, ZScorePair<T>[]] | null>;
+  zmpop(numKeys: number, keys: KeyT | KeyT[], min?: boolean, max?: boolean, count?: number | null): Ret<M, [T, ZScorePair<T>[]] | null>;
+  /** ZMSCORE: the score of each member, `null` for missing ones. */
+  zmscore(key: KeyT, members: EncodableT | EncodableT[]): Ret<M, (number | null)[]>;
+  /** ZPOPMAX: up to `count` (default 1) `[member, score]` pairs, highest first. */
+  zpopmax(name: KeyT, count?: number | null): Ret<M, ZScorePair<T>[]>;
+  zpopmax(name: KeyT, options: { count?: number | null }): Ret<M, ZScorePair<T>[]>;
+  /** ZPOPMIN: up to `count` (default 1) `[member, score]` pairs, lowest first. */
+  zpopmin(name: KeyT, count?: number | null): Ret<M, ZScorePair<T>[]>;
+  zpopmin(name: KeyT, options: { count?: number | null }): Ret<M, ZScorePair<T>[]>;
+  /**
+   * ZRANDMEMBER: one random member (or `null`); with `count` a list (negative: may repeat);
+   * with `withscores` a list of `[member, score]` pairs.
+   */
+  zrandmember(key: KeyT): Ret<M, T | null>;
+  zrandmember(key: KeyT, count: number, withscores?: false): Ret<M, T[]>;
+  zrandmember(key: KeyT, count: number, withscores: true): Ret<M, ZScorePair<T>[]>;
+  zrandmember(key: KeyT, options: { count: number; withscores: true }): Ret<M, ZScorePair<T>[]>;
+  zrandmember(key: KeyT, options: { count: number; withscores?: false }): Ret<M, T[]>;
+  zrandmember(key: KeyT, options: { count?: number | null; withscores?: boolean }): Ret<M, T | T[] | ZScorePair<T>[] | null>;
+  /**
+   * ZRANGE (redis-py 4+): by index, or by score (`byscore`) or lexicographically (`bylex`),
+   * `desc` for REV, LIMIT with `offset` and `num`.
+   */
+  zrange<S = number>(name: KeyT, start: ZScoreBoundT, end: ZScoreBoundT, options: WithScores<ZRangeOptions<S>>): Ret<M, ZScorePair<T, S>[]>;
+  zrange(name: KeyT, start: ZScoreBoundT, end: ZScoreBoundT, options?: NoScores<ZRangeOptions<unknown>>): Ret<M, T[]>;
+  zrange<S = number>(
+    name: KeyT,
+    start: ZScoreBoundT,
+    end: ZScoreBoundT,
+    desc: boolean | null | undefined,
+    withscores: true,
+    scoreCastFunc?: ScoreCastFunc<S> | null,
+    byscore?: boolean,
+    bylex?: boolean,
+    offset?: number | null,
+    num?: number | null,
+  ): Ret<M, ZScorePair<T, S>[]>;
+  zrange(
+    name: KeyT,
+    start: ZScoreBoundT,
+    end: ZScoreBoundT,
+    desc?: boolean | null,
+    withscores?: false | null,
+    scoreCastFunc?: ScoreCastFunc<unknown> | null,
+    byscore?: boolean,
+    bylex?: boolean,
+    offset?: number | null,
+    num?: number | null,
+  ): Ret<M, T[]>;
+  zrange<S = number>(name: KeyT, start: ZScoreBoundT, end: ZScoreBoundT, options?: ZRangeOptions<S>): Ret<M, T[] | ZScorePair<T, S>[]>;
+  /** ZRANGEBYLEX name min max [LIMIT start num]. */
+  zrangebylex(name: KeyT, min: EncodableT, max: EncodableT, start?: number | null, num?: number | null): Ret<M, T[]>;
+  zrangebylex(name: KeyT, min: EncodableT, max: EncodableT, options: { start?: number | null; num?: number | null }): Ret<M, T[]>;
+  /** ZRANGEBYSCORE name min max [LIMIT start num] [WITHSCORES]. */
+  zrangebyscore<S = number>(name: KeyT, min: ZScoreBoundT, max: ZScoreBoundT, options: WithScores<ZRangeByScoreOptions<S>>): Ret<M, ZScorePair<T, S>[]>;
+  zrangebyscore(name: KeyT, min: ZScoreBoundT, max: ZScoreBoundT, options?: NoScores<ZRangeByScoreOptions<unknown>>): Ret<M, T[]>;
+  zrangebyscore<S = number>(
+    name: KeyT,
+    min: ZScoreBoundT,
+    max: ZScoreBoundT,
+    start: number | null | undefined,
+    num: number | null | undefined,
+    withscores: true,
+    scoreCastFunc?: ScoreCastFunc<S> | null,
+  ): Ret<M, ZScorePair<T, S>[]>;
+  zrangebyscore(
+    name: KeyT,
+    min: ZScoreBoundT,
+    max: ZScoreBoundT,
+    start?: number | null,
+    num?: number | null,
+    withscores?: false | null,
+    scoreCastFunc?: ScoreCastFunc<unknown> | null,
+  ): Ret<M, T[]>;
+  zrangebyscore<S = number>(name: KeyT, min: ZScoreBoundT, max: ZScoreBoundT, options?: ZRangeByScoreOptions<S>): Ret<M, T[] | ZScorePair<T, S>[]>;
+  /** ZRANGESTORE: the size of the stored range. */
+  zrangestore(dest: KeyT, name: KeyT, start: ZScoreBoundT, end: ZScoreBoundT, options?: ZRangeStoreOptions): Ret<M, number>;
+  zrangestore(
+    dest: KeyT,
+    name: KeyT,
+    start: ZScoreBoundT,
+    end: ZScoreBoundT,
+    byscore?: boolean,
+    bylex?: boolean,
+    desc?: boolean,
+    offset?: number | null,
+    num?: number | null,
+  ): Ret<M, number>;
+  /** ZRANK: the 0-based rank, or `null` when the member is missing. */
+  zrank(name: KeyT, value: EncodableT): Ret<M, number | null>;
+  /** ZREM: the number of members removed. */
+  zrem(name: KeyT, ...values: EncodableT[]): Ret<M, number>;
+  zremrangebylex(name: KeyT, min: EncodableT, max: EncodableT): Ret<M, number>;
+  zremrangebyrank(name: KeyT, min: number, max: number): Ret<M, number>;
+  zremrangebyscore(name: KeyT, min: ZScoreBoundT, max: ZScoreBoundT): Ret<M, number>;
+  /** ZREVRANGE name start end [WITHSCORES]. */
+  zrevrange<S = number>(name: KeyT, start: number, end: number, options: { withscores: true; scoreCastFunc?: ScoreCastFunc<S> | null }): Ret<M, ZScorePair<T, S>[]>;
+  zrevrange<S = number>(name: KeyT, start: number, end: number, withscores: true, scoreCastFunc?: ScoreCastFunc<S> | null): Ret<M, ZScorePair<T, S>[]>;
+  zrevrange(name: KeyT, start: number, end: number, withscores?: false | null, scoreCastFunc?: ScoreCastFunc<unknown> | null): Ret<M, T[]>;
+  zrevrange<S = number>(name: KeyT, start: number, end: number, options?: { withscores?: boolean; scoreCastFunc?: ScoreCastFunc<S> | null }): Ret<M, T[] | ZScorePair<T, S>[]>;
+  /** ZREVRANGEBYLEX name max min [LIMIT start num]. */
+  zrevrangebylex(name: KeyT, max: EncodableT, min: EncodableT, start?: number | null, num?: number | null): Ret<M, T[]>;
+  zrevrangebylex(name: KeyT, max: EncodableT, min: EncodableT, options: { start?: number | null; num?: number | null }): Ret<M, T[]>;
+  /** ZREVRANGEBYSCORE name max min [LIMIT start num] [WITHSCORES]. */
+  zrevrangebyscore<S = number>(name: KeyT, max: ZScoreBoundT, min: ZScoreBoundT, options: WithScores<ZRangeByScoreOptions<S>>): Ret<M, ZScorePair<T, S>[]>;
+  zrevrangebyscore(name: KeyT, max: ZScoreBoundT, min: ZScoreBoundT, options?: NoScores<ZRangeByScoreOptions<unknown>>): Ret<M, T[]>;
+  zrevrangebyscore<S = number>(
+    name: KeyT,
+    max: ZScoreBoundT,
+    min: ZScoreBoundT,
+    start: number | null | undefined,
+    num: number | null | undefined,
+    withscores: true,
+    scoreCastFunc?: ScoreCastFunc<S> | null,
+  ): Ret<M, ZScorePair<T, S>[]>;
+  zrevrangebyscore(
+    name: KeyT,
+    max: ZScoreBoundT,
+    min: ZScoreBoundT,
+    start?: number | null,
+    num?: number | null,
+    withscores?: false | null,
+    scoreCastFunc?: ScoreCastFunc<unknown> | null,
+  ): Ret<M, T[]>;
+  zrevrangebyscore<S = number>(name: KeyT, max: ZScoreBoundT, min: ZScoreBoundT, options?: ZRangeByScoreOptions<S>): Ret<M, T[] | ZScorePair<T, S>[]>;
+  /** ZREVRANK: the 0-based rank from the highest score, or `null` when the member is missing. */
+  zrevrank(name: KeyT, value: EncodableT): Ret<M, number | null>;
+  /** ZSCAN: `[nextCursor, [member, score][]]`; iteration is over when the cursor is 0. */
+  zscan<S = number>(
+    name: KeyT,
+    cursor?: number | string,
+    match?: EncodableT | null,
+    count?: number | null,
+    scoreCastFunc?: ScoreCastFunc<S> | null,
+  ): Ret<M, [number, ZScorePair<T, S>[]]>;
+  zscan<S = number>(name: KeyT, options: ZscanOptions<S>): Ret<M, [number, ZScorePair<T, S>[]]>;
+  /** ZSCORE: the score, or `null` when the member is missing. */
+  zscore(name: KeyT, value: EncodableT): Ret<M, number | null>;
+  /** ZUNION: `keys` may be a `{ key: weight }` mapping. */
+  zunion<S = number>(
+    keys: ZAggregateKeys,
+    aggregate: ZAggregate | null | undefined,
+    withscores: true,
+    scoreCastFunc?: ScoreCastFunc<S> | null,
+  ): Ret<M, ZScorePair<T, S>[]>;
+  zunion<S = number>(
+    keys: ZAggregateKeys,
+    options: { aggregate?: ZAggregate | null; withscores: true; scoreCastFunc?: ScoreCastFunc<S> | null },
+  ): Ret<M, ZScorePair<T, S>[]>;
+  zunion(keys: ZAggregateKeys, aggregate?: ZAggregate | null, withscores?: false | null): Ret<M, T[]>;
+  zunion(keys: ZAggregateKeys, options: { aggregate?: ZAggregate | null; withscores?: false }): Ret<M, T[]>;
+  zunion<S = number>(
+    keys: ZAggregateKeys,
+    options: { aggregate?: ZAggregate | null; withscores?: boolean; scoreCastFunc?: ScoreCastFunc<S> | null },
+  ): Ret<M, T[] | ZScorePair<T, S>[]>;
+  /** ZUNIONSTORE: the size of the stored set. `keys` may be a `{ key: weight }` mapping. */
+  zunionstore(dest: KeyT, keys: ZAggregateKeys, aggregate?: ZAggregate | null): Ret<M, number>;
+  zunionstore(dest: KeyT, keys: ZAggregateKeys, options: { aggregate?: ZAggregate | null }): Ret<M, number>;
+}
+
+const a = (v: unknown): CommandArg => v as CommandArg;
+
+function nonEmpty(command: string, name: string, values: unknown): CommandArg[] {
+  const list = values as CommandArg[];
+  if (list.length === 0) throw new DataError(`${command}: '${name}' must not be empty`);
+  return list;
+}
+
+/** A score or a bound: `Infinity`/`-Infinity` become `+inf`/`-inf`; other values are checked. */
+function bound(command: string, name: string, value: unknown): CommandArg {
+  if (value === Infinity) return "+inf";
+  if (value === -Infinity) return "-inf";
+  if (isArgValue(value)) return value;
+  throw badArg({ command }, name, "a number or a string", value);
+}
+
+function castFunc(command: string, value: unknown): ScoreCastFunc<unknown> | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "function") throw badArg({ command }, "scoreCastFunc", "a function", value);
+  return value as ScoreCastFunc<unknown>;
+}
+
+function exclusive(command: string, a1: [string, unknown], a2: [string, unknown]): void {
+  if (a1[1] && a2[1]) throw new DataError(`${command}: '${a1[0]}' and '${a2[0]}' are mutually exclusive`);
+}
+
+function bothOrNeither(command: string, n1: string, v1: unknown, n2: string, v2: unknown): void {
+  if ((v1 === undefined) !== (v2 === undefined)) throw new DataError(`${command}: '${n1}' and '${n2}' must both be given, or neither`);
+}
+
+function numkeysMatch(command: string, name: string, numkeys: unknown, keys: CommandArg[]): void {
+  if (Number(numkeys) !== keys.length) {
+    throw new DataError(`${command}: '${name}' must equal the number of keys given (${keys.length})`);
+  }
+}
+
+/**
+ * `[member, score]` pairs from a flat RESP2 list `[m1, s1, m2, s2]` (scores as text) or RESP3's
+ * nested `[[m1, s1], ...]` (scores as doubles). Scores become numbers, then go through `cast`.
+ */
+function scorePairs(reply: RespValue, cast?: ScoreCastFunc<unknown>): [RespValue, unknown][] {
+  const items = toArray(reply);
+  const out: [RespValue, unknown][] = [];
+  const score = cast ? (s: RespValue) => cast(toNumber(s)) : toNumber;
+  if (items.length > 0 && Array.isArray(items[0])) {
+    for (const pair of items) {
+      const [member, s] = toArray(pair);
+      out.push([member ?? null, score(s ?? null)]);
+    }
+    return out;
+  }
+  for (let i = 0; i + 1 < items.length; i += 2) out.push([items[i]!, score(items[i + 1]!)]);
+  return out;
+}
+
+/** A member list, or `[member, score]` pairs when `withscores` (parameter `w`) is set. */
+const rangeReply = (w: number, c: number) => (reply: RespValue, p: unknown[]): unknown =>
+  p[w] ? scorePairs(reply, p[c] as ScoreCastFunc<unknown> | undefined) : toArray(reply);
+
+/** `[key, [member, score][]]` of ZMPOP/BZMPOP, or `null`. */
+function keyAndPairs(reply: RespValue): unknown {
+  if (reply === null) return null;
+  const [key, pairs] = toArray(reply);
+  return [key ?? null, scorePairs(pairs ?? null)];
+}
+
+/** `[key, member, score]` of BZPOPMIN/BZPOPMAX, or `null`. */
+function keyMemberScore(reply: RespValue): unknown {
+  if (reply === null) return null;
+  const [key, member, score] = toArray(reply);
+  return [key ?? null, member ?? null, toNumber(score ?? null)];
+}
+
+/** ZINTER/ZUNION(STORE) numkeys key... [WEIGHTS w...] [AGGREGATE x]. */
+function aggregateArgs(argv: CommandArg[], command: string, keys: unknown, aggregate: unknown): CommandArg[] {
+  const names: CommandArg[] = [];
+  const weights: CommandArg[] = [];
+  if (Array.isArray(keys)) {
+    for (const key of keys) {
+      if (!isArgValue(key)) throw badArg({ command }, "keys", "a list of keys or a mapping of keys to weights", key);
+      names.push(key);
+    }
+  } else if (isPlainObject(keys) || keys instanceof Map) {
+    for (const [key, weight] of entriesOf(keys)) {
+      if (!isArgValue(key)) throw badArg({ command }, "keys", "a list of keys or a mapping of keys to weights", key);
+      names.push(key);
+      if ((typeof weight !== "number" || Number.isNaN(weight)) && typeof weight !== "bigint") {
+        throw badArg({ command }, "keys", "a mapping of keys to numeric weights", weight);
+      }
+      weights.push(bound(command, "keys", weight));
+    }
+  } else if (isArgValue(keys)) {
+    names.push(keys);
+  } else {
+    throw badArg({ command }, "keys", "a list of keys or a mapping of keys to weights", keys);
+  }
+  if (names.length === 0) throw new DataError(`${command}: 'keys' must not be empty`);
+  argv.push(names.length, ...names);
+  if (weights.length > 0) argv.push("WEIGHTS", ...weights);
+  if (aggregate !== undefined) {
+    const word = Buffer.isBuffer(aggregate) ? aggregate.toString() : String(aggregate);
+    if (!["SUM", "MIN", "MAX"].includes(word.toUpperCase())) throw new DataError(`${command}: 'aggregate' must be SUM, MIN or MAX`);
+    argv.push("AGGREGATE", a(aggregate));
+  }
+  return argv;
+}
+
+/** ZRANGE/ZRANGESTORE's arguments after the keys (redis-py's `_zrange`). */
+function zrangeArgs(
+  argv: CommandArg[],
+  command: string,
+  o: { start: unknown; end: unknown; desc: unknown; byscore: unknown; bylex: unknown; withscores: unknown; offset: unknown; num: unknown },
+): CommandArg[] {
+  exclusive(command, ["byscore", o.byscore], ["bylex", o.bylex]);
+  bothOrNeither(command, "offset", o.offset, "num", o.num);
+  exclusive(command, ["bylex", o.bylex], ["withscores", o.withscores]);
+  argv.push(bound(command, "start", o.start), bound(command, "end", o.end));
+  if (o.byscore) argv.push("BYSCORE");
+  if (o.bylex) argv.push("BYLEX");
+  if (o.desc) argv.push("REV");
+  if (o.offset !== undefined) argv.push("LIMIT", a(o.offset), a(o.num));
+  if (o.withscores) argv.push("WITHSCORES");
+  return argv;
+}
+
+/** ZRANGEBYSCORE/ZREVRANGEBYSCORE name bound bound [LIMIT start num] [WITHSCORES]. */
+function byScoreArgs(command: string, p: unknown[], first: string, second: string): CommandArg[] {
+  bothOrNeither(command, "start", p[3], "num", p[4]);
+  castFunc(command, p[6]);
+  const argv: CommandArg[] = [command, a(p[0]), bound(command, first, p[1]), bound(command, second, p[2])];
+  if (p[3] !== undefined) argv.push("LIMIT", a(p[3]), a(p[4]));
+  if (p[5]) argv.push("WITHSCORES");
+  return argv;
+}
+
+/** ZRANGEBYLEX/ZREVRANGEBYLEX name bound bound [LIMIT start num]. */
+function byLexArgs(command: string, p: unknown[]): CommandArg[] {
+  bothOrNeither(command, "start", p[3], "num", p[4]);
+  const argv: CommandArg[] = [command, a(p[0]), a(p[1]), a(p[2])];
+  if (p[3] !== undefined) argv.push("LIMIT", a(p[3]), a(p[4]));
+  return argv;
+}
+
+function minOrMax(command: string, min: unknown, max: unknown): string {
+  if ((min && max) || (!min && !max)) throw new DataError(`${command}: exactly one of 'min' and 'max' must be set`);
+  return min ? "MIN" : "MAX";
+}
+
+const timeoutOf = (v: unknown): CommandArg => (v as CommandArg | undefined) ?? 0;
+
+export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
+  bzmpop: {
+    command: "BZMPOP",
+    params: ["timeout:num", "numkeys:int", "keys:list", "min?:bool", "max?:bool", "count?:int"],
+    build(p) {
+      const keys = nonEmpty("BZMPOP", "keys", p[2]);
+      numkeysMatch("BZMPOP", "numkeys", p[1], keys);
+      const side = minOrMax("BZMPOP", p[3], p[4]);
+      return ["BZMPOP", a(p[0]), a(p[1]), ...keys, side, "COUNT", (p[5] as number | undefined) ?? 1];
+    },
+    reply: keyAndPairs,
+  },
+  bzpopmax: {
+    command: "BZPOPMAX",
+    params: ["keys:list", "timeout?:num"],
+    build: (p) => ["BZPOPMAX", ...nonEmpty("BZPOPMAX", "keys", p[0]), timeoutOf(p[1])],
+    reply: keyMemberScore,
+  },
+  bzpopmin: {
+    command: "BZPOPMIN",
+    params: ["keys:list", "timeout?:num"],
+    build: (p) => ["BZPOPMIN", ...nonEmpty("BZPOPMIN", "keys", p[0]), timeoutOf(p[1])],
+    reply: keyMemberScore,
+  },
+  zadd: {
+    command: "ZADD",
+    params: ["name", "mapping:map", "nx?:bool", "xx?:bool", "ch?:bool", "incr?:bool", "gt?:bool", "lt?:bool"],
+    build(p) {
+      const [name, mapping, nx, xx, ch, incr, gt, lt] = p;
+      const entries = entriesOf(mapping);
+      if (entries.length === 0) throw new DataError("ZADD: 'mapping' must hold at least one member/score pair");
+      exclusive("ZADD", ["nx", nx], ["xx", xx]);
+      exclusive("ZADD", ["gt", gt], ["lt", lt]);
+      exclusive("ZADD", ["nx", nx], [gt ? "gt" : "lt", gt || lt]);
+      if (incr && entries.length !== 1) throw new DataError("ZADD: 'incr' works with a single member/score pair only");
+      const argv: CommandArg[] = ["ZADD", a(name)];
+      if (nx) argv.push("NX");
+      if (xx) argv.push("XX");
+      if (ch) argv.push("CH");
+      if (incr) argv.push("INCR");
+      if (gt) argv.push("GT");
+      if (lt) argv.push("LT");
+      for (const [member, score] of entries) {
+        if (!isArgValue(member)) throw badArg({ command: "ZADD" }, "mapping", "a mapping of members to scores", member);
+        argv.push(bound("ZADD", "mapping", score), member);
+      }
+      return argv;
+    },
+    reply: (r, p) => (p[5] ? toNumberOrNull(r) : r),
+  },
+  zcard: { command: "ZCARD", params: ["name"], build: (p) => ["ZCARD", a(p[0])], readonly: true },
+  zcount: {
+    command: "ZCOUNT",
+    params: ["name", "min:any", "max:any"],
+    build: (p) => ["ZCOUNT", a(p[0]), bound("ZCOUNT", "min", p[1]), bound("ZCOUNT", "max", p[2])],
+    readonly: true,
+  },
+  zdiff: {
+    command: "ZDIFF",
+    params: ["keys:list", "withscores?:bool"],
+    build(p) {
+      const keys = nonEmpty("ZDIFF", "keys", p[0]);
+      const argv: CommandArg[] = ["ZDIFF", keys.length, ...keys];
+      if (p[1]) argv.push("WITHSCORES");
+      return argv;
+    },
+    reply: rangeReply(1, -1),
+    readonly: true,
+  },
+  zdiffstore: {
+    command: "ZDIFFSTORE",
+    params: ["dest", "keys:list"],
+    build(p) {
+      const keys = nonEmpty("ZDIFFSTORE", "keys", p[1]);
+      return ["ZDIFFSTORE", a(p[0]), keys.length, ...keys];
+    },
+  },
+  zincrby: {
+    command: "ZINCRBY",
+    params: ["name", "amount:num", "value"],
+    build: (p) => ["ZINCRBY", a(p[0]), a(p[1]), a(p[2])],
+    reply: toNumber,
+  },
+  zinter: {
+    command: "ZINTER",
+    params: ["keys:any", "aggregate?", "withscores?:bool"],
+    build(p) {
+      const argv = aggregateArgs(["ZINTER"], "ZINTER", p[0], p[1]);
+      if (p[2]) argv.push("WITHSCORES");
+      return argv;
+    },
+    reply: rangeReply(2, -1),
+    readonly: true,
+  },
+  zintercard: {
+    command: "ZINTERCARD",
+    params: ["numkeys:int", "keys:list", "limit?:int"],
+    build(p) {
+      const keys = nonEmpty("ZINTERCARD", "keys", p[1]);
+      numkeysMatch("ZINTERCARD", "numkeys", p[0], keys);
+      return ["ZINTERCARD", a(p[0]), ...keys, "LIMIT", (p[2] as number | undefined) ?? 0];
+    },
+    readonly: true,
+  },
+  zinterstore: {
+    command: "ZINTERSTORE",
+    params: ["dest", "keys:any", "aggregate?"],
+    build: (p) => aggregateArgs(["ZINTERSTORE", a(p[0])], "ZINTERSTORE", p[1], p[2]),
+  },
+  zlexcount: {
+    command: "ZLEXCOUNT",
+    params: ["name", "min", "max"],
+    build: (p) => ["ZLEXCOUNT", a(p[0]), a(p[1]), a(p[2])],
+    readonly: true,
+  },
+  zmpop: {
+    command: "ZMPOP",
+    params: ["numKeys:int", "keys:list", "min?:bool", "max?:bool", "count?:int"],
+    build(p) {
+      const keys = nonEmpty("ZMPOP", "keys", p[1]);
+      numkeysMatch("ZMPOP", "numKeys", p[0], keys);
+      const argv: CommandArg[] = ["ZMPOP", a(p[0]), ...keys, minOrMax("ZMPOP", p[2], p[3])];
+      if (p[4] !== undefined && p[4] !== 1) argv.push("COUNT", a(p[4]));
+      return argv;
+    },
+    reply: keyAndPairs,
+  },
+  zmscore: {
+    command: "ZMSCORE",
+    params: ["key", "members:list"],
+    build: (p) => ["ZMSCORE", a(p[0]), ...nonEmpty("ZMSCORE", "members", p[1])],
+    reply: (r) => toArray(r).map(toNumberOrNull),
+    readonly: true,
+  },
+  zpopmax: {
+    command: "ZPOPMAX",
+    params: ["name", "count?:int"],
+    build: (p) => (p[1] === undefined ? ["ZPOPMAX", a(p[0])] : ["ZPOPMAX", a(p[0]), a(p[1])]),
+    reply: (r) => scorePairs(r),
+  },
+  zpopmin: {
+    command: "ZPOPMIN",
+    params: ["name", "count?:int"],
+    build: (p) => (p[1] === undefined ? ["ZPOPMIN", a(p[0])] : ["ZPOPMIN", a(p[0]), a(p[1])]),
+    reply: (r) => scorePairs(r),
+  },
+  zrandmember: {
+    command: "ZRANDMEMBER",
+    params: ["key", "count?:int", "withscores?:bool"],
+    build(p) {
+      const argv: CommandArg[] = ["ZRANDMEMBER", a(p[0])];
+      if (p[1] !== undefined) argv.push(a(p[1]));
+      if (p[2]) {
+        if (p[1] === undefined) throw new DataError("ZRANDMEMBER: 'withscores' needs 'count'");
+        argv.push("WITHSCORES");
+      }
+      return argv;
+    },
+    reply: (r, p) => (p[1] === undefined ? r : p[2] ? scorePairs(r) : toArray(r)),
+    readonly: true,
+  },
+  zrange: {
+    command: "ZRANGE",
+    params: ["name", "start:any", "end:any", "desc?:bool", "withscores?:bool", "scoreCastFunc?:any", "byscore?:bool", "bylex?:bool", "offset?:int", "num?:int"],
+    build(p) {
+      castFunc("ZRANGE", p[5]);
+      return zrangeArgs(["ZRANGE", a(p[0])], "ZRANGE", {
+        start: p[1],
+        end: p[2],
+        desc: p[3],
+        withscores: p[4],
+        byscore: p[6],
+        bylex: p[7],
+        offset: p[8],
+        num: p[9],
+      });
+    },
+    reply: rangeReply(4, 5),
+    readonly: true,
+  },
+  zrangebylex: {
+    command: "ZRANGEBYLEX",
+    params: ["name", "min", "max", "start?:int", "num?:int"],
+    build: (p) => byLexArgs("ZRANGEBYLEX", p),
+    readonly: true,
+  },
+  zrangebyscore: {
+    command: "ZRANGEBYSCORE",
+    params: ["name", "min:any", "max:any", "start?:int", "num?:int", "withscores?:bool", "scoreCastFunc?:any"],
+    build: (p) => byScoreArgs("ZRANGEBYSCORE", p, "min", "max"),
+    reply: rangeReply(5, 6),
+    readonly: true,
+  },
+  zrangestore: {
+    command: "ZRANGESTORE",
+    params: ["dest", "name", "start:any", "end:any", "byscore?:bool", "bylex?:bool", "desc?:bool", "offset?:int", "num?:int"],
+    build: (p) =>
+      zrangeArgs(["ZRANGESTORE", a(p[0]), a(p[1])], "ZRANGESTORE", {
+        start: p[2],
+        end: p[3],
+        byscore: p[4],
+        bylex: p[5],
+        desc: p[6],
+        withscores: false,
+        offset: p[7],
+        num: p[8],
+      }),
+  },
+  zrank: { command: "ZRANK", params: ["name", "value"], build: (p) => ["ZRANK", a(p[0]), a(p[1])], readonly: true },
+  zrem: { command: "ZREM", params: ["name", "...values"], build: (p) => ["ZREM", a(p[0]), ...nonEmpty("ZREM", "values", p[1])] },
+  zremrangebylex: {
+    command: "ZREMRANGEBYLEX",
+    params: ["name", "min", "max"],
+    build: (p) => ["ZREMRANGEBYLEX", a(p[0]), a(p[1]), a(p[2])],
+  },
+  zremrangebyrank: {
+    command: "ZREMRANGEBYRANK",
+    params: ["name", "min:int", "max:int"],
+    build: (p) => ["ZREMRANGEBYRANK", a(p[0]), a(p[1]), a(p[2])],
+  },
+  zremrangebyscore: {
+    command: "ZREMRANGEBYSCORE",
+    params: ["name", "min:any", "max:any"],
+    build: (p) => ["ZREMRANGEBYSCORE", a(p[0]), bound("ZREMRANGEBYSCORE", "min", p[1]), bound("ZREMRANGEBYSCORE", "max", p[2])],
+  },
+  zrevrange: {
+    command: "ZREVRANGE",
+    params: ["name", "start:int", "end:int", "withscores?:bool", "scoreCastFunc?:any"],
+    build(p) {
+      castFunc("ZREVRANGE", p[4]);
+      const argv: CommandArg[] = ["ZREVRANGE", a(p[0]), a(p[1]), a(p[2])];
+      if (p[3]) argv.push("WITHSCORES");
+      return argv;
+    },
+    reply: rangeReply(3, 4),
+    readonly: true,
+  },
+  zrevrangebylex: {
+    command: "ZREVRANGEBYLEX",
+    params: ["name", "max", "min", "start?:int", "num?:int"],
+    build: (p) => byLexArgs("ZREVRANGEBYLEX", p),
+    readonly: true,
+  },
+  zrevrangebyscore: {
+    command: "ZREVRANGEBYSCORE",
+    params: ["name", "max:any", "min:any", "start?:int", "num?:int", "withscores?:bool", "scoreCastFunc?:any"],
+    build: (p) => byScoreArgs("ZREVRANGEBYSCORE", p, "max", "min"),
+    reply: rangeReply(5, 6),
+    readonly: true,
+  },
+  zrevrank: { command: "ZREVRANK", params: ["name", "value"], build: (p) => ["ZREVRANK", a(p[0]), a(p[1])], readonly: true },
+  zscan: {
+    command: "ZSCAN",
+    params: ["name", "cursor?", "match?", "count?:int", "scoreCastFunc?:any"],
+    build(p) {
+      castFunc("ZSCAN", p[4]);
+      const argv: CommandArg[] = ["ZSCAN", a(p[0]), (p[1] as CommandArg | undefined) ?? 0];
+      if (p[2] !== undefined) argv.push("MATCH", a(p[2]));
+      if (p[3] !== undefined) argv.push("COUNT", a(p[3]));
+      return argv;
+    },
+    reply(r, p) {
+      const [cursor, items] = toArray(r);
+      return [toNumber(cursor ?? 0), scorePairs(items ?? null, p[4] as ScoreCastFunc<unknown> | undefined)];
+    },
+    readonly: true,
+  },
+  zscore: {
+    command: "ZSCORE",
+    params: ["name", "value"],
+    build: (p) => ["ZSCORE", a(p[0]), a(p[1])],
+    reply: toNumberOrNull,
+    readonly: true,
+  },
+  zunion: {
+    command: "ZUNION",
+    params: ["keys:any", "aggregate?", "withscores?:bool", "scoreCastFunc?:any"],
+    build(p) {
+      castFunc("ZUNION", p[3]);
+      const argv = aggregateArgs(["ZUNION"], "ZUNION", p[0], p[1]);
+      if (p[2]) argv.push("WITHSCORES");
+      return argv;
+    },
+    reply: rangeReply(2, 3),
+    readonly: true,
+  },
+  zunionstore: {
+    command: "ZUNIONSTORE",
+    params: ["dest", "keys:any", "aggregate?"],
+    build: (p) => aggregateArgs(["ZUNIONSTORE", a(p[0])], "ZUNIONSTORE", p[1], p[2]),
+  },
+});
+
+/*
+ * `keys` of ZINTER/ZUNION/ZINTERSTORE/ZUNIONSTORE takes a list or a `{ key: weight }` mapping
+ * (redis-py's `_zaggregate`). Its kind is `any` (no kind takes both), so its position is marked
+ * as a mapping position by hand: a plain object there is the weights, not the keyword object.
+ */
+for (const [method, position] of [["zinter", 0], ["zunion", 0], ["zinterstore", 1], ["zunionstore", 1]] as const) {
+  SORTED_SET_COMMANDS[method]!.mappingPositions.add(position);
+}
