@@ -54,7 +54,7 @@ describe.each([2, 3] as const)("geo commands over RESP%i", (protocol) => {
 
     expect(await r.geohash(g, "Palermo", "Catania", "Nowhere")).toEqual(["sqc8b49rny0", "sqdtr74hyu0", null]);
     expect(await rb.geohash(g, "Palermo")).toEqual(["sqc8b49rny0"]);
-    expectTypeOf(rb.geohash(g, "Palermo")).resolves.toEqualTypeOf<(string | null)[]>();
+    expectTypeOf(await rb.geohash(g, "Palermo")).toEqualTypeOf<(string | null)[]>();
 
     expect(await r.geopos(g, "Palermo", "Nowhere", "Catania")).toEqual([PALERMO_POS, null, CATANIA_POS]);
     expect(await rb.geopos(g, "Catania")).toEqual([CATANIA_POS]);
