@@ -238,7 +238,9 @@ export class RedisImpl<T extends RedisString = Buffer> {
     }
     const options: SendOptions | undefined =
       spec.reply || spec.decode !== undefined ? { transform: spec.reply, context: values, decode: spec.decode } : undefined;
-    return this.dispatch(argv, options);
+    const sent = this.dispatch(argv, options);
+    const onError = spec.error;
+    return onError ? sent.catch((err: Error) => onError(err, values)) : sent;
   }
 
   private dispatch(argv: CommandArg[], options: SendOptions | undefined): Promise<unknown> {

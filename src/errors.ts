@@ -112,7 +112,9 @@ const ERROR_CLASSES: Record<string, ResponseErrorClass> = {
  * Builds the error object for an error reply. Errors that mean the connection itself is
  * unusable (bad credentials, LOADING) are `ConnectionError` subclasses, as in redis-py.
  */
-export function errorFromReply(message: string): ResponseError | ConnectionError {
+export function errorFromReply(reply: string): ResponseError | ConnectionError {
+  // ACL SETUSER quotes the rule it refused, and a rule may carry a password (">secret").
+  const message = reply.includes("modifier '") ? reply.replace(/modifier '[<>#!][^']*'/g, "modifier '<redacted>'") : reply;
   const code = firstWord(message);
   switch (code) {
     case "WRONGPASS":

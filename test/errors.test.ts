@@ -69,6 +69,12 @@ describe("the error hierarchy of API.md section 6", () => {
     expect([ask.slotId, ask.host, ask.port]).toEqual([12, "::1", 7001]);
   });
 
+  test("a password quoted back by ACL SETUSER is redacted", () => {
+    const err = errorFromReply("ERR Error in ACL SETUSER modifier '<hunter2': Syntax error");
+    expect(err.message).toBe("ERR Error in ACL SETUSER modifier '<redacted>': Syntax error");
+    expect(errorFromReply("ERR Error in ACL SETUSER modifier '>s3cret': x").message).not.toContain("s3cret");
+  });
+
   test("ResponseError.code is the server's prefix", () => {
     expect((errorFromReply("WRONGTYPE Operation against a key") as api.ResponseError).code).toBe("WRONGTYPE");
   });

@@ -71,7 +71,9 @@ export function connectionStateCommand(argv: readonly CommandArg[]): string | nu
       return name;
     case "CLIENT": {
       const sub = word(argv[1]);
-      return sub === "TRACKING" || sub === "REPLY" || sub === "SETNAME" ? `CLIENT ${sub}` : null;
+      return sub === "TRACKING" || sub === "REPLY" || sub === "SETNAME" || sub === "NO-EVICT" || sub === "NO-TOUCH" || sub === "CACHING"
+        ? `CLIENT ${sub}`
+        : null;
     }
     default:
       return null;

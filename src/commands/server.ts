@@ -1,4 +1,4 @@
-import { DataError, RedisError } from "../errors.js";
+import { DataError, RedisError, ConnectionError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
 import { okToTrue, str, toArray, toBool, toNumber, toObject } from "./replies.js";
 import { defineCommands, isArgValue, type CommandDef, type CommandSpec } from "./spec.js";
@@ -796,6 +796,11 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
       // The server answers only when it did not go away: fine for ABORT, a failure otherwise.
       if (p[4]) return true;
       throw new RedisError("SHUTDOWN seems to have failed.");
+    },
+    error(err, p) {
+      // The server closing the connection is how a shutdown succeeds (redis-py does the same).
+      if (!p[4] && err instanceof ConnectionError) return true;
+      throw err;
     },
   },
 

@@ -31,6 +31,11 @@ export interface CommandDef {
    * `false`: never decode them (binary payloads: DUMP, FUNCTION DUMP).
    */
   decode?: boolean;
+  /**
+   * Turns a failure into the method's value or another error, for commands whose success
+   * looks like a failure (SHUTDOWN: the connection is lost because it worked).
+   */
+  error?: (error: Error, p: unknown[]) => unknown;
   /** Does not change data (cluster replicas may serve it). */
   readonly?: boolean;
 }
