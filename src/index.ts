@@ -40,7 +40,24 @@ export {
   defaultRetry,
 } from "./retry.js";
 export { parseUrl, redactUrl } from "./url.js";
-export type { SetOptions, ExpireOptions, CoreCommands } from "./commands/core.js";
+export type { Commands } from "./commands/index.js";
+export type * from "./commands/core.js";
+export type * from "./commands/keys.js";
+export type * from "./commands/strings.js";
+export { BitFieldOperation } from "./commands/strings.js";
+export type * from "./commands/hyperloglog.js";
+export type * from "./commands/hashes.js";
+export type * from "./commands/lists.js";
+export type * from "./commands/sets.js";
+export type * from "./commands/sortedsets.js";
+export type * from "./commands/streams.js";
+export type * from "./commands/geo.js";
+export type * from "./commands/scripting.js";
+export type * from "./commands/server.js";
+export type * from "./commands/acl.js";
+export type * from "./commands/cluster.js";
+export type * from "./commands/pubsub.js";
+export type { ScanIterOptions, ScanIterKeysOptions, ZscanIterOptions, ScanIterators } from "./commands/scan.js";
 export type { KeyT, EncodableT, ExpiryT, AsyncMode, Ret } from "./commands/types.js";
 export type { RespValue, CommandArg } from "./protocol/index.js";
 export * from "./errors.js";

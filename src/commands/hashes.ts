@@ -14,7 +14,7 @@ export interface HsetOptions {
   items?: EncodableT[] | null;
 }
 
-export interface ScanOptions {
+export interface HscanOptions {
   /** The cursor to continue from (0 starts a new iteration). */
   cursor?: number | string;
   /** Only return elements matching this glob-style pattern. */
@@ -58,7 +58,7 @@ export interface HashCommands<T, M> {
   hrandfield(key: KeyT, options: { count?: number | null; withvalues?: boolean }): Ret<M, T | T[] | [T, T][] | null>;
   /** HSCAN: `[nextCursor, { field: value }]`; iteration is over when the cursor is 0. */
   hscan(name: KeyT, cursor?: number | string, match?: EncodableT | null, count?: number | null): Ret<M, [number, Record<string, T>]>;
-  hscan(name: KeyT, options: ScanOptions): Ret<M, [number, Record<string, T>]>;
+  hscan(name: KeyT, options: HscanOptions): Ret<M, [number, Record<string, T>]>;
   /**
    * HSET: sets `key` to `value`, and/or every pair of `mapping` and `items`; the number of
    * fields added. A mapping given positionally must be a Map (a plain object there is read as
