@@ -2,16 +2,22 @@
  * Resumable, zero-copy RESP2/RESP3 decoder.
  *
  * Design notes (this is the hot path of every reply):
- * - One pass over each chunk; nothing already consumed is parsed or copied again.
+ * - One pass over each chunk; nothing already consumed is parsed or copied again (except a
+ *   length/integer/boolean line cut by a chunk boundary, at most ~22 bytes, which is re-read so
+ *   that errors show exactly as they would in one chunk).
  * - Containers are kept on an explicit stack of reusable frames, so nesting depth is bounded
  *   by memory only, never by the JS call stack.
  * - A bulk string inside one chunk is a `subarray` of it (or decoded straight from it); one that
- *   spans chunks is kept as a list of pieces and concatenated once when complete.
- * - A header line cut by a chunk boundary is the only thing copied: its bytes (at most 64 KiB)
- *   are joined with the rest of the line from the next chunk and parsed from there.
- * - Integers and lengths are parsed from the bytes by hand.
+ *   spans chunks is kept as a list of pieces and joined once when complete (Buffer.concat, or
+ *   for UTF-8 text a StringDecoder over the pieces, which avoids the intermediate copy).
+ * - A header line cut by a chunk boundary is the only other thing copied: its bytes (at most
+ *   64 KiB) are joined with the rest of the line from the next chunk and parsed from there.
+ * - Integers and lengths are parsed from the bytes by hand; short ASCII strings are decoded in JS.
+ * - Every chunk boundary gives the same result as the whole stream: same values, same errors,
+ *   same error offsets (checked by property tests).
  */
 import { constants as bufferConstants } from "node:buffer";
+import { StringDecoder } from "node:string_decoder";
 import { errorFromReply, DataError, ProtocolError } from "../errors.js";
 
 export type RespValue =
@@ -83,6 +89,84 @@ const BIGNUM_RE = /^[+-]?\d+$/;
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const EMPTY = Buffer.alloc(0);
+
+const fcc = String.fromCharCode;
+
+/** Decodes 0..8 ASCII bytes in JS (much cheaper than a native call); undefined if any byte is not ASCII. */
+function shortAscii(buf: Buffer, s: number, n: number): string | undefined {
+  switch (n) {
+    case 0:
+      return "";
+    case 1: {
+      const a = buf[s]!;
+      return a & 128 ? undefined : fcc(a);
+    }
+    case 2: {
+      const a = buf[s]!, b = buf[s + 1]!;
+      return (a | b) & 128 ? undefined : fcc(a, b);
+    }
+    case 3: {
+      const a = buf[s]!, b = buf[s + 1]!, c = buf[s + 2]!;
+      return (a | b | c) & 128 ? undefined : fcc(a, b, c);
+    }
+    case 4: {
+      const a = buf[s]!, b = buf[s + 1]!, c = buf[s + 2]!, d = buf[s + 3]!;
+      return (a | b | c | d) & 128 ? undefined : fcc(a, b, c, d);
+    }
+    case 5: {
+      const a = buf[s]!, b = buf[s + 1]!, c = buf[s + 2]!, d = buf[s + 3]!, e = buf[s + 4]!;
+      return (a | b | c | d | e) & 128 ? undefined : fcc(a, b, c, d, e);
+    }
+    case 6: {
+      const a = buf[s]!, b = buf[s + 1]!, c = buf[s + 2]!, d = buf[s + 3]!, e = buf[s + 4]!, f = buf[s + 5]!;
+      return (a | b | c | d | e | f) & 128 ? undefined : fcc(a, b, c, d, e, f);
+    }
+    case 7: {
+      const a = buf[s]!, b = buf[s + 1]!, c = buf[s + 2]!, d = buf[s + 3]!, e = buf[s + 4]!, f = buf[s + 5]!;
+      const g = buf[s + 6]!;
+      return (a | b | c | d | e | f | g) & 128 ? undefined : fcc(a, b, c, d, e, f, g);
+    }
+    default: {
+      const a = buf[s]!, b = buf[s + 1]!, c = buf[s + 2]!, d = buf[s + 3]!, e = buf[s + 4]!, f = buf[s + 5]!;
+      const g = buf[s + 6]!, h = buf[s + 7]!;
+      return (a | b | c | d | e | f | g | h) & 128 ? undefined : fcc(a, b, c, d, e, f, g, h);
+    }
+  }
+}
+
+interface FastSlice {
+  utf8Slice(start: number, end: number): string;
+}
+/** Node's own UTF-8 slice (what `toString("utf8", ...)` ends up calling), if present. */
+const hasUtf8Slice = typeof (Buffer.prototype as unknown as Partial<FastSlice>).utf8Slice === "function";
+
+/** `buf.toString(encoding, start, end)`, with fast paths for UTF-8. */
+function decodeString(buf: Buffer, encoding: BufferEncoding, start: number, end: number): string {
+  if (encoding === "utf8" || encoding === "utf-8") {
+    const n = end - start;
+    if (n <= 8) {
+      const s = shortAscii(buf, start, n);
+      if (s !== undefined) return s;
+    }
+    if (hasUtf8Slice) return (buf as unknown as FastSlice).utf8Slice(start, end);
+  }
+  return buf.toString(encoding, start, end);
+}
+
+/** The payload pieces as one Buffer (a new object every time: values may be Map keys). */
+function concatParts(parts: Buffer[], total: number): Buffer {
+  return parts.length === 1 ? parts[0]! : parts.length === 0 ? Buffer.alloc(0) : Buffer.concat(parts, total);
+}
+
+/** Byte `i` of the concatenation of `parts` (-1 past the end). */
+function byteAt(parts: Buffer[], i: number): number {
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k]!;
+    if (i < p.length) return p[i]!;
+    i -= p.length;
+  }
+  return -1;
+}
 
 /** A partially filled aggregate. Frames are reused: the stack only grows. */
 class Frame {
@@ -306,6 +390,22 @@ export class RespDecoder {
     if (this.hdrCR) return 1;
     const k = chunk.indexOf(CR);
     if (k >= 0 && k < chunk.length - 1) return k + 2;
+    const type = this.hdr[0]![0]!;
+    if (type !== T_SIMPLE && type !== T_ERROR && type !== T_DOUBLE && type !== T_BIGNUM) {
+      // A short structured line (length, integer, boolean, null; at most ~22 bytes before it is
+      // complete or invalid): parse it again with the new bytes, so that an error shows exactly
+      // as it would have in one chunk. It ends incomplete again (saved anew) or throws.
+      this.hdr.push(chunk);
+      const line = Buffer.concat(this.hdr, this.hdrLen + chunk.length);
+      this.base = this.hdrOffset;
+      this.hdr = [];
+      this.hdrLen = 0;
+      this.hdrCR = false;
+      this.cur = line;
+      this.pos = 0;
+      this.run(line, 0);
+      return -1;
+    }
     const len = this.hdrLen + chunk.length;
     // Content is everything after the type byte, less a trailing CR.
     const content = len - 1 - (k >= 0 ? 1 : 0);
@@ -340,6 +440,13 @@ export class RespDecoder {
   private fail(message: string, at: number): never {
     const err = new ProtocolError(`Protocol error: ${message} at offset ${this.base + at}`);
     this.failed = err;
+    // Nothing partial is worth keeping now.
+    this.stack = [];
+    this.depth = 0;
+    this.bulkLeft = -1;
+    this.bulkParts = [];
+    this.hdr = [];
+    this.hdrLen = 0;
     throw err;
   }
 
@@ -371,15 +478,17 @@ export class RespDecoder {
             if (pos < 0) return;
             continue;
           }
-          if (buf[stop] !== CR || buf[stop + 1] !== LF) this.fail("expected CRLF after bulk string payload", stop);
-          value = this.decodeStrings ? buf.toString(this.encoding, start, stop) : buf.subarray(start, stop);
+          if (buf[stop] !== CR || buf[stop + 1] !== LF) {
+            this.fail("expected CRLF after bulk string payload", buf[stop] !== CR ? stop : stop + 1);
+          }
+          value = this.decodeStrings ? decodeString(buf, this.encoding, start, stop) : buf.subarray(start, stop);
           pos = stop + 2;
           break;
         }
         case T_SIMPLE: {
           const cr = this.findCR(buf, pos + 1, end);
           if (cr < 0) return this.savePartial(buf, pos);
-          value = this.decodeStrings ? buf.toString(this.encoding, pos + 1, cr) : buf.subarray(pos + 1, cr);
+          value = this.decodeStrings ? decodeString(buf, this.encoding, pos + 1, cr) : buf.subarray(pos + 1, cr);
           pos = cr + 2;
           break;
         }
@@ -505,14 +614,22 @@ export class RespDecoder {
           this.fail(`unexpected type byte ${describeByte(type)}`, pos);
       }
       // Hand the value to its container, or to the handler.
-      this.pos = pos;
-      if (this.depth === 0) {
+      const depth = this.depth;
+      if (depth === 0) {
+        this.pos = pos;
         this.inHandler = true;
         this.handlers.onReply(value);
         this.inHandler = false;
         if (gen !== this.gen) return;
-      } else if (!this.emit(value)) {
-        return;
+      } else {
+        const f = this.stack[depth - 1]!;
+        if (f.kind <= K_PUSH && f.index + 1 < f.length) {
+          // Fast path: an element that does not complete its array.
+          f.array![f.index++] = value;
+          continue;
+        }
+        this.pos = pos;
+        if (!this.emit(value)) return;
       }
     }
   }
@@ -628,31 +745,56 @@ export class RespDecoder {
     if (buf[pos] !== LF) this.fail(`expected CRLF after ${typeName(this.bulkType)} payload`, pos);
     pos++;
     const parts = this.bulkParts;
-    const data = parts.length === 1 ? parts[0]! : parts.length === 0 ? EMPTY : Buffer.concat(parts, this.bulkTotal);
     this.bulkParts = [];
     this.bulkLeft = -1;
     this.bulkCR = false;
-    const value = this.bulkValue(this.bulkType, data, pos);
+    const value = this.bulkValue(this.bulkType, parts, this.bulkTotal, pos);
     this.pos = pos;
     return this.emit(value) ? pos : -1;
   }
 
-  /** The value of a complete bulk / blob error / verbatim payload. `pos` is for error offsets. */
-  private bulkValue(type: number, data: Buffer, pos: number): RespValue {
-    let start = 0;
+  /**
+   * The value of a complete bulk / blob error / verbatim payload made of `parts` (`total` bytes).
+   * `pos` (just after the payload's CRLF) is for error offsets.
+   */
+  private bulkValue(type: number, parts: Buffer[], total: number, pos: number): RespValue {
+    let skip = 0;
     if (type === T_VERBATIM) {
-      if (data[3] !== 58) this.fail("invalid verbatim string format (expected 'xxx:' prefix)", pos - data.length - 2);
-      start = 4;
+      if (byteAt(parts, 3) !== 58) this.fail("invalid verbatim string (expected a 'xxx:' format prefix)", pos - total - 2);
+      skip = 4;
     } else if (type === T_BLOBERR) {
-      return errorFromReply(data.toString("utf8"));
+      return errorFromReply(concatParts(parts, total).toString("utf8"));
     }
-    if (!this.decodeStrings) return start === 0 ? data : data.subarray(start);
+    if (!this.decodeStrings) {
+      const data = concatParts(parts, total);
+      return skip === 0 ? data : data.subarray(skip);
+    }
+    const encoding = this.encoding;
     try {
-      return data.toString(this.encoding, start);
+      if (parts.length > 1 && (encoding === "utf8" || encoding === "utf-8")) {
+        // Decode piece by piece (a StringDecoder keeps characters cut between pieces whole):
+        // no intermediate copy of the whole payload; V8 joins the pieces as a rope.
+        const sd = new StringDecoder("utf8");
+        let text = "";
+        for (let i = 0; i < parts.length; i++) {
+          let p = parts[i]!;
+          if (skip > 0) {
+            if (p.length <= skip) {
+              skip -= p.length;
+              continue;
+            }
+            p = p.subarray(skip);
+            skip = 0;
+          }
+          text += sd.write(p);
+        }
+        return text + sd.end();
+      }
+      return concatParts(parts, total).toString(encoding, skip);
     } catch (e) {
       // Longer than the longest JS string: keep the stream in sync and report this reply only.
       return new DataError(
-        `Reply of ${data.length - start} bytes is too long to decode as a string; read it as a Buffer`,
+        `Reply of ${total - skip} bytes is too long to decode as a string; read it as a Buffer`,
         { cause: e },
       );
     }
@@ -728,7 +870,7 @@ export class RespDecoder {
       n = n * 10 + (c - 48);
       i++;
     }
-    if (i - lineStart > MAX_LINE_LENGTH) this.fail(`header line longer than ${MAX_LINE_LENGTH} bytes`, lineStart - 1);
+    if (i - first > 20) this.fail("invalid integer (too many digits)", first);
     if (i >= end) {
       this.next = -1;
       return 0;
