@@ -2,7 +2,7 @@ import type { Connection, SendOptions } from "./connection/connection.js";
 import { CONNECTION_OPTION_NAMES } from "./connection/resolve.js";
 import { COMMANDS, type Commands } from "./commands/index.js";
 import { installScanIterators, type ScanIterators } from "./commands/scan.js";
-import { blockingTimeout, connectionStateCommand, streamingCommand } from "./commands/routing.js";
+import { blockingTimeout, connectionStateCommand, Route, routeOf, streamingCommand } from "./commands/routing.js";
 import { bindArgs, isArgValue, isPlainObject, type CommandSpec } from "./commands/spec.js";
 import { PipelineImpl, type Pipeline, type PipelineHost } from "./pipeline.js";
 import { PubSub, type PubSubOptions } from "./pubsub.js";
@@ -223,7 +223,7 @@ export class RedisImpl<T extends RedisString = Buffer> {
         );
       }
     }
-    return this.dispatch(argv, undefined);
+    return this.dispatch(argv, undefined, routeOf(argv));
   }
 
   /** Runs one generated command method. */
@@ -238,27 +238,38 @@ export class RedisImpl<T extends RedisString = Buffer> {
     }
     const options: SendOptions | undefined =
       spec.reply || spec.decode !== undefined ? { transform: spec.reply, context: values, decode: spec.decode } : undefined;
-    const sent = this.dispatch(argv, options);
+    const sent = this.dispatch(argv, options, spec.route);
     const onError = spec.error;
     return onError ? sent.catch((err: Error) => onError(err, values)) : sent;
   }
 
-  private dispatch(argv: CommandArg[], options: SendOptions | undefined): Promise<unknown> {
+  private dispatch(argv: CommandArg[], options: SendOptions | undefined, route: Route): Promise<unknown> {
     if (this.closed) return Promise.reject(new ConnectionError("The client is closed"));
-    const streaming = streamingCommand(argv);
-    if (streaming) {
-      return Promise.reject(new DataError(`${String(argv[0]).toUpperCase()} is not available as a plain command: use ${streaming}`));
+    if (route === Route.Plain && !this.singleConnectionClient) {
+      // the hot path: nothing to decide
+      let connection: Connection;
+      try {
+        connection = this.connectionPool.sharedConnection();
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      return connection.send(argv, options);
     }
-    const blockFor = blockingTimeout(argv);
+    if (route === Route.Streaming) {
+      return Promise.reject(
+        new DataError(`${String(argv[0]).toUpperCase()} is not available as a plain command: use ${streamingCommand(argv)}`),
+      );
+    }
+    const blockFor = route === Route.Blocking ? blockingTimeout(argv) : null;
     if (this.singleConnectionClient) {
-      const state = connectionStateCommand(argv);
+      const state = route === Route.State ? connectionStateCommand(argv) : null;
       if (state && state !== "EXEC" && state !== "DISCARD" && state !== "UNWATCH") this.markDirty();
       const connection = this.bound.connection;
       const send = blockFor === null ? options : { ...options, blockFor };
       if (connection) return connection.send(argv, send);
       return this.acquire().then((c) => c.send(argv, send));
     }
-    const state = connectionStateCommand(argv);
+    const state = route === Route.State ? connectionStateCommand(argv) : null;
     if (state) {
       return Promise.reject(
         new DataError(`${state} changes the state of its connection, which this client shares: use redis.client() for it`),

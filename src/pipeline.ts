@@ -1,6 +1,6 @@
 import type { Connection } from "./connection/connection.js";
 import { COMMANDS, type Commands } from "./commands/index.js";
-import { blockingTimeout, connectionStateCommand, streamingCommand } from "./commands/routing.js";
+import { blockingTimeout, connectionStateCommand, Route, routeOf, streamingCommand } from "./commands/routing.js";
 import { bindArgs, isArgValue, type CommandSpec } from "./commands/spec.js";
 import { DataError, ExecAbortError, RedisError, ResponseError, WatchError } from "./errors.js";
 import type { RedisString } from "./pool.js";
@@ -26,6 +26,7 @@ export interface PipelineBoundClient<T extends RedisString> {
 
 interface QueuedCommand {
   argv: CommandArg[];
+  route: Route;
   spec: CommandSpec | null;
   values: unknown[] | null;
 }
@@ -127,7 +128,7 @@ export class PipelineImpl<T extends RedisString = Buffer> {
     argv.forEach((arg, i) => {
       if (!isArgValue(arg)) throw new DataError(`executeCommand: argument #${i + 1} must be a string, Buffer or number`);
     });
-    this.queue.push({ argv, spec: null, values: null });
+    this.queue.push({ argv, route: routeOf(argv), spec: null, values: null });
     return this;
   }
 
@@ -139,7 +140,7 @@ export class PipelineImpl<T extends RedisString = Buffer> {
     }
     const values = bindArgs(spec, args);
     const argv = spec.build(values);
-    this.queue.push({ argv, spec, values });
+    this.queue.push({ argv, route: spec.route, spec, values });
     return this;
   }
 
@@ -228,15 +229,20 @@ export class PipelineImpl<T extends RedisString = Buffer> {
   async execute(options: ExecuteOptions = {}): Promise<any[]> {
     const raiseOnError = options.raiseOnError ?? true;
     const queue = this.queue;
-    if (queue.some((c) => connectionStateCommand(c.argv) !== null)) this.stateChanged = true;
+    let special = false;
+    for (const command of queue) {
+      if (command.route === Route.Plain) continue;
+      special = true;
+      if (command.route === Route.State) this.stateChanged = true;
+    }
     const transactional = this.transaction || this.explicitTransaction;
     try {
       if (queue.length === 0 && !this.watching) return [];
-      for (const command of queue) {
-        const streaming = streamingCommand(command.argv);
-        if (streaming) throw new DataError(`${String(command.argv[0]).toUpperCase()} cannot run in a pipeline: use ${streaming}`);
+      for (const command of special ? queue : []) {
+        if (command.route !== Route.Streaming) continue;
+        throw new DataError(`${String(command.argv[0]).toUpperCase()} cannot run in a pipeline: use ${streamingCommand(command.argv)}`);
       }
-      const connection = await this.connectionFor(queue);
+      const connection = await this.connectionFor(special ? queue : []);
       if (this.scripts.size > 0) await this.loadScripts(connection);
       if (transactional) {
         this.watching = false; // EXEC ends every WATCH, whatever its outcome
@@ -250,7 +256,9 @@ export class PipelineImpl<T extends RedisString = Buffer> {
 
   private async connectionFor(queue: QueuedCommand[]): Promise<Connection> {
     if (this.bound) return this.bound.connectionForPipeline();
-    const needsOwn = queue.some((c) => connectionStateCommand(c.argv) !== null || (!this.transaction && blockingTimeout(c.argv) !== null));
+    const needsOwn = queue.some(
+      (c) => c.route === Route.State || (!this.transaction && c.route === Route.Blocking && blockingTimeout(c.argv) !== null),
+    );
     if (needsOwn) {
       // A blocking command or a state change would hold up or leak into the shared connection.
       this.bound = this.host.client();

@@ -100,3 +100,24 @@ export function streamingCommand(argv: readonly CommandArg[]): string | null {
       return null;
   }
 }
+
+/** How a command is sent: decided once per command name, not per call. */
+export const Route = {
+  /** Multiplexed on the shared connection. */
+  Plain: 0,
+  /** May block (BLPOP, XREAD BLOCK, WAIT...): `blockingTimeout(argv)` tells whether it does. */
+  Blocking: 1,
+  /** Changes the connection's state: only on a connection of its own. */
+  State: 2,
+  /** Has a dedicated API (SUBSCRIBE, MONITOR). */
+  Streaming: 3,
+} as const;
+export type Route = (typeof Route)[keyof typeof Route];
+
+const MAY_BLOCK = new Set(["BLPOP", "BRPOP", "BRPOPLPUSH", "BLMOVE", "BZPOPMIN", "BZPOPMAX", "BLMPOP", "BZMPOP", "WAIT", "WAITAOF", "XREAD", "XREADGROUP"]);
+
+export function routeOf(argv: readonly CommandArg[]): Route {
+  if (streamingCommand(argv)) return Route.Streaming;
+  if (connectionStateCommand(argv)) return Route.State;
+  return MAY_BLOCK.has(word(argv[0])) ? Route.Blocking : Route.Plain;
+}

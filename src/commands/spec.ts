@@ -1,5 +1,6 @@
 import { DataError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
+import { routeOf, type Route } from "./routing.js";
 
 /**
  * Commands are data. Each command is one `CommandSpec`: its redis-py parameters, how they
@@ -52,6 +53,8 @@ interface Param {
 /** A `CommandDef` with its parameter declarations parsed once. */
 export interface CommandSpec extends CommandDef {
   method: string;
+  /** How the command is sent (shared connection, own connection...), from its name. */
+  route: Route;
   parsed: Param[];
   index: Map<string, number>;
   restIndex: number;
@@ -66,6 +69,7 @@ export function defineCommands(defs: Record<string, CommandDef>): Record<string,
     specs[method] = {
       ...def,
       method,
+      route: routeOf(def.command.split(" ")),
       parsed,
       index,
       restIndex: parsed.findIndex((p) => p.rest),
