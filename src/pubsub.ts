@@ -69,6 +69,21 @@ const KIND_OF_TYPE: Record<string, Kind> = {
   sunsubscribe: "shard",
 };
 
+/** The type word of a pub/sub frame, without decoding the common ones from a Buffer. */
+function messageType(head: RespValue | undefined): string {
+  if (typeof head === "string") return head.toLowerCase();
+  if (Buffer.isBuffer(head)) {
+    // "message", "pmessage", "smessage": the words of every delivered message
+    if (head.length === 7 && head[0] === 0x6d && head[6] === 0x65) return "message";
+    if (head.length === 8 && head[1] === 0x6d && head[7] === 0x65) {
+      if (head[0] === 0x70) return "pmessage";
+      if (head[0] === 0x73) return "smessage";
+    }
+    return head.toString().toLowerCase();
+  }
+  return head === undefined || head === null ? "" : String(head).toLowerCase();
+}
+
 /**
  * Publish/subscribe on a connection of its own (redis-py's `PubSub`). Subscriptions are
  * remembered: after the connection is lost it reconnects and subscribes again by itself.
@@ -95,6 +110,8 @@ export class PubSub<T extends RedisString = Buffer> {
   private readonly waiters = new Set<() => void>();
   private readers = 0;
   private closed = false;
+  /** Whether any subscription ever had a handler: spares the lookup per message otherwise. */
+  private hasHandlers = false;
   private lastTraffic = Date.now();
   private healthTimer: NodeJS.Timeout | null = null;
   private pingSentAt = 0;
@@ -193,11 +210,19 @@ export class PubSub<T extends RedisString = Buffer> {
    * last unsubscribe confirmation) or the pubsub is closed.
    */
   async *listen(): AsyncGenerator<PubSubMessage<T>, void, undefined> {
+    const ignore = this.ignoreSubscribeMessages;
+    const stop = () => !this.subscribed || this.closed;
     while (!this.closed && (this.subscribed || this.messages.length > 0)) {
-      const message = await this.nextMessage(null, () => !this.subscribed || this.closed);
+      // Messages already queued are taken without a wait (the hot path of a busy channel).
+      const message = this.messages.shift() ?? (await this.nextMessage(null, stop));
       if (!message) continue;
-      const handled = await this.handleMessage(message, this.ignoreSubscribeMessages);
-      if (handled) yield handled;
+      if (SUBSCRIBE_TYPES.has(message.type)) {
+        if (!ignore) yield message;
+        continue;
+      }
+      const handler = this.handlerFor(message);
+      if (handler) await handler(message);
+      else yield message;
     }
   }
 
@@ -281,6 +306,7 @@ export class PubSub<T extends RedisString = Buffer> {
     }
     if (added.length === 0) throw new DataError(`${SUBSCRIBE[kind]} needs at least one name`);
     for (const sub of added) {
+      if (sub.handler) this.hasHandlers = true;
       const key = this.key(sub.name);
       this.subscriptions[kind].set(key, sub);
       this.pendingUnsubscribe[kind].delete(key);
@@ -375,8 +401,7 @@ export class PubSub<T extends RedisString = Buffer> {
       this.fail(head);
       return;
     }
-    const type = head === undefined || head === null ? "" : Buffer.isBuffer(head) ? head.toString() : String(head);
-    const lower = type.toLowerCase();
+    const lower = messageType(head);
     let message: PubSubMessage<T>;
     switch (lower) {
       case "message":
@@ -456,17 +481,23 @@ export class PubSub<T extends RedisString = Buffer> {
     if (SUBSCRIBE_TYPES.has(message.type)) {
       return ignoreSubscribeMessages ? null : message;
     }
-    let handler: MessageHandler<T> | null = null;
-    if (message.type === "pmessage" && message.pattern !== null) {
-      handler = this.subscriptions.pattern.get(this.key(message.pattern))?.handler ?? null;
-    } else if ((message.type === "message" || message.type === "smessage") && message.channel !== null) {
-      handler = this.subscriptions[message.type === "message" ? "channel" : "shard"].get(this.key(message.channel))?.handler ?? null;
-    }
+    const handler = this.handlerFor(message);
     if (handler) {
       await handler(message);
       return null;
     }
     return message;
+  }
+
+  private handlerFor(message: PubSubMessage<T>): MessageHandler<T> | null {
+    if (!this.hasHandlers) return null;
+    if (message.type === "pmessage" && message.pattern !== null) {
+      return this.subscriptions.pattern.get(this.key(message.pattern))?.handler ?? null;
+    }
+    if ((message.type === "message" || message.type === "smessage") && message.channel !== null) {
+      return this.subscriptions[message.type === "message" ? "channel" : "shard"].get(this.key(message.channel))?.handler ?? null;
+    }
+    return null;
   }
 
   private key(name: string | Buffer): string {
