@@ -1,0 +1,248 @@
+/** v1's `GenericCommandsMixin`: keys, expiry, SCAN, SORT. */
+import { NOTSET, encodingOf, isInt, toInt, waitOk, type Arg, type Dec, type EncodingOption, type RedisString } from "../util.js";
+import { RedisBase } from "./base.js";
+
+export const toBool = (reply: unknown): boolean => Boolean(reply);
+export const intReply = (reply: unknown): number => toInt(reply);
+export const scanReply = (reply: any): [number, any[]] => [toInt(reply[0]), reply[1]];
+
+export interface ScanOptions {
+  match?: Arg | null;
+  count?: number | null;
+}
+
+export interface SortOptions {
+  by?: Arg | null;
+  offset?: number | null;
+  count?: number | null;
+  /** true sends ASC, false DESC. */
+  asc?: boolean | null;
+  alpha?: boolean;
+  store?: Arg | null;
+}
+
+export interface MigrateOptions {
+  copy?: boolean;
+  replace?: boolean;
+}
+
+/** v1's `_ScanIter`: items one by one, cursor after cursor, from cursor 0 until the cursor is 0 again. */
+export async function* scanIter<I>(scan: (cursor: Arg) => Promise<[number, I[]]>): AsyncGenerator<I, void, undefined> {
+  let cursor: Arg | 0 = "0";
+  for (;;) {
+    const [next, items] = await scan(cursor);
+    yield* items;
+    if (!next) return;
+    cursor = next;
+  }
+}
+
+export function scanArgs(match: unknown, count: unknown): unknown[] {
+  const args: unknown[] = [];
+  if (match !== undefined && match !== null) args.push("MATCH", match);
+  if (count !== undefined && count !== null) args.push("COUNT", count);
+  return args;
+}
+
+export class GenericCommandsMixin<T extends RedisString = Buffer> extends RedisBase<T> {
+  /** DEL: the number of keys deleted. */
+  delete(key: Arg, ...keys: Arg[]): Promise<number> {
+    const a = this._bind("delete", "key, *keys", arguments);
+    return this._exec("DEL", [a.key, ...a.rest], NOTSET, intReply);
+  }
+
+  /** DUMP: the serialized value. */
+  dump(key: Arg): Promise<T | null> {
+    const a = this._bind("dump", "key", arguments);
+    return this._exec("DUMP", [a.key]);
+  }
+
+  /** EXISTS: how many of the keys exist. */
+  exists(key: Arg, ...keys: Arg[]): Promise<number> {
+    const a = this._bind("exists", "key, *keys", arguments);
+    return this._exec("EXISTS", [a.key, ...a.rest], NOTSET, intReply);
+  }
+
+  /** EXPIRE; a fractional timeout is sent as PEXPIRE in milliseconds. */
+  expire(key: Arg, timeout: number): Promise<boolean> {
+    const a = this._bind("expire", "key, timeout", arguments);
+    if (typeof a.timeout === "number" && !isInt(a.timeout)) return this.pexpire(a.key, Math.trunc(a.timeout * 1000));
+    if (!isInt(a.timeout)) throw new TypeError(`timeout argument must be int, not ${String(a.timeout)}`);
+    return this._exec("EXPIRE", [a.key, a.timeout], NOTSET, toBool);
+  }
+
+  /** EXPIREAT; a fractional timestamp is sent as PEXPIREAT in milliseconds. */
+  expireat(key: Arg, timestamp: number): Promise<boolean> {
+    const a = this._bind("expireat", "key, timestamp", arguments);
+    if (typeof a.timestamp === "number" && !isInt(a.timestamp)) return this.pexpireat(a.key, Math.trunc(a.timestamp * 1000));
+    if (!isInt(a.timestamp)) throw new TypeError(`timestamp argument must be int, not ${String(a.timestamp)}`);
+    return this._exec("EXPIREAT", [a.key, a.timestamp], NOTSET, toBool);
+  }
+
+  /** KEYS matching `pattern`. */
+  keys<O extends EncodingOption = {}>(pattern: Arg, options?: O): Promise<Dec<T, O>[]> {
+    const a = this._bind("keys", "pattern, *, encoding?", arguments);
+    return this._exec("KEYS", [a.pattern], encodingOf(a));
+  }
+
+  /** MIGRATE one key; resolves with true. */
+  migrate(host: string, port: number, key: Arg, destDb: number, timeout: number, options?: MigrateOptions): Promise<boolean> {
+    const a = this._bind("migrate", "host, port, key, destDb, timeout, *, copy?, replace?", arguments);
+    if (typeof a.host !== "string") throw new TypeError("host argument must be str");
+    if (!isInt(a.timeout)) throw new TypeError("timeout argument must be int");
+    if (!isInt(a.destDb)) throw new TypeError("dest_db argument must be int");
+    if (!isInt(a.port)) throw new TypeError("port argument must be int");
+    const flags: string[] = [];
+    if (a.copy) flags.push("COPY");
+    if (a.replace) flags.push("REPLACE");
+    return this._exec("MIGRATE", [a.host, a.port, a.key, a.destDb, a.timeout, ...flags], NOTSET, waitOkReply);
+  }
+
+  /** MIGRATE several keys (MIGRATE ... "" ... KEYS k1 k2); resolves with true. */
+  migrateKeys(host: string, port: number, keys: Arg[], destDb: number, timeout: number, options?: MigrateOptions): Promise<boolean> {
+    const a = this._bind("migrateKeys", "host, port, keys, destDb, timeout, *, copy?, replace?", arguments);
+    if (typeof a.host !== "string") throw new TypeError("host argument must be str");
+    if (!isInt(a.timeout)) throw new TypeError("timeout argument must be int");
+    if (!isInt(a.destDb)) throw new TypeError("dest_db argument must be int");
+    if (!isInt(a.port)) throw new TypeError("port argument must be int");
+    if (!Array.isArray(a.keys) || a.keys.length === 0) throw new TypeError("keys must not be empty");
+    const flags: unknown[] = [];
+    if (a.copy) flags.push("COPY");
+    if (a.replace) flags.push("REPLACE");
+    flags.push("KEYS", ...a.keys);
+    return this._exec("MIGRATE", [a.host, a.port, "", a.destDb, a.timeout, ...flags], NOTSET, waitOkReply);
+  }
+
+  /** MOVE to another db. */
+  move(key: Arg, db: number): Promise<boolean> {
+    const a = this._bind("move", "key, db", arguments);
+    if (!isInt(a.db)) throw new TypeError(`db argument must be int, not ${String(a.db)}`);
+    if (a.db < 0) throw new RangeError(`db argument must be not less than 0, ${a.db}`);
+    return this._exec("MOVE", [a.key, a.db], NOTSET, toBool);
+  }
+
+  /** OBJECT REFCOUNT. */
+  objectRefcount(key: Arg): Promise<number | null> {
+    const a = this._bind("objectRefcount", "key", arguments);
+    return this._exec("OBJECT", ["REFCOUNT", a.key]);
+  }
+
+  /** OBJECT ENCODING, always as a string. */
+  objectEncoding(key: Arg): Promise<string | null> {
+    const a = this._bind("objectEncoding", "key", arguments);
+    return this._exec("OBJECT", ["ENCODING", a.key], "utf-8");
+  }
+
+  /** OBJECT IDLETIME. */
+  objectIdletime(key: Arg): Promise<number | null> {
+    const a = this._bind("objectIdletime", "key", arguments);
+    return this._exec("OBJECT", ["IDLETIME", a.key]);
+  }
+
+  persist(key: Arg): Promise<boolean> {
+    const a = this._bind("persist", "key", arguments);
+    return this._exec("PERSIST", [a.key], NOTSET, toBool);
+  }
+
+  pexpire(key: Arg, timeout: number): Promise<boolean> {
+    const a = this._bind("pexpire", "key, timeout", arguments);
+    if (!isInt(a.timeout)) throw new TypeError(`timeout argument must be int, not ${String(a.timeout)}`);
+    return this._exec("PEXPIRE", [a.key, a.timeout], NOTSET, toBool);
+  }
+
+  pexpireat(key: Arg, timestamp: number): Promise<boolean> {
+    const a = this._bind("pexpireat", "key, timestamp", arguments);
+    if (!isInt(a.timestamp)) throw new TypeError(`timestamp argument must be int, not ${String(a.timestamp)}`);
+    return this._exec("PEXPIREAT", [a.key, a.timestamp], NOTSET, toBool);
+  }
+
+  /** PTTL: milliseconds left; -2 for no key, -1 for no expiry. */
+  pttl(key: Arg): Promise<number> {
+    const a = this._bind("pttl", "key", arguments);
+    return this._exec("PTTL", [a.key]);
+  }
+
+  /** TTL: seconds left; -2 for no key, -1 for no expiry. */
+  ttl(key: Arg): Promise<number> {
+    const a = this._bind("ttl", "key", arguments);
+    return this._exec("TTL", [a.key]);
+  }
+
+  randomkey<O extends EncodingOption = {}>(options?: O): Promise<Dec<T, O> | null> {
+    const a = this._bind("randomkey", "*, encoding?", arguments);
+    return this._exec("RANDOMKEY", [], encodingOf(a));
+  }
+
+  /** RENAME; resolves with true. Renaming a key to itself is a RangeError (v1's ValueError). */
+  rename(key: Arg, newkey: Arg): Promise<boolean> {
+    const a = this._bind("rename", "key, newkey", arguments);
+    if (sameKey(a.key, a.newkey)) throw new RangeError("key and newkey are the same");
+    return this._exec("RENAME", [a.key, a.newkey], NOTSET, waitOkReply);
+  }
+
+  renamenx(key: Arg, newkey: Arg): Promise<boolean> {
+    const a = this._bind("renamenx", "key, newkey", arguments);
+    if (sameKey(a.key, a.newkey)) throw new RangeError("key and newkey are the same");
+    return this._exec("RENAMENX", [a.key, a.newkey], NOTSET, toBool);
+  }
+
+  /** RESTORE: the raw reply (`OK`). */
+  restore(key: Arg, ttl: number, value: Arg): Promise<T> {
+    const a = this._bind("restore", "key, ttl, value", arguments);
+    return this._exec("RESTORE", [a.key, a.ttl, a.value]);
+  }
+
+  /** SCAN: `[cursor, keys]` with an integer cursor. */
+  scan(cursor?: Arg | ScanOptions, match?: Arg | null | ScanOptions, count?: number | null | ScanOptions): Promise<[number, T[]]> {
+    const a = this._bind("scan", "cursor?, match?, count?", arguments);
+    return this._exec("SCAN", [a.cursor ?? 0, ...scanArgs(a.match, a.count)], NOTSET, scanReply);
+  }
+
+  /** Every key, by SCAN, as an async iterator. */
+  iscan(options?: ScanOptions): AsyncGenerator<T, void, undefined> {
+    const a = this._bind("iscan", "*, match?, count?", arguments);
+    return scanIter((cursor) => this.scan(cursor, { match: a.match, count: a.count }));
+  }
+
+  /** SORT with v1's arguments: GET patterns as rest arguments, `offset`/`count` for LIMIT, `asc`. */
+  sort(key: Arg, ...getPatterns: (Arg | SortOptions)[]): Promise<any> {
+    const a = this._bind("sort", "key, *getPatterns, by?, offset?, count?, asc?, alpha?, store?", arguments);
+    const args: unknown[] = [];
+    if (a.by !== undefined && a.by !== null) args.push("BY", a.by);
+    if (a.offset !== undefined && a.offset !== null && a.count !== undefined && a.count !== null) args.push("LIMIT", a.offset, a.count);
+    for (const pattern of a.rest) args.push("GET", pattern);
+    if (a.asc !== undefined && a.asc !== null) args.push(a.asc === true ? "ASC" : "DESC");
+    if (a.alpha) args.push("ALPHA");
+    if (a.store !== undefined && a.store !== null) args.push("STORE", a.store);
+    return this._exec("SORT", [a.key, ...args]);
+  }
+
+  touch(key: Arg, ...keys: Arg[]): Promise<number> {
+    const a = this._bind("touch", "key, *keys", arguments);
+    return this._exec("TOUCH", [a.key, ...a.rest]);
+  }
+
+  /** TYPE: `string`, `list`, ..., `none` (a Buffer without an encoding). */
+  type(key: Arg): Promise<T> {
+    const a = this._bind("type", "key", arguments);
+    return this._exec("TYPE", [a.key]);
+  }
+
+  unlink(key: Arg, ...keys: Arg[]): Promise<number> {
+    const a = this._bind("unlink", "key, *keys", arguments);
+    return this._exec("UNLINK", [a.key, ...a.rest]);
+  }
+
+  /** WAIT for `numslaves` replicas, at most `timeout` milliseconds. */
+  wait(numslaves: number, timeout: number): Promise<number> {
+    const a = this._bind("wait", "numslaves, timeout", arguments);
+    return this._exec("WAIT", [a.numslaves, a.timeout]);
+  }
+}
+
+export const waitOkReply = (reply: unknown): boolean => waitOk(reply);
+
+function sameKey(a: unknown, b: unknown): boolean {
+  if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return a.equals(b);
+  return a === b;
+}

@@ -1,0 +1,72 @@
+/** v1's `PubSubCommandsMixin`: `subscribe()` resolves with `Channel` objects. */
+import type { AbcChannel } from "../pubsub.js";
+import { Channel, channelName, nameKey } from "../pubsub.js";
+import { makeDict, quiet, type Arg, type RedisString } from "../util.js";
+import { ServerCommandsMixin } from "./server.js";
+
+type ChannelArg = Arg | AbcChannel;
+
+export class PubSubCommandsMixin<T extends RedisString = Buffer> extends ServerCommandsMixin<T> {
+  /** PUBLISH: the number of subscribers that got it. */
+  publish(channel: Arg, message: Arg): Promise<number> {
+    const a = this._bind("publish", "channel, message", arguments);
+    return this._exec("PUBLISH", [a.channel, a.message]);
+  }
+
+  /** PUBLISH `JSON.stringify(obj)`. */
+  publishJson(channel: Arg, obj: unknown): Promise<number> {
+    return this.publish(channel, JSON.stringify(obj));
+  }
+
+  /**
+   * SUBSCRIBE: resolves with one `Channel` per name (an already subscribed name gives its
+   * existing Channel). A single-connection client then refuses other commands.
+   */
+  subscribe(channel: ChannelArg, ...channels: ChannelArg[]): Promise<Channel[]> {
+    return this.subscribeAndCollect("SUBSCRIBE", [channel, ...channels], false);
+  }
+
+  psubscribe(pattern: ChannelArg, ...patterns: ChannelArg[]): Promise<Channel[]> {
+    return this.subscribeAndCollect("PSUBSCRIBE", [pattern, ...patterns], true);
+  }
+
+  /** UNSUBSCRIBE: the raw confirmations, `[Buffer "unsubscribe", Buffer name, remaining]` each. */
+  unsubscribe(channel: ChannelArg, ...channels: ChannelArg[]): Promise<unknown[]> {
+    return this._poolOrConn.executePubsub("UNSUBSCRIBE", channel, ...channels);
+  }
+
+  punsubscribe(pattern: ChannelArg, ...patterns: ChannelArg[]): Promise<unknown[]> {
+    return this._poolOrConn.executePubsub("PUNSUBSCRIBE", pattern, ...patterns);
+  }
+
+  private subscribeAndCollect(command: string, channels: unknown[], isPattern: boolean): Promise<Channel[]> {
+    const conn = this._poolOrConn;
+    const sent = conn.executePubsub(command, ...channels);
+    return quiet(
+      sent.then((replies) => {
+        const live = new Map<string, AbcChannel>();
+        for (const ch of Object.values(isPattern ? conn.pubsubPatterns : conn.pubsubChannels)) live.set(nameKey(ch.name), ch);
+        return (replies as [Buffer, Buffer, number][]).map(([, name]) => (live.get(nameKey(name)) ?? new Channel(name, isPattern)) as Channel);
+      }),
+    );
+  }
+
+  /** PUBSUB CHANNELS (matching `pattern`). */
+  pubsubChannels(pattern?: Arg | null): Promise<T[]> {
+    const a = this._bind("pubsubChannels", "pattern?", arguments);
+    const args: unknown[] = ["CHANNELS"];
+    if (a.pattern !== undefined && a.pattern !== null) args.push(a.pattern);
+    return this._exec("PUBSUB", args);
+  }
+
+  /** PUBSUB NUMSUB as `{ channel: count }`. */
+  pubsubNumsub(...channels: Arg[]): Promise<Record<string, number>> {
+    const a = this._bind("pubsubNumsub", "*channels", arguments);
+    return this._exec("PUBSUB", ["NUMSUB", ...a.rest.map(channelName)], undefined, makeDict);
+  }
+
+  pubsubNumpat(): Promise<number> {
+    this._bind("pubsubNumpat", "", arguments);
+    return this._exec("PUBSUB", ["NUMPAT"]);
+  }
+}
