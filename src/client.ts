@@ -102,6 +102,17 @@ export class RedisImpl<T extends RedisString = Buffer> {
     return client;
   }
 
+  /**
+   * Connects now instead of on the first command (redis-py's `initialize()`): a
+   * single-connection client takes its connection, a pooled one opens its shared connection.
+   */
+  async initialize(): Promise<this> {
+    if (this.closed) throw new ConnectionError("The client is closed");
+    if (this.singleConnectionClient) await this.acquire();
+    else await this.connectionPool.sharedConnection().connect();
+    return this;
+  }
+
   /** The connection a single-connection client is bound to, once it has one. */
   get connection(): Connection | null {
     return this.bound.connection;

@@ -36,6 +36,8 @@ export interface GetMessageOptions {
   /** Seconds to wait for a message: 0 (default) only looks, `null` waits forever. */
   timeout?: number | null;
   ignoreSubscribeMessages?: boolean;
+  /** Stops the wait: `getMessage` rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface RunOptions {
@@ -183,7 +185,7 @@ export class PubSub<T extends RedisString = Buffer> {
    */
   async getMessage(options: GetMessageOptions = {}): Promise<PubSubMessage<T> | null> {
     for (const key of Object.keys(options)) {
-      if (key !== "timeout" && key !== "ignoreSubscribeMessages") throw new DataError(`getMessage: unknown option '${key}'`);
+      if (key !== "timeout" && key !== "ignoreSubscribeMessages" && key !== "signal") throw new DataError(`getMessage: unknown option '${key}'`);
     }
     const timeout = options.timeout === undefined ? 0 : options.timeout;
     if (timeout !== null && !(typeof timeout === "number" && timeout >= 0)) {
@@ -198,7 +200,7 @@ export class PubSub<T extends RedisString = Buffer> {
     const deadline = timeout === null ? null : Date.now() + timeout * 1000;
     for (;;) {
       const left = deadline === null ? null : Math.max(0, deadline - Date.now());
-      const message = await this.nextMessage(left === null ? null : left / 1000);
+      const message = await this.nextMessage(left === null ? null : left / 1000, undefined, options.signal);
       if (!message) return null;
       const handled = await this.handleMessage(message, ignore);
       if (handled) return handled;
@@ -438,9 +440,20 @@ export class PubSub<T extends RedisString = Buffer> {
   }
 
   /** Waits for a message; `stop` ends the wait early (checked whenever something happens). */
-  private async nextMessage(timeout: number | null, stop?: () => boolean): Promise<PubSubMessage<T> | null> {
+  private async nextMessage(timeout: number | null, stop?: () => boolean, signal?: AbortSignal): Promise<PubSubMessage<T> | null> {
     const deadline = timeout === null ? null : Date.now() + timeout * 1000;
+    const onAbort = () => this.wake();
+    signal?.addEventListener("abort", onAbort);
+    try {
+      return await this.waitLoop(deadline, stop, signal);
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  private async waitLoop(deadline: number | null, stop?: () => boolean, signal?: AbortSignal): Promise<PubSubMessage<T> | null> {
     for (;;) {
+      signal?.throwIfAborted();
       if (this.pendingError) {
         const error = this.pendingError;
         this.pendingError = null;

@@ -225,3 +225,28 @@ describe("PubSub after the connection is lost", () => {
     }
   });
 });
+
+describe("waiting can be stopped", () => {
+  test("getMessage({ signal }) rejects with the abort reason", async () => {
+    const r = new Redis({ port: server().port });
+    const p = r.pubsub({ ignoreSubscribeMessages: true });
+    await p.subscribe("aborted");
+    const controller = new AbortController();
+    const waiting = p.getMessage({ timeout: null, signal: controller.signal });
+    setTimeout(() => controller.abort(new Error("stop waiting")), 50);
+    await expect(waiting).rejects.toThrow("stop waiting");
+    await p.close();
+    await r.close();
+  });
+
+  test("initialize() connects before the first command", async () => {
+    const r = new Redis({ port: server().port });
+    expect(await r.initialize()).toBe(r);
+    expect(r.connectionPool.sharedConnection().isConnected).toBe(true);
+    const c = r.client();
+    await c.initialize();
+    expect(c.connection?.isConnected).toBe(true);
+    await c.close();
+    await r.close();
+  });
+});
