@@ -73,6 +73,26 @@ describe.each([2, 3] as const)("Lock, Script and Monitor over RESP%i", (protocol
     await noTimeout.release();
   });
 
+  test("20 tasks contending: never two holders at once", async () => {
+    let holders = 0;
+    let maxHolders = 0;
+    let completed = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const lock = r.lock(k("contended"), { timeout: 10, sleep: 0.005 });
+        expect(await lock.acquire({ blockingTimeout: 20 })).toBe(true);
+        holders++;
+        maxHolders = Math.max(maxHolders, holders);
+        await sleep(2);
+        holders--;
+        await lock.release();
+        completed++;
+      }),
+    );
+    expect(completed).toBe(20);
+    expect(maxHolders).toBe(1);
+  });
+
   test("await using releases the lock", async () => {
     {
       await using lock = r.lock(k("l6"), { timeout: 10 });
@@ -122,8 +142,11 @@ describe.each([2, 3] as const)("Lock, Script and Monitor over RESP%i", (protocol
       }
     })();
     await m.start();
-    await r.set(k("mon"), 'quoted "value"');
-    await r.get("monitor-stop");
+    // another client's commands
+    const other = new Redis({ port: server().port, protocol });
+    await other.set(k("mon"), 'quoted "value"');
+    await other.get("monitor-stop");
+    await other.close();
     await reading;
     await m.close();
     const set = seen.find((c) => c.command.startsWith("SET"));

@@ -199,3 +199,30 @@ describe("per-command decoding in pipelines", () => {
     await r.close();
   });
 });
+
+describe("transaction() under contention", () => {
+  test("50 concurrent incrementers: every one wins in the end, the final value is exact", async () => {
+    const r = new Redis({ port: server().port, decodeResponses: true, maxConnections: 100 });
+    await r.set("contended", "0");
+    let attempts = 0;
+    await Promise.all(
+      Array.from({ length: 50 }, () =>
+        r.transaction(
+          async (pipe) => {
+            attempts++;
+            const value = Number(await (pipe.get("contended") as unknown as Promise<string>));
+            await new Promise((resolve) => setImmediate(resolve)); // let the others interleave
+            pipe.multi();
+            pipe.set("contended", value + 1);
+          },
+          "contended",
+          { maxAttempts: 1000 },
+        ),
+      ),
+    );
+    expect(await r.get("contended")).toBe("50");
+    expect(attempts).toBeGreaterThan(50); // some rounds lost to a concurrent writer and were retried
+    expect(r.connectionPool.inUseConnections).toBe(0);
+    await r.close();
+  });
+});

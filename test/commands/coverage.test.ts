@@ -4,6 +4,9 @@
  * And every spec must name a command the server knows (catches typos), unless the command is
  * newer than the server the tests run against.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { COMMANDS } from "../../src/commands/index.js";
 import { Redis } from "../../src/index.js";
@@ -139,6 +142,16 @@ describe("command coverage", () => {
           "Add a spec whose `command` is the name, or an entry in EXCLUSIONS (test/commands/coverage.test.ts) with the reason.";
     if (missing.length > 0) console.error(report);
     expect(missing, report).toEqual([]);
+  });
+
+  test("the README states the coverage this test measures", () => {
+    const leaves = serverCommands.filter((c) => !c.container && !c.module);
+    const covered = new Set(Object.values(COMMANDS).map((spec) => spec.command.toUpperCase()));
+    const withMethod = leaves.filter((c) => covered.has(c.name)).length;
+    const excluded = leaves.length - withMethod;
+    const line = `${withMethod} of the ${leaves.length} commands and subcommands of Redis ${serverVersion} have a method; the other ${excluded} are reviewed exclusions`;
+    const readme = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "../../README.md"), "utf8");
+    expect(readme, `README.md should say: "${line}"`).toContain(line);
   });
 
   test("exclusions name real commands and are not covered twice", () => {
