@@ -1,0 +1,822 @@
+/**
+ * Command calls on a v1 client (or connection, or pipeline) and their v2 form: renamed
+ * keyword options, reordered arguments, mappings instead of flat pairs, per-call encodings
+ * resolved against the client's decoding, and markers where a reply changed shape and the
+ * program uses it.
+ */
+import {
+  climbWrappers,
+  isBoolLit,
+  isNullLit,
+  isNumberLit,
+  isObjectExpr,
+  isObjectProp,
+  isPlainObject,
+  isStringLit,
+  isUndefinedId,
+  memberName,
+  propName,
+  replaceNode,
+  type N,
+  type P,
+} from "../lib/ast.js";
+import { codeOf, quoteString, raw, type Ctx } from "../lib/context.js";
+import { objectText, renderObject, type Entry } from "../lib/render.js";
+import { CONSTANTS } from "./names.js";
+import type { Obj, Use } from "./objects.js";
+import { stmtOf } from "./objects.js";
+import type { V2State } from "./state.js";
+
+type CallUse = Extract<Use, { type: "call" }>;
+
+export interface CmdCtx {
+  state: V2State;
+  ctx: Ctx;
+  obj: Obj;
+  use: CallUse;
+  call: N;
+  args: N[];
+  inPipeline: boolean;
+  /** Constant member expressions (`redis.SET_IF_NOT_EXIST`) this rewrite consumed. */
+  consumed: Set<N>;
+}
+
+export type CmdResult = { rewrite?: () => void; notes?: string[]; description?: string } | { reason: string } | null;
+
+// ---------------------------------------------------------------- helpers
+
+function lastObject(args: N[], min: number): N | null {
+  const last = args[args.length - 1];
+  return args.length > min && isObjectExpr(last) ? last : null;
+}
+
+function kwEntries(kw: N | null): Map<string, N> | { reason: string } {
+  const out = new Map<string, N>();
+  if (!kw) return out;
+  if (!isPlainObject(kw)) return { reason: "its keyword object has a spread or a computed key" };
+  for (const prop of kw.properties) out.set(propName(prop)!, prop);
+  return out;
+}
+
+function constantOf(cx: CmdCtx, node: N): string | null {
+  const name = memberName(node);
+  if (name && name in CONSTANTS) {
+    cx.consumed.add(node);
+    return CONSTANTS[name]!;
+  }
+  return null;
+}
+
+function text(cx: CmdCtx, node: N): string {
+  return codeOf(cx.ctx, node);
+}
+
+function str(cx: CmdCtx, value: string): string {
+  return quoteString(cx.ctx, value);
+}
+
+/** Replaces the call's method name and argument list. */
+function setCall(cx: CmdCtx, method: string | null, args: N[]): void {
+  if (method) cx.use.memberPath.node.property = cx.ctx.j.identifier(method);
+  cx.call.arguments = args;
+}
+
+/** How the program uses a call's result: thrown away, only tested for truth, or used. */
+export function resultUsage(callPath: P): "discarded" | "boolean" | "used" {
+  let p = climbWrappers(callPath);
+  if (p.parent?.node.type === "AwaitExpression") p = climbWrappers(p.parent);
+  const parent = p.parent?.node;
+  if (!parent) return "used";
+  if (parent.type === "ExpressionStatement") return "discarded";
+  if (["IfStatement", "WhileStatement", "DoWhileStatement", "ConditionalExpression"].includes(parent.type) && parent.test === p.node) return "boolean";
+  if (parent.type === "UnaryExpression" && parent.operator === "!") return "boolean";
+  if (parent.type === "CallExpression" && parent.callee.type === "Identifier" && parent.callee.name === "Boolean") return "boolean";
+  if (parent.type === "LogicalExpression" && (parent.operator === "&&" || parent.operator === "||")) {
+    const outer = resultUsage(p.parent);
+    return outer === "used" && parent.right === p.node ? "used" : outer === "discarded" ? "boolean" : outer;
+  }
+  return "used";
+}
+
+function isAwaited(callPath: P): P | null {
+  const p = climbWrappers(callPath);
+  return p.parent?.node.type === "AwaitExpression" ? p.parent : null;
+}
+
+const SAME_ENCODING = (a: string, b: string) => a.toLowerCase().replace(/[-_]/g, "") === b.toLowerCase().replace(/[-_]/g, "");
+
+/** Methods whose reply is one bulk string (or null): a per-call decode is `?.toString(enc) ?? null`. */
+const SINGLE_BULK = new Set(["get", "getset", "getrange", "hget", "lindex", "lpop", "rpop", "rpoplpush", "brpoplpush", "randomkey", "echo", "clientGetname", "dump"]);
+
+/**
+ * The per-call `encoding` option: dropped when the client already decodes that way, turned
+ * into an explicit decode of a single Buffer reply, or a reason it cannot be kept.
+ */
+function planEncoding(cx: CmdCtx, method: string, kw: Map<string, N>): { reason: string } | { decodeTo: string | null } | null {
+  const prop = kw.get("encoding");
+  if (!prop) return null;
+  kw.delete("encoding");
+  const value = prop.value;
+  const { decode, encoding } = cx.obj;
+  const isNull = isNullLit(value) || isUndefinedId(value);
+  if (!isNull && !isStringLit(value)) return { reason: "its per-call encoding is not a literal; v2 has no per-call encoding: decode the Buffer yourself or use a client with decodeResponses" };
+  if (decode === null) return { reason: "per-call encoding on a client the codemod cannot see the options of; v2 decodes per client (decodeResponses), not per call" };
+  if (decode) {
+    if (isNull) return { reason: "encoding: null on a decoding client asked for a Buffer; v2 has no per-call switch: use a second client without decodeResponses for this call" };
+    if (SAME_ENCODING(value.value, encoding ?? "utf-8")) return { decodeTo: null };
+    return { reason: `encoding ${value.value} differs from the client's; use a client with that encoding` };
+  }
+  if (isNull) return { decodeTo: null };
+  if (SINGLE_BULK.has(method) && isAwaited(cx.use.callPath) && !cx.inPipeline) return { decodeTo: value.value };
+  return { reason: `per-call encoding on a client without decodeResponses; v2 has none: create the client with { encoding: "${value.value}", decodeResponses: true }, or decode the Buffers of this reply yourself` };
+}
+
+/** `await call` -> `(await call)?.toString(enc) ?? null`. */
+function wrapDecode(cx: CmdCtx, enc: string): void {
+  const j = cx.ctx.j;
+  const awaitPath = isAwaited(cx.use.callPath)!;
+  const awaitNode = awaitPath.node;
+  const decoded = j.logicalExpression(
+    "??",
+    j.optionalCallExpression(j.optionalMemberExpression(awaitNode, j.identifier("toString"), false, true), [j.stringLiteral(enc)], false),
+    j.nullLiteral(),
+  );
+  replaceNode(awaitPath, decoded);
+}
+
+/** Rewrites the trailing keyword object: renamed keys, dropped keys, added entries. */
+function kwOut(cx: CmdCtx, kwNode: N | null, entries: Entry[]): N | null {
+  if (!entries.length) return null;
+  return renderObject(cx.ctx, kwNode ?? undefined, [], entries);
+}
+
+function renamedKw(kw: Map<string, N>, renames: Record<string, string>, allowed: string[]): Entry[] | { reason: string } {
+  const out: Entry[] = [];
+  for (const [name, prop] of kw) {
+    if (name in renames) out.push({ key: renames[name]!, prop });
+    else if (allowed.includes(name)) out.push({ key: name, prop });
+    else return { reason: `the option ${name} is not one the codemod knows for this command` };
+  }
+  return out;
+}
+
+/** A mapping key from a node: literal keys as keys, other expressions as computed keys. */
+function mappingEntry(cx: CmdCtx, keyNode: N, valueNode: N): Entry | null {
+  if (keyNode.type === "SpreadElement" || valueNode?.type === "SpreadElement") return null;
+  if (isStringLit(keyNode)) return { key: keyNode.value, value: valueNode };
+  if (isNumberLit(keyNode)) return { key: String(keyNode.value), value: valueNode };
+  return { key: text(cx, keyNode), value: valueNode, computed: true };
+}
+
+function boundText(cx: CmdCtx, node: N | undefined, exclusive: boolean, fallback: string): string {
+  if (!node) return str(cx, fallback);
+  if (node.type === "Identifier" && node.name === "Infinity") return str(cx, "+inf");
+  if (node.type === "UnaryExpression" && node.operator === "-" && node.argument.type === "Identifier" && node.argument.name === "Infinity") return str(cx, "-inf");
+  if (!exclusive) return text(cx, node);
+  if (isNumberLit(node)) return str(cx, `(${node.value}`);
+  if (node.type === "UnaryExpression" && node.operator === "-" && isNumberLit(node.argument)) return str(cx, `(-${node.argument.value}`);
+  if (isStringLit(node)) return str(cx, `(${node.value}`);
+  return `\`(\${${text(cx, node)}}\``;
+}
+
+// ---------------------------------------------------------------- the table
+
+type Handler = (cx: CmdCtx, kw: Map<string, N>, positional: N[], kwNode: N | null) => CmdResult;
+
+const RENAMED: Record<string, string> = { iscan: "scanIter", isscan: "sscanIter", ihscan: "hscanIter", izscan: "zscanIter" };
+
+/** Replies whose shape changed in v2 (reference/aioredis-v1-python.md section 10). */
+const REPLY_CHANGES: Record<string, { message: string; truthySame?: boolean }> = {
+  ping: { message: "ping() resolves true in v2 (v1 gave the PONG reply); check how the result is used", truthySame: true },
+  sismember: { message: "sismember resolves a boolean in v2 (v1: 0 or 1)", truthySame: true },
+  hsetnx: { message: "hsetnx resolves a boolean in v2 (v1: 0 or 1)", truthySame: true },
+  smove: { message: "smove resolves a boolean in v2 (v1: 0 or 1)", truthySame: true },
+  msetnx: { message: "msetnx resolves a boolean in v2 (v1: 0 or 1)", truthySame: true },
+  hscan: { message: "hscan's items are an object in v2 (v1: a list of [field, value] pairs)" },
+  info: { message: "info() is one flat object with typed values in v2 (v1: nested by section, string values)" },
+  time: { message: "time() is [seconds, microseconds] in v2 (v1: a float of seconds)" },
+  clientList: { message: "clientList() gives plain objects in v2 (v1: ClientInfo records)" },
+  geopos: { message: "geopos gives [longitude, latitude] pairs in v2 (v1: GeoPoint records)" },
+  xpending: { message: "xpending's summary is an object in v2 (v1: a raw list); ranges are xpendingRange" },
+  pubsubNumsub: { message: "pubsubNumsub gives [channel, count] pairs in v2 (v1: an object)" },
+  zpopmin: { message: "zpopmin gives [member, score] pairs in v2 (v1: a flat list with score strings)" },
+  zpopmax: { message: "zpopmax gives [member, score] pairs in v2 (v1: a flat list with score strings)" },
+  lastsave: { message: "lastsave() gives a Date in v2 (v1: a Unix time)" },
+  lset: { message: "lset resolves true in v2 (v1: the raw OK reply)", truthySame: true },
+  save: { message: "save() resolves true in v2 (v1: the raw OK reply)", truthySame: true },
+  scriptExists: { message: "scriptExists gives booleans in v2 (v1: 0 or 1 per script)" },
+  smembers: { message: "smembers' reply type may differ in v2 (v1: an array); check how the result is used" },
+  sinter: { message: "sinter's reply type may differ in v2 (v1: an array)" },
+  sunion: { message: "sunion's reply type may differ in v2 (v1: an array)" },
+  sdiff: { message: "sdiff's reply type may differ in v2 (v1: an array)" },
+  slowlogGet: { message: "slowlogGet gives parsed objects in v2 (v1: raw nested lists)" },
+  xgroupDestroy: { message: "xgroupDestroy resolves the real result in v2 (v1 always gave false)" },
+  debugObject: { message: "debugObject gives a parsed object in v2 (v1: the raw reply)" },
+  configGet: { message: "check configGet's result shape against v2" },
+};
+
+const BLOCKED: Record<string, string> = {
+  select: "v2 clients share connections, so SELECT is refused: create the client with { db: n } (or a URL ending in /n) instead",
+  auth: "pass username/password when creating the client in v2 (no auth() method)",
+  quit: "v2 has no quit(); use await client.close()",
+  multi: "use a pipeline: client.pipeline({ transaction: true })",
+  exec: "use a pipeline: client.pipeline({ transaction: true }) and execute()",
+  role: "role() is not in v2: use executeCommand(\"ROLE\") and parse the reply",
+  executePubsub: "use client.pubsub() in v2",
+  migrateKeys: "use migrate(host, port, keys, destinationDb, timeout) in v2",
+  xinfo: "use xinfoStream in v2 (its reply is parsed)",
+  xinfoHelp: "xinfoHelp is gone in v2; use executeCommand(\"XINFO\", \"HELP\")",
+  debugSleep: "use executeCommand(\"DEBUG\", \"SLEEP\", seconds) in v2",
+  command: "use executeCommand(\"COMMAND\") in v2",
+  commandCount: "use executeCommand(\"COMMAND\", \"COUNT\") in v2",
+  commandInfo: "use executeCommand(\"COMMAND\", \"INFO\", ...) in v2",
+  commandGetkeys: "use executeCommand(\"COMMAND\", \"GETKEYS\", ...) in v2",
+};
+
+const HANDLERS: Record<string, Handler> = {
+  set(cx, kw, positional, kwNode) {
+    if (positional.length !== 2) return { reason: "set() with more than two positional arguments is not v1 API" };
+    const entries: Entry[] = [];
+    let conditional = false;
+    for (const [name, prop] of kw) {
+      const v = prop.value;
+      if (name === "expire" || name === "pexpire") {
+        if (isNumberLit(v) && v.value === 0) continue;
+        entries.push({ key: name === "expire" ? "ex" : "px", prop });
+      } else if (name === "exist") {
+        const c = constantOf(cx, v);
+        if (c !== "nx" && c !== "xx") {
+          if (isNullLit(v) || isUndefinedId(v)) continue;
+          return { reason: "set()'s exist option is not SET_IF_EXIST / SET_IF_NOT_EXIST" };
+        }
+        conditional = true;
+        entries.push({ key: c, text: "true" });
+      } else return { reason: `set() option ${name} is not v1 API the codemod knows` };
+    }
+    if (entries.some((e) => e.key === "ex") && entries.some((e) => e.key === "px")) return { reason: "set() with both expire and pexpire: v1 used PX, v2 refuses both; keep one" };
+    const usage = resultUsage(cx.use.callPath);
+    const wrap = conditional && usage === "used" && !cx.inPipeline;
+    const awaited = isAwaited(cx.use.callPath);
+    if (wrap && !awaited) return { reason: "set() with NX/XX resolves null instead of false in v2, and this result is used without await" };
+    return {
+      description: "set() options expire/pexpire/exist are ex/px/nx/xx in v2",
+      rewrite: () => {
+        const out = kwOut(cx, kwNode, entries);
+        setCall(cx, null, out ? [...positional, out] : positional);
+        if (wrap) {
+          const j = cx.ctx.j;
+          replaceNode(awaited!, j.callExpression(j.identifier("Boolean"), [awaited!.node]));
+        }
+      },
+    };
+  },
+
+  hmsetDict(cx, _kw, _positional) {
+    const [key, ...dicts] = cx.args;
+    if (!key || dicts.length === 0) return { reason: "hmsetDict() without a mapping" };
+    if (dicts.some((d) => d.type === "SpreadElement")) return { reason: "hmsetDict() with spread arguments" };
+    let mapping: string;
+    if (dicts.every((d) => isObjectExpr(d) && d.properties.every((p: N) => isObjectProp(p) || p.type === "SpreadElement" || p.type === "SpreadProperty"))) {
+      const parts = dicts.flatMap((d) => d.properties.map((p: N) => text(cx, p)));
+      mapping = `{ ${parts.join(", ")} }`;
+    } else if (dicts.length === 1) {
+      mapping = text(cx, dicts[0]);
+    } else {
+      mapping = `{ ${dicts.map((d) => `...${text(cx, d)}`).join(", ")} }`;
+    }
+    const notes = resultUsage(cx.use.callPath) === "used" ? ["hset resolves the number of new fields in v2 (v1 hmsetDict resolved true)"] : [];
+    return {
+      notes,
+      description: "hmsetDict(key, obj) is hset(key, { mapping: obj }) in v2",
+      rewrite: () => setCall(cx, "hset", [key, raw(cx.ctx, `{ mapping: ${mapping} }`)]),
+    };
+  },
+
+  hmset(cx) {
+    const [key, ...rest] = cx.args;
+    if (!key) return { reason: "hmset() without arguments" };
+    if (rest.length === 1 && isObjectExpr(rest[0])) {
+      return { description: "hmset(key, obj) is hset(key, { mapping: obj }) in v2", rewrite: () => setCall(cx, "hset", [key, raw(cx.ctx, `{ mapping: ${text(cx, rest[0])} }`)]) };
+    }
+    if (rest.length === 0 || rest.length % 2 !== 0 || rest.some((a) => a.type === "SpreadElement")) return { reason: "hmset() without field/value pairs" };
+    const notes = resultUsage(cx.use.callPath) === "used" ? ["hset resolves the number of new fields in v2 (v1 hmset resolved true)"] : [];
+    if (rest.length === 2) {
+      return { notes, description: "hmset(key, field, value) is hset(key, field, value) in v2", rewrite: () => setCall(cx, "hset", [key, rest[0], rest[1]]) };
+    }
+    const literalFields = rest.every((a, i) => i % 2 === 1 || isStringLit(a));
+    let option: string;
+    if (literalFields) {
+      const entries: Entry[] = [];
+      for (let i = 0; i < rest.length; i += 2) entries.push({ key: rest[i].value, value: rest[i + 1] });
+      option = `{ mapping: ${objectText(cx.ctx, entries)} }`;
+    } else {
+      option = `{ items: [${rest.map((a) => text(cx, a)).join(", ")}] }`;
+    }
+    return { notes, description: "hmset(key, field, value, ...) is hset(key, { mapping }) in v2", rewrite: () => setCall(cx, "hset", [key, raw(cx.ctx, option)]) };
+  },
+
+  mset: pairsToMapping("mset"),
+  msetnx: pairsToMapping("msetnx"),
+
+  zadd(cx, kw, positional, kwNode) {
+    const [key, ...pairs] = positional;
+    if (!key) return { reason: "zadd() without a key" };
+    if (pairs.length === 1 && isObjectExpr(pairs[0])) return null; // already a mapping
+    if (pairs.length === 0 || pairs.length % 2 !== 0) return { reason: "zadd() without score/member pairs" };
+    const mapping: Entry[] = [];
+    for (let i = 0; i < pairs.length; i += 2) {
+      const e = mappingEntry(cx, pairs[i + 1], pairs[i]);
+      if (!e) return { reason: "zadd() with spread arguments" };
+      mapping.push(e);
+    }
+    const entries: Entry[] = [];
+    let incr = false;
+    for (const [name, prop] of kw) {
+      if (name === "exist") {
+        const c = constantOf(cx, prop.value);
+        if (c !== "nx" && c !== "xx") {
+          if (isNullLit(prop.value)) continue;
+          return { reason: "zadd()'s exist option is not ZSET_IF_EXIST / ZSET_IF_NOT_EXIST" };
+        }
+        entries.push({ key: c, text: "true" });
+      } else if (name === "changed") entries.push({ key: "ch", prop });
+      else if (name === "incr") {
+        incr = true;
+        entries.push({ key: "incr", prop });
+      } else return { reason: `zadd() option ${name} is not v1 API the codemod knows` };
+    }
+    const notes = incr && resultUsage(cx.use.callPath) === "used" ? ["zadd with incr resolves a number in v2 (v1: the raw score string)"] : [];
+    return {
+      notes,
+      description: "zadd(key, score, member, ...) is zadd(key, { member: score }) in v2",
+      rewrite: () => {
+        const out = kwOut(cx, kwNode, entries);
+        const map = raw(cx.ctx, objectText(cx.ctx, mapping));
+        setCall(cx, null, out ? [key, map, out] : [key, map]);
+      },
+    };
+  },
+
+  zrange: zrangeLike,
+  zrevrange: zrangeLike,
+
+  zrangebyscore: scoreRange("zrangebyscore", false),
+  zrevrangebyscore: scoreRange("zrevrangebyscore", true),
+  zcount: scoreBounds,
+  zremrangebyscore: scoreBounds,
+
+  eval: evalLike,
+  evalsha: evalLike,
+
+  blpop: blockingPop,
+  brpop: blockingPop,
+  bzpopmin: blockingPop,
+  bzpopmax: blockingPop,
+
+  brpoplpush(cx, kw, positional, kwNode) {
+    if (positional.length > 3) return { reason: "brpoplpush() with extra arguments" };
+    const timeout = kw.get("timeout");
+    kw.delete("timeout");
+    if (kw.size) return { reason: "brpoplpush() option not known" };
+    if (!timeout) return kwNode ? { rewrite: () => setCall(cx, null, positional) } : null;
+    return { description: "brpoplpush's timeout is positional in v2", rewrite: () => setCall(cx, null, [...positional, timeout.value]) };
+  },
+
+  hincrby: renameKw({ increment: "amount" }),
+  hincrbyfloat: renameKw({ increment: "amount" }),
+  incrby: renameKw({ increment: "amount" }),
+  incrbyfloat: renameKw({ increment: "amount" }),
+  decrby: renameKw({ decrement: "amount" }),
+  flushdb: renameKw({ asyncOp: "asynchronous" }),
+  flushall: renameKw({ asyncOp: "asynchronous" }),
+  georadius: geoLike,
+  georadiusbymember: geoLike,
+
+  bitopAnd: bitop("AND"),
+  bitopOr: bitop("OR"),
+  bitopXor: bitop("XOR"),
+  bitopNot: bitop("NOT"),
+
+  objectEncoding: objectSub("encoding"),
+  objectRefcount: objectSub("refcount"),
+  objectIdletime: objectSub("idletime"),
+
+  linsert(cx, kw, positional) {
+    const [key, pivot, value, beforePos] = positional;
+    if (!key || !pivot || !value || positional.length > 4) return { reason: "linsert() arguments are not (key, pivot, value, before)" };
+    const before = beforePos ?? kw.get("before")?.value;
+    kw.delete("before");
+    if (kw.size) return { reason: "linsert() option not known" };
+    let where: string;
+    if (!before || isBoolLit(before, false)) where = str(cx, "AFTER");
+    else if (isBoolLit(before, true)) where = str(cx, "BEFORE");
+    else where = `${text(cx, before)} ? ${str(cx, "BEFORE")} : ${str(cx, "AFTER")}`;
+    return { description: "linsert(key, pivot, value, before) is linsert(key, where, pivot, value) in v2", rewrite: () => setCall(cx, null, [key, raw(cx.ctx, where), pivot, value]) };
+  },
+
+  sort(cx, kw, positional, kwNode) {
+    const [key, ...patterns] = positional;
+    if (!key) return { reason: "sort() without a key" };
+    const entries: Entry[] = [];
+    for (const [name, prop] of kw) {
+      if (name === "offset") entries.push({ key: "start", prop });
+      else if (name === "count") entries.push({ key: "num", prop });
+      else if (name === "by" || name === "alpha" || name === "store") entries.push({ key: name, prop });
+      else if (name === "asc") {
+        if (isBoolLit(prop.value, false)) entries.push({ key: "desc", text: "true" });
+        else if (isBoolLit(prop.value, true) || isNullLit(prop.value)) continue;
+        else return { reason: "sort()'s asc is not a literal: v2 takes desc: true for descending" };
+      } else return { reason: `sort() option ${name} is not v1 API the codemod knows` };
+    }
+    if (patterns.length) entries.push({ key: "get", text: `[${patterns.map((p) => text(cx, p)).join(", ")}]` });
+    return {
+      description: "sort()'s get patterns and offset/count/asc are get/start/num/desc options in v2",
+      rewrite: () => {
+        const out = kwOut(cx, kwNode, entries);
+        setCall(cx, null, out ? [key, out] : [key]);
+      },
+    };
+  },
+
+  xadd(cx, kw, positional, kwNode) {
+    const [stream, fields, id, maxLen, exactLen] = positional;
+    if (!stream || !fields) return { reason: "xadd() without a stream and fields" };
+    const entries: Entry[] = [];
+    const named: Record<string, N | undefined> = { messageId: id, maxLen, exactLen };
+    for (const [name, prop] of kw) {
+      if (!(name in named)) return { reason: `xadd() option ${name} is not v1 API the codemod knows` };
+      named[name] = prop.value;
+    }
+    if (named.messageId) entries.push({ key: "id", value: named.messageId });
+    if (named.maxLen && !isNullLit(named.maxLen)) entries.push({ key: "maxlen", value: named.maxLen });
+    if (named.exactLen && !isBoolLit(named.exactLen, false)) {
+      if (isBoolLit(named.exactLen, true)) entries.push({ key: "approximate", text: "false" });
+      else entries.push({ key: "approximate", text: `!${text(cx, named.exactLen)}` });
+    }
+    return {
+      description: "xadd's messageId/maxLen/exactLen are id/maxlen/approximate in v2",
+      rewrite: () => {
+        const out = kwOut(cx, kwNode, entries);
+        setCall(cx, null, out ? [stream, fields, out] : [stream, fields]);
+      },
+    };
+  },
+
+  xread(cx, kw, positional) {
+    return streamRead(cx, kw, positional, "xread", 0);
+  },
+  xreadGroup(cx, kw, positional) {
+    return streamRead(cx, kw, positional, "xreadgroup", 2);
+  },
+
+  shutdown(cx, kw, positional) {
+    const save = positional[0] ?? kw.get("save")?.value;
+    kw.delete("save");
+    if (kw.size || positional.length > 1) return { reason: "shutdown() arguments not known" };
+    if (!save || isNullLit(save)) return null;
+    const c = constantOf(cx, save);
+    if (c !== "save" && c !== "nosave") return { reason: "shutdown()'s argument is not SHUTDOWN_SAVE / SHUTDOWN_NOSAVE" };
+    return { description: "shutdown(SHUTDOWN_*) is shutdown({ save | nosave: true }) in v2", rewrite: () => setCall(cx, null, [raw(cx.ctx, `{ ${c}: true }`)]) };
+  },
+
+  publishJson(cx, kw, positional) {
+    if (positional.length !== 2 || kw.size) return { reason: "publishJson() arguments not known" };
+    return {
+      description: "publishJson(channel, obj) is publish(channel, JSON.stringify(obj)) in v2",
+      rewrite: () => setCall(cx, "publish", [positional[0], raw(cx.ctx, `JSON.stringify(${text(cx, positional[1])})`)]),
+    };
+  },
+
+  ping(_cx, kw, positional) {
+    if (positional.length) return { reason: "v2's ping() takes no message; use echo(message)" };
+    if (kw.size) return { reason: "ping() option not known" };
+    return null;
+  },
+
+  execute(cx, kw, positional) {
+    if (kw.size) return { reason: "execute() option not known" };
+    return { description: "execute(...) is executeCommand(...) in v2", rewrite: () => setCall(cx, "executeCommand", positional) };
+  },
+
+  expire(_cx, _kw, positional) {
+    const t = positional[1];
+    if (t && isNumberLit(t) && !Number.isInteger(t.value)) return { reason: "v1 sent a fractional expire as PEXPIRE; v2 wants whole seconds: use pexpire(key, ms)" };
+    return null;
+  },
+};
+
+for (const [from, to] of Object.entries(RENAMED)) {
+  HANDLERS[from] = (cx, kw, positional, kwNode) => {
+    const entries = renamedKw(kw, {}, ["match", "count"]);
+    if ("reason" in entries) return entries;
+    return {
+      description: `${from}() is ${to}() in v2`,
+      rewrite: () => {
+        const out = kwOut(cx, kwNode, entries);
+        setCall(cx, to, out ? [...positional, out] : positional);
+      },
+    };
+  };
+}
+
+function renameKw(renames: Record<string, string>): Handler {
+  return (cx, kw, positional, kwNode) => {
+    if (![...kw.keys()].some((k) => k in renames)) return kwNode && kw.size === 0 ? { rewrite: () => setCall(cx, null, positional) } : null;
+    const entries = renamedKw(kw, renames, []);
+    if ("reason" in entries) return entries;
+    return {
+      description: `option ${Object.keys(renames).join("/")} is ${Object.values(renames).join("/")} in v2`,
+      rewrite: () => {
+        const out = kwOut(cx, kwNode, entries);
+        setCall(cx, null, out ? [...positional, out] : positional);
+      },
+    };
+  };
+}
+
+function pairsToMapping(method: string): Handler {
+  return (cx) => {
+    const args = cx.args;
+    if (args.length === 1 && isObjectExpr(args[0])) return null;
+    if (args.some((a) => a.type === "SpreadElement")) return { reason: `${method}() with spread arguments; v2 takes one object of key/value pairs: ${method}(Object.fromEntries(...))` };
+    if (args.length === 0 || args.length % 2 !== 0) return { reason: `${method}() without key/value pairs` };
+    const entries: Entry[] = [];
+    for (let i = 0; i < args.length; i += 2) {
+      const e = mappingEntry(cx, args[i], args[i + 1]);
+      if (!e) return { reason: `${method}() with spread arguments` };
+      entries.push(e);
+    }
+    return {
+      description: `${method}(k1, v1, ...) is ${method}({ k1: v1, ... }) in v2`,
+      rewrite: () => setCall(cx, null, [raw(cx.ctx, objectText(cx.ctx, entries))]),
+    };
+  };
+}
+
+function zrangeLike(cx: CmdCtx, kw: Map<string, N>, positional: N[], kwNode: N | null): CmdResult {
+  const [key, start, stop, withscores] = positional;
+  if (!key || positional.length > 4) return { reason: "zrange() arguments are not (key, start, stop, withscores)" };
+  for (const name of kw.keys()) if (name !== "withscores") return { reason: `zrange() option ${name} is not v1 API the codemod knows` };
+  const needsDefaults = !start || !stop;
+  if (!withscores && !needsDefaults && !(kwNode && kw.size === 0)) return null;
+  const args = [key, start ?? raw(cx.ctx, "0"), stop ?? raw(cx.ctx, "-1")];
+  const entries: Entry[] = [];
+  if (withscores) entries.push({ key: "withscores", value: withscores });
+  else if (kw.get("withscores")) entries.push({ key: "withscores", prop: kw.get("withscores") });
+  return {
+    description: "zrange's 4th argument is desc in v2: withscores goes in the options",
+    rewrite: () => {
+      const out = kwOut(cx, withscores ? null : kwNode, entries);
+      setCall(cx, null, out ? [...args, out] : args);
+    },
+  };
+}
+
+function scoreRange(method: string, reversed: boolean): Handler {
+  return (cx, kw, positional) => {
+    const names = reversed ? ["key", "max", "min"] : ["key", "min", "max", "withscores", "offset", "count"];
+    const given: Record<string, N | undefined> = {};
+    positional.forEach((a, i) => (given[names[i] ?? `#${i}`] = a));
+    if (positional.length > names.length) return { reason: `${method}() has more positional arguments than v1 took` };
+    let exclude: string | null = null;
+    for (const [name, prop] of kw) {
+      if (name === "exclude") {
+        if (isNullLit(prop.value)) continue;
+        exclude = constantOf(cx, prop.value);
+        if (!exclude || !["min", "max", "both"].includes(exclude)) return { reason: `${method}()'s exclude is not a ZSET_EXCLUDE_* constant` };
+      } else if (["min", "max", "withscores", "offset", "count"].includes(name)) given[name] = prop.value;
+      else return { reason: `${method}() option ${name} is not v1 API the codemod knows` };
+    }
+    const min = boundText(cx, given.min, exclude === "min" || exclude === "both", "-inf");
+    const max = boundText(cx, given.max, exclude === "max" || exclude === "both", "+inf");
+    const entries: Entry[] = [];
+    if (given.offset) entries.push({ key: "start", value: given.offset });
+    if (given.count) entries.push({ key: "num", value: given.count });
+    if (given.withscores && !isBoolLit(given.withscores, false)) entries.push({ key: "withscores", value: given.withscores });
+    if ((given.offset === undefined) !== (given.count === undefined)) return { reason: `${method}() needs offset and count together` };
+    return {
+      description: `${method}'s exclude/offset/count are bound prefixes and start/num options in v2`,
+      rewrite: () => {
+        const out = entries.length ? raw(cx.ctx, objectText(cx.ctx, entries)) : null;
+        const bounds = reversed ? [raw(cx.ctx, max), raw(cx.ctx, min)] : [raw(cx.ctx, min), raw(cx.ctx, max)];
+            setCall(cx, null, out ? [positional[0], ...bounds, out] : [positional[0], ...bounds]);
+      },
+    };
+  };
+}
+
+function scoreBounds(cx: CmdCtx, kw: Map<string, N>, positional: N[]): CmdResult {
+  const [key, minNode, maxNode] = positional;
+  if (!key || positional.length > 3) return { reason: "score range arguments are not (key, min, max)" };
+  let exclude: string | null = null;
+  for (const [name, prop] of kw) {
+    if (name !== "exclude") return { reason: `option ${name} is not v1 API the codemod knows` };
+    exclude = constantOf(cx, prop.value);
+    if (!exclude) return { reason: "exclude is not a ZSET_EXCLUDE_* constant" };
+  }
+  const min = boundText(cx, minNode, exclude === "min" || exclude === "both", "-inf");
+  const max = boundText(cx, maxNode, exclude === "max" || exclude === "both", "+inf");
+  if (!exclude && minNode && maxNode && min === text(cx, minNode) && max === text(cx, maxNode) && kw.size === 0 && cx.args.length === 3) return null;
+  return { description: "score bounds are explicit in v2 ('(' for exclusive, -inf/+inf)", rewrite: () => setCall(cx, null, [key, raw(cx.ctx, min), raw(cx.ctx, max)]) };
+}
+
+function evalLike(cx: CmdCtx, kw: Map<string, N>, positional: N[]): CmdResult {
+  const [script, keysPos, argsPos] = positional;
+  if (!script || positional.length > 3) return { reason: "eval() arguments are not (script, keys, args)" };
+  if (keysPos && isNumberLit(keysPos)) return null; // already v2
+  const keys = keysPos ?? kw.get("keys")?.value;
+  const args = argsPos ?? kw.get("args")?.value;
+  kw.delete("keys");
+  kw.delete("args");
+  if (kw.size) return { reason: "eval() option not known" };
+  const parts: string[] = [];
+  let count: string;
+  if (!keys) count = "0";
+  else if (keys.type === "ArrayExpression") {
+    if (keys.elements.some((e: N) => !e || e.type === "SpreadElement")) return { reason: "eval()'s keys array has spread elements; write keys.length, ...keys" };
+    count = String(keys.elements.length);
+    parts.push(...keys.elements.map((e: N) => text(cx, e)));
+  } else {
+    count = `${text(cx, keys)}.length`;
+    parts.push(`...${text(cx, keys)}`);
+  }
+  if (args) {
+    if (args.type === "ArrayExpression" && args.elements.every((e: N) => e && e.type !== "SpreadElement")) parts.push(...args.elements.map((e: N) => text(cx, e)));
+    else parts.push(`...${text(cx, args)}`);
+  }
+  return {
+    description: "eval(script, keys, args) is eval(script, keys.length, ...keys, ...args) in v2",
+    rewrite: () => setCall(cx, null, [script, raw(cx.ctx, count), ...parts.map((p) => raw(cx.ctx, p))]),
+  };
+}
+
+function blockingPop(cx: CmdCtx, kw: Map<string, N>, positional: N[], kwNode: N | null): CmdResult {
+  const method = cx.use.method;
+  const timeout = kw.get("timeout");
+  kw.delete("timeout");
+  if (kw.size) return { reason: `${method}() option not known` };
+  if (positional.length === 0) return { reason: `${method}() without keys` };
+  const notes = (method === "bzpopmin" || method === "bzpopmax") && resultUsage(cx.use.callPath) === "used" ? [`${method} gives [key, member, score] with a number score in v2 (v1: the raw score string)`] : [];
+  let keys: string | N;
+  if (positional.length === 1 && positional[0].type === "SpreadElement") keys = positional[0].argument;
+  else if (positional.some((a) => a.type === "SpreadElement")) keys = `[${positional.map((a) => text(cx, a)).join(", ")}]`;
+  else if (positional.length === 1) keys = positional[0];
+  else keys = `[${positional.map((a) => text(cx, a)).join(", ")}]`;
+  if (positional.length === 1 && positional[0].type !== "SpreadElement" && !timeout && !kwNode) return notes.length ? { notes } : null;
+  return {
+    notes,
+    description: `${method}(k1, k2, { timeout }) is ${method}([k1, k2], timeout) in v2`,
+    rewrite: () => {
+      const keysNode = typeof keys === "string" ? raw(cx.ctx, keys) : keys;
+      setCall(cx, null, timeout ? [keysNode, timeout.value] : [keysNode]);
+    },
+  };
+}
+
+function geoLike(cx: CmdCtx, kw: Map<string, N>, positional: N[], kwNode: N | null): CmdResult {
+  const renames = { withDist: "withdist", withHash: "withhash", withCoord: "withcoord" };
+  const entries = renamedKw(kw, renames, ["count", "sort"]);
+  if ("reason" in entries) return entries;
+  const withAny = entries.some((e) => e.key.startsWith("with"));
+  const notes = withAny && resultUsage(cx.use.callPath) === "used" ? [`${cx.use.method} with withdist/withhash/withcoord gives plain arrays in v2 (v1: GeoMember records)`] : [];
+  if (!Object.keys(renames).some((k) => kw.has(k))) return notes.length ? { notes } : null;
+  // a positional unit joins the options: v2 takes (name, ..., radius, { unit, withdist, ... })
+  const center = cx.use.method === "georadius" ? 4 : 3;
+  const unit = positional.length > center ? positional[center] : null;
+  if (positional.length > center + 1) return { reason: `${cx.use.method}() with positional arguments after the unit` };
+  return {
+    notes,
+    description: "georadius options withDist/withHash/withCoord are withdist/withhash/withcoord in v2",
+    rewrite: () => {
+      const all = unit ? [{ key: "unit", value: unit }, ...entries] : entries;
+      const out = kwOut(cx, kwNode, all);
+      const head = positional.slice(0, center);
+      setCall(cx, null, out ? [...head, out] : head);
+    },
+  };
+}
+
+function bitop(op: string): Handler {
+  return (cx, kw, positional) => {
+    if (kw.size) return { reason: "bitop option not known" };
+    return { description: `bitop${op[0]}${op.slice(1).toLowerCase()}(...) is bitop("${op}", ...) in v2`, rewrite: () => setCall(cx, "bitop", [raw(cx.ctx, str(cx, op)), ...positional]) };
+  };
+}
+
+function objectSub(sub: string): Handler {
+  return (cx, kw, positional) => {
+    if (kw.size || positional.length !== 1) return { reason: "object* arguments not known" };
+    return { description: `object${sub[0]!.toUpperCase()}${sub.slice(1)}(key) is object("${sub}", key) in v2`, rewrite: () => setCall(cx, "object", [raw(cx.ctx, str(cx, sub)), positional[0]]) };
+  };
+}
+
+function streamRead(cx: CmdCtx, kw: Map<string, N>, positional: N[], to: string, lead: number): CmdResult {
+  const names = ["streams", "timeout", "count", "latestIds", "noAck"];
+  const given: Record<string, N | undefined> = {};
+  const head = positional.slice(0, lead);
+  positional.slice(lead).forEach((a, i) => (given[names[i] ?? `#${i}`] = a));
+  for (const [name, prop] of kw) {
+    if (!names.includes(name)) return { reason: `${cx.use.method}() option ${name} is not v1 API the codemod knows` };
+    given[name] = prop.value;
+  }
+  const streams = given.streams;
+  if (!streams || streams.type !== "ArrayExpression" || streams.elements.some((e: N) => !e || e.type === "SpreadElement")) {
+    return { reason: `${cx.use.method}()'s streams are not an array literal; v2 takes { stream: id }` };
+  }
+  const ids = given.latestIds;
+  if (ids && (ids.type !== "ArrayExpression" || ids.elements.length !== streams.elements.length)) return { reason: `${cx.use.method}()'s latestIds are not an array literal matching the streams` };
+  const mapping: Entry[] = streams.elements.map((s: N, i: number) => {
+    const id = ids ? ids.elements[i] : null;
+    const e = mappingEntry(cx, s, id ?? raw(cx.ctx, str(cx, "$")))!;
+    return e;
+  });
+  const entries: Entry[] = [];
+  if (given.timeout === undefined) entries.push({ key: "block", text: "0" });
+  else if (!isNullLit(given.timeout)) entries.push({ key: "block", value: given.timeout });
+  if (given.count && !isNullLit(given.count)) entries.push({ key: "count", value: given.count });
+  if (given.noAck && !isBoolLit(given.noAck, false)) entries.push({ key: "noack", value: given.noAck });
+  const notes = resultUsage(cx.use.callPath) === "used" ? [`${to}'s reply is nested per stream in v2 ([stream, [[id, fields], ...]]); v1 gave flat [stream, id, fields] entries: adapt the code reading it`] : [];
+  return {
+    notes,
+    description: `${cx.use.method}(streams, { timeout, latestIds }) is ${to}({ stream: id }, { block }) in v2`,
+    rewrite: () => {
+      const out = raw(cx.ctx, objectText(cx.ctx, entries));
+      setCall(cx, to, [...head, raw(cx.ctx, objectText(cx.ctx, mapping)), out]);
+    },
+  };
+}
+
+/** Methods whose trailing plain object is data, not keyword options. */
+const TRAILING_OBJECT_IS_DATA = new Set(["hmsetDict", "hmset", "mset", "msetnx", "xadd", "set", "publishJson", "execute", "lpush", "rpush", "sadd", "hset", "publish"]);
+
+/**
+ * Plans the rewrite of one command call on a tracked object. Adds edits, notes or a blocker
+ * to the object's group. Returns the description when a rewrite was planned.
+ */
+export function planCommand(state: V2State, obj: Obj, use: CallUse, inPipeline: boolean, consumed: Set<N>): void {
+  const ctx = state.ctx;
+  const group = obj.group;
+  const method = use.method;
+  const call = use.callPath.node;
+  const stmt = stmtOf(use.callPath);
+  if (method in BLOCKED) {
+    group.block(stmt, BLOCKED[method]!);
+    return;
+  }
+  const args: N[] = call.arguments;
+  const cx: CmdCtx = { state, ctx, obj, use, call, args, inPipeline, consumed };
+  const handler = HANDLERS[method];
+
+  // the trailing keyword object (v1's **kwargs), unless the method takes data there
+  const dataMethod = TRAILING_OBJECT_IS_DATA.has(method);
+  let kwNode: N | null = null;
+  if (method === "set") kwNode = lastObject(args, 2);
+  else if (method === "xadd") kwNode = lastObject(args, 2);
+  else if (method === "execute") kwNode = args.length > 1 && isObjectExpr(args[args.length - 1]) && findEncoding(args[args.length - 1]) ? args[args.length - 1] : null;
+  else if (!dataMethod) kwNode = lastObject(args, 0);
+  const kwMap = kwEntries(kwNode);
+  if ("reason" in kwMap) {
+    group.block(stmt, `${method}(): ${kwMap.reason}`);
+    return;
+  }
+  const positional = kwNode ? args.slice(0, -1) : args.slice();
+
+  const enc = planEncoding(cx, method, kwMap);
+  if (enc && "reason" in enc) {
+    group.block(stmt, `${method}(): ${enc.reason}`);
+    return;
+  }
+
+  const result = handler ? handler(cx, kwMap, positional, kwNode) : null;
+  if (result && "reason" in result) {
+    group.block(stmt, `${method}(): ${result.reason}`);
+    return;
+  }
+
+  const change = REPLY_CHANGES[method];
+  const notes = [...(result?.notes ?? [])];
+  if (change && !inPipeline) {
+    const usage = resultUsage(use.callPath);
+    if (usage === "used" || (usage === "boolean" && !change.truthySame)) notes.push(change.message);
+  }
+  for (const n of notes) group.note(stmt, n);
+
+  const rewrite = result?.rewrite;
+  if (enc || rewrite) {
+    group.edit(1, call, `command:${method}`, result?.description ?? (enc?.decodeTo ? `per-call encoding of ${method}() is an explicit decode in v2` : `per-call encoding of ${method}() is the client's in v2`), () => {
+      if (enc && !rewrite) {
+        // only the encoding goes: rebuild the keyword object without it
+        const rest: Entry[] = [...kwMap].map(([key, prop]) => ({ key, prop }));
+        const out = rest.length ? renderObject(ctx, kwNode ?? undefined, [], rest) : null;
+        call.arguments = out ? [...positional, out] : positional;
+      }
+      rewrite?.();
+      if (enc?.decodeTo) wrapDecode(cx, enc.decodeTo);
+    });
+  }
+}
+
+function findEncoding(obj: N): boolean {
+  return isObjectExpr(obj) && obj.properties.some((p: N) => propName(p) === "encoding");
+}
+

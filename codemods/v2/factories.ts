@@ -1,0 +1,309 @@
+/**
+ * The v1 factories (`await createRedisPool(address, options)` and friends) and their v2
+ * replacement: `fromUrl` for URLs, `new Redis({ host, port })` for `[host, port]`,
+ * `ConnectionPool.fromUrl` for `createPool`, `.client()` for single-connection clients.
+ * v2 connects lazily, so the `await` goes.
+ */
+import type { ExportRef } from "../lib/bindings.js";
+import { nodesOf, quoteString, raw, type Ctx } from "../lib/context.js";
+import {
+  isBoolLit,
+  isNullLit,
+  isObjectExpr,
+  isObjectProp,
+  isStringLit,
+  isUndefinedId,
+  propName,
+  type N,
+  type P,
+} from "../lib/ast.js";
+import type { Kind } from "./objects.js";
+import { renderObject, type Entry } from "../lib/render.js";
+import type { V2State } from "./state.js";
+import { resolveBinding } from "../lib/scope.js";
+
+export interface FactoryPlan {
+  kind: Kind;
+  decode: boolean;
+  encoding: string | null;
+  /** Builds the v2 expression that replaces `await createX(...)`. */
+  build: () => N;
+  /** Things to tell the user even though the call is rewritten. */
+  notes: string[];
+  description: string;
+}
+
+type Address =
+  | { type: "url"; node: N; query: Record<string, string> | null; sure: boolean }
+  | { type: "tuple"; host: N; port: N }
+  | { type: "unix"; node: N };
+
+const URL_RE = /^(redis|rediss|unix):\/\//;
+
+function analyzeAddress(state: V2State, path: P, depth = 0): Address | { reason: string } {
+  const node = path.node;
+  if (isStringLit(node)) {
+    if (URL_RE.test(node.value)) return { type: "url", node, query: parseQuery(node.value), sure: true };
+    return { type: "unix", node };
+  }
+  if (node.type === "TemplateLiteral") {
+    const head = node.quasis[0].value.cooked ?? "";
+    const all = node.quasis.map((q: N) => q.value.cooked ?? "").join("");
+    if (/[?&](encoding|timeout|ssl)=/.test(all)) return { reason: "the address URL is built at run time and carries v1 query options (encoding, timeout, ssl)" };
+    if (URL_RE.test(head)) return { type: "url", node, query: null, sure: true };
+    if (head.length > 0 && !head.includes(":")) return { reason: "the address looks like a unix socket path built at run time" };
+    return { type: "url", node, query: null, sure: false };
+  }
+  if (node.type === "ArrayExpression") {
+    if (node.elements.length === 2 && node.elements.every((e: N) => e && e.type !== "SpreadElement")) {
+      return { type: "tuple", host: node.elements[0], port: node.elements[1] };
+    }
+    return { reason: "the address array is not a [host, port] pair" };
+  }
+  if (node.type === "MemberExpression" && node.object.type === "MemberExpression" && node.object.object.type === "Identifier" && node.object.object.name === "process" && node.object.property.name === "env") {
+    return { type: "url", node, query: null, sure: true };
+  }
+  if (node.type === "TSNonNullExpression") {
+    const inner = analyzeAddress(state, path.get("expression"), depth);
+    if ("type" in inner && inner.type === "url") return { ...inner, node };
+    return "type" in inner ? { reason: "the address is neither a URL nor a literal [host, port]" } : inner;
+  }
+  if (node.type === "LogicalExpression" && (node.operator === "??" || node.operator === "||")) {
+    const right = analyzeAddress(state, path.get("right"), depth + 1);
+    if ("type" in right && right.type === "url" && right.query === null) return { type: "url", node, query: null, sure: right.sure };
+    if ("type" in right && right.type === "url") {
+      if (Object.keys(right.query ?? {}).some((k) => k in QUERY_RENAMES || k === "encoding" || k === "ssl")) return { reason: "the fallback URL carries v1 query options" };
+      return { type: "url", node, query: null, sure: true };
+    }
+    return { reason: "the address is chosen at run time between values that are not all URLs" };
+  }
+  if (node.type === "BinaryExpression" && node.operator === "+") {
+    const left = analyzeAddress(state, path.get("left"), depth + 1);
+    if ("type" in left && left.type === "url") return { type: "url", node, query: null, sure: left.sure };
+    return { type: "url", node, query: null, sure: false };
+  }
+  if (node.type === "Identifier" && depth < 3) {
+    const init = constInit(state, path);
+    if (init) {
+      const inner = analyzeAddress(state, init, depth + 1);
+      if ("type" in inner && inner.type === "url") return { type: "url", node, query: null, sure: inner.sure && inner.query === null };
+      if ("type" in inner && inner.type === "unix") return { type: "unix", node };
+      if ("type" in inner) return { reason: `the address ${node.name} is a [host, port] pair; write { host, port } for v2` };
+      return inner;
+    }
+    const annotated = typeAnnotationOf(state, path);
+    if (annotated === "string") return { type: "url", node, query: null, sure: true };
+  }
+  return { type: "url", node, query: null, sure: false };
+}
+
+/** The initializer of a `const` the identifier refers to. */
+function constInit(state: V2State, path: P): P | null {
+  const decl = resolveBinding(path, path.node.name);
+  if (!decl) return null;
+  const declarator = nodesOf(state.ctx, "VariableDeclarator").find((p: P) => p.node.id === decl && p.parent.node.kind === "const" && p.node.init);
+  return declarator ? declarator.get("init") : null;
+}
+
+function typeAnnotationOf(_state: V2State, path: P): string | null {
+  const decl = resolveBinding(path, path.node.name);
+  return decl?.typeAnnotation?.typeAnnotation?.type === "TSStringKeyword" ? "string" : null;
+}
+
+const QUERY_RENAMES: Record<string, string> = { timeout: "socket_connect_timeout" };
+
+function parseQuery(url: string): Record<string, string> | null {
+  const q = url.indexOf("?");
+  if (q === -1) return null;
+  const out: Record<string, string> = {};
+  for (const part of url.slice(q + 1).split("&")) {
+    if (!part) continue;
+    const eq = part.indexOf("=");
+    out[decodeURIComponent(eq === -1 ? part : part.slice(0, eq))] = eq === -1 ? "" : decodeURIComponent(part.slice(eq + 1));
+  }
+  return out;
+}
+
+/** A v1 URL literal in v2 terms: `?timeout=` renamed, `?ssl=true` as `rediss://`, `?encoding=` decoding. */
+function rewriteUrl(url: string): { url: string; decode: boolean; encoding: string | null } | { reason: string } {
+  const q = url.indexOf("?");
+  if (q === -1) return { url, decode: false, encoding: null };
+  let base = url.slice(0, q);
+  const params: string[] = [];
+  let decode = false;
+  let encoding: string | null = null;
+  for (const part of url.slice(q + 1).split("&")) {
+    if (!part) continue;
+    const eq = part.indexOf("=");
+    const key = eq === -1 ? part : part.slice(0, eq);
+    const value = eq === -1 ? "" : part.slice(eq + 1);
+    if (key === "ssl") {
+      if (value === "true") {
+        if (base.startsWith("redis://")) base = `rediss://${base.slice("redis://".length)}`;
+      } else if (value !== "false") return { reason: `the URL option ssl=${value} is not true or false` };
+      continue;
+    }
+    if (key === "encoding") {
+      decode = true;
+      encoding = decodeURIComponent(value);
+      params.push(part, "decode_responses=true");
+      continue;
+    }
+    if (key in QUERY_RENAMES) {
+      params.push(`${QUERY_RENAMES[key]}=${value}`);
+      continue;
+    }
+    if (key === "db" || key === "password" || key === "decode_responses") {
+      params.push(part);
+      continue;
+    }
+    return { reason: `the URL option ${key} is not a v1 option the codemod knows` };
+  }
+  return { url: params.length ? `${base}?${params.join("&")}` : base, decode, encoding };
+}
+
+const OPTION_RULES: Record<string, (factory: string) => string | null | "drop" | "block"> = {
+  db: () => "db",
+  password: () => "password",
+  encoding: () => "encoding",
+  ssl: () => "ssl",
+  timeout: (f) => (f === "createSentinel" ? "block" : "socketConnectTimeout"),
+  createConnectionTimeout: (f) => (f === "createPool" ? "socketConnectTimeout" : "block"),
+  minsize: (f) => (f === "createRedisPool" || f === "createPool" || f === "createSentinel" ? "drop" : "block"),
+  maxsize: (f) => (f === "createRedisPool" || f === "createPool" || f === "createSentinel" ? "maxConnections" : "block"),
+  name: () => "clientName",
+  loop: () => "drop",
+};
+
+const UNSUPPORTED_OPTIONS: Record<string, string> = {
+  parser: "v2 has no pluggable reply parser; remove the parser option",
+  connectionCls: "v2 has no connection class option; remove connectionCls or subclass Redis",
+  poolCls: "v2 takes a pool object instead: build a ConnectionPool and pass { connectionPool }",
+  commandsFactory: "v2 has no commandsFactory; subclass Redis instead",
+};
+
+function convertOptions(
+  _ctx: Ctx,
+  factory: string,
+  opts: N | undefined,
+): { entries: Entry[]; decode: boolean; encoding: string | null; notes: string[] } | { reason: string } {
+  const entries: Entry[] = [];
+  const notes: string[] = [];
+  let decode = false;
+  let encoding: string | null = null;
+  if (!opts) return { entries, decode, encoding, notes };
+  if (!isObjectExpr(opts)) return { reason: "its options are not an object literal, so the codemod cannot rename them (timeout, maxsize, encoding...)" };
+  for (const prop of opts.properties) {
+    if (!isObjectProp(prop)) return { reason: "its options object has a spread or a method; rename the v1 options by hand (see MIGRATION.md)" };
+    const name = propName(prop);
+    if (name === null) return { reason: "its options object has a computed key" };
+    if (name in UNSUPPORTED_OPTIONS) return { reason: UNSUPPORTED_OPTIONS[name]! };
+    const rule = OPTION_RULES[name];
+    const to = rule ? rule(factory) : "block";
+    if (to === "block" || to === null) return { reason: `the option ${name} has no v2 equivalent the codemod can write` };
+    if (to === "drop") continue; // minsize: v2 pools fill lazily; loop: ignored since 1.3
+    const value = prop.value;
+    if (name === "encoding") {
+      if (isNullLit(value) || isUndefinedId(value)) continue;
+      if (!isStringLit(value)) return { reason: "its encoding option is not a string literal, so whether replies are decoded is unknown" };
+      decode = true;
+      encoding = value.value;
+      entries.push({ key: "encoding", prop });
+      entries.push({ key: "decodeResponses", text: "true" });
+      continue;
+    }
+    if (name === "ssl" && !isBoolLit(value)) return { reason: "its ssl option is an SSL context; v2 takes ssl: true with sslCaCerts / sslCertfile / sslKeyfile" };
+    entries.push({ key: to, prop });
+  }
+  return { entries, decode, encoding, notes };
+}
+
+export function planFactory(state: V2State, callPath: P, ref: ExportRef): FactoryPlan | { reason: string } {
+  const ctx = state.ctx;
+  const j = ctx.j;
+  const call = callPath.node;
+  const factory = ref.name;
+  const args: N[] = call.arguments;
+  const like = { ref, node: call.callee };
+  if (args.some((a) => a.type === "SpreadElement")) return { reason: "its arguments are spread" };
+  if (args.length === 0) return { reason: "it has no address" };
+  if (args.length > 2) return { reason: "it has more than two arguments" };
+  const options = convertOptions(ctx, factory, args[1]);
+  if ("reason" in options) return options;
+  const notes = [...options.notes];
+  let { decode, encoding } = options;
+
+  if (factory === "createSentinel") {
+    const list = args[0];
+    if (list.type !== "ArrayExpression" || !list.elements.every((e: N) => e?.type === "ArrayExpression" && e.elements.length === 2)) {
+      return { reason: "v2's Sentinel takes [host, port] pairs only; write the sentinel addresses as pairs" };
+    }
+    return {
+      kind: "sentinel",
+      decode,
+      encoding,
+      notes,
+      description: "createSentinel() is new Sentinel() in v2",
+      build: () => {
+        const opts = renderObject(ctx, args[1], [], options.entries);
+        return j.newExpression(state.ref("Sentinel", like), opts ? [list, opts] : [list]);
+      },
+    };
+  }
+
+  const address = analyzeAddress(state, callPath.get("arguments", 0));
+  if ("reason" in address) return address;
+  const single = factory === "createRedis" || factory === "createConnection";
+  const kind: Kind = factory === "createPool" ? "pool" : factory === "createConnection" ? "connection" : "client";
+  const withClient = (expr: N): N => (single ? j.callExpression(j.memberExpression(expr, j.identifier("client")), []) : expr);
+
+  if (address.type === "url") {
+    let urlNode: N = address.node;
+    if (isStringLit(address.node) && address.query) {
+      const rewritten = rewriteUrl(address.node.value);
+      if ("reason" in rewritten) return rewritten;
+      if (rewritten.decode) {
+        if (decode && rewritten.encoding !== encoding) return { reason: "the URL and the options give different encodings" };
+        decode = true;
+        encoding = rewritten.encoding;
+      }
+      if (rewritten.url !== address.node.value) urlNode = raw(ctx, quoteString(ctx, rewritten.url));
+    }
+    if (!address.sure) notes.push("v2 takes only URLs here: check this address is a redis://, rediss:// or unix:// URL (v1 also took [host, port] and bare socket paths)");
+    const target = factory === "createPool" ? "ConnectionPool.fromUrl" : "fromUrl";
+    return {
+      kind,
+      decode,
+      encoding,
+      notes,
+      description: `${factory}(url) is ${target}(url)${single ? ".client()" : ""} in v2 (lazy: no await)`,
+      build: () => {
+        // the call itself is kept (and edited in place), so its layout stays as it was
+        const opts = renderObject(ctx, args[1], [], options.entries);
+        call.callee = factory === "createPool" ? j.memberExpression(state.ref("ConnectionPool", like), j.identifier("fromUrl")) : state.ref("fromUrl", like);
+        call.arguments = opts ? [urlNode, opts] : [urlNode];
+        return withClient(call);
+      },
+    };
+  }
+
+  const lead: Entry[] =
+    address.type === "tuple"
+      ? [
+          { key: "host", value: address.host },
+          { key: "port", value: address.port },
+        ]
+      : [{ key: "unixSocketPath", value: address.node }];
+  const cls = factory === "createPool" ? "ConnectionPool" : "Redis";
+  return {
+    kind,
+    decode,
+    encoding,
+    notes,
+    description: `${factory}(${address.type === "tuple" ? "[host, port]" : "socketPath"}) is new ${cls}({ ... })${single ? ".client()" : ""} in v2`,
+    build: () => {
+      const opts = renderObject(ctx, args[1], lead, options.entries)!;
+      return withClient(j.newExpression(state.ref(cls, like), [opts]));
+    },
+  };
+}

@@ -1,0 +1,624 @@
+/**
+ * `--mode v2`: the v1 API rewritten into the v2 API, one file at a time, in a fixed order:
+ * find the names bound to our package; find the objects v1 factories make and follow them;
+ * plan every rewrite per object group (all or nothing); rename error classes; apply; point
+ * each import at `aioredis` or, for what was left on v1, at `aioredis/compat`.
+ */
+import { COMPAT_PACKAGE, resolveExport, type Binding, type ModuleInfo } from "../lib/bindings.js";
+import { addMarker, codeOf, hasIgnoreComment, invalidateIndex, nodesOf, parseStatements, raw, type Ctx } from "../lib/context.js";
+import { referencesOf, rewriteImportsV2 } from "../lib/imports.js";
+import {
+  isFunction as isFunctionNode,
+  canAwait,
+  climbWrappers,
+  enclosingStatement,
+  isNullLit,
+  isUndefinedId,
+  memberName,
+  replaceNode,
+  statementList,
+  type N,
+  type P,
+} from "../lib/ast.js";
+import { planCommand } from "./commands.js";
+import { rewriteErrors } from "./errors.js";
+import { planFactory } from "./factories.js";
+import { CONSTANTS, ERROR_RENAMES, FACTORIES, SHARED_NAMES, TYPE_RENAMES, V1_ONLY, V2_ONLY } from "./names.js";
+import { classifyUse, holderOf, localCallee, referencesOfHolder, stmtOf, type Holder, type Kind, type Obj, type Use } from "./objects.js";
+import { planPipeline } from "./pipelines.js";
+import { planSubscribe, planUnsubscribe, type PubSubRegistry } from "./pubsub.js";
+import { V2State } from "./state.js";
+import { resetScopes } from "../lib/scope.js";
+
+type CallUse = Extract<Use, { type: "call" }>;
+
+/** Does this file use the v1 API (as opposed to already being v2 code)? */
+export function isV1File(ctx: Ctx, info: ModuleInfo): boolean {
+  if (info.bindings.length === 0 && info.inlineLoads.length === 0 && info.reexports.length === 0) return false;
+  if (ctx.options.assumeV1) return true;
+  if (info.sourceNodes.some((n) => n.value === COMPAT_PACKAGE)) return true;
+  for (const b of info.bindings) {
+    if (b.kind === "named" && V1_ONLY.has(b.imported!)) return true;
+    if (b.kind === "namespace") {
+      for (const ref of referencesOf(ctx, b)) {
+        const parent = ref.parent.node;
+        const name = parent.type === "TSQualifiedName" ? parent.right.name : memberName(parent);
+        if (name && V1_ONLY.has(name)) return true;
+      }
+    }
+  }
+  for (const p of info.inlineLoads) {
+    const name = memberName(p.parent?.node);
+    if (name && V1_ONLY.has(name)) return true;
+  }
+  for (const p of info.reexports) {
+    for (const s of p.node.specifiers ?? []) {
+      const local = s.local?.name ?? s.local?.value;
+      if (local && V1_ONLY.has(local)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Does this file already use the v2 API? Compat mode leaves such files alone and re-points
+ * every other import of `aioredis`, type-only ones included: at step 1 the whole project is
+ * v1 code, and a `Redis` type must keep naming the v1 class.
+ */
+export function isV2File(ctx: Ctx, info: ModuleInfo): boolean {
+  for (const b of info.bindings) {
+    if (b.kind === "named" && V2_ONLY.has(b.imported!)) return true;
+    if (b.kind === "namespace") {
+      for (const ref of referencesOf(ctx, b)) {
+        const parent = ref.parent.node;
+        const name = parent.type === "TSQualifiedName" ? parent.right.name : memberName(parent);
+        if (name && V2_ONLY.has(name)) return true;
+      }
+    }
+  }
+  for (const p of info.reexports) {
+    for (const sp of p.node.specifiers ?? []) {
+      const local = sp.local?.name ?? sp.local?.value;
+      if (local && V2_ONLY.has(local)) return true;
+    }
+  }
+  return false;
+}
+
+const V2_TYPE: Record<Kind, string> = { client: "Redis", connection: "Redis", pool: "ConnectionPool", sentinel: "Sentinel", pipeline: "Pipeline", channel: "PubSub" };
+
+class Analyzer {
+  readonly registry: PubSubRegistry = new Map();
+  /** Parameters already followed (a function called with tracked objects). */
+  readonly followed = new Map<N, Obj>();
+  /** `new Redis(pool)` expressions and params taken by a root, so they are not roots themselves. */
+  readonly claimed = new Set<N>();
+  /** `waitClosed()` calls merged into the `close()` before them. */
+  readonly pairedWaits = new Set<N>();
+  /** `pool.release(conn)` calls rewritten with the pool: not an escape of `conn`. */
+  readonly releaseCalls = new Set<N>();
+
+  constructor(readonly state: V2State) {}
+
+  get ctx(): Ctx {
+    return this.state.ctx;
+  }
+
+  run(): void {
+    const info = this.state.info;
+    nodesOf(this.ctx, "CallExpression").forEach((p: P) => {
+      const ref = resolveExport(info, p.get("callee"));
+      if (ref && FACTORIES.has(ref.name)) this.factoryRoot(p, ref);
+    });
+    nodesOf(this.ctx, "NewExpression").forEach((p: P) => {
+      if (this.claimed.has(p.node)) return;
+      const ref = resolveExport(info, p.get("callee"));
+      if (!ref) return;
+      if (ref.name === "Redis" && p.node.arguments.length === 1 && p.node.arguments[0].type !== "ObjectExpression") {
+        const g = this.state.group("new Redis");
+        g.v1Refs.push(p.node.callee, p.node.callee.object ?? p.node.callee);
+        g.block(stmtOf(p), "new Redis(poolOrConnection) is v1 API; the codemod could not follow the pool or connection passed here. In v2: new Redis({ connectionPool: pool })");
+      } else if (ref.name === "Receiver" || ref.name === "Channel") {
+        const g = this.state.group(ref.name);
+        g.block(stmtOf(p), `${ref.name} has no v2 equivalent: in v2 use redis.pubsub(), subscribe it, and read messages from listen() (dispatch on message.channel / message.pattern)`);
+      }
+    });
+    this.typedRoots();
+  }
+
+  // ------------------------------------------------------------------ roots
+
+  private factoryRoot(callPath: P, ref: { name: string; binding: Binding | null }): void {
+    const state = this.state;
+    const group = state.group(ref.name);
+    const callee = callPath.node.callee;
+    group.v1Refs.push(callee, callee.object ?? callee);
+    const stmt = stmtOf(callPath);
+    if (hasIgnoreComment(stmt)) {
+      group.blocked = true;
+      return;
+    }
+    const aw = climbWrappers(callPath).parent;
+    if (aw?.node.type !== "AwaitExpression" || aw.node.argument !== climbWrappers(callPath).node) {
+      group.block(stmt, `${ref.name}() is not awaited where it is called, so the codemod cannot follow what it makes; in v2 it is ${ref.name === "createPool" ? "ConnectionPool.fromUrl()" : "fromUrl()"} (not async)`);
+      return;
+    }
+    const plan = planFactory(state, callPath, ref);
+    if ("reason" in plan) {
+      group.block(stmt, `${ref.name}(): ${plan.reason}`);
+      return;
+    }
+    for (const n of plan.notes) group.note(stmt, n);
+    const held = holderOf(state, aw);
+    group.edit(4, callPath.node, "factory", plan.description, () => {
+      replaceNode(climbWrappers(aw), plan.build());
+    });
+    if ("reason" in held) {
+      if (held.reason !== "is not kept anywhere") {
+        group.block(stmt, `the ${plan.kind} made here ${held.reason}, so the codemod cannot see all its uses; migrate them together by hand (or keep it in a local variable)`);
+      }
+      return;
+    }
+    const obj: Obj = { kind: plan.kind, group, decode: plan.decode, encoding: plan.encoding, label: held.holder.name, holder: held.holder, origin: callPath };
+    this.eagerConnect(obj, held.declStmt);
+    this.annotation(obj);
+    this.analyze(obj);
+  }
+
+  /**
+   * v1 factories connected before resolving, so a `try` around one caught connection errors;
+   * v2 connects on the first command. Inside a `try`, a `ping()` right after keeps the error
+   * where the program expects it.
+   */
+  private eagerConnect(obj: Obj, declStmt: P | null): void {
+    if (obj.kind === "pool" || obj.kind === "sentinel" || !declStmt) return;
+    let p: P | null = declStmt.parent;
+    let inTry = false;
+    while (p && !isFunctionNode(p.node)) {
+      if (p.node.type === "BlockStatement" && p.parent?.node.type === "TryStatement" && p.parent.node.block === p.node) inTry = true;
+      p = p.parent;
+    }
+    if (!inTry) return;
+    const list = statementList(declStmt);
+    if (!list) return;
+    const target = obj.holder.type === "field" ? `this.${obj.holder.name}` : obj.holder.name;
+    obj.group.edit(4, declStmt.node, "eager-connect", "v2 connects lazily: a ping() right after creating the client keeps connection errors inside this try", () => {
+      const [ping] = parseStatements(this.ctx, `await ${target}.ping();`);
+      list.splice(list.indexOf(declStmt.node) + 1, 0, ping);
+    });
+  }
+
+  /** Parameters and class fields typed with a v1 class, in a v1 file. */
+  private typedRoots(): void {
+    const info = this.state.info;
+    const kinds: Record<string, Kind> = { Redis: "client", RedisConnection: "connection", ConnectionsPool: "pool" };
+    nodesOf(this.ctx, "TSTypeReference").forEach((p: P) => {
+      const ref = resolveExport(info, p.get("typeName"));
+      if (!ref || !(ref.name in kinds)) return;
+      const ann = p.parent; // TSTypeAnnotation
+      if (ann?.node.type !== "TSTypeAnnotation") return;
+      const owner = ann.parent;
+      if (!owner) return;
+      let holder: Holder | null = null;
+      const node = owner.node;
+      if (node.type === "Identifier" && owner.parent && owner.parent.node.params?.includes(node)) {
+        if (this.claimed.has(node)) return;
+        holder = { type: "binding", name: node.name, declId: node, declPath: owner };
+      } else if ((node.type === "ClassProperty" || node.type === "PropertyDefinition") && !node.computed && node.key.type === "Identifier" && !node.value) {
+        let c: P | null = owner.parent;
+        while (c && c.node.type !== "ClassDeclaration" && c.node.type !== "ClassExpression") c = c.parent;
+        if (!c || this.claimed.has(node)) return;
+        holder = { type: "field", name: node.key.name, classPath: c, declPath: owner };
+      } else if (node.type === "Identifier" && owner.parent?.node.type === "TSParameterProperty") {
+        let c: P | null = owner.parent;
+        while (c && c.node.type !== "ClassDeclaration" && c.node.type !== "ClassExpression") c = c.parent;
+        if (!c || this.claimed.has(node)) return;
+        holder = { type: "field", name: node.name, classPath: c, declPath: owner };
+      }
+      if (!holder) return;
+      this.claimed.add(node);
+      const group = this.state.group(holder.name);
+      group.v1Refs.push(p.node.typeName, p.node.typeName.left ?? p.node.typeName);
+      const kind = kinds[ref.name]!;
+      const obj: Obj = { kind, group, decode: null, encoding: null, label: holder.name, holder, origin: null };
+      if (ref.name !== "Redis") this.typeEdit(obj, p);
+      this.analyze(obj);
+    });
+  }
+
+  // ------------------------------------------------------------------ uses
+
+  analyze(obj: Obj): void {
+    const state = this.state;
+    const group = obj.group;
+    if (obj.holder.type === "field" && obj.holder.declPath) this.claimed.add(obj.holder.declPath.node);
+    const refs = referencesOfHolder(state, obj.holder);
+    for (const r of refs) group.refNodes.add(r.node);
+    const consumed = new Set<N>();
+    const constants: Extract<Use, { type: "prop" }>[] = [];
+    const unsubscribes: CallUse[] = [];
+    const releases: CallUse[] = [];
+    const calls: CallUse[] = [];
+    for (const ref of refs) {
+      const use = classifyUse(ref);
+      switch (use.type) {
+        case "call":
+          if (use.method === "unsubscribe" || use.method === "punsubscribe") unsubscribes.push(use);
+          else if (use.method === "release" && obj.kind === "pool") releases.push(use);
+          else calls.push(use);
+          break;
+        case "prop":
+          if (use.name in CONSTANTS) constants.push(use);
+          else group.block(stmtOf(ref), `${obj.label}.${use.name} is v1 API with no v2 equivalent the codemod can write (see MIGRATION.md)`);
+          break;
+        case "assign": {
+          const right = use.assignPath.node.right;
+          const rootAssign = obj.origin && contains(right, obj.origin.node);
+          if (rootAssign || isNullLit(right) || isUndefinedId(right)) break;
+          group.block(stmtOf(ref), `${obj.label} is assigned another value here, so the codemod cannot tell which object it holds`);
+          break;
+        }
+        case "arg":
+          this.argUse(obj, use);
+          break;
+        case "neutral":
+          break;
+        case "escape":
+          group.block(stmtOf(ref), `${obj.label} ${use.reason}, so the codemod cannot see every use of it; migrate those uses together by hand`);
+          break;
+      }
+    }
+    for (const use of calls) this.callUse(obj, use, consumed, releases);
+    for (const use of unsubscribes) planUnsubscribe(state, obj, use, this.registry);
+    for (const use of releases) {
+      if (!consumed.has(use.callPath.node)) group.block(stmtOf(use.callPath), "pool.release(conn) for a connection the codemod did not follow; in v2 close the client: await conn.close()");
+    }
+    for (const c of constants) {
+      if (!consumed.has(c.memberPath.node)) group.block(stmtOf(c.memberPath), `${obj.label}.${c.name} is a v1 option constant used where the codemod cannot rewrite it (v2 takes boolean options like { nx: true })`);
+    }
+  }
+
+  private callUse(obj: Obj, use: CallUse, consumed: Set<N>, releases: CallUse[]): void {
+    const state = this.state;
+    const group = obj.group;
+    const m = use.method;
+    if (m === "close" || m === "waitClosed") return this.closeUse(obj, use);
+    switch (obj.kind) {
+      case "client":
+        if (m === "acquire") return this.acquireUse(obj, use);
+        if (m === "multiExec" || m === "pipeline") {
+          if (obj.watchPipeline && m === "multiExec") return planPipeline(state, { parent: obj, use, watchPipeline: { name: obj.label } });
+          return planPipeline(state, { parent: obj, use });
+        }
+        if (m === "subscribe" || m === "psubscribe") return planSubscribe(state, obj, use, this.registry);
+        if (m === "watch" || m === "unwatch") {
+          if (obj.watchPipeline) return;
+          return group.block(stmtOf(use.callPath), `${m}() on a shared client: in v2 WATCH runs on a pipeline: const pipe = redis.pipeline({ transaction: true }); await pipe.watch(key); ...; pipe.multi(); ...; await pipe.execute()`);
+        }
+        return planCommand(state, obj, use, false, consumed);
+      case "connection":
+        return planCommand(state, obj, use, false, consumed);
+      case "pool":
+        if (m === "get" || m === "acquire") return this.poolAcquireUse(obj, use, consumed, releases);
+        if (m === "execute") return group.block(stmtOf(use.callPath), "pool.execute(): in v2 run commands on a client of the pool: new Redis({ connectionPool: pool }).executeCommand(...)");
+        return group.block(stmtOf(use.callPath), `pool.${m}() has no v2 equivalent the codemod can write (see MIGRATION.md)`);
+      case "sentinel":
+        if (m === "masterFor" || m === "slaveFor") return this.derivedClient(obj, use);
+        return group.block(stmtOf(use.callPath), `sentinel.${m}() has no v2 equivalent the codemod can write; v2 sentinel commands are discoverMaster(), discoverSlaves() and the sentinel* methods of its clients`);
+      default:
+        return group.block(stmtOf(use.callPath), `${m}() on a ${obj.kind} is not something the codemod knows`);
+    }
+  }
+
+  private argUse(obj: Obj, use: Extract<Use, { type: "arg" }>): void {
+    const state = this.state;
+    const group = obj.group;
+    const call = use.callPath.node;
+    if (this.releaseCalls.has(call)) return;
+    const stmt = stmtOf(use.callPath);
+    if (call.type === "NewExpression") {
+      const ref = resolveExport(state.info, use.callPath.get("callee"));
+      if (ref?.name === "Redis" && obj.kind === "pool" && call.arguments.length === 1) {
+        this.claimed.add(call);
+        const poolText = codeOf(this.ctx, use.refPath.node);
+        const held = holderOf(state, use.callPath);
+        group.edit(1, call, "new-redis-pool", "new Redis(pool) is new Redis({ connectionPool: pool }) in v2", () => {
+          call.arguments = [raw(this.ctx, `{ connectionPool: ${poolText} }`)];
+        });
+        if ("reason" in held) {
+          if (held.reason !== "is not kept anywhere") group.block(stmt, `the client made here ${held.reason}; migrate its uses together by hand`);
+          return;
+        }
+        const closesPool = referencesOfHolder(state, obj.holder).some((r) => {
+          const u = classifyUse(r);
+          return u.type === "call" && (u.method === "close" || u.method === "waitClosed");
+        });
+        const client: Obj = { kind: "client", group, decode: obj.decode, encoding: obj.encoding, label: held.holder.name, holder: held.holder, origin: use.callPath, ownPool: closesPool ? null : poolText };
+        this.annotation(client);
+        this.analyze(client);
+        return;
+      }
+      return group.block(stmt, `${obj.label} is passed to a constructor the codemod cannot follow`);
+    }
+    const target = localCallee(state, use.callPath, use.index);
+    if (!target) return group.block(stmt, `${obj.label} is passed to a function the codemod cannot follow; migrate that function together with it`);
+    const fnStmt = enclosingStatement(target.fn);
+    if (fnStmt?.node.type === "ExportNamedDeclaration" || fnStmt?.node.type === "ExportDefaultDeclaration") {
+      return group.block(stmt, `${obj.label} is passed to an exported function, whose other callers the codemod cannot see`);
+    }
+    const param = target.param.node;
+    const seen = this.followed.get(param);
+    if (seen) {
+      if (seen.group !== group || seen.decode !== obj.decode || seen.kind !== obj.kind) {
+        group.block(stmt, `${obj.label} is passed to a function that also receives another client; migrate it by hand`);
+        seen.group.block(stmt, "this function receives clients made in different ways; migrate it by hand");
+      }
+      return;
+    }
+    this.claimed.add(param);
+    const paramObj: Obj = {
+      kind: obj.kind,
+      group,
+      decode: obj.decode,
+      encoding: obj.encoding,
+      label: param.name,
+      holder: { type: "binding", name: param.name, declId: param, declPath: target.param },
+      origin: null,
+      exclusive: obj.exclusive,
+    };
+    this.followed.set(param, paramObj);
+    this.annotation(paramObj);
+    this.analyze(paramObj);
+  }
+
+  // ------------------------------------------------------------------ derived objects
+
+  private derivedClient(parent: Obj, use: CallUse): void {
+    const held = holderOf(this.state, use.callPath);
+    if ("reason" in held) {
+      if (held.reason !== "is not kept anywhere") parent.group.block(stmtOf(use.callPath), `the client made here ${held.reason}; migrate its uses together by hand`);
+      return;
+    }
+    const client: Obj = { kind: "client", group: parent.group, decode: parent.decode, encoding: parent.encoding, label: held.holder.name, holder: held.holder, origin: use.callPath };
+    this.annotation(client);
+    this.analyze(client);
+  }
+
+  /** `using r = await redis.acquire()` -> `await using r = redis.client()` (or a WATCH pipeline). */
+  private acquireUse(parent: Obj, use: CallUse): void {
+    const group = parent.group;
+    const stmt = stmtOf(use.callPath);
+    const aw = climbWrappers(use.callPath).parent;
+    const declarator = aw ? climbWrappers(aw).parent : null;
+    const decl = declarator?.parent;
+    if (
+      aw?.node.type !== "AwaitExpression" ||
+      declarator?.node.type !== "VariableDeclarator" ||
+      declarator.node.id.type !== "Identifier" ||
+      !(decl?.node.kind === "using" || decl?.node.kind === "await using")
+    ) {
+      return group.block(stmt, "acquire() outside `using r = await redis.acquire()`; in v2 write `await using r = redis.client()`");
+    }
+    const name = declarator.node.id.name;
+    const holder: Holder = { type: "binding", name, declId: declarator.node.id, declPath: declarator };
+    const exclusive: Obj = { kind: "client", group, decode: parent.decode, encoding: parent.encoding, label: name, holder, origin: use.callPath, exclusive: true };
+
+    // WATCH on the exclusive connection: v2 watches on a pipeline of its own
+    const uses = referencesOfHolder(this.state, holder).map(classifyUse);
+    const watches = uses.filter((u) => u.type === "call" && (u.method === "watch" || u.method === "unwatch"));
+    const multis = uses.filter((u): u is CallUse => u.type === "call" && u.method === "multiExec");
+    if (watches.length) {
+      if (multis.length !== 1) {
+        return group.block(stmt, "WATCH on an exclusive connection without exactly one multiExec(); in v2 watch on a pipeline: await using pipe = redis.pipeline({ transaction: true }); await pipe.watch(key); ...; pipe.multi(); ...; await pipe.execute()");
+      }
+      const multiStart = multis[0]!.callPath.node.start ?? 0;
+      const late = uses.find((u) => u.type === "call" && u.method !== "multiExec" && (u.callPath.node.start ?? 0) > multiStart);
+      const notAwaited = uses.find((u) => u.type === "call" && u.method !== "multiExec" && climbWrappers(u.callPath).parent?.node.type !== "AwaitExpression");
+      if (late || notAwaited) {
+        return group.block(stmt, "WATCH on an exclusive connection used in a way the codemod cannot turn into a v2 pipeline (commands after multiExec(), or not awaited); see MIGRATION.md");
+      }
+      exclusive.watchPipeline = true;
+    }
+    const call = use.callPath.node;
+    const clientText = codeOf(this.ctx, use.memberPath.node.object);
+    group.edit(2, decl.node, "acquire", exclusive.watchPipeline ? "acquire() + watch + multiExec() is a WATCH pipeline in v2" : "acquire() is client() in v2 (await using)", () => {
+      decl.node.kind = "await using";
+      if (exclusive.watchPipeline) {
+        declarator.node.init = raw(this.ctx, `${clientText}.pipeline({ transaction: true })`);
+      } else {
+        use.memberPath.node.property = this.ctx.j.identifier("client");
+        declarator.node.init = call;
+      }
+    });
+    this.analyze(exclusive);
+  }
+
+  /** `using conn = await pool.get()` -> `await using conn = new Redis({ connectionPool: pool }).client()`. */
+  private poolAcquireUse(pool: Obj, use: CallUse, consumed: Set<N>, releases: CallUse[]): void {
+    const group = pool.group;
+    const stmt = stmtOf(use.callPath);
+    const aw = climbWrappers(use.callPath).parent;
+    const declarator = aw ? climbWrappers(aw).parent : null;
+    const decl = declarator?.parent;
+    if (aw?.node.type !== "AwaitExpression" || declarator?.node.type !== "VariableDeclarator" || declarator.node.id.type !== "Identifier" || !decl) {
+      return group.block(stmt, `pool.${use.method}() is used in a way the codemod cannot follow; in v2: await using conn = new Redis({ connectionPool: pool }).client()`);
+    }
+    const name = declarator.node.id.name;
+    const using = decl.node.kind === "using" || decl.node.kind === "await using";
+    const myReleases = releases.filter((r) => {
+      const a = r.callPath.node.arguments;
+      return a.length === 1 && a[0].type === "Identifier" && a[0].name === name;
+    });
+    if (!using && myReleases.length === 0) {
+      return group.block(stmt, `the connection from pool.${use.method}() is never released here; in v2 write: await using ${name} = new Redis({ connectionPool: pool }).client()`);
+    }
+    for (const r of myReleases) {
+      const rs = enclosingStatement(r.callPath);
+      if (rs?.node.type !== "ExpressionStatement" || rs.node.expression !== r.callPath.node) {
+        return group.block(stmtOf(r.callPath), "pool.release(conn) inside an expression");
+      }
+      consumed.add(r.callPath.node);
+      this.releaseCalls.add(r.callPath.node);
+      group.edit(2, rs.node, "release", "pool.release(conn) is await conn.close() in v2", () => {
+        const j = this.ctx.j;
+        const close = j.callExpression(j.memberExpression(j.identifier(name), j.identifier("close")), []);
+        rs.node.expression = canAwait(rs) ? j.awaitExpression(close) : j.unaryExpression("void", close);
+      });
+    }
+    const poolText = codeOf(this.ctx, use.memberPath.node.object);
+    group.edit(2, decl.node, "pool-acquire", `pool.${use.method}() is a client of the pool in v2`, () => {
+      if (using) decl.node.kind = "await using";
+      declarator.node.init = raw(this.ctx, `new ${this.state.refText("Redis")}({ connectionPool: ${poolText} }).client()`);
+    });
+    const holder: Holder = { type: "binding", name, declId: declarator.node.id, declPath: declarator };
+    const conn: Obj = { kind: "connection", group, decode: pool.decode, encoding: pool.encoding, label: name, holder, origin: use.callPath, exclusive: true };
+    this.analyze(conn);
+  }
+
+  /** `x.close(); await x.waitClosed();` -> `await x.close();` (pools: `disconnect()`). */
+  private closeUse(obj: Obj, use: CallUse): void {
+    const group = obj.group;
+    const ctx = this.ctx;
+    const call = use.callPath.node;
+    if (this.pairedWaits.has(call)) return;
+    if (call.arguments.length) return group.block(stmtOf(use.callPath), `${use.method}() with arguments`);
+    const target = obj.kind === "pool" ? "disconnect" : "close";
+    const objText = codeOf(ctx, use.memberPath.node.object);
+    const stmt = enclosingStatement(use.callPath);
+    const list = stmt ? statementList(stmt) : null;
+    const aw = climbWrappers(use.callPath).parent;
+    const awaited = aw?.node.type === "AwaitExpression";
+    if (use.method === "close" && stmt && list && stmt.node.type === "ExpressionStatement" && stmt.node.expression === climbWrappers(use.callPath).node) {
+      const next = list[list.indexOf(stmt.node) + 1];
+      const nextCall = next?.type === "ExpressionStatement" && next.expression.type === "AwaitExpression" ? next.expression.argument : null;
+      const paired = nextCall?.type === "CallExpression" && memberName(nextCall.callee) === "waitClosed" && codeOf(ctx, nextCall.callee.object) === objText;
+      if (paired) this.pairedWaits.add(nextCall);
+      const ownPool = obj.ownPool && paired ? obj.ownPool : null;
+      group.edit(2, stmt.node, "close", paired ? `close() + waitClosed() is await ${target}() in v2` : `close() is await ${target}() in v2`, () => {
+        const j = ctx.j;
+        const wait = canAwait(stmt);
+        use.memberPath.node.property = j.identifier(target);
+        const closing = climbWrappers(use.callPath).node;
+        stmt.node.expression = wait ? j.awaitExpression(closing) : j.unaryExpression("void", closing);
+        const at = list.indexOf(stmt.node);
+        if (paired) {
+          const comments = next.comments?.filter((c: N) => c.leading !== false) ?? [];
+          if (comments.length) stmt.node.comments = [...(stmt.node.comments ?? []), ...comments];
+          list.splice(at + 1, 1);
+        }
+        if (ownPool) {
+          const [s] = parseStatements(ctx, `${wait ? "await " : "void "}${ownPool}.disconnect();`);
+          list.splice(at + 1, 0, s);
+        }
+      });
+      return;
+    }
+    if (use.method === "waitClosed" || target !== "close") {
+      group.edit(1, call, "close", `${use.method}() is ${target}() in v2`, () => {
+        use.memberPath.node.property = ctx.j.identifier(target);
+      });
+      if (!awaited && use.method === "close" && obj.kind === "pool") return;
+    }
+  }
+
+  // ------------------------------------------------------------------ types
+
+  /** The holder's type annotation follows the object: `ConnectionsPool` -> `ConnectionPool`, `Redis` -> `Redis<string>` when decoding. */
+  annotation(obj: Obj): void {
+    const declPath = obj.holder.declPath;
+    if (!declPath) return;
+    const node = declPath.node;
+    const id = node.type === "VariableDeclarator" ? node.id : node;
+    const ann = id?.typeAnnotation?.typeAnnotation;
+    if (!ann) return;
+    const annPath: P = (node.type === "VariableDeclarator" ? declPath.get("id") : declPath).get("typeAnnotation", "typeAnnotation");
+    const refs: P[] = [];
+    if (ann.type === "TSTypeReference") refs.push(annPath);
+    else if (ann.type === "TSUnionType") ann.types.forEach((t: N, i: number) => t.type === "TSTypeReference" && refs.push(annPath.get("types", i)));
+    for (const r of refs) {
+      const ref = resolveExport(this.state.info, r.get("typeName"));
+      if (!ref) continue;
+      obj.group.v1Refs.push(r.node.typeName, r.node.typeName.left ?? r.node.typeName);
+      this.typeEdit(obj, r);
+    }
+  }
+
+  private typeEdit(obj: Obj, typeRefPath: P): void {
+    const ref = resolveExport(this.state.info, typeRefPath.get("typeName"));
+    if (!ref) return;
+    const v2 = V2_TYPE[obj.kind];
+    const typeArg = obj.decode ? "string" : null;
+    if (ref.name === v2 && !typeArg) return;
+    if (!(ref.name in TYPE_RENAMES) && !SHARED_NAMES.has(ref.name)) return;
+    const node = typeRefPath.node;
+    obj.group.edit(1, node, "type", `${ref.name} is ${v2}${typeArg ? `<${typeArg}>` : ""} in v2`, () => {
+      replaceNode(typeRefPath, this.state.typeRef(v2, node.typeName, typeArg));
+    });
+  }
+}
+
+
+/** Whether `inner` is `outer` or sits somewhere under it. */
+function contains(outer: N, inner: N): boolean {
+  if (outer === inner) return true;
+  if (!outer || typeof outer !== "object") return false;
+  for (const key of Object.keys(outer)) {
+    if (key === "loc" || key === "original" || key === "comments" || key === "tokens") continue;
+    const v = outer[key];
+    if (Array.isArray(v)) {
+      for (const x of v) if (x && typeof x === "object" && contains(x, inner)) return true;
+    } else if (v && typeof v === "object" && typeof v.type === "string" && contains(v, inner)) return true;
+  }
+  return false;
+}
+
+export function transformV2(ctx: Ctx, info: ModuleInfo): boolean {
+  if (!isV1File(ctx, info)) return false;
+  const state = new V2State(ctx, info);
+  state.snapshotNames();
+  const originallyUsed = new Set<Binding>(info.bindings.filter((b) => referencesOf(ctx, b).length > 0));
+  const analyzer = new Analyzer(state);
+  analyzer.run();
+  const blocked = state.anyBlocked;
+  // error classes first: they only replace identifiers, and the tree is still the one indexed
+  rewriteErrors(state);
+  state.apply();
+  resetScopes();
+  invalidateIndex(ctx);
+  rewriteImportsV2(
+    ctx,
+    info,
+    {
+      needed: state.neededNamed,
+      isV1Name: (name) => V1_ONLY.has(name),
+      isCompatRef: (_b, path, exportName) => {
+        if (state.compatNodes.has(path.node) || state.compatNodes.has(path.parent?.node)) return true;
+        if (exportName === null) return true;
+        if (V1_ONLY.has(exportName)) {
+          markLeftover(ctx, path, exportName);
+          return true;
+        }
+        return false;
+      },
+      reexport: (name) => {
+        if (name in ERROR_RENAMES && !blocked) return { v2: ERROR_RENAMES[name]! };
+        if (name === "ReplyError" || name === "WatchVariableError" || name in ERROR_RENAMES) return { compat: true };
+        if (V1_ONLY.has(name)) return { compat: true, message: `${name} is v1 API, re-exported from aioredis/compat; re-export its v2 replacement once the code using it is migrated (see MIGRATION.md)` };
+        return { v2: name };
+      },
+    },
+    originallyUsed,
+  );
+  return true;
+}
+
+/** A v1 name left in a converted file gets a marker, unless its statement already has one. */
+function markLeftover(ctx: Ctx, path: P, name: string): void {
+  const stmt = enclosingStatement(path);
+  if (!stmt) return;
+  if (ctx.pendingMarkers.some((m) => m.stmt === stmt.node)) return;
+  if (stmt.node.comments?.some((c: N) => c.value.includes("TODO(aioredis-v2)"))) return;
+  if (stmt.node.type === "ImportDeclaration" || stmt.node.type === "ExportNamedDeclaration" && stmt.node.source) return;
+  addMarker(ctx, stmt.node, `${name} is v1 API the codemod left on aioredis/compat; migrate it by hand (see MIGRATION.md)`);
+}
+

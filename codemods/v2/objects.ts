@@ -1,0 +1,188 @@
+/**
+ * Following the objects v1 code makes: from a factory call to the variable or class field
+ * that holds the result, to every use of that holder, and on to the objects derived from it
+ * (exclusive connections, pipelines, channels, clients of a pool, parameters of local
+ * functions it is passed to). Each use is sorted into "rewrite like this", "fine as it is",
+ * or "cannot be rewritten safely" (which keeps the whole group on aioredis/compat).
+ */
+import {
+  climbWrappers,
+  enclosingStatement,
+  isCall,
+  isDeclarationId,
+  isFunction,
+  isMember,
+  isReferencePath,
+  memberName,
+  type N,
+  type P,
+} from "../lib/ast.js";
+import type { Group, V2State } from "./state.js";
+import { resolveBinding } from "../lib/scope.js";
+import { identifiersNamed, nodesOf } from "../lib/context.js";
+
+export type Kind = "client" | "pool" | "connection" | "pipeline" | "sentinel" | "channel";
+
+export type Holder =
+  | { type: "binding"; name: string; declId: N; declPath: P | null }
+  | { type: "field"; name: string; classPath: P; declPath: P | null };
+
+export interface Obj {
+  kind: Kind;
+  group: Group;
+  /** Whether replies are decoded to strings (v1 `encoding` set); null when unknown. */
+  decode: boolean | null;
+  encoding: string | null;
+  label: string;
+  holder: Holder;
+  /** For pipelines: made by multiExec() (a transaction). */
+  transaction?: boolean;
+  /** For clients from `acquire()`: bound to one connection. */
+  exclusive?: boolean;
+  /** An exclusive client whose WATCH ... multiExec() becomes a v2 pipeline. */
+  watchPipeline?: boolean;
+  /** For `new Redis(pool)` clients: the pool's holder name, to close it with the client. */
+  ownPool?: string | null;
+  /** The path of the expression that creates the object (for statement placement). */
+  origin: P | null;
+}
+
+export type Use =
+  | { type: "call"; method: string; callPath: P; memberPath: P; refPath: P }
+  | { type: "prop"; name: string; memberPath: P; refPath: P }
+  | { type: "arg"; callPath: P; index: number; refPath: P }
+  | { type: "assign"; assignPath: P; refPath: P }
+  | { type: "neutral"; refPath: P }
+  | { type: "escape"; reason: string; refPath: P };
+
+/** Every reference to what the holder holds (Identifier paths, or `this.x` MemberExpression paths). */
+export function referencesOfHolder(state: V2State, holder: Holder): P[] {
+  if (holder.type === "binding") {
+    return identifiersNamed(state.ctx, holder.name).filter(
+      (p: P) => p.node !== holder.declId && isReferencePath(p) && !isDeclarationId(p) && resolveBinding(p, holder.name) === holder.declId,
+    );
+  }
+  return nodesOf(state.ctx, "MemberExpression").filter(
+    (p: P) => p.node.object.type === "ThisExpression" && !p.node.computed && memberName(p.node) === holder.name && thisBelongsTo(p, holder.classPath.node),
+  );
+}
+
+/** Whether `this` at this path is the class's instance (not a nested function's own `this`). */
+export function thisBelongsTo(path: P, classNode: N): boolean {
+  let p: P | null = path.parent;
+  while (p) {
+    const n = p.node;
+    if (n === classNode) return true;
+    if (n.type === "FunctionExpression" || n.type === "FunctionDeclaration" || n.type === "ObjectMethod") return false;
+    if ((n.type === "ClassDeclaration" || n.type === "ClassExpression") && n !== classNode) return false;
+    p = p.parent;
+  }
+  return false;
+}
+
+const NEUTRAL_PARENTS = new Set(["IfStatement", "WhileStatement", "DoWhileStatement", "ConditionalExpression", "LogicalExpression", "TSTypeQuery"]);
+
+export function classifyUse(refPath: P): Use {
+  const p = climbWrappers(refPath);
+  const parentPath: P = p.parent;
+  const parent = parentPath.node;
+  if (isMember(parent) && parent.object === p.node) {
+    const name = memberName(parent);
+    if (name === null) return { type: "escape", reason: "is indexed with a computed name", refPath };
+    const outer = climbWrappers(parentPath);
+    const gp = outer.parent?.node;
+    if (isCall(gp) && gp.callee === outer.node) return { type: "call", method: name, callPath: outer.parent, memberPath: parentPath, refPath };
+    return { type: "prop", name, memberPath: parentPath, refPath };
+  }
+  if (parent.type === "AssignmentExpression" && parent.left === p.node) return { type: "assign", assignPath: parentPath, refPath };
+  if ((isCall(parent) || parent.type === "NewExpression") && parent.arguments.includes(p.node)) {
+    return { type: "arg", callPath: parentPath, index: parent.arguments.indexOf(p.node), refPath };
+  }
+  if (NEUTRAL_PARENTS.has(parent.type) && parent.test === p.node) return { type: "neutral", refPath };
+  if (parent.type === "LogicalExpression") return { type: "neutral", refPath };
+  if (parent.type === "UnaryExpression" && (parent.operator === "!" || parent.operator === "typeof" || parent.operator === "void")) return { type: "neutral", refPath };
+  if (parent.type === "BinaryExpression" && ["===", "!==", "==", "!="].includes(parent.operator)) return { type: "neutral", refPath };
+  if (parent.type === "ExpressionStatement") return { type: "neutral", refPath };
+  if (parent.type === "ReturnStatement" || parent.type === "ArrowFunctionExpression") return { type: "escape", reason: "is returned", refPath };
+  if (parent.type === "ExportSpecifier") return { type: "escape", reason: "is exported", refPath };
+  if (parent.type === "VariableDeclarator") return { type: "escape", reason: "is copied to another variable", refPath };
+  if (parent.type === "AwaitExpression") return { type: "escape", reason: "is awaited itself (v1 `with await redis`)", refPath };
+  return { type: "escape", reason: "is stored or passed on where the codemod cannot follow it", refPath };
+}
+
+/**
+ * Where a value made at `valuePath` (the factory call, with any `await` above it) is kept.
+ * Returns the holder, or a reason it cannot be followed.
+ */
+export function holderOf(state: V2State, valuePath: P): { holder: Holder; declStmt: P | null } | { reason: string } {
+  const p = climbWrappers(valuePath);
+  const parent = p.parent?.node;
+  if (!parent) return { reason: "is not kept anywhere" };
+  if (parent.type === "VariableDeclarator" && parent.init === p.node) {
+    if (parent.id.type !== "Identifier") return { reason: "is destructured" };
+    const declPath: P = p.parent;
+    const stmt = enclosingStatement(declPath);
+    if (stmt?.node.type === "ExportNamedDeclaration") return { reason: "is exported" };
+    return {
+      holder: { type: "binding", name: parent.id.name, declId: parent.id, declPath },
+      declStmt: stmt,
+    };
+  }
+  if (parent.type === "AssignmentExpression" && parent.right === p.node) {
+    const left = parent.left;
+    if (left.type === "Identifier") {
+      const assignPath: P = p.parent;
+      const declId = resolveBinding(assignPath.get("left"), left.name);
+      if (!declId) return { reason: "is assigned to an undeclared variable" };
+      const declPath = pathOf(state, declId);
+      return { holder: { type: "binding", name: left.name, declId, declPath: declPath?.parent ?? null }, declStmt: enclosingStatement(assignPath) };
+    }
+    if (left.type === "MemberExpression" && left.object.type === "ThisExpression" && !left.computed && left.property.type === "Identifier") {
+      const assignPath: P = p.parent;
+      let c: P | null = assignPath.parent;
+      while (c && c.node.type !== "ClassDeclaration" && c.node.type !== "ClassExpression") c = c.parent;
+      if (!c || !thisBelongsTo(assignPath.get("left"), c.node)) return { reason: "is assigned to `this` outside a class" };
+      const name = left.property.name;
+      const prop = (c.node.body.body as N[]).find((m) => (m.type === "ClassProperty" || m.type === "PropertyDefinition") && !m.computed && m.key?.name === name);
+      const propPath = prop ? c.get("body", "body", c.node.body.body.indexOf(prop)) : null;
+      return { holder: { type: "field", name, classPath: c, declPath: propPath }, declStmt: enclosingStatement(assignPath) };
+    }
+    return { reason: "is assigned to a property the codemod cannot follow" };
+  }
+  if (parent.type === "ExpressionStatement") return { reason: "is not kept anywhere" };
+  if (parent.type === "ReturnStatement" || parent.type === "ArrowFunctionExpression") return { reason: "is returned to the caller" };
+  return { reason: "is passed on where the codemod cannot follow it" };
+}
+
+/** The path of a node, found from the root (declarations found by name resolution have no path). */
+export function pathOf(state: V2State, node: N): P | null {
+  const candidates = node.type === "Identifier" ? identifiersNamed(state.ctx, node.name) : nodesOf(state.ctx, node.type);
+  return candidates.find((p: P) => p.node === node) ?? null;
+}
+
+/** The local function a call goes to, and the path of its parameter `index`, when it is a plain identifier. */
+export function localCallee(state: V2State, callPath: P, index: number): { fn: P; param: P } | null {
+  const call = callPath.node;
+  if (call.type !== "CallExpression" || call.callee.type !== "Identifier") return null;
+  const name = call.callee.name;
+  const decl = resolveBinding(callPath.get("callee"), name);
+  if (!decl) return null;
+  const declPath = pathOf(state, decl);
+  if (!declPath) return null;
+  let fn: P | null = null;
+  const parent = declPath.parent.node;
+  if (parent.type === "FunctionDeclaration" && parent.id === decl) fn = declPath.parent;
+  else if (parent.type === "VariableDeclarator" && parent.id === decl && isFunction(parent.init) && declPath.parent.parent.node.kind === "const") fn = declPath.parent.get("init");
+  if (!fn) return null;
+  const f: P = fn;
+  if (index >= f.node.params.length) return null;
+  const param = f.node.params[index];
+  if (param.type !== "Identifier") return null;
+  if (f.node.params.some((x: N) => x.type === "RestElement") && index >= f.node.params.length - 1) return null;
+  return { fn: f, param: f.get("params", index) };
+}
+
+/** The statement a use sits in, for markers. */
+export function stmtOf(path: P): N {
+  return enclosingStatement(path)?.node ?? path.node;
+}

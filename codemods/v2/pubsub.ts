@@ -1,0 +1,382 @@
+/**
+ * v1 `Channel` code to v2 `PubSub`. Each v1 `subscribe()` call becomes a PubSub of its own
+ * (so two readers never compete for one stream of messages), its channel variable becomes
+ * that PubSub, and the two v1 reading loops become `for await (... of ps.listen())`:
+ *
+ *   while (await ch.waitMessage()) { const msg = await ch.get(opts); ... }
+ *   for await (const msg of ch.iter(opts)) { ... }
+ *
+ * Messages keep their v1 type: a Buffer unless an encoding was asked for, pattern messages a
+ * [channel, message] pair. `unsubscribe(name)` on the client goes to the PubSub holding name.
+ */
+import { climbWrappers, enclosingFunction, enclosingStatement, isStringLit, memberName, namesIn, propName, replaceNode, uniqueName, type N, type P } from "../lib/ast.js";
+import { codeOf, parseStatements, quoteString, rawStatement, type Ctx } from "../lib/context.js";
+import { classifyUse, referencesOfHolder, stmtOf, type Obj } from "./objects.js";
+import type { V2State } from "./state.js";
+
+type CallUse = { type: "call"; method: string; callPath: P; memberPath: P; refPath: P };
+
+export interface PubSubEntry {
+  /** The PubSub variable. */
+  name: string;
+  pattern: boolean;
+  /** Literal channel / pattern names it subscribes to. */
+  names: string[];
+}
+
+/** The pubsubs each client made, for its unsubscribe calls. */
+export type PubSubRegistry = Map<Obj, PubSubEntry[]>;
+
+interface ReadOptions {
+  encoding: string | null | undefined;
+  decoder: string | null;
+  json: boolean;
+}
+
+function readOptions(ctx: Ctx, args: N[], json: boolean): ReadOptions | { reason: string } {
+  const out: ReadOptions = { encoding: undefined, decoder: null, json };
+  if (args.length === 0) return out;
+  if (args.length > 1 || args[0].type !== "ObjectExpression") return { reason: "its options are not an object literal" };
+  for (const prop of args[0].properties) {
+    const name = propName(prop);
+    if (name === "encoding") {
+      const v = prop.value;
+      if (isStringLit(v)) out.encoding = v.value;
+      else if (v.type === "NullLiteral" || (v.type === "Literal" && v.value === null)) out.encoding = null;
+      else return { reason: "its encoding is not a literal" };
+    } else if (name === "decoder") {
+      out.decoder = codeOf(ctx, prop.value);
+    } else return { reason: `its option ${name} is not v1 API the codemod knows` };
+  }
+  return out;
+}
+
+const UTF8 = /^utf-?8$/i;
+
+/** The v1 value of a message's data, written against the v2 message `m`. */
+function dataText(ctx: Ctx, obj: Obj, m: string, opts: ReadOptions): string | { reason: string } {
+  const enc = opts.json ? opts.encoding ?? "utf-8" : opts.encoding;
+  let value: string;
+  if (enc === undefined || enc === null) {
+    if (obj.decode === null) return { reason: "the client's decoding is unknown" };
+    value = obj.decode ? `Buffer.from(String(${m}.data))` : ctx.lang === "js" ? `${m}.data` : `${m}.data as Buffer`;
+  } else {
+    if (!UTF8.test(enc)) return { reason: `messages decoded as ${enc}: decode message.data yourself in v2` };
+    if (obj.decode && obj.encoding && !UTF8.test(obj.encoding)) return { reason: "the client decodes with another encoding" };
+    value = `String(${m}.data)`;
+  }
+  if (opts.json) value = `JSON.parse(${value})`;
+  if (opts.decoder) value = `${opts.decoder}(${value})`;
+  return value;
+}
+
+/** v1 gave a pattern message's channel as a Buffer. */
+function channelText(ctx: Ctx, obj: Obj, m: string): string {
+  if (obj.decode) return `Buffer.from(String(${m}.channel))`;
+  return ctx.lang === "js" ? `${m}.channel` : `${m}.channel as Buffer`;
+}
+
+/**
+ * `const [a, b] = await redis.subscribe("x", "y")` / `const a = (await redis.subscribe("x"))[0]`:
+ * each channel variable becomes a PubSub subscribed to its channel.
+ */
+export function planSubscribe(state: V2State, client: Obj, use: CallUse, registry: PubSubRegistry): void {
+  const ctx = state.ctx;
+  const group = client.group;
+  const pattern = use.method === "psubscribe";
+  const call = use.callPath.node;
+  const stmt = stmtOf(use.callPath);
+  const args: N[] = call.arguments;
+  if (args.length === 0 || args.some((a) => a.type === "SpreadElement")) {
+    group.block(stmt, `${use.method}() without plain channel names`);
+    return;
+  }
+  if (args.some((a) => a.type === "CallExpression" && ["channel", "pattern"].includes(memberName(a.callee) ?? ""))) {
+    group.block(stmt, "Receiver (mpsc) subscriptions: in v2 use one PubSub, subscribe it to every channel and pattern, and dispatch on message.channel / message.pattern in its listen() loop");
+    return;
+  }
+  const aw = climbWrappers(use.callPath).parent;
+  if (aw?.node.type !== "AwaitExpression") {
+    group.block(stmt, `${use.method}() is not awaited where it is called`);
+    return;
+  }
+  const clientText = codeOf(ctx, use.memberPath.node.object);
+
+  // const [a, b] = await redis.subscribe(...)
+  const declarator = climbWrappers(aw).parent;
+  let channelIds: N[] | null = null;
+  let inlineLoop: P | null = null;
+  if (declarator?.node.type === "VariableDeclarator" && declarator.node.id.type === "ArrayPattern") {
+    const ids = declarator.node.id.elements;
+    if (ids.length > args.length || ids.some((e: N) => !e || e.type !== "Identifier")) {
+      group.block(stmt, "the channels are destructured in a way the codemod cannot follow");
+      return;
+    }
+    channelIds = ids;
+  } else {
+    // (await redis.subscribe("x"))[0]
+    const member = climbWrappers(aw).parent;
+    const isIndex0 = member?.node.type === "MemberExpression" && member.node.computed && member.node.property.type.endsWith("Literal") && member.node.property.value === 0;
+    if (!isIndex0 || args.length !== 1) {
+      group.block(stmt, `the channels from ${use.method}() are used in a way the codemod cannot follow; in v2 use redis.pubsub() and ${use.method}() on it`);
+      return;
+    }
+    const holder = climbWrappers(member).parent;
+    if (holder?.node.type === "VariableDeclarator" && holder.node.id.type === "Identifier") {
+      channelIds = [holder.node.id];
+    } else {
+      // for await (const [channel, msg] of (await redis.psubscribe("p:*"))[0].iter(...))
+      const iterMember = holder;
+      const iterCall = iterMember ? climbWrappers(iterMember).parent : null;
+      const loop = iterCall ? climbWrappers(iterCall).parent : null;
+      if (iterMember?.node.type === "MemberExpression" && memberName(iterMember.node) === "iter" && iterCall?.node.type === "CallExpression" && loop?.node.type === "ForOfStatement" && loop.node.await && loop.node.right === iterCall.node) {
+        inlineLoop = loop;
+      } else {
+        group.block(stmt, `the channel from ${use.method}() is used in a way the codemod cannot follow`);
+        return;
+      }
+    }
+  }
+  const declStmt = enclosingStatement(use.callPath);
+  if (!declStmt) {
+    group.block(stmt, "the subscription is not in a statement the codemod can rewrite");
+    return;
+  }
+  const entries: PubSubEntry[] = registry.get(client) ?? [];
+  registry.set(client, entries);
+
+  if (inlineLoop) {
+    const taken = namesIn(ctx.j, enclosingFunction(declStmt)?.node ?? ctx.root.get().node);
+    const name = uniqueName(taken, ["pubsub", "psub"]);
+    const channelObj: Obj = { ...client, kind: "channel", label: name, holder: { type: "binding", name, declId: null, declPath: null }, origin: use.callPath };
+    const loopPlan = planIterLoop(state, channelObj, inlineLoop, pattern, inlineLoop.node.right);
+    if ("reason" in loopPlan) {
+      group.block(stmt, `the channel's loop: ${loopPlan.reason}`);
+      return;
+    }
+    entries.push({ name, pattern, names: args.filter(isStringLit).map((a) => a.value) });
+    group.edit(3, declStmt.node, "pubsub", `${use.method}() gives Channel objects in v1; v2 has one PubSub per subscription`, () => {
+      const code = `const ${name} = ${clientText}.pubsub();\nawait ${name}.${use.method}(${codeOf(ctx, args[0])});`;
+      const [a, b] = parseStatements(ctx, code);
+      loopPlan.run(name);
+      insertBefore(declStmt, [a, b]);
+    });
+    return;
+  }
+
+  const ids = channelIds!;
+  const plans: { id: N; arg: N; run: (() => void)[] }[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    const arg = args[i];
+    const channelObj: Obj = {
+      ...client,
+      kind: "channel",
+      label: id.name,
+      holder: { type: "binding", name: id.name, declId: id, declPath: null },
+      origin: use.callPath,
+    };
+    const runs = planChannelUses(state, channelObj, pattern);
+    if (!runs) return;
+    plans.push({ id, arg, run: runs });
+    entries.push({ name: id.name, pattern, names: isStringLit(arg) ? [arg.value] : [] });
+  }
+  if (args.length > ids.length) {
+    // subscriptions whose Channel object is not kept: only the first ids.length get a PubSub
+    group.block(stmt, `${use.method}() subscribes to channels whose Channel objects are dropped; give each its own variable`);
+    return;
+  }
+  group.edit(3, declStmt.node, "pubsub", `${use.method}() gives Channel objects in v1; v2 has one PubSub per subscription`, () => {
+    const lines: string[] = [];
+    const kind = declStmt.node.type === "VariableDeclaration" ? declStmt.node.kind : "const";
+    for (const p of plans) lines.push(`${kind} ${p.id.name} = ${clientText}.pubsub();`, `await ${p.id.name}.${use.method}(${codeOf(ctx, p.arg)});`);
+    const stmts = parseStatements(ctx, lines.join("\n"));
+    for (const p of plans) for (const r of p.run) r();
+    replaceStatement(declStmt, stmts);
+  });
+}
+
+function replaceStatement(stmt: P, nodes: N[]): void {
+  const list: N[] = stmt.parent.node.body ?? stmt.parent.node.consequent;
+  const at = list.indexOf(stmt.node);
+  nodes[0].comments = stmt.node.comments;
+  list.splice(at, 1, ...nodes);
+}
+
+function insertBefore(stmt: P, nodes: N[]): void {
+  const list: N[] = stmt.parent.node.body ?? stmt.parent.node.consequent;
+  const at = list.indexOf(stmt.node);
+  nodes[0].comments = stmt.node.comments;
+  stmt.node.comments = null;
+  list.splice(at, 0, ...nodes);
+}
+
+/** Plans every use of a channel variable; null (and a blocker) when one cannot be rewritten. */
+function planChannelUses(state: V2State, channel: Obj, pattern: boolean): (() => void)[] | null {
+  const group = channel.group;
+  const refs = referencesOfHolder(state, channel.holder);
+  const runs: (() => void)[] = [];
+  const handled = new Set<N>();
+  for (const ref of refs) {
+    if (handled.has(ref.node)) continue;
+    const u = classifyUse(ref);
+    if (u.type === "call" && u.method === "waitMessage") {
+      const plan = planWaitLoop(state, channel, u, pattern);
+      if ("reason" in plan) {
+        group.block(stmtOf(ref), `the channel's waitMessage() loop: ${plan.reason}`);
+        return null;
+      }
+      for (const n of plan.handles) handled.add(n);
+      runs.push(() => plan.run(channel.label));
+      continue;
+    }
+    if (u.type === "call" && u.method === "iter") {
+      const loop = climbWrappers(u.callPath).parent;
+      if (loop?.node.type !== "ForOfStatement" || !loop.node.await || loop.node.right !== u.callPath.node) {
+        group.block(stmtOf(ref), "iter() outside `for await`; in v2 loop over pubsub.listen()");
+        return null;
+      }
+      const plan = planIterLoop(state, channel, loop, pattern, u.callPath.node);
+      if ("reason" in plan) {
+        group.block(stmtOf(ref), `the channel's iter() loop: ${plan.reason}`);
+        return null;
+      }
+      runs.push(() => plan.run(channel.label));
+      continue;
+    }
+    if (u.type === "neutral") continue;
+    const what = u.type === "call" ? `${u.method}()` : u.type === "prop" ? u.name : "this use";
+    group.block(stmtOf(ref), `Channel ${what} has no v2 equivalent: v2 reads messages from the PubSub (getMessage() / listen()), see MIGRATION.md`);
+    return null;
+  }
+  return runs;
+}
+
+function messageName(state: V2State, at: P): string {
+  const fn = enclosingFunction(at);
+  const taken = namesIn(state.ctx.j, fn?.node ?? state.ctx.root.get().node);
+  return uniqueName(taken, ["message", "m", "pubsubMessage"]);
+}
+
+/** `while (await ch.waitMessage()) { const x = await ch.get(...); ... }` */
+function planWaitLoop(state: V2State, channel: Obj, use: CallUse, pattern: boolean): { reason: string } | { handles: N[]; run: (name: string) => void } {
+  const ctx = state.ctx;
+  const aw = climbWrappers(use.callPath).parent;
+  const loop = aw ? climbWrappers(aw).parent : null;
+  if (aw?.node.type !== "AwaitExpression" || loop?.node.type !== "WhileStatement" || loop.node.test !== aw.node) return { reason: "waitMessage() is not the test of a while loop" };
+  const body = loop.node.body;
+  if (body.type !== "BlockStatement" || body.body.length === 0) return { reason: "the loop body does not start with reading the message" };
+  const first = body.body[0];
+  const read = readStatement(ctx, channel, first, pattern);
+  if ("reason" in read) return read;
+  const m = messageName(state, loop);
+  const lines = buildReadLines(ctx, channel, m, pattern, read);
+  if ("reason" in lines) return lines;
+  return {
+    handles: [read.refNode],
+    run: (name) => {
+      const j = ctx.j;
+      const stmts = lines.lines.map((l) => rawStatement(ctx, l));
+      body.body.splice(0, 1, ...stmts);
+      stmts[0].comments = first.comments;
+      const forOf = j.forOfStatement(j.variableDeclaration("const", [j.variableDeclarator(j.identifier(m))]), j.callExpression(j.memberExpression(j.identifier(name), j.identifier("listen")), []), body);
+      forOf.await = true;
+      forOf.comments = loop.node.comments;
+      replaceNode(loop, forOf);
+    },
+  };
+}
+
+interface ReadStatement {
+  opts: ReadOptions;
+  target: N;
+  kind: string;
+  refNode: N;
+}
+
+function readStatement(ctx: Ctx, channel: Obj, stmt: N, pattern: boolean): ReadStatement | { reason: string } {
+  if (stmt.type !== "VariableDeclaration" || stmt.declarations.length !== 1) return { reason: "the loop body does not start with `const msg = await ch.get()`" };
+  const d = stmt.declarations[0];
+  const init = d.init;
+  if (init?.type !== "AwaitExpression" || init.argument.type !== "CallExpression") return { reason: "the loop body does not start with `const msg = await ch.get()`" };
+  const callee = init.argument.callee;
+  const method = memberName(callee);
+  if (callee.type !== "MemberExpression" || callee.object.type !== "Identifier" || callee.object.name !== channel.label || (method !== "get" && method !== "getJson")) {
+    return { reason: "the loop body does not start with `const msg = await ch.get()`" };
+  }
+  const opts = readOptions(ctx, init.argument.arguments, method === "getJson");
+  if ("reason" in opts) return opts;
+  if (pattern && d.id.type !== "ArrayPattern") return { reason: "a pattern message is a [channel, message] pair in v1; destructure it (const [channel, msg] = ...)" };
+  return { opts, target: d.id, kind: stmt.kind, refNode: callee.object };
+}
+
+function buildReadLines(ctx: Ctx, channel: Obj, m: string, pattern: boolean, read: { opts: ReadOptions; target: N; kind: string }): { lines: string[] } | { reason: string } {
+  const type = quoteString(ctx, pattern ? "pmessage" : "message");
+  const data = dataText(ctx, channel, m, read.opts);
+  if (typeof data !== "string") return data;
+  const lines = [`if (${m}.type !== ${type}) continue`];
+  const t = read.target;
+  if (pattern) {
+    const [c, v] = t.elements;
+    if (!c || !v || c.type !== "Identifier" || v.type !== "Identifier" || t.elements.length !== 2) return { reason: "the pattern message is not destructured as [channel, message]" };
+    lines.push(`${read.kind} ${c.name} = ${channelText(ctx, channel, m)}`, `${read.kind} ${v.name} = ${data}`);
+  } else {
+    lines.push(`${read.kind} ${codeOf(ctx, t)} = ${data}`);
+  }
+  return { lines };
+}
+
+/** `for await (const msg of ch.iter(opts)) { ... }` */
+function planIterLoop(state: V2State, channel: Obj, loop: P, pattern: boolean, iterCall: N): { reason: string } | { run: (name: string) => void } {
+  const ctx = state.ctx;
+  const opts = readOptions(ctx, iterCall.arguments, false);
+  if ("reason" in opts) return opts;
+  const left = loop.node.left;
+  if (left.type !== "VariableDeclaration" || left.declarations.length !== 1) return { reason: "the loop variable is not declared in the loop" };
+  const target = left.declarations[0].id;
+  if (pattern && target.type !== "ArrayPattern") return { reason: "a pattern message is a [channel, message] pair in v1; destructure it" };
+  const m = messageName(state, loop);
+  const lines = buildReadLines(ctx, channel, m, pattern, { opts, target, kind: left.kind });
+  if ("reason" in lines) return lines;
+  return {
+    run: (name) => {
+      const j = ctx.j;
+      const stmts = lines.lines.map((l) => rawStatement(ctx, l));
+      let body = loop.node.body;
+      if (body.type !== "BlockStatement") {
+        body = j.blockStatement([body]);
+        loop.node.body = body;
+      }
+      body.body.unshift(...stmts);
+      loop.node.left = j.variableDeclaration("const", [j.variableDeclarator(j.identifier(m))]);
+      loop.node.right = j.callExpression(j.memberExpression(j.identifier(name), j.identifier("listen")), []);
+    },
+  };
+}
+
+/** `await redis.unsubscribe("a")` -> `await a.unsubscribe("a")` on the PubSub holding "a". */
+export function planUnsubscribe(state: V2State, client: Obj, use: CallUse, registry: PubSubRegistry): void {
+  const group = client.group;
+  const stmt = enclosingStatement(use.callPath);
+  const pattern = use.method === "punsubscribe";
+  const args: N[] = use.callPath.node.arguments;
+  const aw = climbWrappers(use.callPath).parent;
+  const entries = (registry.get(client) ?? []).filter((e) => e.pattern === pattern);
+  const fail = (why: string) => group.block(stmt?.node ?? use.callPath.node, `${use.method}(): ${why}; in v2 call ${use.method}() on the PubSub that subscribed`);
+  if (!stmt || stmt.node.type !== "ExpressionStatement" || stmt.node.expression !== (aw?.node.type === "AwaitExpression" ? aw.node : use.callPath.node)) return fail("its result is used");
+  if (args.length === 0 || !args.every(isStringLit)) return fail("the channel names are not literals");
+  const targets = new Map<string, string[]>();
+  for (const a of args) {
+    const entry = entries.find((e) => e.names.includes(a.value));
+    if (!entry) return fail(`no subscription to ${a.value} was rewritten here`);
+    const list = targets.get(entry.name) ?? [];
+    list.push(codeOf(state.ctx, a));
+    targets.set(entry.name, list);
+  }
+  const awaited = aw?.node.type === "AwaitExpression";
+  group.edit(3, stmt.node, "pubsub-unsubscribe", `${use.method}() goes to the PubSub that subscribed in v2`, () => {
+    const lines = [...targets].map(([name, names]) => `${awaited ? "await " : ""}${name}.${use.method}(${names.join(", ")});`);
+    const stmts = parseStatements(state.ctx, lines.join("\n"));
+    replaceStatement(stmt, stmts);
+  });
+}

@@ -1,0 +1,182 @@
+/**
+ * What the v2 rewrite of one file accumulates: the groups of objects that are converted
+ * together or not at all, the references that must stay on `aioredis/compat`, and the v2
+ * names the new code needs imported.
+ */
+import type { ExportRef, ModuleInfo } from "../lib/bindings.js";
+import { addMarker, nodesOf, recordChange, type Ctx } from "../lib/context.js";
+import { isDeclarationId, type N } from "../lib/ast.js";
+
+export interface Edit {
+  /** Lower runs first: argument rewrites (1) before call rewrites (2) before statement rewrites (3). */
+  order: number;
+  node: N;
+  rule: string;
+  message: string;
+  run: () => void;
+}
+
+/**
+ * A client, pool or connection made by one v1 factory call, with everything derived from it
+ * (pipelines, exclusive connections, channels). It is converted whole or not at all: when one
+ * use cannot be rewritten, the factory and every use stay on `aioredis/compat` and the use
+ * gets a marker saying what to change before running the codemod again.
+ */
+export class Group {
+  blocked = false;
+  readonly edits: Edit[] = [];
+  readonly blockers: { stmt: N; message: string }[] = [];
+  readonly notes: { stmt: N; message: string }[] = [];
+  /** Identifier nodes of package exports the group's v1 code uses (kept on compat if blocked). */
+  readonly v1Refs: N[] = [];
+  /** Every reference to the group's objects (to tell which client a `try` block talks to). */
+  readonly refNodes = new Set<N>();
+  constructor(readonly label: string) {}
+
+  edit(order: number, node: N, rule: string, message: string, run: () => void): void {
+    this.edits.push({ order, node, rule, message, run });
+  }
+
+  block(stmt: N, message: string): void {
+    this.blocked = true;
+    this.blockers.push({ stmt, message });
+  }
+
+  note(stmt: N, message: string): void {
+    this.notes.push({ stmt, message });
+  }
+}
+
+export class V2State {
+  readonly groups: Group[] = [];
+  /** Identifier nodes (or namespace objects) that must resolve to `aioredis/compat`. */
+  readonly compatNodes = new Set<N>();
+  /** Named v2 exports the new code uses: export name -> local name, and whether used as a value. */
+  readonly neededNamed = new Map<string, { local: string; value: boolean }>();
+  private declaredNames: Set<string> | null = null;
+
+  constructor(
+    readonly ctx: Ctx,
+    readonly info: ModuleInfo,
+  ) {}
+
+  group(label: string): Group {
+    const g = new Group(label);
+    this.groups.push(g);
+    return g;
+  }
+
+  /** Applies the edits of every group that can be converted, and the markers of all groups. */
+  apply(): void {
+    const edits: Edit[] = [];
+    for (const g of this.groups) {
+      if (g.blocked) {
+        for (const b of g.blockers) addMarker(this.ctx, b.stmt, b.message);
+        for (const n of g.v1Refs) this.compatNodes.add(n);
+      } else {
+        edits.push(...g.edits);
+        for (const n of g.notes) addMarker(this.ctx, n.stmt, n.message);
+      }
+    }
+    edits.sort((a, b) => a.order - b.order);
+    for (const e of edits) {
+      e.run();
+      recordChange(this.ctx, e.node, e.rule, e.message);
+    }
+  }
+
+  get anyBlocked(): boolean {
+    return this.groups.some((g) => g.blocked);
+  }
+
+  /** Names declared anywhere in the file (as it was before the rewrite): a new import must not clash with one. */
+  private namesDeclared(): Set<string> {
+    return this.declaredNames!;
+  }
+
+  /** Records the declared names; called before any rewrite. */
+  snapshotNames(): void {
+    const names = new Set<string>();
+    for (const p of nodesOf(this.ctx, "Identifier")) {
+      if (isDeclarationId(p) || p.parent?.node.type?.startsWith("Import")) names.add(p.node.name);
+    }
+    this.declaredNames = names;
+  }
+
+  private hasValueNamespace(): string | null {
+    const ns = this.info.bindings.find((b) => b.kind === "namespace" && !b.typeOnly);
+    return ns ? ns.local : null;
+  }
+
+  private prefersNamed(): boolean {
+    return this.info.bindings.some((b) => b.kind === "named" && !b.typeOnly) || !this.hasValueNamespace();
+  }
+
+  /** The local name a named v2 import gets (added to the imports at the end). */
+  namedLocal(name: string, value: boolean): string {
+    const existing = this.neededNamed.get(name);
+    if (existing) {
+      existing.value ||= value;
+      return existing.local;
+    }
+    // an import of the same name that stays on v2 already provides it
+    const same = this.info.bindings.find((b) => b.kind === "named" && b.imported === name && (!b.typeOnly || !value));
+    let local: string;
+    if (same) {
+      local = same.local;
+    } else {
+      local = name;
+      const taken = this.namesDeclared();
+      const ours = this.info.bindings.some((b) => b.local === name);
+      if (taken.has(name) && !ours) {
+        local = `${name}V2`;
+        let i = 2;
+        while (taken.has(local)) local = `${name}V2_${i++}`;
+      }
+    }
+    this.neededNamed.set(name, { local, value });
+    return local;
+  }
+
+  /**
+   * An expression naming the v2 export `name`: written in the style the original code used
+   * (`aioredis.fromUrl` after `aioredis.createRedisPool`, `fromUrl` after a named import).
+   */
+  ref(name: string, like?: { ref: ExportRef; node: N } | null): N {
+    const j = this.ctx.j;
+    if (like) {
+      const node = like.node;
+      if ((node.type === "MemberExpression" || node.type === "OptionalMemberExpression") && (!like.ref.binding || like.ref.binding.kind === "namespace")) {
+        const object = node.object.type === "Identifier" ? j.identifier(node.object.name) : node.object;
+        return j.memberExpression(object, j.identifier(name));
+      }
+      if (like.ref.binding?.kind === "named") return j.identifier(this.namedLocal(name, true));
+    }
+    const ns = this.hasValueNamespace();
+    if (ns && !this.prefersNamed()) return j.memberExpression(j.identifier(ns), j.identifier(name));
+    return j.identifier(this.namedLocal(name, true));
+  }
+
+  /** Source text for `ref(name)`, for code written as text. */
+  refText(name: string, like?: { ref: ExportRef; node: N } | null): string {
+    const node = this.ref(name, like);
+    if (node.type === "Identifier") return node.name;
+    return `${this.ctx.j(node.object).toSource()}.${name}`;
+  }
+
+  /** A type reference to the v2 type `name` (TSTypeReference), in the style of `like`. */
+  typeRef(name: string, likeTypeName: N | null, typeArg: string | null): N {
+    const j = this.ctx.j;
+    let typeName: N;
+    if (likeTypeName && likeTypeName.type === "TSQualifiedName") {
+      typeName = j.tsQualifiedName(likeTypeName.left, j.identifier(name));
+    } else if (!likeTypeName && this.hasValueNamespace() && !this.prefersNamed()) {
+      typeName = j.tsQualifiedName(j.identifier(this.hasValueNamespace()!), j.identifier(name));
+    } else {
+      typeName = j.identifier(this.namedLocal(name, false));
+    }
+    const ref = j.tsTypeReference(typeName);
+    if (typeArg) (ref as N).typeParameters = j.tsTypeParameterInstantiation([typeArg === "string" ? j.tsStringKeyword() : j.tsTypeReference(j.identifier(typeArg))]);
+    return ref;
+  }
+}

@@ -1,0 +1,132 @@
+/** The codemod's small parts: the package.json bump, ignore globs, parsers and file formats. */
+import { describe, expect, it } from "vitest";
+import { globToRegExp, matchesAny } from "../../codemods/glob.js";
+import { bumpPackageJson, bumpSpec } from "../../codemods/package-json.js";
+import { applyTransform, parserFor } from "../../codemods/transform.js";
+
+describe("package.json: bumpSpec", () => {
+  it.each([
+    ["^1.3.1", "^2.0.0"],
+    ["~1.2.0", "~2.0.0"],
+    [">=1.0.0", ">=2.0.0"],
+    [">1.2.0", ">=2.0.0"],
+    ["1.3.1", "2.0.0"],
+    ["1.x", "^2.0.0"],
+    ["1", "^2.0.0"],
+    [">=1.0.0 <2.0.0", "^2.0.0"],
+    ["^1.0.0 || ^0.9.0", "^2.0.0"],
+    ["<2", "^2.0.0"],
+  ])("%s becomes %s", (from, to) => {
+    expect(bumpSpec(from)).toEqual({ to });
+  });
+
+  it.each([
+    ["^2.0.0", "already 2.x or later"],
+    ["^3.1.0", "already 3.x or later"],
+    ["2.0.0-rc.1", "already 2.x or later"],
+    ["workspace:*", "not a version range"],
+    ["file:../aioredis", "not a version range"],
+    ["link:../aioredis", "not a version range"],
+    ["git+https://github.com/aio-libs/aioredis.git", "not a version range"],
+    ["github:aio-libs/aioredis", "not a version range"],
+    ["aio-libs/aioredis#v1", "not a version range"],
+    ["npm:aioredis@^1", "not a version range"],
+    ["latest", "a tag"],
+    ["next", "a tag"],
+    ["*", "already allows every version"],
+  ])("%s is left as it is (%s)", (from, note) => {
+    const r = bumpSpec(from);
+    expect("note" in r && r.note).toContain(note);
+  });
+});
+
+describe("package.json: bumpPackageJson", () => {
+  it("changes only the version string, keeping tabs, CRLF and a missing final newline", () => {
+    const text = '{\r\n\t"name": "x",\r\n\t"dependencies": {\r\n\t\t"aioredis": "~1.3.0",\r\n\t\t"other": "^1.3.0"\r\n\t}\r\n}';
+    const r = bumpPackageJson(text);
+    expect(r.text).toBe(text.replace('"~1.3.0"', '"~2.0.0"'));
+    expect(r.changes).toEqual([{ section: "dependencies", from: "~1.3.0", to: "~2.0.0" }]);
+  });
+
+  it("handles each dependency section on its own", () => {
+    const text = `{\n  "dependencies": { "aioredis": "^1.3.1" },\n  "devDependencies": { "aioredis": "workspace:^" },\n  "optionalDependencies": { "aioredis": "^1.3.1" }\n}\n`;
+    const r = bumpPackageJson(text);
+    expect(r.text).toBe(`{\n  "dependencies": { "aioredis": "^2.0.0" },\n  "devDependencies": { "aioredis": "workspace:^" },\n  "optionalDependencies": { "aioredis": "^2.0.0" }\n}\n`);
+    expect(r.changes.map((c) => c.to)).toEqual(["^2.0.0", null, "^2.0.0"]);
+  });
+
+  it("is a no-op on a package already on v2 or without aioredis", () => {
+    for (const text of ['{ "dependencies": { "aioredis": "^2.0.0" } }\n', '{ "name": "y", "dependencies": { "redis": "^4" } }\n']) {
+      expect(bumpPackageJson(text).text).toBe(text);
+    }
+  });
+
+  it("refuses a file that is not JSON", () => {
+    expect(() => bumpPackageJson("{ nope")).toThrow(/not valid JSON/);
+  });
+});
+
+describe("--ignore-pattern globs", () => {
+  const m = (pattern: string, file: string) => matchesAny(file, [globToRegExp(pattern)]);
+  it("match like jscodeshift's", () => {
+    expect(m("**/node_modules/**", "a/node_modules/x/y.js")).toBe(true);
+    expect(m("admin.ts", "src/deep/admin.ts")).toBe(true);
+    expect(m("admin.ts", "src/deep/admin.tsx")).toBe(false);
+    expect(m("src/*.ts", "src/a.ts")).toBe(true);
+    expect(m("src/*.ts", "src/x/a.ts")).toBe(false);
+    expect(m("src/**/*.ts", "src/x/y/a.ts")).toBe(true);
+    expect(m("*.{spec,test}.ts", "src/a.test.ts")).toBe(true);
+    expect(m("generated/", "generated/a/b.ts")).toBe(true);
+    expect(m("fixtures", "../test/fixtures/a.ts")).toBe(true);
+  });
+});
+
+describe("parsers and file formats", () => {
+  it("chooses the parser from the extension", () => {
+    expect(parserFor("a.ts").parser).toBe("ts");
+    expect(parserFor("a.mts").parser).toBe("ts");
+    expect(parserFor("a.cts").parser).toBe("ts");
+    expect(parserFor("a.tsx").parser).toBe("tsx");
+    for (const f of ["a.js", "a.mjs", "a.cjs", "a.jsx"]) expect(parserFor(f).parser).toBe("babel");
+  });
+
+  it("keeps CRLF line endings", () => {
+    const input = 'import * as aioredis from "aioredis";\r\n\r\nexport async function main() {\r\n  const redis = await aioredis.createRedisPool("redis://localhost");\r\n  await redis.set("k", "v", { expire: 1 });\r\n}\r\n';
+    const { output } = applyTransform(input, "a.ts");
+    expect(output).toBe(input.replace("await aioredis.createRedisPool", "aioredis.fromUrl").replace("expire", "ex"));
+  });
+
+  it("reads `<T>x` casts in .ts files (the tsx parser would take them for JSX)", () => {
+    const input = 'import * as aioredis from "aioredis";\nexport async function f() {\n  const redis = await aioredis.createRedisPool(<string>process.env.URL);\n  return <number>(await redis.incr("n"));\n}\n';
+    expect(applyTransform(input, "a.ts").output).toContain("const redis = aioredis.fromUrl(<string>process.env.URL);");
+  });
+
+  it("parses JSX in .js files", () => {
+    const input = 'import * as aioredis from "aioredis";\nexport async function f() {\n  const redis = await aioredis.createRedisPool("redis://x");\n  return <b>{await redis.get("k")}</b>;\n}\n';
+    expect(applyTransform(input, "a.js").output).toContain('const redis = aioredis.fromUrl("redis://x");');
+  });
+
+  it("leaves a file without our package untouched and says so", () => {
+    const r = applyTransform("export const x = 1;\n", "a.ts");
+    expect(r).toMatchObject({ relevant: false, changed: false, output: "export const x = 1;\n" });
+  });
+});
+
+describe("package layout", () => {
+  it("keeps the client free of the codemod, and the codemod free of the client", async () => {
+    const fs = await import("node:fs");
+    const path = await import("node:path");
+    const root = path.resolve(import.meta.dirname, "../..");
+    const filesUnder = (dir: string): string[] =>
+      fs.readdirSync(path.join(root, dir), { withFileTypes: true, recursive: true }).filter((e) => e.isFile() && e.name.endsWith(".ts")).map((e) => path.join(e.parentPath, e.name));
+    // import/export declarations at the start of a line (not examples in comments)
+    const importsOf = (file: string) =>
+      [...fs.readFileSync(file, "utf8").matchAll(/^(?:import\s+(?:type\s+)?(?:[\w$*{}\s,]+?\s+from\s+)?|export\s+(?:type\s+)?(?:\*(?:\s+as\s+\w+)?|\{[^}]*\})\s+from\s+)["']([^"']+)["']/gm)].map((m) => m[1]!);
+    for (const file of filesUnder("src")) {
+      for (const spec of importsOf(file)) expect(spec, `${file} imports ${spec}`).not.toMatch(/jscodeshift|semver|recast|codemods/);
+    }
+    for (const file of filesUnder("codemods")) {
+      for (const spec of importsOf(file)) expect(spec, `${file} imports ${spec}`).not.toMatch(/(^|\/)(src|compat)(\/|$)|^aioredis/);
+    }
+  });
+});
