@@ -61,3 +61,12 @@ export type { ScanIterOptions, ScanIterKeysOptions, ZscanIterOptions, ScanIterat
 export type { KeyT, EncodableT, ExpiryT, AsyncMode, Ret } from "./commands/types.js";
 export type { RespValue, CommandArg } from "./protocol/index.js";
 export * from "./errors.js";
+export * from "./cluster/index.js";
+export {
+  Sentinel,
+  SentinelConnectionPool,
+  type SentinelOptions,
+  type SentinelClientOptions,
+  type SentinelConstructor,
+  type SentinelAddress,
+} from "./sentinel.js";

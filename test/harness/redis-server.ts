@@ -32,6 +32,10 @@ export interface ServerOptions {
   unixSocket?: boolean;
   /** Extra config as CLI args, appended last (so they win), e.g. ["--rename-command", "HELLO", ""]. */
   args?: string[];
+  /** A config file passed as the first argument (before every flag); needed for `--sentinel`. */
+  configFile?: string;
+  /** The log line that means "started", default "Ready to accept connections" (a sentinel logs "Sentinel ID is"). */
+  readyMarker?: string;
   /** How long to wait for "Ready to accept connections", default 10 000 ms. */
   startTimeoutMs?: number;
 }
@@ -221,6 +225,7 @@ class RedisServerImpl implements RedisServer {
       args.push("--user", u.name, "on", `>${u.password}`, ...u.rules.split(/\s+/).filter(Boolean));
     }
     args.push(...(o.args ?? []));
+    if (o.configFile !== undefined) args.unshift(o.configFile);
     return args;
   }
 
@@ -284,7 +289,7 @@ class RedisServerImpl implements RedisServer {
         throw new Error(describe(`spawn error: ${spawnError.message}`));
       }
       const log = newLog();
-      if (exitInfo === undefined && log.includes(READY_MARKER)) break;
+      if (exitInfo === undefined && log.includes(this.opts.readyMarker ?? READY_MARKER)) break;
       if (exitInfo !== undefined) {
         await sleep(5); // let stderr drain
         throw new StartFailure(describe(exitInfo), /Address already in use/.test(log));
