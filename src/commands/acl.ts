@@ -1,7 +1,8 @@
 import { DataError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
-import { str, toArray, toNumber, toObject } from "./replies.js";
-import { boolOk, parseClientInfo, strList } from "./server.js";
+import { arg, help, nonEmpty } from "./args.js";
+import { boolOk, str, strList, toArray, toNumber, toObject } from "./replies.js";
+import { parseClientInfo } from "./server.js";
 import { defineCommands, type CommandSpec } from "./spec.js";
 import type { EncodableT, KeyT, Ret } from "./types.js";
 
@@ -258,9 +259,6 @@ function parseLog(reply: RespValue): AclLogEntry[] | boolean {
 
 // ---- the table -----------------------------------------------------------------------------
 
-const arg = (v: unknown): CommandArg => v as CommandArg;
-const rest = (v: unknown): CommandArg[] => v as CommandArg[];
-
 export const ACL_COMMANDS: Record<string, CommandSpec> = defineCommands({
   aclCat: {
     command: "ACL CAT",
@@ -272,18 +270,12 @@ export const ACL_COMMANDS: Record<string, CommandSpec> = defineCommands({
   aclDeluser: {
     command: "ACL DELUSER",
     params: ["...username"],
-    build(p) {
-      if (rest(p[0]).length === 0) throw new DataError("ACL DELUSER needs at least one username");
-      return ["ACL", "DELUSER", ...rest(p[0])];
-    },
+    build: (p) => ["ACL", "DELUSER", ...nonEmpty("ACL DELUSER", "username", p[0], "at least one username")],
   },
   aclDryrun: {
     command: "ACL DRYRUN",
     params: ["username", "...args"],
-    build(p) {
-      if (rest(p[1]).length === 0) throw new DataError("ACL DRYRUN needs a command to try");
-      return ["ACL", "DRYRUN", arg(p[0]), ...rest(p[1])];
-    },
+    build: (p) => ["ACL", "DRYRUN", arg(p[0]), ...nonEmpty("ACL DRYRUN", "args", p[1], "a command to try")],
   },
   aclGenpass: {
     command: "ACL GENPASS",
@@ -300,7 +292,7 @@ export const ACL_COMMANDS: Record<string, CommandSpec> = defineCommands({
     decode: true,
   },
   aclGetuser: { command: "ACL GETUSER", params: ["username"], build: (p) => ["ACL", "GETUSER", arg(p[0])], reply: parseGetuser, decode: true },
-  aclHelp: { command: "ACL HELP", params: [], build: () => ["ACL", "HELP"], reply: strList, decode: true },
+  aclHelp: help("ACL"),
   aclList: { command: "ACL LIST", params: [], build: () => ["ACL", "LIST"], reply: strList, decode: true },
   aclLoad: { command: "ACL LOAD", params: [], build: () => ["ACL", "LOAD"], reply: boolOk },
   aclLog: {

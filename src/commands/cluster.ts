@@ -1,7 +1,7 @@
 import { DataError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
-import { str, toArray, toNumber, toObject } from "./replies.js";
-import { boolOk, checkEnum, strList } from "./server.js";
+import { arg, help, nonEmpty, oneOf } from "./args.js";
+import { boolOk, objectList, str, toArray, toNumber, toObject, toPairs } from "./replies.js";
 import { defineCommands, type CommandSpec } from "./spec.js";
 import type { EncodableT, KeyT, Ret } from "./types.js";
 
@@ -179,29 +179,24 @@ function parseClusterSlots(reply: RespValue): [[number, number], ClusterSlotRang
 function parseShards(reply: RespValue): ClusterShard[] {
   return toArray(reply).map((raw) => {
     const shard = toObject(raw);
-    const flat = toArray(shard.slots ?? null).map(toNumber);
-    const slots: [number, number][] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) slots.push([flat[i]!, flat[i + 1]!]);
-    const nodes = toArray(shard.nodes ?? null).map((node) => toObject(node) as Record<string, string | number>);
+    const slots = toPairs(shard.slots ?? null).map(([start, end]): [number, number] => [toNumber(start), toNumber(end)]);
+    const nodes = objectList(shard.nodes ?? null) as Record<string, string | number>[];
     return { slots, nodes };
   });
 }
 
 // ---- the table -----------------------------------------------------------------------------
 
-const arg = (v: unknown): CommandArg => v as CommandArg;
-
 function slotList(command: string, values: unknown, pairs: boolean): CommandArg[] {
-  const slots = values as unknown[];
-  if (slots.length === 0) throw new DataError(`${command} needs at least one slot`);
+  const slots = nonEmpty(command, "slots", values, "at least one slot");
   if (pairs && slots.length % 2 !== 0) throw new DataError(`${command} takes start/end pairs: a range lacks its end`);
   for (const slot of slots) {
     if (!Number.isInteger(slot)) throw new DataError(`${command}: slots must be integers`);
   }
-  return slots as CommandArg[];
+  return slots;
 }
 
-const SETSLOT_STATES = ["importing", "migrating", "node"] as const;
+const SETSLOT_STATES = ["IMPORTING", "MIGRATING", "NODE"] as const;
 
 export const CLUSTER_COMMANDS: Record<string, CommandSpec> = defineCommands({
   clusterAddslots: {
@@ -246,7 +241,7 @@ export const CLUSTER_COMMANDS: Record<string, CommandSpec> = defineCommands({
     build: (p) =>
       p[0] === undefined
         ? ["CLUSTER", "FAILOVER"]
-        : ["CLUSTER", "FAILOVER", checkEnum("CLUSTER FAILOVER", "option", p[0], ["force", "takeover"])],
+        : ["CLUSTER", "FAILOVER", oneOf("CLUSTER FAILOVER", "option", p[0], ["FORCE", "TAKEOVER"])],
     reply: boolOk,
   },
   clusterFlushslots: { command: "CLUSTER FLUSHSLOTS", params: [], build: () => ["CLUSTER", "FLUSHSLOTS"], reply: boolOk },
@@ -264,7 +259,7 @@ export const CLUSTER_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "CLUSTER LINKS",
     params: [],
     build: () => ["CLUSTER", "LINKS"],
-    reply: (r) => toArray(r).map((link) => toObject(link)),
+    reply: objectList,
     decode: true,
   },
   clusterMeet: {
@@ -308,7 +303,7 @@ export const CLUSTER_COMMANDS: Record<string, CommandSpec> = defineCommands({
     build(p) {
       const text = typeof p[2] === "string" ? p[2] : Buffer.isBuffer(p[2]) ? p[2].toString() : "";
       if (text.toLowerCase() === "stable") throw new DataError("CLUSTER SETSLOT: for the 'stable' state use clusterSetslotStable");
-      const state = checkEnum("CLUSTER SETSLOT", "state", p[2], SETSLOT_STATES);
+      const state = oneOf("CLUSTER SETSLOT", "state", p[2], SETSLOT_STATES);
       return ["CLUSTER", "SETSLOT", arg(p[1]), state, arg(p[0])];
     },
     reply: boolOk,
@@ -328,7 +323,7 @@ export const CLUSTER_COMMANDS: Record<string, CommandSpec> = defineCommands({
     decode: true,
   },
   clusterSlots: { command: "CLUSTER SLOTS", params: [], build: () => ["CLUSTER", "SLOTS"], reply: parseClusterSlots, decode: true },
-  clusterHelp: { command: "CLUSTER HELP", params: [], build: () => ["CLUSTER", "HELP"], reply: strList, decode: true },
+  clusterHelp: help("CLUSTER"),
   readonly: { command: "READONLY", params: [], build: () => ["READONLY"], reply: boolOk },
   readwrite: { command: "READWRITE", params: [], build: () => ["READWRITE"], reply: boolOk },
 });

@@ -1,6 +1,7 @@
 import { DataError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
-import { str, toArray, toNumber, toNumberOrNull } from "./replies.js";
+import { exclusive } from "./args.js";
+import { strOrNull, toArray, toNumber, toNumberOrNull } from "./replies.js";
 import { defineCommands, type CommandSpec } from "./spec.js";
 import type { EncodableT, KeyT, Ret } from "./types.js";
 
@@ -262,9 +263,7 @@ function pushRadiusOptions(command: string, argv: CommandArg[], o: RadiusArgs): 
     if (o.any) argv.push("ANY");
   }
   if (o.sort !== undefined) argv.push(sortWord(command, o.sort));
-  if (o.store !== undefined && o.storeDist !== undefined) {
-    throw new DataError(`${command}: 'store' and 'storeDist' are mutually exclusive`);
-  }
+  exclusive(command, { store: o.store, storeDist: o.storeDist });
   if (o.store !== undefined) argv.push("STORE", o.store as CommandArg);
   if (o.storeDist !== undefined) argv.push("STOREDIST", o.storeDist as CommandArg);
 }
@@ -356,7 +355,7 @@ export const GEO_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "GEOADD",
     params: ["name", "values:list", "nx?:bool", "xx?:bool", "ch?:bool"],
     build(p) {
-      if (p[2] && p[3]) throw new DataError("GEOADD: 'nx' and 'xx' are mutually exclusive");
+      exclusive("GEOADD", { nx: p[2], xx: p[3] });
       const values = p[1] as CommandArg[];
       if (values.length === 0 || values.length % 3 !== 0) {
         throw new DataError("GEOADD: 'values' must be longitude, latitude and member triples");
@@ -387,7 +386,7 @@ export const GEO_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "GEOHASH",
     params: ["name", "...values"],
     build: (p) => ["GEOHASH", p[0] as CommandArg, ...(p[1] as CommandArg[])],
-    reply: (reply) => toArray(reply).map((h) => (h === null ? null : str(h))),
+    reply: (reply) => toArray(reply).map(strOrNull),
     decode: true,
     readonly: true,
   },

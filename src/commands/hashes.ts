@@ -1,6 +1,7 @@
 import { DataError } from "../errors.js";
-import type { CommandArg, RespValue } from "../protocol/index.js";
-import { okToTrue, toArray, toBool, toNumber, toObject } from "./replies.js";
+import type { CommandArg } from "../protocol/index.js";
+import { arg, nonEmpty, scanArgs } from "./args.js";
+import { okToTrue, parseScan, toArray, toBool, toNumber, toObject, toPairs } from "./replies.js";
 import { badArg, defineCommands, entriesOf, isArgValue, isPlainObject, pushMapping, type CommandSpec } from "./spec.js";
 import type { EncodableT, KeyT, Ret } from "./types.js";
 
@@ -79,68 +80,37 @@ export interface HashCommands<T, M> {
   hvals(name: KeyT): Ret<M, T[]>;
 }
 
-const a = (v: unknown): CommandArg => v as CommandArg;
-
-function nonEmpty(command: string, name: string, values: unknown): CommandArg[] {
-  const list = values as CommandArg[];
-  if (list.length === 0) throw new DataError(`${command}: '${name}' must not be empty`);
-  return list;
-}
-
-/** `[f1, v1, f2, v2]` (RESP2) or `[[f1, v1], [f2, v2]]` (RESP3) as pairs. */
-function pairsOf(reply: RespValue): [RespValue, RespValue][] {
-  const items = toArray(reply);
-  if (items.length > 0 && Array.isArray(items[0])) return items.map((pair) => toArray(pair) as [RespValue, RespValue]);
-  const pairs: [RespValue, RespValue][] = [];
-  for (let i = 0; i + 1 < items.length; i += 2) pairs.push([items[i]!, items[i + 1]!]);
-  return pairs;
-}
-
-/** SCAN-family cursor and page: `[cursor, items]`. */
-function scanReply(reply: RespValue): [number, RespValue] {
-  const [cursor, items] = toArray(reply);
-  return [toNumber(cursor ?? 0), items ?? null];
-}
-
-/** The argv of the SCAN family after the key: cursor, MATCH, COUNT. */
-function scanArgs(argv: CommandArg[], cursor: unknown, match: unknown, count: unknown): CommandArg[] {
-  argv.push((cursor as CommandArg | undefined) ?? 0);
-  if (match !== undefined) argv.push("MATCH", a(match));
-  if (count !== undefined) argv.push("COUNT", a(count));
-  return argv;
-}
-
 const HSET = { command: "HSET" };
 
 export const HASH_COMMANDS: Record<string, CommandSpec> = defineCommands({
-  hdel: { command: "HDEL", params: ["name", "...keys"], build: (p) => ["HDEL", a(p[0]), ...nonEmpty("HDEL", "keys", p[1])] },
-  hexists: { command: "HEXISTS", params: ["name", "key"], build: (p) => ["HEXISTS", a(p[0]), a(p[1])], reply: toBool, readonly: true },
-  hget: { command: "HGET", params: ["name", "key"], build: (p) => ["HGET", a(p[0]), a(p[1])], readonly: true },
-  hgetall: { command: "HGETALL", params: ["name"], build: (p) => ["HGETALL", a(p[0])], reply: (r) => toObject(r), readonly: true },
+  hdel: { command: "HDEL", params: ["name", "...keys"], build: (p) => ["HDEL", arg(p[0]), ...nonEmpty("HDEL", "keys", p[1])] },
+  hexists: { command: "HEXISTS", params: ["name", "key"], build: (p) => ["HEXISTS", arg(p[0]), arg(p[1])], reply: toBool, readonly: true },
+  hget: { command: "HGET", params: ["name", "key"], build: (p) => ["HGET", arg(p[0]), arg(p[1])], readonly: true },
+  hgetall: { command: "HGETALL", params: ["name"], build: (p) => ["HGETALL", arg(p[0])], reply: (r) => toObject(r), readonly: true },
   hincrby: {
     command: "HINCRBY",
     params: ["name", "key", "amount?:int"],
-    build: (p) => ["HINCRBY", a(p[0]), a(p[1]), (p[2] as number | bigint | undefined) ?? 1],
+    build: (p) => ["HINCRBY", arg(p[0]), arg(p[1]), (p[2] as number | bigint | undefined) ?? 1],
   },
   hincrbyfloat: {
     command: "HINCRBYFLOAT",
     params: ["name", "key", "amount?:num"],
-    build: (p) => ["HINCRBYFLOAT", a(p[0]), a(p[1]), (p[2] as number | bigint | undefined) ?? 1],
+    build: (p) => ["HINCRBYFLOAT", arg(p[0]), arg(p[1]), (p[2] as number | bigint | undefined) ?? 1],
     reply: toNumber,
   },
-  hkeys: { command: "HKEYS", params: ["name"], build: (p) => ["HKEYS", a(p[0])], readonly: true },
-  hlen: { command: "HLEN", params: ["name"], build: (p) => ["HLEN", a(p[0])], readonly: true },
+  hkeys: { command: "HKEYS", params: ["name"], build: (p) => ["HKEYS", arg(p[0])], readonly: true },
+  hlen: { command: "HLEN", params: ["name"], build: (p) => ["HLEN", arg(p[0])], readonly: true },
   hmget: {
     command: "HMGET",
     params: ["name", "keys:list", "...args"],
-    build: (p) => ["HMGET", a(p[0]), ...nonEmpty("HMGET", "keys", [...(p[1] as CommandArg[]), ...(p[2] as CommandArg[])])],
+    build: (p) => ["HMGET", arg(p[0]), ...nonEmpty("HMGET", "keys", [...(p[1] as CommandArg[]), ...(p[2] as CommandArg[])])],
     readonly: true,
   },
   hmset: {
     command: "HMSET",
     params: ["name", "mapping:map"],
     build(p) {
-      const argv: CommandArg[] = ["HMSET", a(p[0])];
+      const argv: CommandArg[] = ["HMSET", arg(p[0])];
       pushMapping({ command: "HMSET" }, "mapping", argv, p[1]);
       return argv;
     },
@@ -150,32 +120,29 @@ export const HASH_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "HRANDFIELD",
     params: ["key", "count?:int", "withvalues?:bool"],
     build(p) {
-      const argv: CommandArg[] = ["HRANDFIELD", a(p[0])];
-      if (p[1] !== undefined) argv.push(a(p[1]));
+      const argv: CommandArg[] = ["HRANDFIELD", arg(p[0])];
+      if (p[1] !== undefined) argv.push(arg(p[1]));
       if (p[2]) {
         if (p[1] === undefined) throw new DataError("HRANDFIELD: 'withvalues' needs 'count'");
         argv.push("WITHVALUES");
       }
       return argv;
     },
-    reply: (r, p) => (p[1] === undefined ? r : p[2] ? pairsOf(r) : toArray(r)),
+    reply: (r, p) => (p[1] === undefined ? r : p[2] ? toPairs(r) : toArray(r)),
     readonly: true,
   },
   hscan: {
     command: "HSCAN",
     params: ["name", "cursor?", "match?", "count?:int"],
-    build: (p) => scanArgs(["HSCAN", a(p[0])], p[1], p[2], p[3]),
-    reply(r) {
-      const [cursor, items] = scanReply(r);
-      return [cursor, toObject(items)];
-    },
+    build: (p) => scanArgs(["HSCAN", arg(p[0])], p[1], p[2], p[3]),
+    reply: (r) => parseScan(r, (items) => toObject(items)),
     readonly: true,
   },
   hset: {
     command: "HSET",
     params: ["name", "key?", "value?", "mapping?:any", "items?:any"],
     build(p) {
-      const argv: CommandArg[] = ["HSET", a(p[0])];
+      const argv: CommandArg[] = ["HSET", arg(p[0])];
       const [, key, value, mapping, items] = p;
       if (items !== undefined) {
         if (!Array.isArray(items)) throw badArg(HSET, "items", "a flat array of fields and values", items);
@@ -185,7 +152,7 @@ export const HASH_COMMANDS: Record<string, CommandSpec> = defineCommands({
       }
       if (key !== undefined) {
         if (value === undefined) throw new DataError("HSET: 'key' was given without a 'value'");
-        argv.push(a(key), a(value));
+        argv.push(arg(key), arg(value));
       } else if (value !== undefined) {
         throw new DataError("HSET: 'value' was given without a 'key'");
       }
@@ -202,7 +169,7 @@ export const HASH_COMMANDS: Record<string, CommandSpec> = defineCommands({
       return argv;
     },
   },
-  hsetnx: { command: "HSETNX", params: ["name", "key", "value"], build: (p) => ["HSETNX", a(p[0]), a(p[1]), a(p[2])] },
-  hstrlen: { command: "HSTRLEN", params: ["name", "key"], build: (p) => ["HSTRLEN", a(p[0]), a(p[1])], readonly: true },
-  hvals: { command: "HVALS", params: ["name"], build: (p) => ["HVALS", a(p[0])], readonly: true },
+  hsetnx: { command: "HSETNX", params: ["name", "key", "value"], build: (p) => ["HSETNX", arg(p[0]), arg(p[1]), arg(p[2])] },
+  hstrlen: { command: "HSTRLEN", params: ["name", "key"], build: (p) => ["HSTRLEN", arg(p[0]), arg(p[1])], readonly: true },
+  hvals: { command: "HVALS", params: ["name"], build: (p) => ["HVALS", arg(p[0])], readonly: true },
 });

@@ -1,5 +1,5 @@
 import type { CommandArg } from "../protocol/index.js";
-import { nonEmpty } from "./core.js";
+import { nonEmpty } from "./args.js";
 import { okToTrue } from "./replies.js";
 import { defineCommands, type CommandSpec } from "./spec.js";
 import type { EncodableT, KeyT, Ret } from "./types.js";
@@ -17,7 +17,7 @@ export interface HyperLogLogCommands<T, M> {
 
 export const HYPERLOGLOG_COMMANDS: Record<string, CommandSpec> = defineCommands({
   pfadd: { command: "PFADD", params: ["name", "...values"], build: (p) => ["PFADD", p[0] as CommandArg, ...(p[1] as CommandArg[])] },
-  pfcount: { command: "PFCOUNT", params: ["...sources:list"], build: (p) => ["PFCOUNT", ...nonEmpty("PFCOUNT", p[0])], readonly: true },
+  pfcount: { command: "PFCOUNT", params: ["...sources:list"], build: (p) => ["PFCOUNT", ...nonEmpty("PFCOUNT", "sources", p[0], "at least one key")], readonly: true },
   pfmerge: {
     command: "PFMERGE",
     params: ["dest", "...sources"],

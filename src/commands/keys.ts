@@ -1,7 +1,7 @@
-import { DataError, ProtocolError } from "../errors.js";
+import { DataError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
-import { absTime, nonEmpty, oneOf, pushExpireFlags } from "./core.js";
-import { okToTrue, str, toArray, toBool } from "./replies.js";
+import { absTime, exclusive, help, nonEmpty, oneKey, oneOf, pushFlag, scanArgs } from "./args.js";
+import { okToTrue, parseScan, toArray, toBool } from "./replies.js";
 import { defineCommands, type CommandSpec } from "./spec.js";
 import type { EncodableT, KeyT, Ret } from "./types.js";
 
@@ -196,6 +196,21 @@ export interface KeyCommands<T, M> {
 const EXPIRE_PARAMS = ["name", "time:int", "nx?:bool", "xx?:bool", "gt?:bool", "lt?:bool"];
 const EXPIREAT_PARAMS = ["name", "when:any", "nx?:bool", "xx?:bool", "gt?:bool", "lt?:bool"];
 
+/**
+ * The NX/XX/GT/LT flags of EXPIRE and its siblings, checked as the server does: NX excludes
+ * the other three, GT excludes LT (XX may combine with GT or LT).
+ */
+function pushExpireFlags(command: string, argv: CommandArg[], nx: unknown, xx: unknown, gt: unknown, lt: unknown): void {
+  exclusive(command, { nx, xx });
+  exclusive(command, { nx, gt });
+  exclusive(command, { nx, lt });
+  exclusive(command, { gt, lt });
+  pushFlag(argv, nx, "NX");
+  pushFlag(argv, xx, "XX");
+  pushFlag(argv, gt, "GT");
+  pushFlag(argv, lt, "LT");
+}
+
 function expireSpec(command: string, at: boolean) {
   return {
     command,
@@ -209,13 +224,6 @@ function expireSpec(command: string, at: boolean) {
     reply: toBool,
   };
 }
-
-const one = (command: string, readonly = true, name = "name") => ({
-  command,
-  params: [name],
-  build: (p: unknown[]) => [...command.split(" "), p[0] as CommandArg],
-  readonly,
-});
 
 /** SORT and SORT_RO words after the key; `groups` is checked by SORT only. */
 function sortArgs(command: string, p: unknown[]): CommandArg[] {
@@ -232,12 +240,6 @@ function sortArgs(command: string, p: unknown[]): CommandArg[] {
   return argv;
 }
 
-/** SCAN's reply: `[cursor, items]` with the cursor as a number (redis-py's `parse_scan`). */
-export function parseScan(reply: RespValue): [number, RespValue[]] {
-  if (!Array.isArray(reply) || reply.length !== 2) throw new ProtocolError("expected a [cursor, items] scan reply");
-  return [Number(str(reply[0]!)), toArray(reply[1]!)];
-}
-
 const OBJECT_INFOTYPES = ["ENCODING", "FREQ", "IDLETIME", "REFCOUNT"] as const;
 
 export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
@@ -252,19 +254,19 @@ export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
     },
     reply: toBool,
   },
-  delete: { command: "DEL", params: ["...names:list"], build: (p) => ["DEL", ...nonEmpty("DEL", p[0])] },
+  delete: { command: "DEL", params: ["...names:list"], build: (p) => ["DEL", ...nonEmpty("DEL", "names", p[0], "at least one key")] },
   // A binary payload: never decoded, so it is a Buffer even with decodeResponses.
-  dump: { ...one("DUMP"), decode: false },
-  exists: { command: "EXISTS", params: ["...names:list"], build: (p) => ["EXISTS", ...nonEmpty("EXISTS", p[0])], readonly: true },
+  dump: { ...oneKey("DUMP", true), decode: false },
+  exists: { command: "EXISTS", params: ["...names:list"], build: (p) => ["EXISTS", ...nonEmpty("EXISTS", "names", p[0], "at least one key")], readonly: true },
   expire: expireSpec("EXPIRE", false),
   expireat: expireSpec("EXPIREAT", true),
-  expiretime: one("EXPIRETIME", true, "key"),
+  expiretime: oneKey("EXPIRETIME", true, "key"),
   keys: { command: "KEYS", params: ["pattern?"], build: (p) => ["KEYS", (p[0] as CommandArg | undefined) ?? "*"], readonly: true },
   migrate: {
     command: "MIGRATE",
     params: ["host", "port:int", "keys:list", "destinationDb:int", "timeout:int", "copy?:bool", "replace?:bool", "auth?"],
     build(p) {
-      const keys = nonEmpty("MIGRATE", p[2]);
+      const keys = nonEmpty("MIGRATE", "keys", p[2], "at least one key");
       const argv: CommandArg[] = ["MIGRATE", p[0] as CommandArg, p[1] as number, "", p[3] as number, p[4] as number];
       if (p[5]) argv.push("COPY");
       if (p[6]) argv.push("REPLACE");
@@ -277,19 +279,19 @@ export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
   object: {
     command: "OBJECT",
     params: ["infotype", "key"],
-    build: (p) => ["OBJECT", oneOf("OBJECT", "infotype", p[0], OBJECT_INFOTYPES), p[1] as CommandArg],
+    build: (p) => ["OBJECT", oneOf("OBJECT", "infotype", p[0], OBJECT_INFOTYPES, true), p[1] as CommandArg],
     readonly: true,
   },
-  objectEncoding: one("OBJECT ENCODING", true, "key"),
-  objectFreq: one("OBJECT FREQ", true, "key"),
-  objectIdletime: one("OBJECT IDLETIME", true, "key"),
-  objectRefcount: one("OBJECT REFCOUNT", true, "key"),
-  objectHelp: { command: "OBJECT HELP", params: [], build: () => ["OBJECT", "HELP"], decode: true, readonly: true },
-  persist: { ...one("PERSIST", false), reply: toBool },
+  objectEncoding: oneKey("OBJECT ENCODING", true, "key"),
+  objectFreq: oneKey("OBJECT FREQ", true, "key"),
+  objectIdletime: oneKey("OBJECT IDLETIME", true, "key"),
+  objectRefcount: oneKey("OBJECT REFCOUNT", true, "key"),
+  objectHelp: { ...help("OBJECT"), readonly: true },
+  persist: { ...oneKey("PERSIST", false), reply: toBool },
   pexpire: expireSpec("PEXPIRE", false),
   pexpireat: expireSpec("PEXPIREAT", true),
-  pexpiretime: one("PEXPIRETIME", true, "key"),
-  pttl: one("PTTL"),
+  pexpiretime: oneKey("PEXPIRETIME", true, "key"),
+  pttl: oneKey("PTTL", true),
   randomkey: { command: "RANDOMKEY", params: [], build: () => ["RANDOMKEY"], readonly: true },
   rename: { command: "RENAME", params: ["src", "dst"], build: (p) => ["RENAME", p[0] as CommandArg, p[1] as CommandArg], reply: okToTrue },
   renamenx: { command: "RENAMENX", params: ["src", "dst"], build: (p) => ["RENAMENX", p[0] as CommandArg, p[1] as CommandArg], reply: toBool },
@@ -309,13 +311,11 @@ export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "SCAN",
     params: ["cursor?", "match?", "count?:int", "type?"],
     build(p) {
-      const argv: CommandArg[] = ["SCAN", (p[0] as CommandArg | undefined) ?? 0];
-      if (p[1] !== undefined) argv.push("MATCH", p[1] as CommandArg);
-      if (p[2] !== undefined) argv.push("COUNT", p[2] as number);
+      const argv = scanArgs(["SCAN"], p[0], p[1], p[2]);
       if (p[3] !== undefined) argv.push("TYPE", p[3] as CommandArg);
       return argv;
     },
-    reply: parseScan,
+    reply: (r) => parseScan(r, toArray),
     readonly: true,
   },
   sort: {
@@ -343,9 +343,9 @@ export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
     build: (p) => sortArgs("SORT_RO", p),
     readonly: true,
   },
-  touch: { command: "TOUCH", params: ["...args:list"], build: (p) => ["TOUCH", ...nonEmpty("TOUCH", p[0])], readonly: true },
-  ttl: one("TTL"),
-  type: one("TYPE"),
-  unlink: { command: "UNLINK", params: ["...names:list"], build: (p) => ["UNLINK", ...nonEmpty("UNLINK", p[0])] },
+  touch: { command: "TOUCH", params: ["...args:list"], build: (p) => ["TOUCH", ...nonEmpty("TOUCH", "args", p[0], "at least one key")], readonly: true },
+  ttl: oneKey("TTL", true),
+  type: oneKey("TYPE", true),
+  unlink: { command: "UNLINK", params: ["...names:list"], build: (p) => ["UNLINK", ...nonEmpty("UNLINK", "names", p[0], "at least one key")] },
   wait: { command: "WAIT", params: ["numReplicas:int", "timeout:int"], build: (p) => ["WAIT", p[0] as number, p[1] as number] },
 });

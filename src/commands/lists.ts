@@ -1,5 +1,5 @@
-import { DataError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
+import { arg, nonEmpty, numkeysMatch, oneOf, timeoutOf } from "./args.js";
 import { okToTrue, toArray } from "./replies.js";
 import { defineCommands, type CommandSpec } from "./spec.js";
 import type { EncodableT, KeyT, Ret } from "./types.js";
@@ -84,31 +84,7 @@ export interface ListCommands<T, M> {
   rpushx(name: KeyT, ...values: EncodableT[]): Ret<M, number>;
 }
 
-const a = (v: unknown): CommandArg => v as CommandArg;
-
-function nonEmpty(command: string, name: string, values: unknown): CommandArg[] {
-  const list = values as CommandArg[];
-  if (list.length === 0) throw new DataError(`${command}: '${name}' must not be empty`);
-  return list;
-}
-
-/** Checks a word against its allowed values (any case) and sends it in upper case. */
-function oneOf(command: string, name: string, value: unknown, allowed: readonly string[]): string {
-  const word = Buffer.isBuffer(value) ? value.toString() : typeof value === "string" ? value : null;
-  const upper = word?.toUpperCase();
-  if (upper === undefined || !allowed.includes(upper)) {
-    throw new DataError(`${command}: '${name}' must be one of ${allowed.join(", ")}`);
-  }
-  return upper;
-}
-
 const DIRECTIONS = ["LEFT", "RIGHT"] as const;
-
-function numkeysMatch(command: string, numkeys: unknown, keys: CommandArg[]): void {
-  if (Number(numkeys) !== keys.length) {
-    throw new DataError(`${command}: 'numkeys' must equal the number of keys given (${keys.length})`);
-  }
-}
 
 /** `[key, elements]` of LMPOP/BLMPOP, or `null`. */
 function keyAndList(reply: RespValue): unknown {
@@ -120,21 +96,17 @@ function keyAndList(reply: RespValue): unknown {
 /** `[key, value]` of BLPOP/BRPOP, or `null`. */
 const keyAndValue = (reply: RespValue): unknown => (reply === null ? null : toArray(reply));
 
-function timeoutOf(p: unknown): number | bigint {
-  return (p as number | bigint | undefined) ?? 0;
-}
-
 export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
   blmove: {
     command: "BLMOVE",
     params: ["firstList", "secondList", "timeout:num", "src?", "dest?"],
     build: (p) => [
       "BLMOVE",
-      a(p[0]),
-      a(p[1]),
+      arg(p[0]),
+      arg(p[1]),
       oneOf("BLMOVE", "src", p[3] ?? "LEFT", DIRECTIONS),
       oneOf("BLMOVE", "dest", p[4] ?? "RIGHT", DIRECTIONS),
-      a(p[2]),
+      arg(p[2]),
     ],
   },
   blmpop: {
@@ -142,9 +114,9 @@ export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
     params: ["timeout:num", "numkeys:int", "...args", "direction", "count?:int"],
     build(p) {
       const keys = nonEmpty("BLMPOP", "keys", p[2]);
-      numkeysMatch("BLMPOP", p[1], keys);
+      numkeysMatch("BLMPOP", "numkeys", p[1], keys);
       const direction = oneOf("BLMPOP", "direction", p[3], DIRECTIONS);
-      return ["BLMPOP", a(p[0]), a(p[1]), ...keys, direction, "COUNT", (p[4] as number | undefined) ?? 1];
+      return ["BLMPOP", arg(p[0]), arg(p[1]), ...keys, direction, "COUNT", (p[4] as number | undefined) ?? 1];
     },
     reply: keyAndList,
   },
@@ -163,22 +135,22 @@ export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
   brpoplpush: {
     command: "BRPOPLPUSH",
     params: ["src", "dst", "timeout?:num"],
-    build: (p) => ["BRPOPLPUSH", a(p[0]), a(p[1]), timeoutOf(p[2])],
+    build: (p) => ["BRPOPLPUSH", arg(p[0]), arg(p[1]), timeoutOf(p[2])],
   },
-  lindex: { command: "LINDEX", params: ["name", "index:int"], build: (p) => ["LINDEX", a(p[0]), a(p[1])], readonly: true },
+  lindex: { command: "LINDEX", params: ["name", "index:int"], build: (p) => ["LINDEX", arg(p[0]), arg(p[1])], readonly: true },
   linsert: {
     command: "LINSERT",
     params: ["name", "where", "refvalue", "value"],
-    build: (p) => ["LINSERT", a(p[0]), oneOf("LINSERT", "where", p[1], ["BEFORE", "AFTER"]), a(p[2]), a(p[3])],
+    build: (p) => ["LINSERT", arg(p[0]), oneOf("LINSERT", "where", p[1], ["BEFORE", "AFTER"]), arg(p[2]), arg(p[3])],
   },
-  llen: { command: "LLEN", params: ["name"], build: (p) => ["LLEN", a(p[0])], readonly: true },
+  llen: { command: "LLEN", params: ["name"], build: (p) => ["LLEN", arg(p[0])], readonly: true },
   lmove: {
     command: "LMOVE",
     params: ["firstList", "secondList", "src?", "dest?"],
     build: (p) => [
       "LMOVE",
-      a(p[0]),
-      a(p[1]),
+      arg(p[0]),
+      arg(p[1]),
       oneOf("LMOVE", "src", p[2] ?? "LEFT", DIRECTIONS),
       oneOf("LMOVE", "dest", p[3] ?? "RIGHT", DIRECTIONS),
     ],
@@ -188,9 +160,9 @@ export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
     params: ["numKeys:int", "...args", "direction", "count?:int"],
     build(p) {
       const keys = nonEmpty("LMPOP", "keys", p[1]);
-      numkeysMatch("LMPOP", p[0], keys);
-      const argv: CommandArg[] = ["LMPOP", a(p[0]), ...keys, oneOf("LMPOP", "direction", p[2], DIRECTIONS)];
-      if (p[3] !== undefined && p[3] !== 1) argv.push("COUNT", a(p[3]));
+      numkeysMatch("LMPOP", "numkeys", p[0], keys);
+      const argv: CommandArg[] = ["LMPOP", arg(p[0]), ...keys, oneOf("LMPOP", "direction", p[2], DIRECTIONS)];
+      if (p[3] !== undefined && p[3] !== 1) argv.push("COUNT", arg(p[3]));
       return argv;
     },
     reply: keyAndList,
@@ -198,37 +170,37 @@ export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
   lpop: {
     command: "LPOP",
     params: ["name", "count?:int"],
-    build: (p) => (p[1] === undefined ? ["LPOP", a(p[0])] : ["LPOP", a(p[0]), a(p[1])]),
+    build: (p) => (p[1] === undefined ? ["LPOP", arg(p[0])] : ["LPOP", arg(p[0]), arg(p[1])]),
   },
   lpos: {
     command: "LPOS",
     params: ["name", "value", "rank?:int", "count?:int", "maxlen?:int"],
     build(p) {
-      const argv: CommandArg[] = ["LPOS", a(p[0]), a(p[1])];
-      if (p[2] !== undefined) argv.push("RANK", a(p[2]));
-      if (p[3] !== undefined) argv.push("COUNT", a(p[3]));
-      if (p[4] !== undefined) argv.push("MAXLEN", a(p[4]));
+      const argv: CommandArg[] = ["LPOS", arg(p[0]), arg(p[1])];
+      if (p[2] !== undefined) argv.push("RANK", arg(p[2]));
+      if (p[3] !== undefined) argv.push("COUNT", arg(p[3]));
+      if (p[4] !== undefined) argv.push("MAXLEN", arg(p[4]));
       return argv;
     },
     readonly: true,
   },
-  lpush: { command: "LPUSH", params: ["name", "...values"], build: (p) => ["LPUSH", a(p[0]), ...nonEmpty("LPUSH", "values", p[1])] },
-  lpushx: { command: "LPUSHX", params: ["name", "...values"], build: (p) => ["LPUSHX", a(p[0]), ...nonEmpty("LPUSHX", "values", p[1])] },
+  lpush: { command: "LPUSH", params: ["name", "...values"], build: (p) => ["LPUSH", arg(p[0]), ...nonEmpty("LPUSH", "values", p[1])] },
+  lpushx: { command: "LPUSHX", params: ["name", "...values"], build: (p) => ["LPUSHX", arg(p[0]), ...nonEmpty("LPUSHX", "values", p[1])] },
   lrange: {
     command: "LRANGE",
     params: ["name", "start:int", "end:int"],
-    build: (p) => ["LRANGE", a(p[0]), a(p[1]), a(p[2])],
+    build: (p) => ["LRANGE", arg(p[0]), arg(p[1]), arg(p[2])],
     readonly: true,
   },
-  lrem: { command: "LREM", params: ["name", "count:int", "value"], build: (p) => ["LREM", a(p[0]), a(p[1]), a(p[2])] },
-  lset: { command: "LSET", params: ["name", "index:int", "value"], build: (p) => ["LSET", a(p[0]), a(p[1]), a(p[2])], reply: okToTrue },
-  ltrim: { command: "LTRIM", params: ["name", "start:int", "end:int"], build: (p) => ["LTRIM", a(p[0]), a(p[1]), a(p[2])], reply: okToTrue },
+  lrem: { command: "LREM", params: ["name", "count:int", "value"], build: (p) => ["LREM", arg(p[0]), arg(p[1]), arg(p[2])] },
+  lset: { command: "LSET", params: ["name", "index:int", "value"], build: (p) => ["LSET", arg(p[0]), arg(p[1]), arg(p[2])], reply: okToTrue },
+  ltrim: { command: "LTRIM", params: ["name", "start:int", "end:int"], build: (p) => ["LTRIM", arg(p[0]), arg(p[1]), arg(p[2])], reply: okToTrue },
   rpop: {
     command: "RPOP",
     params: ["name", "count?:int"],
-    build: (p) => (p[1] === undefined ? ["RPOP", a(p[0])] : ["RPOP", a(p[0]), a(p[1])]),
+    build: (p) => (p[1] === undefined ? ["RPOP", arg(p[0])] : ["RPOP", arg(p[0]), arg(p[1])]),
   },
-  rpoplpush: { command: "RPOPLPUSH", params: ["src", "dst"], build: (p) => ["RPOPLPUSH", a(p[0]), a(p[1])] },
-  rpush: { command: "RPUSH", params: ["name", "...values"], build: (p) => ["RPUSH", a(p[0]), ...nonEmpty("RPUSH", "values", p[1])] },
-  rpushx: { command: "RPUSHX", params: ["name", "...values"], build: (p) => ["RPUSHX", a(p[0]), ...nonEmpty("RPUSHX", "values", p[1])] },
+  rpoplpush: { command: "RPOPLPUSH", params: ["src", "dst"], build: (p) => ["RPOPLPUSH", arg(p[0]), arg(p[1])] },
+  rpush: { command: "RPUSH", params: ["name", "...values"], build: (p) => ["RPUSH", arg(p[0]), ...nonEmpty("RPUSH", "values", p[1])] },
+  rpushx: { command: "RPUSHX", params: ["name", "...values"], build: (p) => ["RPUSHX", arg(p[0]), ...nonEmpty("RPUSHX", "values", p[1])] },
 });

@@ -1,6 +1,6 @@
 import type { CommandArg, RespValue } from "../protocol/index.js";
+import { help, rest } from "./args.js";
 import { toArray, toNumber, toPairs } from "./replies.js";
-import { strList } from "./server.js";
 import { defineCommands, type CommandSpec } from "./spec.js";
 import type { EncodableT, KeyT, Ret } from "./types.js";
 
@@ -31,8 +31,6 @@ function numsub(reply: RespValue): [RespValue, number][] {
   return toPairs(reply).map(([channel, count]) => [channel, toNumber(count)]);
 }
 
-const rest = (v: unknown): CommandArg[] => v as CommandArg[];
-
 export const PUBSUB_COMMANDS: Record<string, CommandSpec> = defineCommands({
   spublish: {
     command: "SPUBLISH",
@@ -59,5 +57,5 @@ export const PUBSUB_COMMANDS: Record<string, CommandSpec> = defineCommands({
     build: (p) => ["PUBSUB", "SHARDNUMSUB", ...rest(p[0])],
     reply: numsub,
   },
-  pubsubHelp: { command: "PUBSUB HELP", params: [], build: () => ["PUBSUB", "HELP"], reply: strList, decode: true },
+  pubsubHelp: help("PUBSUB"),
 });

@@ -7,8 +7,14 @@ import type { RespValue } from "../protocol/index.js";
  * integers, and these helpers accept both.
  */
 
-/** `OK` (or any non-null status) becomes `true`, as redis-py's `bool_ok`. */
+/** Any non-null status (`OK`...) becomes `true`; `null` becomes `false` (see `boolOk` for `OK` only). */
 export const okToTrue = (reply: RespValue): boolean => reply !== null && !(reply instanceof Error);
+
+/** `OK` (or RESP3 `true`) becomes `true`, any other status `false`, as redis-py's `bool_ok`. */
+export function boolOk(reply: RespValue): boolean {
+  if (reply === true) return true;
+  return reply !== null && !(reply instanceof Error) && typeof reply !== "number" && str(reply) === "OK";
+}
 
 /** Integer replies 1/0 (or RESP3 booleans) become booleans. */
 export const toBool = (reply: RespValue): boolean => reply === 1 || reply === true;
@@ -49,11 +55,17 @@ export function toNumberOrNull(reply: RespValue): number | null {
   return reply === null ? null : toNumber(reply);
 }
 
-/** Key/value pairs from a RESP3 map or a RESP2 flat array `[k1, v1, k2, v2, ...]`. */
+/** Key/value pairs from a RESP3 map, RESP3 nested pairs `[[k1, v1], ...]` or a RESP2 flat array `[k1, v1, k2, v2, ...]`. */
 export function toPairs(reply: RespValue): [RespValue, RespValue][] {
   if (reply === null) return [];
   if (reply instanceof Map) return [...reply.entries()];
   if (!Array.isArray(reply)) throw new ProtocolError(`expected a map or an array, got ${describeReply(reply)}`);
+  if (reply.length > 0 && Array.isArray(reply[0])) {
+    return reply.map((pair): [RespValue, RespValue] => {
+      const [key, value] = toArray(pair);
+      return [key ?? null, value ?? null];
+    });
+  }
   const pairs: [RespValue, RespValue][] = new Array(reply.length >> 1);
   for (let i = 0; i + 1 < reply.length; i += 2) pairs[i >> 1] = [reply[i]!, reply[i + 1]!];
   return pairs;
@@ -86,6 +98,21 @@ export function toArray(reply: RespValue): RespValue[] {
   if (reply === null) return [];
   if (Array.isArray(reply)) return reply;
   throw new ProtocolError(`expected an array, got ${describeReply(reply)}`);
+}
+
+/** A list of strings (redis-py's `list(map(str_if_bytes, r))`). */
+export const strList = (reply: RespValue): string[] => toArray(reply).map(str);
+
+/** A list of integer 1/0 (or RESP3 boolean) replies as booleans. */
+export const boolList = (reply: RespValue): boolean[] => toArray(reply).map(toBool);
+
+/** A list of maps (or RESP2 flat arrays) as plain objects. */
+export const objectList = (reply: RespValue): Record<string, RespValue>[] => toArray(reply).map((item) => toObject(item));
+
+/** A SCAN-family reply `[cursor, page]` as `[cursor as a number, items(page)]` (redis-py's `parse_scan`). */
+export function parseScan<T>(reply: RespValue, items: (page: RespValue) => T): [number, T] {
+  if (!Array.isArray(reply) || reply.length !== 2) throw new ProtocolError("expected a [cursor, items] scan reply");
+  return [toNumber(reply[0]!), items(reply[1]!)];
 }
 
 function describeReply(reply: RespValue): string {

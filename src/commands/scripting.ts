@@ -1,6 +1,7 @@
 import { DataError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
-import { okToTrue, str, toArray, toBool, toNumber, toObject } from "./replies.js";
+import { help, nonEmpty, oneOf } from "./args.js";
+import { boolList, okToTrue, str, toArray, toNumber, toObject } from "./replies.js";
 import { defineCommands, type CommandSpec } from "./spec.js";
 import type { EncodableT, KeyT, Ret } from "./types.js";
 
@@ -111,12 +112,6 @@ function scriptReply(reply: RespValue): unknown {
   return reply;
 }
 
-function oneOf(command: string, name: string, value: unknown, allowed: string[]): string {
-  const word = typeof value === "string" ? value.toUpperCase() : "";
-  if (!allowed.includes(word)) throw new DataError(`${command}: '${name}' must be one of ${allowed.join(", ")}`);
-  return word;
-}
-
 function evalSpec(command: string, first: string, readonly: boolean) {
   return {
     command,
@@ -132,8 +127,6 @@ function evalSpec(command: string, first: string, readonly: boolean) {
     readonly,
   };
 }
-
-const strings = (reply: RespValue): string[] => toArray(reply).map(str);
 
 function parseLibrary(lib: RespValue): Record<string, unknown> {
   const data: Record<string, unknown> = toObject(lib);
@@ -173,12 +166,8 @@ export const SCRIPTING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   scriptExists: {
     command: "SCRIPT EXISTS",
     params: ["...args:list"],
-    build(p) {
-      const shas = p[0] as CommandArg[];
-      if (shas.length === 0) throw new DataError("SCRIPT EXISTS needs at least one SHA1 digest");
-      return ["SCRIPT", "EXISTS", ...shas];
-    },
-    reply: (reply) => toArray(reply).map(toBool),
+    build: (p) => ["SCRIPT", "EXISTS", ...nonEmpty("SCRIPT EXISTS", "args", p[0], "at least one SHA1 digest")],
+    reply: boolList,
   },
   scriptDebug: {
     command: "SCRIPT DEBUG",
@@ -188,7 +177,7 @@ export const SCRIPTING_COMMANDS: Record<string, CommandSpec> = defineCommands({
       throw new DataError("SCRIPT DEBUG is intentionally not implemented in the client");
     },
   },
-  scriptHelp: { command: "SCRIPT HELP", params: [], build: () => ["SCRIPT", "HELP"], reply: strings, decode: true },
+  scriptHelp: help("SCRIPT"),
   scriptFlush: {
     command: "SCRIPT FLUSH",
     params: ["syncType?"],
@@ -219,7 +208,7 @@ export const SCRIPTING_COMMANDS: Record<string, CommandSpec> = defineCommands({
     build: (p) => ["FUNCTION", "FLUSH", p[0] === undefined ? "SYNC" : oneOf("FUNCTION FLUSH", "mode", p[0], ["SYNC", "ASYNC"])],
     reply: okToTrue,
   },
-  functionHelp: { command: "FUNCTION HELP", params: [], build: () => ["FUNCTION", "HELP"], reply: strings, decode: true },
+  functionHelp: help("FUNCTION"),
   functionKill: { command: "FUNCTION KILL", params: [], build: () => ["FUNCTION", "KILL"] },
   functionList: {
     command: "FUNCTION LIST",

@@ -1,50 +1,17 @@
 import { DataError, RedisError, ConnectionError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
-import { okToTrue, str, toArray, toBool, toNumber, toObject } from "./replies.js";
-import { defineCommands, isArgValue, type CommandDef, type CommandSpec } from "./spec.js";
+import { arg, exclusive, help, nonEmpty, oneOf, pushFlag, rest } from "./args.js";
+import { boolOk, objectList, okToTrue, str, strList, strOrNull, toArray, toBool, toNumber, toObject } from "./replies.js";
+import { defineCommands, isArgValue, type CommandSpec } from "./spec.js";
 import type { EncodableT, KeyT, Ret } from "./types.js";
 
 /*
  * Server administration: COMMAND, CONFIG, INFO, LATENCY, MEMORY, MODULE, SLOWLOG, CLIENT,
  * persistence, replication and the like (redis-py's `ManagementCommands` and
- * `ModuleCommands`). The small helpers below are shared with acl.ts, cluster.ts and
- * pubsub.ts (candidates for hoisting into replies.ts).
+ * `ModuleCommands`). `parseClientInfo` is shared with acl.ts (ACL LOG's `client-info`).
  */
 
-// ---- shared local helpers ------------------------------------------------------------------
-
-/** A list of strings (redis-py's `list(map(str_if_bytes, r))`). */
-export function strList(reply: RespValue): string[] {
-  return toArray(reply).map(str);
-}
-
-/** `OK` -> true, as redis-py's `bool_ok` (any other status is false). */
-export function boolOk(reply: RespValue): boolean {
-  if (reply === true) return true;
-  return reply !== null && !(reply instanceof Error) && typeof reply !== "number" && str(reply) === "OK";
-}
-
-/** Pushes `word` when `on` is truthy. */
-export function pushFlag(argv: CommandArg[], on: unknown, word: string): void {
-  if (on) argv.push(word);
-}
-
-/** Throws `DataError` when more than one of the named parameters is given (set and not false). */
-export function exclusiveParams(command: string, p: unknown[], names: readonly string[], indexes: number[]): void {
-  const given = indexes.filter((i) => p[i] !== undefined && p[i] !== false);
-  if (given.length > 1) {
-    throw new DataError(`${command}: ${given.map((i) => `'${names[i]}'`).join(" and ")} are mutually exclusive`);
-  }
-}
-
-/** Checks that `value` is one of `allowed` (case-insensitively), without echoing the value. */
-export function checkEnum(command: string, name: string, value: unknown, allowed: readonly string[]): string {
-  const text = typeof value === "string" ? value : Buffer.isBuffer(value) ? value.toString() : undefined;
-  if (text === undefined || !allowed.includes(text.toLowerCase())) {
-    throw new DataError(`${command}: '${name}' must be one of ${allowed.map((a) => `'${a}'`).join(", ")}`);
-  }
-  return text;
-}
+// ---- local helpers -------------------------------------------------------------------------
 
 /** An array of argument values (redis-py requires a list here), checked item by item. */
 export function argList(command: string, name: string, value: unknown): CommandArg[] {
@@ -533,16 +500,8 @@ export interface ServerCommands<T, M> {
 
 // ---- the table -----------------------------------------------------------------------------
 
-const arg = (v: unknown): CommandArg => v as CommandArg;
-const rest = (v: unknown): CommandArg[] => v as CommandArg[];
-
-/** `<CONTAINER> HELP`: the help lines as strings. */
-function help(command: string): CommandDef {
-  return { command: `${command} HELP`, params: [], build: () => [...command.split(" "), "HELP"], reply: strList, decode: true };
-}
-
-const CLIENT_LIST_TYPES = ["normal", "master", "replica", "pubsub"] as const;
-const CLIENT_KILL_TYPES = ["normal", "master", "slave", "replica", "pubsub"] as const;
+const CLIENT_LIST_TYPES = ["NORMAL", "MASTER", "REPLICA", "PUBSUB"] as const;
+const CLIENT_KILL_TYPES = ["NORMAL", "MASTER", "SLAVE", "REPLICA", "PUBSUB"] as const;
 
 const TRACKING_PARAMS = ["clientid?:int", "prefix?:list", "bcast?:bool", "optin?:bool", "optout?:bool", "noloop?:bool"];
 
@@ -558,8 +517,6 @@ function trackingArgs(on: boolean, p: unknown[]): CommandArg[] {
   pushFlag(argv, noloop, "NOLOOP");
   return argv;
 }
-
-const SHUTDOWN_NAMES = ["save", "nosave", "now", "force", "abort"];
 
 export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
   bgrewriteaof: { command: "BGREWRITEAOF", params: [], build: () => ["BGREWRITEAOF"], reply: () => true },
@@ -582,18 +539,12 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
   commandGetkeys: {
     command: "COMMAND GETKEYS",
     params: ["...args"],
-    build(p) {
-      if (rest(p[0]).length === 0) throw new DataError("COMMAND GETKEYS needs a command");
-      return ["COMMAND", "GETKEYS", ...rest(p[0])];
-    },
+    build: (p) => ["COMMAND", "GETKEYS", ...nonEmpty("COMMAND GETKEYS", "args", p[0], "a command")],
   },
   commandGetkeysandflags: {
     command: "COMMAND GETKEYSANDFLAGS",
     params: ["...args"],
-    build(p) {
-      if (rest(p[0]).length === 0) throw new DataError("COMMAND GETKEYSANDFLAGS needs a command");
-      return ["COMMAND", "GETKEYSANDFLAGS", ...rest(p[0])];
-    },
+    build: (p) => ["COMMAND", "GETKEYSANDFLAGS", ...nonEmpty("COMMAND GETKEYSANDFLAGS", "args", p[0], "a command")],
     reply: (r) => toArray(r).map((item) => {
       const [key, flags] = toArray(item);
       return [key, strList(flags!)];
@@ -610,7 +561,7 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "COMMAND LIST",
     params: ["module?", "category?", "pattern?"],
     build(p) {
-      exclusiveParams("COMMAND LIST", p, ["module", "category", "pattern"], [0, 1, 2]);
+      exclusive("COMMAND LIST", { module: p[0], category: p[1], pattern: p[2] });
       const argv: CommandArg[] = ["COMMAND", "LIST"];
       if (p[0] !== undefined) argv.push("FILTERBY", "MODULE", arg(p[0]));
       if (p[1] !== undefined) argv.push("FILTERBY", "ACLCAT", arg(p[1]));
@@ -626,7 +577,7 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "CONFIG GET",
     params: ["pattern?", "...args"],
     build: (p) => ["CONFIG", "GET", (p[0] as CommandArg | undefined) ?? "*", ...rest(p[1])],
-    reply: (r) => toObject(r, (v) => (v === null ? null : str(v))),
+    reply: (r) => toObject(r, strOrNull),
     decode: true,
   },
   configSet: {
@@ -741,7 +692,7 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "MODULE LIST",
     params: [],
     build: () => ["MODULE", "LIST"],
-    reply: (r) => toArray(r).map((m) => toObject(m)),
+    reply: objectList,
     decode: true,
   },
   moduleLoad: { command: "MODULE LOAD", params: ["path", "...args"], build: (p) => ["MODULE", "LOAD", arg(p[0]), ...rest(p[1])], reply: okToTrue },
@@ -783,7 +734,7 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
     params: ["save?:bool", "nosave?:bool", "now?:bool", "force?:bool", "abort?:bool"],
     build(p) {
       if (p[0] && p[1]) throw new DataError("SHUTDOWN: 'save' and 'nosave' cannot both be set");
-      if (p[4]) exclusiveParams("SHUTDOWN", p, SHUTDOWN_NAMES, [0, 1, 2, 3, 4]);
+      if (p[4]) exclusive("SHUTDOWN", { save: p[0], nosave: p[1], now: p[2], force: p[3], abort: p[4] });
       const argv: CommandArg[] = ["SHUTDOWN"];
       pushFlag(argv, p[0], "SAVE");
       pushFlag(argv, p[1], "NOSAVE");
@@ -824,14 +775,14 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
   clientCaching: {
     command: "CLIENT CACHING",
     params: ["mode"],
-    build: (p) => ["CLIENT", "CACHING", checkEnum("CLIENT CACHING", "mode", p[0], ["yes", "no"])],
+    build: (p) => ["CLIENT", "CACHING", oneOf("CLIENT CACHING", "mode", p[0], ["YES", "NO"])],
     reply: boolOk,
   },
   clientGetname: {
     command: "CLIENT GETNAME",
     params: [],
     build: () => ["CLIENT", "GETNAME"],
-    reply: (r) => (r === null ? null : str(r)),
+    reply: strOrNull,
     decode: true,
   },
   clientGetredir: { command: "CLIENT GETREDIR", params: [], build: () => ["CLIENT", "GETREDIR"] },
@@ -850,7 +801,7 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
     build(p) {
       const [id, type, addr, skipme, laddr, user, maxage] = p;
       const argv: CommandArg[] = ["CLIENT", "KILL"];
-      if (type !== undefined) argv.push("TYPE", checkEnum("CLIENT KILL", "_type", type, CLIENT_KILL_TYPES));
+      if (type !== undefined) argv.push("TYPE", oneOf("CLIENT KILL", "_type", type, CLIENT_KILL_TYPES));
       if (skipme !== undefined) argv.push("SKIPME", skipme ? "YES" : "NO");
       if (id !== undefined) argv.push("ID", arg(id));
       if (addr !== undefined) argv.push("ADDR", arg(addr));
@@ -868,7 +819,7 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
     params: ["_type?", "clientId?:any"],
     build(p) {
       const argv: CommandArg[] = ["CLIENT", "LIST"];
-      if (p[0] !== undefined) argv.push("TYPE", checkEnum("CLIENT LIST", "_type", p[0], CLIENT_LIST_TYPES));
+      if (p[0] !== undefined) argv.push("TYPE", oneOf("CLIENT LIST", "_type", p[0], CLIENT_LIST_TYPES));
       if (p[1] !== undefined) {
         const ids = argList("CLIENT LIST", "clientId", p[1]);
         if (ids.length > 0) argv.push("ID", ...ids);

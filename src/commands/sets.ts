@@ -1,6 +1,6 @@
-import { DataError } from "../errors.js";
-import type { CommandArg, RespValue } from "../protocol/index.js";
-import { toArray, toBool, toNumber } from "./replies.js";
+import type { CommandArg } from "../protocol/index.js";
+import { arg, nonEmpty, numkeysMatch, scanArgs } from "./args.js";
+import { boolList, parseScan, toArray, toBool } from "./replies.js";
 import { defineCommands, type CommandSpec } from "./spec.js";
 import type { EncodableT, KeyT, Ret } from "./types.js";
 
@@ -53,23 +53,13 @@ export interface SetCommands<T, M> {
   sunionstore(dest: KeyT, keys: KeyT | KeyT[], ...args: KeyT[]): Ret<M, number>;
 }
 
-const a = (v: unknown): CommandArg => v as CommandArg;
-
-function nonEmpty(command: string, name: string, values: unknown): CommandArg[] {
-  const list = values as CommandArg[];
-  if (list.length === 0) throw new DataError(`${command}: '${name}' must not be empty`);
-  return list;
-}
-
 /** redis-py's `list_or_args(keys, args)`: the list parameter followed by the rest parameter. */
 const keysAndArgs = (command: string, p: unknown[], at: number): CommandArg[] =>
   nonEmpty(command, "keys", [...(p[at] as CommandArg[]), ...(p[at + 1] as CommandArg[])]);
 
-const bools = (reply: RespValue): boolean[] => toArray(reply).map(toBool);
-
 export const SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
-  sadd: { command: "SADD", params: ["name", "...values"], build: (p) => ["SADD", a(p[0]), ...nonEmpty("SADD", "values", p[1])] },
-  scard: { command: "SCARD", params: ["name"], build: (p) => ["SCARD", a(p[0])], readonly: true },
+  sadd: { command: "SADD", params: ["name", "...values"], build: (p) => ["SADD", arg(p[0]), ...nonEmpty("SADD", "values", p[1])] },
+  scard: { command: "SCARD", params: ["name"], build: (p) => ["SCARD", arg(p[0])], readonly: true },
   sdiff: {
     command: "SDIFF",
     params: ["keys:list", "...args"],
@@ -80,7 +70,7 @@ export const SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   sdiffstore: {
     command: "SDIFFSTORE",
     params: ["dest", "keys:list", "...args"],
-    build: (p) => ["SDIFFSTORE", a(p[0]), ...keysAndArgs("SDIFFSTORE", p, 1)],
+    build: (p) => ["SDIFFSTORE", arg(p[0]), ...keysAndArgs("SDIFFSTORE", p, 1)],
   },
   sinter: {
     command: "SINTER",
@@ -94,61 +84,51 @@ export const SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
     params: ["numkeys:int", "keys:list", "limit?:int"],
     build(p) {
       const keys = nonEmpty("SINTERCARD", "keys", p[1]);
-      if (Number(p[0]) !== keys.length) {
-        throw new DataError(`SINTERCARD: 'numkeys' must equal the number of keys given (${keys.length})`);
-      }
-      return ["SINTERCARD", a(p[0]), ...keys, "LIMIT", (p[2] as number | undefined) ?? 0];
+      numkeysMatch("SINTERCARD", "numkeys", p[0], keys);
+      return ["SINTERCARD", arg(p[0]), ...keys, "LIMIT", (p[2] as number | undefined) ?? 0];
     },
     readonly: true,
   },
   sinterstore: {
     command: "SINTERSTORE",
     params: ["dest", "keys:list", "...args"],
-    build: (p) => ["SINTERSTORE", a(p[0]), ...keysAndArgs("SINTERSTORE", p, 1)],
+    build: (p) => ["SINTERSTORE", arg(p[0]), ...keysAndArgs("SINTERSTORE", p, 1)],
   },
   sismember: {
     command: "SISMEMBER",
     params: ["name", "value"],
-    build: (p) => ["SISMEMBER", a(p[0]), a(p[1])],
+    build: (p) => ["SISMEMBER", arg(p[0]), arg(p[1])],
     reply: toBool,
     readonly: true,
   },
-  smembers: { command: "SMEMBERS", params: ["name"], build: (p) => ["SMEMBERS", a(p[0])], reply: toArray, readonly: true },
+  smembers: { command: "SMEMBERS", params: ["name"], build: (p) => ["SMEMBERS", arg(p[0])], reply: toArray, readonly: true },
   smismember: {
     command: "SMISMEMBER",
     params: ["name", "values:list", "...args"],
-    build: (p) => ["SMISMEMBER", a(p[0]), ...nonEmpty("SMISMEMBER", "values", [...(p[1] as CommandArg[]), ...(p[2] as CommandArg[])])],
-    reply: bools,
+    build: (p) => ["SMISMEMBER", arg(p[0]), ...nonEmpty("SMISMEMBER", "values", [...(p[1] as CommandArg[]), ...(p[2] as CommandArg[])])],
+    reply: boolList,
     readonly: true,
   },
-  smove: { command: "SMOVE", params: ["src", "dst", "value"], build: (p) => ["SMOVE", a(p[0]), a(p[1]), a(p[2])], reply: toBool },
+  smove: { command: "SMOVE", params: ["src", "dst", "value"], build: (p) => ["SMOVE", arg(p[0]), arg(p[1]), arg(p[2])], reply: toBool },
   spop: {
     command: "SPOP",
     params: ["name", "count?:int"],
-    build: (p) => (p[1] === undefined ? ["SPOP", a(p[0])] : ["SPOP", a(p[0]), a(p[1])]),
+    build: (p) => (p[1] === undefined ? ["SPOP", arg(p[0])] : ["SPOP", arg(p[0]), arg(p[1])]),
     reply: (r, p) => (p[1] === undefined ? r : toArray(r)),
   },
   srandmember: {
     command: "SRANDMEMBER",
     params: ["name", "number?:int"],
-    build: (p) => (p[1] === undefined ? ["SRANDMEMBER", a(p[0])] : ["SRANDMEMBER", a(p[0]), a(p[1])]),
+    build: (p) => (p[1] === undefined ? ["SRANDMEMBER", arg(p[0])] : ["SRANDMEMBER", arg(p[0]), arg(p[1])]),
     reply: (r, p) => (p[1] === undefined ? r : toArray(r)),
     readonly: true,
   },
-  srem: { command: "SREM", params: ["name", "...values"], build: (p) => ["SREM", a(p[0]), ...nonEmpty("SREM", "values", p[1])] },
+  srem: { command: "SREM", params: ["name", "...values"], build: (p) => ["SREM", arg(p[0]), ...nonEmpty("SREM", "values", p[1])] },
   sscan: {
     command: "SSCAN",
     params: ["name", "cursor?", "match?", "count?:int"],
-    build(p) {
-      const argv: CommandArg[] = ["SSCAN", a(p[0]), (p[1] as CommandArg | undefined) ?? 0];
-      if (p[2] !== undefined) argv.push("MATCH", a(p[2]));
-      if (p[3] !== undefined) argv.push("COUNT", a(p[3]));
-      return argv;
-    },
-    reply(r) {
-      const [cursor, items] = toArray(r);
-      return [toNumber(cursor ?? 0), toArray(items ?? null)];
-    },
+    build: (p) => scanArgs(["SSCAN", arg(p[0])], p[1], p[2], p[3]),
+    reply: (r) => parseScan(r, toArray),
     readonly: true,
   },
   sunion: {
@@ -161,6 +141,6 @@ export const SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   sunionstore: {
     command: "SUNIONSTORE",
     params: ["dest", "keys:list", "...args"],
-    build: (p) => ["SUNIONSTORE", a(p[0]), ...keysAndArgs("SUNIONSTORE", p, 1)],
+    build: (p) => ["SUNIONSTORE", arg(p[0]), ...keysAndArgs("SUNIONSTORE", p, 1)],
   },
 });

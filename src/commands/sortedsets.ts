@@ -1,6 +1,7 @@
 import { DataError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
-import { toArray, toNumber, toNumberOrNull } from "./replies.js";
+import { arg, exclusive, nonEmpty, numkeysMatch, scanArgs, timeoutOf } from "./args.js";
+import { parseScan, toArray, toNumber, toNumberOrNull, toPairs } from "./replies.js";
 import { badArg, defineCommands, entriesOf, isArgValue, isPlainObject, type CommandSpec } from "./spec.js";
 import type { EncodableT, KeyT, Ret } from "./types.js";
 
@@ -307,14 +308,6 @@ export interface SortedSetCommands<T, M> {
   zunionstore(dest: KeyT, keys: ZAggregateKeys, options: { aggregate?: ZAggregate | null }): Ret<M, number>;
 }
 
-const a = (v: unknown): CommandArg => v as CommandArg;
-
-function nonEmpty(command: string, name: string, values: unknown): CommandArg[] {
-  const list = values as CommandArg[];
-  if (list.length === 0) throw new DataError(`${command}: '${name}' must not be empty`);
-  return list;
-}
-
 /** A score or a bound: `Infinity`/`-Infinity` become `+inf`/`-inf`; other values are checked. */
 function bound(command: string, name: string, value: unknown): CommandArg {
   if (value === Infinity) return "+inf";
@@ -329,18 +322,8 @@ function castFunc(command: string, value: unknown): ScoreCastFunc<unknown> | und
   return value as ScoreCastFunc<unknown>;
 }
 
-function exclusive(command: string, a1: [string, unknown], a2: [string, unknown]): void {
-  if (a1[1] && a2[1]) throw new DataError(`${command}: '${a1[0]}' and '${a2[0]}' are mutually exclusive`);
-}
-
 function bothOrNeither(command: string, n1: string, v1: unknown, n2: string, v2: unknown): void {
   if ((v1 === undefined) !== (v2 === undefined)) throw new DataError(`${command}: '${n1}' and '${n2}' must both be given, or neither`);
-}
-
-function numkeysMatch(command: string, name: string, numkeys: unknown, keys: CommandArg[]): void {
-  if (Number(numkeys) !== keys.length) {
-    throw new DataError(`${command}: '${name}' must equal the number of keys given (${keys.length})`);
-  }
 }
 
 /**
@@ -348,18 +331,8 @@ function numkeysMatch(command: string, name: string, numkeys: unknown, keys: Com
  * nested `[[m1, s1], ...]` (scores as doubles). Scores become numbers, then go through `cast`.
  */
 function scorePairs(reply: RespValue, cast?: ScoreCastFunc<unknown>): [RespValue, unknown][] {
-  const items = toArray(reply);
-  const out: [RespValue, unknown][] = [];
   const score = cast ? (s: RespValue) => cast(toNumber(s)) : toNumber;
-  if (items.length > 0 && Array.isArray(items[0])) {
-    for (const pair of items) {
-      const [member, s] = toArray(pair);
-      out.push([member ?? null, score(s ?? null)]);
-    }
-    return out;
-  }
-  for (let i = 0; i + 1 < items.length; i += 2) out.push([items[i]!, score(items[i + 1]!)]);
-  return out;
+  return toPairs(reply).map(([member, s]): [RespValue, unknown] => [member, score(s)]);
 }
 
 /** A member list, or `[member, score]` pairs when `withscores` (parameter `w`) is set. */
@@ -409,7 +382,7 @@ function aggregateArgs(argv: CommandArg[], command: string, keys: unknown, aggre
   if (aggregate !== undefined) {
     const word = Buffer.isBuffer(aggregate) ? aggregate.toString() : String(aggregate);
     if (!["SUM", "MIN", "MAX"].includes(word.toUpperCase())) throw new DataError(`${command}: 'aggregate' must be SUM, MIN or MAX`);
-    argv.push("AGGREGATE", a(aggregate));
+    argv.push("AGGREGATE", arg(aggregate));
   }
   return argv;
 }
@@ -420,14 +393,14 @@ function zrangeArgs(
   command: string,
   o: { start: unknown; end: unknown; desc: unknown; byscore: unknown; bylex: unknown; withscores: unknown; offset: unknown; num: unknown },
 ): CommandArg[] {
-  exclusive(command, ["byscore", o.byscore], ["bylex", o.bylex]);
+  exclusive(command, { byscore: o.byscore, bylex: o.bylex });
   bothOrNeither(command, "offset", o.offset, "num", o.num);
-  exclusive(command, ["bylex", o.bylex], ["withscores", o.withscores]);
+  exclusive(command, { bylex: o.bylex, withscores: o.withscores });
   argv.push(bound(command, "start", o.start), bound(command, "end", o.end));
   if (o.byscore) argv.push("BYSCORE");
   if (o.bylex) argv.push("BYLEX");
   if (o.desc) argv.push("REV");
-  if (o.offset !== undefined) argv.push("LIMIT", a(o.offset), a(o.num));
+  if (o.offset !== undefined) argv.push("LIMIT", arg(o.offset), arg(o.num));
   if (o.withscores) argv.push("WITHSCORES");
   return argv;
 }
@@ -436,8 +409,8 @@ function zrangeArgs(
 function byScoreArgs(command: string, p: unknown[], first: string, second: string): CommandArg[] {
   bothOrNeither(command, "start", p[3], "num", p[4]);
   castFunc(command, p[6]);
-  const argv: CommandArg[] = [command, a(p[0]), bound(command, first, p[1]), bound(command, second, p[2])];
-  if (p[3] !== undefined) argv.push("LIMIT", a(p[3]), a(p[4]));
+  const argv: CommandArg[] = [command, arg(p[0]), bound(command, first, p[1]), bound(command, second, p[2])];
+  if (p[3] !== undefined) argv.push("LIMIT", arg(p[3]), arg(p[4]));
   if (p[5]) argv.push("WITHSCORES");
   return argv;
 }
@@ -445,8 +418,8 @@ function byScoreArgs(command: string, p: unknown[], first: string, second: strin
 /** ZRANGEBYLEX/ZREVRANGEBYLEX name bound bound [LIMIT start num]. */
 function byLexArgs(command: string, p: unknown[]): CommandArg[] {
   bothOrNeither(command, "start", p[3], "num", p[4]);
-  const argv: CommandArg[] = [command, a(p[0]), a(p[1]), a(p[2])];
-  if (p[3] !== undefined) argv.push("LIMIT", a(p[3]), a(p[4]));
+  const argv: CommandArg[] = [command, arg(p[0]), arg(p[1]), arg(p[2])];
+  if (p[3] !== undefined) argv.push("LIMIT", arg(p[3]), arg(p[4]));
   return argv;
 }
 
@@ -454,8 +427,6 @@ function minOrMax(command: string, min: unknown, max: unknown): string {
   if ((min && max) || (!min && !max)) throw new DataError(`${command}: exactly one of 'min' and 'max' must be set`);
   return min ? "MIN" : "MAX";
 }
-
-const timeoutOf = (v: unknown): CommandArg => (v as CommandArg | undefined) ?? 0;
 
 export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   bzmpop: {
@@ -465,7 +436,7 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
       const keys = nonEmpty("BZMPOP", "keys", p[2]);
       numkeysMatch("BZMPOP", "numkeys", p[1], keys);
       const side = minOrMax("BZMPOP", p[3], p[4]);
-      return ["BZMPOP", a(p[0]), a(p[1]), ...keys, side, "COUNT", (p[5] as number | undefined) ?? 1];
+      return ["BZMPOP", arg(p[0]), arg(p[1]), ...keys, side, "COUNT", (p[5] as number | undefined) ?? 1];
     },
     reply: keyAndPairs,
   },
@@ -488,11 +459,12 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
       const [name, mapping, nx, xx, ch, incr, gt, lt] = p;
       const entries = entriesOf(mapping);
       if (entries.length === 0) throw new DataError("ZADD: 'mapping' must hold at least one member/score pair");
-      exclusive("ZADD", ["nx", nx], ["xx", xx]);
-      exclusive("ZADD", ["gt", gt], ["lt", lt]);
-      exclusive("ZADD", ["nx", nx], [gt ? "gt" : "lt", gt || lt]);
+      exclusive("ZADD", { nx, xx });
+      exclusive("ZADD", { gt, lt });
+      exclusive("ZADD", { nx, gt });
+      exclusive("ZADD", { nx, lt });
       if (incr && entries.length !== 1) throw new DataError("ZADD: 'incr' works with a single member/score pair only");
-      const argv: CommandArg[] = ["ZADD", a(name)];
+      const argv: CommandArg[] = ["ZADD", arg(name)];
       if (nx) argv.push("NX");
       if (xx) argv.push("XX");
       if (ch) argv.push("CH");
@@ -507,11 +479,11 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
     },
     reply: (r, p) => (p[5] ? toNumberOrNull(r) : r),
   },
-  zcard: { command: "ZCARD", params: ["name"], build: (p) => ["ZCARD", a(p[0])], readonly: true },
+  zcard: { command: "ZCARD", params: ["name"], build: (p) => ["ZCARD", arg(p[0])], readonly: true },
   zcount: {
     command: "ZCOUNT",
     params: ["name", "min:any", "max:any"],
-    build: (p) => ["ZCOUNT", a(p[0]), bound("ZCOUNT", "min", p[1]), bound("ZCOUNT", "max", p[2])],
+    build: (p) => ["ZCOUNT", arg(p[0]), bound("ZCOUNT", "min", p[1]), bound("ZCOUNT", "max", p[2])],
     readonly: true,
   },
   zdiff: {
@@ -531,13 +503,13 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
     params: ["dest", "keys:list"],
     build(p) {
       const keys = nonEmpty("ZDIFFSTORE", "keys", p[1]);
-      return ["ZDIFFSTORE", a(p[0]), keys.length, ...keys];
+      return ["ZDIFFSTORE", arg(p[0]), keys.length, ...keys];
     },
   },
   zincrby: {
     command: "ZINCRBY",
     params: ["name", "amount:num", "value"],
-    build: (p) => ["ZINCRBY", a(p[0]), a(p[1]), a(p[2])],
+    build: (p) => ["ZINCRBY", arg(p[0]), arg(p[1]), arg(p[2])],
     reply: toNumber,
   },
   zinter: {
@@ -557,19 +529,19 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
     build(p) {
       const keys = nonEmpty("ZINTERCARD", "keys", p[1]);
       numkeysMatch("ZINTERCARD", "numkeys", p[0], keys);
-      return ["ZINTERCARD", a(p[0]), ...keys, "LIMIT", (p[2] as number | undefined) ?? 0];
+      return ["ZINTERCARD", arg(p[0]), ...keys, "LIMIT", (p[2] as number | undefined) ?? 0];
     },
     readonly: true,
   },
   zinterstore: {
     command: "ZINTERSTORE",
     params: ["dest", "keys:any", "aggregate?"],
-    build: (p) => aggregateArgs(["ZINTERSTORE", a(p[0])], "ZINTERSTORE", p[1], p[2]),
+    build: (p) => aggregateArgs(["ZINTERSTORE", arg(p[0])], "ZINTERSTORE", p[1], p[2]),
   },
   zlexcount: {
     command: "ZLEXCOUNT",
     params: ["name", "min", "max"],
-    build: (p) => ["ZLEXCOUNT", a(p[0]), a(p[1]), a(p[2])],
+    build: (p) => ["ZLEXCOUNT", arg(p[0]), arg(p[1]), arg(p[2])],
     readonly: true,
   },
   zmpop: {
@@ -578,8 +550,8 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
     build(p) {
       const keys = nonEmpty("ZMPOP", "keys", p[1]);
       numkeysMatch("ZMPOP", "numKeys", p[0], keys);
-      const argv: CommandArg[] = ["ZMPOP", a(p[0]), ...keys, minOrMax("ZMPOP", p[2], p[3])];
-      if (p[4] !== undefined && p[4] !== 1) argv.push("COUNT", a(p[4]));
+      const argv: CommandArg[] = ["ZMPOP", arg(p[0]), ...keys, minOrMax("ZMPOP", p[2], p[3])];
+      if (p[4] !== undefined && p[4] !== 1) argv.push("COUNT", arg(p[4]));
       return argv;
     },
     reply: keyAndPairs,
@@ -587,28 +559,28 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   zmscore: {
     command: "ZMSCORE",
     params: ["key", "members:list"],
-    build: (p) => ["ZMSCORE", a(p[0]), ...nonEmpty("ZMSCORE", "members", p[1])],
+    build: (p) => ["ZMSCORE", arg(p[0]), ...nonEmpty("ZMSCORE", "members", p[1])],
     reply: (r) => toArray(r).map(toNumberOrNull),
     readonly: true,
   },
   zpopmax: {
     command: "ZPOPMAX",
     params: ["name", "count?:int"],
-    build: (p) => (p[1] === undefined ? ["ZPOPMAX", a(p[0])] : ["ZPOPMAX", a(p[0]), a(p[1])]),
+    build: (p) => (p[1] === undefined ? ["ZPOPMAX", arg(p[0])] : ["ZPOPMAX", arg(p[0]), arg(p[1])]),
     reply: (r) => scorePairs(r),
   },
   zpopmin: {
     command: "ZPOPMIN",
     params: ["name", "count?:int"],
-    build: (p) => (p[1] === undefined ? ["ZPOPMIN", a(p[0])] : ["ZPOPMIN", a(p[0]), a(p[1])]),
+    build: (p) => (p[1] === undefined ? ["ZPOPMIN", arg(p[0])] : ["ZPOPMIN", arg(p[0]), arg(p[1])]),
     reply: (r) => scorePairs(r),
   },
   zrandmember: {
     command: "ZRANDMEMBER",
     params: ["key", "count?:int", "withscores?:bool"],
     build(p) {
-      const argv: CommandArg[] = ["ZRANDMEMBER", a(p[0])];
-      if (p[1] !== undefined) argv.push(a(p[1]));
+      const argv: CommandArg[] = ["ZRANDMEMBER", arg(p[0])];
+      if (p[1] !== undefined) argv.push(arg(p[1]));
       if (p[2]) {
         if (p[1] === undefined) throw new DataError("ZRANDMEMBER: 'withscores' needs 'count'");
         argv.push("WITHSCORES");
@@ -623,7 +595,7 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
     params: ["name", "start:any", "end:any", "desc?:bool", "withscores?:bool", "scoreCastFunc?:any", "byscore?:bool", "bylex?:bool", "offset?:int", "num?:int"],
     build(p) {
       castFunc("ZRANGE", p[5]);
-      return zrangeArgs(["ZRANGE", a(p[0])], "ZRANGE", {
+      return zrangeArgs(["ZRANGE", arg(p[0])], "ZRANGE", {
         start: p[1],
         end: p[2],
         desc: p[3],
@@ -654,7 +626,7 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "ZRANGESTORE",
     params: ["dest", "name", "start:any", "end:any", "byscore?:bool", "bylex?:bool", "desc?:bool", "offset?:int", "num?:int"],
     build: (p) =>
-      zrangeArgs(["ZRANGESTORE", a(p[0]), a(p[1])], "ZRANGESTORE", {
+      zrangeArgs(["ZRANGESTORE", arg(p[0]), arg(p[1])], "ZRANGESTORE", {
         start: p[2],
         end: p[3],
         byscore: p[4],
@@ -665,29 +637,29 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
         num: p[8],
       }),
   },
-  zrank: { command: "ZRANK", params: ["name", "value"], build: (p) => ["ZRANK", a(p[0]), a(p[1])], readonly: true },
-  zrem: { command: "ZREM", params: ["name", "...values"], build: (p) => ["ZREM", a(p[0]), ...nonEmpty("ZREM", "values", p[1])] },
+  zrank: { command: "ZRANK", params: ["name", "value"], build: (p) => ["ZRANK", arg(p[0]), arg(p[1])], readonly: true },
+  zrem: { command: "ZREM", params: ["name", "...values"], build: (p) => ["ZREM", arg(p[0]), ...nonEmpty("ZREM", "values", p[1])] },
   zremrangebylex: {
     command: "ZREMRANGEBYLEX",
     params: ["name", "min", "max"],
-    build: (p) => ["ZREMRANGEBYLEX", a(p[0]), a(p[1]), a(p[2])],
+    build: (p) => ["ZREMRANGEBYLEX", arg(p[0]), arg(p[1]), arg(p[2])],
   },
   zremrangebyrank: {
     command: "ZREMRANGEBYRANK",
     params: ["name", "min:int", "max:int"],
-    build: (p) => ["ZREMRANGEBYRANK", a(p[0]), a(p[1]), a(p[2])],
+    build: (p) => ["ZREMRANGEBYRANK", arg(p[0]), arg(p[1]), arg(p[2])],
   },
   zremrangebyscore: {
     command: "ZREMRANGEBYSCORE",
     params: ["name", "min:any", "max:any"],
-    build: (p) => ["ZREMRANGEBYSCORE", a(p[0]), bound("ZREMRANGEBYSCORE", "min", p[1]), bound("ZREMRANGEBYSCORE", "max", p[2])],
+    build: (p) => ["ZREMRANGEBYSCORE", arg(p[0]), bound("ZREMRANGEBYSCORE", "min", p[1]), bound("ZREMRANGEBYSCORE", "max", p[2])],
   },
   zrevrange: {
     command: "ZREVRANGE",
     params: ["name", "start:int", "end:int", "withscores?:bool", "scoreCastFunc?:any"],
     build(p) {
       castFunc("ZREVRANGE", p[4]);
-      const argv: CommandArg[] = ["ZREVRANGE", a(p[0]), a(p[1]), a(p[2])];
+      const argv: CommandArg[] = ["ZREVRANGE", arg(p[0]), arg(p[1]), arg(p[2])];
       if (p[3]) argv.push("WITHSCORES");
       return argv;
     },
@@ -707,27 +679,21 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
     reply: rangeReply(5, 6),
     readonly: true,
   },
-  zrevrank: { command: "ZREVRANK", params: ["name", "value"], build: (p) => ["ZREVRANK", a(p[0]), a(p[1])], readonly: true },
+  zrevrank: { command: "ZREVRANK", params: ["name", "value"], build: (p) => ["ZREVRANK", arg(p[0]), arg(p[1])], readonly: true },
   zscan: {
     command: "ZSCAN",
     params: ["name", "cursor?", "match?", "count?:int", "scoreCastFunc?:any"],
     build(p) {
       castFunc("ZSCAN", p[4]);
-      const argv: CommandArg[] = ["ZSCAN", a(p[0]), (p[1] as CommandArg | undefined) ?? 0];
-      if (p[2] !== undefined) argv.push("MATCH", a(p[2]));
-      if (p[3] !== undefined) argv.push("COUNT", a(p[3]));
-      return argv;
+      return scanArgs(["ZSCAN", arg(p[0])], p[1], p[2], p[3]);
     },
-    reply(r, p) {
-      const [cursor, items] = toArray(r);
-      return [toNumber(cursor ?? 0), scorePairs(items ?? null, p[4] as ScoreCastFunc<unknown> | undefined)];
-    },
+    reply: (r, p) => parseScan(r, (items) => scorePairs(items, p[4] as ScoreCastFunc<unknown> | undefined)),
     readonly: true,
   },
   zscore: {
     command: "ZSCORE",
     params: ["name", "value"],
-    build: (p) => ["ZSCORE", a(p[0]), a(p[1])],
+    build: (p) => ["ZSCORE", arg(p[0]), arg(p[1])],
     reply: toNumberOrNull,
     readonly: true,
   },
@@ -746,7 +712,7 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   zunionstore: {
     command: "ZUNIONSTORE",
     params: ["dest", "keys:any", "aggregate?"],
-    build: (p) => aggregateArgs(["ZUNIONSTORE", a(p[0])], "ZUNIONSTORE", p[1], p[2]),
+    build: (p) => aggregateArgs(["ZUNIONSTORE", arg(p[0])], "ZUNIONSTORE", p[1], p[2]),
   },
 });
 

@@ -1,7 +1,8 @@
 import { DataError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
-import { okToTrue, str, toArray, toBool, toNumber, toObject } from "./replies.js";
-import { defineCommands, entriesOf, isArgValue, badArg, type CommandSpec } from "./spec.js";
+import { exclusive, help, nonEmpty } from "./args.js";
+import { objectList, okToTrue, str, toArray, toBool, toNumber, toObject } from "./replies.js";
+import { defineCommands, entriesOf, isArgValue, badArg, pushMapping, type CommandSpec } from "./spec.js";
 import type { EncodableT, KeyT, Ret } from "./types.js";
 
 /** A stream entry ID: `"1526919030474-55"`, `"*"`, `"$"`, `">"`, `"-"`, `"+"`... */
@@ -313,25 +314,10 @@ export interface StreamCommands<T, M> {
 
 // ---- argument helpers ----------------------------------------------------------------------
 
-function given(value: unknown): boolean {
-  return value !== undefined && value !== false;
-}
-
-function exclusive(command: string, p: unknown[], names: string[], indexes: number[]): void {
-  const set = indexes.filter((i) => given(p[i]));
-  if (set.length > 1) {
-    throw new DataError(`${command}: ${set.map((i) => `'${names[i]}'`).join(" and ")} are mutually exclusive`);
-  }
-}
-
 function atLeast(command: string, name: string, value: unknown, min: number): void {
   if (value !== undefined && (value as number) < min) {
     throw new DataError(`${command}: '${name}' must be ${min === 0 ? "a non-negative" : "a positive"} integer`);
   }
-}
-
-function names(params: string[]): string[] {
-  return params.map((p) => p.replace(/^\.\.\./, "").replace(/[?:].*$/, ""));
 }
 
 /** Pushes a `{stream: id}` mapping as `STREAMS k1 k2 ... id1 id2 ...`. */
@@ -396,13 +382,13 @@ function parseXInfoStream(reply: RespValue, full: boolean): Record<string, unkno
   }
   const entries: Record<string, unknown> = {};
   for (const item of toArray((data.entries as RespValue | undefined) ?? null)) {
-    const [id, fields] = item as RespValue[];
-    entries[str(id!)] = toObject(fields ?? null);
+    const [id, fields] = parseEntry(item);
+    entries[str(id)] = fields;
   }
   data.entries = entries;
   data.groups = toArray((data.groups as RespValue | undefined) ?? null).map((group) => {
     const g: Record<string, unknown> = toObject(group);
-    g.consumers = toArray((g.consumers as RespValue | undefined) ?? null).map((c) => toObject(c));
+    g.consumers = objectList((g.consumers as RespValue | undefined) ?? null);
     return g;
   });
   return data;
@@ -428,45 +414,28 @@ function parseXPendingRange(reply: RespValue): XPendingRangeItem<RespValue>[] {
   });
 }
 
-const strings = (reply: RespValue): string[] => toArray(reply).map(str);
-
-const listOfObjects = (reply: RespValue): Record<string, RespValue>[] => toArray(reply).map((item) => toObject(item));
-
 // ---- the table -----------------------------------------------------------------------------
 
 const XADD_PARAMS = ["name", "fields:map", "id?", "maxlen?:int", "approximate?:bool", "nomkstream?:bool", "minid?", "limit?:int"];
-const XADD_NAMES = names(XADD_PARAMS);
 const XTRIM_PARAMS = ["name", "maxlen?:int", "approximate?:bool", "minid?", "limit?:int"];
-const XTRIM_NAMES = names(XTRIM_PARAMS);
 
 export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   xack: {
     command: "XACK",
     params: ["name", "groupname", "...ids"],
-    build(p) {
-      const ids = p[2] as CommandArg[];
-      if (ids.length === 0) throw new DataError("XACK needs at least one message ID");
-      return ["XACK", p[0] as CommandArg, p[1] as CommandArg, ...ids];
-    },
+    build: (p) => ["XACK", p[0] as CommandArg, p[1] as CommandArg, ...nonEmpty("XACK", "ids", p[2], "at least one message ID")],
   },
   xadd: {
     command: "XADD",
     params: XADD_PARAMS,
     build(p) {
-      exclusive("XADD", p, XADD_NAMES, [3, 6]);
+      exclusive("XADD", { maxlen: p[3], minid: p[6] });
       atLeast("XADD", "maxlen", p[3], 0);
       const argv: CommandArg[] = ["XADD", p[0] as CommandArg];
       if (p[5]) argv.push("NOMKSTREAM");
       pushTrim(argv, p[3], p[4], p[6], p[7]);
       argv.push((p[2] as CommandArg | undefined) ?? "*");
-      const entries = entriesOf(p[1]);
-      if (entries.length === 0) throw new DataError("XADD: 'fields' must be a non-empty mapping");
-      for (const [field, value] of entries) {
-        if (!isArgValue(field) || !isArgValue(value)) {
-          throw badArg({ command: "XADD" }, "fields", "a mapping of strings, Buffers or numbers", isArgValue(field) ? value : field);
-        }
-        argv.push(field, value);
-      }
+      pushMapping({ command: "XADD" }, "fields", argv, p[1]);
       return argv;
     },
   },
@@ -519,11 +488,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   xdel: {
     command: "XDEL",
     params: ["name", "...ids"],
-    build(p) {
-      const ids = p[1] as CommandArg[];
-      if (ids.length === 0) throw new DataError("XDEL needs at least one message ID");
-      return ["XDEL", p[0] as CommandArg, ...ids];
-    },
+    build: (p) => ["XDEL", p[0] as CommandArg, ...nonEmpty("XDEL", "ids", p[1], "at least one message ID")],
   },
   xgroupCreate: {
     command: "XGROUP CREATE",
@@ -552,7 +517,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
     build: (p) => ["XGROUP", "DESTROY", p[0] as CommandArg, p[1] as CommandArg],
     reply: toBool,
   },
-  xgroupHelp: { command: "XGROUP HELP", params: [], build: () => ["XGROUP", "HELP"], reply: strings, decode: true },
+  xgroupHelp: help("XGROUP"),
   xgroupSetid: {
     command: "XGROUP SETID",
     params: ["name", "groupname", "id", "entriesRead?:int"],
@@ -567,17 +532,17 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "XINFO CONSUMERS",
     params: ["name", "groupname"],
     build: (p) => ["XINFO", "CONSUMERS", p[0] as CommandArg, p[1] as CommandArg],
-    reply: listOfObjects,
+    reply: objectList,
     readonly: true,
   },
   xinfoGroups: {
     command: "XINFO GROUPS",
     params: ["name"],
     build: (p) => ["XINFO", "GROUPS", p[0] as CommandArg],
-    reply: listOfObjects,
+    reply: objectList,
     readonly: true,
   },
-  xinfoHelp: { command: "XINFO HELP", params: [], build: () => ["XINFO", "HELP"], reply: strings, decode: true, readonly: true },
+  xinfoHelp: { ...help("XINFO"), readonly: true },
   xinfoStream: {
     command: "XINFO STREAM",
     params: ["name", "full?:bool"],
@@ -688,7 +653,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "XTRIM",
     params: XTRIM_PARAMS,
     build(p) {
-      exclusive("XTRIM", p, XTRIM_NAMES, [1, 3]);
+      exclusive("XTRIM", { maxlen: p[1], minid: p[3] });
       if (p[1] === undefined && p[3] === undefined) throw new DataError("XTRIM needs one of 'maxlen' and 'minid'");
       atLeast("XTRIM", "maxlen", p[1], 0);
       const argv: CommandArg[] = ["XTRIM", p[0] as CommandArg];

@@ -1,6 +1,6 @@
 import { DataError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
-import { exclusive, nonEmpty, oneOf, paramNames, pushExpiry } from "./core.js";
+import { absTime, exclusive, nonEmpty, oneKey, oneOf } from "./args.js";
 import type { AbsExpiryT } from "./keys.js";
 import { okToTrue, toBool, toNumber, toObject } from "./replies.js";
 import { badArg, defineCommands, isArgValue, pushMapping, type CommandSpec } from "./spec.js";
@@ -158,13 +158,23 @@ export interface StringCommands<T, M> {
 }
 
 const SET_PARAMS = ["name", "value", "ex?:num", "px?:num", "nx?:bool", "xx?:bool", "keepttl?:bool", "get?:bool", "exat?:any", "pxat?:any"];
-const SET_NAMES = paramNames(SET_PARAMS);
 const GETEX_PARAMS = ["name", "ex?:num", "px?:num", "exat?:any", "pxat?:any", "persist?:bool"];
-const GETEX_NAMES = paramNames(GETEX_PARAMS);
 const LCS_PARAMS = ["key1", "key2", "len?:bool", "idx?:bool", "minmatchlen?:int", "withmatchlen?:bool"];
 
 const RANGE_MODES = ["BYTE", "BIT"] as const;
 const OVERFLOWS = ["WRAP", "SAT", "FAIL"] as const;
+
+/**
+ * EX/PX/EXAT/PXAT words from their values (redis-py's `extract_expire_flags`); `indexes` are the
+ * positions of ex, px, exat, pxat in `p`.
+ */
+function pushExpiry(command: string, argv: CommandArg[], p: unknown[], indexes: [number, number, number, number]): void {
+  const [ex, px, exat, pxat] = indexes;
+  if (p[ex] !== undefined) argv.push("EX", p[ex] as number);
+  if (p[px] !== undefined) argv.push("PX", p[px] as number);
+  if (p[exat] !== undefined) argv.push("EXAT", absTime(command, "exat", p[exat], false));
+  if (p[pxat] !== undefined) argv.push("PXAT", absTime(command, "pxat", p[pxat], true));
+}
 
 /** Pushes `start end [mode]` of BITCOUNT/BITPOS (redis-py's checks, plus `mode` needing a range). */
 function pushRange(command: string, argv: CommandArg[], start: unknown, end: unknown, mode: unknown, endNeedsStart: boolean): void {
@@ -174,7 +184,7 @@ function pushRange(command: string, argv: CommandArg[], start: unknown, end: unk
   if (mode !== undefined && end === undefined) throw new DataError(`${command}: 'mode' needs 'start' and 'end'`);
   if (start !== undefined) argv.push(start as number);
   if (end !== undefined) argv.push(end as number);
-  if (mode !== undefined) argv.push(oneOf(command, "mode", mode, RANGE_MODES));
+  if (mode !== undefined) argv.push(oneOf(command, "mode", mode, RANGE_MODES, true));
 }
 
 function isOffset(value: unknown): boolean {
@@ -191,11 +201,11 @@ function bitfieldWords(command: string, operations: unknown): CommandArg[] {
   const argv: CommandArg[] = [];
   for (const op of operations) {
     if (!Array.isArray(op) || op.length === 0) throw badArg({ command }, "operations", "an array of operation arrays", op);
-    const word = oneOf(command, "operations", op[0], ["GET", "SET", "INCRBY", "OVERFLOW"]);
+    const word = oneOf(command, "operations", op[0], ["GET", "SET", "INCRBY", "OVERFLOW"], true);
     const arity = word === "GET" ? 3 : word === "OVERFLOW" ? 2 : 4;
     if (op.length !== arity) throw new DataError(`${command}: a ${word} operation takes ${arity - 1} arguments, got ${op.length - 1}`);
     if (word === "OVERFLOW") {
-      argv.push("OVERFLOW", oneOf(command, "overflow", op[1], OVERFLOWS));
+      argv.push("OVERFLOW", oneOf(command, "overflow", op[1], OVERFLOWS, true));
       continue;
     }
     if (typeof op[1] !== "string") throw badArg({ command }, "encoding", "a string such as 'u8' or 'i16'", op[1]);
@@ -218,13 +228,6 @@ const incrSpec = (command: "INCRBY" | "DECRBY") => ({
   command,
   params: ["name", "amount?:int"],
   build: (p: unknown[]) => [command, p[0] as CommandArg, (p[1] as number | bigint | undefined) ?? 1],
-});
-
-const single = (command: string, readonly = false) => ({
-  command,
-  params: ["name"],
-  build: (p: unknown[]) => [command, p[0] as CommandArg],
-  readonly,
 });
 
 export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
@@ -259,8 +262,8 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "BITOP",
     params: ["operation", "dest", "...keys"],
     build(p) {
-      const operation = oneOf("BITOP", "operation", p[0], ["AND", "OR", "XOR", "NOT"]);
-      const keys = nonEmpty("BITOP", p[2]);
+      const operation = oneOf("BITOP", "operation", p[0], ["AND", "OR", "XOR", "NOT"], true);
+      const keys = nonEmpty("BITOP", "keys", p[2], "at least one key");
       if (operation === "NOT" && keys.length !== 1) throw new DataError("BITOP: NOT takes exactly one source key");
       return ["BITOP", operation, p[1] as CommandArg, ...keys];
     },
@@ -278,14 +281,14 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   decr: incrSpec("DECRBY"),
   decrby: incrSpec("DECRBY"),
-  get: single("GET", true),
+  get: oneKey("GET", true),
   getbit: { command: "GETBIT", params: ["name", "offset:int"], build: (p) => ["GETBIT", p[0] as CommandArg, p[1] as number], readonly: true },
-  getdel: single("GETDEL"),
+  getdel: oneKey("GETDEL", false),
   getex: {
     command: "GETEX",
     params: GETEX_PARAMS,
     build(p) {
-      exclusive("GETEX", p, GETEX_NAMES, [1, 2, 3, 4, 5]);
+      exclusive("GETEX", { ex: p[1], px: p[2], exat: p[3], pxat: p[4], persist: p[5] });
       const argv: CommandArg[] = ["GETEX", p[0] as CommandArg];
       pushExpiry("GETEX", argv, p, [1, 2, 3, 4]);
       if (p[5]) argv.push("PERSIST");
@@ -311,7 +314,7 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "LCS",
     params: LCS_PARAMS,
     build(p) {
-      if (p[2] && p[3]) throw new DataError("LCS: 'len' and 'idx' are mutually exclusive");
+      exclusive("LCS", { len: p[2], idx: p[3] });
       const argv: CommandArg[] = ["LCS", p[0] as CommandArg, p[1] as CommandArg];
       if (p[2]) argv.push("LEN");
       if (p[3]) argv.push("IDX");
@@ -325,7 +328,7 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   mget: {
     command: "MGET",
     params: ["keys:list", "...args"],
-    build: (p) => ["MGET", ...nonEmpty("MGET", [...(p[0] as CommandArg[]), ...(p[1] as CommandArg[])])],
+    build: (p) => ["MGET", ...nonEmpty("MGET", "keys", [...(p[0] as CommandArg[]), ...(p[1] as CommandArg[])], "at least one key")],
     readonly: true,
   },
   mset: {
@@ -358,8 +361,8 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "SET",
     params: SET_PARAMS,
     build(p) {
-      exclusive("SET", p, SET_NAMES, [2, 3, 6, 8, 9]);
-      exclusive("SET", p, SET_NAMES, [4, 5]);
+      exclusive("SET", { ex: p[2], px: p[3], keepttl: p[6], exat: p[8], pxat: p[9] });
+      exclusive("SET", { nx: p[4], xx: p[5] });
       const argv: CommandArg[] = ["SET", p[0] as CommandArg, p[1] as CommandArg];
       if (p[4]) argv.push("NX");
       if (p[5]) argv.push("XX");
@@ -393,7 +396,7 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
     params: ["name", "offset:int", "value"],
     build: (p) => ["SETRANGE", p[0] as CommandArg, p[1] as number, p[2] as CommandArg],
   },
-  strlen: single("STRLEN", true),
+  strlen: oneKey("STRLEN", true),
   substr: {
     command: "SUBSTR",
     params: ["name", "start:int", "end?:int"],
@@ -430,7 +433,7 @@ export class BitFieldOperation<R = Promise<(number | null)[]>> {
 
   /** OVERFLOW WRAP|SAT|FAIL for the INCRBY operations that follow (only sent when it changes). */
   overflow(overflow: BitfieldOverflow): this {
-    const word = oneOf("BITFIELD", "overflow", overflow, OVERFLOWS);
+    const word = oneOf("BITFIELD", "overflow", overflow, OVERFLOWS, true);
     if (word !== this.lastOverflow) {
       this.lastOverflow = word;
       this.operations.push(["OVERFLOW", word as BitfieldOverflow]);
