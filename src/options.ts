@@ -53,6 +53,8 @@ export interface ConnectionOptions {
   healthCheckInterval?: number;
   /** Sent with CLIENT SETNAME during the handshake. */
   clientName?: string | null;
+  /** Send READONLY in the handshake, so a cluster replica serves reads on this connection. */
+  readOnly?: boolean;
   /** RESP version: 3 (default; falls back to 2 when the server has no HELLO) or 2. */
   protocol?: 2 | 3;
   /** Use TLS. Implied by `rediss://`. */

@@ -28,7 +28,6 @@ export class ClusterNode<T extends RedisString = any> {
   private pool: ConnectionPool<T> | null = null;
   private client: Redis<T> | null = null;
   private readonlyConnections = false;
-  private readonly hooked = new WeakSet<Connection>();
   /** Set once the cluster dropped the node from its topology. */
   retired = false;
 
@@ -46,7 +45,7 @@ export class ClusterNode<T extends RedisString = any> {
   get connectionPool(): ConnectionPool<T> {
     if (!this.pool) {
       if (!this.poolOptions) throw new DataError(`ClusterNode ${this.name} belongs to no cluster: it has no connections`);
-      this.pool = new ConnectionPool({ ...this.poolOptions, host: this.host, port: this.port }) as unknown as ConnectionPool<T>;
+      this.pool = new ConnectionPool({ ...this.poolOptions, host: this.host, port: this.port, readOnly: this.readonlyConnections }) as unknown as ConnectionPool<T>;
     }
     return this.pool;
   }
@@ -62,23 +61,15 @@ export class ClusterNode<T extends RedisString = any> {
     return this.redis;
   }
 
-  /** @internal Every connection of this node sends READONLY when it connects (reads from replicas). */
+  /** @internal Every connection of this node sends READONLY in its handshake (reads from replicas). */
   setReadonlyConnections(on: boolean): void {
     this.readonlyConnections = on;
+    if (this.pool) this.pool.connectionKwargs.readOnly = on;
   }
 
-  /** @internal The connection ordinary commands to this node share (READONLY when reading from replicas). */
+  /** @internal The connection ordinary commands to this node share. */
   sharedConnection(): Connection {
-    const connection = this.connectionPool.sharedConnection();
-    if (this.readonlyConnections && !this.hooked.has(connection)) {
-      this.hooked.add(connection);
-      // Queued during the handshake: written before anything queued after connect() resolved.
-      connection.onConnect = async (c) => {
-        void c.send(["READONLY"]).catch(() => {});
-      };
-      if (connection.isConnected) void connection.send(["READONLY"]).catch(() => {});
-    }
-    return connection;
+    return this.connectionPool.sharedConnection();
   }
 
   /** @internal Closes the node's connections. */

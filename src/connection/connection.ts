@@ -371,6 +371,7 @@ export class Connection {
     const setup: Promise<unknown>[] = [];
     if (opts.clientName && !nameSet) setup.push(this.sendNow(["CLIENT", "SETNAME", opts.clientName]));
     if (opts.db !== 0) setup.push(this.sendNow(["SELECT", opts.db]));
+    if (opts.readOnly) setup.push(this.sendNow(["READONLY"]));
     if (setup.length > 0) await Promise.all(setup);
   }
 

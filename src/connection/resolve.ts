@@ -22,6 +22,7 @@ export interface ResolvedConnectionOptions {
   healthCheckInterval: number;
   clientName: string | null;
   protocol: 2 | 3;
+  readOnly: boolean;
   ssl: boolean;
   sslKeyfile: string | null;
   sslCertfile: string | null;
@@ -68,6 +69,7 @@ const CONNECTION_OPTION_CHECKS: Record<keyof ConnectionOptions, [Check, string]>
   healthCheckInterval: [isSeconds, "a number of seconds"],
   clientName: [orNull(isString), "a string"],
   protocol: [(v) => v === 2 || v === 3, "2 or 3"],
+  readOnly: [isBool, "a boolean"],
   ssl: [isBool, "a boolean"],
   sslKeyfile: [orNull(isString), "a file path"],
   sslCertfile: [orNull(isString), "a file path"],
@@ -137,6 +139,7 @@ export function resolveConnectionOptions(options: ConnectionOptions): ResolvedCo
     healthCheckInterval: options.healthCheckInterval ?? 0,
     clientName: options.clientName ?? null,
     protocol: options.protocol ?? 3,
+    readOnly: options.readOnly ?? false,
     ssl: options.ssl ?? false,
     sslKeyfile: options.sslKeyfile ?? null,
     sslCertfile: options.sslCertfile ?? null,
