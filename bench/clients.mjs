@@ -1,0 +1,231 @@
+/**
+ * One adapter per client under test, all with the same small surface, so that a scenario
+ * is written once and runs the same way against every client. Each adapter uses its
+ * client the way that client's documentation says to (its defaults, its pipeline API, its
+ * pub/sub API); the only setting changed is the reply type, so that every client returns
+ * strings (aioredis returns Buffers unless `decodeResponses: true`; the others return
+ * strings by default).
+ */
+import { pathToFileURL } from "node:url";
+
+/** The clients every run measures. */
+export const CLIENTS = ["aioredis", "ioredis", "ioredis-auto", "node-redis"];
+/** Measured only when named with --clients. */
+export const OPTIONAL_CLIENTS = ["node-redis-default"];
+
+export const CLIENT_LABELS = {
+  aioredis: "aioredis",
+  ioredis: "ioredis",
+  "ioredis-auto": "ioredis (autopipelining)",
+  "node-redis": "node-redis",
+  "node-redis-default": "node-redis (5 s timeout)",
+};
+
+/** Thrown when the aioredis side of a scenario uses an API that does not exist yet. */
+export class PendingApiError extends Error {
+  constructor(api) {
+    super(`pending: API not available (${api})`);
+    this.name = "PendingApiError";
+    this.api = api;
+  }
+}
+
+/** True when `err` says the aioredis API a scenario needs is missing. */
+export function isMissingApi(err) {
+  return err instanceof PendingApiError;
+}
+
+function pairsToObject(reply) {
+  if (reply instanceof Map) return Object.fromEntries(reply);
+  if (Array.isArray(reply)) {
+    const out = {};
+    for (let i = 0; i < reply.length; i += 2) out[reply[i]] = reply[i + 1];
+    return out;
+  }
+  return reply;
+}
+
+/**
+ * aioredis, from the compiled package. Command methods are used when they exist; commands
+ * that have no method yet go through `executeCommand` (recorded in `notes`).
+ */
+async function aioredis({ host, port, entry }) {
+  const mod = await import(pathToFileURL(entry).href);
+  const r = new mod.Redis({ host, port, decodeResponses: true });
+  await r.ping();
+  const notes = [];
+  const has = (name) => typeof r[name] === "function";
+  const via = (name) => {
+    if (!has(name)) notes.push(`${name} via executeCommand`);
+  };
+
+  via("lrange");
+  const lrange = has("lrange") ? (k) => r.lrange(k, 0, -1) : (k) => r.executeCommand("LRANGE", k, 0, -1);
+  via("hgetall");
+  const hgetall = has("hgetall") ? (k) => r.hgetall(k) : (k) => r.executeCommand("HGETALL", k).then(pairsToObject);
+  via("rpush");
+  const rpush = has("rpush") ? (k, ...v) => r.rpush(k, ...v) : (k, ...v) => r.executeCommand("RPUSH", k, ...v);
+  via("blpop");
+  const blpop = has("blpop")
+    ? (k, t) => r.blpop([k], t).then((x) => (x == null ? null : Array.isArray(x) ? x[1] : x))
+    : (k, t) => r.executeCommand("BLPOP", k, t).then((x) => (x == null ? null : x[1]));
+
+  return {
+    notes,
+    get: (k) => r.get(k),
+    set: (k, v) => r.set(k, v),
+    lrange,
+    hgetall,
+    rpush,
+    pipelineSet(keys, value) {
+      if (!has("pipeline")) throw new PendingApiError("redis.pipeline()");
+      const p = r.pipeline({ transaction: false });
+      if (typeof p?.set !== "function" || typeof p.execute !== "function") throw new PendingApiError("Pipeline.set/execute");
+      for (let i = 0; i < keys.length; i++) p.set(keys[i], value);
+      return p.execute();
+    },
+    async subscribe(channel, onMessage) {
+      if (!has("pubsub")) throw new PendingApiError("redis.pubsub()");
+      const p = r.pubsub({ ignoreSubscribeMessages: true });
+      if (typeof p?.subscribe !== "function" || typeof p.listen !== "function") throw new PendingApiError("PubSub.subscribe/listen");
+      await p.subscribe(channel);
+      const loop = (async () => {
+        for await (const m of p.listen()) {
+          if (m && m.type === "message") onMessage(m.data);
+        }
+      })();
+      loop.catch(() => {});
+      return async () => {
+        await p.unsubscribe();
+        await p.close();
+        await Promise.race([loop.catch(() => {}), new Promise((res) => setTimeout(res, 1000))]);
+      };
+    },
+    /** Blocking commands: aioredis lends each one a pooled connection of its own. */
+    async blockingConsumers(n) {
+      return { pops: Array.from({ length: n }, () => blpop), close: async () => {} };
+    },
+    close: () => r.close(),
+  };
+}
+
+async function ioredis({ host, port }, autoPipelining) {
+  const { Redis } = await import("ioredis");
+  const options = { host, port, lazyConnect: true, enableAutoPipelining: autoPipelining };
+  const r = new Redis(options);
+  r.on("error", () => {});
+  await r.connect();
+  const extra = [];
+  const dup = async () => {
+    const c = r.duplicate();
+    c.on("error", () => {});
+    if (c.status === "wait") await c.connect();
+    else await new Promise((res) => (c.status === "ready" ? res() : c.once("ready", res)));
+    extra.push(c);
+    return c;
+  };
+  return {
+    notes: [],
+    get: (k) => r.get(k),
+    set: (k, v) => r.set(k, v),
+    lrange: (k) => r.lrange(k, 0, -1),
+    hgetall: (k) => r.hgetall(k),
+    rpush: (k, ...v) => r.rpush(k, ...v),
+    pipelineSet(keys, value) {
+      const p = r.pipeline();
+      for (let i = 0; i < keys.length; i++) p.set(keys[i], value);
+      return p.exec();
+    },
+    async subscribe(channel, onMessage) {
+      const sub = await dup();
+      sub.on("message", (_channel, message) => onMessage(message));
+      await sub.subscribe(channel);
+      return async () => {
+        await sub.unsubscribe();
+        sub.disconnect();
+      };
+    },
+    /** A blocked command holds its connection: one connection per consumer. */
+    async blockingConsumers(n) {
+      const conns = await Promise.all(Array.from({ length: n }, dup));
+      return {
+        pops: conns.map((c) => (k, t) => c.blpop(k, t).then((x) => (x == null ? null : x[1]))),
+        close: async () => {
+          for (const c of conns) c.disconnect();
+        },
+      };
+    },
+    async close() {
+      for (const c of extra) c.disconnect();
+      await r.quit();
+    },
+  };
+}
+
+async function nodeRedis({ host, port }, defaultTimeout) {
+  const { createClient } = await import("redis");
+  // node-redis 6 gives every command a 5 s timeout (an AbortSignal.timeout per command) that
+  // runs until the command is written. With 100,000 commands queued, the last ones wait longer
+  // than that and fail, and it costs node-redis about 3x with 1,000 in flight, so it is turned
+  // off: node-redis is measured at its fastest. "node-redis-default" keeps it.
+  const c = createClient(defaultTimeout ? { socket: { host, port } } : { socket: { host, port }, commandOptions: { timeout: 0 } });
+  c.on("error", () => {});
+  await c.connect();
+  const dup = async () => {
+    const d = c.duplicate();
+    d.on("error", () => {});
+    await d.connect();
+    return d;
+  };
+  return {
+    notes: [],
+    get: (k) => c.get(k),
+    set: (k, v) => c.set(k, v),
+    lrange: (k) => c.lRange(k, 0, -1),
+    hgetall: (k) => c.hGetAll(k),
+    rpush: (k, ...v) => c.rPush(k, v),
+    pipelineSet(keys, value) {
+      const m = c.multi();
+      for (let i = 0; i < keys.length; i++) m.set(keys[i], value);
+      return m.execAsPipeline();
+    },
+    async subscribe(channel, onMessage) {
+      const sub = await dup();
+      await sub.subscribe(channel, (message) => onMessage(message));
+      return async () => {
+        await sub.unsubscribe();
+        sub.destroy();
+      };
+    },
+    async blockingConsumers(n) {
+      const conns = await Promise.all(Array.from({ length: n }, dup));
+      return {
+        pops: conns.map((d) => (k, t) => d.blPop(k, t).then((x) => (x == null ? null : x.element))),
+        close: async () => {
+          for (const d of conns) d.destroy();
+        },
+      };
+    },
+    async close() {
+      await c.close();
+    },
+  };
+}
+
+/** Connects the named client and returns its adapter. */
+export function createAdapter(name, opts) {
+  switch (name) {
+    case "aioredis":
+      return aioredis(opts);
+    case "ioredis":
+      return ioredis(opts, false);
+    case "ioredis-auto":
+      return ioredis(opts, true);
+    case "node-redis":
+      return nodeRedis(opts, false);
+    case "node-redis-default":
+      return nodeRedis(opts, true);
+    default:
+      throw new Error(`unknown client ${name}`);
+  }
+}
