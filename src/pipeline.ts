@@ -268,9 +268,10 @@ export class PipelineImpl<T extends RedisString = Buffer> {
   }
 
   private async executePipeline(connection: Connection, queue: QueuedCommand[], raiseOnError: boolean): Promise<unknown[]> {
+    const perCommand = queue.some((c) => c.spec?.decode !== undefined);
     const replies = await connection.sendBatch(
       queue.map((c) => c.argv),
-      { decodeEach: queue.map((c) => c.spec?.decode) },
+      perCommand ? { decodeEach: queue.map((c) => c.spec?.decode) } : undefined,
     );
     return this.transformAll(queue, replies, 0, raiseOnError);
   }

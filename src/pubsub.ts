@@ -487,6 +487,7 @@ export class PubSub<T extends RedisString = Buffer> {
 
   /** Wakes every reader waiting for a message. */
   private wake(): void {
+    if (this.waiters.size === 0) return;
     for (const waiter of [...this.waiters]) waiter();
   }
 

@@ -226,3 +226,15 @@ describe("transaction() under contention", () => {
     await r.close();
   });
 });
+
+describe("long pipelines and socketTimeout", () => {
+  test("a pipeline whose replies take longer than socketTimeout succeeds while replies keep coming", async () => {
+    const r = new Redis({ port: server().port, socketTimeout: 0.05 });
+    const pipe = r.pipeline({ transaction: false });
+    for (let i = 0; i < 200_000; i++) pipe.set(`long:${i % 1000}`, i);
+    // 200,000 replies take far longer than 50 ms to arrive: only the progress rule keeps it alive
+    const results = await pipe.execute();
+    expect(results).toHaveLength(200_000);
+    await r.close();
+  });
+});

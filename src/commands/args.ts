@@ -32,8 +32,14 @@ export function numkeysMatch(command: string, name: string, numkeys: unknown, ke
 
 /** Throws when more than one of `params` (name -> value) is given, that is neither undefined nor false. */
 export function exclusive(command: string, params: Readonly<Record<string, unknown>>): void {
-  const given = Object.keys(params).filter((name) => params[name] !== undefined && params[name] !== false);
-  if (given.length > 1) {
+  // Counted without allocating: this runs on every SET.
+  let count = 0;
+  for (const name in params) {
+    const value = params[name];
+    if (value !== undefined && value !== false) count++;
+  }
+  if (count > 1) {
+    const given = Object.keys(params).filter((name) => params[name] !== undefined && params[name] !== false);
     throw new DataError(`${command}: ${given.map((name) => `'${name}'`).join(" and ")} are mutually exclusive`);
   }
 }

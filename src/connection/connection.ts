@@ -29,9 +29,15 @@ interface BatchCollector {
 /** One command on its way: queued to be written, then awaiting its reply. */
 interface PendingCommand {
   args: readonly CommandArg[];
-  /** Set for commands of a batch: the reply goes to `collector.replies[index]`. */
+  /** Set for a batch (a pipeline): its replies go to `collector.replies`. */
   collector: BatchCollector | null;
+  /** The next reply's position in `collector.replies`. */
   index: number;
+  /**
+   * A whole batch as one entry (one object for a 100,000-command pipeline, not 100,000):
+   * it stays at the head of the queue until `many.length` replies came.
+   */
+  many: readonly (readonly CommandArg[])[] | null;
   /** False for commands the server answers only with push messages (SUBSCRIBE...). */
   expectsReply: boolean;
   resolve: (value: unknown) => void;
@@ -110,6 +116,9 @@ export class Connection {
   private handshaking = false;
   private keepRef = 0;
   private lostReason: string | null = null;
+  /** Replies read so far, and at the last timer check: progress means the socket is alive. */
+  private replyCount = 0;
+  private repliesAtTimer = 0;
 
   constructor(options: ResolvedConnectionOptions, reconnect = true) {
     this.options = options;
@@ -164,6 +173,7 @@ export class Connection {
         args,
         collector: null,
         index: 0,
+        many: null,
         expectsReply: options?.expectsReply ?? true,
         resolve,
         reject,
@@ -204,11 +214,30 @@ export class Connection {
       };
       const decode = options?.decode ?? this.options.decodeResponses;
       const decodeEach = options?.decodeEach;
+      if (!decodeEach) {
+        this.toWrite.push({
+          args: commands[0]!,
+          collector,
+          index: 0,
+          many: commands,
+          expectsReply: true,
+          resolve: noop,
+          reject: noop,
+          transform: undefined,
+          context: undefined,
+          decode,
+          blockFor: 0,
+          deadline: 0,
+        });
+        this.queued();
+        return;
+      }
       for (let i = 0; i < commands.length; i++) {
         this.toWrite.push({
           args: commands[i]!,
           collector,
           index: i,
+          many: null,
           expectsReply: true,
           resolve: noop,
           reject: noop,
@@ -397,6 +426,7 @@ export class Connection {
         args,
         collector: null,
         index: 0,
+        many: null,
         expectsReply: true,
         resolve,
         reject,
@@ -456,7 +486,9 @@ export class Connection {
     const batch = this.batch;
     let unanswered: PendingCommand[] | null = null;
     for (const command of commands) {
-      batch.add(command.args);
+      const many = command.many;
+      if (many) for (let i = 0; i < many.length; i++) batch.add(many[i]!);
+      else batch.add(command.args);
       if (!command.expectsReply) {
         (unanswered ??= []).push(command);
         continue;
@@ -499,17 +531,25 @@ export class Connection {
       this.onPush(Array.isArray(value) ? value : [value]);
       return;
     }
-    const command = this.awaiting.shift();
+    this.replyCount++;
+    let command = this.awaiting.peek();
     if (!command) {
       throw new ProtocolError(`Protocol error: a reply arrived from ${this.address} with no command waiting for it`);
     }
+    const many = command.many;
+    if (many) {
+      command.collector!.replies[command.index++] = value;
+      if (command.index < many.length) return; // the batch keeps the head of the queue
+    }
+    command = this.awaiting.shift()!;
     const next = this.awaiting.peek();
     // Push messages between replies are decoded as the connection's options say.
     this.decoder.decodeStrings = next ? next.decode : this.options.decodeResponses;
     const collector = command.collector;
     if (collector) {
-      collector.replies[command.index] = value;
-      if (--collector.remaining === 0 && !collector.settled) {
+      if (!many) collector.replies[command.index] = value;
+      collector.remaining -= many ? many.length : 1;
+      if (collector.remaining === 0 && !collector.settled) {
         collector.settled = true;
         collector.resolve(collector.replies);
       }
@@ -542,6 +582,8 @@ export class Connection {
   /**
    * One timer per connection, not one per command: it is set for the oldest command's
    * deadline and, when it fires, re-armed for the next one if the oldest has been answered.
+   * A reply is overdue when `socketTimeout` passed with no reply at all: while replies keep
+   * coming (a long pipeline), the head gets more time.
    */
   private armTimer(): void {
     const head = this.awaiting.peek();
@@ -549,6 +591,7 @@ export class Connection {
     if (this.timer && this.timerDeadline <= head.deadline) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerDeadline = head.deadline;
+    this.repliesAtTimer = this.replyCount;
     this.timer = setTimeout(this.onTimer, Math.max(0, head.deadline - Date.now()));
     this.timer.unref();
   }
@@ -557,7 +600,13 @@ export class Connection {
     this.timer = null;
     const head = this.awaiting.peek();
     if (!head) return;
-    if (head.deadline !== 0 && head.deadline <= Date.now()) {
+    const now = Date.now();
+    if (head.deadline !== 0 && head.deadline <= now && this.replyCount !== this.repliesAtTimer && this.options.socketTimeout !== null) {
+      // Replies kept coming (a long pipeline): the socket is not stuck, give the head more time.
+      head.deadline = now + (this.options.socketTimeout + Math.max(0, head.blockFor)) * 1000;
+    }
+    this.repliesAtTimer = this.replyCount;
+    if (head.deadline !== 0 && head.deadline <= now) {
       const error = new TimeoutError(`Timeout reading from ${this.address}`);
       // The reply may still come: the stream is out of step, so the socket goes.
       this.teardown(error, true);
