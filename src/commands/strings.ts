@@ -361,8 +361,13 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "SET",
     params: SET_PARAMS,
     build(p) {
-      exclusive("SET", { ex: p[2], px: p[3], keepttl: p[6], exat: p[8], pxat: p[9] });
-      exclusive("SET", { nx: p[4], xx: p[5] });
+      let options = 0;
+      for (let i = 2; i < p.length; i++) if (p[i] !== undefined && p[i] !== false) options++;
+      if (options > 1) {
+        // Only a SET with two options or more can have clashing ones (a plain SET is the hot path).
+        exclusive("SET", { ex: p[2], px: p[3], keepttl: p[6], exat: p[8], pxat: p[9] });
+        exclusive("SET", { nx: p[4], xx: p[5] });
+      }
       const argv: CommandArg[] = ["SET", p[0] as CommandArg, p[1] as CommandArg];
       if (p[4]) argv.push("NX");
       if (p[5]) argv.push("XX");
