@@ -1,16 +1,18 @@
 import type { Connection, SendOptions } from "./connection/connection.js";
 import { CONNECTION_OPTION_NAMES } from "./connection/resolve.js";
 import { COMMANDS, type Commands } from "./commands/index.js";
+import { installCommands } from "./commands/install.js";
 import { installScanIterators, type ScanIterators } from "./commands/scan.js";
 import { blockingTimeout, connectionStateCommand, Route, routeOf, streamingCommand } from "./commands/routing.js";
-import { bindArgs, isArgValue, isPlainObject, type CommandSpec } from "./commands/spec.js";
+import { bindArgs, isArgValue, type CommandSpec } from "./commands/spec.js";
 import { PipelineImpl, type Pipeline, type PipelineHost } from "./pipeline.js";
 import { PubSub, type PubSubOptions } from "./pubsub.js";
+import { runTransaction, type TransactionOptions } from "./transaction.js";
 import { Lock, type LockClient, type LockOptions } from "./lock.js";
 import { Monitor } from "./monitor.js";
 import { callableScript, type CallableScript, type ScriptRunner } from "./script.js";
 import type { AsyncMode } from "./commands/types.js";
-import { ConnectionError, DataError, WatchError } from "./errors.js";
+import { ConnectionError, DataError } from "./errors.js";
 import type { PoolOptions } from "./options.js";
 import { ConnectionPool, ConnectionPoolImpl, type RedisString, type ReplyTypeOf } from "./pool.js";
 import type { CommandArg } from "./protocol/index.js";
@@ -29,17 +31,6 @@ const CLIENT_OPTION_CHECKS: Record<string, [(v: unknown) => boolean, string]> = 
   maxConnections: [(v) => Number.isInteger(v) && (v as number) > 0, "a positive integer"],
   timeout: [(v) => v === null || (typeof v === "number" && v >= 0), "a number of seconds or null"],
 };
-
-export interface TransactionOptions {
-  /** Resolve with `fn`'s return value instead of `execute()`'s results. */
-  valueFromCallable?: boolean;
-  /** Seconds to wait before retrying after a `WatchError`. */
-  watchDelay?: number;
-  /** Attempts before the `WatchError` is thrown. Default 100. */
-  maxAttempts?: number;
-  /** Accepted for redis-py compatibility; unused with one server. */
-  shardHint?: string;
-}
 
 /** What the garbage collector's clean-up needs: never the client itself. */
 interface Held {
@@ -149,31 +140,7 @@ export class RedisImpl<T extends RedisString = Buffer> {
     fn: (pipe: Pipeline<T>) => R | Promise<R>,
     ...watches: (string | Buffer | TransactionOptions)[]
   ): Promise<any> {
-    const last = watches[watches.length - 1];
-    const options: TransactionOptions = last !== undefined && isPlainObject(last) ? (watches.pop() as TransactionOptions) : {};
-    for (const key of Object.keys(options)) {
-      if (key !== "valueFromCallable" && key !== "watchDelay" && key !== "maxAttempts" && key !== "shardHint") {
-        throw new DataError(`transaction: unknown option '${key}'`);
-      }
-    }
-    const keys = watches as (string | Buffer)[];
-    const maxAttempts = options.maxAttempts ?? 100;
-    for (let attempt = 1; ; attempt++) {
-      const pipe = this.pipeline({ transaction: true });
-      try {
-        if (keys.length > 0) await pipe.watch(...keys);
-        const value = await fn(pipe);
-        const results = await pipe.execute();
-        return options.valueFromCallable ? value : results;
-      } catch (err) {
-        if (!(err instanceof WatchError) || attempt >= maxAttempts) throw err;
-        if (options.watchDelay && options.watchDelay > 0) {
-          await new Promise((resolve) => setTimeout(resolve, options.watchDelay! * 1000));
-        }
-      } finally {
-        await pipe.reset();
-      }
-    }
+    return runTransaction(() => this.pipeline({ transaction: true }), fn, watches);
   }
 
   /**
@@ -370,23 +337,6 @@ function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
-}
-
-/** Makes the generated methods of a command table on a prototype. */
-export function installCommands(
-  proto: object,
-  specs: Record<string, CommandSpec>,
-  run: (self: any, spec: CommandSpec, args: unknown[]) => unknown,
-): void {
-  for (const [method, spec] of Object.entries(specs)) {
-    Object.defineProperty(proto, method, {
-      value: function (this: unknown, ...args: unknown[]) {
-        return run(this, spec, args);
-      },
-      writable: true,
-      configurable: true,
-    });
-  }
 }
 
 installCommands(RedisImpl.prototype, COMMANDS, (self: RedisImpl, spec, args) =>

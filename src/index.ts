@@ -2,7 +2,8 @@
  * aioredis: an async-native Redis client whose API follows redis-py's asyncio client.
  * This file is the public API; `aioredis/compat` is built on nothing else.
  */
-export { Redis, fromUrl, type RedisOptions, type RedisConstructor, type TransactionOptions } from "./client.js";
+export { Redis, fromUrl, type RedisOptions, type RedisConstructor } from "./client.js";
+export type { TransactionOptions } from "./transaction.js";
 export { Pipeline, type ExecuteOptions } from "./pipeline.js";
 export {
   PubSub,

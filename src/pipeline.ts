@@ -1,5 +1,6 @@
 import type { Connection } from "./connection/connection.js";
 import { COMMANDS, type Commands } from "./commands/index.js";
+import { installCommands } from "./commands/install.js";
 import { blockingTimeout, connectionStateCommand, Route, routeOf, streamingCommand } from "./commands/routing.js";
 import { bindArgs, isArgValue, type CommandSpec } from "./commands/spec.js";
 import { DataError, ExecAbortError, RedisError, ResponseError, WatchError } from "./errors.js";
@@ -349,15 +350,9 @@ export class PipelineImpl<T extends RedisString = Buffer> {
 
 Object.defineProperty(PipelineImpl, "name", { value: "Pipeline" });
 
-for (const [method, spec] of Object.entries(COMMANDS)) {
-  Object.defineProperty(PipelineImpl.prototype, method, {
-    value: function (this: PipelineImpl, ...args: unknown[]) {
-      return (this as unknown as { queueCommand(spec: CommandSpec, args: unknown[]): unknown }).queueCommand(spec, args);
-    },
-    writable: true,
-    configurable: true,
-  });
-}
+installCommands(PipelineImpl.prototype, COMMANDS, (self: { queueCommand(spec: CommandSpec, args: unknown[]): unknown }, spec, args) =>
+  self.queueCommand(spec, args),
+);
 
 export interface PipelineImpl<T extends RedisString = Buffer> extends Commands<T, Pipeline<T>> {}
 

@@ -1,4 +1,4 @@
-import { installCommands } from "../client.js";
+import { installCommands } from "../commands/install.js";
 import type { Connection, SendOptions } from "../connection/connection.js";
 import { checkOptions, CONNECTION_OPTION_NAMES } from "../connection/resolve.js";
 import { COMMANDS, type Commands } from "../commands/index.js";
@@ -20,7 +20,6 @@ import {
   RedisError,
   TimeoutError,
   TryAgainError,
-  WatchError,
 } from "../errors.js";
 import { Lock, type LockClient, type LockOptions } from "../lock.js";
 import type { PoolOptions } from "../options.js";
@@ -28,6 +27,7 @@ import type { RedisString, ReplyTypeOf } from "../pool.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
 import { EqualJitterBackoff, NoBackoff, Retry } from "../retry.js";
 import { callableScript, type CallableScript, type ScriptRunner } from "../script.js";
+import { runTransaction, type TransactionOptions } from "../transaction.js";
 import { mergeUrlOptions } from "../url.js";
 import { CommandsParser } from "./commands-parser.js";
 import { markMaybeSent, mayHaveRun, type Merge, type Part, type PartTarget, type Plan } from "./plan.js";
@@ -806,31 +806,9 @@ export class RedisClusterImpl<T extends RedisString = Buffer> {
    */
   async transaction<R>(
     fn: (pipe: ClusterPipeline<T>) => R | Promise<R>,
-    ...watches: (string | Buffer | { valueFromCallable?: boolean; watchDelay?: number; maxAttempts?: number; shardHint?: string })[]
+    ...watches: (string | Buffer | TransactionOptions)[]
   ): Promise<any> {
-    const last = watches[watches.length - 1];
-    const options = last !== undefined && isPlainObject(last) ? (watches.pop() as { valueFromCallable?: boolean; watchDelay?: number; maxAttempts?: number }) : {};
-    for (const key of Object.keys(options)) {
-      if (key !== "valueFromCallable" && key !== "watchDelay" && key !== "maxAttempts" && key !== "shardHint") {
-        throw new DataError(`transaction: unknown option '${key}'`);
-      }
-    }
-    const keys = watches as (string | Buffer)[];
-    const maxAttempts = options.maxAttempts ?? 100;
-    for (let attempt = 1; ; attempt++) {
-      const pipe = this.pipeline({ transaction: true });
-      try {
-        if (keys.length > 0) await pipe.watch(...keys);
-        const value = await fn(pipe);
-        const results = await pipe.execute();
-        return options.valueFromCallable ? value : results;
-      } catch (err) {
-        if (!(err instanceof WatchError) || attempt >= maxAttempts) throw err;
-        if (options.watchDelay && options.watchDelay > 0) await sleep(options.watchDelay);
-      } finally {
-        await pipe.reset();
-      }
-    }
+    return runTransaction(() => this.pipeline({ transaction: true }), fn, watches);
   }
 
   /**

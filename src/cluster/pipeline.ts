@@ -1,5 +1,6 @@
 import type { Connection, SendOptions } from "../connection/connection.js";
 import { COMMANDS, type Commands } from "../commands/index.js";
+import { installCommands } from "../commands/install.js";
 import { connectionStateCommand, streamingCommand } from "../commands/routing.js";
 import { bindArgs, isArgValue, isPlainObject, type CommandSpec } from "../commands/spec.js";
 import {
@@ -600,15 +601,9 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
 
 Object.defineProperty(ClusterPipelineImpl, "name", { value: "ClusterPipeline" });
 
-for (const [method, spec] of Object.entries(COMMANDS)) {
-  Object.defineProperty(ClusterPipelineImpl.prototype, method, {
-    value: function (this: ClusterPipelineImpl, ...args: unknown[]) {
-      return (this as unknown as { queueCommand(spec: CommandSpec, args: unknown[]): unknown }).queueCommand(spec, args);
-    },
-    writable: true,
-    configurable: true,
-  });
-}
+installCommands(ClusterPipelineImpl.prototype, COMMANDS, (self: { queueCommand(spec: CommandSpec, args: unknown[]): unknown }, spec, args) =>
+  self.queueCommand(spec, args),
+);
 
 export interface ClusterPipelineImpl<T extends RedisString = Buffer> extends Commands<T, ClusterPipeline<T>> {}
 

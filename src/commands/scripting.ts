@@ -3,7 +3,7 @@ import type { CommandArg, RespValue } from "../protocol/index.js";
 import { help, nonEmpty, oneOf } from "./args.js";
 import { boolList, okToTrue, str, toArray, toNumber, toObject } from "./replies.js";
 import { defineCommands, type CommandSpec } from "./spec.js";
-import type { EncodableT, KeyT, Ret } from "./types.js";
+import type { EncodableT, Ret } from "./types.js";
 
 /**
  * What a Lua script or function returns: strings (`T`), integers, `null` (nil, Lua false),
@@ -173,8 +173,8 @@ export const SCRIPTING_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "SCRIPT DEBUG",
     params: ["...args"],
     build() {
-      // redis-py raises NotImplementedError: the debugger takes over the connection
-      throw new DataError("SCRIPT DEBUG is intentionally not implemented in the client");
+      // The Lua debugger takes over the connection, which the client shares (redis-py refuses it too).
+      throw new DataError("SCRIPT DEBUG cannot run through the client: the Lua debugger takes over its connection; use redis-cli --ldb");
     },
   },
   scriptHelp: help("SCRIPT"),

@@ -98,10 +98,9 @@ async function runMain(file: string): Promise<string[]> {
 }
 
 describe("codemod equivalence: input on aioredis/compat prints what the output prints on aioredis", () => {
-  if (!haveCompat) {
-    for (const f of fixtures) it.todo(`${f.name} (needs compat/index.ts)`);
-    return;
-  }
+  it("has aioredis/compat to run the inputs on", () => {
+    expect(haveCompat).toBe(true);
+  });
   let server: RedisServer;
   const dir = path.join(root, ".tmp", `codemod-equivalence-${process.pid}`);
   beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, test } from "vitest";
-import { DataError, Redis } from "../../src/index.js";
+import { Redis } from "../../src/index.js";
 import { useRedisServer } from "../harness/index.js";
 
 const server = useRedisServer();

@@ -181,7 +181,7 @@ class TestClusterImpl implements TestCluster {
 
   constructor(
     readonly nodes: ClusterNodeHandle[],
-    private readonly primaryCount: number,
+    readonly primaryCount: number,
   ) {
     this.startupNodes = nodes.map((n) => ({ host: n.host, port: n.port }));
   }
