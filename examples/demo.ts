@@ -2,46 +2,15 @@
  * `npm run demo`: the examples of API.md section 2, run against REDIS_URL or, when it is
  * unset, against a throwaway redis-server started here on a free loopback port.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import * as net from "node:net";
-import * as os from "node:os";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { ConnectionPool, fromUrl, Redis } from "../src/index.js";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startThrowawayServer(): Promise<{ url: string; child: ChildProcess; dir: string }> {
-  const port = await freePort();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aioredis-demo-"));
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.once("error", (err) => reject(new Error(`cannot start redis-server (apt-get install redis-server): ${err.message}`)));
-    child.stdout!.on("data", (chunk: Buffer) => {
-      if (chunk.toString().includes("Ready to accept connections")) resolve();
-    });
-    child.once("exit", (code) => reject(new Error(`redis-server exited with code ${code}`)));
-  });
-  return { url: `redis://127.0.0.1:${port}`, child, dir };
-}
+import { startThrowawayServer, type ThrowawayServer } from "./throwaway-server.js";
 
 function show(step: string, value: unknown): void {
   console.log(`${step.padEnd(48)} -> ${JSON.stringify(value)}`);
 }
 
 async function main(): Promise<void> {
-  let server: Awaited<ReturnType<typeof startThrowawayServer>> | null = null;
+  let server: ThrowawayServer | null = null;
   let url = process.env.REDIS_URL;
   if (!url) {
     server = await startThrowawayServer();
@@ -87,10 +56,7 @@ async function main(): Promise<void> {
 
     await redis.close();
   } finally {
-    if (server) {
-      server.child.kill("SIGKILL");
-      fs.rmSync(server.dir, { recursive: true, force: true });
-    }
+    server?.stop();
   }
 }
 

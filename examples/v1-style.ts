@@ -6,12 +6,8 @@
  *
  * Without REDIS_URL it starts a throwaway redis-server on a free loopback port.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import * as fs from "node:fs";
-import * as net from "node:net";
-import * as os from "node:os";
-import * as path from "node:path";
 import * as aioredis from "../compat/index.js";
+import { startThrowawayServer } from "./throwaway-server.js";
 
 async function main(url: string): Promise<void> {
   // A pool client: pre-filled with minsize connections, replies decoded as UTF-8.
@@ -87,40 +83,10 @@ function show(step: string, value: unknown): void {
   console.log(`${step.padEnd(32)} -> ${text}`);
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function throwawayServer(): Promise<{ url: string; child: ChildProcess; dir: string }> {
-  const port = await freePort();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aioredis-v1-example-"));
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.once("error", (err) => reject(new Error(`cannot start redis-server (apt-get install redis-server): ${err.message}`)));
-    child.stdout!.on("data", (chunk: Buffer) => {
-      if (chunk.toString().includes("Ready to accept connections")) resolve();
-    });
-    child.once("exit", (code) => reject(new Error(`redis-server exited with code ${code}`)));
-  });
-  return { url: `redis://127.0.0.1:${port}`, child, dir };
-}
-
 const fromEnv = process.env.REDIS_URL;
-const local = fromEnv ? null : await throwawayServer();
+const local = fromEnv ? null : await startThrowawayServer();
 try {
   await main(fromEnv ?? local!.url);
 } finally {
-  if (local) {
-    local.child.kill();
-    fs.rmSync(local.dir, { recursive: true, force: true });
-  }
+  local?.stop();
 }
