@@ -1,5 +1,6 @@
 import type { Connection } from "./connection/connection.js";
 import { COMMANDS, type Commands } from "./commands/index.js";
+import type { AsyncMode } from "./commands/types.js";
 import { installCommands } from "./commands/install.js";
 import { blockingTimeout, connectionStateCommand, Route, routeOf, streamingCommand } from "./commands/routing.js";
 import { bindArgs, isArgValue, type CommandSpec } from "./commands/spec.js";
@@ -112,6 +113,16 @@ export class PipelineImpl<T extends RedisString = Buffer> {
   /** True between `watch()` and `multi()`: commands run at once. */
   get isWatching(): boolean {
     return this.watching;
+  }
+
+  /**
+   * While watching: the pipeline's own connection with typed command methods that run at
+   * once and return Promises (`await pipe.immediate.get(key)`). The pipeline's own methods
+   * do the same at runtime, but are typed for chaining.
+   */
+  get immediate(): Commands<T, AsyncMode> & { executeCommand(...args: unknown[]): Promise<any> } {
+    if (!this.bound || !this.watching) throw new RedisError("pipeline.immediate is available between watch() and multi()");
+    return this.bound as unknown as Commands<T, AsyncMode> & { executeCommand(...args: unknown[]): Promise<any> };
   }
 
   /**

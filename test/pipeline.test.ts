@@ -90,6 +90,9 @@ describe.each([2, 3] as const)("pipelines over RESP%i", (protocol) => {
     expect(pipe.isWatching).toBe(true);
     const current = await (pipe.get(k("w")) as unknown as Promise<string>);
     expect(current).toBe("1");
+    // the typed view of immediate mode
+    const typed: string | null = await pipe.immediate.get(k("w"));
+    expect(typed).toBe("1");
     pipe.multi();
     pipe.set(k("w"), Number(current) + 1);
     expect(await pipe.execute()).toEqual([true]);
@@ -123,6 +126,7 @@ describe.each([2, 3] as const)("pipelines over RESP%i", (protocol) => {
     await pipe.reset();
     expect(pool.inUseConnections).toBe(0);
     expect(() => r.pipeline().multi().multi()).toThrow(/nested/);
+    expect(() => r.pipeline().immediate).toThrow(/between watch\(\) and multi\(\)/);
   });
 
   test("transaction(fn, ...watches) retries on WatchError", async () => {
