@@ -108,9 +108,10 @@ export class ConnectionsPool<T extends RedisString = Buffer> implements AbcConne
   declare readonly __replyType?: T;
   readonly minsize: number;
   readonly maxsize: number;
-  private where: ResolvedAddress;
+  /** Where connections go; `select()` and `auth()` change it. */
+  protected where: ResolvedAddress;
   private readonly connectionCls: new (...args: any[]) => RedisConnection<T>;
-  private v2pool: V2Pool;
+  private currentV2Pool: V2Pool | null = null;
   private readonly v2pools: V2Pool[] = [];
   private free: RedisConnection<T>[] = [];
   private readonly used = new Set<RedisConnection<T>>();
@@ -147,16 +148,26 @@ export class ConnectionsPool<T extends RedisString = Buffer> implements AbcConne
       name: a.name,
     };
     this.where = resolveAddress(a.address, connect);
-    this.v2pool = this.newV2Pool();
     let resolve!: () => void;
     const promise = new Promise<void>((r) => (resolve = r));
     this.closedSignal = { promise, resolve };
   }
 
+  /** The v2 pool connections are made on, made on first use (subclasses are set up by then). */
+  protected get v2pool(): V2Pool {
+    this.currentV2Pool ??= this.newV2Pool();
+    return this.currentV2Pool;
+  }
+
   private newV2Pool(): V2Pool {
-    const pool = new ConnectionPool(v2Options(this.where, UNLIMITED)) as V2Pool;
+    const pool = this.createV2Pool(this.where);
     this.v2pools.push(pool);
     return pool;
+  }
+
+  /** Makes the v2 pool for `where`; a subclass may get it elsewhere (a sentinel-managed pool). */
+  protected createV2Pool(where: ResolvedAddress): V2Pool {
+    return new ConnectionPool(v2Options(where, UNLIMITED)) as V2Pool;
   }
 
   get address(): [string, number] | string {
@@ -370,7 +381,7 @@ export class ConnectionsPool<T extends RedisString = Buffer> implements AbcConne
     try {
       for (const conn of [...this.free]) await conn.select(db);
       this.where = { ...this.where, db };
-      this.v2pool = this.newV2Pool();
+      this.currentV2Pool = this.newV2Pool();
       return true;
     } finally {
       this.cond.release();
@@ -383,7 +394,7 @@ export class ConnectionsPool<T extends RedisString = Buffer> implements AbcConne
     try {
       for (const conn of [...this.free]) await conn.auth(password);
       this.where = { ...this.where, password };
-      this.v2pool = this.newV2Pool();
+      this.currentV2Pool = this.newV2Pool();
       return true;
     } finally {
       this.cond.release();

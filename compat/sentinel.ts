@@ -199,14 +199,6 @@ class ManagedConnection<T extends RedisString = Buffer> extends RedisConnection<
   }
 }
 
-/** The private parts of `ConnectionsPool` a `ManagedPool` replaces (see its constructor). */
-interface PoolInternals {
-  where: ResolvedAddress;
-  v2pool: V2Pool;
-  v2pools: V2Pool[];
-  newV2Pool(): V2Pool;
-}
-
 /** Options of a `ManagedPool`: the data nodes' connection options and the pool's sizes. */
 export interface ManagedPoolOptions {
   db?: number | null;
@@ -231,26 +223,16 @@ export class ManagedPool<T extends RedisString = Buffer> extends ConnectionsPool
   private readonly sentinel: SentinelPool<any>;
 
   constructor(sentinel: SentinelPool<any>, service: string, isMaster: boolean, options: ManagedPoolOptions = {}) {
-    // The address is a placeholder: connections are opened through the v2 sentinel pool below.
+    // The address is a placeholder: connections are opened through the v2 sentinel pool (createV2Pool).
     super([`sentinel-${service}`, 0], { ...options, connectionCls: ManagedConnection });
     this.service = service;
     this.isMaster = isMaster;
     this.sentinel = sentinel;
-    const internals = this as unknown as PoolInternals;
-    if (!Array.isArray(internals.v2pools) || typeof internals.newV2Pool !== "function" || !internals.v2pool) {
-      throw new Error("compat/sentinel: ConnectionsPool no longer has the internals ManagedPool replaces");
-    }
-    // ConnectionsPool makes its connections on `v2pool`, and a new one after select()/auth():
-    // here, each is the v2 Sentinel's pool for the service (with the pool's current db and password).
-    const placeholder = internals.v2pool;
-    internals.v2pools.splice(internals.v2pools.indexOf(placeholder), 1);
-    void placeholder.disconnect().catch(() => {});
-    internals.newV2Pool = () => {
-      const pool = this.sentinel._servicePool(this.service, this.isMaster, internals.where);
-      internals.v2pools.push(pool);
-      return pool;
-    };
-    internals.v2pool = internals.newV2Pool();
+  }
+
+  /** Each v2 pool is the v2 Sentinel's pool for the service (with the pool's current db and password). */
+  protected override createV2Pool(where: ResolvedAddress): V2Pool {
+    return this.sentinel._servicePool(this.service, this.isMaster, where);
   }
 
   /**
@@ -258,7 +240,7 @@ export class ManagedPool<T extends RedisString = Buffer> extends ConnectionsPool
    * the last connection went to); `null` until the first connection is made, as v1's `None`.
    */
   override get address(): [string, number] {
-    const v2pool = (this as unknown as PoolInternals).v2pool;
+    const v2pool = this.v2pool;
     if (this.isMaster && v2pool instanceof SentinelConnectionPool && v2pool.masterAddress) {
       return [v2pool.masterAddress[0], v2pool.masterAddress[1]];
     }
@@ -282,10 +264,9 @@ export class ManagedPool<T extends RedisString = Buffer> extends ConnectionsPool
    */
   async _discover(timeout: number | null): Promise<RedisConnection<T>> {
     if (this.closed) throw new PoolClosedError("Pool is closed");
-    const internals = this as unknown as PoolInternals;
     const role = this.isMaster ? "master" : "slave";
     const attempt = (async () => {
-      const conn = await openConnection(ManagedConnection, internals.where, internals.v2pool, false);
+      const conn = await openConnection(ManagedConnection, this.where, this.v2pool, false);
       try {
         const reply = (await conn.execute("ROLE", { encoding: "utf-8" })) as unknown[];
         if (!Array.isArray(reply) || reply[0] !== role) {
