@@ -88,6 +88,7 @@ export class Lock<T extends RedisString = Buffer> {
 
   constructor(redis: LockClient, name: string | Buffer, options: LockOptions = {}) {
     if (typeof name !== "string" && !Buffer.isBuffer(name)) throw new DataError("lock: 'name' must be a string or a Buffer");
+    if (options === null || typeof options !== "object") throw new DataError("lock: options must be an object");
     for (const key of Object.keys(options)) {
       if (!["timeout", "sleep", "blocking", "blockingTimeout", "threadLocal"].includes(key)) {
         throw new DataError(`lock: unknown option '${key}'`);
@@ -120,6 +121,7 @@ export class Lock<T extends RedisString = Buffer> {
    * passed while someone else held it.
    */
   async acquire(options: AcquireOptions = {}): Promise<boolean> {
+    if (options === null || typeof options !== "object") throw new DataError("acquire: options must be an object");
     for (const key of Object.keys(options)) {
       if (!["blocking", "blockingTimeout", "token"].includes(key)) throw new DataError(`acquire: unknown option '${key}'`);
     }

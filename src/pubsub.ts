@@ -119,6 +119,7 @@ export class PubSub<T extends RedisString = Buffer> {
   private pingSentAt = 0;
 
   constructor(pool: ConnectionPool<T>, options: PubSubOptions = {}) {
+    if (options === null || typeof options !== "object") throw new DataError("pubsub: options must be an object");
     for (const key of Object.keys(options)) {
       if (key !== "ignoreSubscribeMessages") throw new DataError(`pubsub: unknown option '${key}'`);
     }
@@ -184,6 +185,7 @@ export class PubSub<T extends RedisString = Buffer> {
    * confirmation. Never busy-loops.
    */
   async getMessage(options: GetMessageOptions = {}): Promise<PubSubMessage<T> | null> {
+    if (options === null || typeof options !== "object") throw new DataError("getMessage: options must be an object");
     for (const key of Object.keys(options)) {
       if (key !== "timeout" && key !== "ignoreSubscribeMessages" && key !== "signal") throw new DataError(`getMessage: unknown option '${key}'`);
     }
@@ -233,6 +235,7 @@ export class PubSub<T extends RedisString = Buffer> {
    * subscription left (redis-py's `run`). Every subscription must have a handler.
    */
   async run(options: RunOptions = {}): Promise<void> {
+    if (options === null || typeof options !== "object") throw new DataError("run: options must be an object");
     for (const key of Object.keys(options)) {
       if (key !== "exceptionHandler" && key !== "pollTimeout") throw new DataError(`run: unknown option '${key}'`);
     }

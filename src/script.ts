@@ -42,6 +42,7 @@ export class Script<T extends RedisString = Buffer> {
    * Inside a pipeline the script is queued, and the pipeline loads it before it runs.
    */
   call(options: ScriptCallOptions = {}): Promise<any> {
+    if (options === null || typeof options !== "object") return Promise.reject(new DataError("Script: options must be an object"));
     for (const key of Object.keys(options)) {
       if (key !== "keys" && key !== "args" && key !== "client") throw new DataError(`Script: unknown option '${key}'`);
     }
