@@ -264,7 +264,16 @@ export class RedisImpl<T extends RedisString = Buffer> {
   }
 
   private async sendBlocking(argv: CommandArg[], options: SendOptions): Promise<unknown> {
-    const connection = await this.connectionPool.getConnection();
+    const pool = this.connectionPool;
+    const ready = pool.takeReadyConnection();
+    if (ready) {
+      try {
+        return await ready.send(argv, options);
+      } finally {
+        pool.release(ready);
+      }
+    }
+    const connection = await pool.getConnection();
     try {
       return await connection.send(argv, options);
     } finally {

@@ -102,6 +102,22 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
     return this.ready(connection);
   }
 
+  /**
+   * @internal An idle, connected connection for exclusive use, taken without waiting, or
+   * `null` (then use `getConnection()`). Blocking commands use it to skip a few hops.
+   */
+  takeReadyConnection(): Connection | null {
+    const available = this.available;
+    while (available.length > 0) {
+      const connection = available[available.length - 1]!;
+      if (!connection.isConnected) return null;
+      available.pop();
+      this.inUse.add(connection);
+      return connection;
+    }
+    return null;
+  }
+
   protected takeConnection(): Connection {
     let connection: Connection | undefined;
     while ((connection = this.available.pop())) {
