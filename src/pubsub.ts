@@ -87,6 +87,35 @@ function messageType(head: RespValue | undefined): string {
 }
 
 /**
+ * redis-py's `run()`, shared by `PubSub` and `ClusterPubSub`: every subscription must have a
+ * handler; then messages are dispatched (by `getMessage`) until `done()`, errors going to the
+ * `exceptionHandler` when there is one.
+ */
+export async function runDispatchLoop<P>(
+  pubsub: P & { getMessage(options: GetMessageOptions): Promise<unknown> },
+  subscriptions: Iterable<{ name: string | Buffer; handler: unknown; kind: string }>,
+  done: () => boolean,
+  options: RunOptions = {},
+): Promise<void> {
+  if (options === null || typeof options !== "object") throw new DataError("run: options must be an object");
+  for (const key of Object.keys(options)) {
+    if (key !== "exceptionHandler" && key !== "pollTimeout") throw new DataError(`run: unknown option '${key}'`);
+  }
+  const { exceptionHandler, pollTimeout = 1 } = options;
+  for (const sub of subscriptions) {
+    if (!sub.handler) throw new PubSubError(`${sub.kind}: '${String(sub.name)}' has no handler registered`);
+  }
+  while (!done()) {
+    try {
+      await pubsub.getMessage({ timeout: pollTimeout, ignoreSubscribeMessages: true });
+    } catch (err) {
+      if (!exceptionHandler) throw err;
+      await exceptionHandler(err, pubsub as unknown as PubSub<any>);
+    }
+  }
+}
+
+/**
  * Publish/subscribe on a connection of its own (redis-py's `PubSub`). Subscriptions are
  * remembered: after the connection is lost it reconnects and subscribes again by itself.
  * The connection holds the process open only while someone waits for a message.
@@ -235,24 +264,10 @@ export class PubSub<T extends RedisString = Buffer> {
    * subscription left (redis-py's `run`). Every subscription must have a handler.
    */
   async run(options: RunOptions = {}): Promise<void> {
-    if (options === null || typeof options !== "object") throw new DataError("run: options must be an object");
-    for (const key of Object.keys(options)) {
-      if (key !== "exceptionHandler" && key !== "pollTimeout") throw new DataError(`run: unknown option '${key}'`);
-    }
-    for (const kind of ["channel", "pattern", "shard"] as const) {
-      for (const sub of this.subscriptions[kind].values()) {
-        if (!sub.handler) throw new PubSubError(`${kind === "pattern" ? "Pattern" : "Channel"}: '${String(sub.name)}' has no handler registered`);
-      }
-    }
-    const pollTimeout = options.pollTimeout ?? 1;
-    while (!this.closed && this.subscribed) {
-      try {
-        await this.getMessage({ timeout: pollTimeout, ignoreSubscribeMessages: true });
-      } catch (err) {
-        if (!options.exceptionHandler) throw err;
-        await options.exceptionHandler(err, this);
-      }
-    }
+    const subs = (["channel", "pattern", "shard"] as const).flatMap((kind) =>
+      [...this.subscriptions[kind].values()].map((sub) => ({ ...sub, kind: kind === "pattern" ? "Pattern" : "Channel" })),
+    );
+    await runDispatchLoop(this, subs, () => this.closed || !this.subscribed, options);
   }
 
   /** Unsubscribes from everything and gives the connection back (closed, since it was subscribed). */

@@ -1,7 +1,7 @@
 import { isPlainObject } from "../commands/spec.js";
 import { ConnectionError, DataError, MovedError, PubSubError, TimeoutError } from "../errors.js";
 import type { RedisString } from "../pool.js";
-import type { MessageHandler, PubSub, PubSubMessage, PubSubOptions } from "../pubsub.js";
+import { runDispatchLoop, type MessageHandler, type PubSub, type PubSubMessage, type PubSubOptions, type RunOptions } from "../pubsub.js";
 import type { RedisClusterImpl } from "./cluster.js";
 import { keySlot } from "./slots.js";
 import { ClusterNode } from "./topology.js";
@@ -217,20 +217,8 @@ export class ClusterPubSub<T extends RedisString = Buffer> {
 
   /** Dispatches every message to its handler until closed or unsubscribed from everything. */
   async run(options: { exceptionHandler?: (error: unknown, pubsub: ClusterPubSub<any>) => unknown; pollTimeout?: number } = {}): Promise<void> {
-    for (const subs of [this.channelSubs, this.patternSubs, this.shardSubs]) {
-      for (const sub of subs.values()) {
-        if (!sub.handler) throw new PubSubError(`Channel: '${String(sub.name)}' has no handler registered`);
-      }
-    }
-    const pollTimeout = options.pollTimeout ?? 1;
-    while (!this.closed && this.subscribed) {
-      try {
-        await this.getMessage({ timeout: pollTimeout, ignoreSubscribeMessages: true });
-      } catch (err) {
-        if (!options.exceptionHandler) throw err;
-        await options.exceptionHandler(err, this);
-      }
-    }
+    const subs = [this.channelSubs, this.patternSubs, this.shardSubs].flatMap((subs) => [...subs.values()].map((sub) => ({ ...sub, kind: "Channel" })));
+    await runDispatchLoop(this, subs, () => this.closed || !this.subscribed, options as RunOptions);
   }
 
   /** Unsubscribes from everything and closes every node connection of this pubsub. */
