@@ -127,9 +127,14 @@ export function encodeArg(arg: unknown, index: number): string | Buffer {
   throw new TypeError(`Argument #${index + 1} of type ${describe(arg)} is not supported: use a string, Buffer or number`);
 }
 
-/** v1 raised `NotImplementedError` for a few methods; so do we. */
-export function notImplemented(method: string): never {
-  const error = new Error(`${method} is not implemented (as in aioredis 1.x)`);
+/**
+ * aioredis 1.3.1 itself raised `NotImplementedError` from `bitfield()`, `client_kill()`,
+ * `client_reply()` and `monitor()` (reference/aioredis-v1-python.md section 3.1). compat keeps
+ * that v1 behaviour on purpose, so v1 code sees the error it was written against; the v2
+ * client has working `bitfield`, `clientKill`, `clientReply`-free connections and `monitor()`.
+ */
+export function v1RaisesNotImplemented(method: string): never {
+  const error = new Error(`${method} is not implemented (as in aioredis 1.x); the v2 client has it`);
   error.name = "NotImplementedError";
   throw error;
 }

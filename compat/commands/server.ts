@@ -1,5 +1,5 @@
 /** v1's `ServerCommandsMixin`. */
-import { encodingOf, isInt, makeDict, namedTuple, notImplemented, NOTSET, setKey, toInt, type Arg, type Dec, type EncodingOption, type RedisString } from "../util.js";
+import { encodingOf, isInt, makeDict, namedTuple, v1RaisesNotImplemented, NOTSET, setKey, toInt, type Arg, type Dec, type EncodingOption, type RedisString } from "../util.js";
 import { CONSTANTS, type ShutdownSave } from "./base.js";
 import { waitOkReply } from "./generic.js";
 import { ScriptingCommandsMixin } from "./scripting.js";
@@ -97,7 +97,7 @@ export class ServerCommandsMixin<T extends RedisString = Buffer> extends Scripti
 
   /** Not implemented in v1. */
   clientKill(): never {
-    return notImplemented("clientKill");
+    return v1RaisesNotImplemented("clientKill");
   }
 
   /** CLIENT LIST as `ClientInfo` tuples (values are strings). */
@@ -120,7 +120,7 @@ export class ServerCommandsMixin<T extends RedisString = Buffer> extends Scripti
 
   /** Not implemented in v1. */
   clientReply(): never {
-    return notImplemented("clientReply");
+    return v1RaisesNotImplemented("clientReply");
   }
 
   clientSetname(name: Arg): Promise<boolean> {
@@ -222,7 +222,7 @@ export class ServerCommandsMixin<T extends RedisString = Buffer> extends Scripti
 
   /** Not implemented in v1. */
   monitor(): never {
-    return notImplemented("monitor");
+    return v1RaisesNotImplemented("monitor");
   }
 
   /** ROLE as v1's named tuples (`MasterInfo`, `SlaveInfo`, `SentinelInfo`). */

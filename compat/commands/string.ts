@@ -1,7 +1,7 @@
 /** v1's `StringCommandsMixin`. */
 import { CONSTANTS, type SetExist } from "./base.js";
 import { GenericCommandsMixin, toBool, waitOkReply } from "./generic.js";
-import { NOTSET, encodingOf, isInt, isPlainObject, notImplemented, toFloat, type Arg, type Dec, type EncodingOption, type RedisString } from "../util.js";
+import { NOTSET, encodingOf, isInt, isPlainObject, v1RaisesNotImplemented, toFloat, type Arg, type Dec, type EncodingOption, type RedisString } from "../util.js";
 
 export interface SetOptions {
   /** EX seconds (0: none). */
@@ -29,7 +29,7 @@ export class StringCommandsMixin<T extends RedisString = Buffer> extends Generic
 
   /** Not implemented in v1 either. */
   bitfield(): never {
-    return notImplemented("bitfield");
+    return v1RaisesNotImplemented("bitfield");
   }
 
   bitopAnd(dest: Arg, key: Arg, ...keys: Arg[]): Promise<number> {
