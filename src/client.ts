@@ -5,7 +5,7 @@ import { installCommands } from "./commands/install.js";
 import { installScanIterators, type ScanIterators } from "./commands/scan.js";
 import { blockingTimeout, connectionStateCommand, Route, routeOf, streamingCommand } from "./commands/routing.js";
 import { bindArgs, isArgValue, type CommandSpec } from "./commands/spec.js";
-import { PipelineImpl, type Pipeline, type PipelineHost } from "./pipeline.js";
+import { PipelineImpl, type Pipeline } from "./pipeline.js";
 import { PubSub, type PubSubOptions } from "./pubsub.js";
 import { runTransaction, type TransactionOptions } from "./transaction.js";
 import { Lock, type LockClient, type LockOptions } from "./lock.js";
@@ -127,7 +127,7 @@ export class RedisImpl<T extends RedisString = Buffer> {
     for (const key of Object.keys(options)) {
       if (key !== "transaction") throw new DataError(`pipeline: unknown option '${key}'`);
     }
-    return new PipelineImpl<T>(this as unknown as PipelineHost<T>, options.transaction ?? true);
+    return new PipelineImpl<T>(this, options.transaction ?? true);
   }
 
   /**
@@ -166,15 +166,13 @@ export class RedisImpl<T extends RedisString = Buffer> {
     return new Monitor<T>(this.connectionPool);
   }
 
-  /** @internal The connection ordinary commands of this client go to. */
-  sharedConnection(): Connection {
-    return this.connectionPool.sharedConnection();
-  }
-
-  /** @internal The connection a pipeline of this client runs on. */
-  connectionForPipeline(): Promise<Connection> {
+  /**
+   * @internal The connection a pipeline of this client runs on: the client's own one when it
+   * is a single-connection client (so its SELECT and WATCH apply), else the pool's shared one.
+   */
+  async connectionForPipeline(): Promise<Connection> {
     if (this.singleConnectionClient) return this.acquire();
-    return Promise.resolve(this.connectionPool.sharedConnection());
+    return this.connectionPool.sharedConnection();
   }
 
   get decodeResponses(): boolean {

@@ -9,21 +9,24 @@ import type { RedisString } from "./pool.js";
 import type { CommandArg, RespValue } from "./protocol/index.js";
 import type { Script } from "./script.js";
 
-/** What a pipeline needs from the client that made it. */
-export interface PipelineHost<T extends RedisString> {
-  /** The connection ordinary commands share. */
-  sharedConnection(): Connection;
-  /** A client bound to a connection of its own, for WATCH and for pipelines that block. */
-  client(): PipelineBoundClient<T>;
-  readonly decodeResponses: boolean;
-}
-
-/** The parts of a single-connection client a pipeline uses while watching. */
+/** The parts of a client a pipeline runs commands through while watching. */
 export interface PipelineBoundClient<T extends RedisString> {
   executeCommand(...args: unknown[]): Promise<any>;
+  /** The connection this client's pipelines run on. */
   connectionForPipeline(): Promise<Connection>;
   close(): Promise<void>;
   readonly __replyType?: T;
+}
+
+/** What a pipeline needs from the client that made it. */
+export interface PipelineHost<T extends RedisString> extends PipelineBoundClient<T> {
+  /**
+   * True when the client is bound to one connection of its own (`client()`): its pipelines
+   * run on that connection, so its SELECT and WATCH apply to them, and watch there too.
+   */
+  readonly singleConnectionClient: boolean;
+  /** A client bound to a connection of its own, for WATCH and for pipelines that block. */
+  client(): PipelineBoundClient<T>;
 }
 
 interface QueuedCommand {
@@ -93,6 +96,7 @@ export class PipelineImpl<T extends RedisString = Buffer> {
   readonly transaction: boolean;
   private readonly host: PipelineHost<T>;
   private queue: QueuedCommand[] = [];
+  /** The client WATCH and immediate commands go through: the host itself when it has a connection of its own. */
   private bound: PipelineBoundClient<T> | null = null;
   private watching = false;
   private explicitTransaction = false;
@@ -163,7 +167,7 @@ export class PipelineImpl<T extends RedisString = Buffer> {
   async watch(...names: (string | Buffer)[]): Promise<boolean> {
     if (this.explicitTransaction) throw new RedisError("Cannot issue a WATCH after a MULTI");
     if (names.length === 0) throw new DataError("WATCH needs at least one key");
-    this.bound ??= this.host.client();
+    this.bound ??= this.ownClient();
     await this.bound.executeCommand("WATCH", ...names);
     this.watching = true;
     return true;
@@ -208,25 +212,30 @@ export class PipelineImpl<T extends RedisString = Buffer> {
 
   /** Empties the queue, unwatches and gives back the pipeline's own connection. */
   async reset(): Promise<void> {
+    const bound = this.bound;
+    const watching = this.watching;
+    const stateChanged = this.stateChanged;
     this.queue = [];
     this.scripts.clear();
     this.explicitTransaction = false;
     this.watching = false;
-    const bound = this.bound;
-    const watching = this.watching;
-    this.bound = null;
-    if (bound) {
-      try {
-        const connection = await bound.connectionForPipeline();
-        if (watching) await bound.executeCommand("UNWATCH");
-        // WATCH is cleared by EXEC or UNWATCH: the connection can go back to the pool.
-        if (!this.stateChanged && connection.isConnected) connection.dirty = false;
-      } catch {
-        // a lost connection is closed by the pool on release
-      }
-      await bound.close();
-    }
     this.stateChanged = false;
+    this.bound = null;
+    if (!bound) return;
+    if (bound === this.host) {
+      // The client's own connection: it stays the client's; only this pipeline's WATCH ends.
+      if (watching) await bound.executeCommand("UNWATCH").catch(() => {});
+      return;
+    }
+    try {
+      const connection = await bound.connectionForPipeline();
+      if (watching) await bound.executeCommand("UNWATCH");
+      // WATCH is cleared by EXEC or UNWATCH: the connection can go back to the pool.
+      if (!stateChanged && connection.isConnected) connection.dirty = false;
+    } catch {
+      // a lost connection is closed by the pool on release
+    }
+    await bound.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -266,17 +275,27 @@ export class PipelineImpl<T extends RedisString = Buffer> {
     }
   }
 
+  /** A client of the pipeline's own: the host when it is bound to a connection, else a new `client()`. */
+  private ownClient(): PipelineBoundClient<T> {
+    return this.host.singleConnectionClient ? this.host : this.host.client();
+  }
+
   private async connectionFor(queue: QueuedCommand[]): Promise<Connection> {
     if (this.bound) return this.bound.connectionForPipeline();
-    const needsOwn = queue.some(
-      (c) => c.route === Route.State || (!this.transaction && c.route === Route.Blocking && blockingTimeout(c.argv) !== null),
-    );
+    const changesState = queue.some((c) => c.route === Route.State);
+    if (this.host.singleConnectionClient) {
+      // The client's own connection, with its SELECT and WATCH: what the pipeline changes stays with it.
+      const connection = await this.host.connectionForPipeline();
+      if (changesState) connection.dirty = true;
+      return connection;
+    }
+    const needsOwn = changesState || (!this.transaction && queue.some((c) => c.route === Route.Blocking && blockingTimeout(c.argv) !== null));
     if (needsOwn) {
       // A blocking command or a state change would hold up or leak into the shared connection.
       this.bound = this.host.client();
       return this.bound.connectionForPipeline();
     }
-    return this.host.sharedConnection();
+    return this.host.connectionForPipeline();
   }
 
   private async executePipeline(connection: Connection, queue: QueuedCommand[], raiseOnError: boolean): Promise<unknown[]> {

@@ -242,3 +242,64 @@ describe("long pipelines and socketTimeout", () => {
     await r.close();
   });
 });
+
+describe("pipelines of a single-connection client run on its connection", () => {
+  test("after SELECT 1 on client(), the pipeline reads and writes db 1", async () => {
+    const r = new Redis({ port: server().port, decodeResponses: true });
+    const db0 = new Redis({ port: server().port, decodeResponses: true, db: 0 });
+    const db1 = new Redis({ port: server().port, decodeResponses: true, db: 1 });
+    await db0.delete("sc:select");
+    await db1.set("sc:select", "in db 1");
+    const c = r.client();
+    try {
+      expect(await c.executeCommand("SELECT", 1)).toBe("OK");
+      for (const transaction of [true, false]) {
+        const results = await c.pipeline({ transaction }).get("sc:select").set("sc:written", String(transaction)).execute();
+        expect(results).toEqual(["in db 1", true]);
+        expect(await db1.get("sc:written")).toBe(String(transaction));
+        expect(await db0.get("sc:written")).toBeNull();
+      }
+      // the pipeline ran on the client's own connection, not a new one
+      expect(r.connectionPool.inUseConnections).toBe(1);
+    } finally {
+      await c.close();
+      await db1.delete("sc:select", "sc:written");
+      await Promise.all([r.close(), db0.close(), db1.close()]);
+    }
+  });
+
+  test("WATCH on client(), then a pipeline: its EXEC honours the watch (no lost update)", async () => {
+    const r = new Redis({ port: server().port, decodeResponses: true });
+    await r.set("sc:balance", "100");
+    const c = r.client();
+    try {
+      expect(await c.executeCommand("WATCH", "sc:balance")).toBe("OK");
+      const seen = Number(await c.get("sc:balance"));
+      await r.set("sc:balance", "150"); // a concurrent writer on another connection
+      const pipe = c.pipeline({ transaction: true }).set("sc:balance", String(seen - 30));
+      await expect(pipe.execute()).rejects.toBeInstanceOf(WatchError);
+      expect(await r.get("sc:balance")).toBe("150");
+      // EXEC ended the watch: the same pattern without a concurrent writer succeeds
+      expect(await c.executeCommand("WATCH", "sc:balance")).toBe("OK");
+      const now = Number(await c.get("sc:balance"));
+      expect(await c.pipeline().set("sc:balance", String(now - 30)).execute()).toEqual([true]);
+      expect(await r.get("sc:balance")).toBe("120");
+      // pipe.watch() and transaction() on client() use its connection too, and leave it bound
+      await expect(
+        c.transaction(async (p) => {
+          await r.set("sc:balance", "999");
+          p.multi();
+          p.set("sc:balance", "0");
+        }, "sc:balance", { maxAttempts: 1 }),
+      ).rejects.toBeInstanceOf(WatchError);
+      expect(await r.get("sc:balance")).toBe("999");
+      expect(c.connection).not.toBeNull();
+      expect(await c.ping()).toBe(true);
+      expect(r.connectionPool.inUseConnections).toBe(1);
+    } finally {
+      await c.close();
+      await r.delete("sc:balance");
+      await r.close();
+    }
+  });
+});
