@@ -1,10 +1,9 @@
 import type { Connection, SendOptions } from "./connection/connection.js";
-import { CONNECTION_OPTION_NAMES } from "./connection/resolve.js";
-import { COMMANDS, type Commands } from "./commands/index.js";
-import { installCommands } from "./commands/install.js";
+import type { Commands } from "./commands/index.js";
+import { bindCommand, checkClientOptions, checkKeys, commandArgv, installClientCommands, type BoundCommand, type OptionRule } from "./core.js";
 import { installScanIterators, type ScanIterators } from "./commands/scan.js";
 import { blockingTimeout, connectionStateCommand, Route, routeOf, streamingCommand } from "./commands/routing.js";
-import { bindArgs, isArgValue, type CommandSpec } from "./commands/spec.js";
+import type { CommandSpec } from "./commands/spec.js";
 import { PipelineImpl, type Pipeline } from "./pipeline.js";
 import { PubSub, type PubSubOptions } from "./pubsub.js";
 import { runTransaction, type TransactionOptions } from "./transaction.js";
@@ -25,7 +24,7 @@ export interface RedisOptions extends PoolOptions {
   singleConnectionClient?: boolean;
 }
 
-const CLIENT_OPTION_CHECKS: Record<string, [(v: unknown) => boolean, string]> = {
+const CLIENT_OPTION_CHECKS: Record<string, OptionRule> = {
   connectionPool: [(v) => v === null || v instanceof ConnectionPoolImpl, "a ConnectionPool"],
   singleConnectionClient: [(v) => typeof v === "boolean", "a boolean"],
   maxConnections: [(v) => Number.isInteger(v) && (v as number) > 0, "a positive integer"],
@@ -60,13 +59,7 @@ export class RedisImpl<T extends RedisString = Buffer> {
   private closed = false;
 
   constructor(options: RedisOptions = {}) {
-    if (options === null || typeof options !== "object") throw new DataError("Redis: options must be an object");
-    for (const [name, value] of Object.entries(options)) {
-      if (value === undefined) continue;
-      const check = CLIENT_OPTION_CHECKS[name];
-      if (!check && !CONNECTION_OPTION_NAMES.has(name)) throw new DataError(`Redis: unknown option '${name}'`);
-      if (check && !check[0](value)) throw new DataError(`Redis: option '${name}' must be ${check[1]}`);
-    }
+    checkClientOptions("Redis", options, CLIENT_OPTION_CHECKS);
     const { connectionPool, singleConnectionClient, ...poolOptions } = options;
     if (connectionPool) {
       this.connectionPool = connectionPool;
@@ -123,10 +116,7 @@ export class RedisImpl<T extends RedisString = Buffer> {
    * MULTI/EXEC when `transaction` is true (the default). Not async, as in redis-py.
    */
   pipeline(options: { transaction?: boolean } = {}): Pipeline<T> {
-    if (options === null || typeof options !== "object") throw new DataError("pipeline: options must be an object");
-    for (const key of Object.keys(options)) {
-      if (key !== "transaction") throw new DataError(`pipeline: unknown option '${key}'`);
-    }
+    checkKeys("pipeline", options, ["transaction"]);
     return new PipelineImpl<T>(this, options.transaction ?? true);
   }
 
@@ -185,38 +175,25 @@ export class RedisImpl<T extends RedisString = Buffer> {
    */
   executeCommand(...args: unknown[]): Promise<any> {
     let argv: CommandArg[];
-    if (typeof args[0] === "string" && args[0].includes(" ")) {
-      // "CONFIG GET" as one word, as redis-py allows
-      argv = [...args[0].split(" ").filter((w) => w.length > 0), ...(args.slice(1) as CommandArg[])];
-    } else {
-      argv = args as CommandArg[];
-    }
-    if (argv.length === 0) return Promise.reject(new DataError("executeCommand: no command given"));
-    for (let i = 0; i < argv.length; i++) {
-      if (!isArgValue(argv[i])) {
-        return Promise.reject(
-          new DataError(`executeCommand: argument #${i + 1} must be a string, Buffer or number, got ${describe(argv[i])}`),
-        );
-      }
+    try {
+      argv = commandArgv(args);
+    } catch (err) {
+      return Promise.reject(err);
     }
     return this.dispatch(argv, undefined, routeOf(argv));
   }
 
-  /** Runs one generated command method. */
-  protected runCommand(spec: CommandSpec, args: unknown[]): Promise<unknown> {
-    let argv: CommandArg[];
-    let values: unknown[];
+  /** @internal Runs one generated command method. */
+  runCommand(spec: CommandSpec, args: unknown[]): Promise<unknown> {
+    let command: BoundCommand;
     try {
-      values = bindArgs(spec, args);
-      argv = spec.build(values);
+      command = bindCommand(spec, args);
     } catch (err) {
       return Promise.reject(err);
     }
-    const options: SendOptions | undefined =
-      spec.reply || spec.decode !== undefined ? { transform: spec.reply, context: values, decode: spec.decode } : undefined;
-    const sent = this.dispatch(argv, options, spec.route);
+    const sent = this.dispatch(command.argv, command.options, spec.route);
     const onError = spec.error;
-    return onError ? sent.catch((err: Error) => onError(err, values)) : sent;
+    return onError ? sent.catch((err: Error) => onError(err, command.values)) : sent;
   }
 
   private dispatch(argv: CommandArg[], options: SendOptions | undefined, route: Route): Promise<unknown> {
@@ -340,16 +317,7 @@ export class RedisImpl<T extends RedisString = Buffer> {
   }
 }
 
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
-}
-
-installCommands(RedisImpl.prototype, COMMANDS, (self: RedisImpl, spec, args) =>
-  (self as unknown as { runCommand(spec: CommandSpec, args: unknown[]): Promise<unknown> }).runCommand(spec, args),
-);
-
+installClientCommands(RedisImpl.prototype);
 installScanIterators(RedisImpl.prototype);
 
 export interface RedisImpl<T extends RedisString = Buffer> extends Commands<T, AsyncMode>, ScanIterators<T> {}

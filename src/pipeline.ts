@@ -1,9 +1,9 @@
 import type { Connection } from "./connection/connection.js";
-import { COMMANDS, type Commands } from "./commands/index.js";
+import type { Commands } from "./commands/index.js";
 import type { AsyncMode } from "./commands/types.js";
-import { installCommands } from "./commands/install.js";
 import { blockingTimeout, connectionStateCommand, Route, routeOf, streamingCommand } from "./commands/routing.js";
-import { bindArgs, isArgValue, type CommandSpec } from "./commands/spec.js";
+import type { CommandSpec } from "./commands/spec.js";
+import { bindCommand, commandArgv, installPipelineCommands } from "./core.js";
 import { DataError, ExecAbortError, RedisError, ResponseError, WatchError } from "./errors.js";
 import type { RedisString } from "./pool.js";
 import type { CommandArg, RespValue } from "./protocol/index.js";
@@ -29,11 +29,16 @@ export interface PipelineHost<T extends RedisString> extends PipelineBoundClient
   client(): PipelineBoundClient<T>;
 }
 
-interface QueuedCommand {
+/** A command queued in a pipeline (of a client or of a cluster). */
+export interface QueuedCommand {
   argv: CommandArg[];
-  route: Route;
+  /** The command method's spec and bound arguments, for its reply function; null for `executeCommand`. */
   spec: CommandSpec | null;
   values: unknown[] | null;
+}
+
+interface Queued extends QueuedCommand {
+  route: Route;
 }
 
 export interface ExecuteOptions {
@@ -79,9 +84,71 @@ function decodeDeep(value: RespValue, encoding: BufferEncoding): RespValue {
   return value;
 }
 
-function annotate(error: Error, position: number, argv: readonly CommandArg[]): Error {
+/** Puts a command's position in a pipeline into its error's message. */
+export function annotate(error: Error, position: number, argv: readonly CommandArg[]): Error {
   error.message = `Command # ${position} (${describeCommand(argv)}) of pipeline caused error: ${error.message}`;
   return error;
+}
+
+/**
+ * The results of a pipeline's commands from their replies: each through its method's reply
+ * function, errors annotated with their position. With `raiseOnError` the first error is
+ * thrown once every result is made; otherwise errors stand in the results.
+ */
+export function transformAll(queue: readonly QueuedCommand[], replies: readonly RespValue[], raiseOnError: boolean): unknown[] {
+  const results: unknown[] = new Array(queue.length);
+  let firstError: Error | null = null;
+  for (let i = 0; i < queue.length; i++) {
+    const command = queue[i]!;
+    const reply = replies[i]!;
+    if (reply instanceof Error) {
+      const error = annotate(reply, i + 1, command.argv);
+      firstError ??= error;
+      results[i] = error;
+      continue;
+    }
+    const transform = command.spec?.reply;
+    if (!transform) {
+      results[i] = reply;
+      continue;
+    }
+    try {
+      results[i] = transform(reply, command.values!);
+    } catch (err) {
+      const error = annotate(err as Error, i + 1, command.argv);
+      firstError ??= error;
+      results[i] = error;
+    }
+  }
+  if (firstError && raiseOnError) throw firstError;
+  return results;
+}
+
+/**
+ * The results of a transaction from the replies to MULTI, to each queued command, and to
+ * EXEC: `ExecAbortError` naming the command refused while queueing, `WatchError` when a
+ * watched key changed, else `transformAll` of EXEC's replies.
+ */
+export function transactionResults(
+  queue: readonly QueuedCommand[],
+  multi: RespValue | undefined,
+  queued: readonly RespValue[],
+  exec: RespValue | undefined,
+  raiseOnError: boolean,
+): unknown[] {
+  if (multi instanceof Error) throw multi;
+  if (exec instanceof Error) {
+    // Errors while queueing (a wrong number of arguments, an unknown command) abort EXEC.
+    const index = queued.findIndex((reply) => reply instanceof Error);
+    if (index !== -1 && exec instanceof ExecAbortError) {
+      const cause = annotate(queued[index] as Error, index + 1, queue[index]!.argv);
+      throw new ExecAbortError(`${exec.message} ${cause.message}`, "EXECABORT");
+    }
+    throw exec;
+  }
+  if (exec === null) throw new WatchError("Watched variable changed.");
+  if (!Array.isArray(exec) || exec.length !== queue.length) throw new ResponseError("Wrong number of response items from pipeline execution");
+  return transformAll(queue, exec, raiseOnError);
 }
 
 /**
@@ -95,7 +162,7 @@ function annotate(error: Error, position: number, argv: readonly CommandArg[]): 
 export class PipelineImpl<T extends RedisString = Buffer> {
   readonly transaction: boolean;
   private readonly host: PipelineHost<T>;
-  private queue: QueuedCommand[] = [];
+  private queue: Queued[] = [];
   /** The client WATCH and immediate commands go through: the host itself when it has a connection of its own. */
   private bound: PipelineBoundClient<T> | null = null;
   private watching = false;
@@ -139,11 +206,7 @@ export class PipelineImpl<T extends RedisString = Buffer> {
       if (state && state !== "WATCH" && state !== "UNWATCH") this.stateChanged = true;
       return this.bound!.executeCommand(...args) as unknown as this;
     }
-    const argv = args as CommandArg[];
-    if (argv.length === 0) throw new DataError("executeCommand: no command given");
-    argv.forEach((arg, i) => {
-      if (!isArgValue(arg)) throw new DataError(`executeCommand: argument #${i + 1} must be a string, Buffer or number`);
-    });
+    const argv = commandArgv(args);
     this.queue.push({ argv, route: routeOf(argv), spec: null, values: null });
     return this;
   }
@@ -154,8 +217,7 @@ export class PipelineImpl<T extends RedisString = Buffer> {
       const client = this.bound as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
       return client[spec.method]!(...args);
     }
-    const values = bindArgs(spec, args);
-    const argv = spec.build(values);
+    const { argv, values } = bindCommand(spec, args);
     this.queue.push({ argv, route: spec.route, spec, values });
     return this;
   }
@@ -280,7 +342,7 @@ export class PipelineImpl<T extends RedisString = Buffer> {
     return this.host.singleConnectionClient ? this.host : this.host.client();
   }
 
-  private async connectionFor(queue: QueuedCommand[]): Promise<Connection> {
+  private async connectionFor(queue: Queued[]): Promise<Connection> {
     if (this.bound) return this.bound.connectionForPipeline();
     const changesState = queue.some((c) => c.route === Route.State);
     if (this.host.singleConnectionClient) {
@@ -298,16 +360,16 @@ export class PipelineImpl<T extends RedisString = Buffer> {
     return this.host.connectionForPipeline();
   }
 
-  private async executePipeline(connection: Connection, queue: QueuedCommand[], raiseOnError: boolean): Promise<unknown[]> {
+  private async executePipeline(connection: Connection, queue: Queued[], raiseOnError: boolean): Promise<unknown[]> {
     const perCommand = queue.some((c) => c.spec?.decode !== undefined);
     const replies = await connection.sendBatch(
       queue.map((c) => c.argv),
       perCommand ? { decodeEach: queue.map((c) => c.spec?.decode) } : undefined,
     );
-    return this.transformAll(queue, replies, 0, raiseOnError);
+    return transformAll(queue, replies, raiseOnError);
   }
 
-  private async executeTransaction(connection: Connection, queue: QueuedCommand[], raiseOnError: boolean): Promise<unknown[]> {
+  private async executeTransaction(connection: Connection, queue: Queued[], raiseOnError: boolean): Promise<unknown[]> {
     const argvs: CommandArg[][] = new Array(queue.length + 2);
     argvs[0] = ["MULTI"];
     for (let i = 0; i < queue.length; i++) argvs[i + 1] = queue[i]!.argv;
@@ -326,63 +388,13 @@ export class PipelineImpl<T extends RedisString = Buffer> {
         }
       }
     }
-    // Errors while queueing (a wrong number of arguments, an unknown command) abort EXEC.
-    let firstQueueError: { error: Error; index: number } | null = null;
-    for (let i = 1; i <= queue.length; i++) {
-      const reply = replies[i];
-      if (reply instanceof Error && !firstQueueError) firstQueueError = { error: reply, index: i - 1 };
-    }
-    const exec = replies[queue.length + 1]!;
-    if (replies[0] instanceof Error) throw replies[0];
-    if (exec instanceof Error) {
-      if (firstQueueError && exec instanceof ExecAbortError) {
-        const cause = annotate(firstQueueError.error, firstQueueError.index + 1, queue[firstQueueError.index]!.argv);
-        throw new ExecAbortError(`${exec.message} ${cause.message}`, "EXECABORT");
-      }
-      throw exec;
-    }
-    if (exec === null) throw new WatchError("Watched variable changed.");
-    if (!Array.isArray(exec) || exec.length !== queue.length) {
-      throw new ResponseError("Wrong number of response items from pipeline execution");
-    }
-    return this.transformAll(queue, exec, 0, raiseOnError);
-  }
-
-  private transformAll(queue: QueuedCommand[], replies: RespValue[], offset: number, raiseOnError: boolean): unknown[] {
-    const results: unknown[] = new Array(queue.length);
-    let firstError: Error | null = null;
-    for (let i = 0; i < queue.length; i++) {
-      const command = queue[i]!;
-      const reply = replies[i + offset]!;
-      if (reply instanceof Error) {
-        const error = annotate(reply, i + 1, command.argv);
-        firstError ??= error;
-        results[i] = error;
-        continue;
-      }
-      const transform = command.spec?.reply;
-      if (!transform) {
-        results[i] = reply;
-        continue;
-      }
-      try {
-        results[i] = transform(reply, command.values!);
-      } catch (err) {
-        const error = annotate(err as Error, i + 1, command.argv);
-        firstError ??= error;
-        results[i] = error;
-      }
-    }
-    if (firstError && raiseOnError) throw firstError;
-    return results;
+    return transactionResults(queue, replies[0], replies.slice(1, queue.length + 1), replies[queue.length + 1], raiseOnError);
   }
 }
 
 Object.defineProperty(PipelineImpl, "name", { value: "Pipeline" });
 
-installCommands(PipelineImpl.prototype, COMMANDS, (self: { queueCommand(spec: CommandSpec, args: unknown[]): unknown }, spec, args) =>
-  self.queueCommand(spec, args),
-);
+installPipelineCommands(PipelineImpl.prototype);
 
 export interface PipelineImpl<T extends RedisString = Buffer> extends Commands<T, Pipeline<T>> {}
 

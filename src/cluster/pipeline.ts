@@ -1,38 +1,32 @@
 import type { Connection, SendOptions } from "../connection/connection.js";
-import { COMMANDS, type Commands } from "../commands/index.js";
-import { installCommands } from "../commands/install.js";
+import type { Commands } from "../commands/index.js";
 import { connectionStateCommand, streamingCommand } from "../commands/routing.js";
-import { bindArgs, isArgValue, isPlainObject, type CommandSpec } from "../commands/spec.js";
+import type { CommandSpec } from "../commands/spec.js";
+import { bindCommand, checkKeys, commandArgv, installPipelineCommands, sendOptionsOf } from "../core.js";
 import {
   AskError,
   AuthenticationError,
   ClusterCrossSlotError,
   ClusterDownError,
-  ClusterError,
   ConnectionError,
   DataError,
-  ExecAbortError,
   MaxConnectionsError,
   MovedError,
   RedisError,
-  ResponseError,
   TimeoutError,
   TryAgainError,
   WatchError,
 } from "../errors.js";
-import { describeCommand } from "../pipeline.js";
+import { annotate, describeCommand, transactionResults, type QueuedCommand } from "../pipeline.js";
 import type { RedisString } from "../pool.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
 import type { Script } from "../script.js";
-import type { RedisClusterImpl, TargetNodes } from "./cluster.js";
 import { markMaybeSent, type Part, type Plan } from "./plan.js";
+import { takeTargetNodes, type ClusterRouter, type TargetNodes } from "./router.js";
 import { keySlot } from "./slots.js";
 import type { ClusterNode } from "./topology.js";
 
-interface Queued {
-  argv: CommandArg[];
-  spec: CommandSpec | null;
-  values: unknown[] | null;
+interface Queued extends QueuedCommand {
   targetNodes: TargetNodes | undefined;
 }
 
@@ -55,37 +49,11 @@ export interface ClusterExecuteOptions {
   raiseOnError?: boolean;
 }
 
-const sleep = (seconds: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-
-function annotate(error: Error, position: number, argv: readonly CommandArg[]): Error {
-  error.message = `Command # ${position} (${describeCommand(argv)}) of pipeline caused error: ${error.message}`;
-  return error;
-}
-
 function isRedirect(reply: unknown): boolean {
-  return reply instanceof MovedError || reply instanceof AskError || reply instanceof TryAgainError || reply instanceof ClusterDownError;
+  return reply instanceof AskError || reply instanceof TryAgainError || reply instanceof ClusterDownError;
 }
 
-function sendOptionsOf(command: Queued): SendOptions | undefined {
-  const spec = command.spec;
-  if (!spec || (!spec.reply && spec.decode === undefined)) return undefined;
-  return { transform: spec.reply, context: command.values, decode: spec.decode };
-}
-
-/** A trailing `{ targetNodes }` keyword, as `RedisCluster` methods take it. */
-function takeTargetNodes(spec: CommandSpec | null, args: unknown[]): [unknown[], TargetNodes | undefined] {
-  const n = args.length;
-  const last = args[n - 1];
-  if (n === 0 || !isPlainObject(last) || !("targetNodes" in last)) return [args, undefined];
-  if (spec) {
-    const at = spec.restIndex !== -1 && n - 1 >= spec.restIndex ? spec.restIndex : n - 1;
-    if (spec.mappingPositions.has(at)) return [args, undefined];
-  }
-  const { targetNodes, ...rest } = last as { targetNodes: TargetNodes };
-  const head = args.slice(0, n - 1);
-  if (Object.keys(rest).length > 0) head.push(rest);
-  return [head, targetNodes];
-}
+const watchLost = (err: Error): WatchError => new WatchError(`Slot rebalancing occurred while watching keys (${err.message})`);
 
 /**
  * A pipeline of a `RedisCluster` (redis-py's `ClusterPipeline`). Commands queue here; on
@@ -100,7 +68,7 @@ function takeTargetNodes(spec: CommandSpec | null, args: unknown[]): [unknown[],
  */
 export class ClusterPipelineImpl<T extends RedisString = Buffer> {
   readonly transaction: boolean;
-  private readonly cluster: RedisClusterImpl<T>;
+  private readonly router: ClusterRouter;
   private queue: Queued[] = [];
   private readonly scripts = new Set<Script<any>>();
   private watching = false;
@@ -109,8 +77,8 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
   private watchNode: ClusterNode | null = null;
   private watchConnection: Connection | null = null;
 
-  constructor(cluster: RedisClusterImpl<T>, transaction = false) {
-    this.cluster = cluster;
+  constructor(router: ClusterRouter, transaction = false) {
+    this.router = router;
     this.transaction = transaction;
   }
 
@@ -127,11 +95,7 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
   /** Queues any command as is (runs it at once while watching). A trailing `{ targetNodes }` chooses nodes. */
   executeCommand(...args: unknown[]): this {
     const [rest, targetNodes] = takeTargetNodes(null, args);
-    const argv = rest as CommandArg[];
-    if (argv.length === 0) throw new DataError("executeCommand: no command given");
-    argv.forEach((arg, i) => {
-      if (!isArgValue(arg)) throw new DataError(`executeCommand: argument #${i + 1} must be a string, Buffer or number`);
-    });
+    const argv = commandArgv(rest);
     if (this.watching && !this.explicitTransaction) return this.runWatched({ argv, spec: null, values: null, targetNodes }) as unknown as this;
     this.queue.push({ argv, spec: null, values: null, targetNodes });
     return this;
@@ -140,8 +104,7 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
   /** Queues one generated command method (or runs it while watching). */
   protected queueCommand(spec: CommandSpec, args: unknown[]): unknown {
     const [rest, targetNodes] = takeTargetNodes(spec, args);
-    const values = bindArgs(spec, rest);
-    const argv = spec.build(values);
+    const { argv, values } = bindCommand(spec, rest);
     const command: Queued = { argv, spec, values, targetNodes };
     if (this.watching && !this.explicitTransaction) return this.runWatched(command);
     this.queue.push(command);
@@ -164,47 +127,29 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
     if (this.watchSlot !== null && slot !== this.watchSlot) {
       throw new ClusterCrossSlotError(`CROSSSLOT WATCH: the keys are in slot ${slot}, the keys watched before in slot ${this.watchSlot}`, "CROSSSLOT");
     }
-    await this.cluster.initialize();
-    const cluster = this.cluster;
-    let redirections = 0;
-    let failures = 0;
-    for (;;) {
+    await this.router.ready();
+    // Adding keys to a watch: on the connection that holds it, errors as they are.
+    const explicit = this.watchConnection !== null;
+    // ASK is waited out: the transaction that follows must run on the slot's owner.
+    await this.router.withRedirects({ target: { slot }, readonly: true, explicit, ask: "wait" }, async (hop) => {
       let connection = this.watchConnection;
       if (!connection) {
-        const node = cluster.nodeFor({ argv: [], target: { slot }, readonly: false });
-        try {
-          connection = await node.connectionPool.getConnection();
-        } catch (err) {
-          if (!(err instanceof ConnectionError) || err instanceof AuthenticationError || ++failures > cluster.retry.getRetries()) throw err;
-          cluster.nodesManager.nodeFailed(node);
-          await sleep(cluster.retry.backoff.compute(failures));
-          await cluster.nodesManager.refresh(null).catch(() => {});
-          continue;
-        }
+        connection = await hop.node.connectionPool.getConnection();
         this.watchConnection = connection;
-        this.watchNode = node;
+        this.watchNode = hop.node;
       }
+      hop.sent = true;
       try {
         await connection.send(["WATCH", ...names]);
-        break;
       } catch (err) {
-        const redirected = err instanceof MovedError || err instanceof AskError || err instanceof TryAgainError;
-        if (redirected && this.watching) throw new WatchError(`Slot rebalancing occurred while watching keys (${err.message})`);
-        if (!redirected) throw err;
-        // Nothing is watched yet: go to the slot's owner instead.
-        this.watchNode!.connectionPool.release(connection);
+        if (explicit) throw err instanceof AskError || err instanceof TryAgainError ? watchLost(err) : err;
+        // Nothing is watched yet: give the connection back and try again (at the slot's owner).
         this.watchConnection = null;
         this.watchNode = null;
-        if (err instanceof MovedError) {
-          if (++redirections > cluster.maxRedirections) throw err;
-          cluster.nodesManager.moveSlot(err.slotId, err.host, err.port);
-          cluster.nodesManager.requestRefresh();
-        } else {
-          if (++failures > cluster.retry.getRetries()) throw err;
-          await sleep(cluster.retry.backoff.compute(failures));
-        }
+        hop.node.connectionPool.release(connection);
+        throw err;
       }
-    }
+    });
     this.watchSlot = slot;
     this.watching = true;
     return true;
@@ -258,9 +203,7 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
    * is in; otherwise errors stand in the results.
    */
   async execute(options: ClusterExecuteOptions = {}): Promise<any[]> {
-    for (const key of Object.keys(options)) {
-      if (key !== "raiseOnError" && key !== "allowRedirections") throw new DataError(`execute: unknown option '${key}'`);
-    }
+    checkKeys("execute", options, ["raiseOnError", "allowRedirections"]);
     const raiseOnError = options.raiseOnError ?? true;
     const queue = this.queue;
     try {
@@ -271,7 +214,7 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
         const state = connectionStateCommand(command.argv);
         if (state) throw new DataError(`${state} cannot be queued in a cluster pipeline: use watch()/multi() of a transaction pipeline`);
       }
-      await this.cluster.initialize();
+      await this.router.ready();
       if (this.transaction || this.explicitTransaction) return await this.executeTransaction(queue, raiseOnError);
       return await this.executePipeline(queue, raiseOnError);
     } finally {
@@ -283,10 +226,10 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
 
   private async executePipeline(queue: Queued[], raiseOnError: boolean): Promise<unknown[]> {
     const plans: Plan[] = [];
-    for (const command of queue) plans.push(await this.cluster.plan(command.argv, command.spec?.readonly, command.targetNodes));
+    for (const command of queue) plans.push(await this.router.plan(command.argv, command.spec?.readonly, command.targetNodes));
     const items: Item[] = [];
     plans.forEach((plan, i) => {
-      const options = sendOptionsOf(queue[i]!);
+      const options = sendOptionsOf(queue[i]!.spec, queue[i]!.values);
       for (const part of plan.parts) {
         items.push({ command: i, part, explicit: plan.explicit, options, node: null, done: false, value: undefined, error: null, redo: false });
       }
@@ -294,7 +237,7 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
     const groups = new Map<ClusterNode, Item[]>();
     for (const item of items) {
       try {
-        item.node = this.cluster.nodeFor(item.part);
+        item.node = this.router.nodeFor(item.part);
       } catch {
         item.redo = true; // e.g. a slot not covered right now: on its own, with retries
         continue;
@@ -308,8 +251,8 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
     for (const item of items) {
       if (!item.redo) continue;
       try {
-        if (this.scripts.size > 0) await this.loadScripts(this.cluster.nodeFor(item.part));
-        item.value = await this.cluster.executePart(item.part, item.options, item.explicit);
+        if (this.scripts.size > 0) await this.loadScripts(this.router.nodeFor(item.part));
+        item.value = await this.router.executePart(item.part, item.options, item.explicit);
       } catch (err) {
         item.error = err as Error;
       }
@@ -329,7 +272,7 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
         for (const item of group) item.error = err as Error;
         return;
       }
-      this.cluster.nodesManager.nodeFailed(node);
+      this.router.nodesManager.nodeFailed(node);
       for (const item of group) item.redo = true; // nothing was sent
       return;
     }
@@ -356,7 +299,7 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
         ),
       );
     } catch (err) {
-      this.cluster.nodesManager.nodeFailed(node);
+      this.router.nodesManager.nodeFailed(node);
       for (const item of group) {
         if (item.part.readonly && !item.explicit) item.redo = true;
         else {
@@ -372,10 +315,7 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
         const reply = replies[r]![j]!;
         if (reply instanceof Error) {
           if (!item.explicit && isRedirect(reply)) {
-            if (reply instanceof MovedError) {
-              const owner = this.cluster.nodesManager.moveSlot(reply.slotId, reply.host, reply.port);
-              this.cluster.nodesManager.requestRefresh(owner);
-            }
+            if (reply instanceof MovedError) this.router.noteMoved(reply);
             item.redo = true;
             return;
           }
@@ -432,9 +372,9 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
   // ---- transactions -----------------------------------------------------------------------
 
   private slotOf(what: string, keys: readonly CommandArg[]): number {
-    const slot = keySlot(keys[0]!, this.cluster.encoding);
+    const slot = keySlot(keys[0]!, this.router.encoding);
     for (const key of keys) {
-      const other = keySlot(key, this.cluster.encoding);
+      const other = keySlot(key, this.router.encoding);
       if (other !== slot) {
         throw new ClusterCrossSlotError(
           `CROSSSLOT ${what}: keys in slots ${slot} and ${other}; a cluster transaction needs every key in one slot (use a hash tag such as {user1}:a)`,
@@ -451,7 +391,7 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
     for (let i = 0; i < queue.length; i++) {
       const command = queue[i]!;
       if (command.targetNodes !== undefined) throw new DataError(`Command # ${i + 1}: targetNodes cannot be used in a cluster transaction`);
-      const plan = await this.cluster.plan(command.argv, command.spec?.readonly);
+      const plan = await this.router.plan(command.argv, command.spec?.readonly);
       if (plan.parts.length !== 1 || plan.nodes.length > 0) {
         if (plan.nodes.length > 0) {
           throw new DataError(`Command # ${i + 1} (${describeCommand(command.argv)}) goes to several nodes and cannot run in a cluster transaction`);
@@ -477,109 +417,32 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
 
   private async executeTransaction(queue: Queued[], raiseOnError: boolean): Promise<unknown[]> {
     const slot = await this.transactionSlot(queue);
-    const cluster = this.cluster;
-    const part: Part = { argv: [], target: slot === null ? { defaultNode: true } : { slot }, readonly: false };
     const commands = queue.map((c) => c.argv);
-    let redirections = 0;
-    let failures = 0;
-    let askNode: ClusterNode | null = null;
-    for (;;) {
-      const watched = this.watchConnection;
-      const node = watched ? this.watchNode! : (askNode ?? cluster.nodeFor(part));
-      const asking = askNode !== null;
-      askNode = null;
-      let connection: Connection;
-      try {
-        connection = watched ?? node.sharedConnection();
-        if (!connection.isConnected) await connection.connect();
-      } catch (err) {
-        if (watched || !(err instanceof ConnectionError) || err instanceof AuthenticationError || ++failures > cluster.retry.getRetries()) throw err;
-        cluster.nodesManager.nodeFailed(node);
-        await sleep(cluster.retry.backoff.compute(failures));
-        await cluster.nodesManager.refresh(null).catch(() => {});
-        continue;
-      }
+    const watched = this.watchConnection;
+    // A watching transaction runs on its own connection: nothing is followed, a redirection means the watch is lost.
+    const route = { target: slot === null ? { defaultNode: true as const } : { slot }, readonly: false, explicit: watched !== null };
+    return this.router.withRedirects(route, async (hop) => {
+      const node = watched ? this.watchNode! : hop.node;
+      const connection = watched ?? node.sharedConnection();
+      if (!connection.isConnected) await connection.connect();
       if (this.scripts.size > 0) await this.loadScripts(node);
-      const argvs: CommandArg[][] = asking ? [["ASKING"], ["MULTI"], ...commands, ["EXEC"]] : [["MULTI"], ...commands, ["EXEC"]];
-      let replies: RespValue[];
-      try {
-        replies = await connection.sendBatch(argvs);
-      } catch (err) {
-        // EXEC may have run: a transaction is never sent twice.
-        markMaybeSent(err);
-        if (!watched) cluster.nodesManager.nodeFailed(node);
-        throw err;
-      }
-      const offset = asking ? 1 : 0;
-      const multi = replies[offset];
-      if (multi instanceof Error) throw multi;
+      const argvs: CommandArg[][] = hop.asking ? [["ASKING"], ["MULTI"], ...commands, ["EXEC"]] : [["MULTI"], ...commands, ["EXEC"]];
+      hop.sent = true; // EXEC may have run: a transaction is never sent twice
+      const replies = await connection.sendBatch(argvs);
+      const offset = hop.asking ? 1 : 0;
       const queued = replies.slice(offset + 1, offset + 1 + commands.length);
       const exec = replies[replies.length - 1]!;
-      // A redirection of any command (or of EXEC) means nothing ran: follow it and run it all again.
+      // A redirection of any command (or of EXEC) means nothing ran: it is followed and all of it sent again.
       const redirect = queued.find((r) => isRedirect(r)) ?? (isRedirect(exec) ? exec : undefined);
-      if (redirect) {
-        if (watched) throw new WatchError(`Slot rebalancing occurred while watching keys (${(redirect as Error).message})`);
-        if (redirect instanceof MovedError || redirect instanceof AskError) {
-          if (++redirections > cluster.maxRedirections) {
-            throw new ClusterError(`Too many cluster redirections (more than maxRedirections ${cluster.maxRedirections}); the last was ${redirect.message}`);
-          }
-          if (redirect instanceof MovedError) {
-            const owner = cluster.nodesManager.moveSlot(redirect.slotId, redirect.host, redirect.port);
-            cluster.nodesManager.requestRefresh(owner);
-          } else {
-            askNode = cluster.nodesManager.getOrCreateNode(redirect.host, redirect.port);
-          }
-          continue;
-        }
-        if (++failures > cluster.retry.getRetries()) throw redirect as Error;
-        if (redirect instanceof ClusterDownError) cluster.nodesManager.requestRefresh();
-        else redirections = 0; // TRYAGAIN: ASK hops of a half-migrated slot are bounded by the retries
-        await sleep(cluster.retry.backoff.compute(failures));
-        continue;
-      }
-      if (exec instanceof Error) {
-        const index = queued.findIndex((r) => r instanceof Error);
-        if (index !== -1 && exec instanceof ExecAbortError) {
-          const cause = annotate(queued[index] as Error, index + 1, commands[index]!);
-          throw new ExecAbortError(`${exec.message} ${cause.message}`, "EXECABORT");
-        }
-        throw exec;
-      }
-      if (exec === null) throw new WatchError("Watched variable changed.");
-      if (!Array.isArray(exec) || exec.length !== commands.length) throw new ResponseError("Wrong number of response items from pipeline execution");
-      return this.transformAll(queue, exec, raiseOnError);
-    }
-  }
-
-  private transformAll(queue: Queued[], replies: RespValue[], raiseOnError: boolean): unknown[] {
-    const results: unknown[] = new Array(queue.length);
-    let firstError: Error | null = null;
-    for (let i = 0; i < queue.length; i++) {
-      const command = queue[i]!;
-      const reply = replies[i]!;
-      if (reply instanceof Error) {
-        const error = annotate(reply, i + 1, command.argv);
-        firstError ??= error;
-        results[i] = error;
-        continue;
-      }
-      const transform = command.spec?.reply;
-      try {
-        results[i] = transform ? transform(reply, command.values!) : reply;
-      } catch (err) {
-        const error = annotate(err as Error, i + 1, command.argv);
-        firstError ??= error;
-        results[i] = error;
-      }
-    }
-    if (firstError && raiseOnError) throw firstError;
-    return results;
+      if (redirect) throw watched ? watchLost(redirect as Error) : (redirect as Error);
+      return transactionResults(queue, replies[offset], queued, exec, raiseOnError);
+    });
   }
 
   /** While watching: a command runs at once on the pipeline's connection (keys in the watched slot). */
   private runWatched(command: Queued): Promise<unknown> {
     return (async () => {
-      const plan = await this.cluster.plan(command.argv, command.spec?.readonly, command.targetNodes);
+      const plan = await this.router.plan(command.argv, command.spec?.readonly, command.targetNodes);
       const target = plan.parts.length === 1 && plan.nodes.length === 0 ? plan.parts[0]!.target : null;
       if (!target || ("slot" in target && target.slot !== this.watchSlot)) {
         throw new ClusterCrossSlotError(
@@ -588,22 +451,16 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
         );
       }
       const connection = this.watchConnection!;
-      const reply = await connection.send(command.argv, sendOptionsOf(command));
-      return reply;
+      return connection.send(command.argv, sendOptionsOf(command.spec, command.values));
     })().catch((err: unknown) => {
-      if (err instanceof MovedError || err instanceof AskError) {
-        throw new WatchError(`Slot rebalancing occurred while watching keys (${err.message})`);
-      }
-      throw err;
+      throw err instanceof AskError ? watchLost(err) : err;
     });
   }
 }
 
 Object.defineProperty(ClusterPipelineImpl, "name", { value: "ClusterPipeline" });
 
-installCommands(ClusterPipelineImpl.prototype, COMMANDS, (self: { queueCommand(spec: CommandSpec, args: unknown[]): unknown }, spec, args) =>
-  self.queueCommand(spec, args),
-);
+installPipelineCommands(ClusterPipelineImpl.prototype);
 
 export interface ClusterPipelineImpl<T extends RedisString = Buffer> extends Commands<T, ClusterPipeline<T>> {}
 

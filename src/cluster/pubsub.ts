@@ -2,7 +2,7 @@ import { isPlainObject } from "../commands/spec.js";
 import { ConnectionError, DataError, MovedError, PubSubError, TimeoutError } from "../errors.js";
 import type { RedisString } from "../pool.js";
 import { runDispatchLoop, type MessageHandler, type PubSub, type PubSubMessage, type PubSubOptions, type RunOptions } from "../pubsub.js";
-import type { RedisClusterImpl } from "./cluster.js";
+import type { ClusterRouter } from "./router.js";
 import { keySlot } from "./slots.js";
 import { ClusterNode } from "./topology.js";
 
@@ -35,8 +35,6 @@ interface Source<T extends RedisString> {
   slot: number | null;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Pub/sub on a Redis Cluster (redis-py's `ClusterPubSub`). SUBSCRIBE and PSUBSCRIBE go to one
  * node (messages published anywhere reach every node); SSUBSCRIBE goes to the owner of each
@@ -47,7 +45,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  */
 export class ClusterPubSub<T extends RedisString = Buffer> {
   readonly ignoreSubscribeMessages: boolean;
-  private readonly cluster: RedisClusterImpl<T>;
+  private readonly router: ClusterRouter;
   private readonly pinned: { node: ClusterNode | null; host: string | null; port: number | null };
   private readonly channelSubs = new Map<string, Subscription<T>>();
   private readonly patternSubs = new Map<string, Subscription<T>>();
@@ -67,7 +65,7 @@ export class ClusterPubSub<T extends RedisString = Buffer> {
   private closed = false;
   private readonly onTopology = (): void => this.checkOwners();
 
-  constructor(cluster: RedisClusterImpl<T>, options: ClusterPubSubOptions = {}) {
+  constructor(router: ClusterRouter, options: ClusterPubSubOptions = {}) {
     for (const key of Object.keys(options)) {
       if (key !== "ignoreSubscribeMessages" && key !== "node" && key !== "host" && key !== "port") {
         throw new DataError(`pubsub: unknown option '${key}'`);
@@ -75,7 +73,7 @@ export class ClusterPubSub<T extends RedisString = Buffer> {
     }
     if (options.node != null && !(options.node instanceof ClusterNode)) throw new DataError("pubsub: 'node' must be a ClusterNode");
     if ((options.host == null) !== (options.port == null)) throw new DataError("pubsub: give both 'host' and 'port', or neither");
-    this.cluster = cluster;
+    this.router = router;
     this.ignoreSubscribeMessages = options.ignoreSubscribeMessages ?? false;
     this.pinned = { node: options.node ?? null, host: options.host ?? null, port: options.port ?? null };
   }
@@ -119,14 +117,14 @@ export class ClusterPubSub<T extends RedisString = Buffer> {
   /** SSUBSCRIBE: each shard channel on the owner of its slot. */
   async ssubscribe(...args: SubscribeArg<T>[]): Promise<void> {
     const subs = this.parse("SSUBSCRIBE", args);
-    await this.cluster.initialize();
-    this.cluster.nodesManager.onRefresh.add(this.onTopology);
+    await this.router.ready();
+    this.router.nodesManager.onRefresh.add(this.onTopology);
     const bySlot = new Map<number, Subscription<T>[]>();
     for (const sub of subs) {
       const key = this.key(sub.name);
       this.shardSubs.set(key, sub);
       this.leavingShards.delete(key);
-      const slot = keySlot(sub.name, this.cluster.encoding);
+      const slot = keySlot(sub.name, this.router.encoding);
       bySlot.set(slot, [...(bySlot.get(slot) ?? []), sub]);
     }
     await Promise.all(
@@ -165,7 +163,7 @@ export class ClusterPubSub<T extends RedisString = Buffer> {
     for (const { name, key } of subs) {
       this.shardSubs.delete(key);
       this.leavingShards.add(key);
-      const slot = keySlot(name, this.cluster.encoding);
+      const slot = keySlot(name, this.router.encoding);
       bySlot.set(slot, [...(bySlot.get(slot) ?? []), name]);
     }
     await Promise.all(
@@ -225,7 +223,7 @@ export class ClusterPubSub<T extends RedisString = Buffer> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.cluster.nodesManager.onRefresh.delete(this.onTopology);
+    this.router.nodesManager.onRefresh.delete(this.onTopology);
     this.wake();
     const sources = [...(this.classic ? [this.classic] : []), ...this.shardSources.values()];
     this.classic = null;
@@ -267,12 +265,12 @@ export class ClusterPubSub<T extends RedisString = Buffer> {
   }
 
   private key(name: string | Buffer): string {
-    return (Buffer.isBuffer(name) ? name : Buffer.from(name, this.cluster.encoding)).toString("latin1");
+    return (Buffer.isBuffer(name) ? name : Buffer.from(name, this.router.encoding)).toString("latin1");
   }
 
   /** Runs `fn` on the SUBSCRIBE/PSUBSCRIBE source, made on first use and moved if its node fails. */
   private async withClassic(firstChannel: string | Buffer | null, fn: (ps: PubSub<T>) => Promise<void>): Promise<void> {
-    await this.cluster.initialize();
+    await this.router.ready();
     const pending = this.rehoming.get("classic");
     if (pending) await pending;
     if (!this.classic) {
@@ -290,21 +288,21 @@ export class ClusterPubSub<T extends RedisString = Buffer> {
   private classicNode(firstChannel: string | Buffer | null, avoid?: ClusterNode): ClusterNode {
     const { node, host, port } = this.pinned;
     // The node asked for, unless it just failed: then any other.
-    if (node && !avoid) return this.cluster.nodesManager.getOrCreateNode(node.host, node.port);
-    if (host !== null && port !== null && !avoid) return this.cluster.nodesManager.getOrCreateNode(host, port);
+    if (node && !avoid) return this.router.nodesManager.getOrCreateNode(node.host, node.port);
+    if (host !== null && port !== null && !avoid) return this.router.nodesManager.getOrCreateNode(host, port);
     if (firstChannel !== null && !avoid) {
-      const owner = this.cluster.nodesManager.slotsCache[keySlot(firstChannel, this.cluster.encoding)]?.[0];
+      const owner = this.router.nodesManager.slotsCache[keySlot(firstChannel, this.router.encoding)]?.[0];
       if (owner) return owner;
     }
-    const primaries = this.cluster.getPrimaries().filter((n) => n !== avoid);
-    const pool = primaries.length > 0 ? primaries : this.cluster.getNodes().filter((n) => n !== avoid);
+    const primaries = this.router.nodesManager.primaries().filter((n) => n !== avoid);
+    const pool = primaries.length > 0 ? primaries : [...this.router.nodesManager.nodesCache.values()].filter((n) => n !== avoid);
     const chosen = pool[Math.floor(Math.random() * pool.length)];
     if (!chosen) throw new PubSubError("No cluster node to subscribe on");
     return chosen;
   }
 
   private openShardSource(slot: number): Source<T> {
-    const owner = this.cluster.nodesManager.slotsCache[slot]?.[0];
+    const owner = this.router.nodesManager.slotsCache[slot]?.[0];
     if (!owner) throw new PubSubError(`Slot ${slot} has no node: cannot SSUBSCRIBE`);
     const source: Source<T> = { node: owner, ps: owner.redis.pubsub() as unknown as PubSub<T>, slot };
     this.shardSources.set(slot, source);
@@ -326,7 +324,7 @@ export class ClusterPubSub<T extends RedisString = Buffer> {
       this.classic = null;
       if (old) await old.ps.close().catch(() => {});
       for (let attempt = 1; !this.closed && (this.channelSubs.size > 0 || this.patternSubs.size > 0); attempt++) {
-        await this.cluster.nodesManager.refresh(null).catch(() => {});
+        await this.router.nodesManager.refresh(null).catch(() => {});
         const node = this.classicNode(null, old?.node);
         const source: Source<T> = { node, ps: node.redis.pubsub() as unknown as PubSub<T>, slot: null };
         try {
@@ -341,11 +339,11 @@ export class ClusterPubSub<T extends RedisString = Buffer> {
           return;
         } catch (err) {
           await source.ps.close().catch(() => {});
-          if (attempt > this.cluster.retry.getRetries()) {
+          if (attempt > this.router.retry.getRetries()) {
             this.fail(err as Error);
             return;
           }
-          await sleep(this.cluster.retry.backoff.compute(attempt) * 1000);
+          await this.router.pause(attempt);
         }
       }
     })().finally(() => this.rehoming.delete("classic"));
@@ -362,9 +360,9 @@ export class ClusterPubSub<T extends RedisString = Buffer> {
       this.shardSources.delete(slot);
       if (old) await old.ps.close().catch(() => {});
       for (let attempt = 1; !this.closed; attempt++) {
-        const names = [...this.shardSubs.values()].filter((s) => keySlot(s.name, this.cluster.encoding) === slot).map((s) => s.name);
+        const names = [...this.shardSubs.values()].filter((s) => keySlot(s.name, this.router.encoding) === slot).map((s) => s.name);
         if (names.length === 0) return;
-        await this.cluster.nodesManager.refresh(null).catch(() => {});
+        await this.router.nodesManager.refresh(null).catch(() => {});
         let source: Source<T> | null = null;
         try {
           source = this.openShardSource(slot);
@@ -376,11 +374,11 @@ export class ClusterPubSub<T extends RedisString = Buffer> {
             this.shardSources.delete(slot);
             await source.ps.close().catch(() => {});
           }
-          if (attempt > this.cluster.retry.getRetries()) {
+          if (attempt > this.router.retry.getRetries()) {
             this.fail(err as Error);
             return;
           }
-          await sleep(this.cluster.retry.backoff.compute(attempt) * 1000);
+          await this.router.pause(attempt);
         }
       }
     })().finally(() => this.rehoming.delete(slot));
@@ -392,7 +390,7 @@ export class ClusterPubSub<T extends RedisString = Buffer> {
   private checkOwners(): void {
     if (this.closed) return;
     for (const [slot, source] of this.shardSources) {
-      const owner = this.cluster.nodesManager.slotsCache[slot]?.[0];
+      const owner = this.router.nodesManager.slotsCache[slot]?.[0];
       if (owner && owner !== source.node && !this.rehoming.has(slot)) void this.rehome(slot);
     }
   }
@@ -444,18 +442,17 @@ export class ClusterPubSub<T extends RedisString = Buffer> {
     if (this.closed) return;
     if (source.slot !== null) {
       if (err instanceof MovedError) {
-        const owner = this.cluster.nodesManager.moveSlot(err.slotId, err.host, err.port);
-        this.cluster.nodesManager.requestRefresh(owner);
+        this.router.noteMoved(err);
         void this.rehome(source.slot);
         return;
       }
       if (err instanceof ConnectionError || err instanceof TimeoutError) {
-        this.cluster.nodesManager.nodeFailed(source.node);
+        this.router.nodesManager.nodeFailed(source.node);
         void this.rehome(source.slot);
         return;
       }
     } else if (err instanceof ConnectionError || err instanceof TimeoutError) {
-      this.cluster.nodesManager.nodeFailed(source.node);
+      this.router.nodesManager.nodeFailed(source.node);
       void this.rehomeClassic();
       return;
     }
@@ -475,7 +472,7 @@ export class ClusterPubSub<T extends RedisString = Buffer> {
       this.leavingShards.delete(key);
       if (message.data === 0 && source.slot !== null && this.shardSources.get(source.slot) === source) {
         const slot = source.slot;
-        const stillWanted = [...this.shardSubs.values()].some((s) => keySlot(s.name, this.cluster.encoding) === slot);
+        const stillWanted = [...this.shardSubs.values()].some((s) => keySlot(s.name, this.router.encoding) === slot);
         if (!stillWanted) {
           this.shardSources.delete(slot);
           void source.ps.close().catch(() => {});
