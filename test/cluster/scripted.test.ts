@@ -6,7 +6,7 @@
 import type * as net from "node:net";
 import { afterEach, describe, expect, test } from "vitest";
 import { RedisCluster } from "../../src/cluster/index.js";
-import { ClusterError, ConnectionError, TryAgainError } from "../../src/errors.js";
+import { ClusterError, ConnectionError, MovedError, TryAgainError } from "../../src/errors.js";
 import { NoBackoff, Retry } from "../../src/retry.js";
 import { freePort, resp, startCommandServer, type FakeServer } from "../harness/index.js";
 
@@ -130,5 +130,40 @@ describe("scripted cluster nodes", () => {
     const port = await freePort();
     const rc = client(port);
     await expect(rc.get("k")).rejects.toThrow(new RegExp(`cannot be reached.*127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`));
+  });
+  test("too many redirections has one shape everywhere: ClusterError, the last MOVED as its cause", async () => {
+    let bPort = 0;
+    let attempts = 0;
+    const bounce = (to: () => number) => (args: string[], socket: net.Socket) => {
+      const name = args[0]!.toUpperCase();
+      if (name === "MULTI") socket.write(resp.simple("OK"));
+      else if (["GET", "SET", "WATCH", "EXEC"].includes(name)) {
+        if (name !== "EXEC") attempts++;
+        socket.write(resp.error(`MOVED 866 127.0.0.1:${to()}`));
+      } else socket.write(resp.simple("OK"));
+    };
+    const a = await fakeNode(bounce(() => bPort));
+    const b = await fakeNode(bounce(() => a.port));
+    bPort = b.port;
+    const rc = client(a.port, { maxRedirections: 2 });
+    // [what, call, attempts]: 1 + maxRedirections; a pipeline's command is first sent with the
+    // others, then on its own through the same loop
+    const calls: [string, () => Promise<unknown>, number][] = [
+      ["command", () => rc.get("k"), 3],
+      ["pipeline", () => rc.pipeline().get("k").execute(), 4],
+      ["transaction", () => rc.pipeline({ transaction: true }).set("k", "v").execute(), 3],
+      ["watch", () => rc.pipeline().watch("k"), 3],
+    ];
+    for (const [what, call, expected] of calls) {
+      attempts = 0;
+      const err = await call().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err, what).toBeInstanceOf(ClusterError);
+      expect((err as Error).message, what).toMatch(/Too many cluster redirections \(more than maxRedirections 2\); the last was MOVED 866/);
+      expect((err as Error).cause, what).toBeInstanceOf(MovedError);
+      expect(attempts, what).toBe(expected);
+    }
   });
 });
