@@ -7,9 +7,9 @@ import type { CommandSpec } from "./commands/spec.js";
 import { PipelineImpl, type Pipeline } from "./pipeline.js";
 import { PubSub, type PubSubOptions } from "./pubsub.js";
 import { runTransaction, type TransactionOptions } from "./transaction.js";
-import { Lock, type LockClient, type LockOptions } from "./lock.js";
+import { Lock, type LockOptions } from "./lock.js";
 import { Monitor } from "./monitor.js";
-import { callableScript, type CallableScript, type ScriptRunner } from "./script.js";
+import { callableScript, type CallableScript } from "./script.js";
 import type { AsyncMode } from "./commands/types.js";
 import { ConnectionError, DataError } from "./errors.js";
 import type { PoolOptions } from "./options.js";
@@ -65,7 +65,7 @@ export class RedisImpl<T extends RedisString = Buffer> {
       this.connectionPool = connectionPool;
       this.autoCloseConnectionPool = false;
     } else {
-      this.connectionPool = new ConnectionPool(poolOptions) as unknown as ConnectionPool<T>;
+      this.connectionPool = new ConnectionPoolImpl<T>(poolOptions);
       this.autoCloseConnectionPool = true;
     }
     this.singleConnectionClient = singleConnectionClient ?? false;
@@ -108,7 +108,7 @@ export class RedisImpl<T extends RedisString = Buffer> {
    * that state would be silently lost. Close it (or `await using`) to give it back.
    */
   client(): Redis<T> {
-    return new Redis({ connectionPool: this.connectionPool, singleConnectionClient: true }) as unknown as Redis<T>;
+    return new RedisImpl<T>({ connectionPool: this.connectionPool, singleConnectionClient: true });
   }
 
   /**
@@ -143,12 +143,12 @@ export class RedisImpl<T extends RedisString = Buffer> {
 
   /** A distributed lock on `name` (redis-py's `lock()`). Not async: nothing is sent until `acquire()`. */
   lock(name: string | Buffer, options?: LockOptions): Lock<T> {
-    return new Lock<T>(this as unknown as LockClient, name, options);
+    return new Lock<T>(this, name, options);
   }
 
   /** A Lua script run by EVALSHA with a fall-back to loading it: call it as `script({ keys, args })`. */
   registerScript(script: string | Buffer): CallableScript<T> {
-    return callableScript<T>(this as unknown as ScriptRunner, script);
+    return callableScript<T>(this, script);
   }
 
   /** Every command the server runs, as an async iterator, on a connection of its own. */

@@ -1,6 +1,7 @@
 /**
  * The one way a value is described in an error message ("got an array"): its kind, never
- * the value itself (it may be a password or a megabyte of data).
+ * the value itself (it may be a password or a megabyte of data). Used by every check of
+ * arguments and options in the client; exported for compat.
  */
 export function describeValue(value: unknown): string {
   if (value === null) return "null";
@@ -11,13 +12,27 @@ export function describeValue(value: unknown): string {
       if (!Number.isFinite(value)) return String(value);
       return Number.isInteger(value) ? "a number" : "a fractional number";
     case "object":
-      if (Buffer.isBuffer(value)) return "a Buffer";
       if (Array.isArray(value)) return "an array";
-      if (value instanceof Map) return "a Map";
-      if (value instanceof Set) return "a Set";
-      if (value instanceof Date) return "a Date";
-      return "an object";
+      try {
+        if (Buffer.isBuffer(value)) return "a Buffer";
+        return withArticle(className(value) ?? "object");
+      } catch {
+        return "an object"; // a Proxy that refuses to be looked at
+      }
     default:
-      return `a ${typeof value}`;
+      return withArticle(typeof value);
   }
+}
+
+/** The name of an object's class (`Map`, `Date`, a user's class), or null for plain objects. */
+function className(value: object): string | null {
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === null) return null;
+  const ctor: unknown = (proto as { constructor?: unknown }).constructor;
+  const name = typeof ctor === "function" ? ctor.name : "";
+  return name && name !== "Object" ? name : null;
+}
+
+function withArticle(noun: string): string {
+  return /^[aeioAEIO]/.test(noun) ? `an ${noun}` : `a ${noun}`;
 }

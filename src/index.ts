@@ -62,6 +62,8 @@ export type { ScanIterOptions, ScanIterKeysOptions, ZscanIterOptions, ScanIterat
 export type { KeyT, EncodableT, ExpiryT, AsyncMode, Ret } from "./commands/types.js";
 export type { RespValue, CommandArg } from "./protocol/index.js";
 export * from "./errors.js";
+/** How error messages describe a value (its kind, never the value): shared with compat. */
+export { describeValue } from "./describe.js";
 export * from "./cluster/index.js";
 export {
   Sentinel,

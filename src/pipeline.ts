@@ -3,14 +3,14 @@ import type { Commands } from "./commands/index.js";
 import type { AsyncMode } from "./commands/types.js";
 import { blockingTimeout, connectionStateCommand, Route, routeOf, streamingCommand } from "./commands/routing.js";
 import type { CommandSpec } from "./commands/spec.js";
-import { bindCommand, commandArgv, installPipelineCommands } from "./core.js";
+import { bindCommand, commandArgv, installPipelineCommands, type CommandRunner } from "./core.js";
 import { DataError, ExecAbortError, RedisError, ResponseError, WatchError } from "./errors.js";
 import type { RedisString } from "./pool.js";
 import type { CommandArg, RespValue } from "./protocol/index.js";
 import type { Script } from "./script.js";
 
-/** The parts of a client a pipeline runs commands through while watching. */
-export interface PipelineBoundClient<T extends RedisString> {
+/** The parts of a client a pipeline runs commands through while watching: its command methods. */
+export interface PipelineBoundClient<T extends RedisString> extends Commands<T, AsyncMode>, CommandRunner {
   executeCommand(...args: unknown[]): Promise<any>;
   /** The connection this client's pipelines run on. */
   connectionForPipeline(): Promise<Connection>;
@@ -193,7 +193,7 @@ export class PipelineImpl<T extends RedisString = Buffer> {
    */
   get immediate(): Commands<T, AsyncMode> & { executeCommand(...args: unknown[]): Promise<any> } {
     if (!this.bound || !this.watching) throw new RedisError("pipeline.immediate is available between watch() and multi()");
-    return this.bound as unknown as Commands<T, AsyncMode> & { executeCommand(...args: unknown[]): Promise<any> };
+    return this.bound;
   }
 
   /**
@@ -214,8 +214,7 @@ export class PipelineImpl<T extends RedisString = Buffer> {
   /** Queues one generated command method (or runs it while watching). */
   protected queueCommand(spec: CommandSpec, args: unknown[]): unknown {
     if (this.watching && !this.explicitTransaction) {
-      const client = this.bound as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-      return client[spec.method]!(...args);
+      return this.bound!.runCommand(spec, args);
     }
     const { argv, values } = bindCommand(spec, args);
     this.queue.push({ argv, route: spec.route, spec, values });

@@ -3,8 +3,11 @@ import {
   ConnectionError,
   ConnectionPool,
   DataError,
+  describeValue,
   fromUrl,
+  Pipeline,
   Redis,
+  RedisCluster,
   ResponseError,
   type RedisString,
 } from "../src/index.js";
@@ -140,6 +143,69 @@ describe("arguments", () => {
       /cannot be passed along with 'credentialProvider'/,
     );
   });
+});
+
+describe("one describer, one message format for arguments and options", () => {
+  test("describeValue names the kind of a value, never the value", () => {
+    const secret = "hunter2-SECRET";
+    class Custom {
+      toString() {
+        return secret;
+      }
+    }
+    const cases: [unknown, string][] = [
+      [null, "null"],
+      [undefined, "undefined"],
+      [true, "a boolean"],
+      [3, "a number"],
+      [1.5, "a fractional number"],
+      [NaN, "NaN"],
+      [-Infinity, "-Infinity"],
+      [10n, "a bigint"],
+      [secret, "a string"],
+      [Symbol(secret), "a symbol"],
+      [() => secret, "a function"],
+      [Buffer.from(secret), "a Buffer"],
+      [[secret], "an array"],
+      [{ password: secret }, "an object"],
+      [Object.create(null), "an object"],
+      [new Map([[secret, secret]]), "a Map"],
+      [new Uint8Array(2), "a Uint8Array"],
+      [new Custom(), "a Custom"],
+      [new Proxy({}, { getPrototypeOf: () => { throw new Error(secret); } }), "an object"],
+    ];
+    for (const [value, expected] of cases) expect(describeValue(value)).toBe(expected);
+  });
+
+  test("executeCommand's arguments read the same on Redis, RedisCluster and both pipelines", async () => {
+    const r = new Redis({ port: server().port });
+    const rc = new RedisCluster({ startupNodes: [{ host: "127.0.0.1", port: 1 }] });
+    const message = "executeCommand: argument #2 must be a string, Buffer or number, got an object";
+    try {
+      await expect(r.executeCommand("GET", {})).rejects.toThrow(message);
+      await expect(rc.executeCommand("GET", {})).rejects.toThrow(message);
+      expect(() => r.pipeline().executeCommand("GET", {})).toThrow(message);
+      expect(() => rc.pipeline().executeCommand("GET", {})).toThrow(message);
+      // "CONFIG GET" as one word is split everywhere
+      const pipe: Pipeline<Buffer> = r.pipeline({ transaction: false });
+      const [config] = await pipe.executeCommand("CONFIG GET", "maxmemory").execute();
+      expect(config).toBeDefined();
+    } finally {
+      await Promise.all([r.close(), rc.close()]);
+    }
+  });
+
+  test("bad options of Redis and RedisCluster name the option and the kind given, never the value", () => {
+    expect(() => new Redis(null as never)).toThrow("Redis: options must be an object, got null");
+    expect(() => new Redis({ maxConnections: 0 })).toThrow("Redis: option 'maxConnections' must be a positive integer, got a number");
+    expect(() => new RedisCluster({ port: 1, maxRedirections: -1 })).toThrow(
+      "RedisCluster: option 'maxRedirections' must be a non-negative integer, got a number",
+    );
+    expect(() => new RedisCluster({ port: 1, db: 1 as never })).toThrow("RedisCluster: option 'db' must be 0 (Redis Cluster has only database 0)");
+    expect(() => new RedisCluster({ port: 1, password: 42 as never })).toThrow(/RedisCluster: option 'password' must be .*, got a number$/);
+    expect(() => r().pipeline({ transactoin: true } as never)).toThrow("pipeline: unknown option 'transactoin'");
+  });
+  const r = () => new Redis({ port: server().port });
 });
 
 describe("throughput paths", () => {

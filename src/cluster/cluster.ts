@@ -7,12 +7,12 @@ import { isArgValue, isPlainObject, type CommandSpec } from "../commands/spec.js
 import type { AsyncMode } from "../commands/types.js";
 import { bindCommand, checkClientOptions, checkKeys, commandArgv, installClientCommands, type BoundCommand, type OptionRule } from "../core.js";
 import { ClusterError, ConnectionError, DataError, RedisError, TimeoutError } from "../errors.js";
-import { Lock, type LockClient, type LockOptions } from "../lock.js";
+import { Lock, type LockOptions } from "../lock.js";
 import type { PoolOptions } from "../options.js";
 import type { RedisString, ReplyTypeOf } from "../pool.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
 import { EqualJitterBackoff, NoBackoff, Retry } from "../retry.js";
-import { callableScript, type CallableScript, type ScriptRunner } from "../script.js";
+import { callableScript, type CallableScript } from "../script.js";
 import { runTransaction, type TransactionOptions } from "../transaction.js";
 import { mergeUrlOptions } from "../url.js";
 import { CommandsParser } from "./commands-parser.js";
@@ -375,33 +375,32 @@ export class RedisClusterImpl<T extends RedisString = Buffer> {
 
   /** A distributed lock on `name`, on the node owning its slot (redis-py's `lock()`). */
   lock(name: string | Buffer, options?: LockOptions): Lock<T> {
-    return new Lock<T>(this as unknown as LockClient, name, options);
+    return new Lock<T>(this, name, options);
   }
 
   /** A Lua script run by EVALSHA on the node of its keys, loaded there when missing. */
   registerScript(script: string | Buffer): CallableScript<T> {
-    return callableScript<T>(this as unknown as ScriptRunner, script);
+    return callableScript<T>(this, script);
   }
 
   /** MGET across slots, split per slot (redis-py's `mget_nonatomic`; `mget` does the same here). */
   mgetNonatomic(keys: (string | Buffer)[] | string | Buffer, ...args: (string | Buffer)[]): Promise<(T | null)[]> {
-    return (this as unknown as { mget(k: unknown, ...a: unknown[]): Promise<(T | null)[]> }).mget(keys, ...args);
+    return this.mget(keys, ...args);
   }
 
   /** MSET across slots, split per slot (redis-py's `mset_nonatomic`; `mset` does the same here). */
   msetNonatomic(mapping: Record<string, string | Buffer | number> | Map<string | Buffer, string | Buffer | number>): Promise<boolean> {
-    return (this as unknown as { mset(m: unknown): Promise<boolean> }).mset(mapping);
+    return this.mset(mapping);
   }
 
   /** Every key of every primary (SCAN on each), optionally matching `match` and of type `type`. */
   async *scanIterAll(match?: string | Buffer | null, count?: number | null, type?: string | null): AsyncGenerator<T, void, undefined> {
     await this.ensureReady();
     for (const node of this.getPrimaries()) {
-      let cursor: number | string = 0;
+      const view = this.withTargetNodes(node);
+      let cursor = 0;
       do {
-        const [next, keys] = (await (this as unknown as { scan(...a: unknown[]): Promise<[number | string, T[]]> }).scan(cursor, match, count, type, {
-          targetNodes: node,
-        })) as [number | string, T[]];
+        const [next, keys]: [number, T[]] = await view.scan(cursor, match, count, type);
         cursor = next;
         yield* keys;
       } while (Number(cursor) !== 0);

@@ -275,7 +275,7 @@ export class ClusterPubSub<T extends RedisString = Buffer> {
     if (pending) await pending;
     if (!this.classic) {
       const node = this.classicNode(firstChannel);
-      this.classic = { node, ps: node.redis.pubsub() as unknown as PubSub<T>, slot: null };
+      this.classic = { node, ps: node.redis.pubsub(), slot: null };
     }
     try {
       await fn(this.classic.ps);
@@ -304,7 +304,7 @@ export class ClusterPubSub<T extends RedisString = Buffer> {
   private openShardSource(slot: number): Source<T> {
     const owner = this.router.nodesManager.slotsCache[slot]?.[0];
     if (!owner) throw new PubSubError(`Slot ${slot} has no node: cannot SSUBSCRIBE`);
-    const source: Source<T> = { node: owner, ps: owner.redis.pubsub() as unknown as PubSub<T>, slot };
+    const source: Source<T> = { node: owner, ps: owner.redis.pubsub(), slot };
     this.shardSources.set(slot, source);
     if (this.readers > 0) this.pull(source);
     return source;
@@ -326,7 +326,7 @@ export class ClusterPubSub<T extends RedisString = Buffer> {
       for (let attempt = 1; !this.closed && (this.channelSubs.size > 0 || this.patternSubs.size > 0); attempt++) {
         await this.router.nodesManager.refresh(null).catch(() => {});
         const node = this.classicNode(null, old?.node);
-        const source: Source<T> = { node, ps: node.redis.pubsub() as unknown as PubSub<T>, slot: null };
+        const source: Source<T> = { node, ps: node.redis.pubsub(), slot: null };
         try {
           const channels = [...this.channelSubs.values()].map((s) => s.name);
           const patterns = [...this.patternSubs.values()].map((s) => s.name);

@@ -1,9 +1,9 @@
 import type { Connection } from "../connection/connection.js";
-import { Redis } from "../client.js";
+import { RedisImpl, type Redis } from "../client.js";
 import { str, toArray, toNumber } from "../commands/replies.js";
 import { ClusterError, DataError } from "../errors.js";
 import type { PoolOptions } from "../options.js";
-import { ConnectionPool, type RedisString } from "../pool.js";
+import { ConnectionPoolImpl, type ConnectionPool, type RedisString } from "../pool.js";
 import type { RespValue } from "../protocol/index.js";
 import { REDIS_CLUSTER_HASH_SLOTS } from "./slots.js";
 
@@ -45,14 +45,14 @@ export class ClusterNode<T extends RedisString = any> {
   get connectionPool(): ConnectionPool<T> {
     if (!this.pool) {
       if (!this.poolOptions) throw new DataError(`ClusterNode ${this.name} belongs to no cluster: it has no connections`);
-      this.pool = new ConnectionPool({ ...this.poolOptions, host: this.host, port: this.port, readOnly: this.readonlyConnections }) as unknown as ConnectionPool<T>;
+      this.pool = new ConnectionPoolImpl<T>({ ...this.poolOptions, host: this.host, port: this.port, readOnly: this.readonlyConnections });
     }
     return this.pool;
   }
 
   /** A `Redis` client for this node alone (redis-py's `redis_connection`). */
   get redis(): Redis<T> {
-    this.client ??= new Redis({ connectionPool: this.connectionPool }) as unknown as Redis<T>;
+    this.client ??= new RedisImpl<T>({ connectionPool: this.connectionPool });
     return this.client;
   }
 
