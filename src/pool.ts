@@ -45,7 +45,6 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
     this.maxConnections = options.maxConnections ?? this.defaultMaxConnections();
   }
 
-  /** Builds a pool from a `redis://`, `rediss://` or `unix://` URL; URL options win over `options`. */
   /** Builds a pool from a `redis://`, `rediss://` or `unix://` URL; options in the URL win over `options`. */
   static fromUrl(url: string, options?: PoolOptions): ConnectionPoolImpl<any> {
     return new this(mergeUrlOptions(url, options ?? {}));
