@@ -209,7 +209,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * Sleeps `seconds` on a plain (ref'd) timer: a command waiting for its retry keeps the
  * process alive, as `asyncio.sleep` would.
  */
-function sleep(seconds: number, signal?: AbortSignal): Promise<void> {
+export function sleep(seconds: number, signal?: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let remaining = seconds * 1000;
     let timer: NodeJS.Timeout | undefined;

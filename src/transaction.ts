@@ -1,5 +1,6 @@
 import { isPlainObject } from "./commands/spec.js";
 import { DataError, WatchError } from "./errors.js";
+import { sleep } from "./retry.js";
 
 export interface TransactionOptions {
   /** Resolve with `fn`'s return value instead of `execute()`'s results. */
@@ -48,7 +49,7 @@ export async function runTransaction<P extends TransactionPipeline, R>(
     } catch (err) {
       if (!(err instanceof WatchError) || attempt >= maxAttempts) throw err;
       if (options.watchDelay && options.watchDelay > 0) {
-        await new Promise((resolve) => setTimeout(resolve, options.watchDelay! * 1000));
+        await sleep(options.watchDelay);
       }
     } finally {
       await pipe.reset();

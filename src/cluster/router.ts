@@ -22,7 +22,7 @@ import {
   TryAgainError,
 } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
-import type { Retry } from "../retry.js";
+import { sleep, type Retry } from "../retry.js";
 import type { CommandsParser } from "./commands-parser.js";
 import { markMaybeSent, mayHaveRun, type Part, type PartTarget, type Plan } from "./plan.js";
 import { byNode, first, isSplittable, planSplit, policyOf, word, type PolicyTarget } from "./policies.js";
@@ -81,9 +81,6 @@ export interface RouterOptions {
   ready: () => Promise<void>;
   isClosed: () => boolean;
 }
-
-/** Waits `seconds`. The one sleep of the cluster code. */
-export const sleep = (seconds: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 
 /** A connection failure after which another node (or the same, reconnected) may be tried. */
 function isNodeFailure(err: unknown): boolean {
