@@ -130,8 +130,10 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
     await this.router.ready();
     // Adding keys to a watch: on the connection that holds it, errors as they are.
     const explicit = this.watchConnection !== null;
-    // ASK is waited out: the transaction that follows must run on the slot's owner.
-    await this.router.withRedirects({ target: { slot }, readonly: true, explicit, ask: "wait" }, async (hop) => {
+    // On the primary (not readonly: never a replica); ASK is waited out, since the transaction
+    // that follows must run on the slot's owner.
+    const target = this.watchNode ? { node: this.watchNode } : { slot };
+    await this.router.withRedirects({ target, readonly: false, explicit, ask: "wait" }, async (hop) => {
       let connection = this.watchConnection;
       if (!connection) {
         connection = await hop.node.connectionPool.getConnection();
@@ -420,9 +422,9 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
     const commands = queue.map((c) => c.argv);
     const watched = this.watchConnection;
     // A watching transaction runs on its own connection: nothing is followed, a redirection means the watch is lost.
-    const route = { target: slot === null ? { defaultNode: true as const } : { slot }, readonly: false, explicit: watched !== null };
-    return this.router.withRedirects(route, async (hop) => {
-      const node = watched ? this.watchNode! : hop.node;
+    const target = this.watchNode ? { node: this.watchNode } : slot === null ? { defaultNode: true as const } : { slot };
+    return this.router.withRedirects({ target, readonly: false, explicit: watched !== null }, async (hop) => {
+      const node = hop.node;
       const connection = watched ?? node.sharedConnection();
       if (!connection.isConnected) await connection.connect();
       if (this.scripts.size > 0) await this.loadScripts(node);
