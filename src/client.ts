@@ -1,15 +1,12 @@
 import type { Connection, SendOptions } from "./connection/connection.js";
 import type { Commands } from "./commands/index.js";
-import { bindCommand, checkClientOptions, checkKeys, commandArgv, installClientCommands, type BoundCommand, type OptionRule } from "./core.js";
+import { bindCommand, checkClientOptions, ClientCore, sendOptionsOf, checkKeys, commandArgv, installClientCommands, type BoundCommand, type OptionRule } from "./core.js";
 import { installScanIterators, type ScanIterators } from "./commands/scan.js";
 import { blockingTimeout, connectionStateCommand, Route, routeOf, streamingCommand } from "./commands/routing.js";
 import type { CommandSpec } from "./commands/spec.js";
 import { PipelineImpl, type Pipeline } from "./pipeline.js";
 import { PubSub, type PubSubOptions } from "./pubsub.js";
-import { runTransaction, type TransactionOptions } from "./transaction.js";
-import { Lock, type LockOptions } from "./lock.js";
 import { Monitor } from "./monitor.js";
-import { callableScript, type CallableScript } from "./script.js";
 import type { AsyncMode } from "./commands/types.js";
 import { ConnectionError, DataError } from "./errors.js";
 import type { PoolOptions } from "./options.js";
@@ -48,17 +45,17 @@ const finalizer = new FinalizationRegistry<Held>((held) => {
  * made on the first command. Ordinary commands share one multiplexed connection of the
  * pool; blocking commands borrow a connection of their own for their duration.
  */
-export class RedisImpl<T extends RedisString = Buffer> {
+export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pipeline<T>> {
   readonly connectionPool: ConnectionPool<T>;
   /** True when the client made its pool and closes it with itself. */
   readonly autoCloseConnectionPool: boolean;
   readonly singleConnectionClient: boolean;
-  declare readonly __replyType?: T;
   private readonly bound: { connection: Connection | null } = { connection: null };
   private acquiring: Promise<Connection> | null = null;
   private closed = false;
 
   constructor(options: RedisOptions = {}) {
+    super();
     checkClientOptions("Redis", options, CLIENT_OPTION_CHECKS);
     const { connectionPool, singleConnectionClient, ...poolOptions } = options;
     if (connectionPool) {
@@ -121,34 +118,11 @@ export class RedisImpl<T extends RedisString = Buffer> {
   }
 
   /**
-   * Runs `fn(pipe)` in a transaction, retrying on `WatchError` (redis-py's `transaction`).
-   * `fn` reads the watched keys (commands run at once), calls `pipe.multi()`, then queues
-   * the writes. Resolves with `execute()`'s results, or `fn`'s value with
-   * `valueFromCallable`. Gives up with `WatchError` after `maxAttempts` (default 100).
-   */
-  async transaction<R>(
-    fn: (pipe: Pipeline<T>) => R | Promise<R>,
-    ...watches: (string | Buffer | TransactionOptions)[]
-  ): Promise<any> {
-    return runTransaction(() => this.pipeline({ transaction: true }), fn, watches);
-  }
-
-  /**
    * A `PubSub` on a connection of its own, taken from the pool at the first subscribe.
    * Not async, as in redis-py.
    */
   pubsub(options: PubSubOptions = {}): PubSub<T> {
     return new PubSub<T>(this.connectionPool, options);
-  }
-
-  /** A distributed lock on `name` (redis-py's `lock()`). Not async: nothing is sent until `acquire()`. */
-  lock(name: string | Buffer, options?: LockOptions): Lock<T> {
-    return new Lock<T>(this, name, options);
-  }
-
-  /** A Lua script run by EVALSHA with a fall-back to loading it: call it as `script({ keys, args })`. */
-  registerScript(script: string | Buffer): CallableScript<T> {
-    return callableScript<T>(this, script);
   }
 
   /** Every command the server runs, as an async iterator, on a connection of its own. */
@@ -173,7 +147,7 @@ export class RedisImpl<T extends RedisString = Buffer> {
    * Sends any command as is (redis-py's `execute_command`) and resolves with the reply as
    * the server sent it (strings decoded per `decodeResponses`), without a method's parsing.
    */
-  executeCommand(...args: unknown[]): Promise<any> {
+  override executeCommand(...args: unknown[]): Promise<any> {
     let argv: CommandArg[];
     try {
       argv = commandArgv(args);
@@ -184,14 +158,14 @@ export class RedisImpl<T extends RedisString = Buffer> {
   }
 
   /** @internal Runs one generated command method. */
-  runCommand(spec: CommandSpec, args: unknown[]): Promise<unknown> {
+  override runCommand(spec: CommandSpec, args: unknown[]): Promise<unknown> {
     let command: BoundCommand;
     try {
       command = bindCommand(spec, args);
     } catch (err) {
       return Promise.reject(err);
     }
-    const sent = this.dispatch(command.argv, command.options, spec.route);
+    const sent = this.dispatch(command.argv, sendOptionsOf(spec, command.values), spec.route);
     const onError = spec.error;
     return onError ? sent.catch((err: Error) => onError(err, command.values)) : sent;
   }
@@ -299,21 +273,8 @@ export class RedisImpl<T extends RedisString = Buffer> {
     if (this.autoCloseConnectionPool) await this.connectionPool.disconnect();
   }
 
-  /** Alias of `close()` (redis-py 5's name). */
-  aclose(): Promise<void> {
-    return this.close();
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
-  }
-
   toString(): string {
     return `<Redis(${this.connectionPool.toString()})>`;
-  }
-
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return this.toString();
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * What every front end shares (`Redis`, `RedisCluster` and both pipelines): option checks,
- * binding a command method's arguments, checking `executeCommand`'s arguments, and
- * installing the command methods. Each rule and each error message is written here once.
+ * binding a command method's arguments, checking `executeCommand`'s arguments, installing
+ * the command methods, and `ClientCore`, the base of both clients. Each rule and each error
+ * message is written here once.
  */
 import type { SendOptions } from "./connection/connection.js";
 import { checkOptions } from "./connection/resolve.js";
@@ -10,7 +11,11 @@ import { installCommands } from "./commands/install.js";
 import { bindArgs, isArgValue, type CommandSpec } from "./commands/spec.js";
 import { describeValue } from "./describe.js";
 import { DataError } from "./errors.js";
+import { Lock, type LockOptions } from "./lock.js";
+import type { RedisString } from "./pool.js";
 import type { CommandArg } from "./protocol/index.js";
+import { callableScript, type CallableScript } from "./script.js";
+import { runTransaction, type TransactionOptions, type TransactionPipeline } from "./transaction.js";
 
 /** A check of one option: the test, and what the value must be ("a positive integer"). */
 export type OptionRule = [(value: unknown) => boolean, string];
@@ -44,20 +49,19 @@ export function checkKeys(where: string, options: unknown, allowed: readonly str
   }
 }
 
-/** One call of a command method, bound: what to send, and how its reply is read. */
+/** One call of a command method, bound: what to send, and the values its reply function reads. */
 export interface BoundCommand {
   argv: CommandArg[];
-  /** The bound arguments, for the reply function. */
   values: unknown[];
-  /** The reply function and decoding of the spec; undefined when it has neither. */
-  options: SendOptions | undefined;
 }
 
-/** Binds a command method's arguments to its spec. Throws `DataError` for bad arguments. */
+/**
+ * Binds a command method's arguments to its spec and builds the command. Throws `DataError`
+ * for bad arguments. The one place a spec's parameters are bound.
+ */
 export function bindCommand(spec: CommandSpec, args: readonly unknown[]): BoundCommand {
   const values = bindArgs(spec, args);
-  const argv = spec.build(values);
-  return { argv, values, options: sendOptionsOf(spec, values) };
+  return { argv: spec.build(values), values };
 }
 
 /** The send options of a command method's call: its reply function and decoding. */
@@ -100,4 +104,69 @@ export function installClientCommands(proto: object): void {
 /** Installs every command method on a pipeline's prototype, each calling `queueCommand`. */
 export function installPipelineCommands(proto: object): void {
   installCommands(proto, COMMANDS, (self: CommandQueue, spec, args) => self.queueCommand(spec, args));
+}
+
+/**
+ * The base of `Redis` and `RedisCluster`: what a client offers on top of sending commands,
+ * written once. `P` is the client's pipeline.
+ */
+export abstract class ClientCore<T extends RedisString, P extends TransactionPipeline> {
+  declare readonly __replyType?: T;
+
+  /**
+   * Sends any command as is (redis-py's `execute_command`) and resolves with the reply as
+   * the server sent it (strings decoded per `decodeResponses`), without a method's parsing.
+   */
+  abstract executeCommand(...args: unknown[]): Promise<any>;
+
+  /** @internal Runs one generated command method. */
+  abstract runCommand(spec: CommandSpec, args: unknown[]): Promise<unknown>;
+
+  /** A pipeline of this client. Not async, as in redis-py. */
+  abstract pipeline(options?: { transaction?: boolean }): P;
+
+  /** Closes the client; commands sent afterwards reject. */
+  abstract close(): Promise<void>;
+
+  abstract toString(): string;
+
+  /**
+   * Runs `fn(pipe)` in a transaction, retrying on `WatchError` (redis-py's `transaction`).
+   * `fn` reads the watched keys (commands run at once), calls `pipe.multi()`, then queues
+   * the writes. Resolves with `execute()`'s results, or `fn`'s value with
+   * `valueFromCallable`. Gives up with `WatchError` after `maxAttempts` (default 100). On a
+   * cluster every key must be in one slot.
+   */
+  async transaction<R>(fn: (pipe: P) => R | Promise<R>, ...watches: (string | Buffer | TransactionOptions)[]): Promise<any> {
+    return runTransaction(() => this.pipeline({ transaction: true }), fn, watches);
+  }
+
+  /**
+   * A distributed lock on `name` (redis-py's `lock()`), on the node owning its slot in a
+   * cluster. Not async: nothing is sent until `acquire()`.
+   */
+  lock(name: string | Buffer, options?: LockOptions): Lock<T> {
+    return new Lock<T>(this, name, options);
+  }
+
+  /**
+   * A Lua script run by EVALSHA (on the node of its keys in a cluster), loaded when missing:
+   * call it as `script({ keys, args })`.
+   */
+  registerScript(script: string | Buffer): CallableScript<T> {
+    return callableScript<T>(this, script);
+  }
+
+  /** Alias of `close()` (redis-py 5's name). */
+  aclose(): Promise<void> {
+    return this.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
 }

@@ -14,7 +14,7 @@ export interface TransactionOptions {
 }
 
 /** What `runTransaction` needs of a pipeline. */
-interface TransactionPipeline {
+export interface TransactionPipeline {
   watch(...names: (string | Buffer)[]): Promise<unknown>;
   execute(): Promise<any[]>;
   reset(): Promise<void>;

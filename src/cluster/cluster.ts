@@ -5,15 +5,12 @@ import { connectionStateCommand, streamingCommand } from "../commands/routing.js
 import { installScanIterators, type ScanIterators } from "../commands/scan.js";
 import { isArgValue, isPlainObject, type CommandSpec } from "../commands/spec.js";
 import type { AsyncMode } from "../commands/types.js";
-import { bindCommand, checkClientOptions, checkKeys, commandArgv, installClientCommands, type BoundCommand, type OptionRule } from "../core.js";
+import { bindCommand, checkClientOptions, ClientCore, sendOptionsOf, checkKeys, commandArgv, installClientCommands, type BoundCommand, type OptionRule } from "../core.js";
 import { ClusterError, ConnectionError, DataError, RedisError, TimeoutError } from "../errors.js";
-import { Lock, type LockOptions } from "../lock.js";
 import type { PoolOptions } from "../options.js";
 import type { RedisString, ReplyTypeOf } from "../pool.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
 import { EqualJitterBackoff, NoBackoff, Retry } from "../retry.js";
-import { callableScript, type CallableScript } from "../script.js";
-import { runTransaction, type TransactionOptions } from "../transaction.js";
 import { mergeUrlOptions } from "../url.js";
 import { CommandsParser } from "./commands-parser.js";
 import { ClusterPipelineImpl, type ClusterPipeline } from "./pipeline.js";
@@ -91,7 +88,7 @@ const OWN_OPTIONS = new Set([
  * Multi-key commands whose keys span slots (MGET, MSET, DEL, UNLINK, EXISTS, TOUCH) are split
  * per slot and merged in the caller's order; other cross-slot commands fail before sending.
  */
-export class RedisClusterImpl<T extends RedisString = Buffer> {
+export class RedisClusterImpl<T extends RedisString = Buffer> extends ClientCore<T, ClusterPipeline<T>> {
   readonly nodesManager: NodesManager;
   readonly commandsParser = new CommandsParser();
   readonly readFromReplicas: boolean;
@@ -103,7 +100,6 @@ export class RedisClusterImpl<T extends RedisString = Buffer> {
   readonly router: ClusterRouter;
   readonly encoding: BufferEncoding;
   readonly decodeResponses: boolean;
-  declare readonly __replyType?: T;
   private initializing: Promise<void> | null = null;
   private parserLoading: Promise<void> | null = null;
   private refreshTimer: NodeJS.Timeout | null = null;
@@ -111,6 +107,7 @@ export class RedisClusterImpl<T extends RedisString = Buffer> {
   private closed = false;
 
   constructor(options: RedisClusterOptions = {}) {
+    super();
     checkClientOptions("RedisCluster", options, CLUSTER_OPTION_CHECKS);
     const poolOptions: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(options)) {
@@ -278,7 +275,7 @@ export class RedisClusterImpl<T extends RedisString = Buffer> {
    * Sends any command as is (redis-py's `execute_command`), routed by its keys; a trailing
    * `{ targetNodes }` chooses the nodes. Replies are not parsed.
    */
-  executeCommand(...args: unknown[]): Promise<any> {
+  override executeCommand(...args: unknown[]): Promise<any> {
     const [rest, targetNodes] = takeTargetNodes(null, args);
     let argv: CommandArg[];
     try {
@@ -305,7 +302,7 @@ export class RedisClusterImpl<T extends RedisString = Buffer> {
   }
 
   /** @internal Runs one generated command method (sent to `forcedTargets` for `withTargetNodes()` views). */
-  runCommand(spec: CommandSpec, args: unknown[], forcedTargets?: TargetNodes): Promise<unknown> {
+  override runCommand(spec: CommandSpec, args: unknown[], forcedTargets?: TargetNodes): Promise<unknown> {
     let command: BoundCommand;
     let targetNodes: TargetNodes | undefined = forcedTargets;
     try {
@@ -314,7 +311,7 @@ export class RedisClusterImpl<T extends RedisString = Buffer> {
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.run(command.argv, command.options, spec, targetNodes);
+    return this.run(command.argv, sendOptionsOf(spec, command.values), spec, targetNodes);
   }
 
   private async run(argv: CommandArg[], options: SendOptions | undefined, spec: CommandSpec | undefined, targetNodes: TargetNodes | undefined): Promise<unknown> {
@@ -354,33 +351,12 @@ export class RedisClusterImpl<T extends RedisString = Buffer> {
   }
 
   /**
-   * Runs `fn(pipe)` in a transaction on the slot of the watched keys, retrying on
-   * `WatchError` (redis-py's `transaction`). Every key must be in one slot.
-   */
-  async transaction<R>(
-    fn: (pipe: ClusterPipeline<T>) => R | Promise<R>,
-    ...watches: (string | Buffer | TransactionOptions)[]
-  ): Promise<any> {
-    return runTransaction(() => this.pipeline({ transaction: true }), fn, watches);
-  }
-
-  /**
    * Pub/sub for the cluster: SUBSCRIBE and PSUBSCRIBE on one node (`node`, or the owner of the
    * first channel's slot), SSUBSCRIBE on the owner of each shard channel's slot, followed when
    * the slot moves. Not async, as in redis-py.
    */
   pubsub(options: ClusterPubSubOptions = {}): ClusterPubSub<T> {
     return new ClusterPubSub<T>(this.router, options);
-  }
-
-  /** A distributed lock on `name`, on the node owning its slot (redis-py's `lock()`). */
-  lock(name: string | Buffer, options?: LockOptions): Lock<T> {
-    return new Lock<T>(this, name, options);
-  }
-
-  /** A Lua script run by EVALSHA on the node of its keys, loaded there when missing. */
-  registerScript(script: string | Buffer): CallableScript<T> {
-    return callableScript<T>(this, script);
   }
 
   /** MGET across slots, split per slot (redis-py's `mget_nonatomic`; `mget` does the same here). */
@@ -419,22 +395,10 @@ export class RedisClusterImpl<T extends RedisString = Buffer> {
     await this.nodesManager.close();
   }
 
-  /** Alias of `close()`. */
-  aclose(): Promise<void> {
-    return this.close();
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
-  }
-
   toString(): string {
     return `<RedisCluster(${this.getNodes().map((n) => n.name).join(",") || [...this.nodesManager.startupNodes.keys()].join(",")})>`;
   }
 
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return this.toString();
-  }
 }
 
 installClientCommands(RedisClusterImpl.prototype);
