@@ -23,7 +23,7 @@ describe.each([2, 3] as const)("pipelines over RESP%i", (protocol) => {
     }
   });
 
-  test("API.md's examples", async () => {
+  test("the usual pipeline and transaction forms (await using, destructured results)", async () => {
     {
       await using pipe = r.pipeline({ transaction: true });
       const [ok1, ok2] = await pipe.set(k("key1"), "value1").set(k("key2"), "value2").execute();
