@@ -5,15 +5,11 @@ import type { CommandSpec } from "../commands/spec.js";
 import { bindCommand, checkKeys, commandArgv, installPipelineCommands, sendOptionsOf } from "../core.js";
 import {
   AskError,
-  AuthenticationError,
   ClusterCrossSlotError,
   ClusterDownError,
-  ConnectionError,
   DataError,
-  MaxConnectionsError,
   MovedError,
   RedisError,
-  TimeoutError,
   TryAgainError,
   WatchError,
 } from "../errors.js";
@@ -22,7 +18,7 @@ import type { RedisString } from "../pool.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
 import type { Script } from "../script.js";
 import { markMaybeSent, type Part, type Plan } from "./plan.js";
-import { takeTargetNodes, type ClusterRouter, type TargetNodes } from "./router.js";
+import { isNodeFailure, takeTargetNodes, type ClusterRouter, type TargetNodes } from "./router.js";
 import { keySlot } from "./slots.js";
 import type { ClusterNode } from "./topology.js";
 
@@ -270,7 +266,7 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
       connection = node.sharedConnection();
       if (!connection.isConnected) await connection.connect();
     } catch (err) {
-      if (err instanceof AuthenticationError || err instanceof MaxConnectionsError || !(err instanceof ConnectionError || err instanceof TimeoutError)) {
+      if (!isNodeFailure(err)) {
         for (const item of group) item.error = err as Error;
         return;
       }

@@ -83,7 +83,7 @@ export interface RouterOptions {
 }
 
 /** A connection failure after which another node (or the same, reconnected) may be tried. */
-function isNodeFailure(err: unknown): boolean {
+export function isNodeFailure(err: unknown): boolean {
   return (err instanceof ConnectionError || err instanceof TimeoutError) && !(err instanceof AuthenticationError) && !(err instanceof MaxConnectionsError);
 }
 
