@@ -9,7 +9,7 @@ import { checkOptions } from "./connection/resolve.js";
 import { COMMANDS } from "./commands/index.js";
 import { installCommands } from "./commands/install.js";
 import { bindArgs, isArgValue, type CommandSpec } from "./commands/spec.js";
-import { describeValue } from "./describe.js";
+import { argumentMessage, describeValue } from "./describe.js";
 import { DataError } from "./errors.js";
 import { Lock, type LockOptions } from "./lock.js";
 import type { RedisString } from "./pool.js";
@@ -80,7 +80,7 @@ export function commandArgv(args: readonly unknown[]): CommandArg[] {
   if (argv.length === 0) throw new DataError("executeCommand: no command given");
   for (let i = 0; i < argv.length; i++) {
     if (!isArgValue(argv[i])) {
-      throw new DataError(`executeCommand: argument #${i + 1} must be a string, Buffer or number, got ${describeValue(argv[i])}`);
+      throw new DataError(argumentMessage("executeCommand", `#${i + 1}`, "a string, Buffer or number", argv[i]));
     }
   }
   return argv;

@@ -36,3 +36,11 @@ function className(value: object): string | null {
 function withArticle(noun: string): string {
   return /^[aeioAEIO]/.test(noun) ? `an ${noun}` : `a ${noun}`;
 }
+
+/**
+ * The one format of a bad argument: `SET: argument 'value' must be a string, Buffer or
+ * number, got a boolean`. `which` is `'name'` or `#3`.
+ */
+export function argumentMessage(where: string, which: string, expected: string, value: unknown): string {
+  return `${where}: argument ${which} must be ${expected}, got ${describeValue(value)}`;
+}
