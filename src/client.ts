@@ -8,7 +8,7 @@ import { bindArgs, isArgValue, type CommandSpec } from "./commands/spec.js";
 import { PipelineImpl, type Pipeline, type PipelineHost } from "./pipeline.js";
 import { PubSub, type PubSubOptions } from "./pubsub.js";
 import { runTransaction, type TransactionOptions } from "./transaction.js";
-import { Lock, type LockClient, type LockOptions } from "./lock.js";
+import { createLock, type Lock, type LockClient, type LockOptions } from "./lock.js";
 import { Monitor } from "./monitor.js";
 import { callableScript, type CallableScript, type ScriptRunner } from "./script.js";
 import type { AsyncMode } from "./commands/types.js";
@@ -153,7 +153,7 @@ export class RedisImpl<T extends RedisString = Buffer> {
 
   /** A distributed lock on `name` (redis-py's `lock()`). Not async: nothing is sent until `acquire()`. */
   lock(name: string | Buffer, options?: LockOptions): Lock<T> {
-    return new Lock<T>(this as unknown as LockClient, name, options);
+    return createLock<T>(this as unknown as LockClient, name, options);
   }
 
   /** A Lua script run by EVALSHA with a fall-back to loading it: call it as `script({ keys, args })`. */

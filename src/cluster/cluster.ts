@@ -21,7 +21,7 @@ import {
   TimeoutError,
   TryAgainError,
 } from "../errors.js";
-import { Lock, type LockClient, type LockOptions } from "../lock.js";
+import { createLock, type Lock, type LockClient, type LockOptions } from "../lock.js";
 import type { PoolOptions } from "../options.js";
 import type { RedisString, ReplyTypeOf } from "../pool.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
@@ -822,7 +822,7 @@ export class RedisClusterImpl<T extends RedisString = Buffer> {
 
   /** A distributed lock on `name`, on the node owning its slot (redis-py's `lock()`). */
   lock(name: string | Buffer, options?: LockOptions): Lock<T> {
-    return new Lock<T>(this as unknown as LockClient, name, options);
+    return createLock<T>(this as unknown as LockClient, name, options);
   }
 
   /** A Lua script run by EVALSHA on the node of its keys, loaded there when missing. */
