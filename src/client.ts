@@ -134,7 +134,7 @@ export class RedisImpl<T extends RedisString = Buffer> {
    * Runs `fn(pipe)` in a transaction, retrying on `WatchError` (redis-py's `transaction`).
    * `fn` reads the watched keys (commands run at once), calls `pipe.multi()`, then queues
    * the writes. Resolves with `execute()`'s results, or `fn`'s value with
-   * `valueFromCallable`. Gives up with `WatchError` after `maxAttempts` (default 100).
+   * `valueFromCallable`. Retries until it succeeds, like redis-py, unless `maxAttempts` caps the attempts.
    */
   async transaction<R>(
     fn: (pipe: Pipeline<T>) => R | Promise<R>,

@@ -201,9 +201,19 @@ export class PipelineImpl<T extends RedisString = Buffer> {
     if (failed) throw failed;
   }
 
-  /** Drops the queued commands (redis-py's `discard`/`reset` of the queue). */
-  discard(): void {
-    this.queue = [];
+  /**
+   * redis-py's `discard()`: sends DISCARD. After `multi()` (or in a transaction pipeline) it
+   * is queued like any command, so the server drops the commands queued before it and the
+   * next `execute()` fails with the server's "EXEC without MULTI" `ResponseError`; while
+   * watching it runs at once (and fails the same way, as no MULTI is open). To empty the
+   * queue without sending anything, use `reset()`.
+   */
+  async discard(): Promise<void> {
+    if (this.watching && !this.explicitTransaction) {
+      await this.bound!.executeCommand("DISCARD");
+      return;
+    }
+    this.queue.push({ argv: ["DISCARD"], route: Route.Plain, spec: null, values: null });
   }
 
   /** Empties the queue, unwatches and gives back the pipeline's own connection. */
@@ -211,9 +221,10 @@ export class PipelineImpl<T extends RedisString = Buffer> {
     this.queue = [];
     this.scripts.clear();
     this.explicitTransaction = false;
+    // Read before clearing: a connection still watching must be UNWATCHed before it goes back.
+    const watching = this.watching;
     this.watching = false;
     const bound = this.bound;
-    const watching = this.watching;
     this.bound = null;
     if (bound) {
       try {
@@ -230,6 +241,16 @@ export class PipelineImpl<T extends RedisString = Buffer> {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
+    await this.reset();
+  }
+
+  /** Resets the pipeline (UNWATCH, queue emptied, connection given back), like every other `await using` object. */
+  async aclose(): Promise<void> {
+    await this.reset();
+  }
+
+  /** Same as `aclose()`. */
+  async close(): Promise<void> {
     await this.reset();
   }
 
