@@ -1,7 +1,7 @@
 import { DataError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
 import { arg, help, nonEmpty, oneOf } from "./args.js";
-import { boolOk, objectList, str, toArray, toNumber, toObject, toPairs } from "./replies.js";
+import { boolOk, objectList, setField, str, toArray, toNumber, toObject, toPairs } from "./replies.js";
 import { defineCommands, type CommandSpec } from "./spec.js";
 import type { EncodableT, KeyT, Ret } from "./types.js";
 
@@ -145,7 +145,7 @@ function parseNodes(reply: RespValue): Record<string, ClusterNodeInfo> {
   for (const line of lines) {
     if (!line) continue;
     const [ip, node] = parseNodeLine(line);
-    out[ip] = node;
+    setField(out, ip, node);
   }
   return out;
 }
@@ -156,7 +156,7 @@ function parseInfo(reply: RespValue): Record<string, string> {
     if (!line) continue;
     const colon = line.indexOf(":");
     if (colon === -1) continue;
-    out[line.slice(0, colon)] = line.slice(colon + 1);
+    setField(out, line.slice(0, colon), line.slice(colon + 1));
   }
   return out;
 }

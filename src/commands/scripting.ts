@@ -1,7 +1,7 @@
 import { DataError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
 import { help, nonEmpty, oneOf } from "./args.js";
-import { boolList, okToTrue, str, toArray, toNumber, toObject } from "./replies.js";
+import { boolList, okToTrue, setField, str, toArray, toNumber, toObject } from "./replies.js";
 import { defineCommands, type CommandDef, type CommandSpec } from "./spec.js";
 import type { EncodableT, Ret } from "./types.js";
 
@@ -153,7 +153,7 @@ function parseFunctionStats(reply: RespValue): FunctionStats<RespValue> {
   const engines: FunctionStats<RespValue>["engines"] = {};
   for (const [engine, counts] of Object.entries(toObject(data.engines ?? null))) {
     const c = toObject(counts);
-    engines[engine] = { libraries_count: toNumber(c.libraries_count!), functions_count: toNumber(c.functions_count!) };
+    setField(engines, engine, { libraries_count: toNumber(c.libraries_count!), functions_count: toNumber(c.functions_count!) });
   }
   return { running_script: runningScript, engines };
 }

@@ -1,7 +1,7 @@
 import { DataError, RedisError, ConnectionError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
 import { arg, exclusive, help, nonEmpty, oneOf, pushFlag, rest } from "./args.js";
-import { boolOk, objectList, okToTrue, str, strList, strOrNull, toArray, toBool, toNumber, toObject } from "./replies.js";
+import { boolOk, objectList, okToTrue, setField, str, strList, strOrNull, toArray, toBool, toNumber, toObject } from "./replies.js";
 import { defineCommands, isArgValue, type Bound, type CommandSpec } from "./spec.js";
 import type { EncodableT, KeyT, Ret } from "./types.js";
 
@@ -34,7 +34,7 @@ export function parseClientInfoFields(line: string): Record<string, string> {
     const eq = token.indexOf("=");
     if (eq !== -1) {
       last = token.slice(0, eq);
-      fields[last] = token.slice(eq + 1);
+      setField(fields, last, token.slice(eq + 1));
     } else if (last !== null) {
       fields[last] += ` ${token}`;
     }
@@ -96,8 +96,8 @@ function infoValue(value: string): InfoValue {
   for (const item of value.split(",")) {
     if (!item) continue;
     const eq = item.lastIndexOf("=");
-    if (eq !== -1) sub[item.slice(0, eq)] = infoValue(item.slice(eq + 1));
-    else sub[item] = true;
+    if (eq !== -1) setField(sub, item.slice(0, eq), infoValue(item.slice(eq + 1)));
+    else setField(sub, item, true);
   }
   return sub;
 }
@@ -120,7 +120,7 @@ export function parseInfo(reply: RespValue): Record<string, any> {
       value = line.slice(last + 1);
     }
     if (key === "module") (info.modules ??= []).push(infoValue(value));
-    else info[key] = infoValue(value);
+    else setField(info, key, infoValue(value));
   }
   return info;
 }
@@ -173,7 +173,7 @@ function parseCommand(reply: RespValue): Record<string, CommandInfoEntry> {
   for (const item of toArray(reply)) {
     if (item === null) continue; // COMMAND INFO of an unknown command
     const entry = commandEntry(item);
-    out[entry.name] = entry;
+    setField(out, entry.name, entry);
   }
   return out;
 }

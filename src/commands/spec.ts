@@ -165,7 +165,6 @@ export function defineCommands<const T extends Record<string, readonly string[]>
       if (i === undefined) throw new Error(`${method}: key parameter '${name}' is not a parameter`);
       return i;
     });
-    if (def.blocking && def.readonly) throw new Error(`${method}: a blocking command is not routed as read-only`);
     const { build, reply, error } = def;
     const words = def.command.split(" ");
     specs[method] = {

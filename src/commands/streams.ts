@@ -1,7 +1,7 @@
 import { DataError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
 import { exclusive, help, nonEmpty } from "./args.js";
-import { objectList, okToTrue, str, toArray, toBool, toNumber, toObject } from "./replies.js";
+import { objectList, okToTrue, setField, str, toArray, toBool, toNumber, toObject } from "./replies.js";
 import { defineCommands, entriesOf, isArgValue, badArg, pushMapping, type CommandSpec } from "./spec.js";
 import type { EncodableT, KeyT, Ret } from "./types.js";
 
@@ -383,7 +383,7 @@ function parseXInfoStream(reply: RespValue, full: boolean): Record<string, unkno
   const entries: Record<string, unknown> = {};
   for (const item of toArray((data.entries as RespValue | undefined) ?? null)) {
     const [id, fields] = parseEntry(item);
-    entries[str(id)] = fields;
+    setField(entries, str(id), fields);
   }
   data.entries = entries;
   data.groups = toArray((data.groups as RespValue | undefined) ?? null).map((group) => {
