@@ -398,7 +398,7 @@ export interface ServerCommands<T, M> {
   flushdb(asynchronous?: boolean): Ret<M, boolean>;
   flushdb(options: { asynchronous?: boolean }): Ret<M, boolean>;
   /** INFO [section ...] parsed as redis-py's `parse_info` (numbers typed, `a=1,b=2` as objects). */
-  info(section?: string | null, ...sections: string[]): Ret<M, Record<string, any>>;
+  info(section?: string | null, ...args: string[]): Ret<M, Record<string, any>>;
   /** LASTSAVE as a Date (null for a zero timestamp). */
   lastsave(): Ret<M, Date | null>;
 
@@ -435,7 +435,7 @@ export interface ServerCommands<T, M> {
   moduleHelp(): Ret<M, string[]>;
 
   /** REPLICAOF host port, or REPLICAOF NO ONE. */
-  replicaof(host: EncodableT, port: EncodableT): Ret<M, T>;
+  replicaof(...args: [host: EncodableT, port: EncodableT]): Ret<M, T>;
   /** SLAVEOF host port; without arguments SLAVEOF NO ONE. */
   slaveof(host?: string | null, port?: number | null): Ret<M, boolean>;
   slaveof(options: { host?: string | null; port?: number | null }): Ret<M, boolean>;

@@ -272,7 +272,8 @@ export interface StreamCommands<T, M> {
   xlen(name: KeyT): Ret<M, number>;
   /** XPENDING summary form. */
   xpending(name: KeyT, groupname: KeyT): Ret<M, XPendingSummary<T>>;
-  /** XPENDING with a range: one object per pending message. */
+  /** XPENDING with a range: one object per pending message (without `min`, `max` and `count`: the summary, as `xpending`). */
+  xpendingRange(name: KeyT, groupname: KeyT): Ret<M, XPendingSummary<T>>;
   xpendingRange(name: KeyT, groupname: KeyT, min: StreamIdT, max: StreamIdT, count: number, options?: XPendingRangeOptions): Ret<M, XPendingRangeItem<T>[]>;
   xpendingRange(
     name: KeyT,
