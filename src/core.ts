@@ -11,7 +11,7 @@ import { installCommands } from "./commands/install.js";
 import { bindArgs, isArgValue, type CommandSpec } from "./commands/spec.js";
 import { argumentMessage, describeValue } from "./describe.js";
 import { DataError } from "./errors.js";
-import { Lock, type LockOptions } from "./lock.js";
+import { createLock, type Lock, type LockOptions } from "./lock.js";
 import type { RedisString } from "./pool.js";
 import type { CommandArg } from "./protocol/index.js";
 import { callableScript, type CallableScript } from "./script.js";
@@ -134,7 +134,7 @@ export abstract class ClientCore<T extends RedisString, P extends TransactionPip
    * Runs `fn(pipe)` in a transaction, retrying on `WatchError` (redis-py's `transaction`).
    * `fn` reads the watched keys (commands run at once), calls `pipe.multi()`, then queues
    * the writes. Resolves with `execute()`'s results, or `fn`'s value with
-   * `valueFromCallable`. Gives up with `WatchError` after `maxAttempts` (default 100). On a
+   * `valueFromCallable`. Retries until it succeeds, like redis-py, unless `maxAttempts` caps it. On a
    * cluster every key must be in one slot.
    */
   async transaction<R>(fn: (pipe: P) => R | Promise<R>, ...watches: (string | Buffer | TransactionOptions)[]): Promise<any> {
@@ -146,7 +146,7 @@ export abstract class ClientCore<T extends RedisString, P extends TransactionPip
    * cluster. Not async: nothing is sent until `acquire()`.
    */
   lock(name: string | Buffer, options?: LockOptions): Lock<T> {
-    return new Lock<T>(this, name, options);
+    return createLock<T>(this, name, options);
   }
 
   /**

@@ -14,7 +14,7 @@ export {
   type GetMessageOptions,
   type RunOptions,
 } from "./pubsub.js";
-export { Lock, type LockOptions, type AcquireOptions } from "./lock.js";
+export { Lock, type LockOptions, type AcquireOptions, type LockClass } from "./lock.js";
 export { Script, type CallableScript, type ScriptCallOptions } from "./script.js";
 export { Monitor, type MonitoredCommand } from "./monitor.js";
 export {

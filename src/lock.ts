@@ -14,7 +14,20 @@ export interface LockOptions {
   blockingTimeout?: number | null;
   /** Accepted for redis-py compatibility: tokens always belong to the Lock object here. */
   threadLocal?: boolean;
+  /**
+   * What the end of an `await using` block does when the lock was lost (expired or taken)
+   * before it: `true` (default) throws `LockNotOwnedError`, `false` emits a process warning
+   * (code `AIOREDIS_LOCK_NOT_OWNED`) instead, like redis-py's `raise_on_release_error`.
+   */
+  raiseOnReleaseError?: boolean;
+  /** The class to construct instead of `Lock` (redis-py's `lock_class`): a subclass of `Lock`. */
+  lockClass?: LockClass;
 }
+
+/** A constructor of locks with `Lock`'s signature (redis-py's `lock_class`). */
+export type LockClass = new (redis: LockClient, name: string | Buffer, options?: LockOptions) => Lock<any>;
+
+const LOCK_OPTIONS = ["timeout", "sleep", "blocking", "blockingTimeout", "threadLocal", "raiseOnReleaseError", "lockClass"];
 
 export interface AcquireOptions {
   blocking?: boolean;
@@ -81,6 +94,7 @@ export class Lock<T extends RedisString = Buffer> {
   readonly sleep: number;
   readonly blocking: boolean;
   readonly blockingTimeout: number | null;
+  readonly raiseOnReleaseError: boolean;
   private readonly redis: LockClient;
   private token: string | Buffer | null = null;
   declare readonly __replyType?: T;
@@ -90,7 +104,7 @@ export class Lock<T extends RedisString = Buffer> {
     if (typeof name !== "string" && !Buffer.isBuffer(name)) throw new DataError("lock: 'name' must be a string or a Buffer");
     if (options === null || typeof options !== "object") throw new DataError("lock: options must be an object");
     for (const key of Object.keys(options)) {
-      if (!["timeout", "sleep", "blocking", "blockingTimeout", "threadLocal"].includes(key)) {
+      if (!LOCK_OPTIONS.includes(key)) {
         throw new DataError(`lock: unknown option '${key}'`);
       }
     }
@@ -98,12 +112,16 @@ export class Lock<T extends RedisString = Buffer> {
     checkSeconds("lock", "sleep", options.sleep, false);
     checkSeconds("lock", "blockingTimeout", options.blockingTimeout, true);
     if (options.blocking !== undefined && typeof options.blocking !== "boolean") throw new DataError("lock: 'blocking' must be a boolean");
+    if (options.raiseOnReleaseError !== undefined && typeof options.raiseOnReleaseError !== "boolean") {
+      throw new DataError("lock: 'raiseOnReleaseError' must be a boolean");
+    }
     this.redis = redis;
     this.name = name;
     this.timeout = options.timeout ?? null;
     this.sleep = options.sleep ?? 0.1;
     this.blocking = options.blocking ?? true;
     this.blockingTimeout = options.blockingTimeout ?? null;
+    this.raiseOnReleaseError = options.raiseOnReleaseError ?? true;
     this.scripts = {
       release: new Script(redis, RELEASE),
       extend: new Script(redis, EXTEND),
@@ -128,11 +146,13 @@ export class Lock<T extends RedisString = Buffer> {
     checkSeconds("acquire", "blockingTimeout", options.blockingTimeout, true);
     const token = options.token ?? randomBytes(16).toString("hex");
     const blocking = options.blocking ?? this.blocking;
-    const blockingTimeout = options.blockingTimeout === undefined ? this.blockingTimeout : options.blockingTimeout;
+    // Like redis-py, `null` means "not given": the lock's own blockingTimeout applies.
+    const blockingTimeout = options.blockingTimeout ?? this.blockingTimeout;
     const stopAt = blockingTimeout === null ? null : Date.now() + blockingTimeout * 1000;
     for (;;) {
       const args: unknown[] = ["SET", this.name, token, "NX"];
-      if (this.timeout !== null) args.push("PX", Math.max(1, Math.round(this.timeout * 1000)));
+      // redis-py: a timeout of 0 (or None) means the lock never expires; milliseconds are truncated.
+      if (this.timeout) args.push("PX", Math.max(1, Math.trunc(this.timeout * 1000)));
       if ((await this.redis.executeCommand(...args)) !== null) {
         this.token = token;
         return true;
@@ -176,7 +196,7 @@ export class Lock<T extends RedisString = Buffer> {
     if (this.timeout === null) throw new LockError("Cannot extend a lock with no timeout");
     const extended = await this.scripts.extend.call({
       keys: [this.name],
-      args: [this.token, Math.round(additionalTime * 1000), options.replaceTtl ? "1" : "0"],
+      args: [this.token, Math.trunc(additionalTime * 1000), options.replaceTtl ? "1" : "0"],
     });
     if (!extended) throw new LockNotOwnedError("Cannot extend a lock that's no longer owned");
     return true;
@@ -186,13 +206,32 @@ export class Lock<T extends RedisString = Buffer> {
   async reacquire(): Promise<boolean> {
     if (this.token === null) throw new LockError("Cannot reacquire an unlocked lock");
     if (this.timeout === null) throw new LockError("Cannot reacquire a lock with no timeout");
-    const done = await this.scripts.reacquire.call({ keys: [this.name], args: [this.token, Math.round(this.timeout * 1000)] });
+    const done = await this.scripts.reacquire.call({ keys: [this.name], args: [this.token, Math.trunc(this.timeout * 1000)] });
     if (!done) throw new LockNotOwnedError("Cannot reacquire a lock that's no longer owned");
     return true;
   }
 
   /** `await using lock = redis.lock(...)`: releases the lock at the end of the block if it is held. */
   async [Symbol.asyncDispose](): Promise<void> {
-    if (this.token !== null) await this.release();
+    if (this.token === null) return;
+    try {
+      await this.release();
+    } catch (err) {
+      if (this.raiseOnReleaseError || !(err instanceof LockNotOwnedError)) throw err;
+      process.emitWarning("Lock was no longer owned when its block ended", { code: "AIOREDIS_LOCK_NOT_OWNED" });
+    }
   }
+}
+
+/**
+ * Makes the lock `redis.lock(name, options)` returns: `options.lockClass` when given (it
+ * must extend `Lock`), else `Lock`.
+ */
+export function createLock<T extends RedisString>(redis: LockClient, name: string | Buffer, options: LockOptions = {}): Lock<T> {
+  const cls = options !== null && typeof options === "object" ? options.lockClass : undefined;
+  if (cls === undefined || cls === null) return new Lock<T>(redis, name, options);
+  if (typeof cls !== "function" || !(cls === Lock || cls.prototype instanceof Lock)) {
+    throw new DataError("lock: 'lockClass' must be Lock or a subclass of it");
+  }
+  return new cls(redis, name, options) as Lock<T>;
 }

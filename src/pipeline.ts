@@ -266,9 +266,19 @@ export class PipelineImpl<T extends RedisString = Buffer> {
     if (failed) throw failed;
   }
 
-  /** Drops the queued commands (redis-py's `discard`/`reset` of the queue). */
-  discard(): void {
-    this.queue = [];
+  /**
+   * redis-py's `discard()`: sends DISCARD. After `multi()` (or in a transaction pipeline) it
+   * is queued like any command, so the server drops the commands queued before it and the
+   * next `execute()` fails with the server's "EXEC without MULTI" `ResponseError`; while
+   * watching it runs at once (and fails the same way, as no MULTI is open). To empty the
+   * queue without sending anything, use `reset()`.
+   */
+  async discard(): Promise<void> {
+    if (this.watching && !this.explicitTransaction) {
+      await this.bound!.executeCommand("DISCARD");
+      return;
+    }
+    this.queue.push({ argv: ["DISCARD"], route: Route.Plain, spec: null, values: null });
   }
 
   /** Empties the queue, unwatches and gives back the pipeline's own connection. */
@@ -300,6 +310,16 @@ export class PipelineImpl<T extends RedisString = Buffer> {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
+    await this.reset();
+  }
+
+  /** Resets the pipeline (UNWATCH, queue emptied, connection given back), like every other `await using` object. */
+  async aclose(): Promise<void> {
+    await this.reset();
+  }
+
+  /** Same as `aclose()`. */
+  async close(): Promise<void> {
     await this.reset();
   }
 

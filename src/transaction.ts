@@ -7,7 +7,7 @@ export interface TransactionOptions {
   valueFromCallable?: boolean;
   /** Seconds to wait before retrying after a `WatchError`. */
   watchDelay?: number;
-  /** Attempts before the `WatchError` is thrown. Default 100 (redis-py retries forever). */
+  /** Attempts before the `WatchError` is thrown. Default: no limit (redis-py retries until it succeeds). */
   maxAttempts?: number;
   /** Accepted for redis-py compatibility; unused. */
   shardHint?: string;
@@ -38,7 +38,14 @@ export async function runTransaction<P extends TransactionPipeline, R>(
       throw new DataError(`transaction: unknown option '${key}'`);
     }
   }
-  const maxAttempts = options.maxAttempts ?? 100;
+  const maxAttempts = options.maxAttempts ?? Number.POSITIVE_INFINITY;
+  if (typeof maxAttempts !== "number" || !(maxAttempts >= 1)) {
+    throw new DataError("transaction: 'maxAttempts' must be a number of attempts, 1 or more");
+  }
+  const watchDelay = options.watchDelay ?? 0;
+  if (typeof watchDelay !== "number" || !Number.isFinite(watchDelay) || watchDelay < 0) {
+    throw new DataError("transaction: 'watchDelay' must be a non-negative number of seconds");
+  }
   for (let attempt = 1; ; attempt++) {
     const pipe = newPipeline();
     try {
@@ -48,9 +55,7 @@ export async function runTransaction<P extends TransactionPipeline, R>(
       return options.valueFromCallable ? value : results;
     } catch (err) {
       if (!(err instanceof WatchError) || attempt >= maxAttempts) throw err;
-      if (options.watchDelay && options.watchDelay > 0) {
-        await sleep(options.watchDelay);
-      }
+      if (watchDelay > 0) await sleep(watchDelay);
     } finally {
       await pipe.reset();
     }

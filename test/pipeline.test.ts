@@ -119,7 +119,7 @@ describe.each([2, 3] as const)("pipelines over RESP%i", (protocol) => {
     expect(pool.inUseConnections).toBe(0);
     const pipe = r.pipeline();
     pipe.set(k("d"), 1).set(k("d"), 2);
-    pipe.discard();
+    await pipe.reset();
     expect(pipe.length).toBe(0);
     expect(await pipe.execute()).toEqual([]);
     await pipe.watch(k("d"));

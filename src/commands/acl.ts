@@ -3,7 +3,7 @@ import type { CommandArg, RespValue } from "../protocol/index.js";
 import { arg, help, nonEmpty } from "./args.js";
 import { boolOk, str, strList, toArray, toNumber, toObject } from "./replies.js";
 import { parseClientInfo } from "./server.js";
-import { defineCommands, type CommandSpec } from "./spec.js";
+import { defineCommands, type Bound, type CommandSpec } from "./spec.js";
 import type { EncodableT, KeyT, Ret } from "./types.js";
 
 /** ACL GETUSER, parsed as redis-py's `parse_acl_getuser` (unified shape: selectors as objects). */
@@ -167,13 +167,10 @@ const SETUSER_PARAMS = [
   "resetKeys?:bool",
   "resetChannels?:bool",
   "resetPasswords?:bool",
-];
+] as const;
 
-type L = CommandArg[] | undefined;
-
-function setuserArgs(p: unknown[]): CommandArg[] {
-  const [username, enabled, nopass, passwords, hashed, categories, commands, keys, channels, selectors, reset, resetKeys, resetChannels, resetPasswords] =
-    p as [CommandArg, boolean, boolean, L, L, L, L, L, L, unknown, boolean, boolean, boolean, boolean];
+function setuserArgs(p: Bound<typeof SETUSER_PARAMS>): CommandArg[] {
+  const { username, enabled, nopass, passwords, hashedPasswords: hashed, categories, commands, keys, channels, selectors, reset, resetKeys, resetChannels, resetPasswords } = p;
   const argv: CommandArg[] = ["ACL", "SETUSER", username];
   if (reset) argv.push("reset");
   if (resetKeys) argv.push("resetkeys");
@@ -263,26 +260,26 @@ export const ACL_COMMANDS: Record<string, CommandSpec> = defineCommands({
   aclCat: {
     command: "ACL CAT",
     params: ["category?"],
-    build: (p) => (p[0] ? ["ACL", "CAT", arg(p[0])] : ["ACL", "CAT"]),
+    build: ({ category }) => (category ? ["ACL", "CAT", arg(category)] : ["ACL", "CAT"]),
     reply: strList,
     decode: true,
   },
   aclDeluser: {
     command: "ACL DELUSER",
     params: ["...username"],
-    build: (p) => ["ACL", "DELUSER", ...nonEmpty("ACL DELUSER", "username", p[0], "at least one username")],
+    build: ({ username }) => ["ACL", "DELUSER", ...nonEmpty("ACL DELUSER", "username", username, "at least one username")],
   },
   aclDryrun: {
     command: "ACL DRYRUN",
     params: ["username", "...args"],
-    build: (p) => ["ACL", "DRYRUN", arg(p[0]), ...nonEmpty("ACL DRYRUN", "args", p[1], "a command to try")],
+    build: ({ username, args }) => ["ACL", "DRYRUN", arg(username), ...nonEmpty("ACL DRYRUN", "args", args, "a command to try")],
   },
   aclGenpass: {
     command: "ACL GENPASS",
     params: ["bits?:any"],
     build(p) {
-      if (p[0] === undefined) return ["ACL", "GENPASS"];
-      const bits = typeof p[0] === "string" && /^\s*\d+\s*$/.test(p[0]) ? Number(p[0]) : p[0];
+      if (p.bits === undefined) return ["ACL", "GENPASS"];
+      const bits = typeof p.bits === "string" && /^\s*\d+\s*$/.test(p.bits) ? Number(p.bits) : p.bits;
       if (!Number.isInteger(bits) || (bits as number) < 0 || (bits as number) > 4096) {
         throw new DataError("ACL GENPASS optionally accepts a bits argument, between 0 and 4096");
       }
@@ -291,14 +288,14 @@ export const ACL_COMMANDS: Record<string, CommandSpec> = defineCommands({
     reply: str,
     decode: true,
   },
-  aclGetuser: { command: "ACL GETUSER", params: ["username"], build: (p) => ["ACL", "GETUSER", arg(p[0])], reply: parseGetuser, decode: true },
+  aclGetuser: { command: "ACL GETUSER", params: ["username"], build: ({ username }) => ["ACL", "GETUSER", arg(username)], reply: parseGetuser, decode: true },
   aclHelp: help("ACL"),
   aclList: { command: "ACL LIST", params: [], build: () => ["ACL", "LIST"], reply: strList, decode: true },
   aclLoad: { command: "ACL LOAD", params: [], build: () => ["ACL", "LOAD"], reply: boolOk },
   aclLog: {
     command: "ACL LOG",
     params: ["count?:int"],
-    build: (p) => (p[0] === undefined ? ["ACL", "LOG"] : ["ACL", "LOG", arg(p[0])]),
+    build: ({ count }) => (count === undefined ? ["ACL", "LOG"] : ["ACL", "LOG", arg(count)]),
     reply: parseLog,
     decode: true,
   },

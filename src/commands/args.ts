@@ -84,11 +84,19 @@ export function absTime(command: string, name: string, value: unknown, ms: boole
 // ---- spec builders -------------------------------------------------------------------------
 
 /** The spec of `<CONTAINER> HELP`: the help lines as strings. */
-export function help(container: string): CommandDef {
+export function help(container: string): CommandDef<readonly []> {
   return { command: `${container} HELP`, params: [], build: () => [...container.split(" "), "HELP"], reply: strList, decode: true };
 }
 
 /** The spec of a command whose only parameter is a key (`command` may be two words, as "OBJECT ENCODING"). */
-export function oneKey(command: string, readonly: boolean, name = "name"): CommandDef {
-  return { command, params: [name], build: (p) => [...command.split(" "), arg(p[0])], readonly };
+export function oneKey(command: string, readonly: boolean): CommandDef<readonly ["name"]>;
+export function oneKey(command: string, readonly: boolean, name: "key"): CommandDef<readonly ["key"]>;
+export function oneKey(command: string, readonly: boolean, name: "name" | "key" = "name"): CommandDef<readonly ["name"]> | CommandDef<readonly ["key"]> {
+  const words = command.split(" ");
+  if (name === "key") {
+    const byKey: CommandDef<readonly ["key"]> = { command, params: ["key"], build: ({ key }) => [...words, key], readonly, keys: ["key"] };
+    return byKey;
+  }
+  const byName: CommandDef<readonly ["name"]> = { command, params: ["name"], build: (p) => [...words, p.name], readonly, keys: ["name"] };
+  return byName;
 }

@@ -1,7 +1,7 @@
 import { DataError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
 import { arg, help, nonEmpty, oneOf } from "./args.js";
-import { boolOk, objectList, str, toArray, toNumber, toObject, toPairs } from "./replies.js";
+import { boolOk, objectList, setField, str, toArray, toNumber, toObject, toPairs } from "./replies.js";
 import { defineCommands, type CommandSpec } from "./spec.js";
 import type { EncodableT, KeyT, Ret } from "./types.js";
 
@@ -145,7 +145,7 @@ function parseNodes(reply: RespValue): Record<string, ClusterNodeInfo> {
   for (const line of lines) {
     if (!line) continue;
     const [ip, node] = parseNodeLine(line);
-    out[ip] = node;
+    setField(out, ip, node);
   }
   return out;
 }
@@ -156,7 +156,7 @@ function parseInfo(reply: RespValue): Record<string, string> {
     if (!line) continue;
     const colon = line.indexOf(":");
     if (colon === -1) continue;
-    out[line.slice(0, colon)] = line.slice(colon + 1);
+    setField(out, line.slice(0, colon), line.slice(colon + 1));
   }
   return out;
 }
@@ -202,59 +202,58 @@ export const CLUSTER_COMMANDS: Record<string, CommandSpec> = defineCommands({
   clusterAddslots: {
     command: "CLUSTER ADDSLOTS",
     params: ["...slots"],
-    build: (p) => ["CLUSTER", "ADDSLOTS", ...slotList("CLUSTER ADDSLOTS", p[0], false)],
+    build: ({ slots }) => ["CLUSTER", "ADDSLOTS", ...slotList("CLUSTER ADDSLOTS", slots, false)],
     reply: boolOk,
   },
   clusterAddslotsrange: {
     command: "CLUSTER ADDSLOTSRANGE",
     params: ["...slots"],
-    build: (p) => ["CLUSTER", "ADDSLOTSRANGE", ...slotList("CLUSTER ADDSLOTSRANGE", p[0], true)],
+    build: ({ slots }) => ["CLUSTER", "ADDSLOTSRANGE", ...slotList("CLUSTER ADDSLOTSRANGE", slots, true)],
     reply: boolOk,
   },
   clusterBumpepoch: { command: "CLUSTER BUMPEPOCH", params: [], build: () => ["CLUSTER", "BUMPEPOCH"] },
   clusterCountFailureReport: {
     command: "CLUSTER COUNT-FAILURE-REPORTS",
     params: ["nodeId"],
-    build: (p) => ["CLUSTER", "COUNT-FAILURE-REPORTS", arg(p[0])],
+    build: ({ nodeId }) => ["CLUSTER", "COUNT-FAILURE-REPORTS", arg(nodeId)],
   },
   clusterCountkeysinslot: {
     command: "CLUSTER COUNTKEYSINSLOT",
     params: ["slotId:int"],
-    build: (p) => ["CLUSTER", "COUNTKEYSINSLOT", arg(p[0])],
+    build: ({ slotId }) => ["CLUSTER", "COUNTKEYSINSLOT", arg(slotId)],
     readonly: true,
   },
   clusterDelslots: {
     command: "CLUSTER DELSLOTS",
     params: ["...slots"],
-    build: (p) => ["CLUSTER", "DELSLOTS", ...slotList("CLUSTER DELSLOTS", p[0], false)],
+    build: ({ slots }) => ["CLUSTER", "DELSLOTS", ...slotList("CLUSTER DELSLOTS", slots, false)],
     reply: boolOk,
   },
   clusterDelslotsrange: {
     command: "CLUSTER DELSLOTSRANGE",
     params: ["...slots"],
-    build: (p) => ["CLUSTER", "DELSLOTSRANGE", ...slotList("CLUSTER DELSLOTSRANGE", p[0], true)],
+    build: ({ slots }) => ["CLUSTER", "DELSLOTSRANGE", ...slotList("CLUSTER DELSLOTSRANGE", slots, true)],
     reply: boolOk,
   },
   clusterFailover: {
     command: "CLUSTER FAILOVER",
     params: ["option?"],
-    build: (p) =>
-      p[0] === undefined
-        ? ["CLUSTER", "FAILOVER"]
-        : ["CLUSTER", "FAILOVER", oneOf("CLUSTER FAILOVER", "option", p[0], ["FORCE", "TAKEOVER"])],
+    build: ({ option }) => option === undefined
+      ? ["CLUSTER", "FAILOVER"]
+      : ["CLUSTER", "FAILOVER", oneOf("CLUSTER FAILOVER", "option", option, ["FORCE", "TAKEOVER"])],
     reply: boolOk,
   },
   clusterFlushslots: { command: "CLUSTER FLUSHSLOTS", params: [], build: () => ["CLUSTER", "FLUSHSLOTS"], reply: boolOk },
-  clusterForget: { command: "CLUSTER FORGET", params: ["nodeId"], build: (p) => ["CLUSTER", "FORGET", arg(p[0])], reply: boolOk },
+  clusterForget: { command: "CLUSTER FORGET", params: ["nodeId"], build: ({ nodeId }) => ["CLUSTER", "FORGET", arg(nodeId)], reply: boolOk },
   clusterGetKeysInSlot: {
     command: "CLUSTER GETKEYSINSLOT",
     params: ["slot:int", "numKeys:int"],
-    build: (p) => ["CLUSTER", "GETKEYSINSLOT", arg(p[0]), arg(p[1])],
+    build: ({ slot, numKeys }) => ["CLUSTER", "GETKEYSINSLOT", arg(slot), arg(numKeys)],
     reply: toArray,
     readonly: true,
   },
   clusterInfo: { command: "CLUSTER INFO", params: [], build: () => ["CLUSTER", "INFO"], reply: parseInfo, decode: true },
-  clusterKeyslot: { command: "CLUSTER KEYSLOT", params: ["key"], build: (p) => ["CLUSTER", "KEYSLOT", arg(p[0])] },
+  clusterKeyslot: { command: "CLUSTER KEYSLOT", params: ["key"], build: ({ key }) => ["CLUSTER", "KEYSLOT", arg(key)] },
   clusterLinks: {
     command: "CLUSTER LINKS",
     params: [],
@@ -265,7 +264,7 @@ export const CLUSTER_COMMANDS: Record<string, CommandSpec> = defineCommands({
   clusterMeet: {
     command: "CLUSTER MEET",
     params: ["host", "port:int"],
-    build: (p) => ["CLUSTER", "MEET", arg(p[0]), arg(p[1])],
+    build: ({ host, port }) => ["CLUSTER", "MEET", arg(host), arg(port)],
     reply: boolOk,
   },
   clusterMyid: { command: "CLUSTER MYID", params: [], build: () => ["CLUSTER", "MYID"] },
@@ -274,51 +273,51 @@ export const CLUSTER_COMMANDS: Record<string, CommandSpec> = defineCommands({
   clusterReplicas: {
     command: "CLUSTER REPLICAS",
     params: ["nodeId"],
-    build: (p) => ["CLUSTER", "REPLICAS", arg(p[0])],
+    build: ({ nodeId }) => ["CLUSTER", "REPLICAS", arg(nodeId)],
     reply: parseNodes,
     decode: true,
   },
   clusterReplicate: {
     command: "CLUSTER REPLICATE",
     params: ["nodeId"],
-    build: (p) => ["CLUSTER", "REPLICATE", arg(p[0])],
+    build: ({ nodeId }) => ["CLUSTER", "REPLICATE", arg(nodeId)],
     reply: boolOk,
   },
   clusterReset: {
     command: "CLUSTER RESET",
     params: ["soft?:bool"],
-    build: (p) => ["CLUSTER", "RESET", p[0] === false ? "HARD" : "SOFT"],
+    build: ({ soft }) => ["CLUSTER", "RESET", soft === false ? "HARD" : "SOFT"],
     reply: boolOk,
   },
   clusterSaveConfig: { command: "CLUSTER SAVECONFIG", params: [], build: () => ["CLUSTER", "SAVECONFIG"], reply: boolOk },
   clusterSetConfigEpoch: {
     command: "CLUSTER SET-CONFIG-EPOCH",
     params: ["epoch:int"],
-    build: (p) => ["CLUSTER", "SET-CONFIG-EPOCH", arg(p[0])],
+    build: ({ epoch }) => ["CLUSTER", "SET-CONFIG-EPOCH", arg(epoch)],
     reply: boolOk,
   },
   clusterSetslot: {
     command: "CLUSTER SETSLOT",
     params: ["nodeId", "slotId:int", "state"],
     build(p) {
-      const text = typeof p[2] === "string" ? p[2] : Buffer.isBuffer(p[2]) ? p[2].toString() : "";
+      const text = typeof p.state === "string" ? p.state : Buffer.isBuffer(p.state) ? p.state.toString() : "";
       if (text.toLowerCase() === "stable") throw new DataError("CLUSTER SETSLOT: for the 'stable' state use clusterSetslotStable");
-      const state = oneOf("CLUSTER SETSLOT", "state", p[2], SETSLOT_STATES);
-      return ["CLUSTER", "SETSLOT", arg(p[1]), state, arg(p[0])];
+      const state = oneOf("CLUSTER SETSLOT", "state", p.state, SETSLOT_STATES);
+      return ["CLUSTER", "SETSLOT", arg(p.slotId), state, arg(p.nodeId)];
     },
     reply: boolOk,
   },
   clusterSetslotStable: {
     command: "CLUSTER SETSLOT",
     params: ["slotId:int"],
-    build: (p) => ["CLUSTER", "SETSLOT", arg(p[0]), "STABLE"],
+    build: ({ slotId }) => ["CLUSTER", "SETSLOT", arg(slotId), "STABLE"],
     reply: boolOk,
   },
   clusterShards: { command: "CLUSTER SHARDS", params: [], build: () => ["CLUSTER", "SHARDS"], reply: parseShards, decode: true },
   clusterSlaves: {
     command: "CLUSTER SLAVES",
     params: ["nodeId"],
-    build: (p) => ["CLUSTER", "SLAVES", arg(p[0])],
+    build: ({ nodeId }) => ["CLUSTER", "SLAVES", arg(nodeId)],
     reply: parseNodes,
     decode: true,
   },

@@ -1,4 +1,3 @@
-import type { CommandArg } from "../protocol/index.js";
 import { pong } from "./replies.js";
 import { defineCommands, type CommandSpec } from "./spec.js";
 import type { EncodableT, KeyT, Ret } from "./types.js";
@@ -18,6 +17,6 @@ export interface CoreCommands<T, M> {
 
 export const CORE_COMMANDS: Record<string, CommandSpec> = defineCommands({
   ping: { command: "PING", params: [], build: () => ["PING"], reply: pong },
-  echo: { command: "ECHO", params: ["value"], build: (p) => ["ECHO", p[0] as CommandArg] },
-  publish: { command: "PUBLISH", params: ["channel", "message"], build: (p) => ["PUBLISH", p[0] as CommandArg, p[1] as CommandArg] },
+  echo: { command: "ECHO", params: ["value"], build: ({ value }) => ["ECHO", value] },
+  publish: { command: "PUBLISH", params: ["channel", "message"], build: ({ channel, message }) => ["PUBLISH", channel, message] },
 });

@@ -2,7 +2,7 @@ import { DataError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
 import { exclusive } from "./args.js";
 import { strOrNull, toArray, toNumber, toNumberOrNull } from "./replies.js";
-import { defineCommands, type CommandSpec } from "./spec.js";
+import { defineCommands, type Bound, type CommandDef, type CommandSpec } from "./spec.js";
 import type { EncodableT, KeyT, Ret } from "./types.js";
 
 /** A distance unit. */
@@ -234,17 +234,8 @@ function parseGeoResults(reply: RespValue, withdist: unknown, withhash: unknown,
   });
 }
 
-interface RadiusArgs {
-  unit: unknown;
-  withdist: unknown;
-  withcoord: unknown;
-  withhash: unknown;
-  count: unknown;
-  sort: unknown;
-  store: unknown;
-  storeDist: unknown;
-  any: unknown;
-}
+/** The radius options of a call by name (the read-only variants have no `store`/`storeDist`). */
+type RadiusArgs = Partial<Record<"unit" | "withdist" | "withcoord" | "withhash" | "count" | "sort" | "store" | "storeDist" | "any", unknown>>;
 
 /** redis-py's `_georadiusgeneric`, after the center arguments. */
 function pushRadiusOptions(command: string, argv: CommandArg[], o: RadiusArgs): void {
@@ -278,47 +269,37 @@ const RADIUS_OPTIONS = [
   "store?",
   "storeDist?",
   "any?:bool",
-];
-const RADIUS_RO_OPTIONS = ["unit?", "withdist?:bool", "withcoord?:bool", "withhash?:bool", "count?:int", "sort?", "any?:bool"];
+] as const;
+const RADIUS_RO_OPTIONS = ["unit?", "withdist?:bool", "withcoord?:bool", "withhash?:bool", "count?:int", "sort?", "any?:bool"] as const;
 
-function radiusArgs(p: unknown[], at: number, ro: boolean): RadiusArgs {
-  return {
-    unit: p[at],
-    withdist: p[at + 1],
-    withcoord: p[at + 2],
-    withhash: p[at + 3],
-    count: p[at + 4],
-    sort: p[at + 5],
-    store: ro ? undefined : p[at + 6],
-    storeDist: ro ? undefined : p[at + 7],
-    any: ro ? p[at + 6] : p[at + 8],
-  };
-}
-
-function radiusSpec(command: string, center: string[], ro: boolean) {
-  const at = 1 + center.length;
+/**
+ * GEORADIUS and its variants: `name`, the center parameters (`center`), then the radius options.
+ * The parameter list is not a literal here, so the bound values are read from a plain record.
+ */
+function radiusSpec(command: string, center: string[], ro: boolean): CommandDef<readonly string[]> {
+  const centerNames = center.map((decl) => decl.split(":")[0]!);
   return {
     command,
     params: ["name", ...center, ...(ro ? RADIUS_RO_OPTIONS : RADIUS_OPTIONS)],
-    build(p: unknown[]): CommandArg[] {
-      const argv: CommandArg[] = [command, ...(p.slice(0, at) as CommandArg[])];
-      pushRadiusOptions(command, argv, radiusArgs(p, at, ro));
+    build(p): CommandArg[] {
+      const argv: CommandArg[] = [command, p.name as CommandArg, ...centerNames.map((name) => p[name] as CommandArg)];
+      pushRadiusOptions(command, argv, p);
       return argv;
     },
-    reply(reply: RespValue, p: unknown[]): unknown {
-      const o = radiusArgs(p, at, ro);
-      if (o.store !== undefined || o.storeDist !== undefined) return reply;
-      return parseGeoResults(reply, o.withdist, o.withhash, o.withcoord);
+    reply(reply, p): unknown {
+      if (p.store !== undefined || p.storeDist !== undefined) return reply;
+      return parseGeoResults(reply, p.withdist, p.withhash, p.withcoord);
     },
     readonly: ro,
+    keys: ro ? ["name"] : ["name", "store", "storeDist"],
   };
 }
 
-const SEARCH_SHAPE = ["member?", "longitude?:num", "latitude?:num", "unit?", "radius?:num", "width?:num", "height?:num", "sort?", "count?:int", "any?:bool"];
+const SEARCH_SHAPE = ["member?", "longitude?:num", "latitude?:num", "unit?", "radius?:num", "width?:num", "height?:num", "sort?", "count?:int", "any?:bool"] as const;
 
-/** redis-py's `_geosearchgeneric`: the shape options, starting at `p[at]` (member). */
-function pushSearchShape(command: string, argv: CommandArg[], p: unknown[], at: number): void {
-  const [member, lon, lat, unit, radius, width, height, sort, count, any] = p.slice(at, at + 10);
+/** redis-py's `_geosearchgeneric`: the shape options. */
+function pushSearchShape(command: string, argv: CommandArg[], p: Bound<typeof SEARCH_SHAPE>): void {
+  const { member, longitude: lon, latitude: lat, unit, radius, width, height, sort, count, any } = p;
   if (member === undefined) {
     if (lon === undefined || lat === undefined) throw new DataError(`${command} needs 'member', or 'longitude' and 'latitude'`);
     argv.push("FROMLONLAT", lon as number, lat as number);
@@ -355,15 +336,15 @@ export const GEO_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "GEOADD",
     params: ["name", "values:list", "nx?:bool", "xx?:bool", "ch?:bool"],
     build(p) {
-      exclusive("GEOADD", { nx: p[2], xx: p[3] });
-      const values = p[1] as CommandArg[];
+      exclusive("GEOADD", { nx: p.nx, xx: p.xx });
+      const values = p.values as CommandArg[];
       if (values.length === 0 || values.length % 3 !== 0) {
         throw new DataError("GEOADD: 'values' must be longitude, latitude and member triples");
       }
-      const argv: CommandArg[] = ["GEOADD", p[0] as CommandArg];
-      if (p[2]) argv.push("NX");
-      if (p[3]) argv.push("XX");
-      if (p[4]) argv.push("CH");
+      const argv: CommandArg[] = ["GEOADD", p.name];
+      if (p.nx) argv.push("NX");
+      if (p.xx) argv.push("XX");
+      if (p.ch) argv.push("CH");
       argv.push(...values);
       return argv;
     },
@@ -371,11 +352,11 @@ export const GEO_COMMANDS: Record<string, CommandSpec> = defineCommands({
   geodist: {
     command: "GEODIST",
     params: ["name", "place1", "place2", "unit?"],
-    build(p) {
-      const argv: CommandArg[] = ["GEODIST", p[0] as CommandArg, p[1] as CommandArg, p[2] as CommandArg];
-      if (p[3] !== undefined) {
-        checkUnit("GEODIST", p[3]);
-        argv.push(p[3] as string);
+    build({ name, place1, place2, unit }) {
+      const argv: CommandArg[] = ["GEODIST", name, place1, place2];
+      if (unit !== undefined) {
+        checkUnit("GEODIST", unit);
+        argv.push(unit as string);
       }
       return argv;
     },
@@ -385,7 +366,7 @@ export const GEO_COMMANDS: Record<string, CommandSpec> = defineCommands({
   geohash: {
     command: "GEOHASH",
     params: ["name", "...values"],
-    build: (p) => ["GEOHASH", p[0] as CommandArg, ...(p[1] as CommandArg[])],
+    build: ({ name, values }) => ["GEOHASH", name, ...(values as CommandArg[])],
     reply: (reply) => toArray(reply).map(strOrNull),
     decode: true,
     readonly: true,
@@ -393,7 +374,7 @@ export const GEO_COMMANDS: Record<string, CommandSpec> = defineCommands({
   geopos: {
     command: "GEOPOS",
     params: ["name", "...values"],
-    build: (p) => ["GEOPOS", p[0] as CommandArg, ...(p[1] as CommandArg[])],
+    build: ({ name, values }) => ["GEOPOS", name, ...(values as CommandArg[])],
     reply: (reply) => toArray(reply).map((pos) => (pos === null ? null : coordinate(pos))),
     readonly: true,
   },
@@ -405,23 +386,23 @@ export const GEO_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "GEOSEARCH",
     params: ["name", ...SEARCH_SHAPE, "withcoord?:bool", "withdist?:bool", "withhash?:bool"],
     build(p) {
-      const argv: CommandArg[] = ["GEOSEARCH", p[0] as CommandArg];
-      pushSearchShape("GEOSEARCH", argv, p, 1);
-      if (p[12]) argv.push("WITHDIST");
-      if (p[11]) argv.push("WITHCOORD");
-      if (p[13]) argv.push("WITHHASH");
+      const argv: CommandArg[] = ["GEOSEARCH", p.name];
+      pushSearchShape("GEOSEARCH", argv, p);
+      if (p.withdist) argv.push("WITHDIST");
+      if (p.withcoord) argv.push("WITHCOORD");
+      if (p.withhash) argv.push("WITHHASH");
       return argv;
     },
-    reply: (reply, p) => parseGeoResults(reply, p[12], p[13], p[11]),
+    reply: (reply, { withdist, withhash, withcoord }) => parseGeoResults(reply, withdist, withhash, withcoord),
     readonly: true,
   },
   geosearchstore: {
     command: "GEOSEARCHSTORE",
     params: ["dest", "name", ...SEARCH_SHAPE, "storedist?:bool"],
     build(p) {
-      const argv: CommandArg[] = ["GEOSEARCHSTORE", p[0] as CommandArg, p[1] as CommandArg];
-      pushSearchShape("GEOSEARCHSTORE", argv, p, 2);
-      if (p[12]) argv.push("STOREDIST");
+      const argv: CommandArg[] = ["GEOSEARCHSTORE", p.dest, p.name];
+      pushSearchShape("GEOSEARCHSTORE", argv, p);
+      if (p.storedist) argv.push("STOREDIST");
       return argv;
     },
   },

@@ -83,35 +83,35 @@ export interface HashCommands<T, M> {
 const HSET = { command: "HSET" };
 
 export const HASH_COMMANDS: Record<string, CommandSpec> = defineCommands({
-  hdel: { command: "HDEL", params: ["name", "...keys"], build: (p) => ["HDEL", arg(p[0]), ...nonEmpty("HDEL", "keys", p[1])] },
-  hexists: { command: "HEXISTS", params: ["name", "key"], build: (p) => ["HEXISTS", arg(p[0]), arg(p[1])], reply: toBool, readonly: true },
-  hget: { command: "HGET", params: ["name", "key"], build: (p) => ["HGET", arg(p[0]), arg(p[1])], readonly: true },
-  hgetall: { command: "HGETALL", params: ["name"], build: (p) => ["HGETALL", arg(p[0])], reply: (r) => toObject(r), readonly: true },
+  hdel: { command: "HDEL", params: ["name", "...keys"], build: ({ name, keys }) => ["HDEL", arg(name), ...nonEmpty("HDEL", "keys", keys)] },
+  hexists: { command: "HEXISTS", params: ["name", "key"], build: ({ name, key }) => ["HEXISTS", arg(name), arg(key)], reply: toBool, readonly: true },
+  hget: { command: "HGET", params: ["name", "key"], build: ({ name, key }) => ["HGET", arg(name), arg(key)], readonly: true },
+  hgetall: { command: "HGETALL", params: ["name"], build: ({ name }) => ["HGETALL", arg(name)], reply: (r) => toObject(r), readonly: true },
   hincrby: {
     command: "HINCRBY",
     params: ["name", "key", "amount?:int"],
-    build: (p) => ["HINCRBY", arg(p[0]), arg(p[1]), (p[2] as number | bigint | undefined) ?? 1],
+    build: ({ name, key, amount }) => ["HINCRBY", arg(name), arg(key), (amount as number | bigint | undefined) ?? 1],
   },
   hincrbyfloat: {
     command: "HINCRBYFLOAT",
     params: ["name", "key", "amount?:num"],
-    build: (p) => ["HINCRBYFLOAT", arg(p[0]), arg(p[1]), (p[2] as number | bigint | undefined) ?? 1],
+    build: ({ name, key, amount }) => ["HINCRBYFLOAT", arg(name), arg(key), (amount as number | bigint | undefined) ?? 1],
     reply: toNumber,
   },
-  hkeys: { command: "HKEYS", params: ["name"], build: (p) => ["HKEYS", arg(p[0])], readonly: true },
-  hlen: { command: "HLEN", params: ["name"], build: (p) => ["HLEN", arg(p[0])], readonly: true },
+  hkeys: { command: "HKEYS", params: ["name"], build: ({ name }) => ["HKEYS", arg(name)], readonly: true },
+  hlen: { command: "HLEN", params: ["name"], build: ({ name }) => ["HLEN", arg(name)], readonly: true },
   hmget: {
     command: "HMGET",
     params: ["name", "keys:list", "...args"],
-    build: (p) => ["HMGET", arg(p[0]), ...nonEmpty("HMGET", "keys", [...(p[1] as CommandArg[]), ...(p[2] as CommandArg[])])],
+    build: ({ name, keys, args }) => ["HMGET", arg(name), ...nonEmpty("HMGET", "keys", [...(keys as CommandArg[]), ...(args as CommandArg[])])],
     readonly: true,
   },
   hmset: {
     command: "HMSET",
     params: ["name", "mapping:map"],
-    build(p) {
-      const argv: CommandArg[] = ["HMSET", arg(p[0])];
-      pushMapping({ command: "HMSET" }, "mapping", argv, p[1]);
+    build({ name, mapping }) {
+      const argv: CommandArg[] = ["HMSET", arg(name)];
+      pushMapping({ command: "HMSET" }, "mapping", argv, mapping);
       return argv;
     },
     reply: okToTrue,
@@ -119,22 +119,22 @@ export const HASH_COMMANDS: Record<string, CommandSpec> = defineCommands({
   hrandfield: {
     command: "HRANDFIELD",
     params: ["key", "count?:int", "withvalues?:bool"],
-    build(p) {
-      const argv: CommandArg[] = ["HRANDFIELD", arg(p[0])];
-      if (p[1] !== undefined) argv.push(arg(p[1]));
-      if (p[2]) {
-        if (p[1] === undefined) throw new DataError("HRANDFIELD: 'withvalues' needs 'count'");
+    build({ key, count, withvalues }) {
+      const argv: CommandArg[] = ["HRANDFIELD", arg(key)];
+      if (count !== undefined) argv.push(arg(count));
+      if (withvalues) {
+        if (count === undefined) throw new DataError("HRANDFIELD: 'withvalues' needs 'count'");
         argv.push("WITHVALUES");
       }
       return argv;
     },
-    reply: (r, p) => (p[1] === undefined ? r : p[2] ? toPairs(r) : toArray(r)),
+    reply: (r, { count, withvalues }) => (count === undefined ? r : withvalues ? toPairs(r) : toArray(r)),
     readonly: true,
   },
   hscan: {
     command: "HSCAN",
     params: ["name", "cursor?", "match?", "count?:int"],
-    build: (p) => scanArgs(["HSCAN", arg(p[0])], p[1], p[2], p[3]),
+    build: ({ name, cursor, match, count }) => scanArgs(["HSCAN", arg(name)], cursor, match, count),
     reply: (r) => parseScan(r, (items) => toObject(items)),
     readonly: true,
   },
@@ -142,8 +142,13 @@ export const HASH_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "HSET",
     params: ["name", "key?", "value?", "mapping?:any", "items?:any"],
     build(p) {
-      const argv: CommandArg[] = ["HSET", arg(p[0])];
-      const [, key, value, mapping, items] = p;
+      const argv: CommandArg[] = ["HSET", arg(p.name)];
+      const {
+        key,
+        value,
+        mapping,
+        items,
+      } = p;
       if (items !== undefined) {
         if (!Array.isArray(items)) throw badArg(HSET, "items", "a flat array of fields and values", items);
         for (const item of items) if (!isArgValue(item)) throw badArg(HSET, "items", "a flat array of fields and values", item);
@@ -169,7 +174,7 @@ export const HASH_COMMANDS: Record<string, CommandSpec> = defineCommands({
       return argv;
     },
   },
-  hsetnx: { command: "HSETNX", params: ["name", "key", "value"], build: (p) => ["HSETNX", arg(p[0]), arg(p[1]), arg(p[2])] },
-  hstrlen: { command: "HSTRLEN", params: ["name", "key"], build: (p) => ["HSTRLEN", arg(p[0]), arg(p[1])], readonly: true },
-  hvals: { command: "HVALS", params: ["name"], build: (p) => ["HVALS", arg(p[0])], readonly: true },
+  hsetnx: { command: "HSETNX", params: ["name", "key", "value"], build: ({ name, key, value }) => ["HSETNX", arg(name), arg(key), arg(value)] },
+  hstrlen: { command: "HSTRLEN", params: ["name", "key"], build: ({ name, key }) => ["HSTRLEN", arg(name), arg(key)], readonly: true },
+  hvals: { command: "HVALS", params: ["name"], build: ({ name }) => ["HVALS", arg(name)], readonly: true },
 });

@@ -16,12 +16,12 @@ export interface HyperLogLogCommands<T, M> {
 }
 
 export const HYPERLOGLOG_COMMANDS: Record<string, CommandSpec> = defineCommands({
-  pfadd: { command: "PFADD", params: ["name", "...values"], build: (p) => ["PFADD", p[0] as CommandArg, ...(p[1] as CommandArg[])] },
-  pfcount: { command: "PFCOUNT", params: ["...sources:list"], build: (p) => ["PFCOUNT", ...nonEmpty("PFCOUNT", "sources", p[0], "at least one key")], readonly: true },
+  pfadd: { command: "PFADD", params: ["name", "...values"], build: ({ name, values }) => ["PFADD", name, ...(values as CommandArg[])] },
+  pfcount: { command: "PFCOUNT", params: ["...sources:list"], build: ({ sources }) => ["PFCOUNT", ...nonEmpty("PFCOUNT", "sources", sources, "at least one key")], readonly: true },
   pfmerge: {
     command: "PFMERGE",
     params: ["dest", "...sources"],
-    build: (p) => ["PFMERGE", p[0] as CommandArg, ...(p[1] as CommandArg[])],
+    build: ({ dest, sources }) => ["PFMERGE", dest, ...(sources as CommandArg[])],
     reply: okToTrue,
   },
 });

@@ -10,6 +10,7 @@ import { PUBSUB_COMMANDS, type PubSubCommands } from "./pubsub.js";
 import { SCRIPTING_COMMANDS, type ScriptingCommands } from "./scripting.js";
 import { SERVER_COMMANDS, type ServerCommands } from "./server.js";
 import { SET_COMMANDS, type SetCommands } from "./sets.js";
+import type { BlockingRule } from "./route.js";
 import type { CommandSpec } from "./spec.js";
 import { SORTED_SET_COMMANDS, type SortedSetCommands } from "./sortedsets.js";
 import { STREAM_COMMANDS, type StreamCommands } from "./streams.js";
@@ -62,3 +63,28 @@ export const COMMANDS: Record<string, CommandSpec> = merge([
   CLUSTER_COMMANDS,
   PUBSUB_COMMANDS,
 ]);
+
+function blockingTable(commands: Record<string, CommandSpec>): ReadonlyMap<string, BlockingRule> {
+  const table = new Map<string, BlockingRule>();
+  for (const spec of Object.values(commands)) {
+    const name = spec.command.split(" ")[0]!;
+    const known = table.get(name);
+    if (spec.blocking && known && (known.at !== spec.blocking.at || known.unit !== spec.blocking.unit)) {
+      throw new Error(`${name}: two specs state different blocking rules`);
+    }
+    if (spec.blocking) table.set(name, spec.blocking);
+  }
+  for (const spec of Object.values(commands)) {
+    if (!spec.blocking && table.has(spec.command.split(" ")[0]!)) throw new Error(`${spec.method}: ${spec.command} blocks in another spec`);
+  }
+  return table;
+}
+
+/**
+ * The commands whose reply the server may hold (BLPOP, XREAD BLOCK, WAIT...), by name, with
+ * where their timeout is: made from the specs' `blocking` rules, never written by hand.
+ */
+export const BLOCKING_COMMANDS: ReadonlyMap<string, BlockingRule> = blockingTable(COMMANDS);
+
+export { commandKeys } from "./spec.js";
+export type { BlockingRule } from "./route.js";

@@ -1,8 +1,8 @@
 import { DataError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
 import { absTime, exclusive, help, nonEmpty, oneKey, oneOf, pushFlag, scanArgs } from "./args.js";
-import { okToTrue, parseScan, toArray, toBool } from "./replies.js";
-import { defineCommands, type CommandSpec } from "./spec.js";
+import { okToTrue, parseScan, toArray, toBool, toNumber } from "./replies.js";
+import { defineCommands, type CommandDef, type CommandSpec } from "./spec.js";
 import type { EncodableT, KeyT, Ret } from "./types.js";
 
 /** An absolute expiry (redis-py's `AbsExpiryT`): Unix time as a number, or a `Date`. */
@@ -191,10 +191,12 @@ export interface KeyCommands<T, M> {
   unlink(names: KeyT[]): Ret<M, number>;
   /** WAIT: blocks until `numReplicas` replicas acknowledged the writes or `timeout` ms passed (0: forever); the number of replicas that did. */
   wait(numReplicas: number, timeout: number): Ret<M, number>;
+  /** WAITAOF (Redis 7.2): blocks until the writes are fsynced locally and by `numReplicas` replicas; `[local, replicas]` that did. */
+  waitaof(numLocal: number, numReplicas: number, timeout: number): Ret<M, [number, number]>;
 }
 
-const EXPIRE_PARAMS = ["name", "time:int", "nx?:bool", "xx?:bool", "gt?:bool", "lt?:bool"];
-const EXPIREAT_PARAMS = ["name", "when:any", "nx?:bool", "xx?:bool", "gt?:bool", "lt?:bool"];
+const EXPIRE_PARAMS = ["name", "time:int", "nx?:bool", "xx?:bool", "gt?:bool", "lt?:bool"] as const;
+const EXPIREAT_PARAMS = ["name", "when:any", "nx?:bool", "xx?:bool", "gt?:bool", "lt?:bool"] as const;
 
 /**
  * The NX/XX/GT/LT flags of EXPIRE and its siblings, checked as the server does: NX excludes
@@ -211,30 +213,47 @@ function pushExpireFlags(command: string, argv: CommandArg[], nx: unknown, xx: u
   pushFlag(argv, lt, "LT");
 }
 
-function expireSpec(command: string, at: boolean) {
+function expireSpec(command: "EXPIRE" | "PEXPIRE"): CommandDef<typeof EXPIRE_PARAMS> {
   return {
     command,
-    params: at ? EXPIREAT_PARAMS : EXPIRE_PARAMS,
-    build(p: unknown[]): CommandArg[] {
-      const time = at ? absTime(command, "when", p[1], command === "PEXPIREAT") : (p[1] as number);
-      const argv: CommandArg[] = [command, p[0] as CommandArg, time];
-      pushExpireFlags(command, argv, p[2], p[3], p[4], p[5]);
+    params: EXPIRE_PARAMS,
+    build({ name, time, nx, xx, gt, lt }) {
+      const argv: CommandArg[] = [command, name, time];
+      pushExpireFlags(command, argv, nx, xx, gt, lt);
       return argv;
     },
     reply: toBool,
+    keys: ["name"],
+  };
+}
+
+function expireatSpec(command: "EXPIREAT" | "PEXPIREAT"): CommandDef<typeof EXPIREAT_PARAMS> {
+  return {
+    command,
+    params: EXPIREAT_PARAMS,
+    build({ name, when, nx, xx, gt, lt }) {
+      const argv: CommandArg[] = [command, name, absTime(command, "when", when, command === "PEXPIREAT")];
+      pushExpireFlags(command, argv, nx, xx, gt, lt);
+      return argv;
+    },
+    reply: toBool,
+    keys: ["name"],
   };
 }
 
 /** SORT and SORT_RO words after the key; `groups` is checked by SORT only. */
-function sortArgs(command: string, p: unknown[]): CommandArg[] {
-  const [name, start, num, by, get, desc, alpha] = p;
+function sortArgs(
+  command: string,
+  name: CommandArg,
+  { start, num, by, get, desc, alpha }: { start?: number | bigint; num?: number | bigint; by?: CommandArg; get?: CommandArg[]; desc?: boolean; alpha?: boolean },
+): CommandArg[] {
   if ((start === undefined) !== (num === undefined)) {
     throw new DataError(`${command}: 'start' and 'num' must both be specified`);
   }
-  const argv: CommandArg[] = [command, name as CommandArg];
-  if (by !== undefined) argv.push("BY", by as CommandArg);
-  if (start !== undefined) argv.push("LIMIT", start as number, num as number);
-  if (get !== undefined) for (const g of get as CommandArg[]) argv.push("GET", g);
+  const argv: CommandArg[] = [command, name];
+  if (by !== undefined) argv.push("BY", by);
+  if (start !== undefined) argv.push("LIMIT", start, num!);
+  if (get !== undefined) for (const g of get) argv.push("GET", g);
   if (desc) argv.push("DESC");
   if (alpha) argv.push("ALPHA");
   return argv;
@@ -246,40 +265,40 @@ export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
   copy: {
     command: "COPY",
     params: ["source", "destination", "destinationDb?:int", "replace?:bool"],
-    build(p) {
-      const argv: CommandArg[] = ["COPY", p[0] as CommandArg, p[1] as CommandArg];
-      if (p[2] !== undefined) argv.push("DB", p[2] as number);
-      if (p[3]) argv.push("REPLACE");
+    build({ source, destination, destinationDb, replace }) {
+      const argv: CommandArg[] = ["COPY", source, destination];
+      if (destinationDb !== undefined) argv.push("DB", destinationDb as number);
+      if (replace) argv.push("REPLACE");
       return argv;
     },
     reply: toBool,
   },
-  delete: { command: "DEL", params: ["...names:list"], build: (p) => ["DEL", ...nonEmpty("DEL", "names", p[0], "at least one key")] },
+  delete: { command: "DEL", params: ["...names:list"], build: ({ names }) => ["DEL", ...nonEmpty("DEL", "names", names, "at least one key")] },
   // A binary payload: never decoded, so it is a Buffer even with decodeResponses.
   dump: { ...oneKey("DUMP", true), decode: false },
-  exists: { command: "EXISTS", params: ["...names:list"], build: (p) => ["EXISTS", ...nonEmpty("EXISTS", "names", p[0], "at least one key")], readonly: true },
-  expire: expireSpec("EXPIRE", false),
-  expireat: expireSpec("EXPIREAT", true),
+  exists: { command: "EXISTS", params: ["...names:list"], build: ({ names }) => ["EXISTS", ...nonEmpty("EXISTS", "names", names, "at least one key")], readonly: true },
+  expire: expireSpec("EXPIRE"),
+  expireat: expireatSpec("EXPIREAT"),
   expiretime: oneKey("EXPIRETIME", true, "key"),
-  keys: { command: "KEYS", params: ["pattern?"], build: (p) => ["KEYS", (p[0] as CommandArg | undefined) ?? "*"], readonly: true },
+  keys: { command: "KEYS", params: ["pattern?"], build: ({ pattern }) => ["KEYS", (pattern as CommandArg | undefined) ?? "*"], readonly: true },
   migrate: {
     command: "MIGRATE",
     params: ["host", "port:int", "keys:list", "destinationDb:int", "timeout:int", "copy?:bool", "replace?:bool", "auth?"],
     build(p) {
-      const keys = nonEmpty("MIGRATE", "keys", p[2], "at least one key");
-      const argv: CommandArg[] = ["MIGRATE", p[0] as CommandArg, p[1] as number, "", p[3] as number, p[4] as number];
-      if (p[5]) argv.push("COPY");
-      if (p[6]) argv.push("REPLACE");
-      if (p[7] !== undefined) argv.push("AUTH", p[7] as CommandArg);
+      const keys = nonEmpty("MIGRATE", "keys", p.keys, "at least one key");
+      const argv: CommandArg[] = ["MIGRATE", p.host, p.port as number, "", p.destinationDb as number, p.timeout as number];
+      if (p.copy) argv.push("COPY");
+      if (p.replace) argv.push("REPLACE");
+      if (p.auth !== undefined) argv.push("AUTH", p.auth);
       argv.push("KEYS", ...keys);
       return argv;
     },
   },
-  move: { command: "MOVE", params: ["name", "db:int"], build: (p) => ["MOVE", p[0] as CommandArg, p[1] as number], reply: toBool },
+  move: { command: "MOVE", params: ["name", "db:int"], build: ({ name, db }) => ["MOVE", name, db as number], reply: toBool },
   object: {
     command: "OBJECT",
     params: ["infotype", "key"],
-    build: (p) => ["OBJECT", oneOf("OBJECT", "infotype", p[0], OBJECT_INFOTYPES, true), p[1] as CommandArg],
+    build: ({ infotype, key }) => ["OBJECT", oneOf("OBJECT", "infotype", infotype, OBJECT_INFOTYPES, true), key],
     readonly: true,
   },
   objectEncoding: oneKey("OBJECT ENCODING", true, "key"),
@@ -288,31 +307,31 @@ export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
   objectRefcount: oneKey("OBJECT REFCOUNT", true, "key"),
   objectHelp: { ...help("OBJECT"), readonly: true },
   persist: { ...oneKey("PERSIST", false), reply: toBool },
-  pexpire: expireSpec("PEXPIRE", false),
-  pexpireat: expireSpec("PEXPIREAT", true),
+  pexpire: expireSpec("PEXPIRE"),
+  pexpireat: expireatSpec("PEXPIREAT"),
   pexpiretime: oneKey("PEXPIRETIME", true, "key"),
   pttl: oneKey("PTTL", true),
   randomkey: { command: "RANDOMKEY", params: [], build: () => ["RANDOMKEY"], readonly: true },
-  rename: { command: "RENAME", params: ["src", "dst"], build: (p) => ["RENAME", p[0] as CommandArg, p[1] as CommandArg], reply: okToTrue },
-  renamenx: { command: "RENAMENX", params: ["src", "dst"], build: (p) => ["RENAMENX", p[0] as CommandArg, p[1] as CommandArg], reply: toBool },
+  rename: { command: "RENAME", params: ["src", "dst"], build: ({ src, dst }) => ["RENAME", src, dst], reply: okToTrue },
+  renamenx: { command: "RENAMENX", params: ["src", "dst"], build: ({ src, dst }) => ["RENAMENX", src, dst], reply: toBool },
   restore: {
     command: "RESTORE",
     params: ["name", "ttl:num", "value", "replace?:bool", "absttl?:bool", "idletime?:int", "frequency?:int"],
-    build(p) {
-      const argv: CommandArg[] = ["RESTORE", p[0] as CommandArg, p[1] as number, p[2] as CommandArg];
-      if (p[3]) argv.push("REPLACE");
-      if (p[4]) argv.push("ABSTTL");
-      if (p[5] !== undefined) argv.push("IDLETIME", p[5] as number);
-      if (p[6] !== undefined) argv.push("FREQ", p[6] as number);
+    build({ name, ttl, value, replace, absttl, idletime, frequency }) {
+      const argv: CommandArg[] = ["RESTORE", name, ttl as number, value];
+      if (replace) argv.push("REPLACE");
+      if (absttl) argv.push("ABSTTL");
+      if (idletime !== undefined) argv.push("IDLETIME", idletime as number);
+      if (frequency !== undefined) argv.push("FREQ", frequency as number);
       return argv;
     },
   },
   scan: {
     command: "SCAN",
     params: ["cursor?", "match?", "count?:int", "type?"],
-    build(p) {
-      const argv = scanArgs(["SCAN"], p[0], p[1], p[2]);
-      if (p[3] !== undefined) argv.push("TYPE", p[3] as CommandArg);
+    build({ cursor, match, count, type }) {
+      const argv = scanArgs(["SCAN"], cursor, match, count);
+      if (type !== undefined) argv.push("TYPE", type);
       return argv;
     },
     reply: (r) => parseScan(r, toArray),
@@ -322,15 +341,15 @@ export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "SORT",
     params: ["name", "start?:int", "num?:int", "by?", "get?:list", "desc?:bool", "alpha?:bool", "store?", "groups?:bool"],
     build(p) {
-      const argv = sortArgs("SORT", p);
-      if (p[7] !== undefined) argv.push("STORE", p[7] as CommandArg);
-      if (p[8] && (p[4] === undefined || (p[4] as unknown[]).length < 2)) {
+      const argv = sortArgs("SORT", p.name, p);
+      if (p.store !== undefined) argv.push("STORE", p.store);
+      if (p.groups && (p.get === undefined || p.get.length < 2)) {
         throw new DataError(`SORT: with 'groups', 'get' must be given and name at least two patterns`);
       }
       return argv;
     },
     reply(reply, p) {
-      const n = p[8] ? (p[4] as unknown[]).length : 0;
+      const n = p.groups ? p.get!.length : 0;
       if (!n || !Array.isArray(reply)) return reply;
       const groups: RespValue[][] = [];
       for (let i = 0; i + n <= reply.length; i += n) groups.push(reply.slice(i, i + n));
@@ -340,12 +359,24 @@ export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
   sortRo: {
     command: "SORT_RO",
     params: ["key", "start?:int", "num?:int", "by?", "get?:list", "desc?:bool", "alpha?:bool"],
-    build: (p) => sortArgs("SORT_RO", p),
+    build: (p) => sortArgs("SORT_RO", p.key, p),
     readonly: true,
   },
-  touch: { command: "TOUCH", params: ["...args:list"], build: (p) => ["TOUCH", ...nonEmpty("TOUCH", "args", p[0], "at least one key")], readonly: true },
+  touch: { command: "TOUCH", params: ["...args:list"], build: ({ args }) => ["TOUCH", ...nonEmpty("TOUCH", "args", args, "at least one key")], readonly: true },
   ttl: oneKey("TTL", true),
   type: oneKey("TYPE", true),
-  unlink: { command: "UNLINK", params: ["...names:list"], build: (p) => ["UNLINK", ...nonEmpty("UNLINK", "names", p[0], "at least one key")] },
-  wait: { command: "WAIT", params: ["numReplicas:int", "timeout:int"], build: (p) => ["WAIT", p[0] as number, p[1] as number] },
+  unlink: { command: "UNLINK", params: ["...names:list"], build: ({ names }) => ["UNLINK", ...nonEmpty("UNLINK", "names", names, "at least one key")] },
+  wait: {
+    command: "WAIT",
+    params: ["numReplicas:int", "timeout:int"],
+    build: ({ numReplicas, timeout }) => ["WAIT", numReplicas, timeout],
+    blocking: { at: -1, unit: "ms" },
+  },
+  waitaof: {
+    command: "WAITAOF",
+    params: ["numLocal:int", "numReplicas:int", "timeout:int"],
+    build: ({ numLocal, numReplicas, timeout }) => ["WAITAOF", numLocal, numReplicas, timeout],
+    reply: (reply) => toArray(reply).map(toNumber),
+    blocking: { at: -1, unit: "ms" },
+  },
 });

@@ -99,70 +99,75 @@ const keyAndValue = (reply: RespValue): unknown => (reply === null ? null : toAr
 export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
   blmove: {
     command: "BLMOVE",
+    blocking: { at: -1, unit: "s" },
     params: ["firstList", "secondList", "timeout:num", "src?", "dest?"],
-    build: (p) => [
+    build: ({ firstList, secondList, timeout, src, dest }) => [
       "BLMOVE",
-      arg(p[0]),
-      arg(p[1]),
-      oneOf("BLMOVE", "src", p[3] ?? "LEFT", DIRECTIONS),
-      oneOf("BLMOVE", "dest", p[4] ?? "RIGHT", DIRECTIONS),
-      arg(p[2]),
+      arg(firstList),
+      arg(secondList),
+      oneOf("BLMOVE", "src", src ?? "LEFT", DIRECTIONS),
+      oneOf("BLMOVE", "dest", dest ?? "RIGHT", DIRECTIONS),
+      arg(timeout),
     ],
   },
   blmpop: {
     command: "BLMPOP",
+    blocking: { at: 1, unit: "s" },
     params: ["timeout:num", "numkeys:int", "...args", "direction", "count?:int"],
     build(p) {
-      const keys = nonEmpty("BLMPOP", "keys", p[2]);
-      numkeysMatch("BLMPOP", "numkeys", p[1], keys);
-      const direction = oneOf("BLMPOP", "direction", p[3], DIRECTIONS);
-      return ["BLMPOP", arg(p[0]), arg(p[1]), ...keys, direction, "COUNT", (p[4] as number | undefined) ?? 1];
+      const keys = nonEmpty("BLMPOP", "keys", p.args);
+      numkeysMatch("BLMPOP", "numkeys", p.numkeys, keys);
+      const direction = oneOf("BLMPOP", "direction", p.direction, DIRECTIONS);
+      return ["BLMPOP", arg(p.timeout), arg(p.numkeys), ...keys, direction, "COUNT", (p.count as number | undefined) ?? 1];
     },
     reply: keyAndList,
   },
   blpop: {
     command: "BLPOP",
+    blocking: { at: -1, unit: "s" },
     params: ["keys:list", "timeout?:num"],
-    build: (p) => ["BLPOP", ...nonEmpty("BLPOP", "keys", p[0]), timeoutOf(p[1])],
+    build: ({ keys, timeout }) => ["BLPOP", ...nonEmpty("BLPOP", "keys", keys), timeoutOf(timeout)],
     reply: keyAndValue,
   },
   brpop: {
     command: "BRPOP",
+    blocking: { at: -1, unit: "s" },
     params: ["keys:list", "timeout?:num"],
-    build: (p) => ["BRPOP", ...nonEmpty("BRPOP", "keys", p[0]), timeoutOf(p[1])],
+    build: ({ keys, timeout }) => ["BRPOP", ...nonEmpty("BRPOP", "keys", keys), timeoutOf(timeout)],
     reply: keyAndValue,
   },
   brpoplpush: {
     command: "BRPOPLPUSH",
+    blocking: { at: -1, unit: "s" },
     params: ["src", "dst", "timeout?:num"],
-    build: (p) => ["BRPOPLPUSH", arg(p[0]), arg(p[1]), timeoutOf(p[2])],
+    build: ({ src, dst, timeout }) => ["BRPOPLPUSH", arg(src), arg(dst), timeoutOf(timeout)],
   },
-  lindex: { command: "LINDEX", params: ["name", "index:int"], build: (p) => ["LINDEX", arg(p[0]), arg(p[1])], readonly: true },
+  lindex: { command: "LINDEX", params: ["name", "index:int"], build: ({ name, index }) => ["LINDEX", arg(name), arg(index)], readonly: true },
   linsert: {
     command: "LINSERT",
     params: ["name", "where", "refvalue", "value"],
-    build: (p) => ["LINSERT", arg(p[0]), oneOf("LINSERT", "where", p[1], ["BEFORE", "AFTER"]), arg(p[2]), arg(p[3])],
+    build: ({ name, where, refvalue, value }) => ["LINSERT", arg(name), oneOf("LINSERT", "where", where, ["BEFORE", "AFTER"]), arg(refvalue), arg(value)],
   },
-  llen: { command: "LLEN", params: ["name"], build: (p) => ["LLEN", arg(p[0])], readonly: true },
+  llen: { command: "LLEN", params: ["name"], build: ({ name }) => ["LLEN", arg(name)], readonly: true },
   lmove: {
     command: "LMOVE",
     params: ["firstList", "secondList", "src?", "dest?"],
-    build: (p) => [
+    build: ({ firstList, secondList, src, dest }) => [
       "LMOVE",
-      arg(p[0]),
-      arg(p[1]),
-      oneOf("LMOVE", "src", p[2] ?? "LEFT", DIRECTIONS),
-      oneOf("LMOVE", "dest", p[3] ?? "RIGHT", DIRECTIONS),
+      arg(firstList),
+      arg(secondList),
+      oneOf("LMOVE", "src", src ?? "LEFT", DIRECTIONS),
+      oneOf("LMOVE", "dest", dest ?? "RIGHT", DIRECTIONS),
     ],
   },
   lmpop: {
     command: "LMPOP",
     params: ["numKeys:int", "...args", "direction", "count?:int"],
-    build(p) {
-      const keys = nonEmpty("LMPOP", "keys", p[1]);
-      numkeysMatch("LMPOP", "numkeys", p[0], keys);
-      const argv: CommandArg[] = ["LMPOP", arg(p[0]), ...keys, oneOf("LMPOP", "direction", p[2], DIRECTIONS)];
-      if (p[3] !== undefined && p[3] !== 1) argv.push("COUNT", arg(p[3]));
+    build({ numKeys, args, direction, count }) {
+      const keys = nonEmpty("LMPOP", "keys", args);
+      numkeysMatch("LMPOP", "numkeys", numKeys, keys);
+      const argv: CommandArg[] = ["LMPOP", arg(numKeys), ...keys, oneOf("LMPOP", "direction", direction, DIRECTIONS)];
+      if (count !== undefined && count !== 1) argv.push("COUNT", arg(count));
       return argv;
     },
     reply: keyAndList,
@@ -170,37 +175,37 @@ export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
   lpop: {
     command: "LPOP",
     params: ["name", "count?:int"],
-    build: (p) => (p[1] === undefined ? ["LPOP", arg(p[0])] : ["LPOP", arg(p[0]), arg(p[1])]),
+    build: ({ name, count }) => (count === undefined ? ["LPOP", arg(name)] : ["LPOP", arg(name), arg(count)]),
   },
   lpos: {
     command: "LPOS",
     params: ["name", "value", "rank?:int", "count?:int", "maxlen?:int"],
-    build(p) {
-      const argv: CommandArg[] = ["LPOS", arg(p[0]), arg(p[1])];
-      if (p[2] !== undefined) argv.push("RANK", arg(p[2]));
-      if (p[3] !== undefined) argv.push("COUNT", arg(p[3]));
-      if (p[4] !== undefined) argv.push("MAXLEN", arg(p[4]));
+    build({ name, value, rank, count, maxlen }) {
+      const argv: CommandArg[] = ["LPOS", arg(name), arg(value)];
+      if (rank !== undefined) argv.push("RANK", arg(rank));
+      if (count !== undefined) argv.push("COUNT", arg(count));
+      if (maxlen !== undefined) argv.push("MAXLEN", arg(maxlen));
       return argv;
     },
     readonly: true,
   },
-  lpush: { command: "LPUSH", params: ["name", "...values"], build: (p) => ["LPUSH", arg(p[0]), ...nonEmpty("LPUSH", "values", p[1])] },
-  lpushx: { command: "LPUSHX", params: ["name", "...values"], build: (p) => ["LPUSHX", arg(p[0]), ...nonEmpty("LPUSHX", "values", p[1])] },
+  lpush: { command: "LPUSH", params: ["name", "...values"], build: ({ name, values }) => ["LPUSH", arg(name), ...nonEmpty("LPUSH", "values", values)] },
+  lpushx: { command: "LPUSHX", params: ["name", "...values"], build: ({ name, values }) => ["LPUSHX", arg(name), ...nonEmpty("LPUSHX", "values", values)] },
   lrange: {
     command: "LRANGE",
     params: ["name", "start:int", "end:int"],
-    build: (p) => ["LRANGE", arg(p[0]), arg(p[1]), arg(p[2])],
+    build: ({ name, start, end }) => ["LRANGE", arg(name), arg(start), arg(end)],
     readonly: true,
   },
-  lrem: { command: "LREM", params: ["name", "count:int", "value"], build: (p) => ["LREM", arg(p[0]), arg(p[1]), arg(p[2])] },
-  lset: { command: "LSET", params: ["name", "index:int", "value"], build: (p) => ["LSET", arg(p[0]), arg(p[1]), arg(p[2])], reply: okToTrue },
-  ltrim: { command: "LTRIM", params: ["name", "start:int", "end:int"], build: (p) => ["LTRIM", arg(p[0]), arg(p[1]), arg(p[2])], reply: okToTrue },
+  lrem: { command: "LREM", params: ["name", "count:int", "value"], build: ({ name, count, value }) => ["LREM", arg(name), arg(count), arg(value)] },
+  lset: { command: "LSET", params: ["name", "index:int", "value"], build: ({ name, index, value }) => ["LSET", arg(name), arg(index), arg(value)], reply: okToTrue },
+  ltrim: { command: "LTRIM", params: ["name", "start:int", "end:int"], build: ({ name, start, end }) => ["LTRIM", arg(name), arg(start), arg(end)], reply: okToTrue },
   rpop: {
     command: "RPOP",
     params: ["name", "count?:int"],
-    build: (p) => (p[1] === undefined ? ["RPOP", arg(p[0])] : ["RPOP", arg(p[0]), arg(p[1])]),
+    build: ({ name, count }) => (count === undefined ? ["RPOP", arg(name)] : ["RPOP", arg(name), arg(count)]),
   },
-  rpoplpush: { command: "RPOPLPUSH", params: ["src", "dst"], build: (p) => ["RPOPLPUSH", arg(p[0]), arg(p[1])] },
-  rpush: { command: "RPUSH", params: ["name", "...values"], build: (p) => ["RPUSH", arg(p[0]), ...nonEmpty("RPUSH", "values", p[1])] },
-  rpushx: { command: "RPUSHX", params: ["name", "...values"], build: (p) => ["RPUSHX", arg(p[0]), ...nonEmpty("RPUSHX", "values", p[1])] },
+  rpoplpush: { command: "RPOPLPUSH", params: ["src", "dst"], build: ({ src, dst }) => ["RPOPLPUSH", arg(src), arg(dst)] },
+  rpush: { command: "RPUSH", params: ["name", "...values"], build: ({ name, values }) => ["RPUSH", arg(name), ...nonEmpty("RPUSH", "values", values)] },
+  rpushx: { command: "RPUSHX", params: ["name", "...values"], build: ({ name, values }) => ["RPUSHX", arg(name), ...nonEmpty("RPUSHX", "values", values)] },
 });

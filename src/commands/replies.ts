@@ -72,8 +72,22 @@ export function toPairs(reply: RespValue): [RespValue, RespValue][] {
 }
 
 /**
+ * Sets a field of an object made from a reply. Every field becomes an own, enumerable data
+ * property, whatever its name: a plain `out[key] = value` with the key `__proto__` would set
+ * the object's prototype instead (to the field's value) and drop the field. Other names
+ * (`constructor`, `toString`, `hasOwnProperty`) just shadow the inherited ones. The objects
+ * stay ordinary objects (prototype `Object.prototype`), as redis-py's dicts are ordinary dicts:
+ * read them with `Object.hasOwn`/`Object.entries` rather than `obj.hasOwnProperty(...)`.
+ */
+export function setField<V>(out: Record<string, V>, key: string, value: V): void {
+  if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}
+
+/**
  * A plain object from a map or a flat array. Keys are decoded to strings (an object's keys
- * can be nothing else); values are kept as they came, or passed through `value`.
+ * can be nothing else); values are kept as they came, or passed through `value`. Every field
+ * is kept, whatever its name (see `setField`).
  */
 export function toObject<V = RespValue>(reply: RespValue, value?: (v: RespValue, key: string) => V): Record<string, V> {
   const out: Record<string, V> = {};
@@ -81,14 +95,14 @@ export function toObject<V = RespValue>(reply: RespValue, value?: (v: RespValue,
   if (reply instanceof Map) {
     for (const [k, v] of reply) {
       const key = str(k);
-      out[key] = value ? value(v, key) : (v as V);
+      setField(out, key, value ? value(v, key) : (v as V));
     }
     return out;
   }
   if (!Array.isArray(reply)) throw new ProtocolError(`expected a map or an array, got ${describeReply(reply)}`);
   for (let i = 0; i + 1 < reply.length; i += 2) {
     const key = str(reply[i]!);
-    out[key] = value ? value(reply[i + 1]!, key) : (reply[i + 1] as V);
+    setField(out, key, value ? value(reply[i + 1]!, key) : (reply[i + 1] as V));
   }
   return out;
 }

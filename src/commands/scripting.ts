@@ -1,8 +1,8 @@
 import { DataError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
 import { help, nonEmpty, oneOf } from "./args.js";
-import { boolList, okToTrue, str, toArray, toNumber, toObject } from "./replies.js";
-import { defineCommands, type CommandSpec } from "./spec.js";
+import { boolList, okToTrue, setField, str, toArray, toNumber, toObject } from "./replies.js";
+import { defineCommands, type CommandDef, type CommandSpec } from "./spec.js";
 import type { EncodableT, Ret } from "./types.js";
 
 /**
@@ -112,16 +112,18 @@ function scriptReply(reply: RespValue): unknown {
   return reply;
 }
 
-function evalSpec(command: string, first: string, readonly: boolean) {
+/** EVAL and its variants; `first` names the script parameter, so the bound values are read from a plain record. */
+function evalSpec(command: string, first: string, readonly: boolean): CommandDef<readonly string[]> {
   return {
     command,
     params: [first, "numkeys:int", "...keysAndArgs"],
-    build(p: unknown[]): CommandArg[] {
-      const rest = p[2] as CommandArg[];
-      if ((p[1] as number) < 0 || (p[1] as number) > rest.length) {
+    build(p): CommandArg[] {
+      const rest = p.keysAndArgs as CommandArg[];
+      const numkeys = p.numkeys as number;
+      if (numkeys < 0 || numkeys > rest.length) {
         throw new DataError(`${command}: 'numkeys' must be between 0 and the number of keys and arguments`);
       }
-      return [command, p[0] as CommandArg, p[1] as number, ...rest];
+      return [command, p[first] as CommandArg, numkeys, ...rest];
     },
     reply: scriptReply,
     readonly,
@@ -151,7 +153,7 @@ function parseFunctionStats(reply: RespValue): FunctionStats<RespValue> {
   const engines: FunctionStats<RespValue>["engines"] = {};
   for (const [engine, counts] of Object.entries(toObject(data.engines ?? null))) {
     const c = toObject(counts);
-    engines[engine] = { libraries_count: toNumber(c.libraries_count!), functions_count: toNumber(c.functions_count!) };
+    setField(engines, engine, { libraries_count: toNumber(c.libraries_count!), functions_count: toNumber(c.functions_count!) });
   }
   return { running_script: runningScript, engines };
 }
@@ -166,7 +168,7 @@ export const SCRIPTING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   scriptExists: {
     command: "SCRIPT EXISTS",
     params: ["...args:list"],
-    build: (p) => ["SCRIPT", "EXISTS", ...nonEmpty("SCRIPT EXISTS", "args", p[0], "at least one SHA1 digest")],
+    build: ({ args }) => ["SCRIPT", "EXISTS", ...nonEmpty("SCRIPT EXISTS", "args", args, "at least one SHA1 digest")],
     reply: boolList,
   },
   scriptDebug: {
@@ -181,15 +183,14 @@ export const SCRIPTING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   scriptFlush: {
     command: "SCRIPT FLUSH",
     params: ["syncType?"],
-    build: (p) =>
-      p[0] === undefined ? ["SCRIPT", "FLUSH"] : ["SCRIPT", "FLUSH", oneOf("SCRIPT FLUSH", "syncType", p[0], ["SYNC", "ASYNC"])],
+    build: ({ syncType }) => syncType === undefined ? ["SCRIPT", "FLUSH"] : ["SCRIPT", "FLUSH", oneOf("SCRIPT FLUSH", "syncType", syncType, ["SYNC", "ASYNC"])],
     reply: okToTrue,
   },
   scriptKill: { command: "SCRIPT KILL", params: [], build: () => ["SCRIPT", "KILL"], reply: okToTrue },
   scriptLoad: {
     command: "SCRIPT LOAD",
     params: ["script"],
-    build: (p) => ["SCRIPT", "LOAD", p[0] as CommandArg],
+    build: ({ script }) => ["SCRIPT", "LOAD", script],
     reply: str,
     decode: true,
   },
@@ -198,14 +199,14 @@ export const SCRIPTING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   functionDelete: {
     command: "FUNCTION DELETE",
     params: ["library"],
-    build: (p) => ["FUNCTION", "DELETE", p[0] as CommandArg],
+    build: ({ library }) => ["FUNCTION", "DELETE", library],
     reply: okToTrue,
   },
   functionDump: { command: "FUNCTION DUMP", params: [], build: () => ["FUNCTION", "DUMP"], decode: false, readonly: true },
   functionFlush: {
     command: "FUNCTION FLUSH",
     params: ["mode?"],
-    build: (p) => ["FUNCTION", "FLUSH", p[0] === undefined ? "SYNC" : oneOf("FUNCTION FLUSH", "mode", p[0], ["SYNC", "ASYNC"])],
+    build: ({ mode }) => ["FUNCTION", "FLUSH", mode === undefined ? "SYNC" : oneOf("FUNCTION FLUSH", "mode", mode, ["SYNC", "ASYNC"])],
     reply: okToTrue,
   },
   functionHelp: help("FUNCTION"),
@@ -213,9 +214,9 @@ export const SCRIPTING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   functionList: {
     command: "FUNCTION LIST",
     params: ["library?", "withcode?:bool"],
-    build(p) {
-      const argv: CommandArg[] = ["FUNCTION", "LIST", "LIBRARYNAME", (p[0] as CommandArg | undefined) ?? "*"];
-      if (p[1]) argv.push("WITHCODE");
+    build({ library, withcode }) {
+      const argv: CommandArg[] = ["FUNCTION", "LIST", "LIBRARYNAME", (library as CommandArg | undefined) ?? "*"];
+      if (withcode) argv.push("WITHCODE");
       return argv;
     },
     reply: (reply) => toArray(reply).map(parseLibrary),
@@ -224,16 +225,16 @@ export const SCRIPTING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   functionLoad: {
     command: "FUNCTION LOAD",
     params: ["code", "replace?:bool"],
-    build: (p) => (p[1] ? ["FUNCTION", "LOAD", "REPLACE", p[0] as CommandArg] : ["FUNCTION", "LOAD", p[0] as CommandArg]),
+    build: ({ code, replace }) => (replace ? ["FUNCTION", "LOAD", "REPLACE", code] : ["FUNCTION", "LOAD", code]),
   },
   functionRestore: {
     command: "FUNCTION RESTORE",
     params: ["payload", "policy?"],
-    build: (p) => [
+    build: ({ payload, policy }) => [
       "FUNCTION",
       "RESTORE",
-      p[0] as CommandArg,
-      p[1] === undefined ? "APPEND" : oneOf("FUNCTION RESTORE", "policy", p[1], ["APPEND", "FLUSH", "REPLACE"]),
+      payload,
+      policy === undefined ? "APPEND" : oneOf("FUNCTION RESTORE", "policy", policy, ["APPEND", "FLUSH", "REPLACE"]),
     ],
     reply: okToTrue,
   },

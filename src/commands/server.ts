@@ -1,8 +1,8 @@
 import { DataError, RedisError, ConnectionError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
 import { arg, exclusive, help, nonEmpty, oneOf, pushFlag, rest } from "./args.js";
-import { boolOk, objectList, okToTrue, str, strList, strOrNull, toArray, toBool, toNumber, toObject } from "./replies.js";
-import { defineCommands, isArgValue, type CommandSpec } from "./spec.js";
+import { boolOk, objectList, okToTrue, setField, str, strList, strOrNull, toArray, toBool, toNumber, toObject } from "./replies.js";
+import { defineCommands, isArgValue, type Bound, type CommandSpec } from "./spec.js";
 import type { EncodableT, KeyT, Ret } from "./types.js";
 
 /*
@@ -34,7 +34,7 @@ export function parseClientInfoFields(line: string): Record<string, string> {
     const eq = token.indexOf("=");
     if (eq !== -1) {
       last = token.slice(0, eq);
-      fields[last] = token.slice(eq + 1);
+      setField(fields, last, token.slice(eq + 1));
     } else if (last !== null) {
       fields[last] += ` ${token}`;
     }
@@ -96,8 +96,8 @@ function infoValue(value: string): InfoValue {
   for (const item of value.split(",")) {
     if (!item) continue;
     const eq = item.lastIndexOf("=");
-    if (eq !== -1) sub[item.slice(0, eq)] = infoValue(item.slice(eq + 1));
-    else sub[item] = true;
+    if (eq !== -1) setField(sub, item.slice(0, eq), infoValue(item.slice(eq + 1)));
+    else setField(sub, item, true);
   }
   return sub;
 }
@@ -120,7 +120,7 @@ export function parseInfo(reply: RespValue): Record<string, any> {
       value = line.slice(last + 1);
     }
     if (key === "module") (info.modules ??= []).push(infoValue(value));
-    else info[key] = infoValue(value);
+    else setField(info, key, infoValue(value));
   }
   return info;
 }
@@ -173,7 +173,7 @@ function parseCommand(reply: RespValue): Record<string, CommandInfoEntry> {
   for (const item of toArray(reply)) {
     if (item === null) continue; // COMMAND INFO of an unknown command
     const entry = commandEntry(item);
-    out[entry.name] = entry;
+    setField(out, entry.name, entry);
   }
   return out;
 }
@@ -398,7 +398,7 @@ export interface ServerCommands<T, M> {
   flushdb(asynchronous?: boolean): Ret<M, boolean>;
   flushdb(options: { asynchronous?: boolean }): Ret<M, boolean>;
   /** INFO [section ...] parsed as redis-py's `parse_info` (numbers typed, `a=1,b=2` as objects). */
-  info(section?: string | null, ...sections: string[]): Ret<M, Record<string, any>>;
+  info(section?: string | null, ...args: string[]): Ret<M, Record<string, any>>;
   /** LASTSAVE as a Date (null for a zero timestamp). */
   lastsave(): Ret<M, Date | null>;
 
@@ -435,7 +435,7 @@ export interface ServerCommands<T, M> {
   moduleHelp(): Ret<M, string[]>;
 
   /** REPLICAOF host port, or REPLICAOF NO ONE. */
-  replicaof(host: EncodableT, port: EncodableT): Ret<M, T>;
+  replicaof(...args: [host: EncodableT, port: EncodableT]): Ret<M, T>;
   /** SLAVEOF host port; without arguments SLAVEOF NO ONE. */
   slaveof(host?: string | null, port?: number | null): Ret<M, boolean>;
   slaveof(options: { host?: string | null; port?: number | null }): Ret<M, boolean>;
@@ -503,10 +503,9 @@ export interface ServerCommands<T, M> {
 const CLIENT_LIST_TYPES = ["NORMAL", "MASTER", "REPLICA", "PUBSUB"] as const;
 const CLIENT_KILL_TYPES = ["NORMAL", "MASTER", "SLAVE", "REPLICA", "PUBSUB"] as const;
 
-const TRACKING_PARAMS = ["clientid?:int", "prefix?:list", "bcast?:bool", "optin?:bool", "optout?:bool", "noloop?:bool"];
+const TRACKING_PARAMS = ["clientid?:int", "prefix?:list", "bcast?:bool", "optin?:bool", "optout?:bool", "noloop?:bool"] as const;
 
-function trackingArgs(on: boolean, p: unknown[]): CommandArg[] {
-  const [clientid, prefix, bcast, optin, optout, noloop] = p as [number | undefined, CommandArg[] | undefined, boolean, boolean, boolean, boolean];
+function trackingArgs(on: boolean, { clientid, prefix, bcast, optin, optout, noloop }: Bound<typeof TRACKING_PARAMS>): CommandArg[] {
   if (prefix && prefix.length > 0 && !bcast) throw new DataError("CLIENT TRACKING: 'prefix' can only be used with 'bcast'");
   const argv: CommandArg[] = ["CLIENT", "TRACKING", on ? "ON" : "OFF"];
   if (clientid !== undefined) argv.push("REDIRECT", clientid);
@@ -523,7 +522,7 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
   bgsave: {
     command: "BGSAVE",
     params: ["schedule?:bool"],
-    build: (p) => (p[0] === false ? ["BGSAVE"] : ["BGSAVE", "SCHEDULE"]),
+    build: ({ schedule }) => (schedule === false ? ["BGSAVE"] : ["BGSAVE", "SCHEDULE"]),
     reply: () => true,
   },
 
@@ -532,19 +531,19 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
   commandDocs: {
     command: "COMMAND DOCS",
     params: ["...commandNames"],
-    build: (p) => ["COMMAND", "DOCS", ...rest(p[0])],
+    build: ({ commandNames }) => ["COMMAND", "DOCS", ...rest(commandNames)],
     reply: (r) => toObject(r, commandDoc),
     decode: true,
   },
   commandGetkeys: {
     command: "COMMAND GETKEYS",
     params: ["...args"],
-    build: (p) => ["COMMAND", "GETKEYS", ...nonEmpty("COMMAND GETKEYS", "args", p[0], "a command")],
+    build: ({ args }) => ["COMMAND", "GETKEYS", ...nonEmpty("COMMAND GETKEYS", "args", args, "a command")],
   },
   commandGetkeysandflags: {
     command: "COMMAND GETKEYSANDFLAGS",
     params: ["...args"],
-    build: (p) => ["COMMAND", "GETKEYSANDFLAGS", ...nonEmpty("COMMAND GETKEYSANDFLAGS", "args", p[0], "a command")],
+    build: ({ args }) => ["COMMAND", "GETKEYSANDFLAGS", ...nonEmpty("COMMAND GETKEYSANDFLAGS", "args", args, "a command")],
     reply: (r) => toArray(r).map((item) => {
       const [key, flags] = toArray(item);
       return [key, strList(flags!)];
@@ -553,7 +552,7 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
   commandInfo: {
     command: "COMMAND INFO",
     params: ["...commandNames"],
-    build: (p) => ["COMMAND", "INFO", ...rest(p[0])],
+    build: ({ commandNames }) => ["COMMAND", "INFO", ...rest(commandNames)],
     reply: parseCommand,
     decode: true,
   },
@@ -561,11 +560,11 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "COMMAND LIST",
     params: ["module?", "category?", "pattern?"],
     build(p) {
-      exclusive("COMMAND LIST", { module: p[0], category: p[1], pattern: p[2] });
+      exclusive("COMMAND LIST", { module: p.module, category: p.category, pattern: p.pattern });
       const argv: CommandArg[] = ["COMMAND", "LIST"];
-      if (p[0] !== undefined) argv.push("FILTERBY", "MODULE", arg(p[0]));
-      if (p[1] !== undefined) argv.push("FILTERBY", "ACLCAT", arg(p[1]));
-      if (p[2] !== undefined) argv.push("FILTERBY", "PATTERN", arg(p[2]));
+      if (p.module !== undefined) argv.push("FILTERBY", "MODULE", arg(p.module));
+      if (p.category !== undefined) argv.push("FILTERBY", "ACLCAT", arg(p.category));
+      if (p.pattern !== undefined) argv.push("FILTERBY", "PATTERN", arg(p.pattern));
       return argv;
     },
     reply: strList,
@@ -576,17 +575,17 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
   configGet: {
     command: "CONFIG GET",
     params: ["pattern?", "...args"],
-    build: (p) => ["CONFIG", "GET", (p[0] as CommandArg | undefined) ?? "*", ...rest(p[1])],
+    build: ({ pattern, args }) => ["CONFIG", "GET", (pattern as CommandArg | undefined) ?? "*", ...rest(args)],
     reply: (r) => toObject(r, strOrNull),
     decode: true,
   },
   configSet: {
     command: "CONFIG SET",
     params: ["name", "value", "...args"],
-    build(p) {
-      const more = rest(p[2]);
+    build({ name, value, args }) {
+      const more = rest(args);
       if (more.length % 2 !== 0) throw new DataError("CONFIG SET takes name/value pairs: a name lacks its value");
-      return ["CONFIG", "SET", arg(p[0]), arg(p[1]), ...more];
+      return ["CONFIG", "SET", arg(name), arg(value), ...more];
     },
     reply: boolOk,
   },
@@ -599,7 +598,13 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "FAILOVER",
     params: ["host?", "port?:int", "force?:bool", "abort?:bool", "timeout?:int"],
     build(p) {
-      const [host, port, force, abort, timeout] = p;
+      const {
+        host,
+        port,
+        force,
+        abort,
+        timeout,
+      } = p;
       if ((host === undefined) !== (port === undefined)) throw new DataError("FAILOVER: 'host' and 'port' go together");
       if (force && (host === undefined || timeout === undefined)) throw new DataError("FAILOVER: 'force' needs 'host', 'port' and 'timeout'");
       if (abort && (host !== undefined || force || timeout !== undefined)) {
@@ -617,19 +622,19 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
   flushall: {
     command: "FLUSHALL",
     params: ["asynchronous?:bool"],
-    build: (p) => (p[0] ? ["FLUSHALL", "ASYNC"] : ["FLUSHALL"]),
+    build: ({ asynchronous }) => (asynchronous ? ["FLUSHALL", "ASYNC"] : ["FLUSHALL"]),
     reply: boolOk,
   },
   flushdb: {
     command: "FLUSHDB",
     params: ["asynchronous?:bool"],
-    build: (p) => (p[0] ? ["FLUSHDB", "ASYNC"] : ["FLUSHDB"]),
+    build: ({ asynchronous }) => (asynchronous ? ["FLUSHDB", "ASYNC"] : ["FLUSHDB"]),
     reply: boolOk,
   },
   info: {
     command: "INFO",
     params: ["section?", "...args"],
-    build: (p) => (p[0] === undefined ? ["INFO", ...rest(p[1])] : ["INFO", arg(p[0]), ...rest(p[1])]),
+    build: ({ section, args }) => (section === undefined ? ["INFO", ...rest(args)] : ["INFO", arg(section), ...rest(args)]),
     reply: parseInfo,
     decode: true,
   },
@@ -644,11 +649,11 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
 
   latencyDoctor: { command: "LATENCY DOCTOR", params: [], build: () => ["LATENCY", "DOCTOR"] },
-  latencyGraph: { command: "LATENCY GRAPH", params: ["event"], build: (p) => ["LATENCY", "GRAPH", arg(p[0])] },
+  latencyGraph: { command: "LATENCY GRAPH", params: ["event"], build: ({ event }) => ["LATENCY", "GRAPH", arg(event)] },
   latencyHistogram: {
     command: "LATENCY HISTOGRAM",
     params: ["...commands"],
-    build: (p) => ["LATENCY", "HISTOGRAM", ...rest(p[0])],
+    build: ({ commands }) => ["LATENCY", "HISTOGRAM", ...rest(commands)],
     reply: (r) =>
       toObject(r, (entry) =>
         toObject(entry, (v, k) => (k === "histogram_usec" ? toObject(v, toNumber) : toNumber(v))),
@@ -658,7 +663,7 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
   latencyHistory: {
     command: "LATENCY HISTORY",
     params: ["event"],
-    build: (p) => ["LATENCY", "HISTORY", arg(p[0])],
+    build: ({ event }) => ["LATENCY", "HISTORY", arg(event)],
     reply: (r) => toArray(r).map((pair) => toArray(pair).map(toNumber)),
   },
   latencyLatest: {
@@ -668,12 +673,12 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
     reply: (r) => toArray(r).map((e) => toArray(e).map((v, i) => (i === 0 ? str(v) : toNumber(v)))),
     decode: true,
   },
-  latencyReset: { command: "LATENCY RESET", params: ["...events"], build: (p) => ["LATENCY", "RESET", ...rest(p[0])] },
+  latencyReset: { command: "LATENCY RESET", params: ["...events"], build: ({ events }) => ["LATENCY", "RESET", ...rest(events)] },
   latencyHelp: help("LATENCY"),
   lolwut: {
     command: "LOLWUT",
     params: ["...versionNumbers"],
-    build: (p) => (rest(p[0]).length > 0 ? ["LOLWUT", "VERSION", ...rest(p[0])] : ["LOLWUT"]),
+    build: ({ versionNumbers }) => (rest(versionNumbers).length > 0 ? ["LOLWUT", "VERSION", ...rest(versionNumbers)] : ["LOLWUT"]),
   },
 
   memoryDoctor: { command: "MEMORY DOCTOR", params: [], build: () => ["MEMORY", "DOCTOR"] },
@@ -683,7 +688,7 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
   memoryUsage: {
     command: "MEMORY USAGE",
     params: ["key", "samples?:int"],
-    build: (p) => (p[1] === undefined ? ["MEMORY", "USAGE", arg(p[0])] : ["MEMORY", "USAGE", arg(p[0]), "SAMPLES", arg(p[1])]),
+    build: ({ key, samples }) => (samples === undefined ? ["MEMORY", "USAGE", arg(key)] : ["MEMORY", "USAGE", arg(key), "SAMPLES", arg(samples)]),
     readonly: true,
   },
   memoryHelp: help("MEMORY"),
@@ -695,35 +700,35 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
     reply: objectList,
     decode: true,
   },
-  moduleLoad: { command: "MODULE LOAD", params: ["path", "...args"], build: (p) => ["MODULE", "LOAD", arg(p[0]), ...rest(p[1])], reply: okToTrue },
+  moduleLoad: { command: "MODULE LOAD", params: ["path", "...args"], build: ({ path, args }) => ["MODULE", "LOAD", arg(path), ...rest(args)], reply: okToTrue },
   moduleLoadex: {
     command: "MODULE LOADEX",
     params: ["path", "options?:any", "args?:any"],
-    build(p) {
-      const argv: CommandArg[] = ["MODULE", "LOADEX", arg(p[0])];
-      if (p[1] !== undefined) argv.push("CONFIG", ...argList("MODULE LOADEX", "options", p[1]));
-      if (p[2] !== undefined) argv.push("ARGS", ...argList("MODULE LOADEX", "args", p[2]));
+    build({ path, options, args }) {
+      const argv: CommandArg[] = ["MODULE", "LOADEX", arg(path)];
+      if (options !== undefined) argv.push("CONFIG", ...argList("MODULE LOADEX", "options", options));
+      if (args !== undefined) argv.push("ARGS", ...argList("MODULE LOADEX", "args", args));
       return argv;
     },
   },
-  moduleUnload: { command: "MODULE UNLOAD", params: ["name"], build: (p) => ["MODULE", "UNLOAD", arg(p[0])], reply: okToTrue },
+  moduleUnload: { command: "MODULE UNLOAD", params: ["name"], build: ({ name }) => ["MODULE", "UNLOAD", arg(name)], reply: okToTrue },
   moduleHelp: help("MODULE"),
 
   replicaof: {
     command: "REPLICAOF",
     params: ["...args"],
-    build(p) {
-      if (rest(p[0]).length !== 2) throw new DataError("REPLICAOF takes a host and a port, or 'NO', 'ONE'");
-      return ["REPLICAOF", ...rest(p[0])];
+    build({ args }) {
+      if (rest(args).length !== 2) throw new DataError("REPLICAOF takes a host and a port, or 'NO', 'ONE'");
+      return ["REPLICAOF", ...rest(args)];
     },
   },
   slaveof: {
     command: "SLAVEOF",
     params: ["host?", "port?:int"],
-    build(p) {
-      if (p[0] === undefined && p[1] === undefined) return ["SLAVEOF", "NO", "ONE"];
-      if (p[0] === undefined || p[1] === undefined) throw new DataError("SLAVEOF: 'host' and 'port' go together");
-      return ["SLAVEOF", arg(p[0]), arg(p[1])];
+    build({ host, port }) {
+      if (host === undefined && port === undefined) return ["SLAVEOF", "NO", "ONE"];
+      if (host === undefined || port === undefined) throw new DataError("SLAVEOF: 'host' and 'port' go together");
+      return ["SLAVEOF", arg(host), arg(port)];
     },
     reply: boolOk,
   },
@@ -733,24 +738,24 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "SHUTDOWN",
     params: ["save?:bool", "nosave?:bool", "now?:bool", "force?:bool", "abort?:bool"],
     build(p) {
-      if (p[0] && p[1]) throw new DataError("SHUTDOWN: 'save' and 'nosave' cannot both be set");
-      if (p[4]) exclusive("SHUTDOWN", { save: p[0], nosave: p[1], now: p[2], force: p[3], abort: p[4] });
+      if (p.save && p.nosave) throw new DataError("SHUTDOWN: 'save' and 'nosave' cannot both be set");
+      if (p.abort) exclusive("SHUTDOWN", { save: p.save, nosave: p.nosave, now: p.now, force: p.force, abort: p.abort });
       const argv: CommandArg[] = ["SHUTDOWN"];
-      pushFlag(argv, p[0], "SAVE");
-      pushFlag(argv, p[1], "NOSAVE");
-      pushFlag(argv, p[2], "NOW");
-      pushFlag(argv, p[3], "FORCE");
-      pushFlag(argv, p[4], "ABORT");
+      pushFlag(argv, p.save, "SAVE");
+      pushFlag(argv, p.nosave, "NOSAVE");
+      pushFlag(argv, p.now, "NOW");
+      pushFlag(argv, p.force, "FORCE");
+      pushFlag(argv, p.abort, "ABORT");
       return argv;
     },
-    reply(_r, p) {
+    reply(_r, { abort }) {
       // The server answers only when it did not go away: fine for ABORT, a failure otherwise.
-      if (p[4]) return true;
+      if (abort) return true;
       throw new RedisError("SHUTDOWN seems to have failed.");
     },
-    error(err, p) {
+    error(err, { abort }) {
       // The server closing the connection is how a shutdown succeeds (redis-py does the same).
-      if (!p[4] && err instanceof ConnectionError) return true;
+      if (!abort && err instanceof ConnectionError) return true;
       throw err;
     },
   },
@@ -758,13 +763,13 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
   slowlogGet: {
     command: "SLOWLOG GET",
     params: ["num?:int"],
-    build: (p) => (p[0] === undefined ? ["SLOWLOG", "GET"] : ["SLOWLOG", "GET", arg(p[0])]),
+    build: ({ num }) => (num === undefined ? ["SLOWLOG", "GET"] : ["SLOWLOG", "GET", arg(num)]),
     reply: parseSlowlog,
   },
   slowlogLen: { command: "SLOWLOG LEN", params: [], build: () => ["SLOWLOG", "LEN"] },
   slowlogReset: { command: "SLOWLOG RESET", params: [], build: () => ["SLOWLOG", "RESET"], reply: boolOk },
   slowlogHelp: help("SLOWLOG"),
-  swapdb: { command: "SWAPDB", params: ["first:int", "second:int"], build: (p) => ["SWAPDB", arg(p[0]), arg(p[1])], reply: boolOk },
+  swapdb: { command: "SWAPDB", params: ["first:int", "second:int"], build: ({ first, second }) => ["SWAPDB", arg(first), arg(second)], reply: boolOk },
   time: {
     command: "TIME",
     params: [],
@@ -775,7 +780,7 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
   clientCaching: {
     command: "CLIENT CACHING",
     params: ["mode"],
-    build: (p) => ["CLIENT", "CACHING", oneOf("CLIENT CACHING", "mode", p[0], ["YES", "NO"])],
+    build: ({ mode }) => ["CLIENT", "CACHING", oneOf("CLIENT CACHING", "mode", mode, ["YES", "NO"])],
     reply: boolOk,
   },
   clientGetname: {
@@ -791,7 +796,7 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
   clientKill: {
     command: "CLIENT KILL",
     params: ["address"],
-    build: (p) => ["CLIENT", "KILL", arg(p[0])],
+    build: ({ address }) => ["CLIENT", "KILL", arg(address)],
     reply: clientKillReply,
     decode: true,
   },
@@ -799,7 +804,15 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "CLIENT KILL",
     params: ["_id?", "_type?", "addr?", "skipme?:bool", "laddr?", "user?", "maxage?:int"],
     build(p) {
-      const [id, type, addr, skipme, laddr, user, maxage] = p;
+      const {
+        _id: id,
+        _type: type,
+        addr,
+        skipme,
+        laddr,
+        user,
+        maxage,
+      } = p;
       const argv: CommandArg[] = ["CLIENT", "KILL"];
       if (type !== undefined) argv.push("TYPE", oneOf("CLIENT KILL", "_type", type, CLIENT_KILL_TYPES));
       if (skipme !== undefined) argv.push("SKIPME", skipme ? "YES" : "NO");
@@ -817,11 +830,11 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
   clientList: {
     command: "CLIENT LIST",
     params: ["_type?", "clientId?:any"],
-    build(p) {
+    build({ _type, clientId }) {
       const argv: CommandArg[] = ["CLIENT", "LIST"];
-      if (p[0] !== undefined) argv.push("TYPE", oneOf("CLIENT LIST", "_type", p[0], CLIENT_LIST_TYPES));
-      if (p[1] !== undefined) {
-        const ids = argList("CLIENT LIST", "clientId", p[1]);
+      if (_type !== undefined) argv.push("TYPE", oneOf("CLIENT LIST", "_type", _type, CLIENT_LIST_TYPES));
+      if (clientId !== undefined) {
+        const ids = argList("CLIENT LIST", "clientId", clientId);
         if (ids.length > 0) argv.push("ID", ...ids);
       }
       return argv;
@@ -829,19 +842,19 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
     reply: parseClientList,
     decode: true,
   },
-  clientNoEvict: { command: "CLIENT NO-EVICT", params: ["mode"], build: (p) => ["CLIENT", "NO-EVICT", arg(p[0])] },
-  clientNoTouch: { command: "CLIENT NO-TOUCH", params: ["mode"], build: (p) => ["CLIENT", "NO-TOUCH", arg(p[0])] },
+  clientNoEvict: { command: "CLIENT NO-EVICT", params: ["mode"], build: ({ mode }) => ["CLIENT", "NO-EVICT", arg(mode)] },
+  clientNoTouch: { command: "CLIENT NO-TOUCH", params: ["mode"], build: ({ mode }) => ["CLIENT", "NO-TOUCH", arg(mode)] },
   clientPause: {
     command: "CLIENT PAUSE",
     params: ["timeout:int", "all?:bool"],
-    build: (p) => (p[1] === false ? ["CLIENT", "PAUSE", arg(p[0]), "WRITE"] : ["CLIENT", "PAUSE", arg(p[0])]),
+    build: ({ timeout, all }) => (all === false ? ["CLIENT", "PAUSE", arg(timeout), "WRITE"] : ["CLIENT", "PAUSE", arg(timeout)]),
     reply: boolOk,
   },
-  clientSetname: { command: "CLIENT SETNAME", params: ["name"], build: (p) => ["CLIENT", "SETNAME", arg(p[0])], reply: boolOk },
+  clientSetname: { command: "CLIENT SETNAME", params: ["name"], build: ({ name }) => ["CLIENT", "SETNAME", arg(name)], reply: boolOk },
   clientTracking: {
     command: "CLIENT TRACKING",
     params: ["on?:bool", ...TRACKING_PARAMS],
-    build: (p) => trackingArgs(p[0] !== false, p.slice(1)),
+    build: (p) => trackingArgs(p.on !== false, p),
   },
   clientTrackingOn: { command: "CLIENT TRACKING", params: TRACKING_PARAMS, build: (p) => trackingArgs(true, p) },
   clientTrackingOff: { command: "CLIENT TRACKING", params: TRACKING_PARAMS, build: (p) => trackingArgs(false, p) },
@@ -855,7 +868,7 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
   clientUnblock: {
     command: "CLIENT UNBLOCK",
     params: ["clientId:int", "error?:bool"],
-    build: (p) => (p[1] ? ["CLIENT", "UNBLOCK", arg(p[0]), "ERROR"] : ["CLIENT", "UNBLOCK", arg(p[0])]),
+    build: ({ clientId, error }) => (error ? ["CLIENT", "UNBLOCK", arg(clientId), "ERROR"] : ["CLIENT", "UNBLOCK", arg(clientId)]),
     reply: toBool,
   },
   clientUnpause: { command: "CLIENT UNPAUSE", params: [], build: () => ["CLIENT", "UNPAUSE"] },

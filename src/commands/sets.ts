@@ -54,28 +54,27 @@ export interface SetCommands<T, M> {
 }
 
 /** redis-py's `list_or_args(keys, args)`: the list parameter followed by the rest parameter. */
-const keysAndArgs = (command: string, p: unknown[], at: number): CommandArg[] =>
-  nonEmpty(command, "keys", [...(p[at] as CommandArg[]), ...(p[at + 1] as CommandArg[])]);
+const keysAndArgs = (command: string, p: { keys: CommandArg[]; args: CommandArg[] }): CommandArg[] => nonEmpty(command, "keys", [...p.keys, ...p.args]);
 
 export const SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
-  sadd: { command: "SADD", params: ["name", "...values"], build: (p) => ["SADD", arg(p[0]), ...nonEmpty("SADD", "values", p[1])] },
-  scard: { command: "SCARD", params: ["name"], build: (p) => ["SCARD", arg(p[0])], readonly: true },
+  sadd: { command: "SADD", params: ["name", "...values"], build: ({ name, values }) => ["SADD", arg(name), ...nonEmpty("SADD", "values", values)] },
+  scard: { command: "SCARD", params: ["name"], build: ({ name }) => ["SCARD", arg(name)], readonly: true },
   sdiff: {
     command: "SDIFF",
     params: ["keys:list", "...args"],
-    build: (p) => ["SDIFF", ...keysAndArgs("SDIFF", p, 0)],
+    build: (p) => ["SDIFF", ...keysAndArgs("SDIFF", p)],
     reply: toArray,
     readonly: true,
   },
   sdiffstore: {
     command: "SDIFFSTORE",
     params: ["dest", "keys:list", "...args"],
-    build: (p) => ["SDIFFSTORE", arg(p[0]), ...keysAndArgs("SDIFFSTORE", p, 1)],
+    build: (p) => ["SDIFFSTORE", arg(p.dest), ...keysAndArgs("SDIFFSTORE", p)],
   },
   sinter: {
     command: "SINTER",
     params: ["keys:list", "...args"],
-    build: (p) => ["SINTER", ...keysAndArgs("SINTER", p, 0)],
+    build: (p) => ["SINTER", ...keysAndArgs("SINTER", p)],
     reply: toArray,
     readonly: true,
   },
@@ -83,64 +82,64 @@ export const SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "SINTERCARD",
     params: ["numkeys:int", "keys:list", "limit?:int"],
     build(p) {
-      const keys = nonEmpty("SINTERCARD", "keys", p[1]);
-      numkeysMatch("SINTERCARD", "numkeys", p[0], keys);
-      return ["SINTERCARD", arg(p[0]), ...keys, "LIMIT", (p[2] as number | undefined) ?? 0];
+      const keys = nonEmpty("SINTERCARD", "keys", p.keys);
+      numkeysMatch("SINTERCARD", "numkeys", p.numkeys, keys);
+      return ["SINTERCARD", arg(p.numkeys), ...keys, "LIMIT", (p.limit as number | undefined) ?? 0];
     },
     readonly: true,
   },
   sinterstore: {
     command: "SINTERSTORE",
     params: ["dest", "keys:list", "...args"],
-    build: (p) => ["SINTERSTORE", arg(p[0]), ...keysAndArgs("SINTERSTORE", p, 1)],
+    build: (p) => ["SINTERSTORE", arg(p.dest), ...keysAndArgs("SINTERSTORE", p)],
   },
   sismember: {
     command: "SISMEMBER",
     params: ["name", "value"],
-    build: (p) => ["SISMEMBER", arg(p[0]), arg(p[1])],
+    build: ({ name, value }) => ["SISMEMBER", arg(name), arg(value)],
     reply: toBool,
     readonly: true,
   },
-  smembers: { command: "SMEMBERS", params: ["name"], build: (p) => ["SMEMBERS", arg(p[0])], reply: toArray, readonly: true },
+  smembers: { command: "SMEMBERS", params: ["name"], build: ({ name }) => ["SMEMBERS", arg(name)], reply: toArray, readonly: true },
   smismember: {
     command: "SMISMEMBER",
     params: ["name", "values:list", "...args"],
-    build: (p) => ["SMISMEMBER", arg(p[0]), ...nonEmpty("SMISMEMBER", "values", [...(p[1] as CommandArg[]), ...(p[2] as CommandArg[])])],
+    build: ({ name, values, args }) => ["SMISMEMBER", arg(name), ...nonEmpty("SMISMEMBER", "values", [...(values as CommandArg[]), ...(args as CommandArg[])])],
     reply: boolList,
     readonly: true,
   },
-  smove: { command: "SMOVE", params: ["src", "dst", "value"], build: (p) => ["SMOVE", arg(p[0]), arg(p[1]), arg(p[2])], reply: toBool },
+  smove: { command: "SMOVE", params: ["src", "dst", "value"], build: ({ src, dst, value }) => ["SMOVE", arg(src), arg(dst), arg(value)], reply: toBool },
   spop: {
     command: "SPOP",
     params: ["name", "count?:int"],
-    build: (p) => (p[1] === undefined ? ["SPOP", arg(p[0])] : ["SPOP", arg(p[0]), arg(p[1])]),
-    reply: (r, p) => (p[1] === undefined ? r : toArray(r)),
+    build: ({ name, count }) => (count === undefined ? ["SPOP", arg(name)] : ["SPOP", arg(name), arg(count)]),
+    reply: (r, { count }) => (count === undefined ? r : toArray(r)),
   },
   srandmember: {
     command: "SRANDMEMBER",
     params: ["name", "number?:int"],
-    build: (p) => (p[1] === undefined ? ["SRANDMEMBER", arg(p[0])] : ["SRANDMEMBER", arg(p[0]), arg(p[1])]),
-    reply: (r, p) => (p[1] === undefined ? r : toArray(r)),
+    build: ({ name, number }) => (number === undefined ? ["SRANDMEMBER", arg(name)] : ["SRANDMEMBER", arg(name), arg(number)]),
+    reply: (r, { number }) => (number === undefined ? r : toArray(r)),
     readonly: true,
   },
-  srem: { command: "SREM", params: ["name", "...values"], build: (p) => ["SREM", arg(p[0]), ...nonEmpty("SREM", "values", p[1])] },
+  srem: { command: "SREM", params: ["name", "...values"], build: ({ name, values }) => ["SREM", arg(name), ...nonEmpty("SREM", "values", values)] },
   sscan: {
     command: "SSCAN",
     params: ["name", "cursor?", "match?", "count?:int"],
-    build: (p) => scanArgs(["SSCAN", arg(p[0])], p[1], p[2], p[3]),
+    build: ({ name, cursor, match, count }) => scanArgs(["SSCAN", arg(name)], cursor, match, count),
     reply: (r) => parseScan(r, toArray),
     readonly: true,
   },
   sunion: {
     command: "SUNION",
     params: ["keys:list", "...args"],
-    build: (p) => ["SUNION", ...keysAndArgs("SUNION", p, 0)],
+    build: (p) => ["SUNION", ...keysAndArgs("SUNION", p)],
     reply: toArray,
     readonly: true,
   },
   sunionstore: {
     command: "SUNIONSTORE",
     params: ["dest", "keys:list", "...args"],
-    build: (p) => ["SUNIONSTORE", arg(p[0]), ...keysAndArgs("SUNIONSTORE", p, 1)],
+    build: (p) => ["SUNIONSTORE", arg(p.dest), ...keysAndArgs("SUNIONSTORE", p)],
   },
 });

@@ -336,8 +336,8 @@ function scorePairs(reply: RespValue, cast?: ScoreCastFunc<unknown>): [RespValue
 }
 
 /** A member list, or `[member, score]` pairs when `withscores` (parameter `w`) is set. */
-const rangeReply = (w: number, c: number) => (reply: RespValue, p: unknown[]): unknown =>
-  p[w] ? scorePairs(reply, p[c] as ScoreCastFunc<unknown> | undefined) : toArray(reply);
+const rangeReply = (reply: RespValue, p: { withscores?: boolean; scoreCastFunc?: unknown }): unknown =>
+  p.withscores ? scorePairs(reply, p.scoreCastFunc as ScoreCastFunc<unknown> | undefined) : toArray(reply);
 
 /** `[key, [member, score][]]` of ZMPOP/BZMPOP, or `null`. */
 function keyAndPairs(reply: RespValue): unknown {
@@ -406,20 +406,28 @@ function zrangeArgs(
 }
 
 /** ZRANGEBYSCORE/ZREVRANGEBYSCORE name bound bound [LIMIT start num] [WITHSCORES]. */
-function byScoreArgs(command: string, p: unknown[], first: string, second: string): CommandArg[] {
-  bothOrNeither(command, "start", p[3], "num", p[4]);
-  castFunc(command, p[6]);
-  const argv: CommandArg[] = [command, arg(p[0]), bound(command, first, p[1]), bound(command, second, p[2])];
-  if (p[3] !== undefined) argv.push("LIMIT", arg(p[3]), arg(p[4]));
-  if (p[5]) argv.push("WITHSCORES");
+function byScoreArgs(
+  command: string,
+  [first, second]: ["min", "max"] | ["max", "min"],
+  p: { name: CommandArg; min: unknown; max: unknown; start?: number | bigint; num?: number | bigint; withscores?: boolean; scoreCastFunc?: unknown },
+): CommandArg[] {
+  bothOrNeither(command, "start", p.start, "num", p.num);
+  castFunc(command, p.scoreCastFunc);
+  const argv: CommandArg[] = [command, p.name, bound(command, first, p[first]), bound(command, second, p[second])];
+  if (p.start !== undefined) argv.push("LIMIT", p.start, p.num!);
+  if (p.withscores) argv.push("WITHSCORES");
   return argv;
 }
 
 /** ZRANGEBYLEX/ZREVRANGEBYLEX name bound bound [LIMIT start num]. */
-function byLexArgs(command: string, p: unknown[]): CommandArg[] {
-  bothOrNeither(command, "start", p[3], "num", p[4]);
-  const argv: CommandArg[] = [command, arg(p[0]), arg(p[1]), arg(p[2])];
-  if (p[3] !== undefined) argv.push("LIMIT", arg(p[3]), arg(p[4]));
+function byLexArgs(
+  command: string,
+  [first, second]: ["min", "max"] | ["max", "min"],
+  p: { name: CommandArg; min: CommandArg; max: CommandArg; start?: number | bigint; num?: number | bigint },
+): CommandArg[] {
+  bothOrNeither(command, "start", p.start, "num", p.num);
+  const argv: CommandArg[] = [command, p.name, p[first], p[second]];
+  if (p.start !== undefined) argv.push("LIMIT", p.start, p.num!);
   return argv;
 }
 
@@ -431,32 +439,44 @@ function minOrMax(command: string, min: unknown, max: unknown): string {
 export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   bzmpop: {
     command: "BZMPOP",
+    blocking: { at: 1, unit: "s" },
     params: ["timeout:num", "numkeys:int", "keys:list", "min?:bool", "max?:bool", "count?:int"],
     build(p) {
-      const keys = nonEmpty("BZMPOP", "keys", p[2]);
-      numkeysMatch("BZMPOP", "numkeys", p[1], keys);
-      const side = minOrMax("BZMPOP", p[3], p[4]);
-      return ["BZMPOP", arg(p[0]), arg(p[1]), ...keys, side, "COUNT", (p[5] as number | undefined) ?? 1];
+      const keys = nonEmpty("BZMPOP", "keys", p.keys);
+      numkeysMatch("BZMPOP", "numkeys", p.numkeys, keys);
+      const side = minOrMax("BZMPOP", p.min, p.max);
+      return ["BZMPOP", arg(p.timeout), arg(p.numkeys), ...keys, side, "COUNT", (p.count as number | undefined) ?? 1];
     },
     reply: keyAndPairs,
   },
   bzpopmax: {
     command: "BZPOPMAX",
+    blocking: { at: -1, unit: "s" },
     params: ["keys:list", "timeout?:num"],
-    build: (p) => ["BZPOPMAX", ...nonEmpty("BZPOPMAX", "keys", p[0]), timeoutOf(p[1])],
+    build: ({ keys, timeout }) => ["BZPOPMAX", ...nonEmpty("BZPOPMAX", "keys", keys), timeoutOf(timeout)],
     reply: keyMemberScore,
   },
   bzpopmin: {
     command: "BZPOPMIN",
+    blocking: { at: -1, unit: "s" },
     params: ["keys:list", "timeout?:num"],
-    build: (p) => ["BZPOPMIN", ...nonEmpty("BZPOPMIN", "keys", p[0]), timeoutOf(p[1])],
+    build: ({ keys, timeout }) => ["BZPOPMIN", ...nonEmpty("BZPOPMIN", "keys", keys), timeoutOf(timeout)],
     reply: keyMemberScore,
   },
   zadd: {
     command: "ZADD",
     params: ["name", "mapping:map", "nx?:bool", "xx?:bool", "ch?:bool", "incr?:bool", "gt?:bool", "lt?:bool"],
     build(p) {
-      const [name, mapping, nx, xx, ch, incr, gt, lt] = p;
+      const {
+        name,
+        mapping,
+        nx,
+        xx,
+        ch,
+        incr,
+        gt,
+        lt,
+      } = p;
       const entries = entriesOf(mapping);
       if (entries.length === 0) throw new DataError("ZADD: 'mapping' must hold at least one member/score pair");
       exclusive("ZADD", { nx, xx });
@@ -477,81 +497,81 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
       }
       return argv;
     },
-    reply: (r, p) => (p[5] ? toNumberOrNull(r) : r),
+    reply: (r, { incr }) => (incr ? toNumberOrNull(r) : r),
   },
-  zcard: { command: "ZCARD", params: ["name"], build: (p) => ["ZCARD", arg(p[0])], readonly: true },
+  zcard: { command: "ZCARD", params: ["name"], build: ({ name }) => ["ZCARD", arg(name)], readonly: true },
   zcount: {
     command: "ZCOUNT",
     params: ["name", "min:any", "max:any"],
-    build: (p) => ["ZCOUNT", arg(p[0]), bound("ZCOUNT", "min", p[1]), bound("ZCOUNT", "max", p[2])],
+    build: ({ name, min, max }) => ["ZCOUNT", arg(name), bound("ZCOUNT", "min", min), bound("ZCOUNT", "max", max)],
     readonly: true,
   },
   zdiff: {
     command: "ZDIFF",
     params: ["keys:list", "withscores?:bool"],
     build(p) {
-      const keys = nonEmpty("ZDIFF", "keys", p[0]);
+      const keys = nonEmpty("ZDIFF", "keys", p.keys);
       const argv: CommandArg[] = ["ZDIFF", keys.length, ...keys];
-      if (p[1]) argv.push("WITHSCORES");
+      if (p.withscores) argv.push("WITHSCORES");
       return argv;
     },
-    reply: rangeReply(1, -1),
+    reply: rangeReply,
     readonly: true,
   },
   zdiffstore: {
     command: "ZDIFFSTORE",
     params: ["dest", "keys:list"],
     build(p) {
-      const keys = nonEmpty("ZDIFFSTORE", "keys", p[1]);
-      return ["ZDIFFSTORE", arg(p[0]), keys.length, ...keys];
+      const keys = nonEmpty("ZDIFFSTORE", "keys", p.keys);
+      return ["ZDIFFSTORE", arg(p.dest), keys.length, ...keys];
     },
   },
   zincrby: {
     command: "ZINCRBY",
     params: ["name", "amount:num", "value"],
-    build: (p) => ["ZINCRBY", arg(p[0]), arg(p[1]), arg(p[2])],
+    build: ({ name, amount, value }) => ["ZINCRBY", arg(name), arg(amount), arg(value)],
     reply: toNumber,
   },
   zinter: {
     command: "ZINTER",
     params: ["keys:any", "aggregate?", "withscores?:bool"],
-    build(p) {
-      const argv = aggregateArgs(["ZINTER"], "ZINTER", p[0], p[1]);
-      if (p[2]) argv.push("WITHSCORES");
+    build({ keys, aggregate, withscores }) {
+      const argv = aggregateArgs(["ZINTER"], "ZINTER", keys, aggregate);
+      if (withscores) argv.push("WITHSCORES");
       return argv;
     },
-    reply: rangeReply(2, -1),
+    reply: rangeReply,
     readonly: true,
   },
   zintercard: {
     command: "ZINTERCARD",
     params: ["numkeys:int", "keys:list", "limit?:int"],
     build(p) {
-      const keys = nonEmpty("ZINTERCARD", "keys", p[1]);
-      numkeysMatch("ZINTERCARD", "numkeys", p[0], keys);
-      return ["ZINTERCARD", arg(p[0]), ...keys, "LIMIT", (p[2] as number | undefined) ?? 0];
+      const keys = nonEmpty("ZINTERCARD", "keys", p.keys);
+      numkeysMatch("ZINTERCARD", "numkeys", p.numkeys, keys);
+      return ["ZINTERCARD", arg(p.numkeys), ...keys, "LIMIT", (p.limit as number | undefined) ?? 0];
     },
     readonly: true,
   },
   zinterstore: {
     command: "ZINTERSTORE",
     params: ["dest", "keys:any", "aggregate?"],
-    build: (p) => aggregateArgs(["ZINTERSTORE", arg(p[0])], "ZINTERSTORE", p[1], p[2]),
+    build: ({ dest, keys, aggregate }) => aggregateArgs(["ZINTERSTORE", arg(dest)], "ZINTERSTORE", keys, aggregate),
   },
   zlexcount: {
     command: "ZLEXCOUNT",
     params: ["name", "min", "max"],
-    build: (p) => ["ZLEXCOUNT", arg(p[0]), arg(p[1]), arg(p[2])],
+    build: ({ name, min, max }) => ["ZLEXCOUNT", arg(name), arg(min), arg(max)],
     readonly: true,
   },
   zmpop: {
     command: "ZMPOP",
     params: ["numKeys:int", "keys:list", "min?:bool", "max?:bool", "count?:int"],
     build(p) {
-      const keys = nonEmpty("ZMPOP", "keys", p[1]);
-      numkeysMatch("ZMPOP", "numKeys", p[0], keys);
-      const argv: CommandArg[] = ["ZMPOP", arg(p[0]), ...keys, minOrMax("ZMPOP", p[2], p[3])];
-      if (p[4] !== undefined && p[4] !== 1) argv.push("COUNT", arg(p[4]));
+      const keys = nonEmpty("ZMPOP", "keys", p.keys);
+      numkeysMatch("ZMPOP", "numKeys", p.numKeys, keys);
+      const argv: CommandArg[] = ["ZMPOP", arg(p.numKeys), ...keys, minOrMax("ZMPOP", p.min, p.max)];
+      if (p.count !== undefined && p.count !== 1) argv.push("COUNT", arg(p.count));
       return argv;
     },
     reply: keyAndPairs,
@@ -559,160 +579,160 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   zmscore: {
     command: "ZMSCORE",
     params: ["key", "members:list"],
-    build: (p) => ["ZMSCORE", arg(p[0]), ...nonEmpty("ZMSCORE", "members", p[1])],
+    build: ({ key, members }) => ["ZMSCORE", arg(key), ...nonEmpty("ZMSCORE", "members", members)],
     reply: (r) => toArray(r).map(toNumberOrNull),
     readonly: true,
   },
   zpopmax: {
     command: "ZPOPMAX",
     params: ["name", "count?:int"],
-    build: (p) => (p[1] === undefined ? ["ZPOPMAX", arg(p[0])] : ["ZPOPMAX", arg(p[0]), arg(p[1])]),
+    build: ({ name, count }) => (count === undefined ? ["ZPOPMAX", arg(name)] : ["ZPOPMAX", arg(name), arg(count)]),
     reply: (r) => scorePairs(r),
   },
   zpopmin: {
     command: "ZPOPMIN",
     params: ["name", "count?:int"],
-    build: (p) => (p[1] === undefined ? ["ZPOPMIN", arg(p[0])] : ["ZPOPMIN", arg(p[0]), arg(p[1])]),
+    build: ({ name, count }) => (count === undefined ? ["ZPOPMIN", arg(name)] : ["ZPOPMIN", arg(name), arg(count)]),
     reply: (r) => scorePairs(r),
   },
   zrandmember: {
     command: "ZRANDMEMBER",
     params: ["key", "count?:int", "withscores?:bool"],
-    build(p) {
-      const argv: CommandArg[] = ["ZRANDMEMBER", arg(p[0])];
-      if (p[1] !== undefined) argv.push(arg(p[1]));
-      if (p[2]) {
-        if (p[1] === undefined) throw new DataError("ZRANDMEMBER: 'withscores' needs 'count'");
+    build({ key, count, withscores }) {
+      const argv: CommandArg[] = ["ZRANDMEMBER", arg(key)];
+      if (count !== undefined) argv.push(arg(count));
+      if (withscores) {
+        if (count === undefined) throw new DataError("ZRANDMEMBER: 'withscores' needs 'count'");
         argv.push("WITHSCORES");
       }
       return argv;
     },
-    reply: (r, p) => (p[1] === undefined ? r : p[2] ? scorePairs(r) : toArray(r)),
+    reply: (r, { count, withscores }) => (count === undefined ? r : withscores ? scorePairs(r) : toArray(r)),
     readonly: true,
   },
   zrange: {
     command: "ZRANGE",
     params: ["name", "start:any", "end:any", "desc?:bool", "withscores?:bool", "scoreCastFunc?:any", "byscore?:bool", "bylex?:bool", "offset?:int", "num?:int"],
     build(p) {
-      castFunc("ZRANGE", p[5]);
-      return zrangeArgs(["ZRANGE", arg(p[0])], "ZRANGE", {
-        start: p[1],
-        end: p[2],
-        desc: p[3],
-        withscores: p[4],
-        byscore: p[6],
-        bylex: p[7],
-        offset: p[8],
-        num: p[9],
+      castFunc("ZRANGE", p.scoreCastFunc);
+      return zrangeArgs(["ZRANGE", arg(p.name)], "ZRANGE", {
+        start: p.start,
+        end: p.end,
+        desc: p.desc,
+        withscores: p.withscores,
+        byscore: p.byscore,
+        bylex: p.bylex,
+        offset: p.offset,
+        num: p.num,
       });
     },
-    reply: rangeReply(4, 5),
+    reply: rangeReply,
     readonly: true,
   },
   zrangebylex: {
     command: "ZRANGEBYLEX",
     params: ["name", "min", "max", "start?:int", "num?:int"],
-    build: (p) => byLexArgs("ZRANGEBYLEX", p),
+    build: (p) => byLexArgs("ZRANGEBYLEX", ["min", "max"], p),
     readonly: true,
   },
   zrangebyscore: {
     command: "ZRANGEBYSCORE",
     params: ["name", "min:any", "max:any", "start?:int", "num?:int", "withscores?:bool", "scoreCastFunc?:any"],
-    build: (p) => byScoreArgs("ZRANGEBYSCORE", p, "min", "max"),
-    reply: rangeReply(5, 6),
+    build: (p) => byScoreArgs("ZRANGEBYSCORE", ["min", "max"], p),
+    reply: rangeReply,
     readonly: true,
   },
   zrangestore: {
     command: "ZRANGESTORE",
     params: ["dest", "name", "start:any", "end:any", "byscore?:bool", "bylex?:bool", "desc?:bool", "offset?:int", "num?:int"],
     build: (p) =>
-      zrangeArgs(["ZRANGESTORE", arg(p[0]), arg(p[1])], "ZRANGESTORE", {
-        start: p[2],
-        end: p[3],
-        byscore: p[4],
-        bylex: p[5],
-        desc: p[6],
+      zrangeArgs(["ZRANGESTORE", arg(p.dest), arg(p.name)], "ZRANGESTORE", {
+        start: p.start,
+        end: p.end,
+        byscore: p.byscore,
+        bylex: p.bylex,
+        desc: p.desc,
         withscores: false,
-        offset: p[7],
-        num: p[8],
+        offset: p.offset,
+        num: p.num,
       }),
   },
-  zrank: { command: "ZRANK", params: ["name", "value"], build: (p) => ["ZRANK", arg(p[0]), arg(p[1])], readonly: true },
-  zrem: { command: "ZREM", params: ["name", "...values"], build: (p) => ["ZREM", arg(p[0]), ...nonEmpty("ZREM", "values", p[1])] },
+  zrank: { command: "ZRANK", params: ["name", "value"], build: ({ name, value }) => ["ZRANK", arg(name), arg(value)], readonly: true },
+  zrem: { command: "ZREM", params: ["name", "...values"], build: ({ name, values }) => ["ZREM", arg(name), ...nonEmpty("ZREM", "values", values)] },
   zremrangebylex: {
     command: "ZREMRANGEBYLEX",
     params: ["name", "min", "max"],
-    build: (p) => ["ZREMRANGEBYLEX", arg(p[0]), arg(p[1]), arg(p[2])],
+    build: ({ name, min, max }) => ["ZREMRANGEBYLEX", arg(name), arg(min), arg(max)],
   },
   zremrangebyrank: {
     command: "ZREMRANGEBYRANK",
     params: ["name", "min:int", "max:int"],
-    build: (p) => ["ZREMRANGEBYRANK", arg(p[0]), arg(p[1]), arg(p[2])],
+    build: ({ name, min, max }) => ["ZREMRANGEBYRANK", arg(name), arg(min), arg(max)],
   },
   zremrangebyscore: {
     command: "ZREMRANGEBYSCORE",
     params: ["name", "min:any", "max:any"],
-    build: (p) => ["ZREMRANGEBYSCORE", arg(p[0]), bound("ZREMRANGEBYSCORE", "min", p[1]), bound("ZREMRANGEBYSCORE", "max", p[2])],
+    build: ({ name, min, max }) => ["ZREMRANGEBYSCORE", arg(name), bound("ZREMRANGEBYSCORE", "min", min), bound("ZREMRANGEBYSCORE", "max", max)],
   },
   zrevrange: {
     command: "ZREVRANGE",
     params: ["name", "start:int", "end:int", "withscores?:bool", "scoreCastFunc?:any"],
-    build(p) {
-      castFunc("ZREVRANGE", p[4]);
-      const argv: CommandArg[] = ["ZREVRANGE", arg(p[0]), arg(p[1]), arg(p[2])];
-      if (p[3]) argv.push("WITHSCORES");
+    build({ name, start, end, withscores, scoreCastFunc }) {
+      castFunc("ZREVRANGE", scoreCastFunc);
+      const argv: CommandArg[] = ["ZREVRANGE", arg(name), arg(start), arg(end)];
+      if (withscores) argv.push("WITHSCORES");
       return argv;
     },
-    reply: rangeReply(3, 4),
+    reply: rangeReply,
     readonly: true,
   },
   zrevrangebylex: {
     command: "ZREVRANGEBYLEX",
     params: ["name", "max", "min", "start?:int", "num?:int"],
-    build: (p) => byLexArgs("ZREVRANGEBYLEX", p),
+    build: (p) => byLexArgs("ZREVRANGEBYLEX", ["max", "min"], p),
     readonly: true,
   },
   zrevrangebyscore: {
     command: "ZREVRANGEBYSCORE",
     params: ["name", "max:any", "min:any", "start?:int", "num?:int", "withscores?:bool", "scoreCastFunc?:any"],
-    build: (p) => byScoreArgs("ZREVRANGEBYSCORE", p, "max", "min"),
-    reply: rangeReply(5, 6),
+    build: (p) => byScoreArgs("ZREVRANGEBYSCORE", ["max", "min"], p),
+    reply: rangeReply,
     readonly: true,
   },
-  zrevrank: { command: "ZREVRANK", params: ["name", "value"], build: (p) => ["ZREVRANK", arg(p[0]), arg(p[1])], readonly: true },
+  zrevrank: { command: "ZREVRANK", params: ["name", "value"], build: ({ name, value }) => ["ZREVRANK", arg(name), arg(value)], readonly: true },
   zscan: {
     command: "ZSCAN",
     params: ["name", "cursor?", "match?", "count?:int", "scoreCastFunc?:any"],
-    build(p) {
-      castFunc("ZSCAN", p[4]);
-      return scanArgs(["ZSCAN", arg(p[0])], p[1], p[2], p[3]);
+    build({ name, cursor, match, count, scoreCastFunc }) {
+      castFunc("ZSCAN", scoreCastFunc);
+      return scanArgs(["ZSCAN", arg(name)], cursor, match, count);
     },
-    reply: (r, p) => parseScan(r, (items) => scorePairs(items, p[4] as ScoreCastFunc<unknown> | undefined)),
+    reply: (r, { scoreCastFunc }) => parseScan(r, (items) => scorePairs(items, scoreCastFunc as ScoreCastFunc<unknown> | undefined)),
     readonly: true,
   },
   zscore: {
     command: "ZSCORE",
     params: ["name", "value"],
-    build: (p) => ["ZSCORE", arg(p[0]), arg(p[1])],
+    build: ({ name, value }) => ["ZSCORE", arg(name), arg(value)],
     reply: toNumberOrNull,
     readonly: true,
   },
   zunion: {
     command: "ZUNION",
     params: ["keys:any", "aggregate?", "withscores?:bool", "scoreCastFunc?:any"],
-    build(p) {
-      castFunc("ZUNION", p[3]);
-      const argv = aggregateArgs(["ZUNION"], "ZUNION", p[0], p[1]);
-      if (p[2]) argv.push("WITHSCORES");
+    build({ keys, aggregate, withscores, scoreCastFunc }) {
+      castFunc("ZUNION", scoreCastFunc);
+      const argv = aggregateArgs(["ZUNION"], "ZUNION", keys, aggregate);
+      if (withscores) argv.push("WITHSCORES");
       return argv;
     },
-    reply: rangeReply(2, 3),
+    reply: rangeReply,
     readonly: true,
   },
   zunionstore: {
     command: "ZUNIONSTORE",
     params: ["dest", "keys:any", "aggregate?"],
-    build: (p) => aggregateArgs(["ZUNIONSTORE", arg(p[0])], "ZUNIONSTORE", p[1], p[2]),
+    build: ({ dest, keys, aggregate }) => aggregateArgs(["ZUNIONSTORE", arg(dest)], "ZUNIONSTORE", keys, aggregate),
   },
 });
 

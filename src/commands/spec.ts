@@ -1,12 +1,14 @@
 import { DataError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
-import { routeOf, type Route } from "./routing.js";
+import { connectionStateCommand, Route, streamingCommand, type BlockingRule } from "./route.js";
 
 /**
- * Commands are data. Each command is one `CommandSpec`: its redis-py parameters, how they
- * become the words sent to the server, and how the reply becomes the returned value. The
- * methods of `Redis` (and of `Pipeline` and `RedisCluster`) are generated from these specs,
- * so no command is written twice.
+ * Commands are data. Each command is one `CommandDef`, stated once: its redis-py parameters,
+ * how they become the words sent to the server, how the reply becomes the returned value, and
+ * the facts the clients route by (read-only, blocking, which parameters are keys). The methods
+ * of `Redis` (and of `Pipeline` and `RedisCluster`) are generated from these specs, and
+ * test/commands/spec-consistency.test.ts checks each typed method of the `Commands` interfaces
+ * against its spec (parameter names, order, optionality).
  *
  * Parameters follow Python's calling convention (API.md section 1): any parameter may be
  * given positionally in redis-py's order, and a trailing plain object carries keyword
@@ -18,15 +20,19 @@ import { routeOf, type Route } from "./routing.js";
  *                   or Map), list (an array of values, or one value), any (checked by build)
  *   "...name"       a rest parameter collecting the remaining positional values
  *   "...name:list"  a rest parameter that also accepts one array (redis-py's `list_or_args`)
+ *
+ * `build`, `reply` and `error` receive the bound parameters as one object by name
+ * (`build: ({ name, value, ex }) => ...`), typed from the declarations: `defineCommands`
+ * reads the names and kinds from the string literals (`Bound` below).
  */
-export interface CommandDef {
+export interface CommandDef<P extends readonly string[] = readonly string[]> {
   /** The command's words as the server names them, e.g. "SET", "CLIENT LIST". For messages and routing. */
   command: string;
-  params: readonly string[];
-  /** Makes the words to send from the parameter values (in `params` order). */
-  build: (p: unknown[]) => CommandArg[];
-  /** Turns the reply into the method's value; `p` are the parameter values of the call. */
-  reply?: (reply: RespValue, p: unknown[]) => unknown;
+  params: P;
+  /** Makes the words to send from the bound parameters. */
+  build(p: Bound<P>): CommandArg[];
+  /** Turns the reply into the method's value; `p` are the bound parameters of the call. */
+  reply?(reply: RespValue, p: Bound<P>): unknown;
   /**
    * `true`: decode string replies whatever `decodeResponses` says (metadata parsed by `reply`: INFO...).
    * `false`: never decode them (binary payloads: DUMP, FUNCTION DUMP).
@@ -36,10 +42,59 @@ export interface CommandDef {
    * Turns a failure into the method's value or another error, for commands whose success
    * looks like a failure (SHUTDOWN: the connection is lost because it worked).
    */
-  error?: (error: Error, p: unknown[]) => unknown;
+  error?(error: Error, p: Bound<P>): unknown;
   /** Does not change data (cluster replicas may serve it). */
   readonly?: boolean;
+  /**
+   * The server may hold the reply (BLPOP, XREAD BLOCK, WAIT): where the timeout is in the
+   * words sent. Such a command takes a connection of its own; `BLOCKING_COMMANDS` is made from these.
+   */
+  blocking?: BlockingRule;
+  /**
+   * The parameters that hold keys (a list or rest parameter: each item; a mapping: its keys),
+   * in the order the command takes them. Absent: the command takes no key. Cluster slot routing
+   * reads them through `commandKeys`.
+   */
+  keys?: readonly ParamName<P>[];
 }
+
+// ---- the parameter declarations as types ---------------------------------------------------
+
+/** A value that is sent as is: what a parameter of the default kind holds. */
+export type ArgValue = CommandArg;
+type KindType<K extends string> = K extends "num" | "int"
+  ? number | bigint
+  : K extends "bool"
+    ? boolean
+    : K extends "map"
+      ? Record<string, unknown> | Map<unknown, unknown>
+      : K extends "list"
+        ? ArgValue[]
+        : unknown;
+/** One declaration as an object type: `"ex?:num"` is `{ ex?: number | bigint | undefined }`. */
+type ParamType<D extends string> = D extends `...${infer N}:${string}`
+  ? { [k in N]: ArgValue[] }
+  : D extends `...${infer N}`
+    ? { [k in N]: ArgValue[] }
+    : D extends `${infer N}?:${infer K}`
+      ? { [k in N]?: KindType<K> | undefined }
+      : D extends `${infer N}?`
+        ? { [k in N]?: ArgValue | undefined }
+        : D extends `${infer N}:${infer K}`
+          ? { [k in N]: KindType<K> }
+          : { [k in D]: ArgValue };
+type Merge<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? { [K in keyof I]: I[K] } : never;
+/** The parameter names of a declaration list. */
+export type ParamName<P extends readonly string[]> = keyof Bound<P> & string;
+/**
+ * The bound parameters of a declaration list, by name. A list that is not a literal
+ * (`string[]`) gives a loose record: declare shared lists `as const`.
+ */
+export type Bound<P extends readonly string[]> = string[] extends P
+  ? Record<string, unknown>
+  : P extends readonly []
+    ? Record<never, never>
+    : Merge<ParamType<P[number]>>;
 
 export type ParamKind = "value" | "num" | "int" | "bool" | "map" | "list" | "any";
 
@@ -50,10 +105,26 @@ interface Param {
   rest: boolean;
 }
 
-/** A `CommandDef` with its parameter declarations parsed once. */
-export interface CommandSpec extends CommandDef {
+/**
+ * A command as the clients use it: its `CommandDef` with the declarations parsed once.
+ * `bindArgs` gives the parameter values in declaration order; `build`, `reply` and `error`
+ * here take that array and hand the definition's functions the values by name.
+ */
+export interface CommandSpec {
   method: string;
-  /** How the command is sent (shared connection, own connection...), from its name. */
+  command: string;
+  params: readonly string[];
+  build: (values: unknown[]) => CommandArg[];
+  reply?: (reply: RespValue, values: unknown[]) => unknown;
+  error?: (error: Error, values: unknown[]) => unknown;
+  decode?: boolean;
+  readonly?: boolean;
+  blocking?: BlockingRule;
+  /** The names of the parameters holding keys (see `CommandDef.keys`); empty when none. */
+  keys: readonly string[];
+  /** Their positions in `params`. */
+  keyIndexes: readonly number[];
+  /** How the command is sent (shared connection, own connection...). */
   route: Route;
   parsed: Param[];
   index: Map<string, number>;
@@ -61,15 +132,61 @@ export interface CommandSpec extends CommandDef {
   mappingPositions: Set<number>;
 }
 
-export function defineCommands(defs: Record<string, CommandDef>): Record<string, CommandSpec> {
+/** Any definition, whatever its parameters (what `defineCommands` stores). */
+type LooseDef = {
+  [K in keyof CommandDef]: CommandDef[K] extends ((...a: infer A) => infer R) | undefined
+    ? A extends [infer X, Bound<readonly string[]>] ? (a: X, p: any) => R : (p: any) => R
+    : CommandDef[K];
+};
+
+/** The values of a call by parameter name (what `build`, `reply` and `error` of a definition receive). */
+function byName(names: readonly string[], values: unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < names.length; i++) out[names[i]!] = values[i];
+  return out;
+}
+
+/**
+ * Makes the specs of a family of commands. Each entry's `build`/`reply`/`error` are typed from
+ * its `params` literals; `keys` must name parameters of the entry.
+ */
+export function defineCommands<const T extends Record<string, readonly string[]>>(defs: {
+  [K in keyof T]: CommandDef<T[K]>;
+}): Record<string, CommandSpec> {
   const specs: Record<string, CommandSpec> = {};
-  for (const [method, def] of Object.entries(defs)) {
+  for (const [method, loose] of Object.entries(defs as Record<string, unknown>)) {
+    const def = loose as LooseDef;
     const parsed = def.params.map(parseParam);
-    const index = new Map(parsed.map((p, i) => [p.name, i]));
+    const names = parsed.map((p) => p.name);
+    const index = new Map(names.map((name, i) => [name, i]));
+    const keys = def.keys ?? [];
+    const keyIndexes = keys.map((name) => {
+      const i = index.get(name);
+      if (i === undefined) throw new Error(`${method}: key parameter '${name}' is not a parameter`);
+      return i;
+    });
+    const { build, reply, error } = def;
+    const words = def.command.split(" ");
     specs[method] = {
-      ...def,
       method,
-      route: routeOf(def.command.split(" ")),
+      command: def.command,
+      params: def.params,
+      // A function that ignores the parameters is used as is: no object is made per call.
+      build: build.length === 0 ? (build as () => CommandArg[]) : (values) => build(byName(names, values)),
+      reply: reply && (reply.length < 2 ? (reply as (r: RespValue) => unknown) : (r, values) => reply(r, byName(names, values))),
+      error: error && (error.length < 2 ? (error as (e: Error) => unknown) : (e, values) => error(e, byName(names, values))),
+      decode: def.decode,
+      readonly: def.readonly,
+      blocking: def.blocking,
+      keys,
+      keyIndexes,
+      route: streamingCommand(words)
+        ? Route.Streaming
+        : connectionStateCommand(words)
+          ? Route.State
+          : def.blocking
+            ? Route.Blocking
+            : Route.Plain,
       parsed,
       index,
       restIndex: parsed.findIndex((p) => p.rest),
@@ -77,6 +194,22 @@ export function defineCommands(defs: Record<string, CommandDef>): Record<string,
     };
   }
   return specs;
+}
+
+/**
+ * The keys of a call, from the values `bindArgs` gave: each key parameter's value (the items of
+ * a list or rest parameter, the keys of a mapping), in order. For cluster slot routing.
+ */
+export function commandKeys(spec: CommandSpec, values: readonly unknown[]): CommandArg[] {
+  const keys: CommandArg[] = [];
+  for (const i of spec.keyIndexes) {
+    const value = values[i];
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) keys.push(...(value as CommandArg[]));
+    else if (spec.parsed[i]!.kind === "map") for (const [key] of entriesOf(value)) keys.push(key);
+    else keys.push(value as CommandArg);
+  }
+  return keys;
 }
 
 function parseParam(decl: string): Param {

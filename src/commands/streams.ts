@@ -1,7 +1,7 @@
 import { DataError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
 import { exclusive, help, nonEmpty } from "./args.js";
-import { objectList, okToTrue, str, toArray, toBool, toNumber, toObject } from "./replies.js";
+import { objectList, okToTrue, setField, str, toArray, toBool, toNumber, toObject } from "./replies.js";
 import { defineCommands, entriesOf, isArgValue, badArg, pushMapping, type CommandSpec } from "./spec.js";
 import type { EncodableT, KeyT, Ret } from "./types.js";
 
@@ -272,7 +272,8 @@ export interface StreamCommands<T, M> {
   xlen(name: KeyT): Ret<M, number>;
   /** XPENDING summary form. */
   xpending(name: KeyT, groupname: KeyT): Ret<M, XPendingSummary<T>>;
-  /** XPENDING with a range: one object per pending message. */
+  /** XPENDING with a range: one object per pending message (without `min`, `max` and `count`: the summary, as `xpending`). */
+  xpendingRange(name: KeyT, groupname: KeyT): Ret<M, XPendingSummary<T>>;
   xpendingRange(name: KeyT, groupname: KeyT, min: StreamIdT, max: StreamIdT, count: number, options?: XPendingRangeOptions): Ret<M, XPendingRangeItem<T>[]>;
   xpendingRange(
     name: KeyT,
@@ -383,7 +384,7 @@ function parseXInfoStream(reply: RespValue, full: boolean): Record<string, unkno
   const entries: Record<string, unknown> = {};
   for (const item of toArray((data.entries as RespValue | undefined) ?? null)) {
     const [id, fields] = parseEntry(item);
-    entries[str(id)] = fields;
+    setField(entries, str(id), fields);
   }
   data.entries = entries;
   data.groups = toArray((data.groups as RespValue | undefined) ?? null).map((group) => {
@@ -416,44 +417,44 @@ function parseXPendingRange(reply: RespValue): XPendingRangeItem<RespValue>[] {
 
 // ---- the table -----------------------------------------------------------------------------
 
-const XADD_PARAMS = ["name", "fields:map", "id?", "maxlen?:int", "approximate?:bool", "nomkstream?:bool", "minid?", "limit?:int"];
-const XTRIM_PARAMS = ["name", "maxlen?:int", "approximate?:bool", "minid?", "limit?:int"];
+const XADD_PARAMS = ["name", "fields:map", "id?", "maxlen?:int", "approximate?:bool", "nomkstream?:bool", "minid?", "limit?:int"] as const;
+const XTRIM_PARAMS = ["name", "maxlen?:int", "approximate?:bool", "minid?", "limit?:int"] as const;
 
 export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   xack: {
     command: "XACK",
     params: ["name", "groupname", "...ids"],
-    build: (p) => ["XACK", p[0] as CommandArg, p[1] as CommandArg, ...nonEmpty("XACK", "ids", p[2], "at least one message ID")],
+    build: ({ name, groupname, ids }) => ["XACK", name, groupname, ...nonEmpty("XACK", "ids", ids, "at least one message ID")],
   },
   xadd: {
     command: "XADD",
     params: XADD_PARAMS,
     build(p) {
-      exclusive("XADD", { maxlen: p[3], minid: p[6] });
-      atLeast("XADD", "maxlen", p[3], 0);
-      const argv: CommandArg[] = ["XADD", p[0] as CommandArg];
-      if (p[5]) argv.push("NOMKSTREAM");
-      pushTrim(argv, p[3], p[4], p[6], p[7]);
-      argv.push((p[2] as CommandArg | undefined) ?? "*");
-      pushMapping({ command: "XADD" }, "fields", argv, p[1]);
+      exclusive("XADD", { maxlen: p.maxlen, minid: p.minid });
+      atLeast("XADD", "maxlen", p.maxlen, 0);
+      const argv: CommandArg[] = ["XADD", p.name];
+      if (p.nomkstream) argv.push("NOMKSTREAM");
+      pushTrim(argv, p.maxlen, p.approximate, p.minid, p.limit);
+      argv.push((p.id as CommandArg | undefined) ?? "*");
+      pushMapping({ command: "XADD" }, "fields", argv, p.fields);
       return argv;
     },
   },
   xautoclaim: {
     command: "XAUTOCLAIM",
     params: ["name", "groupname", "consumername", "minIdleTime:int", "startId?", "count?:int", "justid?:bool"],
-    build(p) {
-      atLeast("XAUTOCLAIM", "minIdleTime", p[3], 0);
-      atLeast("XAUTOCLAIM", "count", p[5], 0);
-      const argv: CommandArg[] = ["XAUTOCLAIM", p[0] as CommandArg, p[1] as CommandArg, p[2] as CommandArg, p[3] as number];
-      argv.push((p[4] as CommandArg | undefined) ?? "0-0");
-      if (p[5] !== undefined) argv.push("COUNT", p[5] as number);
-      if (p[6]) argv.push("JUSTID");
+    build({ name, groupname, consumername, minIdleTime, startId, count, justid }) {
+      atLeast("XAUTOCLAIM", "minIdleTime", minIdleTime, 0);
+      atLeast("XAUTOCLAIM", "count", count, 0);
+      const argv: CommandArg[] = ["XAUTOCLAIM", name, groupname, consumername, minIdleTime as number];
+      argv.push((startId as CommandArg | undefined) ?? "0-0");
+      if (count !== undefined) argv.push("COUNT", count as number);
+      if (justid) argv.push("JUSTID");
       return argv;
     },
-    reply(reply, p) {
+    reply(reply, { justid }) {
       const [next, claimed, deleted] = reply as RespValue[];
-      if (p[6]) return toArray(claimed ?? null);
+      if (justid) return toArray(claimed ?? null);
       return [next, parseStreamList(claimed ?? null), toArray(deleted ?? null)];
     },
   },
@@ -471,32 +472,32 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
       "force?:bool",
       "justid?:bool",
     ],
-    build(p) {
-      atLeast("XCLAIM", "minIdleTime", p[3], 0);
-      const ids = p[4] as CommandArg[];
+    build({ name, groupname, consumername, minIdleTime, messageIds, idle, time, retrycount, force, justid }) {
+      atLeast("XCLAIM", "minIdleTime", minIdleTime, 0);
+      const ids = messageIds as CommandArg[];
       if (ids.length === 0) throw new DataError("XCLAIM: 'messageIds' must be a non-empty list of message IDs");
-      const argv: CommandArg[] = ["XCLAIM", p[0] as CommandArg, p[1] as CommandArg, p[2] as CommandArg, p[3] as number, ...ids];
-      if (p[5] !== undefined) argv.push("IDLE", p[5] as number);
-      if (p[6] !== undefined) argv.push("TIME", p[6] as number);
-      if (p[7] !== undefined) argv.push("RETRYCOUNT", p[7] as number);
-      if (p[8]) argv.push("FORCE");
-      if (p[9]) argv.push("JUSTID");
+      const argv: CommandArg[] = ["XCLAIM", name, groupname, consumername, minIdleTime as number, ...ids];
+      if (idle !== undefined) argv.push("IDLE", idle as number);
+      if (time !== undefined) argv.push("TIME", time as number);
+      if (retrycount !== undefined) argv.push("RETRYCOUNT", retrycount as number);
+      if (force) argv.push("FORCE");
+      if (justid) argv.push("JUSTID");
       return argv;
     },
-    reply: (reply, p) => (p[9] ? toArray(reply) : parseStreamList(reply)),
+    reply: (reply, { justid }) => (justid ? toArray(reply) : parseStreamList(reply)),
   },
   xdel: {
     command: "XDEL",
     params: ["name", "...ids"],
-    build: (p) => ["XDEL", p[0] as CommandArg, ...nonEmpty("XDEL", "ids", p[1], "at least one message ID")],
+    build: ({ name, ids }) => ["XDEL", name, ...nonEmpty("XDEL", "ids", ids, "at least one message ID")],
   },
   xgroupCreate: {
     command: "XGROUP CREATE",
     params: ["name", "groupname", "id?", "mkstream?:bool", "entriesRead?:int"],
-    build(p) {
-      const argv: CommandArg[] = ["XGROUP", "CREATE", p[0] as CommandArg, p[1] as CommandArg, (p[2] as CommandArg | undefined) ?? "$"];
-      if (p[3]) argv.push("MKSTREAM");
-      if (p[4] !== undefined) argv.push("ENTRIESREAD", p[4] as number);
+    build({ name, groupname, id, mkstream, entriesRead }) {
+      const argv: CommandArg[] = ["XGROUP", "CREATE", name, groupname, (id as CommandArg | undefined) ?? "$"];
+      if (mkstream) argv.push("MKSTREAM");
+      if (entriesRead !== undefined) argv.push("ENTRIESREAD", entriesRead as number);
       return argv;
     },
     reply: okToTrue,
@@ -504,26 +505,26 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   xgroupCreateconsumer: {
     command: "XGROUP CREATECONSUMER",
     params: ["name", "groupname", "consumername"],
-    build: (p) => ["XGROUP", "CREATECONSUMER", p[0] as CommandArg, p[1] as CommandArg, p[2] as CommandArg],
+    build: ({ name, groupname, consumername }) => ["XGROUP", "CREATECONSUMER", name, groupname, consumername],
   },
   xgroupDelconsumer: {
     command: "XGROUP DELCONSUMER",
     params: ["name", "groupname", "consumername"],
-    build: (p) => ["XGROUP", "DELCONSUMER", p[0] as CommandArg, p[1] as CommandArg, p[2] as CommandArg],
+    build: ({ name, groupname, consumername }) => ["XGROUP", "DELCONSUMER", name, groupname, consumername],
   },
   xgroupDestroy: {
     command: "XGROUP DESTROY",
     params: ["name", "groupname"],
-    build: (p) => ["XGROUP", "DESTROY", p[0] as CommandArg, p[1] as CommandArg],
+    build: ({ name, groupname }) => ["XGROUP", "DESTROY", name, groupname],
     reply: toBool,
   },
   xgroupHelp: help("XGROUP"),
   xgroupSetid: {
     command: "XGROUP SETID",
     params: ["name", "groupname", "id", "entriesRead?:int"],
-    build(p) {
-      const argv: CommandArg[] = ["XGROUP", "SETID", p[0] as CommandArg, p[1] as CommandArg, p[2] as CommandArg];
-      if (p[3] !== undefined) argv.push("ENTRIESREAD", p[3] as number);
+    build({ name, groupname, id, entriesRead }) {
+      const argv: CommandArg[] = ["XGROUP", "SETID", name, groupname, id];
+      if (entriesRead !== undefined) argv.push("ENTRIESREAD", entriesRead as number);
       return argv;
     },
     reply: okToTrue,
@@ -531,14 +532,14 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   xinfoConsumers: {
     command: "XINFO CONSUMERS",
     params: ["name", "groupname"],
-    build: (p) => ["XINFO", "CONSUMERS", p[0] as CommandArg, p[1] as CommandArg],
+    build: ({ name, groupname }) => ["XINFO", "CONSUMERS", name, groupname],
     reply: objectList,
     readonly: true,
   },
   xinfoGroups: {
     command: "XINFO GROUPS",
     params: ["name"],
-    build: (p) => ["XINFO", "GROUPS", p[0] as CommandArg],
+    build: ({ name }) => ["XINFO", "GROUPS", name],
     reply: objectList,
     readonly: true,
   },
@@ -546,50 +547,50 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   xinfoStream: {
     command: "XINFO STREAM",
     params: ["name", "full?:bool"],
-    build: (p) => (p[1] ? ["XINFO", "STREAM", p[0] as CommandArg, "FULL"] : ["XINFO", "STREAM", p[0] as CommandArg]),
-    reply: (reply, p) => parseXInfoStream(reply, p[1] === true),
+    build: ({ name, full }) => (full ? ["XINFO", "STREAM", name, "FULL"] : ["XINFO", "STREAM", name]),
+    reply: (reply, { full }) => parseXInfoStream(reply, full === true),
     readonly: true,
   },
-  xlen: { command: "XLEN", params: ["name"], build: (p) => ["XLEN", p[0] as CommandArg], readonly: true },
+  xlen: { command: "XLEN", params: ["name"], build: ({ name }) => ["XLEN", name], readonly: true },
   xpending: {
     command: "XPENDING",
     params: ["name", "groupname"],
-    build: (p) => ["XPENDING", p[0] as CommandArg, p[1] as CommandArg],
+    build: ({ name, groupname }) => ["XPENDING", name, groupname],
     reply: parseXPendingSummary,
     readonly: true,
   },
   xpendingRange: {
     command: "XPENDING",
     params: ["name", "groupname", "min?", "max?", "count?:int", "consumername?", "idle?:int"],
-    build(p) {
-      const argv: CommandArg[] = ["XPENDING", p[0] as CommandArg, p[1] as CommandArg];
-      if (p[2] === undefined && p[3] === undefined && p[4] === undefined) {
+    build({ name, groupname, min, max, count, consumername, idle }) {
+      const argv: CommandArg[] = ["XPENDING", name, groupname];
+      if (min === undefined && max === undefined && count === undefined) {
         // redis-py: none of min, max and count is the summary form
-        if (p[5] !== undefined || p[6] !== undefined) {
+        if (consumername !== undefined || idle !== undefined) {
           throw new DataError("XPENDING: 'idle' and 'consumername' need 'min', 'max' and 'count'");
         }
         return argv;
       }
-      if (p[2] === undefined || p[3] === undefined || p[4] === undefined) {
+      if (min === undefined || max === undefined || count === undefined) {
         throw new DataError("XPENDING needs all of 'min', 'max' and 'count', or none of them");
       }
-      atLeast("XPENDING", "idle", p[6], 0);
-      atLeast("XPENDING", "count", p[4], 0);
-      if (p[6] !== undefined) argv.push("IDLE", p[6] as number);
-      argv.push(p[2] as CommandArg, p[3] as CommandArg, p[4] as number);
-      if (p[5] !== undefined) argv.push(p[5] as CommandArg);
+      atLeast("XPENDING", "idle", idle, 0);
+      atLeast("XPENDING", "count", count, 0);
+      if (idle !== undefined) argv.push("IDLE", idle as number);
+      argv.push(min, max, count as number);
+      if (consumername !== undefined) argv.push(consumername);
       return argv;
     },
-    reply: (reply, p) => (p[4] === undefined ? parseXPendingSummary(reply) : parseXPendingRange(reply)),
+    reply: (reply, { count }) => (count === undefined ? parseXPendingSummary(reply) : parseXPendingRange(reply)),
     readonly: true,
   },
   xrange: {
     command: "XRANGE",
     params: ["name", "min?", "max?", "count?:int"],
-    build(p) {
-      atLeast("XRANGE", "count", p[3], 1);
-      const argv: CommandArg[] = ["XRANGE", p[0] as CommandArg, (p[1] as CommandArg | undefined) ?? "-", (p[2] as CommandArg | undefined) ?? "+"];
-      if (p[3] !== undefined) argv.push("COUNT", p[3] as number);
+    build({ name, min, max, count }) {
+      atLeast("XRANGE", "count", count, 1);
+      const argv: CommandArg[] = ["XRANGE", name, (min as CommandArg | undefined) ?? "-", (max as CommandArg | undefined) ?? "+"];
+      if (count !== undefined) argv.push("COUNT", count as number);
       return argv;
     },
     reply: parseStreamList,
@@ -597,14 +598,15 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xread: {
     command: "XREAD",
+    blocking: { at: "BLOCK", unit: "ms" },
     params: ["streams:map", "count?:int", "block?:int"],
-    build(p) {
-      atLeast("XREAD", "block", p[2], 0);
-      atLeast("XREAD", "count", p[1], 1);
+    build({ streams, count, block }) {
+      atLeast("XREAD", "block", block, 0);
+      atLeast("XREAD", "count", count, 1);
       const argv: CommandArg[] = ["XREAD"];
-      if (p[2] !== undefined) argv.push("BLOCK", p[2] as number);
-      if (p[1] !== undefined) argv.push("COUNT", p[1] as number);
-      pushStreams("XREAD", argv, p[0]);
+      if (block !== undefined) argv.push("BLOCK", block as number);
+      if (count !== undefined) argv.push("COUNT", count as number);
+      pushStreams("XREAD", argv, streams);
       return argv;
     },
     reply: parseXRead,
@@ -612,15 +614,16 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xreadgroup: {
     command: "XREADGROUP",
+    blocking: { at: "BLOCK", unit: "ms" },
     params: ["groupname", "consumername", "streams:map", "count?:int", "block?:int", "noack?:bool"],
-    build(p) {
-      atLeast("XREADGROUP", "count", p[3], 1);
-      atLeast("XREADGROUP", "block", p[4], 0);
-      const argv: CommandArg[] = ["XREADGROUP", "GROUP", p[0] as CommandArg, p[1] as CommandArg];
-      if (p[3] !== undefined) argv.push("COUNT", p[3] as number);
-      if (p[4] !== undefined) argv.push("BLOCK", p[4] as number);
-      if (p[5]) argv.push("NOACK");
-      pushStreams("XREADGROUP", argv, p[2]);
+    build({ groupname, consumername, streams, count, block, noack }) {
+      atLeast("XREADGROUP", "count", count, 1);
+      atLeast("XREADGROUP", "block", block, 0);
+      const argv: CommandArg[] = ["XREADGROUP", "GROUP", groupname, consumername];
+      if (count !== undefined) argv.push("COUNT", count as number);
+      if (block !== undefined) argv.push("BLOCK", block as number);
+      if (noack) argv.push("NOACK");
+      pushStreams("XREADGROUP", argv, streams);
       return argv;
     },
     reply: parseXRead,
@@ -628,10 +631,10 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   xrevrange: {
     command: "XREVRANGE",
     params: ["name", "max?", "min?", "count?:int"],
-    build(p) {
-      atLeast("XREVRANGE", "count", p[3], 1);
-      const argv: CommandArg[] = ["XREVRANGE", p[0] as CommandArg, (p[1] as CommandArg | undefined) ?? "+", (p[2] as CommandArg | undefined) ?? "-"];
-      if (p[3] !== undefined) argv.push("COUNT", p[3] as number);
+    build({ name, max, min, count }) {
+      atLeast("XREVRANGE", "count", count, 1);
+      const argv: CommandArg[] = ["XREVRANGE", name, (max as CommandArg | undefined) ?? "+", (min as CommandArg | undefined) ?? "-"];
+      if (count !== undefined) argv.push("COUNT", count as number);
       return argv;
     },
     reply: parseStreamList,
@@ -640,11 +643,11 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   xsetid: {
     command: "XSETID",
     params: ["name", "lastId", "entriesAdded?:int", "maxDeletedId?"],
-    build(p) {
-      atLeast("XSETID", "entriesAdded", p[2], 0);
-      const argv: CommandArg[] = ["XSETID", p[0] as CommandArg, p[1] as CommandArg];
-      if (p[2] !== undefined) argv.push("ENTRIESADDED", p[2] as number);
-      if (p[3] !== undefined) argv.push("MAXDELETEDID", p[3] as CommandArg);
+    build({ name, lastId, entriesAdded, maxDeletedId }) {
+      atLeast("XSETID", "entriesAdded", entriesAdded, 0);
+      const argv: CommandArg[] = ["XSETID", name, lastId];
+      if (entriesAdded !== undefined) argv.push("ENTRIESADDED", entriesAdded as number);
+      if (maxDeletedId !== undefined) argv.push("MAXDELETEDID", maxDeletedId);
       return argv;
     },
     reply: okToTrue,
@@ -653,11 +656,11 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "XTRIM",
     params: XTRIM_PARAMS,
     build(p) {
-      exclusive("XTRIM", { maxlen: p[1], minid: p[3] });
-      if (p[1] === undefined && p[3] === undefined) throw new DataError("XTRIM needs one of 'maxlen' and 'minid'");
-      atLeast("XTRIM", "maxlen", p[1], 0);
-      const argv: CommandArg[] = ["XTRIM", p[0] as CommandArg];
-      pushTrim(argv, p[1], p[2], p[3], p[4]);
+      exclusive("XTRIM", { maxlen: p.maxlen, minid: p.minid });
+      if (p.maxlen === undefined && p.minid === undefined) throw new DataError("XTRIM needs one of 'maxlen' and 'minid'");
+      atLeast("XTRIM", "maxlen", p.maxlen, 0);
+      const argv: CommandArg[] = ["XTRIM", p.name];
+      pushTrim(argv, p.maxlen, p.approximate, p.minid, p.limit);
       return argv;
     },
   },

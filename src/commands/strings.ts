@@ -3,7 +3,7 @@ import type { CommandArg, RespValue } from "../protocol/index.js";
 import { absTime, exclusive, nonEmpty, oneKey, oneOf } from "./args.js";
 import type { AbsExpiryT } from "./keys.js";
 import { okToTrue, toBool, toNumber, toObject } from "./replies.js";
-import { badArg, defineCommands, isArgValue, pushMapping, type CommandSpec } from "./spec.js";
+import { badArg, defineCommands, isArgValue, pushMapping, type CommandDef, type CommandSpec } from "./spec.js";
 import type { EncodableT, ExpiryT, KeyT, Ret } from "./types.js";
 
 export interface SetOptions {
@@ -157,24 +157,23 @@ export interface StringCommands<T, M> {
   substr(name: KeyT, start: number, end?: number): Ret<M, T>;
 }
 
-const SET_PARAMS = ["name", "value", "ex?:num", "px?:num", "nx?:bool", "xx?:bool", "keepttl?:bool", "get?:bool", "exat?:any", "pxat?:any"];
-const GETEX_PARAMS = ["name", "ex?:num", "px?:num", "exat?:any", "pxat?:any", "persist?:bool"];
-const LCS_PARAMS = ["key1", "key2", "len?:bool", "idx?:bool", "minmatchlen?:int", "withmatchlen?:bool"];
+const SET_PARAMS = ["name", "value", "ex?:num", "px?:num", "nx?:bool", "xx?:bool", "keepttl?:bool", "get?:bool", "exat?:any", "pxat?:any"] as const;
+const GETEX_PARAMS = ["name", "ex?:num", "px?:num", "exat?:any", "pxat?:any", "persist?:bool"] as const;
+const LCS_PARAMS = ["key1", "key2", "len?:bool", "idx?:bool", "minmatchlen?:int", "withmatchlen?:bool"] as const;
 
 const RANGE_MODES = ["BYTE", "BIT"] as const;
 const OVERFLOWS = ["WRAP", "SAT", "FAIL"] as const;
 
-/**
- * EX/PX/EXAT/PXAT words from their values (redis-py's `extract_expire_flags`); `indexes` are the
- * positions of ex, px, exat, pxat in `p`.
- */
-function pushExpiry(command: string, argv: CommandArg[], p: unknown[], indexes: [number, number, number, number]): void {
-  const [ex, px, exat, pxat] = indexes;
-  if (p[ex] !== undefined) argv.push("EX", p[ex] as number);
-  if (p[px] !== undefined) argv.push("PX", p[px] as number);
-  if (p[exat] !== undefined) argv.push("EXAT", absTime(command, "exat", p[exat], false));
-  if (p[pxat] !== undefined) argv.push("PXAT", absTime(command, "pxat", p[pxat], true));
+/** EX/PX/EXAT/PXAT words from their values (redis-py's `extract_expire_flags`). */
+function pushExpiry(command: string, argv: CommandArg[], o: { ex?: number | bigint; px?: number | bigint; exat?: unknown; pxat?: unknown }): void {
+  if (o.ex !== undefined) argv.push("EX", o.ex);
+  if (o.px !== undefined) argv.push("PX", o.px);
+  if (o.exat !== undefined) argv.push("EXAT", absTime(command, "exat", o.exat, false));
+  if (o.pxat !== undefined) argv.push("PXAT", absTime(command, "pxat", o.pxat, true));
 }
+
+/** 1 when an option is given (neither undefined nor false). */
+const given = (value: unknown): number => (value !== undefined && value !== false ? 1 : 0);
 
 /** Pushes `start end [mode]` of BITCOUNT/BITPOS (redis-py's checks, plus `mode` needing a range). */
 function pushRange(command: string, argv: CommandArg[], start: unknown, end: unknown, mode: unknown, endNeedsStart: boolean): void {
@@ -224,20 +223,21 @@ function lcsReply(reply: RespValue): unknown {
   return reply;
 }
 
-const incrSpec = (command: "INCRBY" | "DECRBY") => ({
+const incrSpec = (command: "INCRBY" | "DECRBY"): CommandDef<readonly ["name", "amount?:int"]> => ({
   command,
   params: ["name", "amount?:int"],
-  build: (p: unknown[]) => [command, p[0] as CommandArg, (p[1] as number | bigint | undefined) ?? 1],
+  build: ({ name, amount }) => [command, name, amount ?? 1],
+  keys: ["name"],
 });
 
 export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
-  append: { command: "APPEND", params: ["key", "value"], build: (p) => ["APPEND", p[0] as CommandArg, p[1] as CommandArg] },
+  append: { command: "APPEND", params: ["key", "value"], build: ({ key, value }) => ["APPEND", key, value] },
   bitcount: {
     command: "BITCOUNT",
     params: ["key", "start?:int", "end?:int", "mode?"],
-    build(p) {
-      const argv: CommandArg[] = ["BITCOUNT", p[0] as CommandArg];
-      pushRange("BITCOUNT", argv, p[1], p[2], p[3], false);
+    build({ key, start, end, mode }) {
+      const argv: CommandArg[] = ["BITCOUNT", key];
+      pushRange("BITCOUNT", argv, start, end, mode, false);
       return argv;
     },
     readonly: true,
@@ -245,16 +245,16 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   bitfield: {
     command: "BITFIELD",
     params: ["key", "operations?:any"],
-    build: (p) => ["BITFIELD", p[0] as CommandArg, ...bitfieldWords("BITFIELD", p[1] ?? [])],
+    build: ({ key, operations }) => ["BITFIELD", key, ...bitfieldWords("BITFIELD", operations ?? [])],
   },
   bitfieldRo: {
     command: "BITFIELD_RO",
     params: ["key", "encoding", "offset", "items?:any"],
     build(p) {
-      const items = (p[3] ?? []) as unknown;
+      const items = (p.items ?? []) as unknown;
       if (!Array.isArray(items)) throw badArg({ command: "BITFIELD_RO" }, "items", "an array of [encoding, offset] pairs", items);
-      const ops = [["GET", p[1], p[2]], ...items.map((item: unknown) => (Array.isArray(item) ? ["GET", ...item] : item))];
-      return ["BITFIELD_RO", p[0] as CommandArg, ...bitfieldWords("BITFIELD_RO", ops)];
+      const ops = [["GET", p.encoding, p.offset], ...items.map((item: unknown) => (Array.isArray(item) ? ["GET", ...item] : item))];
+      return ["BITFIELD_RO", p.key, ...bitfieldWords("BITFIELD_RO", ops)];
     },
     readonly: true,
   },
@@ -262,19 +262,19 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "BITOP",
     params: ["operation", "dest", "...keys"],
     build(p) {
-      const operation = oneOf("BITOP", "operation", p[0], ["AND", "OR", "XOR", "NOT"], true);
-      const keys = nonEmpty("BITOP", "keys", p[2], "at least one key");
+      const operation = oneOf("BITOP", "operation", p.operation, ["AND", "OR", "XOR", "NOT"], true);
+      const keys = nonEmpty("BITOP", "keys", p.keys, "at least one key");
       if (operation === "NOT" && keys.length !== 1) throw new DataError("BITOP: NOT takes exactly one source key");
-      return ["BITOP", operation, p[1] as CommandArg, ...keys];
+      return ["BITOP", operation, p.dest, ...keys];
     },
   },
   bitpos: {
     command: "BITPOS",
     params: ["key", "bit:int", "start?:int", "end?:int", "mode?"],
-    build(p) {
-      if (p[1] !== 0 && p[1] !== 1) throw new DataError("BITPOS: argument 'bit' must be 0 or 1");
-      const argv: CommandArg[] = ["BITPOS", p[0] as CommandArg, p[1]];
-      pushRange("BITPOS", argv, p[2], p[3], p[4], true);
+    build({ key, bit, start, end, mode }) {
+      if (bit !== 0 && bit !== 1) throw new DataError("BITPOS: argument 'bit' must be 0 or 1");
+      const argv: CommandArg[] = ["BITPOS", key, bit];
+      pushRange("BITPOS", argv, start, end, mode, true);
       return argv;
     },
     readonly: true,
@@ -282,44 +282,44 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   decr: incrSpec("DECRBY"),
   decrby: incrSpec("DECRBY"),
   get: oneKey("GET", true),
-  getbit: { command: "GETBIT", params: ["name", "offset:int"], build: (p) => ["GETBIT", p[0] as CommandArg, p[1] as number], readonly: true },
+  getbit: { command: "GETBIT", params: ["name", "offset:int"], build: ({ name, offset }) => ["GETBIT", name, offset as number], readonly: true },
   getdel: oneKey("GETDEL", false),
   getex: {
     command: "GETEX",
     params: GETEX_PARAMS,
     build(p) {
-      exclusive("GETEX", { ex: p[1], px: p[2], exat: p[3], pxat: p[4], persist: p[5] });
-      const argv: CommandArg[] = ["GETEX", p[0] as CommandArg];
-      pushExpiry("GETEX", argv, p, [1, 2, 3, 4]);
-      if (p[5]) argv.push("PERSIST");
+      exclusive("GETEX", { ex: p.ex, px: p.px, exat: p.exat, pxat: p.pxat, persist: p.persist });
+      const argv: CommandArg[] = ["GETEX", p.name];
+      pushExpiry("GETEX", argv, p);
+      if (p.persist) argv.push("PERSIST");
       return argv;
     },
   },
   getrange: {
     command: "GETRANGE",
     params: ["key", "start:int", "end:int"],
-    build: (p) => ["GETRANGE", p[0] as CommandArg, p[1] as number, p[2] as number],
+    build: ({ key, start, end }) => ["GETRANGE", key, start as number, end as number],
     readonly: true,
   },
-  getset: { command: "GETSET", params: ["name", "value"], build: (p) => ["GETSET", p[0] as CommandArg, p[1] as CommandArg] },
+  getset: { command: "GETSET", params: ["name", "value"], build: ({ name, value }) => ["GETSET", name, value] },
   incr: incrSpec("INCRBY"),
   incrby: incrSpec("INCRBY"),
   incrbyfloat: {
     command: "INCRBYFLOAT",
     params: ["name", "amount?:num"],
-    build: (p) => ["INCRBYFLOAT", p[0] as CommandArg, (p[1] as number | undefined) ?? 1.0],
+    build: ({ name, amount }) => ["INCRBYFLOAT", name, (amount as number | undefined) ?? 1.0],
     reply: toNumber,
   },
   lcs: {
     command: "LCS",
     params: LCS_PARAMS,
     build(p) {
-      exclusive("LCS", { len: p[2], idx: p[3] });
-      const argv: CommandArg[] = ["LCS", p[0] as CommandArg, p[1] as CommandArg];
-      if (p[2]) argv.push("LEN");
-      if (p[3]) argv.push("IDX");
-      if (p[4] !== undefined && p[4] !== 0) argv.push("MINMATCHLEN", p[4] as number);
-      if (p[5]) argv.push("WITHMATCHLEN");
+      exclusive("LCS", { len: p.len, idx: p.idx });
+      const argv: CommandArg[] = ["LCS", p.key1, p.key2];
+      if (p.len) argv.push("LEN");
+      if (p.idx) argv.push("IDX");
+      if (p.minmatchlen !== undefined && p.minmatchlen !== 0) argv.push("MINMATCHLEN", p.minmatchlen as number);
+      if (p.withmatchlen) argv.push("WITHMATCHLEN");
       return argv;
     },
     reply: lcsReply,
@@ -328,15 +328,15 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   mget: {
     command: "MGET",
     params: ["keys:list", "...args"],
-    build: (p) => ["MGET", ...nonEmpty("MGET", "keys", [...(p[0] as CommandArg[]), ...(p[1] as CommandArg[])], "at least one key")],
+    build: ({ keys, args }) => ["MGET", ...nonEmpty("MGET", "keys", [...(keys as CommandArg[]), ...(args as CommandArg[])], "at least one key")],
     readonly: true,
   },
   mset: {
     command: "MSET",
     params: ["mapping:map"],
-    build(p) {
+    build({ mapping }) {
       const argv: CommandArg[] = ["MSET"];
-      pushMapping({ command: "MSET" }, "mapping", argv, p[0]);
+      pushMapping({ command: "MSET" }, "mapping", argv, mapping);
       return argv;
     },
     reply: okToTrue,
@@ -344,9 +344,9 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   msetnx: {
     command: "MSETNX",
     params: ["mapping:map"],
-    build(p) {
+    build({ mapping }) {
       const argv: CommandArg[] = ["MSETNX"];
-      pushMapping({ command: "MSETNX" }, "mapping", argv, p[0]);
+      pushMapping({ command: "MSETNX" }, "mapping", argv, mapping);
       return argv;
     },
     reply: toBool,
@@ -354,58 +354,56 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   psetex: {
     command: "PSETEX",
     params: ["name", "timeMs:int", "value"],
-    build: (p) => ["PSETEX", p[0] as CommandArg, p[1] as number, p[2] as CommandArg],
+    build: ({ name, timeMs, value }) => ["PSETEX", name, timeMs as number, value],
     reply: okToTrue,
   },
   set: {
     command: "SET",
     params: SET_PARAMS,
     build(p) {
-      let options = 0;
-      for (let i = 2; i < p.length; i++) if (p[i] !== undefined && p[i] !== false) options++;
-      if (options > 1) {
-        // Only a SET with two options or more can have clashing ones (a plain SET is the hot path).
-        exclusive("SET", { ex: p[2], px: p[3], keepttl: p[6], exat: p[8], pxat: p[9] });
-        exclusive("SET", { nx: p[4], xx: p[5] });
+      // Only a SET with two options or more can have clashing ones (a plain SET is the hot path).
+      if (given(p.ex) + given(p.px) + given(p.nx) + given(p.xx) + given(p.keepttl) + given(p.get) + given(p.exat) + given(p.pxat) > 1) {
+        exclusive("SET", { ex: p.ex, px: p.px, keepttl: p.keepttl, exat: p.exat, pxat: p.pxat });
+        exclusive("SET", { nx: p.nx, xx: p.xx });
       }
-      const argv: CommandArg[] = ["SET", p[0] as CommandArg, p[1] as CommandArg];
-      if (p[4]) argv.push("NX");
-      if (p[5]) argv.push("XX");
-      if (p[7]) argv.push("GET");
-      pushExpiry("SET", argv, p, [2, 3, 8, 9]);
-      if (p[6]) argv.push("KEEPTTL");
+      const argv: CommandArg[] = ["SET", p.name, p.value];
+      if (p.nx) argv.push("NX");
+      if (p.xx) argv.push("XX");
+      if (p.get) argv.push("GET");
+      pushExpiry("SET", argv, p);
+      if (p.keepttl) argv.push("KEEPTTL");
       return argv;
     },
-    reply: (reply, p) => (p[7] ? reply : reply === null ? null : true),
+    reply: (reply, { get }) => (get ? reply : reply === null ? null : true),
   },
   setbit: {
     command: "SETBIT",
     params: ["name", "offset:int", "value:any"],
     build(p) {
-      const value = p[2];
+      const value = p.value;
       if (typeof value !== "boolean" && !(typeof value === "number" && Number.isFinite(value))) {
         throw badArg({ command: "SETBIT" }, "value", "a number or a boolean", value);
       }
-      return ["SETBIT", p[0] as CommandArg, p[1] as number, value ? 1 : 0];
+      return ["SETBIT", p.name, p.offset as number, value ? 1 : 0];
     },
   },
   setex: {
     command: "SETEX",
     params: ["name", "time:int", "value"],
-    build: (p) => ["SETEX", p[0] as CommandArg, p[1] as number, p[2] as CommandArg],
+    build: ({ name, time, value }) => ["SETEX", name, time as number, value],
     reply: okToTrue,
   },
-  setnx: { command: "SETNX", params: ["name", "value"], build: (p) => ["SETNX", p[0] as CommandArg, p[1] as CommandArg], reply: toBool },
+  setnx: { command: "SETNX", params: ["name", "value"], build: ({ name, value }) => ["SETNX", name, value], reply: toBool },
   setrange: {
     command: "SETRANGE",
     params: ["name", "offset:int", "value"],
-    build: (p) => ["SETRANGE", p[0] as CommandArg, p[1] as number, p[2] as CommandArg],
+    build: ({ name, offset, value }) => ["SETRANGE", name, offset as number, value],
   },
   strlen: oneKey("STRLEN", true),
   substr: {
     command: "SUBSTR",
     params: ["name", "start:int", "end?:int"],
-    build: (p) => ["SUBSTR", p[0] as CommandArg, p[1] as number, (p[2] as number | undefined) ?? -1],
+    build: ({ name, start, end }) => ["SUBSTR", name, start as number, (end as number | undefined) ?? -1],
     readonly: true,
   },
 });
