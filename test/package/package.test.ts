@@ -38,9 +38,20 @@ interface Run {
   stderr: string;
 }
 
+/**
+ * The environment of a child process: without the settings an outer `npm test` passes down
+ * about the repository's own project (its prefix), so npm in a consumer project works on
+ * that project.
+ */
+function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  for (const key of ["npm_config_local_prefix", "npm_config_prefix", "npm_config_call", "npm_package_json", "INIT_CWD"]) delete env[key];
+  return env;
+}
+
 function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}, timeout = 240_000): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { cwd, env: { ...process.env, ...env }, timeout, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(cmd, args, { cwd, env: childEnv(env), timeout, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -140,7 +151,7 @@ describe("the aioredis-codemod tarball", () => {
     const imported = new Set<string>();
     for (const f of files.filter((f) => f.endsWith(".js"))) {
       const text = await ok("tar", ["xzOf", codemodTgz, f], work);
-      for (const m of text.matchAll(/^(?:import|export)\b[^;"]*?(?:from\s*)?"([^".][^"]*)";/gm)) {
+      for (const m of text.matchAll(/^(?:(?:import|export)\s[^;"\n]*?\sfrom\s*|import\s*)"([^".][^"]*)";$/gm)) {
         const spec = m[1]!;
         if (spec.startsWith("node:")) continue;
         imported.add(spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]!);
