@@ -42,7 +42,7 @@ for (const { dir } of entries) {
 
 for (const { dir, specifier } of entries) {
   const shim = `"use strict";
-// require(${JSON.stringify(specifier)}): the ES module itself, loaded by require() (Node.js >= 20.19 or >= 22.12).
+// The CommonJS face of ${specifier}: the ES module itself, loaded by require() (Node.js >= 20.19 or >= 22.12).
 try {
   module.exports = require("../../${dir}/index.js");
 } catch (err) {

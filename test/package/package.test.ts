@@ -109,6 +109,25 @@ describe("the aioredis tarball", () => {
     expect(pkg.bin).toBeUndefined();
   });
 
+  it("imports nothing but Node.js built-ins and its own files", async () => {
+    const dir = path.join(work, "client-unpacked");
+    fs.mkdirSync(dir, { recursive: true });
+    await ok("tar", ["xzf", clientTgz, "-C", dir], work);
+    const outside = new Set<string>();
+    let files = 0;
+    for (const f of fs.readdirSync(path.join(dir, "package/dist"), { recursive: true, encoding: "utf8" })) {
+      if (!/\.c?js$/.test(f)) continue;
+      files++;
+      const text = fs.readFileSync(path.join(dir, "package/dist", f), "utf8");
+      for (const m of text.matchAll(/^(?:(?:import|export)\s[^;"\n]*?\sfrom\s*|import\s*)"([^"]+)";$|\b(?:require|import)\(\s*"([^"]+)"\s*\)/gm)) {
+        const spec = (m[1] ?? m[2])!;
+        if (!spec.startsWith("node:") && !spec.startsWith(".")) outside.add(`${f}: ${spec}`);
+      }
+    }
+    expect(files).toBeGreaterThan(50);
+    expect([...outside]).toEqual([]);
+  });
+
   it("ships the client, compat, the CommonJS face, the docs and the licence, and no tests, source maps or codemod", async () => {
     const files = await tarList(clientTgz);
     for (const f of [
