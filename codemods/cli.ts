@@ -219,7 +219,7 @@ function version(): string {
     if (fs.existsSync(candidate)) {
       try {
         const pkg = JSON.parse(fs.readFileSync(candidate, "utf8")) as { name?: string; version?: string };
-        if (pkg.name === "aioredis" && pkg.version) return pkg.version;
+        if ((pkg.name === "aioredis-codemod" || pkg.name === "aioredis") && pkg.version) return pkg.version;
       } catch {
         // not ours
       }

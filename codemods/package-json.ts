@@ -5,9 +5,32 @@
  * with a note. The file is edited as text, so its indentation, key order and final newline
  * stay exactly as they were.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import semver from "semver";
 
-export const TARGET_VERSION = "2.0.0";
+/**
+ * The aioredis release this codemod belongs to: the version of the nearest package.json of
+ * aioredis-codemod (or, in a development build, of the repository's aioredis; the two are
+ * released with one version), without a prerelease tag.
+ */
+export function releaseVersion(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = path.join(dir, "package.json");
+    if (fs.existsSync(candidate)) {
+      const pkg = JSON.parse(fs.readFileSync(candidate, "utf8")) as { name?: string; version?: string };
+      if ((pkg.name === "aioredis-codemod" || pkg.name === "aioredis") && pkg.version) return pkg.version;
+    }
+    dir = path.dirname(dir);
+  }
+  throw new Error(`aioredis-codemod: no package.json of aioredis-codemod above ${fileURLToPath(import.meta.url)}`);
+}
+
+const release = semver.parse(releaseVersion());
+if (!release) throw new Error(`aioredis-codemod: "${releaseVersion()}" is not a version`);
+export const TARGET_VERSION = `${release.major}.${release.minor}.${release.patch}`;
 const SECTIONS = ["dependencies", "devDependencies", "peerDependencies", "optionalDependencies"] as const;
 
 export interface PackageJsonChange {
