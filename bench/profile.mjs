@@ -265,10 +265,12 @@ async function main() {
       // Count-based scenarios (pub/sub) are repeated until the duration is reached.
       let ops = 0;
       let elapsedMs = 0;
+      const cost = { userCpuUs: 0, sysCpuUs: 0, minorFaults: 0 };
       while (elapsedMs < o.durationMs) {
         const r = await request(child, { cmd: "run", scenario: { ...s, durationMs: o.durationMs - elapsedMs } });
         ops += r.ops;
         elapsedMs += r.elapsedMs;
+        for (const k of Object.keys(cost)) cost[k] += r[k] ?? 0;
       }
       const r = { ops, elapsedMs };
       await request(child, { cmd: "cleanup", scenario: s });
@@ -276,6 +278,9 @@ async function main() {
       await exited;
       const profile = JSON.parse(fs.readFileSync(file, "utf8"));
       console.log(printSummary(`${o.client} (${o.mode === "buffer" ? "Buffers" : "strings"}): ${s.label} [${id}]`, summarize(profile, o.top), (r.ops / r.elapsedMs) * 1000));
+      console.log(
+        `\nper operation: ${(cost.userCpuUs / ops).toFixed(0)} µs user CPU, ${(cost.sysCpuUs / ops).toFixed(0)} µs system CPU, ${(cost.minorFaults / ops).toFixed(1)} minor page faults (whole worker process)`,
+      );
       console.log(`\nprofile: ${path.relative(process.cwd(), file)}`);
     }
   } finally {

@@ -63,6 +63,10 @@ function goalText(s) {
   return `≥${s.goal}x${s.ceilingGoal != null ? `, ≥${fmtPct(s.ceilingGoal)} of C` : ""}`;
 }
 
+/** "  [CPU 1.20 ms/op, 0.4 page faults/op]": the worker's cost per operation, when recorded. */
+const costText = (r) =>
+  r.cpuUsPerOp == null ? "" : `   [CPU ${fmtMs(r.cpuUsPerOp / 1000)}/op, ${r.faultsPerOp < 10 ? r.faultsPerOp.toFixed(1) : r.faultsPerOp.toFixed(0)} page faults/op]`;
+
 export function consoleReport(results) {
   const lines = [];
   lines.push("");
@@ -88,7 +92,7 @@ export function consoleReport(results) {
         continue;
       }
       lines.push(
-        `  ${pad(LABELS[c], 30)}${pad(fmtRate(r.opsPerSec), 12, true)}${pad(fmtMs(r.p50Ms), 11, true)}${pad(fmtMs(r.p99Ms), 11, true)}   ${r.rounds.map(fmtRate).join(" ")}`,
+        `  ${pad(LABELS[c], 30)}${pad(fmtRate(r.opsPerSec), 12, true)}${pad(fmtMs(r.p50Ms), 11, true)}${pad(fmtMs(r.p99Ms), 11, true)}   ${r.rounds.map(fmtRate).join(" ")}${costText(r)}`,
       );
     }
     if (s.ratio != null) {

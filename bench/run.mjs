@@ -307,6 +307,10 @@ async function runScenario(s, workers, opts, clients, server) {
       p99Ms: median(runs.map((r) => r.p99).filter((x) => x != null)),
       rounds: runs.map((r) => r.rate),
       ops: runs.reduce((a, r) => a + r.ops, 0),
+      // Per operation, medians of the rounds: the worker's CPU time and minor page faults.
+      cpuUsPerOp: median(runs.map((r) => (r.userCpuUs + r.sysCpuUs) / r.ops)),
+      sysUsPerOp: median(runs.map((r) => r.sysCpuUs / r.ops)),
+      faultsPerOp: median(runs.map((r) => r.minorFaults / r.ops)),
     };
   }
   for (const mode of opts.modes) {

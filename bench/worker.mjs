@@ -364,7 +364,17 @@ async function run(s) {
   // The traced scenario's "with a subscriber" runs: a no-op on every aioredis channel.
   const untrace = s.tracing ? subscribeTracing() : null;
   try {
-    return await runScenario(s);
+    // The process's CPU time and minor page faults during the run (fresh memory for large
+    // replies shows up as page faults and system time: see "Profile findings" in bench/README.md).
+    const u0 = process.resourceUsage();
+    const result = await runScenario(s);
+    const u1 = process.resourceUsage();
+    return {
+      ...result,
+      userCpuUs: u1.userCPUTime - u0.userCPUTime,
+      sysCpuUs: u1.systemCPUTime - u0.systemCPUTime,
+      minorFaults: u1.minorPageFault - u0.minorPageFault,
+    };
   } finally {
     untrace?.();
   }
