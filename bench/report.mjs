@@ -285,7 +285,7 @@ const when = (iso) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
 export function markdownReport(results) {
   return [
-    `Measured ${when(results.date)} — node ${results.node}, ${results.cpu} (${results.cores} cores, shared with redis-server${loadText(results)}), redis ${results.redis}, ${results.config.rounds} rounds of ${results.config.durationMs} ms${results.config.quick ? " (--quick)" : ""}, reply modes ${modesOf(results).map(modeLabel).join(" and ")} in the same rounds${results.cluster ? `; cluster scenarios on a ${results.cluster}` : ""}. Rates are medians of the rounds; ratio = the median over the rounds of aioredis / the best peer (highest median) of the same mode in the same round (memory: aioredis / lowest peer, lower is better), with the rounds' range beside it; "of C ceiling" likewise against redis-benchmark run in the same rounds. The traced row compares aioredis with and without a subscriber on its diagnostics channels. Latency is per command unless noted.`,
+    `Measured ${when(results.date)} — node ${results.node}, ${results.cpu} (${results.cores} cores, shared with redis-server${loadText(results)}), redis ${results.redis}, ${results.config.rounds} round${results.config.rounds === 1 ? "" : "s"} of ${results.config.durationMs} ms${results.config.quick ? " (--quick)" : ""}, reply modes ${modesOf(results).map(modeLabel).join(" and ")} in the same rounds${results.cluster ? `; cluster scenarios on a ${results.cluster}` : ""}. Rates are medians of the rounds; ratio = the median over the rounds of aioredis / the best peer (highest median) of the same mode in the same round (memory: aioredis / lowest peer, lower is better), with the rounds' range beside it; "of C ceiling" likewise against redis-benchmark run in the same rounds. The traced row compares aioredis with and without a subscriber on its diagnostics channels. Latency is per command unless noted.`,
     "",
     summaryTable(results, "markdown"),
     "",
@@ -415,17 +415,21 @@ import { fileURLToPath } from "node:url";
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 
-/** Replaces the results section of bench/README.md (between its markers) with `markdown`. */
+/**
+ * Replaces the results section (between the `<!-- results:start -->` and `<!-- results:end -->`
+ * markers) of bench/README.md, and of the top-level README.md when it has the markers too.
+ */
 export function updateReadme(markdown) {
-  const file = path.join(benchDir, "README.md");
-  if (!fs.existsSync(file)) return;
-  const text = fs.readFileSync(file, "utf8");
-  const start = "<!-- results:start -->";
-  const end = "<!-- results:end -->";
-  const i = text.indexOf(start);
-  const j = text.indexOf(end);
-  if (i < 0 || j < i) return;
-  fs.writeFileSync(file, `${text.slice(0, i + start.length)}\n${markdown}${text.slice(j)}`);
+  for (const file of [path.join(benchDir, "README.md"), path.join(benchDir, "..", "README.md")]) {
+    if (!fs.existsSync(file)) continue;
+    const text = fs.readFileSync(file, "utf8");
+    const start = "<!-- results:start -->";
+    const end = "<!-- results:end -->";
+    const i = text.indexOf(start);
+    const j = text.indexOf(end);
+    if (i < 0 || j < i) continue;
+    fs.writeFileSync(file, `${text.slice(0, i + start.length)}\n${markdown}${text.slice(j)}`);
+  }
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
