@@ -63,6 +63,8 @@ function goalText(s) {
   return `≥${s.goal}x${s.ceilingGoal != null ? `, ≥${fmtPct(s.ceilingGoal)} of C` : ""}`;
 }
 
+const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 /** "  [CPU 1.20 ms/op, 0.4 page faults/op]": the worker's cost per operation, when recorded. */
 const costText = (r) =>
   r.cpuUsPerOp == null ? "" : `   [CPU ${fmtMs(r.cpuUsPerOp / 1000)}/op, ${r.faultsPerOp < 10 ? r.faultsPerOp.toFixed(1) : r.faultsPerOp.toFixed(0)} page faults/op]`;
@@ -73,7 +75,7 @@ export function consoleReport(results) {
   lines.push(`aioredis benchmark — ${when(results.date)}`);
   lines.push(`node ${results.node}, ${results.cpu} × ${results.cores} cores${loadText(results)}, redis ${results.redis} (${results.server})`);
   lines.push(
-    `${results.config.rounds} measured rounds of ${results.config.durationMs} ms after ${results.config.warmup ?? 1} warm-up round(s), clients, reply modes (${modesOf(results).map(modeLabel).join(", ")}) and redis-benchmark interleaved; rates are medians of the rounds, ratios medians of the per-round ratios`,
+    `${plural(results.config.rounds, "measured round")} of ${results.config.durationMs} ms after ${plural(results.config.warmup ?? 1, "warm-up round")}, clients, reply modes (${modesOf(results).map(modeLabel).join(", ")}) and redis-benchmark interleaved; rates are medians of the rounds, ratios medians of the per-round ratios`,
   );
   if (results.cluster) lines.push(`cluster scenarios: ${results.cluster}`);
   for (const s of results.scenarios) {

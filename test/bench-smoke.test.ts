@@ -9,7 +9,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, inject, it } from "vitest";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -141,4 +141,59 @@ describe("bench/run.mjs", () => {
       fs.rmSync(outDir, { recursive: true, force: true });
     }
   }, 160_000);
+
+  it("measures the traced row when the aioredis build has diagnostics channels (here a stand-in build)", async () => {
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "aioredis-bench-traced-"));
+    try {
+      // The stand-in: the real build, whose get() publishes on a channel and traces on a
+      // tracing channel named "aioredis:...", as tracing hooks would.
+      const entry = path.join(outDir, "traced-entry.mjs");
+      const real = JSON.stringify(pathToFileURL(inject("distEntry")).href);
+      fs.writeFileSync(
+        entry,
+        [
+          `import dc from "node:diagnostics_channel";`,
+          `import { Redis as Base } from ${real};`,
+          `export * from ${real};`,
+          `const ch = dc.channel("aioredis:command");`,
+          `const tc = dc.tracingChannel("aioredis:query");`,
+          `export class Redis extends Base {`,
+          `  get(k) {`,
+          `    if (ch.hasSubscribers) ch.publish({ k });`,
+          `    return tc.hasSubscribers ? tc.tracePromise(() => super.get(k), { k }) : super.get(k);`,
+          `  }`,
+          `}`,
+        ].join("\n"),
+      );
+      const { code, stderr } = await run([
+        path.join(root, "bench", "run.mjs"),
+        "--quick",
+        "--only",
+        "get-1-traced",
+        "--clients",
+        "aioredis",
+        "--mode",
+        "string",
+        "--duration",
+        "25",
+        "--warmup",
+        "0",
+        "--no-memory",
+        "--entry",
+        entry,
+        "--out-dir",
+        outDir,
+      ]);
+      expect(code, stderr.slice(-3000)).toBe(0);
+      const results = JSON.parse(fs.readFileSync(path.join(outDir, "results.json"), "utf8")) as Results;
+      expect(results.scenarios.map((s) => `${s.id}/${s.mode}`)).toEqual(["get-1-traced/string"]);
+      const [s] = results.scenarios;
+      expect(s!.status).toBe("ok");
+      expect(s!.results.aioredis?.opsPerSec).toBeGreaterThan(0);
+      expect(s!.results["aioredis+traced"]?.opsPerSec).toBeGreaterThan(0);
+      expect((s as unknown as { ratio: number }).ratio).toBeGreaterThan(0);
+    } finally {
+      fs.rmSync(outDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
