@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * aioredis benchmark suite (issue 7): `npm run bench` (builds first), or
+ * aioredis benchmark suite (issues 7 and 16): `npm run bench` (builds first), or
  * `node bench/run.mjs [options]` against an existing build.
  *
  * Options:
