@@ -2,9 +2,18 @@
  * One adapter per client under test, all with the same small surface, so that a scenario
  * is written once and runs the same way against every client. Each adapter uses its
  * client the way that client's documentation says to (its defaults, its pipeline API, its
- * pub/sub API); the only setting changed is the reply type, so that every client returns
- * strings (aioredis returns Buffers unless `decodeResponses: true`; the others return
- * strings by default).
+ * pub/sub API); the only setting changed is the reply type, which every adapter takes as
+ * `mode`:
+ *
+ * - "string": every client returns strings (aioredis with `decodeResponses: true`; the others
+ *   by default);
+ * - "buffer": every client returns Buffers (aioredis by default, `decodeResponses: false`;
+ *   ioredis through its `*Buffer` methods and `messageBuffer` event; node-redis through
+ *   `withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer })` and `subscribe(..., true)`).
+ *
+ * Values written (SET of 100 KB) are strings in string mode and Buffers in Buffer mode.
+ * `cluster(nodes)` returns the same surface (get/set/pipelineSet/close) over the client's
+ * cluster client.
  */
 import { pathToFileURL } from "node:url";
 
@@ -23,8 +32,8 @@ export const CLIENT_LABELS = {
 
 /** Thrown when the aioredis side of a scenario uses an API that does not exist yet. */
 export class PendingApiError extends Error {
-  constructor(api) {
-    super(`pending: API not available (${api})`);
+  constructor(api, message = `pending: API not available (${api})`) {
+    super(message);
     this.name = "PendingApiError";
     this.api = api;
   }
@@ -45,13 +54,21 @@ function pairsToObject(reply) {
   return reply;
 }
 
+/** Issues `n` SETs at once and waits for all (implicit pipelining; cluster peers, see README). */
+function setAll(set, keys, value) {
+  const ps = new Array(keys.length);
+  for (let i = 0; i < keys.length; i++) ps[i] = set(keys[i], value);
+  return Promise.all(ps);
+}
+
 /**
  * aioredis, from the compiled package. Command methods are used when they exist; commands
  * that have no method yet go through `executeCommand` (recorded in `notes`).
  */
-async function aioredis({ host, port, entry }) {
+async function aioredis({ host, port, entry, mode }) {
   const mod = await import(pathToFileURL(entry).href);
-  const r = new mod.Redis({ host, port, decodeResponses: true });
+  const decodeResponses = mode === "string";
+  const r = new mod.Redis({ host, port, decodeResponses });
   await r.ping();
   const notes = [];
   const has = (name) => typeof r[name] === "function";
@@ -63,6 +80,8 @@ async function aioredis({ host, port, entry }) {
   const lrange = has("lrange") ? (k) => r.lrange(k, 0, -1) : (k) => r.executeCommand("LRANGE", k, 0, -1);
   via("hgetall");
   const hgetall = has("hgetall") ? (k) => r.hgetall(k) : (k) => r.executeCommand("HGETALL", k).then(pairsToObject);
+  via("mget");
+  const mget = has("mget") ? (keys) => r.mget(keys) : (keys) => r.executeCommand("MGET", ...keys);
   via("rpush");
   const rpush = has("rpush") ? (k, ...v) => r.rpush(k, ...v) : (k, ...v) => r.executeCommand("RPUSH", k, ...v);
   via("blpop");
@@ -72,8 +91,10 @@ async function aioredis({ host, port, entry }) {
 
   return {
     notes,
+    module: mod,
     get: (k) => r.get(k),
     set: (k, v) => r.set(k, v),
+    mget,
     lrange,
     hgetall,
     rpush,
@@ -105,12 +126,29 @@ async function aioredis({ host, port, entry }) {
     async blockingConsumers(n) {
       return { pops: Array.from({ length: n }, () => blpop), close: async () => {} };
     },
+    async cluster(nodes) {
+      if (typeof mod.RedisCluster !== "function") throw new PendingApiError("RedisCluster");
+      const rc = new mod.RedisCluster({ startupNodes: nodes, decodeResponses });
+      if (typeof rc.initialize === "function") await rc.initialize();
+      return {
+        get: (k) => rc.get(k),
+        set: (k, v) => rc.set(k, v),
+        /** One pipeline over every slot: aioredis writes one batch per node. */
+        pipelineSet(keys, value) {
+          const p = rc.pipeline();
+          for (let i = 0; i < keys.length; i++) p.set(keys[i], value);
+          return p.execute();
+        },
+        close: () => rc.close(),
+      };
+    },
     close: () => r.close(),
   };
 }
 
-async function ioredis({ host, port }, autoPipelining) {
-  const { Redis } = await import("ioredis");
+async function ioredis({ host, port, mode }, autoPipelining) {
+  const { Redis, Cluster } = await import("ioredis");
+  const buffers = mode === "buffer";
   const options = { host, port, lazyConnect: true, enableAutoPipelining: autoPipelining };
   const r = new Redis(options);
   r.on("error", () => {});
@@ -126,10 +164,11 @@ async function ioredis({ host, port }, autoPipelining) {
   };
   return {
     notes: [],
-    get: (k) => r.get(k),
+    get: buffers ? (k) => r.getBuffer(k) : (k) => r.get(k),
     set: (k, v) => r.set(k, v),
-    lrange: (k) => r.lrange(k, 0, -1),
-    hgetall: (k) => r.hgetall(k),
+    mget: buffers ? (keys) => r.mgetBuffer(keys) : (keys) => r.mget(keys),
+    lrange: buffers ? (k) => r.lrangeBuffer(k, 0, -1) : (k) => r.lrange(k, 0, -1),
+    hgetall: buffers ? (k) => r.hgetallBuffer(k) : (k) => r.hgetall(k),
     rpush: (k, ...v) => r.rpush(k, ...v),
     pipelineSet(keys, value) {
       const p = r.pipeline();
@@ -138,7 +177,8 @@ async function ioredis({ host, port }, autoPipelining) {
     },
     async subscribe(channel, onMessage) {
       const sub = await dup();
-      sub.on("message", (_channel, message) => onMessage(message));
+      if (buffers) sub.on("messageBuffer", (_channel, message) => onMessage(message));
+      else sub.on("message", (_channel, message) => onMessage(message));
       await sub.subscribe(channel);
       return async () => {
         await sub.unsubscribe();
@@ -149,9 +189,28 @@ async function ioredis({ host, port }, autoPipelining) {
     async blockingConsumers(n) {
       const conns = await Promise.all(Array.from({ length: n }, dup));
       return {
-        pops: conns.map((c) => (k, t) => c.blpop(k, t).then((x) => (x == null ? null : x[1]))),
+        pops: conns.map((c) =>
+          buffers
+            ? (k, t) => c.blpopBuffer(k, t).then((x) => (x == null ? null : x[1]))
+            : (k, t) => c.blpop(k, t).then((x) => (x == null ? null : x[1])),
+        ),
         close: async () => {
           for (const c of conns) c.disconnect();
+        },
+      };
+    },
+    async cluster(nodes) {
+      const rc = new Cluster(nodes, { lazyConnect: true, enableAutoPipelining: autoPipelining });
+      rc.on("error", () => {});
+      await rc.connect();
+      return {
+        get: buffers ? (k) => rc.getBuffer(k) : (k) => rc.get(k),
+        set: (k, v) => rc.set(k, v),
+        // ioredis' Cluster#pipeline() refuses keys of several slots: all SETs at once instead
+        // (batched per node by autopipelining in "ioredis-auto").
+        pipelineSet: (keys, value) => setAll((k, v) => rc.set(k, v), keys, value),
+        close: async () => {
+          await rc.quit();
         },
       };
     },
@@ -162,17 +221,22 @@ async function ioredis({ host, port }, autoPipelining) {
   };
 }
 
-async function nodeRedis({ host, port }, defaultTimeout) {
-  const { createClient } = await import("redis");
+async function nodeRedis({ host, port, mode }, defaultTimeout) {
+  const { createClient, createCluster, RESP_TYPES } = await import("redis");
+  const buffers = mode === "buffer";
+  const typeMapping = { [RESP_TYPES.BLOB_STRING]: Buffer };
   // node-redis 6 gives every command a 5 s timeout (an AbortSignal.timeout per command) that
   // runs until the command is written. With 100,000 commands queued, the last ones wait longer
   // than that and fail, and it costs node-redis about 3x with 1,000 in flight, so it is turned
   // off: node-redis is measured at its fastest. "node-redis-default" keeps it.
-  const c = createClient(defaultTimeout ? { socket: { host, port } } : { socket: { host, port }, commandOptions: { timeout: 0 } });
-  c.on("error", () => {});
-  await c.connect();
+  const commandOptions = defaultTimeout ? undefined : { timeout: 0 };
+  const base = createClient({ socket: { host, port }, ...(commandOptions ? { commandOptions } : {}) });
+  base.on("error", () => {});
+  await base.connect();
+  const typed = (client) => (buffers ? client.withTypeMapping(typeMapping) : client);
+  const c = typed(base);
   const dup = async () => {
-    const d = c.duplicate();
+    const d = base.duplicate();
     d.on("error", () => {});
     await d.connect();
     return d;
@@ -181,6 +245,7 @@ async function nodeRedis({ host, port }, defaultTimeout) {
     notes: [],
     get: (k) => c.get(k),
     set: (k, v) => c.set(k, v),
+    mget: (keys) => c.mGet(keys),
     lrange: (k) => c.lRange(k, 0, -1),
     hgetall: (k) => c.hGetAll(k),
     rpush: (k, ...v) => c.rPush(k, v),
@@ -191,7 +256,7 @@ async function nodeRedis({ host, port }, defaultTimeout) {
     },
     async subscribe(channel, onMessage) {
       const sub = await dup();
-      await sub.subscribe(channel, (message) => onMessage(message));
+      await sub.subscribe(channel, (message) => onMessage(message), buffers);
       return async () => {
         await sub.unsubscribe();
         sub.destroy();
@@ -200,20 +265,43 @@ async function nodeRedis({ host, port }, defaultTimeout) {
     async blockingConsumers(n) {
       const conns = await Promise.all(Array.from({ length: n }, dup));
       return {
-        pops: conns.map((d) => (k, t) => d.blPop(k, t).then((x) => (x == null ? null : x.element))),
+        pops: conns.map((d) => {
+          const t = typed(d);
+          return (k, to) => t.blPop(k, to).then((x) => (x == null ? null : x.element));
+        }),
         close: async () => {
           for (const d of conns) d.destroy();
         },
       };
     },
+    async cluster(nodes) {
+      const rc = createCluster({
+        rootNodes: nodes.map((n) => ({ socket: { host: n.host, port: n.port } })),
+        ...(commandOptions ? { commandOptions } : {}),
+      });
+      rc.on("error", () => {});
+      await rc.connect();
+      const t = buffers ? rc.withTypeMapping(typeMapping) : rc;
+      return {
+        get: (k) => t.get(k),
+        set: (k, v) => t.set(k, v),
+        // Cluster multi() / execAsPipeline() goes to one node: all SETs at once instead (node-redis
+        // writes the commands of one tick together, per node).
+        pipelineSet: (keys, value) => setAll((k, v) => t.set(k, v), keys, value),
+        close: async () => {
+          await rc.close();
+        },
+      };
+    },
     async close() {
-      await c.close();
+      await base.close();
     },
   };
 }
 
-/** Connects the named client and returns its adapter. */
+/** Connects the named client (in reply mode `opts.mode`, default "string") and returns its adapter. */
 export function createAdapter(name, opts) {
+  opts = { mode: "string", ...opts };
   switch (name) {
     case "aioredis":
       return aioredis(opts);

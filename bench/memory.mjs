@@ -1,6 +1,6 @@
 /**
  * Memory with N commands in flight, for one client, in a fresh process of its own (run
- * with --expose-gc by run.mjs): `node --expose-gc bench/memory.mjs <client> <host> <port> <entry> <n>`.
+ * with --expose-gc by run.mjs): `node --expose-gc bench/memory.mjs <client> <host> <port> <entry> <n> [string|buffer]`.
  *
  * After connecting and a warm-up, the heap is collected and measured (the baseline); then N
  * SETs are issued at once and memory is sampled right after issuing them, every few
@@ -9,12 +9,12 @@
 import { createAdapter } from "./clients.mjs";
 import { VALUE32 } from "./scenarios.mjs";
 
-const [client, host, port, entry, nArg] = process.argv.slice(2);
+const [client, host, port, entry, nArg, mode = "string"] = process.argv.slice(2);
 const n = Number(nArg);
 const gc = globalThis.gc;
 if (!gc) throw new Error("memory.mjs needs --expose-gc");
 
-const adapter = await createAdapter(client, { host, port: Number(port), entry });
+const adapter = await createAdapter(client, { host, port: Number(port), entry, mode });
 const keys = Array.from({ length: n }, (_, i) => `bench:mem:${i}`);
 // Warm up the client's code paths with a smaller burst, then start from a collected heap.
 await Promise.all(keys.slice(0, Math.min(n, 10_000)).map((k) => adapter.set(k, VALUE32)));
@@ -44,6 +44,7 @@ await adapter.close();
 process.stdout.write(
   JSON.stringify({
     client,
+    mode,
     n,
     elapsedMs,
     baseRss: base.rss,

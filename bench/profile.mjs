@@ -9,6 +9,7 @@
  *   --out-dir <dir>    where the .cpuprofile files go (default .tmp/profiles)
  *   --top <n>          rows per table (default 20)
  *   --client <name>    profile another client instead (ioredis, ioredis-auto, node-redis)
+ *   --mode <m>         reply mode: string (default) or buffer (aioredis' default, Buffer replies)
  *
  * Each scenario runs in a worker started with `node --cpu-prof` (the same worker as the
  * benchmark), after a warm-up run. The profile is then summarised: self time per function
@@ -22,6 +23,7 @@ import { fileURLToPath } from "node:url";
 import { RawClient } from "./raw.mjs";
 import { scenarios as allScenarios, setupCommands } from "./scenarios.mjs";
 import { startServer } from "./server.mjs";
+import { startCluster } from "./cluster.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..");
@@ -34,6 +36,7 @@ function parseArgs(argv) {
     outDir: path.join(root, ".tmp", "profiles"),
     top: 20,
     client: "aioredis",
+    mode: "string",
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -44,6 +47,10 @@ function parseArgs(argv) {
     else if (a === "--out-dir") o.outDir = path.resolve(v());
     else if (a === "--top") o.top = Number(v());
     else if (a === "--client") o.client = v();
+    else if (a === "--mode") {
+      o.mode = v();
+      if (o.mode !== "string" && o.mode !== "buffer") throw new Error(`--mode: string or buffer, not ${o.mode}`);
+    }
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -235,6 +242,7 @@ async function main() {
   if (!fs.existsSync(o.entry)) throw new Error(`${o.entry} not found: run \`npm run build\` first (or pass --entry)`);
   fs.mkdirSync(o.outDir, { recursive: true });
   const server = await startServer({ log: (...a) => console.error(...a) });
+  let cluster = null;
   try {
     const admin = await RawClient.connect(server.host, server.port);
     await admin.pipeline(setupCommands());
@@ -242,7 +250,8 @@ async function main() {
     for (const id of o.only) {
       const s = allScenarios(1).find((x) => x.id === id);
       if (!s) throw new Error(`unknown scenario ${id}`);
-      const name = `${o.client}-${id}.cpuprofile`;
+      if (s.cluster) cluster ??= await startCluster({ log: (...a) => console.error(...a) });
+      const name = `${o.client}-${o.mode}-${id}.cpuprofile`;
       const file = path.join(o.outDir, name);
       fs.rmSync(file, { force: true });
       const child = fork(path.join(here, "worker.mjs"), [], {
@@ -250,26 +259,32 @@ async function main() {
         stdio: ["ignore", "inherit", "inherit", "ipc"],
       });
       const exited = new Promise((r) => child.once("exit", r));
-      await request(child, { cmd: "init", client: o.client, host: server.host, port: server.port, entry: o.entry });
+      await request(child, { cmd: "init", client: o.client, mode: o.mode, host: server.host, port: server.port, entry: o.entry, cluster: cluster?.nodes ?? null });
       await request(child, { cmd: "prepare", scenario: { ...s, durationMs: 1000 } });
       await request(child, { cmd: "run", scenario: { ...s, durationMs: 1000 } }); // warm-up
       // Count-based scenarios (pub/sub) are repeated until the duration is reached.
       let ops = 0;
       let elapsedMs = 0;
+      const cost = { userCpuUs: 0, sysCpuUs: 0, minorFaults: 0 };
       while (elapsedMs < o.durationMs) {
         const r = await request(child, { cmd: "run", scenario: { ...s, durationMs: o.durationMs - elapsedMs } });
         ops += r.ops;
         elapsedMs += r.elapsedMs;
+        for (const k of Object.keys(cost)) cost[k] += r[k] ?? 0;
       }
       const r = { ops, elapsedMs };
       await request(child, { cmd: "cleanup", scenario: s });
       await request(child, { cmd: "exit" });
       await exited;
       const profile = JSON.parse(fs.readFileSync(file, "utf8"));
-      console.log(printSummary(`${o.client}: ${s.label} [${id}]`, summarize(profile, o.top), (r.ops / r.elapsedMs) * 1000));
+      console.log(printSummary(`${o.client} (${o.mode === "buffer" ? "Buffers" : "strings"}): ${s.label} [${id}]`, summarize(profile, o.top), (r.ops / r.elapsedMs) * 1000));
+      console.log(
+        `\nper operation: ${(cost.userCpuUs / ops).toFixed(0)} µs user CPU, ${(cost.sysCpuUs / ops).toFixed(0)} µs system CPU, ${(cost.minorFaults / ops).toFixed(1)} minor page faults (whole worker process)`,
+      );
       console.log(`\nprofile: ${path.relative(process.cwd(), file)}`);
     }
   } finally {
+    await cluster?.stop();
     await server.stop();
   }
 }

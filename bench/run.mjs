@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 /**
- * aioredis benchmark suite (issue 7): `npm run bench` (builds first), or
+ * aioredis benchmark suite (issues 7 and 16): `npm run bench` (builds first), or
  * `node bench/run.mjs [options]` against an existing build.
  *
  * Options:
  *   --quick              short smoke run: 1 measured round, short runs, counts / 10
+ *   --mode <m>           reply mode: string, buffer or both (default both: every scenario in both,
+ *                        side by side, in the same rounds)
  *   --scale <f>          multiply every count (pipeline size, messages, items...) by f
- *   --rounds <n>         measured rounds (default 9; a warm-up round is always added)
+ *   --rounds <n>         measured rounds (default 9)
+ *   --warmup <n>         warm-up rounds before them, discarded (default 1; the smoke test uses 0)
  *   --duration <ms>      length of one time-based run (default 400)
  *   --only <ids>         comma-separated scenario ids (see bench/README.md)
  *   --clients <names>    subset of aioredis,ioredis,ioredis-auto,node-redis (plus node-redis-default:
@@ -19,7 +22,8 @@
  *                        .tmp/bench-quick/ with --quick). A full run into bench/ also updates
  *                        the results section of bench/README.md.
  *
- * REDIS_URL=redis://host:port uses that server instead of starting one.
+ * REDIS_URL=redis://host:port uses that server instead of starting one. The cluster scenarios
+ * always start a local 3-primary cluster of their own (free loopback ports).
  */
 import { execFile, fork } from "node:child_process";
 import * as fs from "node:fs";
@@ -31,6 +35,8 @@ import { RawClient, parseInfo } from "./raw.mjs";
 import { consoleReport, markdownReport, svgChart, updateReadme } from "./report.mjs";
 import { scenarios as allScenarios, setupCommands } from "./scenarios.mjs";
 import { startServer } from "./server.mjs";
+import { startCluster } from "./cluster.mjs";
+import { MODES } from "./scenarios.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..");
@@ -49,6 +55,8 @@ function parseArgs(argv) {
     entry: process.env.AIOREDIS_ENTRY || path.join(root, "dist", "src", "index.js"),
     outDir: null,
     memoryN: null,
+    modes: MODES,
+    warmup: 1,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -61,11 +69,22 @@ function parseArgs(argv) {
       case "--quick":
         opts.quick = true;
         break;
+      case "--mode": {
+        const m = val();
+        if (m === "both") opts.modes = MODES;
+        else if (MODES.includes(m)) opts.modes = [m];
+        else throw new Error(`--mode: string, buffer or both, not ${m}`);
+        break;
+      }
       case "--scale":
         opts.scale = Number(val());
         break;
       case "--rounds":
         opts.rounds = Number(val());
+        break;
+      case "--warmup":
+        opts.warmup = Number(val());
+        if (!Number.isInteger(opts.warmup) || opts.warmup < 0) throw new Error("--warmup needs a whole number");
         break;
       case "--duration":
         opts.durationMs = Number(val());
@@ -125,8 +144,9 @@ const median = (xs) => {
 
 /** A client's worker process and a request/response channel to it. */
 class Worker {
-  constructor(client) {
+  constructor(client, mode) {
     this.client = client;
+    this.mode = mode;
     this.seq = 0;
     this.waiting = new Map();
     this.dead = null;
@@ -183,104 +203,148 @@ class Worker {
 }
 
 const CEILING = "redis-benchmark";
+/** The traced scenario's second aioredis participant: the same worker, with a subscriber on its channels. */
+export const TRACED = "aioredis+traced";
+const workerKey = (client, mode) => `${client}@${mode}`;
 
+/**
+ * Runs one scenario in every reply mode, all modes and clients interleaved in the same rounds
+ * (and redis-benchmark once per round). Returns one result per mode.
+ */
 async function runScenario(s, workers, opts, clients, server) {
   const params = { ...s, durationMs: opts.durationMs };
-  const out = {
-    id: s.id,
-    label: s.label,
-    unit: s.unit,
-    latency: s.latency ?? "per command",
-    goal: s.goal,
-    extra: !!s.extra,
-    status: "ok",
-    message: null,
-    results: {},
-  };
+  const scenarioClients = s.traced ? ["aioredis"] : clients;
+  const outs = {};
   log(`\n[${s.id}] ${s.label}`);
-  // aioredis first: if its API is missing, the scenario is pending.
-  const active = [];
-  for (const c of clients) {
-    const w = workers[c];
-    const r = await w.request({ cmd: "prepare", scenario: params });
-    if (r.ok) {
-      active.push(c);
-      continue;
-    }
-    out.results[c] = { error: r.message || "unknown error", pending: c === "aioredis" && !!r.pending };
-    if (c === "aioredis") {
-      out.status = r.pending ? "pending" : "error";
-      out.message = r.message;
-      log(`  aioredis: ${r.pending ? r.message : `error: ${r.message}`}`);
-      if (r.pending && !opts.pendingPeers) {
-        log("  (skipped; --pending-peers measures the peers anyway)");
-        return out;
+  /** Everything that runs in a round: { key, client, mode, worker, params }. */
+  const participants = [];
+  const prepared = [];
+  for (const mode of opts.modes) {
+    const out = (outs[mode] = {
+      id: s.id,
+      mode,
+      label: s.label,
+      unit: s.unit,
+      latency: s.latency ?? "per command",
+      goal: s.goal,
+      ceilingGoal: s.ceilingGoal ?? null,
+      traced: !!s.traced,
+      cluster: !!s.cluster,
+      extra: !!s.extra,
+      status: "ok",
+      message: null,
+      results: {},
+    });
+    // aioredis first: if its API is missing, the scenario is pending in this mode.
+    for (const c of scenarioClients) {
+      const w = workers[workerKey(c, mode)];
+      const r = await w.request({ cmd: "prepare", scenario: params });
+      if (r.ok) {
+        prepared.push(w);
+        participants.push({ key: `${mode}/${c}`, client: c, mode, worker: w, params });
+        if (s.traced) participants.push({ key: `${mode}/${TRACED}`, client: TRACED, mode, worker: w, params: { ...params, tracing: true } });
+        continue;
       }
-    } else {
-      log(`  ${c}: error: ${r.message}`);
+      out.results[c] = { error: r.message || "unknown error", pending: c === "aioredis" && !!r.pending };
+      if (c === "aioredis") {
+        out.status = r.pending ? "pending" : "error";
+        out.message = r.message;
+        log(`  aioredis (${mode}): ${r.pending ? r.message : `error: ${r.message}`}`);
+        if (r.pending && !opts.pendingPeers) {
+          if (!s.traced) log("  (skipped; --pending-peers measures the peers anyway)");
+          break;
+        }
+      } else {
+        log(`  ${c} (${mode}): error: ${r.message}`);
+      }
     }
   }
   // redis-benchmark takes part in the rounds like a client, so the ceiling shares the noise too.
-  const participants = opts.ceiling && s.ceiling ? [...active, CEILING] : active;
-  /** participant -> per measured round: { rate, p50, p99, ops } or undefined (failed). */
-  const perRound = Object.fromEntries(participants.map((c) => [c, []]));
+  const useCeiling = opts.ceiling && s.ceiling && participants.length > 0;
+  const all = useCeiling ? [...participants, { key: CEILING }] : participants;
+  /** participant key -> per measured round: { rate, p50, p99, ops } or undefined (failed). */
+  const perRound = Object.fromEntries(all.map((p) => [p.key, []]));
   const failed = new Set();
-  const rounds = opts.rounds + 1;
-  for (let round = 0; round < rounds; round++) {
-    const order = participants.map((_, i) => participants[(i + round) % participants.length]);
+  const rounds = opts.rounds + opts.warmup;
+  for (let round = 0; round < rounds && participants.length > 0; round++) {
+    const measured = round - opts.warmup;
+    const order = all.map((_, i) => all[(i + round) % all.length]);
     const parts = [];
-    for (const c of order) {
-      if (failed.has(c)) continue;
+    for (const p of order) {
+      if (failed.has(p.key)) continue;
       let result;
-      if (c === CEILING) {
+      if (p.key === CEILING) {
         try {
           result = await runCeiling(server, s.ceiling);
         } catch (err) {
           log(`  redis-benchmark failed: ${err.message}`);
-          failed.add(c);
+          failed.add(p.key);
           continue;
         }
       } else {
-        const r = await workers[c].request({ cmd: "run", scenario: params });
+        const r = await p.worker.request({ cmd: "run", scenario: p.params });
         if (!r.ok) {
-          log(`  ${c}: error: ${r.message}`);
-          out.results[c] = { error: r.message || "unknown error" };
-          failed.add(c);
+          log(`  ${p.key}: error: ${r.message}`);
+          outs[p.mode].results[p.client] = { error: r.message || "unknown error" };
+          failed.add(p.key);
           continue;
         }
         result = { ...r.result, rate: (r.result.ops / r.result.elapsedMs) * 1000 };
       }
-      parts.push(`${c} ${Math.round(result.rate)}`);
-      if (round > 0) perRound[c][round - 1] = result;
+      parts.push(`${p.key} ${Math.round(result.rate)}`);
+      if (measured >= 0) perRound[p.key][measured] = result;
     }
-    log(`  round ${round}${round === 0 ? " (warm-up)" : ""}: ${parts.join(", ")}`);
+    log(`  round ${round}${measured < 0 ? " (warm-up)" : ""}: ${parts.join(", ")}`);
   }
-  for (const c of active) await workers[c].request({ cmd: "cleanup", scenario: params });
-  for (const c of active) {
-    if (failed.has(c)) continue;
-    const runs = perRound[c].filter(Boolean);
+  for (const w of prepared) await w.request({ cmd: "cleanup", scenario: params });
+  for (const p of participants) {
+    if (failed.has(p.key)) continue;
+    const runs = perRound[p.key].filter(Boolean);
     if (runs.length === 0) continue;
-    out.results[c] = {
+    outs[p.mode].results[p.client] = {
       opsPerSec: median(runs.map((r) => r.rate)),
       p50Ms: median(runs.map((r) => r.p50).filter((x) => x != null)),
       p99Ms: median(runs.map((r) => r.p99).filter((x) => x != null)),
       rounds: runs.map((r) => r.rate),
       ops: runs.reduce((a, r) => a + r.ops, 0),
+      // Per operation, medians of the rounds: the worker's CPU time and minor page faults.
+      cpuUsPerOp: median(runs.map((r) => (r.userCpuUs + r.sysCpuUs) / r.ops)),
+      sysUsPerOp: median(runs.map((r) => r.sysCpuUs / r.ops)),
+      faultsPerOp: median(runs.map((r) => r.minorFaults / r.ops)),
     };
   }
-  computeRatio(out, clients, perRound);
-  if (participants.includes(CEILING) && !failed.has(CEILING)) {
-    const runs = perRound[CEILING].filter(Boolean);
-    const ours = out.results.aioredis;
-    out.ceiling = {
-      opsPerSec: median(runs.map((r) => r.rate)),
-      rounds: runs.map((r) => r.rate),
-      command: s.ceiling.map((c) => `redis-benchmark ${c.args.join(" ")}`.replace(/ \S{20,}/g, " <value>")).join(" + "),
-      // Paired by round, like the ratio.
-      fraction: ours && !ours.error ? pairedMedian(perRound.aioredis, perRound[CEILING]) : null,
-    };
+  for (const mode of opts.modes) {
+    const out = outs[mode];
+    const byClient = Object.fromEntries(Object.keys(perRound).filter((k) => k.startsWith(`${mode}/`)).map((k) => [k.slice(mode.length + 1), perRound[k]]));
+    if (s.traced) computeTracedRatio(out, byClient);
+    else computeRatio(out, clients, byClient);
+    if (useCeiling && !failed.has(CEILING)) {
+      const runs = perRound[CEILING].filter(Boolean);
+      const ours = out.results.aioredis;
+      out.ceiling = {
+        opsPerSec: median(runs.map((r) => r.rate)),
+        rounds: runs.map((r) => r.rate),
+        command: s.ceiling.map((c) => `redis-benchmark ${c.args.join(" ")}`.replace(/ \S{20,}/g, " <value>")).join(" + "),
+        // Paired by round, like the ratio.
+        fraction: ours && !ours.error && byClient.aioredis ? pairedMedian(byClient.aioredis, perRound[CEILING]) : null,
+      };
+    }
   }
-  return out;
+  return opts.modes.map((m) => outs[m]);
+}
+
+/** The traced scenario: aioredis with a subscriber / aioredis without, paired by round. */
+function computeTracedRatio(out, perRound) {
+  const on = out.results[TRACED];
+  const off = out.results.aioredis;
+  out.bestPeer = "aioredis";
+  if (!on || on.error || !off || off.error) {
+    out.ratio = null;
+    return;
+  }
+  out.ratioOfMedians = on.opsPerSec / off.opsPerSec;
+  out.roundRatios = perRound[TRACED].map((r, i) => (r && perRound.aioredis[i] ? r.rate / perRound.aioredis[i].rate : null));
+  out.ratio = pairedMedian(perRound[TRACED], perRound.aioredis);
 }
 
 /** Median over the rounds where both ran of a[r].rate / b[r].rate. */
@@ -304,7 +368,7 @@ function computeRatio(out, clients, perRound) {
     if (r && !r.error && (!best || r.opsPerSec > out.results[best].opsPerSec)) best = c;
   }
   out.bestPeer = best;
-  if (!ours || ours.error || !best) {
+  if (!ours || ours.error || !best || !perRound.aioredis || !perRound[best]) {
     out.ratio = null;
     return;
   }
@@ -335,11 +399,11 @@ function runRedisBenchmark(host, port, spec) {
   });
 }
 
-function runMemoryChild(client, server, opts) {
+function runMemoryChild(client, mode, server, opts) {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ["--expose-gc", path.join(here, "memory.mjs"), client, server.host, String(server.port), opts.entry, String(opts.memoryN)],
+      ["--expose-gc", path.join(here, "memory.mjs"), client, server.host, String(server.port), opts.entry, String(opts.memoryN), mode],
       { timeout: 120_000, maxBuffer: 1 << 20 },
       (err, stdout, stderr) => {
         if (err) return resolve({ error: (stderr || err.message).trim().split("\n").slice(-3).join(" ") });
@@ -353,58 +417,65 @@ function runMemoryChild(client, server, opts) {
   });
 }
 
+/** Peak RSS and heap growth per client, in every mode; results.memory.modes[mode] as below. */
 async function measureMemory(server, opts, clients) {
-  log(`\n[memory] ${opts.memoryN} SETs in flight, one fresh process per client`);
-  const runs = Object.fromEntries(clients.map((c) => [c, []]));
+  log(`\n[memory] ${opts.memoryN} SETs in flight, one fresh process per client and mode`);
+  const jobs = opts.modes.flatMap((mode) => clients.map((client) => ({ client, mode })));
+  const runs = new Map(jobs.map((j) => [workerKey(j.client, j.mode), []]));
   const errors = {};
-  const record = (c, r) => {
+  const record = (j, r) => {
+    const k = workerKey(j.client, j.mode);
     if (r.error) {
-      errors[c] = r.error;
-      log(`  ${c}: error: ${r.error}`);
+      errors[k] = r.error;
+      log(`  ${k}: error: ${r.error}`);
     } else {
-      runs[c].push(r);
-      log(`  ${c}: peak RSS ${(r.peakRss / 1048576).toFixed(1)} MB, heap +${(r.heapDelta / 1048576).toFixed(1)} MB`);
+      runs.get(k).push(r);
+      log(`  ${k}: peak RSS ${(r.peakRss / 1048576).toFixed(1)} MB, heap +${(r.heapDelta / 1048576).toFixed(1)} MB`);
     }
   };
   for (let rep = 0; rep < opts.memoryRepeats; rep++) {
-    const order = clients.map((_, i) => clients[(i + rep) % clients.length]);
+    const order = jobs.map((_, i) => jobs[(i + rep) % jobs.length]);
     if (opts.quick) {
       // Smoke runs only: the children run side by side (their timings suffer, their memory does not).
-      const rs = await Promise.all(order.map((c) => runMemoryChild(c, server, opts)));
-      order.forEach((c, i) => record(c, rs[i]));
+      const rs = await Promise.all(order.map((j) => runMemoryChild(j.client, j.mode, server, opts)));
+      order.forEach((j, i) => record(j, rs[i]));
     } else {
-      for (const c of order) record(c, await runMemoryChild(c, server, opts));
+      for (const j of order) record(j, await runMemoryChild(j.client, j.mode, server, opts));
     }
   }
-  const results = {};
-  for (const c of clients) {
-    if (runs[c].length === 0) {
-      results[c] = { error: errors[c] ?? "no result" };
-      continue;
+  const modes = {};
+  for (const mode of opts.modes) {
+    const results = {};
+    for (const c of clients) {
+      const k = workerKey(c, mode);
+      const rs = runs.get(k);
+      if (rs.length === 0) {
+        results[c] = { error: errors[k] ?? "no result" };
+        continue;
+      }
+      const pick = (f) => median(rs.map((r) => r[f]));
+      results[c] = {
+        peakRss: pick("peakRss"),
+        baseRss: pick("baseRss"),
+        heapDelta: pick("heapDelta"),
+        externalDelta: pick("externalDelta"),
+        elapsedMs: pick("elapsedMs"),
+      };
     }
-    const pick = (k) => median(runs[c].map((r) => r[k]));
-    results[c] = {
-      peakRss: pick("peakRss"),
-      baseRss: pick("baseRss"),
-      heapDelta: pick("heapDelta"),
-      externalDelta: pick("externalDelta"),
-      elapsedMs: pick("elapsedMs"),
+    const peers = clients.filter((c) => c !== "aioredis" && !results[c].error);
+    const lowest = (f) => peers.reduce((b, c) => (b === null || results[c][f] < results[b][f] ? c : b), null);
+    const bestPeerRss = lowest("peakRss");
+    const bestPeerHeap = lowest("heapDelta");
+    const ours = results.aioredis;
+    modes[mode] = {
+      results,
+      bestPeerRss,
+      bestPeerHeap,
+      ratioRss: ours && !ours.error && bestPeerRss ? ours.peakRss / results[bestPeerRss].peakRss : null,
+      ratioHeap: ours && !ours.error && bestPeerHeap ? ours.heapDelta / results[bestPeerHeap].heapDelta : null,
     };
   }
-  const peers = clients.filter((c) => c !== "aioredis" && !results[c].error);
-  const lowest = (k) => peers.reduce((b, c) => (b === null || results[c][k] < results[b][k] ? c : b), null);
-  const bestPeerRss = lowest("peakRss");
-  const bestPeerHeap = lowest("heapDelta");
-  const ours = results.aioredis;
-  return {
-    n: opts.memoryN,
-    repeats: opts.memoryRepeats,
-    results,
-    bestPeerRss,
-    bestPeerHeap,
-    ratioRss: ours && !ours.error && bestPeerRss ? ours.peakRss / results[bestPeerRss].peakRss : null,
-    ratioHeap: ours && !ours.error && bestPeerHeap ? ours.heapDelta / results[bestPeerHeap].heapDelta : null,
-  };
+  return { n: opts.memoryN, repeats: opts.memoryRepeats, modes };
 }
 
 async function main() {
@@ -417,9 +488,11 @@ async function main() {
   const clients = [...CLIENTS, ...OPTIONAL_CLIENTS].filter((c) => opts.clients.includes(c));
 
   const server = await startServer({ log });
+  let cluster = null;
   let workers = {};
   const cleanupAll = async () => {
     for (const w of Object.values(workers)) w.kill();
+    await cluster?.stop();
     await server.stop();
   };
   process.once("SIGINT", () => {
@@ -430,20 +503,33 @@ async function main() {
     const info = parseInfo(await admin.command("INFO", "server"));
     await admin.pipeline(setupCommands());
 
-    for (const c of clients) workers[c] = new Worker(c);
+    if (defs.some((s) => s.cluster)) cluster = await startCluster({ log });
+
+    const pairs = opts.modes.flatMap((mode) => clients.map((client) => ({ client, mode })));
+    for (const { client, mode } of pairs) workers[workerKey(client, mode)] = new Worker(client, mode);
     const notes = {};
     const inits = await Promise.all(
-      clients.map((c) => workers[c].request({ cmd: "init", client: c, host: server.host, port: server.port, entry: opts.entry })),
+      pairs.map(({ client, mode }) =>
+        workers[workerKey(client, mode)].request({
+          cmd: "init",
+          client,
+          mode,
+          host: server.host,
+          port: server.port,
+          entry: opts.entry,
+          cluster: cluster?.nodes ?? null,
+        }),
+      ),
     );
-    clients.forEach((c, i) => {
+    pairs.forEach(({ client, mode }, i) => {
       const r = inits[i];
-      if (!r.ok) throw new Error(`${c} could not start: ${r.message}`);
-      if (r.result.notes.length) notes[c] = r.result.notes;
+      if (!r.ok) throw new Error(`${client} (${mode}) could not start: ${r.message}`);
+      if (r.result.notes.length) notes[client] = r.result.notes;
     });
     if (notes.aioredis) log(`aioredis: ${notes.aioredis.join(", ")}`);
 
     const scenarioResults = [];
-    for (const s of defs) scenarioResults.push(await runScenario(s, workers, opts, clients, server));
+    for (const s of defs) scenarioResults.push(...(await runScenario(s, workers, opts, clients, server)));
     await Promise.all(Object.values(workers).map((w) => w.exit()));
     workers = {};
 
@@ -467,9 +553,12 @@ async function main() {
       redis: info.redis_version,
       server: server.external ? "REDIS_URL" : "redis-server started by the benchmark, same machine",
       clients,
+      modes: opts.modes,
+      cluster: cluster ? `local ${cluster.nodes.length}-primary cluster without replicas` : null,
+      clusterPorts: cluster ? cluster.nodes.map((n) => n.port) : null,
       versions: clientVersions(),
       notes,
-      config: { quick: opts.quick, scale: opts.scale, rounds: opts.rounds, durationMs: opts.durationMs },
+      config: { quick: opts.quick, scale: opts.scale, rounds: opts.rounds, warmup: opts.warmup, durationMs: opts.durationMs },
       durationSec: Math.round((Date.now() - started) / 1000),
       scenarios: scenarioResults,
       memory,
@@ -479,7 +568,9 @@ async function main() {
     fs.writeFileSync(path.join(opts.outDir, "results.svg"), svgChart(results));
     const markdown = markdownReport(results);
     fs.writeFileSync(path.join(opts.outDir, "results.md"), markdown);
-    if (opts.outDir === here && !opts.quick && !opts.only && opts.clients.length === CLIENTS.length) updateReadme(markdown);
+    if (opts.outDir === here && !opts.quick && !opts.only && opts.clients.length === CLIENTS.length && opts.modes.length === MODES.length) {
+      updateReadme(markdown);
+    }
     console.log(consoleReport(results));
     console.log(`\nwrote ${path.relative(process.cwd(), path.join(opts.outDir, "results.{json,svg,md}"))} in ${results.durationSec} s`);
   } finally {

@@ -1,7 +1,8 @@
 /**
- * The scenarios of issue 7. Each has a label, the goal (aioredis / best peer, higher is
- * better), what the orchestrator loads into Redis before it runs, and, where redis-benchmark
- * can do the same thing, the redis-benchmark command line that serves as the ceiling.
+ * The scenarios of issues 7 and 16. Each has a label, the goal (aioredis / best peer, higher
+ * is better, in both reply modes), what the orchestrator loads into Redis before it runs, and,
+ * where redis-benchmark can do the same thing, the redis-benchmark command line that serves
+ * as the ceiling.
  *
  * `scale` (from --quick / --scale) shrinks the counts for smoke runs; the full run uses 1.
  */
@@ -15,6 +16,13 @@ export const KEY_HASH = "bench:hash1k";
 export const KEY_QUEUE = "bench:queue";
 export const CHANNEL = "bench:chan";
 export const GETSET_KEYS = 1000;
+export const MGET_KEYS = 100;
+export const KEY_BIG = "bench:big100k";
+export const BIG_KEYS = 16;
+export const VALUE100K = "b".repeat(100 * 1024 - 9) + "-100kbyte"; // 100 KB
+/** Reply modes: strings (decodeResponses / the peers' defaults) and Buffers (aioredis' default). */
+export const MODES = ["string", "buffer"];
+export const MODE_LABELS = { string: "strings", buffer: "Buffers" };
 
 const scaled = (n, scale, min) => Math.max(min, Math.round(n * scale));
 
@@ -26,14 +34,16 @@ const scaled = (n, scale, min) => Math.max(min, Math.round(n * scale));
  * - pubsub: `messages` PUBLISHes fired by a neutral raw connection, counted by the client's subscriber;
  * - blpop: `consumers` blocked in BLPOP; one producer of the same client RPUSHes for the run's duration.
  *
- * `optional` scenarios run only when named with --only.
+ * `optional` scenarios run only when named with --only. `cluster` scenarios run against a local
+ * 3-primary cluster with each client's cluster client. `traced` compares aioredis with itself,
+ * with and without a subscriber on its diagnostics channels (no peers).
  */
 export function scenarios(scale = 1) {
   return [
     {
       id: "get-1",
       label: "GET, 1 in flight",
-      goal: 1.1,
+      goal: 1.2,
       kind: "closed",
       op: "get",
       concurrency: 1,
@@ -43,7 +53,7 @@ export function scenarios(scale = 1) {
     {
       id: "getset-1000",
       label: "GET+SET, 1,000 in flight",
-      goal: 1.3,
+      goal: 1.2,
       kind: "closed",
       op: "getset",
       concurrency: 1000,
@@ -56,7 +66,8 @@ export function scenarios(scale = 1) {
     {
       id: "pipeline-100k",
       label: "pipeline of 100,000 SETs",
-      goal: 2,
+      goal: 2.5,
+      ceilingGoal: 0.6,
       kind: "pipeline",
       latency: "per pipeline",
       size: scaled(100_000, scale, 100),
@@ -83,7 +94,7 @@ export function scenarios(scale = 1) {
     {
       id: "get-1mb",
       label: "GET of a 1 MB value, 1 in flight",
-      goal: 1,
+      goal: 1.2,
       kind: "closed",
       op: "get1mb",
       concurrency: 1,
@@ -111,10 +122,46 @@ export function scenarios(scale = 1) {
       ceiling: [{ n: scaled(1_500, scale, 40), args: ["-c", "1", "-P", "4", "HGETALL", KEY_HASH] }],
     },
     {
+      id: "mget-100",
+      label: "MGET of 100 keys, 4 in flight",
+      goal: 1.2,
+      kind: "closed",
+      op: "mget",
+      concurrency: 4,
+      unit: "ops",
+      ceiling: [
+        {
+          n: scaled(20_000, scale, 100),
+          args: ["-c", "1", "-P", "4", "MGET", ...Array.from({ length: MGET_KEYS }, (_, i) => `bench:gs:${i}`)],
+        },
+      ],
+    },
+    {
+      id: "set-100kb",
+      label: "SET of a 100 KB value, 4 in flight",
+      goal: 1.2,
+      kind: "closed",
+      op: "setbig",
+      concurrency: 4,
+      unit: "ops",
+      ceiling: [{ n: scaled(4_000, scale, 20), args: ["-c", "1", "-P", "4", "SET", `${KEY_BIG}:0`, VALUE100K] }],
+    },
+    {
       id: "pubsub-100k",
-      label: "100,000 pub/sub messages received",
+      label: "100,000 pub/sub messages, publisher in the same process",
       goal: 1.2,
       kind: "pubsub",
+      publisher: "same",
+      messages: scaled(100_000, scale, 200),
+      unit: "messages",
+      ceiling: null,
+    },
+    {
+      id: "pubsub-100k-ext",
+      label: "100,000 pub/sub messages, publisher in another process",
+      goal: 1.2,
+      kind: "pubsub",
+      publisher: "process",
       messages: scaled(100_000, scale, 200),
       unit: "messages",
       ceiling: null,
@@ -122,12 +169,46 @@ export function scenarios(scale = 1) {
     {
       id: "blpop-50",
       label: "50 consumers in BLPOP, 1 producer",
-      goal: null,
+      goal: 1.2,
       kind: "blpop",
       latency: "push to pop",
       consumers: 50,
       window: 50,
       unit: "items",
+      ceiling: null,
+    },
+    {
+      id: "cluster-getset-1000",
+      label: "cluster: GET+SET, 1,000 in flight",
+      goal: 1.2,
+      cluster: true,
+      kind: "closed",
+      op: "getset",
+      concurrency: 1000,
+      unit: "ops",
+      ceiling: null,
+    },
+    {
+      id: "cluster-pipeline",
+      label: "cluster: 10,000 SETs over all slots at once",
+      goal: 1.2,
+      cluster: true,
+      kind: "pipeline",
+      latency: "per batch",
+      size: scaled(10_000, scale, 100),
+      unit: "commands",
+      ceiling: null,
+    },
+    {
+      id: "get-1-traced",
+      label: "GET, 1 in flight, with a tracing subscriber",
+      // traced / untraced aioredis in the same rounds: hooks may cost at most 3%.
+      goal: 0.97,
+      traced: true,
+      kind: "closed",
+      op: "get",
+      concurrency: 1,
+      unit: "ops",
       ceiling: null,
     },
   ];
@@ -146,6 +227,7 @@ export function setupCommands() {
   const fields = [];
   for (let i = 0; i < 1000; i++) fields.push(`field:${String(i).padStart(4, "0")}`, `value:${String(i).padStart(4, "0")}`);
   cmds.push(["HSET", KEY_HASH, ...fields]);
+  for (let i = 0; i < BIG_KEYS; i++) cmds.push(["DEL", `${KEY_BIG}:${i}`]);
   return cmds;
 }
 

@@ -54,9 +54,10 @@ function parseRedisUrl(url) {
 
 /**
  * Starts (or connects to) the server. Returns { host, port, external, version, stop() }.
+ * `args` are extra redis-server arguments; `local: true` always starts one (ignores REDIS_URL).
  */
-export async function startServer({ log = () => {} } = {}) {
-  if (process.env.REDIS_URL) {
+export async function startServer({ log = () => {}, args = [], local = false } = {}) {
+  if (process.env.REDIS_URL && !local) {
     const { host, port } = parseRedisUrl(process.env.REDIS_URL);
     await waitReady(host, port, null, null, 5_000);
     log(`using REDIS_URL ${host}:${port}`);
@@ -88,6 +89,7 @@ export async function startServer({ log = () => {} } = {}) {
         // A subscriber that falls behind must not be disconnected mid-run.
         "--client-output-buffer-limit", "pubsub 0 0 0",
         "--maxclients", "10000",
+        ...args,
       ],
       { stdio: "ignore" },
     );

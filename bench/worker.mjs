@@ -4,23 +4,111 @@
  * and the JIT state of one does not leak into another; the orchestrator still interleaves
  * the runs (one client at a time, round-robin) so that all clients share the machine's noise.
  *
+ * A worker measures one client in one reply mode ("string" or "buffer"): run.mjs starts one
+ * per (client, mode) pair.
+ *
  * Messages: {id, cmd: "init" | "prepare" | "run" | "cleanup" | "exit", ...} -> {id, ok, ...}.
  */
+import { fork } from "node:child_process";
+import dc from "node:diagnostics_channel";
+import { syncBuiltinESMExports } from "node:module";
+import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { createAdapter, isMissingApi } from "./clients.mjs";
+import { fileURLToPath } from "node:url";
+import { PendingApiError, createAdapter, isMissingApi } from "./clients.mjs";
 import { RawClient, encode, parseInfo } from "./raw.mjs";
-import { CHANNEL, GETSET_KEYS, KEY_1MB, KEY_HASH, KEY_LIST, KEY_QUEUE, KEY_STR, PAYLOAD64, VALUE32 } from "./scenarios.mjs";
+import {
+  BIG_KEYS,
+  CHANNEL,
+  GETSET_KEYS,
+  KEY_1MB,
+  KEY_BIG,
+  KEY_HASH,
+  KEY_LIST,
+  KEY_QUEUE,
+  KEY_STR,
+  MGET_KEYS,
+  PAYLOAD64,
+  VALUE100K,
+  VALUE32,
+} from "./scenarios.mjs";
+
+// ---- tracing channels ---------------------------------------------------------------------
+// node:diagnostics_channel cannot list its channels, so the names a library asks for are
+// recorded as it creates them: channel() / tracingChannel() are wrapped before any client is
+// imported (syncBuiltinESMExports() makes `import { channel } from ...` see the wrappers too).
+// Only names starting with "aioredis:" are kept.
+const PREFIX = "aioredis:";
+const seenChannels = new Set();
+const seenTracing = new Set();
+{
+  const channel = dc.channel;
+  const tracingChannel = dc.tracingChannel;
+  dc.channel = function (name, ...rest) {
+    if (typeof name === "string" && name.startsWith(PREFIX)) seenChannels.add(name);
+    return channel.call(this, name, ...rest);
+  };
+  if (typeof tracingChannel === "function") {
+    dc.tracingChannel = function (name, ...rest) {
+      if (typeof name === "string" && name.startsWith(PREFIX)) seenTracing.add(name);
+      return tracingChannel.call(this, name, ...rest);
+    };
+  }
+  syncBuiltinESMExports();
+}
+
+/** Channel names the aioredis module exports (strings, or string values of exported plain objects). */
+function exportedChannelNames(mod) {
+  const out = [];
+  const visit = (v, depth) => {
+    if (typeof v === "string" && v.startsWith(PREFIX)) out.push(v);
+    else if (v && typeof v === "object" && depth < 2 && Object.getPrototypeOf(v) === Object.prototype) {
+      for (const x of Object.values(v)) visit(x, depth + 1);
+    }
+  };
+  for (const v of Object.values(mod ?? {})) visit(v, 0);
+  return out;
+}
+
+let traceSink = 0;
+const onTrace = () => {
+  traceSink++;
+};
+const TRACING_HANDLERS = { start: onTrace, end: onTrace, asyncStart: onTrace, asyncEnd: onTrace, error: onTrace };
+
+/** Subscribes a no-op to every aioredis channel; returns the unsubscribe function. */
+function subscribeTracing() {
+  const names = [...new Set([...seenChannels, ...exportedChannelNames(adapter.module)])];
+  for (const n of names) dc.subscribe(n, onTrace);
+  const tracing = [...seenTracing].map((n) => dc.tracingChannel(n));
+  for (const t of tracing) t.subscribe(TRACING_HANDLERS);
+  return () => {
+    for (const n of names) dc.unsubscribe(n, onTrace);
+    for (const t of tracing) t.unsubscribe(TRACING_HANDLERS);
+  };
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
 
 const now = () => performance.now();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const gc = globalThis.gc ?? (() => {});
-/** Each client gets its own channel and queue, so no other worker's subscriber or consumer is ever woken. */
-const channel = () => `${CHANNEL}:${clientName}`;
-const queueKey = () => `${KEY_QUEUE}:${clientName}`;
+/** Each worker gets its own channel and queue, so no other worker's subscriber or consumer is ever woken. */
+const channel = () => `${CHANNEL}:${clientName}:${mode}`;
+const queueKey = () => `${KEY_QUEUE}:${clientName}:${mode}`;
 
 let adapter = null;
 let control = null;
 let clientName = "";
+/** "string" or "buffer". */
+let mode = "string";
+/** Cluster startup nodes ([{host, port}]) when run.mjs started a cluster; its adapter, made on first use. */
+let clusterNodes = null;
+let clusterAdapter = null;
+let controlAddress = null;
+/** What this worker's client sends as values and expects back, in its mode. */
+const wire = (s) => (mode === "buffer" ? Buffer.from(s) : s);
+let BIG = VALUE100K;
 /** Per-scenario state made by prepare(). */
 const state = new Map();
 
@@ -36,9 +124,18 @@ function assert(cond, message) {
 }
 
 const GS_KEYS = Array.from({ length: GETSET_KEYS }, (_, i) => `bench:gs:${i}`);
+const MGET = GS_KEYS.slice(0, MGET_KEYS);
+const BIG_KEY_NAMES = Array.from({ length: BIG_KEYS }, (_, i) => `${KEY_BIG}:${i}`);
 
-function operation(op) {
-  const a = adapter;
+/** Equal as the mode's type: a string, or a Buffer with these bytes. */
+function same(value, expected) {
+  if (mode === "buffer") return Buffer.isBuffer(value) && value.equals(Buffer.from(expected));
+  return value === expected;
+}
+const kindOf = (v) => (Buffer.isBuffer(v) ? "a Buffer" : typeof v);
+
+function operation(op, cluster = false) {
+  const a = cluster ? clusterAdapter : adapter;
   switch (op) {
     case "get":
       return () => a.get(KEY_STR);
@@ -50,32 +147,46 @@ function operation(op) {
       return () => a.lrange(KEY_LIST);
     case "hgetall":
       return () => a.hgetall(KEY_HASH);
+    case "mget":
+      return () => a.mget(MGET);
+    case "setbig":
+      return (i) => a.set(BIG_KEY_NAMES[i % BIG_KEYS], BIG);
     default:
       throw new Error(`unknown op ${op}`);
   }
 }
 
 /** Checks once that the client returns what the scenario expects (so no client wins by doing less). */
-async function validate(op) {
-  const f = operation(op);
+async function validate(op, cluster = false) {
+  const f = operation(op, cluster);
   const r0 = await f(0);
   const r1 = await f(1);
+  const want = mode === "buffer" ? "Buffers" : "strings";
   switch (op) {
     case "get":
-      assert(r0 === VALUE32, `GET returned ${typeof r0}`);
+      assert(same(r0, VALUE32), `GET returned ${kindOf(r0)}, expected ${want}`);
       break;
     case "getset":
-      assert(r1 === VALUE32, `GET returned ${typeof r1}`);
+      assert(same(r1, VALUE32), `GET returned ${kindOf(r1)}, expected ${want}`);
       break;
     case "get1mb":
-      assert(typeof r0 === "string" && r0.length === 1024 * 1024, "GET 1 MB did not return a 1 MB string");
+      assert(mode === "buffer" ? Buffer.isBuffer(r0) && r0.length === 1024 * 1024 : typeof r0 === "string" && r0.length === 1024 * 1024, `GET 1 MB did not return 1 MB as ${want}`);
       break;
     case "lrange":
-      assert(Array.isArray(r0) && r0.length === 10_000 && r0[9999] === "item:09999", "LRANGE did not return 10,000 strings");
+      assert(Array.isArray(r0) && r0.length === 10_000 && same(r0[9999], "item:09999"), `LRANGE did not return 10,000 ${want}`);
       break;
     case "hgetall":
-      assert(r0 && typeof r0 === "object" && Object.keys(r0).length === 1000 && r0["field:0999"] === "value:0999", "HGETALL did not return an object of 1,000 fields");
+      assert(r0 && typeof r0 === "object" && Object.keys(r0).length === 1000 && same(r0["field:0999"], "value:0999"), `HGETALL did not return an object of 1,000 fields (${want})`);
       break;
+    case "mget":
+      assert(Array.isArray(r0) && r0.length === MGET_KEYS && r0.every((v) => same(v, VALUE32)), `MGET did not return ${MGET_KEYS} ${want}`);
+      break;
+    case "setbig": {
+      assert(r0 === "OK" || r0 === true || same(r0, "OK"), `SET returned ${kindOf(r0)}`);
+      const back = await control.command("STRLEN", BIG_KEY_NAMES[1]);
+      assert(back === VALUE100K.length, `SET of 100 KB stored ${back} bytes`);
+      break;
+    }
   }
 }
 
@@ -139,17 +250,67 @@ async function waitFor(check, what, timeoutMs = 10_000) {
   }
 }
 
+/** The cluster adapter, connected on first use. */
+async function useCluster() {
+  if (!clusterNodes) throw new Error("no cluster: run.mjs did not start one");
+  clusterAdapter ??= await adapter.cluster(clusterNodes);
+  return clusterAdapter;
+}
+
+/** A publisher in a process of its own (bench/publisher.mjs), connected and with its PUBLISHes encoded. */
+async function startPublisher(s) {
+  const child = fork(path.join(here, "publisher.mjs"), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const waiting = new Map();
+  let seq = 0;
+  child.on("message", (m) => {
+    const w = waiting.get(m.id);
+    if (!w) return;
+    waiting.delete(m.id);
+    if (m.ok) w.resolve(m);
+    else w.reject(new Error(`publisher: ${m.message}`));
+  });
+  child.on("exit", (code) => {
+    for (const w of waiting.values()) w.reject(new Error(`publisher exited (${code})`));
+    waiting.clear();
+  });
+  const request = (msg) =>
+    new Promise((resolve, reject) => {
+      const id = ++seq;
+      waiting.set(id, { resolve, reject });
+      child.send({ id, ...msg });
+    });
+  await request({ cmd: "init", host: controlAddress.host, port: controlAddress.port, channel: channel(), payload: PAYLOAD64, messages: s.messages });
+  return {
+    fire: () => request({ cmd: "fire" }),
+    close: async () => {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill();
+      await exited;
+    },
+  };
+}
+
 async function prepare(s) {
   gc();
+  if (s.traced) {
+    if (clientName !== "aioredis") throw new Error("the traced scenario measures aioredis only");
+    // Channels may be created lazily, on the first command: one first.
+    await adapter.get(KEY_STR);
+    const found = new Set([...seenChannels, ...seenTracing, ...exportedChannelNames(adapter.module)]);
+    if (found.size === 0) throw new PendingApiError("diagnostics channels", "pending: no tracing channels yet");
+  }
+  if (s.cluster) await useCluster();
   switch (s.kind) {
     case "closed":
-      await validate(s.op);
+      if (s.cluster && s.op === "getset") await Promise.all(GS_KEYS.map((k) => clusterAdapter.set(k, VALUE32)));
+      await validate(s.op, !!s.cluster);
       return {};
     case "pipeline": {
-      const keys = Array.from({ length: s.size }, (_, i) => `bench:pipe:${i}`);
-      const replies = await adapter.pipelineSet(keys.slice(0, 3), VALUE32);
+      const keys = Array.from({ length: s.size }, (_, i) => `bench:${s.cluster ? "cpipe" : "pipe"}:${i}`);
+      const a = s.cluster ? clusterAdapter : adapter;
+      const replies = await a.pipelineSet(keys.slice(0, 3), VALUE32);
       assert(Array.isArray(replies) && replies.length === 3, "pipeline did not return 3 replies");
-      state.set(s.id, { keys });
+      state.set(s.id, { keys, a });
       return {};
     }
     case "inflight": {
@@ -158,14 +319,15 @@ async function prepare(s) {
       return {};
     }
     case "pubsub": {
-      const st = { count: 0, target: 0, done: null, encoded: null, check: null, unsubscribe: null };
+      const st = { count: 0, target: 0, done: null, encoded: null, check: null, unsubscribe: null, publisher: null };
       const unsubscribe = await adapter.subscribe(channel(), (message) => {
         if (st.check) st.check(message);
         if (++st.count === st.target && st.done) st.done();
       });
       st.unsubscribe = unsubscribe;
       await waitFor(async () => (await control.command("PUBSUB", "NUMSUB", channel()))[1] >= 1, "the subscription");
-      st.encoded = Buffer.from(encode(["PUBLISH", channel(), PAYLOAD64]).repeat(s.messages));
+      if (s.publisher === "process") st.publisher = await startPublisher(s);
+      else st.encoded = Buffer.from(encode(["PUBLISH", channel(), PAYLOAD64]).repeat(s.messages));
       // Check once that a message arrives, intact.
       let received = null;
       st.target = 1;
@@ -174,7 +336,7 @@ async function prepare(s) {
       await control.command("PUBLISH", channel(), PAYLOAD64);
       await Promise.race([first, sleep(5000)]);
       st.check = null;
-      assert(st.count === 1 && received === PAYLOAD64, `the subscriber did not receive the test message as the same string (got ${typeof received})`);
+      assert(st.count === 1 && same(received, PAYLOAD64), `the subscriber did not receive the test message intact as ${mode === "buffer" ? "a Buffer" : "a string"} (got ${kindOf(received)})`);
       state.set(s.id, st);
       return {};
     }
@@ -185,7 +347,7 @@ async function prepare(s) {
       // Check once that an item goes through the client's RPUSH and BLPOP intact.
       await adapter.rpush(queueKey(), "12.5");
       const item = await consumers.pops[0](queueKey(), 5);
-      assert(item === "12.5", `BLPOP returned ${typeof item} instead of the pushed string`);
+      assert(same(item, "12.5"), `BLPOP returned ${kindOf(item)} instead of the pushed item as ${mode === "buffer" ? "a Buffer" : "a string"}`);
       return {};
     }
     default:
@@ -199,12 +361,32 @@ async function blockedClients() {
 
 async function run(s) {
   gc();
+  // The traced scenario's "with a subscriber" runs: a no-op on every aioredis channel.
+  const untrace = s.tracing ? subscribeTracing() : null;
+  try {
+    // The process's CPU time and minor page faults during the run (fresh memory for large
+    // replies shows up as page faults and system time: see "Profile findings" in bench/README.md).
+    const u0 = process.resourceUsage();
+    const result = await runScenario(s);
+    const u1 = process.resourceUsage();
+    return {
+      ...result,
+      userCpuUs: u1.userCPUTime - u0.userCPUTime,
+      sysCpuUs: u1.systemCPUTime - u0.systemCPUTime,
+      minorFaults: u1.minorPageFault - u0.minorPageFault,
+    };
+  } finally {
+    untrace?.();
+  }
+}
+
+async function runScenario(s) {
   switch (s.kind) {
     case "closed":
-      return closedLoop(operation(s.op), s.concurrency, s.durationMs);
+      return closedLoop(operation(s.op, !!s.cluster), s.concurrency, s.durationMs);
     case "pipeline": {
-      const { keys } = state.get(s.id);
-      return batchLoop(() => adapter.pipelineSet(keys, VALUE32), keys.length, s.durationMs);
+      const { keys, a } = state.get(s.id);
+      return batchLoop(() => a.pipelineSet(keys, VALUE32), keys.length, s.durationMs);
     }
     case "inflight": {
       const { keys } = state.get(s.id);
@@ -220,7 +402,7 @@ async function run(s) {
       st.target = s.messages;
       const done = new Promise((r) => (st.done = r));
       const start = now();
-      const published = control.fire(st.encoded, s.messages);
+      const published = st.publisher ? st.publisher.fire() : control.fire(st.encoded, s.messages);
       let timer;
       const timeout = new Promise((_, rej) => {
         timer = setTimeout(() => rej(new Error(`${clientName}: received ${st.count}/${s.messages} messages after 60 s`)), 60_000);
@@ -244,7 +426,8 @@ async function run(s) {
       const finished = new Promise((r) => (allConsumed = r));
       const loops = consumers.pops.map(async (pop) => {
         for (;;) {
-          const v = await pop(queueKey(), 30);
+          const got = await pop(queueKey(), 30);
+          const v = got === null || typeof got === "string" ? got : got.toString();
           if (v === null || v === "stop") return;
           const t = now();
           lat.push(t - Number(v));
@@ -286,6 +469,7 @@ async function cleanup(s) {
   state.delete(s.id);
   if (!st) return;
   if (st.unsubscribe) await st.unsubscribe();
+  if (st.publisher) await st.publisher.close();
   if (st.consumers) await st.consumers.close();
   gc();
 }
@@ -294,8 +478,12 @@ async function handle(msg) {
   switch (msg.cmd) {
     case "init": {
       clientName = msg.client;
+      mode = msg.mode ?? "string";
+      BIG = wire(VALUE100K);
+      clusterNodes = msg.cluster ?? null;
+      controlAddress = { host: msg.host, port: msg.port };
       control = await RawClient.connect(msg.host, msg.port);
-      adapter = await createAdapter(msg.client, { host: msg.host, port: msg.port, entry: msg.entry });
+      adapter = await createAdapter(msg.client, { host: msg.host, port: msg.port, entry: msg.entry, mode });
       return { notes: adapter.notes };
     }
     case "prepare":
@@ -306,6 +494,11 @@ async function handle(msg) {
       await cleanup(msg.scenario);
       return {};
     case "exit":
+      try {
+        await clusterAdapter?.close();
+      } catch {
+        /* closing is best effort */
+      }
       try {
         await adapter?.close();
       } catch {

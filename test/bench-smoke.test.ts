@@ -1,13 +1,15 @@
 /**
- * Smoke test of the benchmark runner (bench/run.mjs): a --quick run with tiny counts proves
- * that every scenario, the memory measurement, redis-benchmark and the report still work.
+ * Smoke test of the benchmark runner (bench/run.mjs): a --quick run with tiny counts and no
+ * warm-up round proves that every scenario works in both reply modes (each client returns
+ * strings, then Buffers, checked by the worker before it measures), as do the cluster
+ * scenarios, the traced row, the memory measurement, redis-benchmark and the report.
  * It asserts no timing: numbers from a run this short mean nothing.
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, inject, it } from "vitest";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -25,22 +27,49 @@ interface Results {
   redis: string;
   date: string;
   clients: string[];
-  scenarios: { id: string; status: string; message: string | null; results: Record<string, ClientResult>; ceiling?: { opsPerSec: number } }[];
-  memory: { results: Record<string, { peakRss?: number; heapDelta?: number; error?: string }> } | null;
+  modes: string[];
+  scenarios: {
+    id: string;
+    mode: string;
+    status: string;
+    message: string | null;
+    traced: boolean;
+    results: Record<string, ClientResult>;
+    ceiling?: { opsPerSec: number };
+  }[];
+  memory: { modes: Record<string, { results: Record<string, { peakRss?: number; heapDelta?: number; error?: string }> }> } | null;
 }
+
+const SCENARIOS = [
+  "get-1",
+  "getset-1000",
+  "pipeline-100k",
+  "get-1mb",
+  "lrange-10k",
+  "hgetall-1k",
+  "mget-100",
+  "set-100kb",
+  "pubsub-100k",
+  "pubsub-100k-ext",
+  "blpop-50",
+  "cluster-getset-1000",
+  "cluster-pipeline",
+  "get-1-traced",
+];
+const MODES = ["string", "buffer"];
 
 function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = { ...process.env };
   delete env.REDIS_URL; // always the runner's own server, never a shared one
   return new Promise((resolve) => {
-    execFile(process.execPath, args, { cwd: root, env, timeout: 60_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+    execFile(process.execPath, args, { cwd: root, env, timeout: 150_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
 }
 
 describe("bench/run.mjs", () => {
-  it("runs every scenario for every client in --quick mode and writes results.json, .svg and .md", async () => {
+  it("runs every scenario for every client in both reply modes in --quick mode and writes results.json, .svg and .md", async () => {
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "aioredis-bench-smoke-"));
     try {
       const { code, stdout, stderr } = await run([
@@ -50,6 +79,8 @@ describe("bench/run.mjs", () => {
         "0.01",
         "--duration",
         "25",
+        "--warmup",
+        "0",
         "--memory-n",
         "1000",
         "--entry",
@@ -64,43 +95,105 @@ describe("bench/run.mjs", () => {
       expect(results.node).toBe(process.version);
       expect(results.redis).toMatch(/^\d+\.\d+/);
       expect(results.cpu.length).toBeGreaterThan(0);
-      expect(results.scenarios.map((s) => s.id)).toEqual([
-        "get-1",
-        "getset-1000",
-        "pipeline-100k",
-        "get-1mb",
-        "lrange-10k",
-        "hgetall-1k",
-        "pubsub-100k",
-        "blpop-50",
-      ]);
+      expect(results.modes).toEqual(MODES);
+      expect(results.scenarios.map((s) => `${s.id}/${s.mode}`)).toEqual(SCENARIOS.flatMap((id) => MODES.map((m) => `${id}/${m}`)));
       for (const s of results.scenarios) {
+        const where = `${s.id} (${s.mode})`;
         const ours = s.results.aioredis!;
         if (s.status === "pending") {
           // The aioredis API the scenario needs has not landed yet: reported, not failed.
-          expect(ours.pending, s.id).toBe(true);
+          expect(ours.pending, where).toBe(true);
           continue;
         }
-        expect(ours.error, `${s.id}: ${ours.error}`).toBeUndefined();
-        expect(ours.opsPerSec, s.id).toBeGreaterThan(0);
+        expect(ours.error, `${where}: ${ours.error}`).toBeUndefined();
+        expect(ours.opsPerSec, where).toBeGreaterThan(0);
+        if (s.traced) {
+          // aioredis with a subscriber on its diagnostics channels, against itself.
+          expect(s.results["aioredis+traced"]?.opsPerSec, where).toBeGreaterThan(0);
+          continue;
+        }
         for (const peer of PEERS) {
-          expect(s.results[peer]?.error, `${s.id} ${peer}: ${s.results[peer]?.error}`).toBeUndefined();
-          expect(s.results[peer]?.opsPerSec, `${s.id} ${peer}`).toBeGreaterThan(0);
+          expect(s.results[peer]?.error, `${where} ${peer}: ${s.results[peer]?.error}`).toBeUndefined();
+          expect(s.results[peer]?.opsPerSec, `${where} ${peer}`).toBeGreaterThan(0);
         }
       }
-      const withCeiling = results.scenarios.filter((s) => ["get-1", "getset-1000", "get-1mb", "lrange-10k", "hgetall-1k"].includes(s.id));
-      for (const s of withCeiling) expect(s.ceiling?.opsPerSec, s.id).toBeGreaterThan(0);
-      for (const c of ["aioredis", ...PEERS]) {
-        expect(results.memory?.results[c]?.error, c).toBeUndefined();
-        expect(results.memory?.results[c]?.peakRss, c).toBeGreaterThan(0);
+      const traced = results.scenarios.filter((s) => s.id === "get-1-traced");
+      for (const s of traced) if (s.status === "pending") expect(s.message).toBe("pending: no tracing channels yet");
+      const withCeiling = results.scenarios.filter((s) =>
+        ["get-1", "getset-1000", "get-1mb", "lrange-10k", "hgetall-1k", "mget-100", "set-100kb"].includes(s.id),
+      );
+      for (const s of withCeiling) expect(s.ceiling?.opsPerSec, `${s.id} (${s.mode})`).toBeGreaterThan(0);
+      for (const m of MODES) {
+        for (const c of ["aioredis", ...PEERS]) {
+          const mem = results.memory?.modes[m]?.results[c];
+          expect(mem?.error, `${c} (${m})`).toBeUndefined();
+          expect(mem?.peakRss, `${c} (${m})`).toBeGreaterThan(0);
+        }
       }
 
       const svg = fs.readFileSync(path.join(outDir, "results.svg"), "utf8");
       expect(svg.startsWith("<svg")).toBe(true);
       expect(svg.trimEnd().endsWith("</svg>")).toBe(true);
-      expect(fs.readFileSync(path.join(outDir, "results.md"), "utf8")).toContain("| scenario |");
+      const md = fs.readFileSync(path.join(outDir, "results.md"), "utf8");
+      expect(md).toContain("| scenario | goal | strings: aioredis |");
+      expect(md).toContain("Buffers: aioredis");
     } finally {
       fs.rmSync(outDir, { recursive: true, force: true });
     }
-  }, 40_000);
+  }, 160_000);
+
+  it("measures the traced row when the aioredis build has diagnostics channels (here a stand-in build)", async () => {
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "aioredis-bench-traced-"));
+    try {
+      // The stand-in: the real build, whose get() publishes on a channel and traces on a
+      // tracing channel named "aioredis:...", as tracing hooks would.
+      const entry = path.join(outDir, "traced-entry.mjs");
+      const real = JSON.stringify(pathToFileURL(inject("distEntry")).href);
+      fs.writeFileSync(
+        entry,
+        [
+          `import dc from "node:diagnostics_channel";`,
+          `import { Redis as Base } from ${real};`,
+          `export * from ${real};`,
+          `const ch = dc.channel("aioredis:command");`,
+          `const tc = dc.tracingChannel("aioredis:query");`,
+          `export class Redis extends Base {`,
+          `  get(k) {`,
+          `    if (ch.hasSubscribers) ch.publish({ k });`,
+          `    return tc.hasSubscribers ? tc.tracePromise(() => super.get(k), { k }) : super.get(k);`,
+          `  }`,
+          `}`,
+        ].join("\n"),
+      );
+      const { code, stderr } = await run([
+        path.join(root, "bench", "run.mjs"),
+        "--quick",
+        "--only",
+        "get-1-traced",
+        "--clients",
+        "aioredis",
+        "--mode",
+        "string",
+        "--duration",
+        "25",
+        "--warmup",
+        "0",
+        "--no-memory",
+        "--entry",
+        entry,
+        "--out-dir",
+        outDir,
+      ]);
+      expect(code, stderr.slice(-3000)).toBe(0);
+      const results = JSON.parse(fs.readFileSync(path.join(outDir, "results.json"), "utf8")) as Results;
+      expect(results.scenarios.map((s) => `${s.id}/${s.mode}`)).toEqual(["get-1-traced/string"]);
+      const [s] = results.scenarios;
+      expect(s!.status).toBe("ok");
+      expect(s!.results.aioredis?.opsPerSec).toBeGreaterThan(0);
+      expect(s!.results["aioredis+traced"]?.opsPerSec).toBeGreaterThan(0);
+      expect((s as unknown as { ratio: number }).ratio).toBeGreaterThan(0);
+    } finally {
+      fs.rmSync(outDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -153,6 +153,12 @@ function decodeString(buf: Buffer, encoding: BufferEncoding, start: number, end:
   return buf.toString(encoding, start, end);
 }
 
+/**
+ * Buffer replies up to this length that span chunks are copied in as they arrive (reserved
+ * when the first piece comes, so at most this much ahead of the data); longer ones are joined.
+ */
+const BULK_COPY_MAX = 8 * 1024 * 1024;
+
 /** The payload pieces as one Buffer (a new object every time: values may be Map keys). */
 function concatParts(parts: Buffer[], total: number): Buffer {
   return parts.length === 1 ? parts[0]! : parts.length === 0 ? Buffer.alloc(0) : Buffer.concat(parts, total);
@@ -245,6 +251,14 @@ export class RespDecoder {
   private bulkTotal = 0;
   private bulkCR = false;
   private bulkParts: Buffer[] = [];
+  /**
+   * Buffer replies: a bulk string of at most BULK_COPY_MAX bytes that spans chunks is copied
+   * into its own Buffer as the chunks arrive (`bulkFill` bytes so far), instead of holding
+   * every chunk until the end and joining them with Buffer.concat (bench/README.md, "Profile
+   * findings"). Longer ones keep the pieces, so a corrupt length never reserves more than that.
+   */
+  private bulkDest: Buffer | null = null;
+  private bulkFill = 0;
 
   // Header line cut by a chunk boundary.
   private hdr: Buffer[] = [];
@@ -290,6 +304,7 @@ export class RespDecoder {
     this.depth = 0;
     this.bulkLeft = -1;
     this.bulkParts = [];
+    this.bulkDest = null;
     this.bulkCR = false;
     this.hdr = [];
     this.hdrLen = 0;
@@ -445,6 +460,7 @@ export class RespDecoder {
     this.depth = 0;
     this.bulkLeft = -1;
     this.bulkParts = [];
+    this.bulkDest = null;
     this.hdr = [];
     this.hdrLen = 0;
     throw err;
@@ -715,6 +731,7 @@ export class RespDecoder {
     this.bulkLeft = len;
     this.bulkCR = false;
     this.bulkParts = [];
+    this.bulkDest = null;
   }
 
   /**
@@ -727,11 +744,19 @@ export class RespDecoder {
     if (left > 0) {
       const avail = end - pos;
       if (avail < left) {
-        if (avail > 0) this.bulkParts.push(buf.subarray(pos));
+        if (avail > 0) {
+          if (this.bulkDest === null && left === this.bulkTotal && left <= BULK_COPY_MAX && this.bulkType === T_BULK && !this.decodeStrings) {
+            this.bulkDest = Buffer.allocUnsafe(left);
+            this.bulkFill = 0;
+          }
+          if (this.bulkDest !== null) this.bulkFill += buf.copy(this.bulkDest, this.bulkFill, pos, end);
+          else this.bulkParts.push(buf.subarray(pos));
+        }
         this.bulkLeft = left - avail;
         return -1;
       }
-      this.bulkParts.push(buf.subarray(pos, pos + left));
+      if (this.bulkDest !== null) buf.copy(this.bulkDest, this.bulkFill, pos, pos + left);
+      else this.bulkParts.push(buf.subarray(pos, pos + left));
       pos += left;
       this.bulkLeft = 0;
     }
@@ -744,8 +769,9 @@ export class RespDecoder {
     if (pos >= end) return -1;
     if (buf[pos] !== LF) this.fail(`expected CRLF after ${typeName(this.bulkType)} payload`, pos);
     pos++;
-    const parts = this.bulkParts;
+    const parts = this.bulkDest !== null ? [this.bulkDest] : this.bulkParts;
     this.bulkParts = [];
+    this.bulkDest = null;
     this.bulkLeft = -1;
     this.bulkCR = false;
     const value = this.bulkValue(this.bulkType, parts, this.bulkTotal, pos);
