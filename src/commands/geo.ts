@@ -334,6 +334,7 @@ function pushSearchShape(command: string, argv: CommandArg[], p: Bound<typeof SE
 export const GEO_COMMANDS: Record<string, CommandSpec> = defineCommands({
   geoadd: {
     command: "GEOADD",
+    keys: ["name"],
     params: ["name", "values:list", "nx?:bool", "xx?:bool", "ch?:bool"],
     build(p) {
       exclusive("GEOADD", { nx: p.nx, xx: p.xx });
@@ -351,6 +352,7 @@ export const GEO_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   geodist: {
     command: "GEODIST",
+    keys: ["name"],
     params: ["name", "place1", "place2", "unit?"],
     build({ name, place1, place2, unit }) {
       const argv: CommandArg[] = ["GEODIST", name, place1, place2];
@@ -365,6 +367,7 @@ export const GEO_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   geohash: {
     command: "GEOHASH",
+    keys: ["name"],
     params: ["name", "...values"],
     build: ({ name, values }) => ["GEOHASH", name, ...(values as CommandArg[])],
     reply: (reply) => toArray(reply).map(strOrNull),
@@ -373,6 +376,7 @@ export const GEO_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   geopos: {
     command: "GEOPOS",
+    keys: ["name"],
     params: ["name", "...values"],
     build: ({ name, values }) => ["GEOPOS", name, ...(values as CommandArg[])],
     reply: (reply) => toArray(reply).map((pos) => (pos === null ? null : coordinate(pos))),
@@ -384,6 +388,7 @@ export const GEO_COMMANDS: Record<string, CommandSpec> = defineCommands({
   georadiusbymemberRo: radiusSpec("GEORADIUSBYMEMBER_RO", ["member", "radius:num"], true),
   geosearch: {
     command: "GEOSEARCH",
+    keys: ["name"],
     params: ["name", ...SEARCH_SHAPE, "withcoord?:bool", "withdist?:bool", "withhash?:bool"],
     build(p) {
       const argv: CommandArg[] = ["GEOSEARCH", p.name];
@@ -398,6 +403,7 @@ export const GEO_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   geosearchstore: {
     command: "GEOSEARCHSTORE",
+    keys: ["dest", "name"],
     params: ["dest", "name", ...SEARCH_SHAPE, "storedist?:bool"],
     build(p) {
       const argv: CommandArg[] = ["GEOSEARCHSTORE", p.dest, p.name];

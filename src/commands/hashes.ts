@@ -83,31 +83,35 @@ export interface HashCommands<T, M> {
 const HSET = { command: "HSET" };
 
 export const HASH_COMMANDS: Record<string, CommandSpec> = defineCommands({
-  hdel: { command: "HDEL", params: ["name", "...keys"], build: ({ name, keys }) => ["HDEL", arg(name), ...nonEmpty("HDEL", "keys", keys)] },
-  hexists: { command: "HEXISTS", params: ["name", "key"], build: ({ name, key }) => ["HEXISTS", arg(name), arg(key)], reply: toBool, readonly: true },
-  hget: { command: "HGET", params: ["name", "key"], build: ({ name, key }) => ["HGET", arg(name), arg(key)], readonly: true },
-  hgetall: { command: "HGETALL", params: ["name"], build: ({ name }) => ["HGETALL", arg(name)], reply: (r) => toObject(r), readonly: true },
+  hdel: { command: "HDEL", params: ["name", "...keys"], build: ({ name, keys }) => ["HDEL", arg(name), ...nonEmpty("HDEL", "keys", keys)], keys: ["name"] },
+  hexists: { command: "HEXISTS", params: ["name", "key"], build: ({ name, key }) => ["HEXISTS", arg(name), arg(key)], reply: toBool, readonly: true, keys: ["name"] },
+  hget: { command: "HGET", params: ["name", "key"], build: ({ name, key }) => ["HGET", arg(name), arg(key)], readonly: true, keys: ["name"] },
+  hgetall: { command: "HGETALL", params: ["name"], build: ({ name }) => ["HGETALL", arg(name)], reply: (r) => toObject(r), readonly: true, keys: ["name"] },
   hincrby: {
     command: "HINCRBY",
+    keys: ["name"],
     params: ["name", "key", "amount?:int"],
     build: ({ name, key, amount }) => ["HINCRBY", arg(name), arg(key), (amount as number | bigint | undefined) ?? 1],
   },
   hincrbyfloat: {
     command: "HINCRBYFLOAT",
+    keys: ["name"],
     params: ["name", "key", "amount?:num"],
     build: ({ name, key, amount }) => ["HINCRBYFLOAT", arg(name), arg(key), (amount as number | bigint | undefined) ?? 1],
     reply: toNumber,
   },
-  hkeys: { command: "HKEYS", params: ["name"], build: ({ name }) => ["HKEYS", arg(name)], readonly: true },
-  hlen: { command: "HLEN", params: ["name"], build: ({ name }) => ["HLEN", arg(name)], readonly: true },
+  hkeys: { command: "HKEYS", params: ["name"], build: ({ name }) => ["HKEYS", arg(name)], readonly: true, keys: ["name"] },
+  hlen: { command: "HLEN", params: ["name"], build: ({ name }) => ["HLEN", arg(name)], readonly: true, keys: ["name"] },
   hmget: {
     command: "HMGET",
+    keys: ["name"],
     params: ["name", "keys:list", "...args"],
     build: ({ name, keys, args }) => ["HMGET", arg(name), ...nonEmpty("HMGET", "keys", [...(keys as CommandArg[]), ...(args as CommandArg[])])],
     readonly: true,
   },
   hmset: {
     command: "HMSET",
+    keys: ["name"],
     params: ["name", "mapping:map"],
     build({ name, mapping }) {
       const argv: CommandArg[] = ["HMSET", arg(name)];
@@ -118,6 +122,7 @@ export const HASH_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   hrandfield: {
     command: "HRANDFIELD",
+    keys: ["key"],
     params: ["key", "count?:int", "withvalues?:bool"],
     build({ key, count, withvalues }) {
       const argv: CommandArg[] = ["HRANDFIELD", arg(key)];
@@ -133,6 +138,7 @@ export const HASH_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   hscan: {
     command: "HSCAN",
+    keys: ["name"],
     params: ["name", "cursor?", "match?", "count?:int"],
     build: ({ name, cursor, match, count }) => scanArgs(["HSCAN", arg(name)], cursor, match, count),
     reply: (r) => parseScan(r, (items) => toObject(items)),
@@ -140,6 +146,7 @@ export const HASH_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   hset: {
     command: "HSET",
+    keys: ["name"],
     params: ["name", "key?", "value?", "mapping?:any", "items?:any"],
     build(p) {
       const argv: CommandArg[] = ["HSET", arg(p.name)];
@@ -174,7 +181,7 @@ export const HASH_COMMANDS: Record<string, CommandSpec> = defineCommands({
       return argv;
     },
   },
-  hsetnx: { command: "HSETNX", params: ["name", "key", "value"], build: ({ name, key, value }) => ["HSETNX", arg(name), arg(key), arg(value)] },
-  hstrlen: { command: "HSTRLEN", params: ["name", "key"], build: ({ name, key }) => ["HSTRLEN", arg(name), arg(key)], readonly: true },
-  hvals: { command: "HVALS", params: ["name"], build: ({ name }) => ["HVALS", arg(name)], readonly: true },
+  hsetnx: { command: "HSETNX", params: ["name", "key", "value"], build: ({ name, key, value }) => ["HSETNX", arg(name), arg(key), arg(value)], keys: ["name"] },
+  hstrlen: { command: "HSTRLEN", params: ["name", "key"], build: ({ name, key }) => ["HSTRLEN", arg(name), arg(key)], readonly: true, keys: ["name"] },
+  hvals: { command: "HVALS", params: ["name"], build: ({ name }) => ["HVALS", arg(name)], readonly: true, keys: ["name"] },
 });

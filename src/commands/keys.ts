@@ -264,6 +264,7 @@ const OBJECT_INFOTYPES = ["ENCODING", "FREQ", "IDLETIME", "REFCOUNT"] as const;
 export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
   copy: {
     command: "COPY",
+    keys: ["source", "destination"],
     params: ["source", "destination", "destinationDb?:int", "replace?:bool"],
     build({ source, destination, destinationDb, replace }) {
       const argv: CommandArg[] = ["COPY", source, destination];
@@ -273,16 +274,17 @@ export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
     },
     reply: toBool,
   },
-  delete: { command: "DEL", params: ["...names:list"], build: ({ names }) => ["DEL", ...nonEmpty("DEL", "names", names, "at least one key")] },
+  delete: { command: "DEL", params: ["...names:list"], build: ({ names }) => ["DEL", ...nonEmpty("DEL", "names", names, "at least one key")], keys: ["names"] },
   // A binary payload: never decoded, so it is a Buffer even with decodeResponses.
   dump: { ...oneKey("DUMP", true), decode: false },
-  exists: { command: "EXISTS", params: ["...names:list"], build: ({ names }) => ["EXISTS", ...nonEmpty("EXISTS", "names", names, "at least one key")], readonly: true },
+  exists: { command: "EXISTS", params: ["...names:list"], build: ({ names }) => ["EXISTS", ...nonEmpty("EXISTS", "names", names, "at least one key")], readonly: true, keys: ["names"] },
   expire: expireSpec("EXPIRE"),
   expireat: expireatSpec("EXPIREAT"),
   expiretime: oneKey("EXPIRETIME", true, "key"),
   keys: { command: "KEYS", params: ["pattern?"], build: ({ pattern }) => ["KEYS", (pattern as CommandArg | undefined) ?? "*"], readonly: true },
   migrate: {
     command: "MIGRATE",
+    keys: ["keys"],
     params: ["host", "port:int", "keys:list", "destinationDb:int", "timeout:int", "copy?:bool", "replace?:bool", "auth?"],
     build(p) {
       const keys = nonEmpty("MIGRATE", "keys", p.keys, "at least one key");
@@ -294,9 +296,10 @@ export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
       return argv;
     },
   },
-  move: { command: "MOVE", params: ["name", "db:int"], build: ({ name, db }) => ["MOVE", name, db as number], reply: toBool },
+  move: { command: "MOVE", params: ["name", "db:int"], build: ({ name, db }) => ["MOVE", name, db as number], reply: toBool, keys: ["name"] },
   object: {
     command: "OBJECT",
+    keys: ["key"],
     params: ["infotype", "key"],
     build: ({ infotype, key }) => ["OBJECT", oneOf("OBJECT", "infotype", infotype, OBJECT_INFOTYPES, true), key],
     readonly: true,
@@ -312,10 +315,11 @@ export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
   pexpiretime: oneKey("PEXPIRETIME", true, "key"),
   pttl: oneKey("PTTL", true),
   randomkey: { command: "RANDOMKEY", params: [], build: () => ["RANDOMKEY"], readonly: true },
-  rename: { command: "RENAME", params: ["src", "dst"], build: ({ src, dst }) => ["RENAME", src, dst], reply: okToTrue },
-  renamenx: { command: "RENAMENX", params: ["src", "dst"], build: ({ src, dst }) => ["RENAMENX", src, dst], reply: toBool },
+  rename: { command: "RENAME", params: ["src", "dst"], build: ({ src, dst }) => ["RENAME", src, dst], reply: okToTrue, keys: ["src", "dst"] },
+  renamenx: { command: "RENAMENX", params: ["src", "dst"], build: ({ src, dst }) => ["RENAMENX", src, dst], reply: toBool, keys: ["src", "dst"] },
   restore: {
     command: "RESTORE",
+    keys: ["name"],
     params: ["name", "ttl:num", "value", "replace?:bool", "absttl?:bool", "idletime?:int", "frequency?:int"],
     build({ name, ttl, value, replace, absttl, idletime, frequency }) {
       const argv: CommandArg[] = ["RESTORE", name, ttl as number, value];
@@ -339,6 +343,7 @@ export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   sort: {
     command: "SORT",
+    keys: ["name", "store"],
     params: ["name", "start?:int", "num?:int", "by?", "get?:list", "desc?:bool", "alpha?:bool", "store?", "groups?:bool"],
     build(p) {
       const argv = sortArgs("SORT", p.name, p);
@@ -358,14 +363,15 @@ export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   sortRo: {
     command: "SORT_RO",
+    keys: ["key"],
     params: ["key", "start?:int", "num?:int", "by?", "get?:list", "desc?:bool", "alpha?:bool"],
     build: (p) => sortArgs("SORT_RO", p.key, p),
     readonly: true,
   },
-  touch: { command: "TOUCH", params: ["...args:list"], build: ({ args }) => ["TOUCH", ...nonEmpty("TOUCH", "args", args, "at least one key")], readonly: true },
+  touch: { command: "TOUCH", params: ["...args:list"], build: ({ args }) => ["TOUCH", ...nonEmpty("TOUCH", "args", args, "at least one key")], readonly: true, keys: ["args"] },
   ttl: oneKey("TTL", true),
   type: oneKey("TYPE", true),
-  unlink: { command: "UNLINK", params: ["...names:list"], build: ({ names }) => ["UNLINK", ...nonEmpty("UNLINK", "names", names, "at least one key")] },
+  unlink: { command: "UNLINK", params: ["...names:list"], build: ({ names }) => ["UNLINK", ...nonEmpty("UNLINK", "names", names, "at least one key")], keys: ["names"] },
   wait: {
     command: "WAIT",
     params: ["numReplicas:int", "timeout:int"],

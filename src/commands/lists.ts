@@ -99,6 +99,7 @@ const keyAndValue = (reply: RespValue): unknown => (reply === null ? null : toAr
 export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
   blmove: {
     command: "BLMOVE",
+    keys: ["firstList", "secondList"],
     blocking: { at: -1, unit: "s" },
     params: ["firstList", "secondList", "timeout:num", "src?", "dest?"],
     build: ({ firstList, secondList, timeout, src, dest }) => [
@@ -112,6 +113,7 @@ export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   blmpop: {
     command: "BLMPOP",
+    keys: ["args"],
     blocking: { at: 1, unit: "s" },
     params: ["timeout:num", "numkeys:int", "...args", "direction", "count?:int"],
     build(p) {
@@ -124,6 +126,7 @@ export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   blpop: {
     command: "BLPOP",
+    keys: ["keys"],
     blocking: { at: -1, unit: "s" },
     params: ["keys:list", "timeout?:num"],
     build: ({ keys, timeout }) => ["BLPOP", ...nonEmpty("BLPOP", "keys", keys), timeoutOf(timeout)],
@@ -131,6 +134,7 @@ export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   brpop: {
     command: "BRPOP",
+    keys: ["keys"],
     blocking: { at: -1, unit: "s" },
     params: ["keys:list", "timeout?:num"],
     build: ({ keys, timeout }) => ["BRPOP", ...nonEmpty("BRPOP", "keys", keys), timeoutOf(timeout)],
@@ -138,19 +142,22 @@ export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   brpoplpush: {
     command: "BRPOPLPUSH",
+    keys: ["src", "dst"],
     blocking: { at: -1, unit: "s" },
     params: ["src", "dst", "timeout?:num"],
     build: ({ src, dst, timeout }) => ["BRPOPLPUSH", arg(src), arg(dst), timeoutOf(timeout)],
   },
-  lindex: { command: "LINDEX", params: ["name", "index:int"], build: ({ name, index }) => ["LINDEX", arg(name), arg(index)], readonly: true },
+  lindex: { command: "LINDEX", params: ["name", "index:int"], build: ({ name, index }) => ["LINDEX", arg(name), arg(index)], readonly: true, keys: ["name"] },
   linsert: {
     command: "LINSERT",
+    keys: ["name"],
     params: ["name", "where", "refvalue", "value"],
     build: ({ name, where, refvalue, value }) => ["LINSERT", arg(name), oneOf("LINSERT", "where", where, ["BEFORE", "AFTER"]), arg(refvalue), arg(value)],
   },
-  llen: { command: "LLEN", params: ["name"], build: ({ name }) => ["LLEN", arg(name)], readonly: true },
+  llen: { command: "LLEN", params: ["name"], build: ({ name }) => ["LLEN", arg(name)], readonly: true, keys: ["name"] },
   lmove: {
     command: "LMOVE",
+    keys: ["firstList", "secondList"],
     params: ["firstList", "secondList", "src?", "dest?"],
     build: ({ firstList, secondList, src, dest }) => [
       "LMOVE",
@@ -162,6 +169,7 @@ export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   lmpop: {
     command: "LMPOP",
+    keys: ["args"],
     params: ["numKeys:int", "...args", "direction", "count?:int"],
     build({ numKeys, args, direction, count }) {
       const keys = nonEmpty("LMPOP", "keys", args);
@@ -174,11 +182,13 @@ export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   lpop: {
     command: "LPOP",
+    keys: ["name"],
     params: ["name", "count?:int"],
     build: ({ name, count }) => (count === undefined ? ["LPOP", arg(name)] : ["LPOP", arg(name), arg(count)]),
   },
   lpos: {
     command: "LPOS",
+    keys: ["name"],
     params: ["name", "value", "rank?:int", "count?:int", "maxlen?:int"],
     build({ name, value, rank, count, maxlen }) {
       const argv: CommandArg[] = ["LPOS", arg(name), arg(value)];
@@ -189,23 +199,25 @@ export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
     },
     readonly: true,
   },
-  lpush: { command: "LPUSH", params: ["name", "...values"], build: ({ name, values }) => ["LPUSH", arg(name), ...nonEmpty("LPUSH", "values", values)] },
-  lpushx: { command: "LPUSHX", params: ["name", "...values"], build: ({ name, values }) => ["LPUSHX", arg(name), ...nonEmpty("LPUSHX", "values", values)] },
+  lpush: { command: "LPUSH", params: ["name", "...values"], build: ({ name, values }) => ["LPUSH", arg(name), ...nonEmpty("LPUSH", "values", values)], keys: ["name"] },
+  lpushx: { command: "LPUSHX", params: ["name", "...values"], build: ({ name, values }) => ["LPUSHX", arg(name), ...nonEmpty("LPUSHX", "values", values)], keys: ["name"] },
   lrange: {
     command: "LRANGE",
+    keys: ["name"],
     params: ["name", "start:int", "end:int"],
     build: ({ name, start, end }) => ["LRANGE", arg(name), arg(start), arg(end)],
     readonly: true,
   },
-  lrem: { command: "LREM", params: ["name", "count:int", "value"], build: ({ name, count, value }) => ["LREM", arg(name), arg(count), arg(value)] },
-  lset: { command: "LSET", params: ["name", "index:int", "value"], build: ({ name, index, value }) => ["LSET", arg(name), arg(index), arg(value)], reply: okToTrue },
-  ltrim: { command: "LTRIM", params: ["name", "start:int", "end:int"], build: ({ name, start, end }) => ["LTRIM", arg(name), arg(start), arg(end)], reply: okToTrue },
+  lrem: { command: "LREM", params: ["name", "count:int", "value"], build: ({ name, count, value }) => ["LREM", arg(name), arg(count), arg(value)], keys: ["name"] },
+  lset: { command: "LSET", params: ["name", "index:int", "value"], build: ({ name, index, value }) => ["LSET", arg(name), arg(index), arg(value)], reply: okToTrue, keys: ["name"] },
+  ltrim: { command: "LTRIM", params: ["name", "start:int", "end:int"], build: ({ name, start, end }) => ["LTRIM", arg(name), arg(start), arg(end)], reply: okToTrue, keys: ["name"] },
   rpop: {
     command: "RPOP",
+    keys: ["name"],
     params: ["name", "count?:int"],
     build: ({ name, count }) => (count === undefined ? ["RPOP", arg(name)] : ["RPOP", arg(name), arg(count)]),
   },
-  rpoplpush: { command: "RPOPLPUSH", params: ["src", "dst"], build: ({ src, dst }) => ["RPOPLPUSH", arg(src), arg(dst)] },
-  rpush: { command: "RPUSH", params: ["name", "...values"], build: ({ name, values }) => ["RPUSH", arg(name), ...nonEmpty("RPUSH", "values", values)] },
-  rpushx: { command: "RPUSHX", params: ["name", "...values"], build: ({ name, values }) => ["RPUSHX", arg(name), ...nonEmpty("RPUSHX", "values", values)] },
+  rpoplpush: { command: "RPOPLPUSH", params: ["src", "dst"], build: ({ src, dst }) => ["RPOPLPUSH", arg(src), arg(dst)], keys: ["src", "dst"] },
+  rpush: { command: "RPUSH", params: ["name", "...values"], build: ({ name, values }) => ["RPUSH", arg(name), ...nonEmpty("RPUSH", "values", values)], keys: ["name"] },
+  rpushx: { command: "RPUSHX", params: ["name", "...values"], build: ({ name, values }) => ["RPUSHX", arg(name), ...nonEmpty("RPUSHX", "values", values)], keys: ["name"] },
 });

@@ -687,6 +687,7 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
   memoryStats: { command: "MEMORY STATS", params: [], build: () => ["MEMORY", "STATS"], reply: parseMemoryStats, decode: true },
   memoryUsage: {
     command: "MEMORY USAGE",
+    keys: ["key"],
     params: ["key", "samples?:int"],
     build: ({ key, samples }) => (samples === undefined ? ["MEMORY", "USAGE", arg(key)] : ["MEMORY", "USAGE", arg(key), "SAMPLES", arg(samples)]),
     readonly: true,

@@ -57,10 +57,11 @@ export interface SetCommands<T, M> {
 const keysAndArgs = (command: string, p: { keys: CommandArg[]; args: CommandArg[] }): CommandArg[] => nonEmpty(command, "keys", [...p.keys, ...p.args]);
 
 export const SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
-  sadd: { command: "SADD", params: ["name", "...values"], build: ({ name, values }) => ["SADD", arg(name), ...nonEmpty("SADD", "values", values)] },
-  scard: { command: "SCARD", params: ["name"], build: ({ name }) => ["SCARD", arg(name)], readonly: true },
+  sadd: { command: "SADD", params: ["name", "...values"], build: ({ name, values }) => ["SADD", arg(name), ...nonEmpty("SADD", "values", values)], keys: ["name"] },
+  scard: { command: "SCARD", params: ["name"], build: ({ name }) => ["SCARD", arg(name)], readonly: true, keys: ["name"] },
   sdiff: {
     command: "SDIFF",
+    keys: ["keys", "args"],
     params: ["keys:list", "...args"],
     build: (p) => ["SDIFF", ...keysAndArgs("SDIFF", p)],
     reply: toArray,
@@ -68,11 +69,13 @@ export const SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   sdiffstore: {
     command: "SDIFFSTORE",
+    keys: ["dest", "keys", "args"],
     params: ["dest", "keys:list", "...args"],
     build: (p) => ["SDIFFSTORE", arg(p.dest), ...keysAndArgs("SDIFFSTORE", p)],
   },
   sinter: {
     command: "SINTER",
+    keys: ["keys", "args"],
     params: ["keys:list", "...args"],
     build: (p) => ["SINTER", ...keysAndArgs("SINTER", p)],
     reply: toArray,
@@ -80,6 +83,7 @@ export const SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   sintercard: {
     command: "SINTERCARD",
+    keys: ["keys"],
     params: ["numkeys:int", "keys:list", "limit?:int"],
     build(p) {
       const keys = nonEmpty("SINTERCARD", "keys", p.keys);
@@ -90,41 +94,47 @@ export const SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   sinterstore: {
     command: "SINTERSTORE",
+    keys: ["dest", "keys", "args"],
     params: ["dest", "keys:list", "...args"],
     build: (p) => ["SINTERSTORE", arg(p.dest), ...keysAndArgs("SINTERSTORE", p)],
   },
   sismember: {
     command: "SISMEMBER",
+    keys: ["name"],
     params: ["name", "value"],
     build: ({ name, value }) => ["SISMEMBER", arg(name), arg(value)],
     reply: toBool,
     readonly: true,
   },
-  smembers: { command: "SMEMBERS", params: ["name"], build: ({ name }) => ["SMEMBERS", arg(name)], reply: toArray, readonly: true },
+  smembers: { command: "SMEMBERS", params: ["name"], build: ({ name }) => ["SMEMBERS", arg(name)], reply: toArray, readonly: true, keys: ["name"] },
   smismember: {
     command: "SMISMEMBER",
+    keys: ["name"],
     params: ["name", "values:list", "...args"],
     build: ({ name, values, args }) => ["SMISMEMBER", arg(name), ...nonEmpty("SMISMEMBER", "values", [...(values as CommandArg[]), ...(args as CommandArg[])])],
     reply: boolList,
     readonly: true,
   },
-  smove: { command: "SMOVE", params: ["src", "dst", "value"], build: ({ src, dst, value }) => ["SMOVE", arg(src), arg(dst), arg(value)], reply: toBool },
+  smove: { command: "SMOVE", params: ["src", "dst", "value"], build: ({ src, dst, value }) => ["SMOVE", arg(src), arg(dst), arg(value)], reply: toBool, keys: ["src", "dst"] },
   spop: {
     command: "SPOP",
+    keys: ["name"],
     params: ["name", "count?:int"],
     build: ({ name, count }) => (count === undefined ? ["SPOP", arg(name)] : ["SPOP", arg(name), arg(count)]),
     reply: (r, { count }) => (count === undefined ? r : toArray(r)),
   },
   srandmember: {
     command: "SRANDMEMBER",
+    keys: ["name"],
     params: ["name", "number?:int"],
     build: ({ name, number }) => (number === undefined ? ["SRANDMEMBER", arg(name)] : ["SRANDMEMBER", arg(name), arg(number)]),
     reply: (r, { number }) => (number === undefined ? r : toArray(r)),
     readonly: true,
   },
-  srem: { command: "SREM", params: ["name", "...values"], build: ({ name, values }) => ["SREM", arg(name), ...nonEmpty("SREM", "values", values)] },
+  srem: { command: "SREM", params: ["name", "...values"], build: ({ name, values }) => ["SREM", arg(name), ...nonEmpty("SREM", "values", values)], keys: ["name"] },
   sscan: {
     command: "SSCAN",
+    keys: ["name"],
     params: ["name", "cursor?", "match?", "count?:int"],
     build: ({ name, cursor, match, count }) => scanArgs(["SSCAN", arg(name)], cursor, match, count),
     reply: (r) => parseScan(r, toArray),
@@ -132,6 +142,7 @@ export const SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   sunion: {
     command: "SUNION",
+    keys: ["keys", "args"],
     params: ["keys:list", "...args"],
     build: (p) => ["SUNION", ...keysAndArgs("SUNION", p)],
     reply: toArray,
@@ -139,6 +150,7 @@ export const SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   sunionstore: {
     command: "SUNIONSTORE",
+    keys: ["dest", "keys", "args"],
     params: ["dest", "keys:list", "...args"],
     build: (p) => ["SUNIONSTORE", arg(p.dest), ...keysAndArgs("SUNIONSTORE", p)],
   },

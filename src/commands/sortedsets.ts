@@ -439,6 +439,7 @@ function minOrMax(command: string, min: unknown, max: unknown): string {
 export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   bzmpop: {
     command: "BZMPOP",
+    keys: ["keys"],
     blocking: { at: 1, unit: "s" },
     params: ["timeout:num", "numkeys:int", "keys:list", "min?:bool", "max?:bool", "count?:int"],
     build(p) {
@@ -451,6 +452,7 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   bzpopmax: {
     command: "BZPOPMAX",
+    keys: ["keys"],
     blocking: { at: -1, unit: "s" },
     params: ["keys:list", "timeout?:num"],
     build: ({ keys, timeout }) => ["BZPOPMAX", ...nonEmpty("BZPOPMAX", "keys", keys), timeoutOf(timeout)],
@@ -458,6 +460,7 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   bzpopmin: {
     command: "BZPOPMIN",
+    keys: ["keys"],
     blocking: { at: -1, unit: "s" },
     params: ["keys:list", "timeout?:num"],
     build: ({ keys, timeout }) => ["BZPOPMIN", ...nonEmpty("BZPOPMIN", "keys", keys), timeoutOf(timeout)],
@@ -465,6 +468,7 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   zadd: {
     command: "ZADD",
+    keys: ["name"],
     params: ["name", "mapping:map", "nx?:bool", "xx?:bool", "ch?:bool", "incr?:bool", "gt?:bool", "lt?:bool"],
     build(p) {
       const {
@@ -499,15 +503,17 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
     },
     reply: (r, { incr }) => (incr ? toNumberOrNull(r) : r),
   },
-  zcard: { command: "ZCARD", params: ["name"], build: ({ name }) => ["ZCARD", arg(name)], readonly: true },
+  zcard: { command: "ZCARD", params: ["name"], build: ({ name }) => ["ZCARD", arg(name)], readonly: true, keys: ["name"] },
   zcount: {
     command: "ZCOUNT",
+    keys: ["name"],
     params: ["name", "min:any", "max:any"],
     build: ({ name, min, max }) => ["ZCOUNT", arg(name), bound("ZCOUNT", "min", min), bound("ZCOUNT", "max", max)],
     readonly: true,
   },
   zdiff: {
     command: "ZDIFF",
+    keys: ["keys"],
     params: ["keys:list", "withscores?:bool"],
     build(p) {
       const keys = nonEmpty("ZDIFF", "keys", p.keys);
@@ -520,6 +526,7 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   zdiffstore: {
     command: "ZDIFFSTORE",
+    keys: ["dest", "keys"],
     params: ["dest", "keys:list"],
     build(p) {
       const keys = nonEmpty("ZDIFFSTORE", "keys", p.keys);
@@ -528,12 +535,14 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   zincrby: {
     command: "ZINCRBY",
+    keys: ["name"],
     params: ["name", "amount:num", "value"],
     build: ({ name, amount, value }) => ["ZINCRBY", arg(name), arg(amount), arg(value)],
     reply: toNumber,
   },
   zinter: {
     command: "ZINTER",
+    keys: ["keys"],
     params: ["keys:any", "aggregate?", "withscores?:bool"],
     build({ keys, aggregate, withscores }) {
       const argv = aggregateArgs(["ZINTER"], "ZINTER", keys, aggregate);
@@ -545,6 +554,7 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   zintercard: {
     command: "ZINTERCARD",
+    keys: ["keys"],
     params: ["numkeys:int", "keys:list", "limit?:int"],
     build(p) {
       const keys = nonEmpty("ZINTERCARD", "keys", p.keys);
@@ -555,17 +565,20 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   zinterstore: {
     command: "ZINTERSTORE",
+    keys: ["dest", "keys"],
     params: ["dest", "keys:any", "aggregate?"],
     build: ({ dest, keys, aggregate }) => aggregateArgs(["ZINTERSTORE", arg(dest)], "ZINTERSTORE", keys, aggregate),
   },
   zlexcount: {
     command: "ZLEXCOUNT",
+    keys: ["name"],
     params: ["name", "min", "max"],
     build: ({ name, min, max }) => ["ZLEXCOUNT", arg(name), arg(min), arg(max)],
     readonly: true,
   },
   zmpop: {
     command: "ZMPOP",
+    keys: ["keys"],
     params: ["numKeys:int", "keys:list", "min?:bool", "max?:bool", "count?:int"],
     build(p) {
       const keys = nonEmpty("ZMPOP", "keys", p.keys);
@@ -578,6 +591,7 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   zmscore: {
     command: "ZMSCORE",
+    keys: ["key"],
     params: ["key", "members:list"],
     build: ({ key, members }) => ["ZMSCORE", arg(key), ...nonEmpty("ZMSCORE", "members", members)],
     reply: (r) => toArray(r).map(toNumberOrNull),
@@ -585,18 +599,21 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   zpopmax: {
     command: "ZPOPMAX",
+    keys: ["name"],
     params: ["name", "count?:int"],
     build: ({ name, count }) => (count === undefined ? ["ZPOPMAX", arg(name)] : ["ZPOPMAX", arg(name), arg(count)]),
     reply: (r) => scorePairs(r),
   },
   zpopmin: {
     command: "ZPOPMIN",
+    keys: ["name"],
     params: ["name", "count?:int"],
     build: ({ name, count }) => (count === undefined ? ["ZPOPMIN", arg(name)] : ["ZPOPMIN", arg(name), arg(count)]),
     reply: (r) => scorePairs(r),
   },
   zrandmember: {
     command: "ZRANDMEMBER",
+    keys: ["key"],
     params: ["key", "count?:int", "withscores?:bool"],
     build({ key, count, withscores }) {
       const argv: CommandArg[] = ["ZRANDMEMBER", arg(key)];
@@ -612,6 +629,7 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   zrange: {
     command: "ZRANGE",
+    keys: ["name"],
     params: ["name", "start:any", "end:any", "desc?:bool", "withscores?:bool", "scoreCastFunc?:any", "byscore?:bool", "bylex?:bool", "offset?:int", "num?:int"],
     build(p) {
       castFunc("ZRANGE", p.scoreCastFunc);
@@ -631,12 +649,14 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   zrangebylex: {
     command: "ZRANGEBYLEX",
+    keys: ["name"],
     params: ["name", "min", "max", "start?:int", "num?:int"],
     build: (p) => byLexArgs("ZRANGEBYLEX", ["min", "max"], p),
     readonly: true,
   },
   zrangebyscore: {
     command: "ZRANGEBYSCORE",
+    keys: ["name"],
     params: ["name", "min:any", "max:any", "start?:int", "num?:int", "withscores?:bool", "scoreCastFunc?:any"],
     build: (p) => byScoreArgs("ZRANGEBYSCORE", ["min", "max"], p),
     reply: rangeReply,
@@ -644,6 +664,7 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   zrangestore: {
     command: "ZRANGESTORE",
+    keys: ["dest", "name"],
     params: ["dest", "name", "start:any", "end:any", "byscore?:bool", "bylex?:bool", "desc?:bool", "offset?:int", "num?:int"],
     build: (p) =>
       zrangeArgs(["ZRANGESTORE", arg(p.dest), arg(p.name)], "ZRANGESTORE", {
@@ -657,25 +678,29 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
         num: p.num,
       }),
   },
-  zrank: { command: "ZRANK", params: ["name", "value"], build: ({ name, value }) => ["ZRANK", arg(name), arg(value)], readonly: true },
-  zrem: { command: "ZREM", params: ["name", "...values"], build: ({ name, values }) => ["ZREM", arg(name), ...nonEmpty("ZREM", "values", values)] },
+  zrank: { command: "ZRANK", params: ["name", "value"], build: ({ name, value }) => ["ZRANK", arg(name), arg(value)], readonly: true, keys: ["name"] },
+  zrem: { command: "ZREM", params: ["name", "...values"], build: ({ name, values }) => ["ZREM", arg(name), ...nonEmpty("ZREM", "values", values)], keys: ["name"] },
   zremrangebylex: {
     command: "ZREMRANGEBYLEX",
+    keys: ["name"],
     params: ["name", "min", "max"],
     build: ({ name, min, max }) => ["ZREMRANGEBYLEX", arg(name), arg(min), arg(max)],
   },
   zremrangebyrank: {
     command: "ZREMRANGEBYRANK",
+    keys: ["name"],
     params: ["name", "min:int", "max:int"],
     build: ({ name, min, max }) => ["ZREMRANGEBYRANK", arg(name), arg(min), arg(max)],
   },
   zremrangebyscore: {
     command: "ZREMRANGEBYSCORE",
+    keys: ["name"],
     params: ["name", "min:any", "max:any"],
     build: ({ name, min, max }) => ["ZREMRANGEBYSCORE", arg(name), bound("ZREMRANGEBYSCORE", "min", min), bound("ZREMRANGEBYSCORE", "max", max)],
   },
   zrevrange: {
     command: "ZREVRANGE",
+    keys: ["name"],
     params: ["name", "start:int", "end:int", "withscores?:bool", "scoreCastFunc?:any"],
     build({ name, start, end, withscores, scoreCastFunc }) {
       castFunc("ZREVRANGE", scoreCastFunc);
@@ -688,20 +713,23 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   zrevrangebylex: {
     command: "ZREVRANGEBYLEX",
+    keys: ["name"],
     params: ["name", "max", "min", "start?:int", "num?:int"],
     build: (p) => byLexArgs("ZREVRANGEBYLEX", ["max", "min"], p),
     readonly: true,
   },
   zrevrangebyscore: {
     command: "ZREVRANGEBYSCORE",
+    keys: ["name"],
     params: ["name", "max:any", "min:any", "start?:int", "num?:int", "withscores?:bool", "scoreCastFunc?:any"],
     build: (p) => byScoreArgs("ZREVRANGEBYSCORE", ["max", "min"], p),
     reply: rangeReply,
     readonly: true,
   },
-  zrevrank: { command: "ZREVRANK", params: ["name", "value"], build: ({ name, value }) => ["ZREVRANK", arg(name), arg(value)], readonly: true },
+  zrevrank: { command: "ZREVRANK", params: ["name", "value"], build: ({ name, value }) => ["ZREVRANK", arg(name), arg(value)], readonly: true, keys: ["name"] },
   zscan: {
     command: "ZSCAN",
+    keys: ["name"],
     params: ["name", "cursor?", "match?", "count?:int", "scoreCastFunc?:any"],
     build({ name, cursor, match, count, scoreCastFunc }) {
       castFunc("ZSCAN", scoreCastFunc);
@@ -712,6 +740,7 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   zscore: {
     command: "ZSCORE",
+    keys: ["name"],
     params: ["name", "value"],
     build: ({ name, value }) => ["ZSCORE", arg(name), arg(value)],
     reply: toNumberOrNull,
@@ -719,6 +748,7 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   zunion: {
     command: "ZUNION",
+    keys: ["keys"],
     params: ["keys:any", "aggregate?", "withscores?:bool", "scoreCastFunc?:any"],
     build({ keys, aggregate, withscores, scoreCastFunc }) {
       castFunc("ZUNION", scoreCastFunc);
@@ -731,6 +761,7 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   zunionstore: {
     command: "ZUNIONSTORE",
+    keys: ["dest", "keys"],
     params: ["dest", "keys:any", "aggregate?"],
     build: ({ dest, keys, aggregate }) => aggregateArgs(["ZUNIONSTORE", arg(dest)], "ZUNIONSTORE", keys, aggregate),
   },

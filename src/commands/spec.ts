@@ -51,9 +51,11 @@ export interface CommandDef<P extends readonly string[] = readonly string[]> {
    */
   blocking?: BlockingRule;
   /**
-   * The parameters that hold keys (a list or rest parameter: each item; a mapping: its keys),
-   * in the order the command takes them. Absent: the command takes no key. Cluster slot routing
-   * reads them through `commandKeys`.
+   * The parameters that hold keys (a list or rest parameter: each item; a mapping: its keys,
+   * as MSET's or XREAD's `streams`), in the order the command takes them. Absent: the command
+   * takes no key, or its keys are counted by a `numkeys` argument among other values (EVAL,
+   * FCALL: the server's key specs tell them). Cluster slot routing reads them through
+   * `commandKeys`; test/commands/spec-keys.test.ts checks them against COMMAND GETKEYS.
    */
   keys?: readonly ParamName<P>[];
 }
@@ -206,7 +208,7 @@ export function commandKeys(spec: CommandSpec, values: readonly unknown[]): Comm
     const value = values[i];
     if (value === undefined || value === null) continue;
     if (Array.isArray(value)) keys.push(...(value as CommandArg[]));
-    else if (spec.parsed[i]!.kind === "map") for (const [key] of entriesOf(value)) keys.push(key);
+    else if (value instanceof Map || isPlainObject(value)) for (const [key] of entriesOf(value)) keys.push(key);
     else keys.push(value as CommandArg);
   }
   return keys;

@@ -423,11 +423,13 @@ const XTRIM_PARAMS = ["name", "maxlen?:int", "approximate?:bool", "minid?", "lim
 export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   xack: {
     command: "XACK",
+    keys: ["name"],
     params: ["name", "groupname", "...ids"],
     build: ({ name, groupname, ids }) => ["XACK", name, groupname, ...nonEmpty("XACK", "ids", ids, "at least one message ID")],
   },
   xadd: {
     command: "XADD",
+    keys: ["name"],
     params: XADD_PARAMS,
     build(p) {
       exclusive("XADD", { maxlen: p.maxlen, minid: p.minid });
@@ -442,6 +444,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xautoclaim: {
     command: "XAUTOCLAIM",
+    keys: ["name"],
     params: ["name", "groupname", "consumername", "minIdleTime:int", "startId?", "count?:int", "justid?:bool"],
     build({ name, groupname, consumername, minIdleTime, startId, count, justid }) {
       atLeast("XAUTOCLAIM", "minIdleTime", minIdleTime, 0);
@@ -460,6 +463,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xclaim: {
     command: "XCLAIM",
+    keys: ["name"],
     params: [
       "name",
       "groupname",
@@ -488,11 +492,13 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xdel: {
     command: "XDEL",
+    keys: ["name"],
     params: ["name", "...ids"],
     build: ({ name, ids }) => ["XDEL", name, ...nonEmpty("XDEL", "ids", ids, "at least one message ID")],
   },
   xgroupCreate: {
     command: "XGROUP CREATE",
+    keys: ["name"],
     params: ["name", "groupname", "id?", "mkstream?:bool", "entriesRead?:int"],
     build({ name, groupname, id, mkstream, entriesRead }) {
       const argv: CommandArg[] = ["XGROUP", "CREATE", name, groupname, (id as CommandArg | undefined) ?? "$"];
@@ -504,16 +510,19 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xgroupCreateconsumer: {
     command: "XGROUP CREATECONSUMER",
+    keys: ["name"],
     params: ["name", "groupname", "consumername"],
     build: ({ name, groupname, consumername }) => ["XGROUP", "CREATECONSUMER", name, groupname, consumername],
   },
   xgroupDelconsumer: {
     command: "XGROUP DELCONSUMER",
+    keys: ["name"],
     params: ["name", "groupname", "consumername"],
     build: ({ name, groupname, consumername }) => ["XGROUP", "DELCONSUMER", name, groupname, consumername],
   },
   xgroupDestroy: {
     command: "XGROUP DESTROY",
+    keys: ["name"],
     params: ["name", "groupname"],
     build: ({ name, groupname }) => ["XGROUP", "DESTROY", name, groupname],
     reply: toBool,
@@ -521,6 +530,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   xgroupHelp: help("XGROUP"),
   xgroupSetid: {
     command: "XGROUP SETID",
+    keys: ["name"],
     params: ["name", "groupname", "id", "entriesRead?:int"],
     build({ name, groupname, id, entriesRead }) {
       const argv: CommandArg[] = ["XGROUP", "SETID", name, groupname, id];
@@ -531,6 +541,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xinfoConsumers: {
     command: "XINFO CONSUMERS",
+    keys: ["name"],
     params: ["name", "groupname"],
     build: ({ name, groupname }) => ["XINFO", "CONSUMERS", name, groupname],
     reply: objectList,
@@ -538,6 +549,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xinfoGroups: {
     command: "XINFO GROUPS",
+    keys: ["name"],
     params: ["name"],
     build: ({ name }) => ["XINFO", "GROUPS", name],
     reply: objectList,
@@ -546,14 +558,16 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   xinfoHelp: { ...help("XINFO"), readonly: true },
   xinfoStream: {
     command: "XINFO STREAM",
+    keys: ["name"],
     params: ["name", "full?:bool"],
     build: ({ name, full }) => (full ? ["XINFO", "STREAM", name, "FULL"] : ["XINFO", "STREAM", name]),
     reply: (reply, { full }) => parseXInfoStream(reply, full === true),
     readonly: true,
   },
-  xlen: { command: "XLEN", params: ["name"], build: ({ name }) => ["XLEN", name], readonly: true },
+  xlen: { command: "XLEN", params: ["name"], build: ({ name }) => ["XLEN", name], readonly: true, keys: ["name"] },
   xpending: {
     command: "XPENDING",
+    keys: ["name"],
     params: ["name", "groupname"],
     build: ({ name, groupname }) => ["XPENDING", name, groupname],
     reply: parseXPendingSummary,
@@ -561,6 +575,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xpendingRange: {
     command: "XPENDING",
+    keys: ["name"],
     params: ["name", "groupname", "min?", "max?", "count?:int", "consumername?", "idle?:int"],
     build({ name, groupname, min, max, count, consumername, idle }) {
       const argv: CommandArg[] = ["XPENDING", name, groupname];
@@ -586,6 +601,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xrange: {
     command: "XRANGE",
+    keys: ["name"],
     params: ["name", "min?", "max?", "count?:int"],
     build({ name, min, max, count }) {
       atLeast("XRANGE", "count", count, 1);
@@ -598,6 +614,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xread: {
     command: "XREAD",
+    keys: ["streams"],
     blocking: { at: "BLOCK", unit: "ms" },
     params: ["streams:map", "count?:int", "block?:int"],
     build({ streams, count, block }) {
@@ -614,6 +631,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xreadgroup: {
     command: "XREADGROUP",
+    keys: ["streams"],
     blocking: { at: "BLOCK", unit: "ms" },
     params: ["groupname", "consumername", "streams:map", "count?:int", "block?:int", "noack?:bool"],
     build({ groupname, consumername, streams, count, block, noack }) {
@@ -630,6 +648,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xrevrange: {
     command: "XREVRANGE",
+    keys: ["name"],
     params: ["name", "max?", "min?", "count?:int"],
     build({ name, max, min, count }) {
       atLeast("XREVRANGE", "count", count, 1);
@@ -642,6 +661,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xsetid: {
     command: "XSETID",
+    keys: ["name"],
     params: ["name", "lastId", "entriesAdded?:int", "maxDeletedId?"],
     build({ name, lastId, entriesAdded, maxDeletedId }) {
       atLeast("XSETID", "entriesAdded", entriesAdded, 0);
@@ -654,6 +674,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xtrim: {
     command: "XTRIM",
+    keys: ["name"],
     params: XTRIM_PARAMS,
     build(p) {
       exclusive("XTRIM", { maxlen: p.maxlen, minid: p.minid });

@@ -231,9 +231,10 @@ const incrSpec = (command: "INCRBY" | "DECRBY"): CommandDef<readonly ["name", "a
 });
 
 export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
-  append: { command: "APPEND", params: ["key", "value"], build: ({ key, value }) => ["APPEND", key, value] },
+  append: { command: "APPEND", params: ["key", "value"], build: ({ key, value }) => ["APPEND", key, value], keys: ["key"] },
   bitcount: {
     command: "BITCOUNT",
+    keys: ["key"],
     params: ["key", "start?:int", "end?:int", "mode?"],
     build({ key, start, end, mode }) {
       const argv: CommandArg[] = ["BITCOUNT", key];
@@ -244,11 +245,13 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   bitfield: {
     command: "BITFIELD",
+    keys: ["key"],
     params: ["key", "operations?:any"],
     build: ({ key, operations }) => ["BITFIELD", key, ...bitfieldWords("BITFIELD", operations ?? [])],
   },
   bitfieldRo: {
     command: "BITFIELD_RO",
+    keys: ["key"],
     params: ["key", "encoding", "offset", "items?:any"],
     build(p) {
       const items = (p.items ?? []) as unknown;
@@ -260,6 +263,7 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   bitop: {
     command: "BITOP",
+    keys: ["dest", "keys"],
     params: ["operation", "dest", "...keys"],
     build(p) {
       const operation = oneOf("BITOP", "operation", p.operation, ["AND", "OR", "XOR", "NOT"], true);
@@ -270,6 +274,7 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   bitpos: {
     command: "BITPOS",
+    keys: ["key"],
     params: ["key", "bit:int", "start?:int", "end?:int", "mode?"],
     build({ key, bit, start, end, mode }) {
       if (bit !== 0 && bit !== 1) throw new DataError("BITPOS: argument 'bit' must be 0 or 1");
@@ -282,10 +287,11 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   decr: incrSpec("DECRBY"),
   decrby: incrSpec("DECRBY"),
   get: oneKey("GET", true),
-  getbit: { command: "GETBIT", params: ["name", "offset:int"], build: ({ name, offset }) => ["GETBIT", name, offset as number], readonly: true },
+  getbit: { command: "GETBIT", params: ["name", "offset:int"], build: ({ name, offset }) => ["GETBIT", name, offset as number], readonly: true, keys: ["name"] },
   getdel: oneKey("GETDEL", false),
   getex: {
     command: "GETEX",
+    keys: ["name"],
     params: GETEX_PARAMS,
     build(p) {
       exclusive("GETEX", { ex: p.ex, px: p.px, exat: p.exat, pxat: p.pxat, persist: p.persist });
@@ -297,21 +303,24 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   getrange: {
     command: "GETRANGE",
+    keys: ["key"],
     params: ["key", "start:int", "end:int"],
     build: ({ key, start, end }) => ["GETRANGE", key, start as number, end as number],
     readonly: true,
   },
-  getset: { command: "GETSET", params: ["name", "value"], build: ({ name, value }) => ["GETSET", name, value] },
+  getset: { command: "GETSET", params: ["name", "value"], build: ({ name, value }) => ["GETSET", name, value], keys: ["name"] },
   incr: incrSpec("INCRBY"),
   incrby: incrSpec("INCRBY"),
   incrbyfloat: {
     command: "INCRBYFLOAT",
+    keys: ["name"],
     params: ["name", "amount?:num"],
     build: ({ name, amount }) => ["INCRBYFLOAT", name, (amount as number | undefined) ?? 1.0],
     reply: toNumber,
   },
   lcs: {
     command: "LCS",
+    keys: ["key1", "key2"],
     params: LCS_PARAMS,
     build(p) {
       exclusive("LCS", { len: p.len, idx: p.idx });
@@ -327,12 +336,14 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   mget: {
     command: "MGET",
+    keys: ["keys", "args"],
     params: ["keys:list", "...args"],
     build: ({ keys, args }) => ["MGET", ...nonEmpty("MGET", "keys", [...(keys as CommandArg[]), ...(args as CommandArg[])], "at least one key")],
     readonly: true,
   },
   mset: {
     command: "MSET",
+    keys: ["mapping"],
     params: ["mapping:map"],
     build({ mapping }) {
       const argv: CommandArg[] = ["MSET"];
@@ -343,6 +354,7 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   msetnx: {
     command: "MSETNX",
+    keys: ["mapping"],
     params: ["mapping:map"],
     build({ mapping }) {
       const argv: CommandArg[] = ["MSETNX"];
@@ -353,12 +365,14 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   psetex: {
     command: "PSETEX",
+    keys: ["name"],
     params: ["name", "timeMs:int", "value"],
     build: ({ name, timeMs, value }) => ["PSETEX", name, timeMs as number, value],
     reply: okToTrue,
   },
   set: {
     command: "SET",
+    keys: ["name"],
     params: SET_PARAMS,
     build(p) {
       // Only a SET with two options or more can have clashing ones (a plain SET is the hot path).
@@ -378,6 +392,7 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   setbit: {
     command: "SETBIT",
+    keys: ["name"],
     params: ["name", "offset:int", "value:any"],
     build(p) {
       const value = p.value;
@@ -389,19 +404,22 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   setex: {
     command: "SETEX",
+    keys: ["name"],
     params: ["name", "time:int", "value"],
     build: ({ name, time, value }) => ["SETEX", name, time as number, value],
     reply: okToTrue,
   },
-  setnx: { command: "SETNX", params: ["name", "value"], build: ({ name, value }) => ["SETNX", name, value], reply: toBool },
+  setnx: { command: "SETNX", params: ["name", "value"], build: ({ name, value }) => ["SETNX", name, value], reply: toBool, keys: ["name"] },
   setrange: {
     command: "SETRANGE",
+    keys: ["name"],
     params: ["name", "offset:int", "value"],
     build: ({ name, offset, value }) => ["SETRANGE", name, offset as number, value],
   },
   strlen: oneKey("STRLEN", true),
   substr: {
     command: "SUBSTR",
+    keys: ["name"],
     params: ["name", "start:int", "end?:int"],
     build: ({ name, start, end }) => ["SUBSTR", name, start as number, (end as number | undefined) ?? -1],
     readonly: true,
