@@ -334,8 +334,8 @@ function pushSearchShape(command: string, argv: CommandArg[], p: Bound<typeof SE
 export const GEO_COMMANDS: Record<string, CommandSpec> = defineCommands({
   geoadd: {
     command: "GEOADD",
-    keys: ["name"],
     params: ["name", "values:list", "nx?:bool", "xx?:bool", "ch?:bool"],
+    keys: ["name"],
     build(p) {
       exclusive("GEOADD", { nx: p.nx, xx: p.xx });
       const values = p.values as CommandArg[];
@@ -352,8 +352,8 @@ export const GEO_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   geodist: {
     command: "GEODIST",
-    keys: ["name"],
     params: ["name", "place1", "place2", "unit?"],
+    keys: ["name"],
     build({ name, place1, place2, unit }) {
       const argv: CommandArg[] = ["GEODIST", name, place1, place2];
       if (unit !== undefined) {
@@ -367,8 +367,8 @@ export const GEO_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   geohash: {
     command: "GEOHASH",
-    keys: ["name"],
     params: ["name", "...values"],
+    keys: ["name"],
     build: ({ name, values }) => ["GEOHASH", name, ...(values as CommandArg[])],
     reply: (reply) => toArray(reply).map(strOrNull),
     decode: true,
@@ -376,8 +376,8 @@ export const GEO_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   geopos: {
     command: "GEOPOS",
-    keys: ["name"],
     params: ["name", "...values"],
+    keys: ["name"],
     build: ({ name, values }) => ["GEOPOS", name, ...(values as CommandArg[])],
     reply: (reply) => toArray(reply).map((pos) => (pos === null ? null : coordinate(pos))),
     readonly: true,
@@ -388,8 +388,8 @@ export const GEO_COMMANDS: Record<string, CommandSpec> = defineCommands({
   georadiusbymemberRo: radiusSpec("GEORADIUSBYMEMBER_RO", ["member", "radius:num"], true),
   geosearch: {
     command: "GEOSEARCH",
-    keys: ["name"],
     params: ["name", ...SEARCH_SHAPE, "withcoord?:bool", "withdist?:bool", "withhash?:bool"],
+    keys: ["name"],
     build(p) {
       const argv: CommandArg[] = ["GEOSEARCH", p.name];
       pushSearchShape("GEOSEARCH", argv, p);
@@ -403,8 +403,8 @@ export const GEO_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   geosearchstore: {
     command: "GEOSEARCHSTORE",
-    keys: ["dest", "name"],
     params: ["dest", "name", ...SEARCH_SHAPE, "storedist?:bool"],
+    keys: ["dest", "name"],
     build(p) {
       const argv: CommandArg[] = ["GEOSEARCHSTORE", p.dest, p.name];
       pushSearchShape("GEOSEARCHSTORE", argv, p);

@@ -89,14 +89,14 @@ export const HASH_COMMANDS: Record<string, CommandSpec> = defineCommands({
   hgetall: { command: "HGETALL", params: ["name"], build: ({ name }) => ["HGETALL", arg(name)], reply: (r) => toObject(r), readonly: true, keys: ["name"] },
   hincrby: {
     command: "HINCRBY",
-    keys: ["name"],
     params: ["name", "key", "amount?:int"],
+    keys: ["name"],
     build: ({ name, key, amount }) => ["HINCRBY", arg(name), arg(key), (amount as number | bigint | undefined) ?? 1],
   },
   hincrbyfloat: {
     command: "HINCRBYFLOAT",
-    keys: ["name"],
     params: ["name", "key", "amount?:num"],
+    keys: ["name"],
     build: ({ name, key, amount }) => ["HINCRBYFLOAT", arg(name), arg(key), (amount as number | bigint | undefined) ?? 1],
     reply: toNumber,
   },
@@ -104,15 +104,15 @@ export const HASH_COMMANDS: Record<string, CommandSpec> = defineCommands({
   hlen: { command: "HLEN", params: ["name"], build: ({ name }) => ["HLEN", arg(name)], readonly: true, keys: ["name"] },
   hmget: {
     command: "HMGET",
-    keys: ["name"],
     params: ["name", "keys:list", "...args"],
+    keys: ["name"],
     build: ({ name, keys, args }) => ["HMGET", arg(name), ...nonEmpty("HMGET", "keys", [...(keys as CommandArg[]), ...(args as CommandArg[])])],
     readonly: true,
   },
   hmset: {
     command: "HMSET",
-    keys: ["name"],
     params: ["name", "mapping:map"],
+    keys: ["name"],
     build({ name, mapping }) {
       const argv: CommandArg[] = ["HMSET", arg(name)];
       pushMapping({ command: "HMSET" }, "mapping", argv, mapping);
@@ -122,8 +122,8 @@ export const HASH_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   hrandfield: {
     command: "HRANDFIELD",
-    keys: ["key"],
     params: ["key", "count?:int", "withvalues?:bool"],
+    keys: ["key"],
     build({ key, count, withvalues }) {
       const argv: CommandArg[] = ["HRANDFIELD", arg(key)];
       if (count !== undefined) argv.push(arg(count));
@@ -138,24 +138,19 @@ export const HASH_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   hscan: {
     command: "HSCAN",
-    keys: ["name"],
     params: ["name", "cursor?", "match?", "count?:int"],
+    keys: ["name"],
     build: ({ name, cursor, match, count }) => scanArgs(["HSCAN", arg(name)], cursor, match, count),
     reply: (r) => parseScan(r, (items) => toObject(items)),
     readonly: true,
   },
   hset: {
     command: "HSET",
-    keys: ["name"],
     params: ["name", "key?", "value?", "mapping?:any", "items?:any"],
+    keys: ["name"],
     build(p) {
       const argv: CommandArg[] = ["HSET", arg(p.name)];
-      const {
-        key,
-        value,
-        mapping,
-        items,
-      } = p;
+      const { key, value, mapping, items } = p;
       if (items !== undefined) {
         if (!Array.isArray(items)) throw badArg(HSET, "items", "a flat array of fields and values", items);
         for (const item of items) if (!isArgValue(item)) throw badArg(HSET, "items", "a flat array of fields and values", item);

@@ -20,8 +20,8 @@ export const HYPERLOGLOG_COMMANDS: Record<string, CommandSpec> = defineCommands(
   pfcount: { command: "PFCOUNT", params: ["...sources:list"], build: ({ sources }) => ["PFCOUNT", ...nonEmpty("PFCOUNT", "sources", sources, "at least one key")], readonly: true, keys: ["sources"] },
   pfmerge: {
     command: "PFMERGE",
-    keys: ["dest", "sources"],
     params: ["dest", "...sources"],
+    keys: ["dest", "sources"],
     build: ({ dest, sources }) => ["PFMERGE", dest, ...(sources as CommandArg[])],
     reply: okToTrue,
   },

@@ -264,8 +264,8 @@ const OBJECT_INFOTYPES = ["ENCODING", "FREQ", "IDLETIME", "REFCOUNT"] as const;
 export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
   copy: {
     command: "COPY",
-    keys: ["source", "destination"],
     params: ["source", "destination", "destinationDb?:int", "replace?:bool"],
+    keys: ["source", "destination"],
     build({ source, destination, destinationDb, replace }) {
       const argv: CommandArg[] = ["COPY", source, destination];
       if (destinationDb !== undefined) argv.push("DB", destinationDb as number);
@@ -284,8 +284,8 @@ export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
   keys: { command: "KEYS", params: ["pattern?"], build: ({ pattern }) => ["KEYS", (pattern as CommandArg | undefined) ?? "*"], readonly: true },
   migrate: {
     command: "MIGRATE",
-    keys: ["keys"],
     params: ["host", "port:int", "keys:list", "destinationDb:int", "timeout:int", "copy?:bool", "replace?:bool", "auth?"],
+    keys: ["keys"],
     build(p) {
       const keys = nonEmpty("MIGRATE", "keys", p.keys, "at least one key");
       const argv: CommandArg[] = ["MIGRATE", p.host, p.port as number, "", p.destinationDb as number, p.timeout as number];
@@ -299,8 +299,8 @@ export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
   move: { command: "MOVE", params: ["name", "db:int"], build: ({ name, db }) => ["MOVE", name, db as number], reply: toBool, keys: ["name"] },
   object: {
     command: "OBJECT",
-    keys: ["key"],
     params: ["infotype", "key"],
+    keys: ["key"],
     build: ({ infotype, key }) => ["OBJECT", oneOf("OBJECT", "infotype", infotype, OBJECT_INFOTYPES, true), key],
     readonly: true,
   },
@@ -319,8 +319,8 @@ export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
   renamenx: { command: "RENAMENX", params: ["src", "dst"], build: ({ src, dst }) => ["RENAMENX", src, dst], reply: toBool, keys: ["src", "dst"] },
   restore: {
     command: "RESTORE",
-    keys: ["name"],
     params: ["name", "ttl:num", "value", "replace?:bool", "absttl?:bool", "idletime?:int", "frequency?:int"],
+    keys: ["name"],
     build({ name, ttl, value, replace, absttl, idletime, frequency }) {
       const argv: CommandArg[] = ["RESTORE", name, ttl as number, value];
       if (replace) argv.push("REPLACE");
@@ -343,8 +343,8 @@ export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   sort: {
     command: "SORT",
-    keys: ["name", "store"],
     params: ["name", "start?:int", "num?:int", "by?", "get?:list", "desc?:bool", "alpha?:bool", "store?", "groups?:bool"],
+    keys: ["name", "store"],
     build(p) {
       const argv = sortArgs("SORT", p.name, p);
       if (p.store !== undefined) argv.push("STORE", p.store);
@@ -363,8 +363,8 @@ export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   sortRo: {
     command: "SORT_RO",
-    keys: ["key"],
     params: ["key", "start?:int", "num?:int", "by?", "get?:list", "desc?:bool", "alpha?:bool"],
+    keys: ["key"],
     build: (p) => sortArgs("SORT_RO", p.key, p),
     readonly: true,
   },

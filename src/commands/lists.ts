@@ -99,9 +99,9 @@ const keyAndValue = (reply: RespValue): unknown => (reply === null ? null : toAr
 export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
   blmove: {
     command: "BLMOVE",
+    params: ["firstList", "secondList", "timeout:num", "src?", "dest?"],
     keys: ["firstList", "secondList"],
     blocking: { at: -1, unit: "s" },
-    params: ["firstList", "secondList", "timeout:num", "src?", "dest?"],
     build: ({ firstList, secondList, timeout, src, dest }) => [
       "BLMOVE",
       arg(firstList),
@@ -113,9 +113,9 @@ export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   blmpop: {
     command: "BLMPOP",
+    params: ["timeout:num", "numkeys:int", "...args", "direction", "count?:int"],
     keys: ["args"],
     blocking: { at: 1, unit: "s" },
-    params: ["timeout:num", "numkeys:int", "...args", "direction", "count?:int"],
     build(p) {
       const keys = nonEmpty("BLMPOP", "keys", p.args);
       numkeysMatch("BLMPOP", "numkeys", p.numkeys, keys);
@@ -126,39 +126,39 @@ export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   blpop: {
     command: "BLPOP",
+    params: ["keys:list", "timeout?:num"],
     keys: ["keys"],
     blocking: { at: -1, unit: "s" },
-    params: ["keys:list", "timeout?:num"],
     build: ({ keys, timeout }) => ["BLPOP", ...nonEmpty("BLPOP", "keys", keys), timeoutOf(timeout)],
     reply: keyAndValue,
   },
   brpop: {
     command: "BRPOP",
+    params: ["keys:list", "timeout?:num"],
     keys: ["keys"],
     blocking: { at: -1, unit: "s" },
-    params: ["keys:list", "timeout?:num"],
     build: ({ keys, timeout }) => ["BRPOP", ...nonEmpty("BRPOP", "keys", keys), timeoutOf(timeout)],
     reply: keyAndValue,
   },
   brpoplpush: {
     command: "BRPOPLPUSH",
+    params: ["src", "dst", "timeout?:num"],
     keys: ["src", "dst"],
     blocking: { at: -1, unit: "s" },
-    params: ["src", "dst", "timeout?:num"],
     build: ({ src, dst, timeout }) => ["BRPOPLPUSH", arg(src), arg(dst), timeoutOf(timeout)],
   },
   lindex: { command: "LINDEX", params: ["name", "index:int"], build: ({ name, index }) => ["LINDEX", arg(name), arg(index)], readonly: true, keys: ["name"] },
   linsert: {
     command: "LINSERT",
-    keys: ["name"],
     params: ["name", "where", "refvalue", "value"],
+    keys: ["name"],
     build: ({ name, where, refvalue, value }) => ["LINSERT", arg(name), oneOf("LINSERT", "where", where, ["BEFORE", "AFTER"]), arg(refvalue), arg(value)],
   },
   llen: { command: "LLEN", params: ["name"], build: ({ name }) => ["LLEN", arg(name)], readonly: true, keys: ["name"] },
   lmove: {
     command: "LMOVE",
-    keys: ["firstList", "secondList"],
     params: ["firstList", "secondList", "src?", "dest?"],
+    keys: ["firstList", "secondList"],
     build: ({ firstList, secondList, src, dest }) => [
       "LMOVE",
       arg(firstList),
@@ -169,8 +169,8 @@ export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   lmpop: {
     command: "LMPOP",
-    keys: ["args"],
     params: ["numKeys:int", "...args", "direction", "count?:int"],
+    keys: ["args"],
     build({ numKeys, args, direction, count }) {
       const keys = nonEmpty("LMPOP", "keys", args);
       numkeysMatch("LMPOP", "numkeys", numKeys, keys);
@@ -182,14 +182,14 @@ export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   lpop: {
     command: "LPOP",
-    keys: ["name"],
     params: ["name", "count?:int"],
+    keys: ["name"],
     build: ({ name, count }) => (count === undefined ? ["LPOP", arg(name)] : ["LPOP", arg(name), arg(count)]),
   },
   lpos: {
     command: "LPOS",
-    keys: ["name"],
     params: ["name", "value", "rank?:int", "count?:int", "maxlen?:int"],
+    keys: ["name"],
     build({ name, value, rank, count, maxlen }) {
       const argv: CommandArg[] = ["LPOS", arg(name), arg(value)];
       if (rank !== undefined) argv.push("RANK", arg(rank));
@@ -203,8 +203,8 @@ export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
   lpushx: { command: "LPUSHX", params: ["name", "...values"], build: ({ name, values }) => ["LPUSHX", arg(name), ...nonEmpty("LPUSHX", "values", values)], keys: ["name"] },
   lrange: {
     command: "LRANGE",
-    keys: ["name"],
     params: ["name", "start:int", "end:int"],
+    keys: ["name"],
     build: ({ name, start, end }) => ["LRANGE", arg(name), arg(start), arg(end)],
     readonly: true,
   },
@@ -213,8 +213,8 @@ export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
   ltrim: { command: "LTRIM", params: ["name", "start:int", "end:int"], build: ({ name, start, end }) => ["LTRIM", arg(name), arg(start), arg(end)], reply: okToTrue, keys: ["name"] },
   rpop: {
     command: "RPOP",
-    keys: ["name"],
     params: ["name", "count?:int"],
+    keys: ["name"],
     build: ({ name, count }) => (count === undefined ? ["RPOP", arg(name)] : ["RPOP", arg(name), arg(count)]),
   },
   rpoplpush: { command: "RPOPLPUSH", params: ["src", "dst"], build: ({ src, dst }) => ["RPOPLPUSH", arg(src), arg(dst)], keys: ["src", "dst"] },

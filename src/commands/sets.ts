@@ -61,30 +61,30 @@ export const SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   scard: { command: "SCARD", params: ["name"], build: ({ name }) => ["SCARD", arg(name)], readonly: true, keys: ["name"] },
   sdiff: {
     command: "SDIFF",
-    keys: ["keys", "args"],
     params: ["keys:list", "...args"],
+    keys: ["keys", "args"],
     build: (p) => ["SDIFF", ...keysAndArgs("SDIFF", p)],
     reply: toArray,
     readonly: true,
   },
   sdiffstore: {
     command: "SDIFFSTORE",
-    keys: ["dest", "keys", "args"],
     params: ["dest", "keys:list", "...args"],
+    keys: ["dest", "keys", "args"],
     build: (p) => ["SDIFFSTORE", arg(p.dest), ...keysAndArgs("SDIFFSTORE", p)],
   },
   sinter: {
     command: "SINTER",
-    keys: ["keys", "args"],
     params: ["keys:list", "...args"],
+    keys: ["keys", "args"],
     build: (p) => ["SINTER", ...keysAndArgs("SINTER", p)],
     reply: toArray,
     readonly: true,
   },
   sintercard: {
     command: "SINTERCARD",
-    keys: ["keys"],
     params: ["numkeys:int", "keys:list", "limit?:int"],
+    keys: ["keys"],
     build(p) {
       const keys = nonEmpty("SINTERCARD", "keys", p.keys);
       numkeysMatch("SINTERCARD", "numkeys", p.numkeys, keys);
@@ -94,14 +94,14 @@ export const SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   sinterstore: {
     command: "SINTERSTORE",
-    keys: ["dest", "keys", "args"],
     params: ["dest", "keys:list", "...args"],
+    keys: ["dest", "keys", "args"],
     build: (p) => ["SINTERSTORE", arg(p.dest), ...keysAndArgs("SINTERSTORE", p)],
   },
   sismember: {
     command: "SISMEMBER",
-    keys: ["name"],
     params: ["name", "value"],
+    keys: ["name"],
     build: ({ name, value }) => ["SISMEMBER", arg(name), arg(value)],
     reply: toBool,
     readonly: true,
@@ -109,8 +109,8 @@ export const SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   smembers: { command: "SMEMBERS", params: ["name"], build: ({ name }) => ["SMEMBERS", arg(name)], reply: toArray, readonly: true, keys: ["name"] },
   smismember: {
     command: "SMISMEMBER",
-    keys: ["name"],
     params: ["name", "values:list", "...args"],
+    keys: ["name"],
     build: ({ name, values, args }) => ["SMISMEMBER", arg(name), ...nonEmpty("SMISMEMBER", "values", [...(values as CommandArg[]), ...(args as CommandArg[])])],
     reply: boolList,
     readonly: true,
@@ -118,15 +118,15 @@ export const SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   smove: { command: "SMOVE", params: ["src", "dst", "value"], build: ({ src, dst, value }) => ["SMOVE", arg(src), arg(dst), arg(value)], reply: toBool, keys: ["src", "dst"] },
   spop: {
     command: "SPOP",
-    keys: ["name"],
     params: ["name", "count?:int"],
+    keys: ["name"],
     build: ({ name, count }) => (count === undefined ? ["SPOP", arg(name)] : ["SPOP", arg(name), arg(count)]),
     reply: (r, { count }) => (count === undefined ? r : toArray(r)),
   },
   srandmember: {
     command: "SRANDMEMBER",
-    keys: ["name"],
     params: ["name", "number?:int"],
+    keys: ["name"],
     build: ({ name, number }) => (number === undefined ? ["SRANDMEMBER", arg(name)] : ["SRANDMEMBER", arg(name), arg(number)]),
     reply: (r, { number }) => (number === undefined ? r : toArray(r)),
     readonly: true,
@@ -134,24 +134,24 @@ export const SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   srem: { command: "SREM", params: ["name", "...values"], build: ({ name, values }) => ["SREM", arg(name), ...nonEmpty("SREM", "values", values)], keys: ["name"] },
   sscan: {
     command: "SSCAN",
-    keys: ["name"],
     params: ["name", "cursor?", "match?", "count?:int"],
+    keys: ["name"],
     build: ({ name, cursor, match, count }) => scanArgs(["SSCAN", arg(name)], cursor, match, count),
     reply: (r) => parseScan(r, toArray),
     readonly: true,
   },
   sunion: {
     command: "SUNION",
-    keys: ["keys", "args"],
     params: ["keys:list", "...args"],
+    keys: ["keys", "args"],
     build: (p) => ["SUNION", ...keysAndArgs("SUNION", p)],
     reply: toArray,
     readonly: true,
   },
   sunionstore: {
     command: "SUNIONSTORE",
-    keys: ["dest", "keys", "args"],
     params: ["dest", "keys:list", "...args"],
+    keys: ["dest", "keys", "args"],
     build: (p) => ["SUNIONSTORE", arg(p.dest), ...keysAndArgs("SUNIONSTORE", p)],
   },
 });

@@ -423,14 +423,14 @@ const XTRIM_PARAMS = ["name", "maxlen?:int", "approximate?:bool", "minid?", "lim
 export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   xack: {
     command: "XACK",
-    keys: ["name"],
     params: ["name", "groupname", "...ids"],
+    keys: ["name"],
     build: ({ name, groupname, ids }) => ["XACK", name, groupname, ...nonEmpty("XACK", "ids", ids, "at least one message ID")],
   },
   xadd: {
     command: "XADD",
-    keys: ["name"],
     params: XADD_PARAMS,
+    keys: ["name"],
     build(p) {
       exclusive("XADD", { maxlen: p.maxlen, minid: p.minid });
       atLeast("XADD", "maxlen", p.maxlen, 0);
@@ -444,8 +444,8 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xautoclaim: {
     command: "XAUTOCLAIM",
-    keys: ["name"],
     params: ["name", "groupname", "consumername", "minIdleTime:int", "startId?", "count?:int", "justid?:bool"],
+    keys: ["name"],
     build({ name, groupname, consumername, minIdleTime, startId, count, justid }) {
       atLeast("XAUTOCLAIM", "minIdleTime", minIdleTime, 0);
       atLeast("XAUTOCLAIM", "count", count, 0);
@@ -463,7 +463,6 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xclaim: {
     command: "XCLAIM",
-    keys: ["name"],
     params: [
       "name",
       "groupname",
@@ -476,6 +475,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
       "force?:bool",
       "justid?:bool",
     ],
+    keys: ["name"],
     build({ name, groupname, consumername, minIdleTime, messageIds, idle, time, retrycount, force, justid }) {
       atLeast("XCLAIM", "minIdleTime", minIdleTime, 0);
       const ids = messageIds as CommandArg[];
@@ -492,14 +492,14 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xdel: {
     command: "XDEL",
-    keys: ["name"],
     params: ["name", "...ids"],
+    keys: ["name"],
     build: ({ name, ids }) => ["XDEL", name, ...nonEmpty("XDEL", "ids", ids, "at least one message ID")],
   },
   xgroupCreate: {
     command: "XGROUP CREATE",
-    keys: ["name"],
     params: ["name", "groupname", "id?", "mkstream?:bool", "entriesRead?:int"],
+    keys: ["name"],
     build({ name, groupname, id, mkstream, entriesRead }) {
       const argv: CommandArg[] = ["XGROUP", "CREATE", name, groupname, (id as CommandArg | undefined) ?? "$"];
       if (mkstream) argv.push("MKSTREAM");
@@ -510,28 +510,28 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xgroupCreateconsumer: {
     command: "XGROUP CREATECONSUMER",
-    keys: ["name"],
     params: ["name", "groupname", "consumername"],
+    keys: ["name"],
     build: ({ name, groupname, consumername }) => ["XGROUP", "CREATECONSUMER", name, groupname, consumername],
   },
   xgroupDelconsumer: {
     command: "XGROUP DELCONSUMER",
-    keys: ["name"],
     params: ["name", "groupname", "consumername"],
+    keys: ["name"],
     build: ({ name, groupname, consumername }) => ["XGROUP", "DELCONSUMER", name, groupname, consumername],
   },
   xgroupDestroy: {
     command: "XGROUP DESTROY",
-    keys: ["name"],
     params: ["name", "groupname"],
+    keys: ["name"],
     build: ({ name, groupname }) => ["XGROUP", "DESTROY", name, groupname],
     reply: toBool,
   },
   xgroupHelp: help("XGROUP"),
   xgroupSetid: {
     command: "XGROUP SETID",
-    keys: ["name"],
     params: ["name", "groupname", "id", "entriesRead?:int"],
+    keys: ["name"],
     build({ name, groupname, id, entriesRead }) {
       const argv: CommandArg[] = ["XGROUP", "SETID", name, groupname, id];
       if (entriesRead !== undefined) argv.push("ENTRIESREAD", entriesRead as number);
@@ -541,16 +541,16 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xinfoConsumers: {
     command: "XINFO CONSUMERS",
-    keys: ["name"],
     params: ["name", "groupname"],
+    keys: ["name"],
     build: ({ name, groupname }) => ["XINFO", "CONSUMERS", name, groupname],
     reply: objectList,
     readonly: true,
   },
   xinfoGroups: {
     command: "XINFO GROUPS",
-    keys: ["name"],
     params: ["name"],
+    keys: ["name"],
     build: ({ name }) => ["XINFO", "GROUPS", name],
     reply: objectList,
     readonly: true,
@@ -558,8 +558,8 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   xinfoHelp: { ...help("XINFO"), readonly: true },
   xinfoStream: {
     command: "XINFO STREAM",
-    keys: ["name"],
     params: ["name", "full?:bool"],
+    keys: ["name"],
     build: ({ name, full }) => (full ? ["XINFO", "STREAM", name, "FULL"] : ["XINFO", "STREAM", name]),
     reply: (reply, { full }) => parseXInfoStream(reply, full === true),
     readonly: true,
@@ -567,16 +567,16 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   xlen: { command: "XLEN", params: ["name"], build: ({ name }) => ["XLEN", name], readonly: true, keys: ["name"] },
   xpending: {
     command: "XPENDING",
-    keys: ["name"],
     params: ["name", "groupname"],
+    keys: ["name"],
     build: ({ name, groupname }) => ["XPENDING", name, groupname],
     reply: parseXPendingSummary,
     readonly: true,
   },
   xpendingRange: {
     command: "XPENDING",
-    keys: ["name"],
     params: ["name", "groupname", "min?", "max?", "count?:int", "consumername?", "idle?:int"],
+    keys: ["name"],
     build({ name, groupname, min, max, count, consumername, idle }) {
       const argv: CommandArg[] = ["XPENDING", name, groupname];
       if (min === undefined && max === undefined && count === undefined) {
@@ -601,8 +601,8 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xrange: {
     command: "XRANGE",
-    keys: ["name"],
     params: ["name", "min?", "max?", "count?:int"],
+    keys: ["name"],
     build({ name, min, max, count }) {
       atLeast("XRANGE", "count", count, 1);
       const argv: CommandArg[] = ["XRANGE", name, (min as CommandArg | undefined) ?? "-", (max as CommandArg | undefined) ?? "+"];
@@ -614,9 +614,9 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xread: {
     command: "XREAD",
+    params: ["streams:map", "count?:int", "block?:int"],
     keys: ["streams"],
     blocking: { at: "BLOCK", unit: "ms" },
-    params: ["streams:map", "count?:int", "block?:int"],
     build({ streams, count, block }) {
       atLeast("XREAD", "block", block, 0);
       atLeast("XREAD", "count", count, 1);
@@ -631,9 +631,9 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xreadgroup: {
     command: "XREADGROUP",
+    params: ["groupname", "consumername", "streams:map", "count?:int", "block?:int", "noack?:bool"],
     keys: ["streams"],
     blocking: { at: "BLOCK", unit: "ms" },
-    params: ["groupname", "consumername", "streams:map", "count?:int", "block?:int", "noack?:bool"],
     build({ groupname, consumername, streams, count, block, noack }) {
       atLeast("XREADGROUP", "count", count, 1);
       atLeast("XREADGROUP", "block", block, 0);
@@ -648,8 +648,8 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xrevrange: {
     command: "XREVRANGE",
-    keys: ["name"],
     params: ["name", "max?", "min?", "count?:int"],
+    keys: ["name"],
     build({ name, max, min, count }) {
       atLeast("XREVRANGE", "count", count, 1);
       const argv: CommandArg[] = ["XREVRANGE", name, (max as CommandArg | undefined) ?? "+", (min as CommandArg | undefined) ?? "-"];
@@ -661,8 +661,8 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xsetid: {
     command: "XSETID",
-    keys: ["name"],
     params: ["name", "lastId", "entriesAdded?:int", "maxDeletedId?"],
+    keys: ["name"],
     build({ name, lastId, entriesAdded, maxDeletedId }) {
       atLeast("XSETID", "entriesAdded", entriesAdded, 0);
       const argv: CommandArg[] = ["XSETID", name, lastId];
@@ -674,8 +674,8 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xtrim: {
     command: "XTRIM",
-    keys: ["name"],
     params: XTRIM_PARAMS,
+    keys: ["name"],
     build(p) {
       exclusive("XTRIM", { maxlen: p.maxlen, minid: p.minid });
       if (p.maxlen === undefined && p.minid === undefined) throw new DataError("XTRIM needs one of 'maxlen' and 'minid'");

@@ -234,8 +234,8 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   append: { command: "APPEND", params: ["key", "value"], build: ({ key, value }) => ["APPEND", key, value], keys: ["key"] },
   bitcount: {
     command: "BITCOUNT",
-    keys: ["key"],
     params: ["key", "start?:int", "end?:int", "mode?"],
+    keys: ["key"],
     build({ key, start, end, mode }) {
       const argv: CommandArg[] = ["BITCOUNT", key];
       pushRange("BITCOUNT", argv, start, end, mode, false);
@@ -245,14 +245,14 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   bitfield: {
     command: "BITFIELD",
-    keys: ["key"],
     params: ["key", "operations?:any"],
+    keys: ["key"],
     build: ({ key, operations }) => ["BITFIELD", key, ...bitfieldWords("BITFIELD", operations ?? [])],
   },
   bitfieldRo: {
     command: "BITFIELD_RO",
-    keys: ["key"],
     params: ["key", "encoding", "offset", "items?:any"],
+    keys: ["key"],
     build(p) {
       const items = (p.items ?? []) as unknown;
       if (!Array.isArray(items)) throw badArg({ command: "BITFIELD_RO" }, "items", "an array of [encoding, offset] pairs", items);
@@ -263,8 +263,8 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   bitop: {
     command: "BITOP",
-    keys: ["dest", "keys"],
     params: ["operation", "dest", "...keys"],
+    keys: ["dest", "keys"],
     build(p) {
       const operation = oneOf("BITOP", "operation", p.operation, ["AND", "OR", "XOR", "NOT"], true);
       const keys = nonEmpty("BITOP", "keys", p.keys, "at least one key");
@@ -274,8 +274,8 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   bitpos: {
     command: "BITPOS",
-    keys: ["key"],
     params: ["key", "bit:int", "start?:int", "end?:int", "mode?"],
+    keys: ["key"],
     build({ key, bit, start, end, mode }) {
       if (bit !== 0 && bit !== 1) throw new DataError("BITPOS: argument 'bit' must be 0 or 1");
       const argv: CommandArg[] = ["BITPOS", key, bit];
@@ -291,8 +291,8 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   getdel: oneKey("GETDEL", false),
   getex: {
     command: "GETEX",
-    keys: ["name"],
     params: GETEX_PARAMS,
+    keys: ["name"],
     build(p) {
       exclusive("GETEX", { ex: p.ex, px: p.px, exat: p.exat, pxat: p.pxat, persist: p.persist });
       const argv: CommandArg[] = ["GETEX", p.name];
@@ -303,8 +303,8 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   getrange: {
     command: "GETRANGE",
-    keys: ["key"],
     params: ["key", "start:int", "end:int"],
+    keys: ["key"],
     build: ({ key, start, end }) => ["GETRANGE", key, start as number, end as number],
     readonly: true,
   },
@@ -313,15 +313,15 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   incrby: incrSpec("INCRBY"),
   incrbyfloat: {
     command: "INCRBYFLOAT",
-    keys: ["name"],
     params: ["name", "amount?:num"],
+    keys: ["name"],
     build: ({ name, amount }) => ["INCRBYFLOAT", name, (amount as number | undefined) ?? 1.0],
     reply: toNumber,
   },
   lcs: {
     command: "LCS",
-    keys: ["key1", "key2"],
     params: LCS_PARAMS,
+    keys: ["key1", "key2"],
     build(p) {
       exclusive("LCS", { len: p.len, idx: p.idx });
       const argv: CommandArg[] = ["LCS", p.key1, p.key2];
@@ -336,15 +336,15 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   mget: {
     command: "MGET",
-    keys: ["keys", "args"],
     params: ["keys:list", "...args"],
+    keys: ["keys", "args"],
     build: ({ keys, args }) => ["MGET", ...nonEmpty("MGET", "keys", [...(keys as CommandArg[]), ...(args as CommandArg[])], "at least one key")],
     readonly: true,
   },
   mset: {
     command: "MSET",
-    keys: ["mapping"],
     params: ["mapping:map"],
+    keys: ["mapping"],
     build({ mapping }) {
       const argv: CommandArg[] = ["MSET"];
       pushMapping({ command: "MSET" }, "mapping", argv, mapping);
@@ -354,8 +354,8 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   msetnx: {
     command: "MSETNX",
-    keys: ["mapping"],
     params: ["mapping:map"],
+    keys: ["mapping"],
     build({ mapping }) {
       const argv: CommandArg[] = ["MSETNX"];
       pushMapping({ command: "MSETNX" }, "mapping", argv, mapping);
@@ -365,15 +365,15 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   psetex: {
     command: "PSETEX",
-    keys: ["name"],
     params: ["name", "timeMs:int", "value"],
+    keys: ["name"],
     build: ({ name, timeMs, value }) => ["PSETEX", name, timeMs as number, value],
     reply: okToTrue,
   },
   set: {
     command: "SET",
-    keys: ["name"],
     params: SET_PARAMS,
+    keys: ["name"],
     build(p) {
       // Only a SET with two options or more can have clashing ones (a plain SET is the hot path).
       if (given(p.ex) + given(p.px) + given(p.nx) + given(p.xx) + given(p.keepttl) + given(p.get) + given(p.exat) + given(p.pxat) > 1) {
@@ -392,8 +392,8 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   setbit: {
     command: "SETBIT",
-    keys: ["name"],
     params: ["name", "offset:int", "value:any"],
+    keys: ["name"],
     build(p) {
       const value = p.value;
       if (typeof value !== "boolean" && !(typeof value === "number" && Number.isFinite(value))) {
@@ -404,23 +404,23 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   setex: {
     command: "SETEX",
-    keys: ["name"],
     params: ["name", "time:int", "value"],
+    keys: ["name"],
     build: ({ name, time, value }) => ["SETEX", name, time as number, value],
     reply: okToTrue,
   },
   setnx: { command: "SETNX", params: ["name", "value"], build: ({ name, value }) => ["SETNX", name, value], reply: toBool, keys: ["name"] },
   setrange: {
     command: "SETRANGE",
-    keys: ["name"],
     params: ["name", "offset:int", "value"],
+    keys: ["name"],
     build: ({ name, offset, value }) => ["SETRANGE", name, offset as number, value],
   },
   strlen: oneKey("STRLEN", true),
   substr: {
     command: "SUBSTR",
-    keys: ["name"],
     params: ["name", "start:int", "end?:int"],
+    keys: ["name"],
     build: ({ name, start, end }) => ["SUBSTR", name, start as number, (end as number | undefined) ?? -1],
     readonly: true,
   },
