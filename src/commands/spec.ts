@@ -134,6 +134,9 @@ export interface CommandSpec {
   mappingPositions: Set<number>;
 }
 
+/** Where a bound-parameters object keeps the values: a symbol, so no parameter name can hide it. */
+const VALUES = Symbol("values");
+
 /**
  * Makes the function giving a call's values by parameter name (what `build`, `reply` and
  * `error` of a definition receive). The object wraps the values `bindArgs` gave, and reads
@@ -141,11 +144,8 @@ export interface CommandSpec {
  * allocation, and reading `p.name` (or destructuring) is as fast as an array index, where
  * copying the values into a fresh object per call cost SET a microsecond.
  */
-const VALUES = Symbol("values");
-
 function byNameOf(names: readonly string[]): (values: unknown[]) => Record<string, unknown> {
   class Params {
-    // A symbol, so no parameter name can hide it.
     readonly [VALUES]: unknown[];
     constructor(values: unknown[]) {
       this[VALUES] = values;
