@@ -335,6 +335,7 @@ export const GEO_COMMANDS: Record<string, CommandSpec> = defineCommands({
   geoadd: {
     command: "GEOADD",
     params: ["name", "values:list", "nx?:bool", "xx?:bool", "ch?:bool"],
+    keys: ["name"],
     build(p) {
       exclusive("GEOADD", { nx: p.nx, xx: p.xx });
       const values = p.values as CommandArg[];
@@ -352,6 +353,7 @@ export const GEO_COMMANDS: Record<string, CommandSpec> = defineCommands({
   geodist: {
     command: "GEODIST",
     params: ["name", "place1", "place2", "unit?"],
+    keys: ["name"],
     build({ name, place1, place2, unit }) {
       const argv: CommandArg[] = ["GEODIST", name, place1, place2];
       if (unit !== undefined) {
@@ -366,6 +368,7 @@ export const GEO_COMMANDS: Record<string, CommandSpec> = defineCommands({
   geohash: {
     command: "GEOHASH",
     params: ["name", "...values"],
+    keys: ["name"],
     build: ({ name, values }) => ["GEOHASH", name, ...(values as CommandArg[])],
     reply: (reply) => toArray(reply).map(strOrNull),
     decode: true,
@@ -374,6 +377,7 @@ export const GEO_COMMANDS: Record<string, CommandSpec> = defineCommands({
   geopos: {
     command: "GEOPOS",
     params: ["name", "...values"],
+    keys: ["name"],
     build: ({ name, values }) => ["GEOPOS", name, ...(values as CommandArg[])],
     reply: (reply) => toArray(reply).map((pos) => (pos === null ? null : coordinate(pos))),
     readonly: true,
@@ -385,6 +389,7 @@ export const GEO_COMMANDS: Record<string, CommandSpec> = defineCommands({
   geosearch: {
     command: "GEOSEARCH",
     params: ["name", ...SEARCH_SHAPE, "withcoord?:bool", "withdist?:bool", "withhash?:bool"],
+    keys: ["name"],
     build(p) {
       const argv: CommandArg[] = ["GEOSEARCH", p.name];
       pushSearchShape("GEOSEARCH", argv, p);
@@ -399,6 +404,7 @@ export const GEO_COMMANDS: Record<string, CommandSpec> = defineCommands({
   geosearchstore: {
     command: "GEOSEARCHSTORE",
     params: ["dest", "name", ...SEARCH_SHAPE, "storedist?:bool"],
+    keys: ["dest", "name"],
     build(p) {
       const argv: CommandArg[] = ["GEOSEARCHSTORE", p.dest, p.name];
       pushSearchShape("GEOSEARCHSTORE", argv, p);

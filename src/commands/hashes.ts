@@ -83,32 +83,36 @@ export interface HashCommands<T, M> {
 const HSET = { command: "HSET" };
 
 export const HASH_COMMANDS: Record<string, CommandSpec> = defineCommands({
-  hdel: { command: "HDEL", params: ["name", "...keys"], build: ({ name, keys }) => ["HDEL", arg(name), ...nonEmpty("HDEL", "keys", keys)] },
-  hexists: { command: "HEXISTS", params: ["name", "key"], build: ({ name, key }) => ["HEXISTS", arg(name), arg(key)], reply: toBool, readonly: true },
-  hget: { command: "HGET", params: ["name", "key"], build: ({ name, key }) => ["HGET", arg(name), arg(key)], readonly: true },
-  hgetall: { command: "HGETALL", params: ["name"], build: ({ name }) => ["HGETALL", arg(name)], reply: (r) => toObject(r), readonly: true },
+  hdel: { command: "HDEL", params: ["name", "...keys"], build: ({ name, keys }) => ["HDEL", arg(name), ...nonEmpty("HDEL", "keys", keys)], keys: ["name"] },
+  hexists: { command: "HEXISTS", params: ["name", "key"], build: ({ name, key }) => ["HEXISTS", arg(name), arg(key)], reply: toBool, readonly: true, keys: ["name"] },
+  hget: { command: "HGET", params: ["name", "key"], build: ({ name, key }) => ["HGET", arg(name), arg(key)], readonly: true, keys: ["name"] },
+  hgetall: { command: "HGETALL", params: ["name"], build: ({ name }) => ["HGETALL", arg(name)], reply: (r) => toObject(r), readonly: true, keys: ["name"] },
   hincrby: {
     command: "HINCRBY",
     params: ["name", "key", "amount?:int"],
+    keys: ["name"],
     build: ({ name, key, amount }) => ["HINCRBY", arg(name), arg(key), (amount as number | bigint | undefined) ?? 1],
   },
   hincrbyfloat: {
     command: "HINCRBYFLOAT",
     params: ["name", "key", "amount?:num"],
+    keys: ["name"],
     build: ({ name, key, amount }) => ["HINCRBYFLOAT", arg(name), arg(key), (amount as number | bigint | undefined) ?? 1],
     reply: toNumber,
   },
-  hkeys: { command: "HKEYS", params: ["name"], build: ({ name }) => ["HKEYS", arg(name)], readonly: true },
-  hlen: { command: "HLEN", params: ["name"], build: ({ name }) => ["HLEN", arg(name)], readonly: true },
+  hkeys: { command: "HKEYS", params: ["name"], build: ({ name }) => ["HKEYS", arg(name)], readonly: true, keys: ["name"] },
+  hlen: { command: "HLEN", params: ["name"], build: ({ name }) => ["HLEN", arg(name)], readonly: true, keys: ["name"] },
   hmget: {
     command: "HMGET",
     params: ["name", "keys:list", "...args"],
+    keys: ["name"],
     build: ({ name, keys, args }) => ["HMGET", arg(name), ...nonEmpty("HMGET", "keys", [...(keys as CommandArg[]), ...(args as CommandArg[])])],
     readonly: true,
   },
   hmset: {
     command: "HMSET",
     params: ["name", "mapping:map"],
+    keys: ["name"],
     build({ name, mapping }) {
       const argv: CommandArg[] = ["HMSET", arg(name)];
       pushMapping({ command: "HMSET" }, "mapping", argv, mapping);
@@ -119,6 +123,7 @@ export const HASH_COMMANDS: Record<string, CommandSpec> = defineCommands({
   hrandfield: {
     command: "HRANDFIELD",
     params: ["key", "count?:int", "withvalues?:bool"],
+    keys: ["key"],
     build({ key, count, withvalues }) {
       const argv: CommandArg[] = ["HRANDFIELD", arg(key)];
       if (count !== undefined) argv.push(arg(count));
@@ -134,6 +139,7 @@ export const HASH_COMMANDS: Record<string, CommandSpec> = defineCommands({
   hscan: {
     command: "HSCAN",
     params: ["name", "cursor?", "match?", "count?:int"],
+    keys: ["name"],
     build: ({ name, cursor, match, count }) => scanArgs(["HSCAN", arg(name)], cursor, match, count),
     reply: (r) => parseScan(r, (items) => toObject(items)),
     readonly: true,
@@ -141,14 +147,10 @@ export const HASH_COMMANDS: Record<string, CommandSpec> = defineCommands({
   hset: {
     command: "HSET",
     params: ["name", "key?", "value?", "mapping?:any", "items?:any"],
+    keys: ["name"],
     build(p) {
       const argv: CommandArg[] = ["HSET", arg(p.name)];
-      const {
-        key,
-        value,
-        mapping,
-        items,
-      } = p;
+      const { key, value, mapping, items } = p;
       if (items !== undefined) {
         if (!Array.isArray(items)) throw badArg(HSET, "items", "a flat array of fields and values", items);
         for (const item of items) if (!isArgValue(item)) throw badArg(HSET, "items", "a flat array of fields and values", item);
@@ -174,7 +176,7 @@ export const HASH_COMMANDS: Record<string, CommandSpec> = defineCommands({
       return argv;
     },
   },
-  hsetnx: { command: "HSETNX", params: ["name", "key", "value"], build: ({ name, key, value }) => ["HSETNX", arg(name), arg(key), arg(value)] },
-  hstrlen: { command: "HSTRLEN", params: ["name", "key"], build: ({ name, key }) => ["HSTRLEN", arg(name), arg(key)], readonly: true },
-  hvals: { command: "HVALS", params: ["name"], build: ({ name }) => ["HVALS", arg(name)], readonly: true },
+  hsetnx: { command: "HSETNX", params: ["name", "key", "value"], build: ({ name, key, value }) => ["HSETNX", arg(name), arg(key), arg(value)], keys: ["name"] },
+  hstrlen: { command: "HSTRLEN", params: ["name", "key"], build: ({ name, key }) => ["HSTRLEN", arg(name), arg(key)], readonly: true, keys: ["name"] },
+  hvals: { command: "HVALS", params: ["name"], build: ({ name }) => ["HVALS", arg(name)], readonly: true, keys: ["name"] },
 });

@@ -265,6 +265,7 @@ export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
   copy: {
     command: "COPY",
     params: ["source", "destination", "destinationDb?:int", "replace?:bool"],
+    keys: ["source", "destination"],
     build({ source, destination, destinationDb, replace }) {
       const argv: CommandArg[] = ["COPY", source, destination];
       if (destinationDb !== undefined) argv.push("DB", destinationDb as number);
@@ -273,10 +274,10 @@ export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
     },
     reply: toBool,
   },
-  delete: { command: "DEL", params: ["...names:list"], build: ({ names }) => ["DEL", ...nonEmpty("DEL", "names", names, "at least one key")] },
+  delete: { command: "DEL", params: ["...names:list"], build: ({ names }) => ["DEL", ...nonEmpty("DEL", "names", names, "at least one key")], keys: ["names"] },
   // A binary payload: never decoded, so it is a Buffer even with decodeResponses.
   dump: { ...oneKey("DUMP", true), decode: false },
-  exists: { command: "EXISTS", params: ["...names:list"], build: ({ names }) => ["EXISTS", ...nonEmpty("EXISTS", "names", names, "at least one key")], readonly: true },
+  exists: { command: "EXISTS", params: ["...names:list"], build: ({ names }) => ["EXISTS", ...nonEmpty("EXISTS", "names", names, "at least one key")], readonly: true, keys: ["names"] },
   expire: expireSpec("EXPIRE"),
   expireat: expireatSpec("EXPIREAT"),
   expiretime: oneKey("EXPIRETIME", true, "key"),
@@ -284,6 +285,7 @@ export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
   migrate: {
     command: "MIGRATE",
     params: ["host", "port:int", "keys:list", "destinationDb:int", "timeout:int", "copy?:bool", "replace?:bool", "auth?"],
+    keys: ["keys"],
     build(p) {
       const keys = nonEmpty("MIGRATE", "keys", p.keys, "at least one key");
       const argv: CommandArg[] = ["MIGRATE", p.host, p.port as number, "", p.destinationDb as number, p.timeout as number];
@@ -294,10 +296,11 @@ export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
       return argv;
     },
   },
-  move: { command: "MOVE", params: ["name", "db:int"], build: ({ name, db }) => ["MOVE", name, db as number], reply: toBool },
+  move: { command: "MOVE", params: ["name", "db:int"], build: ({ name, db }) => ["MOVE", name, db as number], reply: toBool, keys: ["name"] },
   object: {
     command: "OBJECT",
     params: ["infotype", "key"],
+    keys: ["key"],
     build: ({ infotype, key }) => ["OBJECT", oneOf("OBJECT", "infotype", infotype, OBJECT_INFOTYPES, true), key],
     readonly: true,
   },
@@ -312,11 +315,12 @@ export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
   pexpiretime: oneKey("PEXPIRETIME", true, "key"),
   pttl: oneKey("PTTL", true),
   randomkey: { command: "RANDOMKEY", params: [], build: () => ["RANDOMKEY"], readonly: true },
-  rename: { command: "RENAME", params: ["src", "dst"], build: ({ src, dst }) => ["RENAME", src, dst], reply: okToTrue },
-  renamenx: { command: "RENAMENX", params: ["src", "dst"], build: ({ src, dst }) => ["RENAMENX", src, dst], reply: toBool },
+  rename: { command: "RENAME", params: ["src", "dst"], build: ({ src, dst }) => ["RENAME", src, dst], reply: okToTrue, keys: ["src", "dst"] },
+  renamenx: { command: "RENAMENX", params: ["src", "dst"], build: ({ src, dst }) => ["RENAMENX", src, dst], reply: toBool, keys: ["src", "dst"] },
   restore: {
     command: "RESTORE",
     params: ["name", "ttl:num", "value", "replace?:bool", "absttl?:bool", "idletime?:int", "frequency?:int"],
+    keys: ["name"],
     build({ name, ttl, value, replace, absttl, idletime, frequency }) {
       const argv: CommandArg[] = ["RESTORE", name, ttl as number, value];
       if (replace) argv.push("REPLACE");
@@ -340,6 +344,7 @@ export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
   sort: {
     command: "SORT",
     params: ["name", "start?:int", "num?:int", "by?", "get?:list", "desc?:bool", "alpha?:bool", "store?", "groups?:bool"],
+    keys: ["name", "store"],
     build(p) {
       const argv = sortArgs("SORT", p.name, p);
       if (p.store !== undefined) argv.push("STORE", p.store);
@@ -359,13 +364,14 @@ export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
   sortRo: {
     command: "SORT_RO",
     params: ["key", "start?:int", "num?:int", "by?", "get?:list", "desc?:bool", "alpha?:bool"],
+    keys: ["key"],
     build: (p) => sortArgs("SORT_RO", p.key, p),
     readonly: true,
   },
-  touch: { command: "TOUCH", params: ["...args:list"], build: ({ args }) => ["TOUCH", ...nonEmpty("TOUCH", "args", args, "at least one key")], readonly: true },
+  touch: { command: "TOUCH", params: ["...args:list"], build: ({ args }) => ["TOUCH", ...nonEmpty("TOUCH", "args", args, "at least one key")], readonly: true, keys: ["args"] },
   ttl: oneKey("TTL", true),
   type: oneKey("TYPE", true),
-  unlink: { command: "UNLINK", params: ["...names:list"], build: ({ names }) => ["UNLINK", ...nonEmpty("UNLINK", "names", names, "at least one key")] },
+  unlink: { command: "UNLINK", params: ["...names:list"], build: ({ names }) => ["UNLINK", ...nonEmpty("UNLINK", "names", names, "at least one key")], keys: ["names"] },
   wait: {
     command: "WAIT",
     params: ["numReplicas:int", "timeout:int"],

@@ -99,8 +99,9 @@ const keyAndValue = (reply: RespValue): unknown => (reply === null ? null : toAr
 export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
   blmove: {
     command: "BLMOVE",
-    blocking: { at: -1, unit: "s" },
     params: ["firstList", "secondList", "timeout:num", "src?", "dest?"],
+    keys: ["firstList", "secondList"],
+    blocking: { at: -1, unit: "s" },
     build: ({ firstList, secondList, timeout, src, dest }) => [
       "BLMOVE",
       arg(firstList),
@@ -112,8 +113,9 @@ export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   blmpop: {
     command: "BLMPOP",
-    blocking: { at: 1, unit: "s" },
     params: ["timeout:num", "numkeys:int", "...args", "direction", "count?:int"],
+    keys: ["args"],
+    blocking: { at: 1, unit: "s" },
     build(p) {
       const keys = nonEmpty("BLMPOP", "keys", p.args);
       numkeysMatch("BLMPOP", "numkeys", p.numkeys, keys);
@@ -124,34 +126,39 @@ export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   blpop: {
     command: "BLPOP",
-    blocking: { at: -1, unit: "s" },
     params: ["keys:list", "timeout?:num"],
+    keys: ["keys"],
+    blocking: { at: -1, unit: "s" },
     build: ({ keys, timeout }) => ["BLPOP", ...nonEmpty("BLPOP", "keys", keys), timeoutOf(timeout)],
     reply: keyAndValue,
   },
   brpop: {
     command: "BRPOP",
-    blocking: { at: -1, unit: "s" },
     params: ["keys:list", "timeout?:num"],
+    keys: ["keys"],
+    blocking: { at: -1, unit: "s" },
     build: ({ keys, timeout }) => ["BRPOP", ...nonEmpty("BRPOP", "keys", keys), timeoutOf(timeout)],
     reply: keyAndValue,
   },
   brpoplpush: {
     command: "BRPOPLPUSH",
-    blocking: { at: -1, unit: "s" },
     params: ["src", "dst", "timeout?:num"],
+    keys: ["src", "dst"],
+    blocking: { at: -1, unit: "s" },
     build: ({ src, dst, timeout }) => ["BRPOPLPUSH", arg(src), arg(dst), timeoutOf(timeout)],
   },
-  lindex: { command: "LINDEX", params: ["name", "index:int"], build: ({ name, index }) => ["LINDEX", arg(name), arg(index)], readonly: true },
+  lindex: { command: "LINDEX", params: ["name", "index:int"], build: ({ name, index }) => ["LINDEX", arg(name), arg(index)], readonly: true, keys: ["name"] },
   linsert: {
     command: "LINSERT",
     params: ["name", "where", "refvalue", "value"],
+    keys: ["name"],
     build: ({ name, where, refvalue, value }) => ["LINSERT", arg(name), oneOf("LINSERT", "where", where, ["BEFORE", "AFTER"]), arg(refvalue), arg(value)],
   },
-  llen: { command: "LLEN", params: ["name"], build: ({ name }) => ["LLEN", arg(name)], readonly: true },
+  llen: { command: "LLEN", params: ["name"], build: ({ name }) => ["LLEN", arg(name)], readonly: true, keys: ["name"] },
   lmove: {
     command: "LMOVE",
     params: ["firstList", "secondList", "src?", "dest?"],
+    keys: ["firstList", "secondList"],
     build: ({ firstList, secondList, src, dest }) => [
       "LMOVE",
       arg(firstList),
@@ -163,6 +170,7 @@ export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
   lmpop: {
     command: "LMPOP",
     params: ["numKeys:int", "...args", "direction", "count?:int"],
+    keys: ["args"],
     build({ numKeys, args, direction, count }) {
       const keys = nonEmpty("LMPOP", "keys", args);
       numkeysMatch("LMPOP", "numkeys", numKeys, keys);
@@ -175,11 +183,13 @@ export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
   lpop: {
     command: "LPOP",
     params: ["name", "count?:int"],
+    keys: ["name"],
     build: ({ name, count }) => (count === undefined ? ["LPOP", arg(name)] : ["LPOP", arg(name), arg(count)]),
   },
   lpos: {
     command: "LPOS",
     params: ["name", "value", "rank?:int", "count?:int", "maxlen?:int"],
+    keys: ["name"],
     build({ name, value, rank, count, maxlen }) {
       const argv: CommandArg[] = ["LPOS", arg(name), arg(value)];
       if (rank !== undefined) argv.push("RANK", arg(rank));
@@ -189,23 +199,25 @@ export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
     },
     readonly: true,
   },
-  lpush: { command: "LPUSH", params: ["name", "...values"], build: ({ name, values }) => ["LPUSH", arg(name), ...nonEmpty("LPUSH", "values", values)] },
-  lpushx: { command: "LPUSHX", params: ["name", "...values"], build: ({ name, values }) => ["LPUSHX", arg(name), ...nonEmpty("LPUSHX", "values", values)] },
+  lpush: { command: "LPUSH", params: ["name", "...values"], build: ({ name, values }) => ["LPUSH", arg(name), ...nonEmpty("LPUSH", "values", values)], keys: ["name"] },
+  lpushx: { command: "LPUSHX", params: ["name", "...values"], build: ({ name, values }) => ["LPUSHX", arg(name), ...nonEmpty("LPUSHX", "values", values)], keys: ["name"] },
   lrange: {
     command: "LRANGE",
     params: ["name", "start:int", "end:int"],
+    keys: ["name"],
     build: ({ name, start, end }) => ["LRANGE", arg(name), arg(start), arg(end)],
     readonly: true,
   },
-  lrem: { command: "LREM", params: ["name", "count:int", "value"], build: ({ name, count, value }) => ["LREM", arg(name), arg(count), arg(value)] },
-  lset: { command: "LSET", params: ["name", "index:int", "value"], build: ({ name, index, value }) => ["LSET", arg(name), arg(index), arg(value)], reply: okToTrue },
-  ltrim: { command: "LTRIM", params: ["name", "start:int", "end:int"], build: ({ name, start, end }) => ["LTRIM", arg(name), arg(start), arg(end)], reply: okToTrue },
+  lrem: { command: "LREM", params: ["name", "count:int", "value"], build: ({ name, count, value }) => ["LREM", arg(name), arg(count), arg(value)], keys: ["name"] },
+  lset: { command: "LSET", params: ["name", "index:int", "value"], build: ({ name, index, value }) => ["LSET", arg(name), arg(index), arg(value)], reply: okToTrue, keys: ["name"] },
+  ltrim: { command: "LTRIM", params: ["name", "start:int", "end:int"], build: ({ name, start, end }) => ["LTRIM", arg(name), arg(start), arg(end)], reply: okToTrue, keys: ["name"] },
   rpop: {
     command: "RPOP",
     params: ["name", "count?:int"],
+    keys: ["name"],
     build: ({ name, count }) => (count === undefined ? ["RPOP", arg(name)] : ["RPOP", arg(name), arg(count)]),
   },
-  rpoplpush: { command: "RPOPLPUSH", params: ["src", "dst"], build: ({ src, dst }) => ["RPOPLPUSH", arg(src), arg(dst)] },
-  rpush: { command: "RPUSH", params: ["name", "...values"], build: ({ name, values }) => ["RPUSH", arg(name), ...nonEmpty("RPUSH", "values", values)] },
-  rpushx: { command: "RPUSHX", params: ["name", "...values"], build: ({ name, values }) => ["RPUSHX", arg(name), ...nonEmpty("RPUSHX", "values", values)] },
+  rpoplpush: { command: "RPOPLPUSH", params: ["src", "dst"], build: ({ src, dst }) => ["RPOPLPUSH", arg(src), arg(dst)], keys: ["src", "dst"] },
+  rpush: { command: "RPUSH", params: ["name", "...values"], build: ({ name, values }) => ["RPUSH", arg(name), ...nonEmpty("RPUSH", "values", values)], keys: ["name"] },
+  rpushx: { command: "RPUSHX", params: ["name", "...values"], build: ({ name, values }) => ["RPUSHX", arg(name), ...nonEmpty("RPUSHX", "values", values)], keys: ["name"] },
 });

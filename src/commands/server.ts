@@ -598,13 +598,7 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "FAILOVER",
     params: ["host?", "port?:int", "force?:bool", "abort?:bool", "timeout?:int"],
     build(p) {
-      const {
-        host,
-        port,
-        force,
-        abort,
-        timeout,
-      } = p;
+      const { host, port, force, abort, timeout } = p;
       if ((host === undefined) !== (port === undefined)) throw new DataError("FAILOVER: 'host' and 'port' go together");
       if (force && (host === undefined || timeout === undefined)) throw new DataError("FAILOVER: 'force' needs 'host', 'port' and 'timeout'");
       if (abort && (host !== undefined || force || timeout !== undefined)) {
@@ -688,6 +682,7 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
   memoryUsage: {
     command: "MEMORY USAGE",
     params: ["key", "samples?:int"],
+    keys: ["key"],
     build: ({ key, samples }) => (samples === undefined ? ["MEMORY", "USAGE", arg(key)] : ["MEMORY", "USAGE", arg(key), "SAMPLES", arg(samples)]),
     readonly: true,
   },
@@ -804,15 +799,7 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "CLIENT KILL",
     params: ["_id?", "_type?", "addr?", "skipme?:bool", "laddr?", "user?", "maxage?:int"],
     build(p) {
-      const {
-        _id: id,
-        _type: type,
-        addr,
-        skipme,
-        laddr,
-        user,
-        maxage,
-      } = p;
+      const { _id: id, _type: type, addr, skipme, laddr, user, maxage } = p;
       const argv: CommandArg[] = ["CLIENT", "KILL"];
       if (type !== undefined) argv.push("TYPE", oneOf("CLIENT KILL", "_type", type, CLIENT_KILL_TYPES));
       if (skipme !== undefined) argv.push("SKIPME", skipme ? "YES" : "NO");

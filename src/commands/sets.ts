@@ -57,11 +57,12 @@ export interface SetCommands<T, M> {
 const keysAndArgs = (command: string, p: { keys: CommandArg[]; args: CommandArg[] }): CommandArg[] => nonEmpty(command, "keys", [...p.keys, ...p.args]);
 
 export const SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
-  sadd: { command: "SADD", params: ["name", "...values"], build: ({ name, values }) => ["SADD", arg(name), ...nonEmpty("SADD", "values", values)] },
-  scard: { command: "SCARD", params: ["name"], build: ({ name }) => ["SCARD", arg(name)], readonly: true },
+  sadd: { command: "SADD", params: ["name", "...values"], build: ({ name, values }) => ["SADD", arg(name), ...nonEmpty("SADD", "values", values)], keys: ["name"] },
+  scard: { command: "SCARD", params: ["name"], build: ({ name }) => ["SCARD", arg(name)], readonly: true, keys: ["name"] },
   sdiff: {
     command: "SDIFF",
     params: ["keys:list", "...args"],
+    keys: ["keys", "args"],
     build: (p) => ["SDIFF", ...keysAndArgs("SDIFF", p)],
     reply: toArray,
     readonly: true,
@@ -69,11 +70,13 @@ export const SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   sdiffstore: {
     command: "SDIFFSTORE",
     params: ["dest", "keys:list", "...args"],
+    keys: ["dest", "keys", "args"],
     build: (p) => ["SDIFFSTORE", arg(p.dest), ...keysAndArgs("SDIFFSTORE", p)],
   },
   sinter: {
     command: "SINTER",
     params: ["keys:list", "...args"],
+    keys: ["keys", "args"],
     build: (p) => ["SINTER", ...keysAndArgs("SINTER", p)],
     reply: toArray,
     readonly: true,
@@ -81,6 +84,7 @@ export const SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   sintercard: {
     command: "SINTERCARD",
     params: ["numkeys:int", "keys:list", "limit?:int"],
+    keys: ["keys"],
     build(p) {
       const keys = nonEmpty("SINTERCARD", "keys", p.keys);
       numkeysMatch("SINTERCARD", "numkeys", p.numkeys, keys);
@@ -91,41 +95,47 @@ export const SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   sinterstore: {
     command: "SINTERSTORE",
     params: ["dest", "keys:list", "...args"],
+    keys: ["dest", "keys", "args"],
     build: (p) => ["SINTERSTORE", arg(p.dest), ...keysAndArgs("SINTERSTORE", p)],
   },
   sismember: {
     command: "SISMEMBER",
     params: ["name", "value"],
+    keys: ["name"],
     build: ({ name, value }) => ["SISMEMBER", arg(name), arg(value)],
     reply: toBool,
     readonly: true,
   },
-  smembers: { command: "SMEMBERS", params: ["name"], build: ({ name }) => ["SMEMBERS", arg(name)], reply: toArray, readonly: true },
+  smembers: { command: "SMEMBERS", params: ["name"], build: ({ name }) => ["SMEMBERS", arg(name)], reply: toArray, readonly: true, keys: ["name"] },
   smismember: {
     command: "SMISMEMBER",
     params: ["name", "values:list", "...args"],
+    keys: ["name"],
     build: ({ name, values, args }) => ["SMISMEMBER", arg(name), ...nonEmpty("SMISMEMBER", "values", [...(values as CommandArg[]), ...(args as CommandArg[])])],
     reply: boolList,
     readonly: true,
   },
-  smove: { command: "SMOVE", params: ["src", "dst", "value"], build: ({ src, dst, value }) => ["SMOVE", arg(src), arg(dst), arg(value)], reply: toBool },
+  smove: { command: "SMOVE", params: ["src", "dst", "value"], build: ({ src, dst, value }) => ["SMOVE", arg(src), arg(dst), arg(value)], reply: toBool, keys: ["src", "dst"] },
   spop: {
     command: "SPOP",
     params: ["name", "count?:int"],
+    keys: ["name"],
     build: ({ name, count }) => (count === undefined ? ["SPOP", arg(name)] : ["SPOP", arg(name), arg(count)]),
     reply: (r, { count }) => (count === undefined ? r : toArray(r)),
   },
   srandmember: {
     command: "SRANDMEMBER",
     params: ["name", "number?:int"],
+    keys: ["name"],
     build: ({ name, number }) => (number === undefined ? ["SRANDMEMBER", arg(name)] : ["SRANDMEMBER", arg(name), arg(number)]),
     reply: (r, { number }) => (number === undefined ? r : toArray(r)),
     readonly: true,
   },
-  srem: { command: "SREM", params: ["name", "...values"], build: ({ name, values }) => ["SREM", arg(name), ...nonEmpty("SREM", "values", values)] },
+  srem: { command: "SREM", params: ["name", "...values"], build: ({ name, values }) => ["SREM", arg(name), ...nonEmpty("SREM", "values", values)], keys: ["name"] },
   sscan: {
     command: "SSCAN",
     params: ["name", "cursor?", "match?", "count?:int"],
+    keys: ["name"],
     build: ({ name, cursor, match, count }) => scanArgs(["SSCAN", arg(name)], cursor, match, count),
     reply: (r) => parseScan(r, toArray),
     readonly: true,
@@ -133,6 +143,7 @@ export const SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   sunion: {
     command: "SUNION",
     params: ["keys:list", "...args"],
+    keys: ["keys", "args"],
     build: (p) => ["SUNION", ...keysAndArgs("SUNION", p)],
     reply: toArray,
     readonly: true,
@@ -140,6 +151,7 @@ export const SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   sunionstore: {
     command: "SUNIONSTORE",
     params: ["dest", "keys:list", "...args"],
+    keys: ["dest", "keys", "args"],
     build: (p) => ["SUNIONSTORE", arg(p.dest), ...keysAndArgs("SUNIONSTORE", p)],
   },
 });

@@ -439,8 +439,9 @@ function minOrMax(command: string, min: unknown, max: unknown): string {
 export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   bzmpop: {
     command: "BZMPOP",
-    blocking: { at: 1, unit: "s" },
     params: ["timeout:num", "numkeys:int", "keys:list", "min?:bool", "max?:bool", "count?:int"],
+    keys: ["keys"],
+    blocking: { at: 1, unit: "s" },
     build(p) {
       const keys = nonEmpty("BZMPOP", "keys", p.keys);
       numkeysMatch("BZMPOP", "numkeys", p.numkeys, keys);
@@ -451,32 +452,26 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   bzpopmax: {
     command: "BZPOPMAX",
-    blocking: { at: -1, unit: "s" },
     params: ["keys:list", "timeout?:num"],
+    keys: ["keys"],
+    blocking: { at: -1, unit: "s" },
     build: ({ keys, timeout }) => ["BZPOPMAX", ...nonEmpty("BZPOPMAX", "keys", keys), timeoutOf(timeout)],
     reply: keyMemberScore,
   },
   bzpopmin: {
     command: "BZPOPMIN",
-    blocking: { at: -1, unit: "s" },
     params: ["keys:list", "timeout?:num"],
+    keys: ["keys"],
+    blocking: { at: -1, unit: "s" },
     build: ({ keys, timeout }) => ["BZPOPMIN", ...nonEmpty("BZPOPMIN", "keys", keys), timeoutOf(timeout)],
     reply: keyMemberScore,
   },
   zadd: {
     command: "ZADD",
     params: ["name", "mapping:map", "nx?:bool", "xx?:bool", "ch?:bool", "incr?:bool", "gt?:bool", "lt?:bool"],
+    keys: ["name"],
     build(p) {
-      const {
-        name,
-        mapping,
-        nx,
-        xx,
-        ch,
-        incr,
-        gt,
-        lt,
-      } = p;
+      const { name, mapping, nx, xx, ch, incr, gt, lt } = p;
       const entries = entriesOf(mapping);
       if (entries.length === 0) throw new DataError("ZADD: 'mapping' must hold at least one member/score pair");
       exclusive("ZADD", { nx, xx });
@@ -499,16 +494,18 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
     },
     reply: (r, { incr }) => (incr ? toNumberOrNull(r) : r),
   },
-  zcard: { command: "ZCARD", params: ["name"], build: ({ name }) => ["ZCARD", arg(name)], readonly: true },
+  zcard: { command: "ZCARD", params: ["name"], build: ({ name }) => ["ZCARD", arg(name)], readonly: true, keys: ["name"] },
   zcount: {
     command: "ZCOUNT",
     params: ["name", "min:any", "max:any"],
+    keys: ["name"],
     build: ({ name, min, max }) => ["ZCOUNT", arg(name), bound("ZCOUNT", "min", min), bound("ZCOUNT", "max", max)],
     readonly: true,
   },
   zdiff: {
     command: "ZDIFF",
     params: ["keys:list", "withscores?:bool"],
+    keys: ["keys"],
     build(p) {
       const keys = nonEmpty("ZDIFF", "keys", p.keys);
       const argv: CommandArg[] = ["ZDIFF", keys.length, ...keys];
@@ -521,6 +518,7 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   zdiffstore: {
     command: "ZDIFFSTORE",
     params: ["dest", "keys:list"],
+    keys: ["dest", "keys"],
     build(p) {
       const keys = nonEmpty("ZDIFFSTORE", "keys", p.keys);
       return ["ZDIFFSTORE", arg(p.dest), keys.length, ...keys];
@@ -529,12 +527,14 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   zincrby: {
     command: "ZINCRBY",
     params: ["name", "amount:num", "value"],
+    keys: ["name"],
     build: ({ name, amount, value }) => ["ZINCRBY", arg(name), arg(amount), arg(value)],
     reply: toNumber,
   },
   zinter: {
     command: "ZINTER",
     params: ["keys:any", "aggregate?", "withscores?:bool"],
+    keys: ["keys"],
     build({ keys, aggregate, withscores }) {
       const argv = aggregateArgs(["ZINTER"], "ZINTER", keys, aggregate);
       if (withscores) argv.push("WITHSCORES");
@@ -546,6 +546,7 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   zintercard: {
     command: "ZINTERCARD",
     params: ["numkeys:int", "keys:list", "limit?:int"],
+    keys: ["keys"],
     build(p) {
       const keys = nonEmpty("ZINTERCARD", "keys", p.keys);
       numkeysMatch("ZINTERCARD", "numkeys", p.numkeys, keys);
@@ -556,17 +557,20 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   zinterstore: {
     command: "ZINTERSTORE",
     params: ["dest", "keys:any", "aggregate?"],
+    keys: ["dest", "keys"],
     build: ({ dest, keys, aggregate }) => aggregateArgs(["ZINTERSTORE", arg(dest)], "ZINTERSTORE", keys, aggregate),
   },
   zlexcount: {
     command: "ZLEXCOUNT",
     params: ["name", "min", "max"],
+    keys: ["name"],
     build: ({ name, min, max }) => ["ZLEXCOUNT", arg(name), arg(min), arg(max)],
     readonly: true,
   },
   zmpop: {
     command: "ZMPOP",
     params: ["numKeys:int", "keys:list", "min?:bool", "max?:bool", "count?:int"],
+    keys: ["keys"],
     build(p) {
       const keys = nonEmpty("ZMPOP", "keys", p.keys);
       numkeysMatch("ZMPOP", "numKeys", p.numKeys, keys);
@@ -579,6 +583,7 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   zmscore: {
     command: "ZMSCORE",
     params: ["key", "members:list"],
+    keys: ["key"],
     build: ({ key, members }) => ["ZMSCORE", arg(key), ...nonEmpty("ZMSCORE", "members", members)],
     reply: (r) => toArray(r).map(toNumberOrNull),
     readonly: true,
@@ -586,18 +591,21 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   zpopmax: {
     command: "ZPOPMAX",
     params: ["name", "count?:int"],
+    keys: ["name"],
     build: ({ name, count }) => (count === undefined ? ["ZPOPMAX", arg(name)] : ["ZPOPMAX", arg(name), arg(count)]),
     reply: (r) => scorePairs(r),
   },
   zpopmin: {
     command: "ZPOPMIN",
     params: ["name", "count?:int"],
+    keys: ["name"],
     build: ({ name, count }) => (count === undefined ? ["ZPOPMIN", arg(name)] : ["ZPOPMIN", arg(name), arg(count)]),
     reply: (r) => scorePairs(r),
   },
   zrandmember: {
     command: "ZRANDMEMBER",
     params: ["key", "count?:int", "withscores?:bool"],
+    keys: ["key"],
     build({ key, count, withscores }) {
       const argv: CommandArg[] = ["ZRANDMEMBER", arg(key)];
       if (count !== undefined) argv.push(arg(count));
@@ -613,6 +621,7 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   zrange: {
     command: "ZRANGE",
     params: ["name", "start:any", "end:any", "desc?:bool", "withscores?:bool", "scoreCastFunc?:any", "byscore?:bool", "bylex?:bool", "offset?:int", "num?:int"],
+    keys: ["name"],
     build(p) {
       castFunc("ZRANGE", p.scoreCastFunc);
       return zrangeArgs(["ZRANGE", arg(p.name)], "ZRANGE", {
@@ -632,12 +641,14 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   zrangebylex: {
     command: "ZRANGEBYLEX",
     params: ["name", "min", "max", "start?:int", "num?:int"],
+    keys: ["name"],
     build: (p) => byLexArgs("ZRANGEBYLEX", ["min", "max"], p),
     readonly: true,
   },
   zrangebyscore: {
     command: "ZRANGEBYSCORE",
     params: ["name", "min:any", "max:any", "start?:int", "num?:int", "withscores?:bool", "scoreCastFunc?:any"],
+    keys: ["name"],
     build: (p) => byScoreArgs("ZRANGEBYSCORE", ["min", "max"], p),
     reply: rangeReply,
     readonly: true,
@@ -645,6 +656,7 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   zrangestore: {
     command: "ZRANGESTORE",
     params: ["dest", "name", "start:any", "end:any", "byscore?:bool", "bylex?:bool", "desc?:bool", "offset?:int", "num?:int"],
+    keys: ["dest", "name"],
     build: (p) =>
       zrangeArgs(["ZRANGESTORE", arg(p.dest), arg(p.name)], "ZRANGESTORE", {
         start: p.start,
@@ -657,26 +669,30 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
         num: p.num,
       }),
   },
-  zrank: { command: "ZRANK", params: ["name", "value"], build: ({ name, value }) => ["ZRANK", arg(name), arg(value)], readonly: true },
-  zrem: { command: "ZREM", params: ["name", "...values"], build: ({ name, values }) => ["ZREM", arg(name), ...nonEmpty("ZREM", "values", values)] },
+  zrank: { command: "ZRANK", params: ["name", "value"], build: ({ name, value }) => ["ZRANK", arg(name), arg(value)], readonly: true, keys: ["name"] },
+  zrem: { command: "ZREM", params: ["name", "...values"], build: ({ name, values }) => ["ZREM", arg(name), ...nonEmpty("ZREM", "values", values)], keys: ["name"] },
   zremrangebylex: {
     command: "ZREMRANGEBYLEX",
     params: ["name", "min", "max"],
+    keys: ["name"],
     build: ({ name, min, max }) => ["ZREMRANGEBYLEX", arg(name), arg(min), arg(max)],
   },
   zremrangebyrank: {
     command: "ZREMRANGEBYRANK",
     params: ["name", "min:int", "max:int"],
+    keys: ["name"],
     build: ({ name, min, max }) => ["ZREMRANGEBYRANK", arg(name), arg(min), arg(max)],
   },
   zremrangebyscore: {
     command: "ZREMRANGEBYSCORE",
     params: ["name", "min:any", "max:any"],
+    keys: ["name"],
     build: ({ name, min, max }) => ["ZREMRANGEBYSCORE", arg(name), bound("ZREMRANGEBYSCORE", "min", min), bound("ZREMRANGEBYSCORE", "max", max)],
   },
   zrevrange: {
     command: "ZREVRANGE",
     params: ["name", "start:int", "end:int", "withscores?:bool", "scoreCastFunc?:any"],
+    keys: ["name"],
     build({ name, start, end, withscores, scoreCastFunc }) {
       castFunc("ZREVRANGE", scoreCastFunc);
       const argv: CommandArg[] = ["ZREVRANGE", arg(name), arg(start), arg(end)];
@@ -689,20 +705,23 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   zrevrangebylex: {
     command: "ZREVRANGEBYLEX",
     params: ["name", "max", "min", "start?:int", "num?:int"],
+    keys: ["name"],
     build: (p) => byLexArgs("ZREVRANGEBYLEX", ["max", "min"], p),
     readonly: true,
   },
   zrevrangebyscore: {
     command: "ZREVRANGEBYSCORE",
     params: ["name", "max:any", "min:any", "start?:int", "num?:int", "withscores?:bool", "scoreCastFunc?:any"],
+    keys: ["name"],
     build: (p) => byScoreArgs("ZREVRANGEBYSCORE", ["max", "min"], p),
     reply: rangeReply,
     readonly: true,
   },
-  zrevrank: { command: "ZREVRANK", params: ["name", "value"], build: ({ name, value }) => ["ZREVRANK", arg(name), arg(value)], readonly: true },
+  zrevrank: { command: "ZREVRANK", params: ["name", "value"], build: ({ name, value }) => ["ZREVRANK", arg(name), arg(value)], readonly: true, keys: ["name"] },
   zscan: {
     command: "ZSCAN",
     params: ["name", "cursor?", "match?", "count?:int", "scoreCastFunc?:any"],
+    keys: ["name"],
     build({ name, cursor, match, count, scoreCastFunc }) {
       castFunc("ZSCAN", scoreCastFunc);
       return scanArgs(["ZSCAN", arg(name)], cursor, match, count);
@@ -713,6 +732,7 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   zscore: {
     command: "ZSCORE",
     params: ["name", "value"],
+    keys: ["name"],
     build: ({ name, value }) => ["ZSCORE", arg(name), arg(value)],
     reply: toNumberOrNull,
     readonly: true,
@@ -720,6 +740,7 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   zunion: {
     command: "ZUNION",
     params: ["keys:any", "aggregate?", "withscores?:bool", "scoreCastFunc?:any"],
+    keys: ["keys"],
     build({ keys, aggregate, withscores, scoreCastFunc }) {
       castFunc("ZUNION", scoreCastFunc);
       const argv = aggregateArgs(["ZUNION"], "ZUNION", keys, aggregate);
@@ -732,6 +753,7 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
   zunionstore: {
     command: "ZUNIONSTORE",
     params: ["dest", "keys:any", "aggregate?"],
+    keys: ["dest", "keys"],
     build: ({ dest, keys, aggregate }) => aggregateArgs(["ZUNIONSTORE", arg(dest)], "ZUNIONSTORE", keys, aggregate),
   },
 });

@@ -51,9 +51,11 @@ export interface CommandDef<P extends readonly string[] = readonly string[]> {
    */
   blocking?: BlockingRule;
   /**
-   * The parameters that hold keys (a list or rest parameter: each item; a mapping: its keys),
-   * in the order the command takes them. Absent: the command takes no key. Cluster slot routing
-   * reads them through `commandKeys`.
+   * The parameters that hold keys (a list or rest parameter: each item; a mapping: its keys,
+   * as MSET's or XREAD's `streams`), in the order the command takes them. Absent: the command
+   * takes no key, or its keys are counted by a `numkeys` argument among other values (EVAL,
+   * FCALL: the server's key specs tell them). Cluster slot routing reads them through
+   * `commandKeys`; test/commands/spec-keys.test.ts checks them against COMMAND GETKEYS.
    */
   keys?: readonly ParamName<P>[];
 }
@@ -132,18 +134,32 @@ export interface CommandSpec {
   mappingPositions: Set<number>;
 }
 
-/** Any definition, whatever its parameters (what `defineCommands` stores). */
-type LooseDef = {
-  [K in keyof CommandDef]: CommandDef[K] extends ((...a: infer A) => infer R) | undefined
-    ? A extends [infer X, Bound<readonly string[]>] ? (a: X, p: any) => R : (p: any) => R
-    : CommandDef[K];
-};
+/** Where a bound-parameters object keeps the values: a symbol, so no parameter name can hide it. */
+const VALUES = Symbol("values");
 
-/** The values of a call by parameter name (what `build`, `reply` and `error` of a definition receive). */
-function byName(names: readonly string[], values: unknown[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (let i = 0; i < names.length; i++) out[names[i]!] = values[i];
-  return out;
+/**
+ * Makes the function giving a call's values by parameter name (what `build`, `reply` and
+ * `error` of a definition receive). The object wraps the values `bindArgs` gave, and reads
+ * each name through a getter of its command's own prototype: making it is one small
+ * allocation, and reading `p.name` (or destructuring) is as fast as an array index, where
+ * copying the values into a fresh object per call cost SET a microsecond.
+ */
+function byNameOf(names: readonly string[]): (values: unknown[]) => Record<string, unknown> {
+  class Params {
+    readonly [VALUES]: unknown[];
+    constructor(values: unknown[]) {
+      this[VALUES] = values;
+    }
+  }
+  names.forEach((name, i) => {
+    Object.defineProperty(Params.prototype, name, {
+      get(this: Params) {
+        return this[VALUES][i];
+      },
+      enumerable: true,
+    });
+  });
+  return (values) => new Params(values) as unknown as Record<string, unknown>;
 }
 
 /**
@@ -155,7 +171,8 @@ export function defineCommands<const T extends Record<string, readonly string[]>
 }): Record<string, CommandSpec> {
   const specs: Record<string, CommandSpec> = {};
   for (const [method, loose] of Object.entries(defs as Record<string, unknown>)) {
-    const def = loose as LooseDef;
+    // Each entry was checked against its own parameter list above; here any list will do.
+    const def = loose as CommandDef;
     const parsed = def.params.map(parseParam);
     const names = parsed.map((p) => p.name);
     const index = new Map(names.map((name, i) => [name, i]));
@@ -166,15 +183,16 @@ export function defineCommands<const T extends Record<string, readonly string[]>
       return i;
     });
     const { build, reply, error } = def;
+    const byName = byNameOf(names);
     const words = def.command.split(" ");
     specs[method] = {
       method,
       command: def.command,
       params: def.params,
       // A function that ignores the parameters is used as is: no object is made per call.
-      build: build.length === 0 ? (build as () => CommandArg[]) : (values) => build(byName(names, values)),
-      reply: reply && (reply.length < 2 ? (reply as (r: RespValue) => unknown) : (r, values) => reply(r, byName(names, values))),
-      error: error && (error.length < 2 ? (error as (e: Error) => unknown) : (e, values) => error(e, byName(names, values))),
+      build: build.length === 0 ? (build as () => CommandArg[]) : (values) => build(byName(values)),
+      reply: reply && (reply.length < 2 ? (reply as (r: RespValue) => unknown) : (r, values) => reply(r, byName(values))),
+      error: error && (error.length < 2 ? (error as (e: Error) => unknown) : (e, values) => error(e, byName(values))),
       decode: def.decode,
       readonly: def.readonly,
       blocking: def.blocking,
@@ -206,7 +224,7 @@ export function commandKeys(spec: CommandSpec, values: readonly unknown[]): Comm
     const value = values[i];
     if (value === undefined || value === null) continue;
     if (Array.isArray(value)) keys.push(...(value as CommandArg[]));
-    else if (spec.parsed[i]!.kind === "map") for (const [key] of entriesOf(value)) keys.push(key);
+    else if (value instanceof Map || isPlainObject(value)) for (const [key] of entriesOf(value)) keys.push(key);
     else keys.push(value as CommandArg);
   }
   return keys;

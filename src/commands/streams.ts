@@ -424,11 +424,13 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   xack: {
     command: "XACK",
     params: ["name", "groupname", "...ids"],
+    keys: ["name"],
     build: ({ name, groupname, ids }) => ["XACK", name, groupname, ...nonEmpty("XACK", "ids", ids, "at least one message ID")],
   },
   xadd: {
     command: "XADD",
     params: XADD_PARAMS,
+    keys: ["name"],
     build(p) {
       exclusive("XADD", { maxlen: p.maxlen, minid: p.minid });
       atLeast("XADD", "maxlen", p.maxlen, 0);
@@ -443,6 +445,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   xautoclaim: {
     command: "XAUTOCLAIM",
     params: ["name", "groupname", "consumername", "minIdleTime:int", "startId?", "count?:int", "justid?:bool"],
+    keys: ["name"],
     build({ name, groupname, consumername, minIdleTime, startId, count, justid }) {
       atLeast("XAUTOCLAIM", "minIdleTime", minIdleTime, 0);
       atLeast("XAUTOCLAIM", "count", count, 0);
@@ -472,6 +475,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
       "force?:bool",
       "justid?:bool",
     ],
+    keys: ["name"],
     build({ name, groupname, consumername, minIdleTime, messageIds, idle, time, retrycount, force, justid }) {
       atLeast("XCLAIM", "minIdleTime", minIdleTime, 0);
       const ids = messageIds as CommandArg[];
@@ -489,11 +493,13 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   xdel: {
     command: "XDEL",
     params: ["name", "...ids"],
+    keys: ["name"],
     build: ({ name, ids }) => ["XDEL", name, ...nonEmpty("XDEL", "ids", ids, "at least one message ID")],
   },
   xgroupCreate: {
     command: "XGROUP CREATE",
     params: ["name", "groupname", "id?", "mkstream?:bool", "entriesRead?:int"],
+    keys: ["name"],
     build({ name, groupname, id, mkstream, entriesRead }) {
       const argv: CommandArg[] = ["XGROUP", "CREATE", name, groupname, (id as CommandArg | undefined) ?? "$"];
       if (mkstream) argv.push("MKSTREAM");
@@ -505,16 +511,19 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   xgroupCreateconsumer: {
     command: "XGROUP CREATECONSUMER",
     params: ["name", "groupname", "consumername"],
+    keys: ["name"],
     build: ({ name, groupname, consumername }) => ["XGROUP", "CREATECONSUMER", name, groupname, consumername],
   },
   xgroupDelconsumer: {
     command: "XGROUP DELCONSUMER",
     params: ["name", "groupname", "consumername"],
+    keys: ["name"],
     build: ({ name, groupname, consumername }) => ["XGROUP", "DELCONSUMER", name, groupname, consumername],
   },
   xgroupDestroy: {
     command: "XGROUP DESTROY",
     params: ["name", "groupname"],
+    keys: ["name"],
     build: ({ name, groupname }) => ["XGROUP", "DESTROY", name, groupname],
     reply: toBool,
   },
@@ -522,6 +531,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   xgroupSetid: {
     command: "XGROUP SETID",
     params: ["name", "groupname", "id", "entriesRead?:int"],
+    keys: ["name"],
     build({ name, groupname, id, entriesRead }) {
       const argv: CommandArg[] = ["XGROUP", "SETID", name, groupname, id];
       if (entriesRead !== undefined) argv.push("ENTRIESREAD", entriesRead as number);
@@ -532,6 +542,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   xinfoConsumers: {
     command: "XINFO CONSUMERS",
     params: ["name", "groupname"],
+    keys: ["name"],
     build: ({ name, groupname }) => ["XINFO", "CONSUMERS", name, groupname],
     reply: objectList,
     readonly: true,
@@ -539,6 +550,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   xinfoGroups: {
     command: "XINFO GROUPS",
     params: ["name"],
+    keys: ["name"],
     build: ({ name }) => ["XINFO", "GROUPS", name],
     reply: objectList,
     readonly: true,
@@ -547,14 +559,16 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   xinfoStream: {
     command: "XINFO STREAM",
     params: ["name", "full?:bool"],
+    keys: ["name"],
     build: ({ name, full }) => (full ? ["XINFO", "STREAM", name, "FULL"] : ["XINFO", "STREAM", name]),
     reply: (reply, { full }) => parseXInfoStream(reply, full === true),
     readonly: true,
   },
-  xlen: { command: "XLEN", params: ["name"], build: ({ name }) => ["XLEN", name], readonly: true },
+  xlen: { command: "XLEN", params: ["name"], build: ({ name }) => ["XLEN", name], readonly: true, keys: ["name"] },
   xpending: {
     command: "XPENDING",
     params: ["name", "groupname"],
+    keys: ["name"],
     build: ({ name, groupname }) => ["XPENDING", name, groupname],
     reply: parseXPendingSummary,
     readonly: true,
@@ -562,6 +576,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   xpendingRange: {
     command: "XPENDING",
     params: ["name", "groupname", "min?", "max?", "count?:int", "consumername?", "idle?:int"],
+    keys: ["name"],
     build({ name, groupname, min, max, count, consumername, idle }) {
       const argv: CommandArg[] = ["XPENDING", name, groupname];
       if (min === undefined && max === undefined && count === undefined) {
@@ -587,6 +602,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   xrange: {
     command: "XRANGE",
     params: ["name", "min?", "max?", "count?:int"],
+    keys: ["name"],
     build({ name, min, max, count }) {
       atLeast("XRANGE", "count", count, 1);
       const argv: CommandArg[] = ["XRANGE", name, (min as CommandArg | undefined) ?? "-", (max as CommandArg | undefined) ?? "+"];
@@ -598,8 +614,9 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xread: {
     command: "XREAD",
-    blocking: { at: "BLOCK", unit: "ms" },
     params: ["streams:map", "count?:int", "block?:int"],
+    keys: ["streams"],
+    blocking: { at: "BLOCK", unit: "ms" },
     build({ streams, count, block }) {
       atLeast("XREAD", "block", block, 0);
       atLeast("XREAD", "count", count, 1);
@@ -614,8 +631,9 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xreadgroup: {
     command: "XREADGROUP",
-    blocking: { at: "BLOCK", unit: "ms" },
     params: ["groupname", "consumername", "streams:map", "count?:int", "block?:int", "noack?:bool"],
+    keys: ["streams"],
+    blocking: { at: "BLOCK", unit: "ms" },
     build({ groupname, consumername, streams, count, block, noack }) {
       atLeast("XREADGROUP", "count", count, 1);
       atLeast("XREADGROUP", "block", block, 0);
@@ -631,6 +649,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   xrevrange: {
     command: "XREVRANGE",
     params: ["name", "max?", "min?", "count?:int"],
+    keys: ["name"],
     build({ name, max, min, count }) {
       atLeast("XREVRANGE", "count", count, 1);
       const argv: CommandArg[] = ["XREVRANGE", name, (max as CommandArg | undefined) ?? "+", (min as CommandArg | undefined) ?? "-"];
@@ -643,6 +662,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   xsetid: {
     command: "XSETID",
     params: ["name", "lastId", "entriesAdded?:int", "maxDeletedId?"],
+    keys: ["name"],
     build({ name, lastId, entriesAdded, maxDeletedId }) {
       atLeast("XSETID", "entriesAdded", entriesAdded, 0);
       const argv: CommandArg[] = ["XSETID", name, lastId];
@@ -655,6 +675,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   xtrim: {
     command: "XTRIM",
     params: XTRIM_PARAMS,
+    keys: ["name"],
     build(p) {
       exclusive("XTRIM", { maxlen: p.maxlen, minid: p.minid });
       if (p.maxlen === undefined && p.minid === undefined) throw new DataError("XTRIM needs one of 'maxlen' and 'minid'");

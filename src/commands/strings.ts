@@ -231,10 +231,11 @@ const incrSpec = (command: "INCRBY" | "DECRBY"): CommandDef<readonly ["name", "a
 });
 
 export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
-  append: { command: "APPEND", params: ["key", "value"], build: ({ key, value }) => ["APPEND", key, value] },
+  append: { command: "APPEND", params: ["key", "value"], build: ({ key, value }) => ["APPEND", key, value], keys: ["key"] },
   bitcount: {
     command: "BITCOUNT",
     params: ["key", "start?:int", "end?:int", "mode?"],
+    keys: ["key"],
     build({ key, start, end, mode }) {
       const argv: CommandArg[] = ["BITCOUNT", key];
       pushRange("BITCOUNT", argv, start, end, mode, false);
@@ -245,11 +246,13 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   bitfield: {
     command: "BITFIELD",
     params: ["key", "operations?:any"],
+    keys: ["key"],
     build: ({ key, operations }) => ["BITFIELD", key, ...bitfieldWords("BITFIELD", operations ?? [])],
   },
   bitfieldRo: {
     command: "BITFIELD_RO",
     params: ["key", "encoding", "offset", "items?:any"],
+    keys: ["key"],
     build(p) {
       const items = (p.items ?? []) as unknown;
       if (!Array.isArray(items)) throw badArg({ command: "BITFIELD_RO" }, "items", "an array of [encoding, offset] pairs", items);
@@ -261,6 +264,7 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   bitop: {
     command: "BITOP",
     params: ["operation", "dest", "...keys"],
+    keys: ["dest", "keys"],
     build(p) {
       const operation = oneOf("BITOP", "operation", p.operation, ["AND", "OR", "XOR", "NOT"], true);
       const keys = nonEmpty("BITOP", "keys", p.keys, "at least one key");
@@ -271,6 +275,7 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   bitpos: {
     command: "BITPOS",
     params: ["key", "bit:int", "start?:int", "end?:int", "mode?"],
+    keys: ["key"],
     build({ key, bit, start, end, mode }) {
       if (bit !== 0 && bit !== 1) throw new DataError("BITPOS: argument 'bit' must be 0 or 1");
       const argv: CommandArg[] = ["BITPOS", key, bit];
@@ -282,11 +287,12 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   decr: incrSpec("DECRBY"),
   decrby: incrSpec("DECRBY"),
   get: oneKey("GET", true),
-  getbit: { command: "GETBIT", params: ["name", "offset:int"], build: ({ name, offset }) => ["GETBIT", name, offset as number], readonly: true },
+  getbit: { command: "GETBIT", params: ["name", "offset:int"], build: ({ name, offset }) => ["GETBIT", name, offset as number], readonly: true, keys: ["name"] },
   getdel: oneKey("GETDEL", false),
   getex: {
     command: "GETEX",
     params: GETEX_PARAMS,
+    keys: ["name"],
     build(p) {
       exclusive("GETEX", { ex: p.ex, px: p.px, exat: p.exat, pxat: p.pxat, persist: p.persist });
       const argv: CommandArg[] = ["GETEX", p.name];
@@ -298,21 +304,24 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   getrange: {
     command: "GETRANGE",
     params: ["key", "start:int", "end:int"],
+    keys: ["key"],
     build: ({ key, start, end }) => ["GETRANGE", key, start as number, end as number],
     readonly: true,
   },
-  getset: { command: "GETSET", params: ["name", "value"], build: ({ name, value }) => ["GETSET", name, value] },
+  getset: { command: "GETSET", params: ["name", "value"], build: ({ name, value }) => ["GETSET", name, value], keys: ["name"] },
   incr: incrSpec("INCRBY"),
   incrby: incrSpec("INCRBY"),
   incrbyfloat: {
     command: "INCRBYFLOAT",
     params: ["name", "amount?:num"],
+    keys: ["name"],
     build: ({ name, amount }) => ["INCRBYFLOAT", name, (amount as number | undefined) ?? 1.0],
     reply: toNumber,
   },
   lcs: {
     command: "LCS",
     params: LCS_PARAMS,
+    keys: ["key1", "key2"],
     build(p) {
       exclusive("LCS", { len: p.len, idx: p.idx });
       const argv: CommandArg[] = ["LCS", p.key1, p.key2];
@@ -328,12 +337,14 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   mget: {
     command: "MGET",
     params: ["keys:list", "...args"],
+    keys: ["keys", "args"],
     build: ({ keys, args }) => ["MGET", ...nonEmpty("MGET", "keys", [...(keys as CommandArg[]), ...(args as CommandArg[])], "at least one key")],
     readonly: true,
   },
   mset: {
     command: "MSET",
     params: ["mapping:map"],
+    keys: ["mapping"],
     build({ mapping }) {
       const argv: CommandArg[] = ["MSET"];
       pushMapping({ command: "MSET" }, "mapping", argv, mapping);
@@ -344,6 +355,7 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   msetnx: {
     command: "MSETNX",
     params: ["mapping:map"],
+    keys: ["mapping"],
     build({ mapping }) {
       const argv: CommandArg[] = ["MSETNX"];
       pushMapping({ command: "MSETNX" }, "mapping", argv, mapping);
@@ -354,12 +366,14 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   psetex: {
     command: "PSETEX",
     params: ["name", "timeMs:int", "value"],
+    keys: ["name"],
     build: ({ name, timeMs, value }) => ["PSETEX", name, timeMs as number, value],
     reply: okToTrue,
   },
   set: {
     command: "SET",
     params: SET_PARAMS,
+    keys: ["name"],
     build(p) {
       // Only a SET with two options or more can have clashing ones (a plain SET is the hot path).
       if (given(p.ex) + given(p.px) + given(p.nx) + given(p.xx) + given(p.keepttl) + given(p.get) + given(p.exat) + given(p.pxat) > 1) {
@@ -379,6 +393,7 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   setbit: {
     command: "SETBIT",
     params: ["name", "offset:int", "value:any"],
+    keys: ["name"],
     build(p) {
       const value = p.value;
       if (typeof value !== "boolean" && !(typeof value === "number" && Number.isFinite(value))) {
@@ -390,19 +405,22 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   setex: {
     command: "SETEX",
     params: ["name", "time:int", "value"],
+    keys: ["name"],
     build: ({ name, time, value }) => ["SETEX", name, time as number, value],
     reply: okToTrue,
   },
-  setnx: { command: "SETNX", params: ["name", "value"], build: ({ name, value }) => ["SETNX", name, value], reply: toBool },
+  setnx: { command: "SETNX", params: ["name", "value"], build: ({ name, value }) => ["SETNX", name, value], reply: toBool, keys: ["name"] },
   setrange: {
     command: "SETRANGE",
     params: ["name", "offset:int", "value"],
+    keys: ["name"],
     build: ({ name, offset, value }) => ["SETRANGE", name, offset as number, value],
   },
   strlen: oneKey("STRLEN", true),
   substr: {
     command: "SUBSTR",
     params: ["name", "start:int", "end?:int"],
+    keys: ["name"],
     build: ({ name, start, end }) => ["SUBSTR", name, start as number, (end as number | undefined) ?? -1],
     readonly: true,
   },

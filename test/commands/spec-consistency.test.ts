@@ -19,8 +19,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import jscodeshift from "jscodeshift";
-import { describe, expect, test } from "vitest";
+import { describe, expect, expectTypeOf, test } from "vitest";
 import { BLOCKING_COMMANDS, COMMANDS } from "../../src/commands/index.js";
+import { bindArgs, defineCommands, type ArgValue, type Bound } from "../../src/commands/spec.js";
 
 const j = jscodeshift.withParser("ts");
 const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../src/commands");
@@ -379,5 +380,63 @@ describe("facts kept in the specs", () => {
     for (const spec of Object.values(COMMANDS)) {
       for (const key of spec.keys) expect(spec.params.map((d) => d.replace(/^\.\.\./, "").split(/[?:]/)[0]), spec.method).toContain(key);
     }
+  });
+});
+
+describe("the parameters by name", () => {
+  test("their types come from the declarations", () => {
+    type P = Bound<readonly ["name", "ex?:num", "count?:int", "nx?:bool", "mapping:map", "fields:list", "any?:any", "...keys:list"]>;
+    expectTypeOf<P>().toEqualTypeOf<{
+      name: ArgValue;
+      ex?: number | bigint | undefined;
+      count?: number | bigint | undefined;
+      nx?: boolean | undefined;
+      mapping: Record<string, unknown> | Map<unknown, unknown>;
+      fields: ArgValue[];
+      any?: unknown;
+      keys: ArgValue[];
+    }>();
+    expectTypeOf<Bound<readonly []>>().toEqualTypeOf<Record<never, never>>();
+  });
+
+  test("build, reply and error receive them by name", () => {
+    const seen: unknown[] = [];
+    const specs = defineCommands({
+      demo: {
+        command: "DEMO",
+        params: ["name", "ex?:num", "...rest"],
+        build: ({ name, ex, rest }) => {
+          expectTypeOf(ex).toEqualTypeOf<number | bigint | undefined>();
+          seen.push({ name, ex, rest });
+          return ["DEMO", name, ...rest];
+        },
+        reply: (reply, p) => [reply, p.name, p.ex],
+        error: (err, { name }) => `${err.message} for ${String(name)}`,
+        keys: ["name"],
+      },
+    });
+    const spec = specs.demo!;
+    const values = bindArgs(spec, ["k", 5, 1, 2]);
+    expect(spec.build(values)).toEqual(["DEMO", "k", 1, 2]);
+    expect(seen).toEqual([{ name: "k", ex: 5, rest: [1, 2] }]);
+    expect(spec.reply!("OK", values)).toEqual(["OK", "k", 5]);
+    expect(spec.error!(new Error("boom"), values)).toBe("boom for k");
+    expect(spec.keys).toEqual(["name"]);
+  });
+
+  test("a name that is not declared does not compile", () => {
+    // Never called: the point is that tsc (npm run typecheck) rejects each marked line.
+    const wrong = () =>
+      defineCommands({
+        bad: {
+          command: "BAD",
+          params: ["a", "b?:int"],
+          // @ts-expect-error 'c' is not a parameter
+          build: ({ a, c }) => [a, String(c)],
+          // @ts-expect-error 'c' is not a parameter, so it cannot be a key
+          keys: ["c"],
+        },
+      });
+    expect(typeof wrong).toBe("function");
   });
 });
