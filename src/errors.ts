@@ -80,6 +80,12 @@ export class MasterDownError extends ClusterDownError {}
 
 /** Bad input detected on the client side before anything was sent. */
 export class DataError extends RedisError {}
+/**
+ * A reply's text is not valid in the connection's encoding and `encodingErrors` is "strict"
+ * (the default). The command ran; read the reply as bytes (`decodeResponses: false`) or
+ * choose `encodingErrors: "replace"`.
+ */
+export class DecodeError extends RedisError {}
 export class PubSubError extends RedisError {}
 /** A watched key changed before EXEC. */
 export class WatchError extends RedisError {}

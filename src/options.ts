@@ -43,6 +43,11 @@ export interface ConnectionOptions {
   encodingErrors?: "strict" | "replace" | "ignore";
   /** Decode string replies into `string` instead of `Buffer`. Default false. */
   decodeResponses?: boolean;
+  /**
+   * Most commands that may wait for a connection that is down (after a loss or a failed
+   * connect attempt); beyond it new commands reject at once with `ConnectionError`. Default 10,000.
+   */
+  maxQueuedCommands?: number;
   /** Retry policy for connecting and for commands that never reached the server. */
   retry?: Retry | null;
   /** Also retry on `TimeoutError` (redis-py's deprecated flag; kept for URL compatibility). */

@@ -18,6 +18,7 @@ export interface ResolvedConnectionOptions {
   encoding: BufferEncoding;
   encodingErrors: "strict" | "replace" | "ignore";
   decodeResponses: boolean;
+  maxQueuedCommands: number;
   retry: Retry;
   healthCheckInterval: number;
   clientName: string | null;
@@ -63,6 +64,7 @@ const CONNECTION_OPTION_CHECKS: Record<keyof ConnectionOptions, [Check, string]>
   encoding: [(v) => typeof v === "string" && Buffer.isEncoding(v), "a Node.js Buffer encoding such as 'utf-8'"],
   encodingErrors: [(v) => v === "strict" || v === "replace" || v === "ignore", "'strict', 'replace' or 'ignore'"],
   decodeResponses: [isBool, "a boolean"],
+  maxQueuedCommands: [(v) => Number.isInteger(v) && (v as number) >= 0, "a non-negative integer"],
   retry: [(v) => v === null || v instanceof Retry, "a Retry or null"],
   retryOnTimeout: [isBool, "a boolean"],
   retryOnError: [(v) => v === null || (Array.isArray(v) && v.every((e) => typeof e === "function")), "an array of error classes"],
@@ -135,6 +137,7 @@ export function resolveConnectionOptions(options: ConnectionOptions): ResolvedCo
     encoding: normalizeEncoding(options.encoding ?? "utf8"),
     encodingErrors: options.encodingErrors ?? "strict",
     decodeResponses: options.decodeResponses ?? false,
+    maxQueuedCommands: options.maxQueuedCommands ?? 10_000,
     retry,
     healthCheckInterval: options.healthCheckInterval ?? 0,
     clientName: options.clientName ?? null,

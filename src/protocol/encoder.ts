@@ -85,6 +85,55 @@ function checkCommand(args: readonly unknown[]): void {
   }
 }
 
+/**
+ * The largest argument sent: a Redis bulk string holds at most 512 MiB (the server's default
+ * `proto-max-bulk-len`); a server sent more closes the connection, failing every command
+ * queued behind it.
+ */
+export const MAX_ARG_BYTES = 512 * 1024 * 1024;
+
+/**
+ * Why a command cannot be sent (a `DataError` naming the command, the argument's position
+ * and its type or size, never its value), or null. Never throws.
+ */
+export function commandProblem(args: readonly unknown[]): DataError | null {
+  const n = args.length;
+  if (n === 0) return new DataError("Cannot send an empty command");
+  for (let i = 0; i < n; i++) {
+    const a = args[i];
+    let bytes: number;
+    if (typeof a === "string") {
+      // A UTF-16 unit is at most 3 bytes of UTF-8 (or 4 for a pair of them): only long strings are measured.
+      if (a.length * 3 <= MAX_ARG_BYTES) continue;
+      bytes = Buffer.byteLength(a);
+    } else if (a instanceof Buffer) {
+      bytes = a.length;
+    } else if (isValidArg(a)) {
+      continue;
+    } else {
+      if (i === 0) return new DataError(`Invalid command name: expected string or Buffer, got ${describeType(a)}`);
+      const name = args[0];
+      return invalidArg(typeof name === "string" ? name : "command", i, a);
+    }
+    if (bytes > MAX_ARG_BYTES) {
+      const name = args[0];
+      const command = typeof name === "string" ? name.toUpperCase() : "command";
+      return new DataError(
+        `${command}: argument #${i} is ${bytes} bytes, over the ${MAX_ARG_BYTES} bytes (512 MiB) a Redis string may hold; the command was not sent`,
+      );
+    }
+  }
+  return null;
+}
+
+export interface BatchMark {
+  readonly buf: Buffer;
+  readonly start: number;
+  readonly off: number;
+  readonly chunks: number;
+  readonly commands: number;
+}
+
 interface FastWrite {
   utf8Write(text: string, offset: number): number;
 }
@@ -135,6 +184,20 @@ export class WriteBatch {
     this.utf8 = encoding === "utf8" || encoding === "utf-8";
     this.ascii = asciiCompatible(encoding);
     this.buf = Buffer.allocUnsafeSlow(POOL_SIZE);
+  }
+
+  /** A point to go back to with `rollback()` (a command that failed half-way through `add`). */
+  mark(): BatchMark {
+    return { buf: this.buf, start: this.start, off: this.off, chunks: this.chunks.length, commands: this.commands };
+  }
+
+  /** Forgets everything added since `mark` was taken. */
+  rollback(mark: BatchMark): void {
+    this.buf = mark.buf;
+    this.start = mark.start;
+    this.off = mark.off;
+    this.chunks.length = mark.chunks;
+    this.commands = mark.commands;
   }
 
   /** True when nothing was added since the last `take()`. */
