@@ -501,7 +501,6 @@ export class Connection {
     }
     this.socket = socket;
     this.decoder.reset();
-    if (this.readPaused) socket.pause();
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("error", (err) => this.onSocketError(socket, err));
     socket.on("close", () => this.onSocketClose(socket));
@@ -519,6 +518,8 @@ export class Connection {
     }
     this.connects++;
     this.lastActivity = Date.now();
+    // Paused by a subscriber with a full queue: the handshake was read, the rest waits.
+    if (this.readPaused) socket.pause();
   }
 
   private async handshake(): Promise<void> {
