@@ -169,7 +169,7 @@ export class Connection {
         onReply: (value) => this.handleReply(value),
         onPush: (frame) => this.handlePush(frame),
       },
-      { decodeStrings: options.decodeResponses, encoding: options.encoding },
+      { decodeStrings: options.decodeResponses, encoding: options.encoding, encodingErrors: options.encodingErrors },
     );
   }
 
