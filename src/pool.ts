@@ -239,6 +239,10 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
     return `<${this.constructor.name}(<Connection(${where},db=${o.db})>)>`;
   }
 
+  toJSON(): string {
+    return this.toString();
+  }
+
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }

@@ -440,6 +440,21 @@ export class Connection {
     await this.close();
   }
 
+  /** `<Connection(host=...,port=...,db=...)>`: where it goes, never a secret. */
+  toString(): string {
+    const o = this.options;
+    const where = o.unixSocketPath ? `path=${o.unixSocketPath}` : `host=${o.host},port=${o.port}`;
+    return `<Connection(${where},db=${o.db})>`;
+  }
+
+  toJSON(): string {
+    return this.toString();
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
   // ---- connecting ----------------------------------------------------------------------
 
   private startConnecting(): Promise<void> {

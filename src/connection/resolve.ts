@@ -1,6 +1,7 @@
 import { DataError } from "../errors.js";
 import type { ConnectionOptions, CredentialProvider, SslCertReqs } from "../options.js";
 import { defaultRetry, Retry } from "../retry.js";
+import { hideSecrets } from "./secrets.js";
 
 /** Connection options with every default filled in and every value checked. */
 export interface ResolvedConnectionOptions {
@@ -122,7 +123,9 @@ export function resolveConnectionOptions(options: ConnectionOptions): ResolvedCo
   const extraErrors = [...(options.retryOnError ?? [])];
   if (extraErrors.length > 0) retry.updateSupportedErrors(extraErrors);
   const certReqs = options.sslCertReqs ?? "required";
-  return {
+  // Passwords are kept out of util.inspect, JSON and spreads of the options (and of every
+  // pool, connection and client holding them).
+  return hideSecrets<ResolvedConnectionOptions>({
     host: options.host ?? "localhost",
     port: options.port ?? 6379,
     unixSocketPath: options.unixSocketPath ?? null,
@@ -155,7 +158,7 @@ export function resolveConnectionOptions(options: ConnectionOptions): ResolvedCo
     sslMinVersion: options.sslMinVersion ?? null,
     sslCiphers: options.sslCiphers ?? null,
     sslServerName: options.sslServerName ?? null,
-  };
+  });
 }
 
 function normalizeEncoding(encoding: BufferEncoding): BufferEncoding {
