@@ -144,6 +144,8 @@ export class PubSub<T extends RedisString = Buffer> {
   /** Messages dropped because the queue was full (`overflow: "drop"`). */
   droppedMessages = 0;
   private paused = false;
+  /** Reading was paused on this socket: if it is lost, the server may have dropped messages. */
+  private pausedThisSocket = false;
   private reconnecting = false;
   private readonly pool: ConnectionPool<T>;
   private connection: Connection | null = null;
@@ -429,6 +431,7 @@ export class PubSub<T extends RedisString = Buffer> {
     connection.onPush = (frame) => this.onPush(frame);
     connection.onConnect = async (c) => {
       c.pushAllReplies = c.protocol === 2;
+      this.pausedThisSocket = this.paused;
       // Queued now, written right after the handshake, before anything else.
       for (const kind of ["channel", "pattern", "shard"] as const) {
         const subs = [...this.subscriptions[kind].entries()].filter(([key]) => !this.pendingUnsubscribe[kind].has(key));
@@ -437,14 +440,13 @@ export class PubSub<T extends RedisString = Buffer> {
     };
     connection.onDisconnect = () => {
       if (this.closed || !this.subscribed) return;
-      if (this.paused) {
-        // The server gave up on a reader that did not keep up (client-output-buffer-limit).
-        this.paused = false;
-        connection.pauseReading(false);
+      if (this.pausedThisSocket) {
+        // The server likely gave up on a reader that did not keep up (client-output-buffer-limit).
+        this.pausedThisSocket = false;
         this.fail(
           new ConnectionError(
-            `PubSub connection to ${connection.description} was lost while paused on a full queue ` +
-              `(${this.maxQueuedMessages} messages; the server's client-output-buffer-limit pubsub applies): messages were lost; it subscribes again`,
+            `PubSub connection to ${connection.description} was lost after its reader fell behind (reading paused on a full queue of ` +
+              `${this.maxQueuedMessages} messages; the server's client-output-buffer-limit pubsub applies): messages were lost; it subscribes again`,
           ),
         );
       }
@@ -563,6 +565,7 @@ export class PubSub<T extends RedisString = Buffer> {
       } else if (!this.paused && this.connection) {
         // Let the server hold them: its output-buffer limit for pub/sub clients applies.
         this.paused = true;
+        this.pausedThisSocket = true;
         this.connection.pauseReading(true);
       }
     }

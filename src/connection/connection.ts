@@ -917,7 +917,10 @@ export class Connection {
     if (error) this.lastError = error.message;
     if (this.state === "ready") this.state = "idle";
     if (socket && this.onDisconnect) this.onDisconnect(error);
-    if (!reconnectQueued || this.state === "closed") return;
+    if (!reconnectQueued || this.state === "closed") {
+      this.armTimer();
+      return;
+    }
     if (this.toWrite.length > 0) {
       if (this.reconnect && this.state === "idle") {
         this.startConnecting().catch(() => {});
