@@ -120,7 +120,11 @@ const ERROR_CLASSES: Record<string, ResponseErrorClass> = {
  */
 export function errorFromReply(reply: string): ResponseError | ConnectionError {
   // ACL SETUSER quotes the rule it refused, and a rule may carry a password (">secret").
-  const message = reply.includes("modifier '") ? reply.replace(/modifier '[<>#!][^']*'/g, "modifier '<redacted>'") : reply;
+  let message = reply.includes("modifier '") ? reply.replace(/modifier '[<>#!][^']*'/g, "modifier '<redacted>'") : reply;
+  // "unknown command 'X', with args beginning with: ..." echoes the arguments, which may be
+  // secrets (SENTINEL SET ... auth-pass on a server that is not a sentinel).
+  const echoed = message.indexOf(", with args beginning with:");
+  if (echoed !== -1) message = `${message.slice(0, echoed)}, with args beginning with: (not shown)`;
   const code = firstWord(message);
   switch (code) {
     case "WRONGPASS":

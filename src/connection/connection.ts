@@ -604,7 +604,10 @@ export class Connection {
         deadline: 0,
         expires: 0,
       };
-      this.writeCommands([command]);
+      // Handshake arguments carry the password: encoded into a batch of their own (never into
+      // the shared pool buffer), and only the command name is kept while the reply is awaited.
+      this.writeCommands([command], new WriteBatch(this.options.encoding));
+      command.args = [args[0]!];
     });
   }
 
@@ -646,12 +649,11 @@ export class Connection {
     );
   }
 
-  private writeCommands(commands: PendingCommand[]): void {
+  private writeCommands(commands: PendingCommand[], batch: WriteBatch = this.batch): void {
     const socket = this.socket;
     if (!socket) return;
     const timeout = this.options.socketTimeout;
     const now = timeout === null ? 0 : Date.now();
-    const batch = this.batch;
     let unanswered: PendingCommand[] | null = null;
     for (const command of commands) {
       const many = command.many;
@@ -680,11 +682,19 @@ export class Connection {
     const chunks = batch.take();
     if (chunks.length === 0) return;
     this.writes++;
+    // A handshake's bytes (its own batch) hold the password: zeroed once written, so the
+    // memory never shows it again (Buffer.allocUnsafe hands out memory as it was left).
+    const wipe =
+      batch === this.batch
+        ? undefined
+        : () => {
+            for (const chunk of chunks) if (typeof chunk !== "string") chunk.fill(0);
+          };
     if (chunks.length === 1) {
-      socket.write(chunks[0]!);
+      socket.write(chunks[0]!, wipe);
     } else {
       socket.cork();
-      for (const chunk of chunks) socket.write(chunk);
+      for (let i = 0; i < chunks.length; i++) socket.write(chunks[i]!, i === chunks.length - 1 ? wipe : undefined);
       socket.uncork();
     }
     if (unanswered) for (const command of unanswered) command.resolve(undefined);

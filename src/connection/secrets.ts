@@ -19,6 +19,9 @@ type SecretName = (typeof SECRET_OPTION_NAMES)[number];
 export function hideSecrets<T extends object>(source: T): T {
   const values = new Map<string, unknown>();
   const proto: Record<string, unknown> = {};
+  // An own `constructor` makes util.inspect (showHidden) treat this as a plain object and not
+  // list the prototype's accessors.
+  Object.defineProperty(proto, "constructor", { value: Object, enumerable: false });
   for (const name of SECRET_OPTION_NAMES) {
     if (!(name in source)) continue;
     values.set(name, (source as Record<string, unknown>)[name]);
