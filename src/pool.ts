@@ -186,13 +186,13 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
    */
   async disconnect(inuseConnections = true): Promise<void> {
     const closing: Promise<void>[] = [];
-    for (const connection of this.available.splice(0)) closing.push(connection.close({ force: true }));
+    for (const connection of this.available.splice(0)) closing.push(connection.close());
     if (this.shared) {
-      closing.push(this.shared.close({ force: true }));
+      closing.push(this.shared.close());
       this.shared = null;
     }
     if (inuseConnections) {
-      for (const connection of this.inUse) closing.push(connection.close({ force: true }));
+      for (const connection of this.inUse) closing.push(connection.close());
       this.inUse.clear();
     }
     await Promise.all(closing);
@@ -209,10 +209,10 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
     const closing: Promise<void>[] = [];
     for (const connection of this.available.splice(0)) closing.push(connection.close());
     if (this.shared) {
-      closing.push(this.shared.close(options));
+      closing.push(this.shared.close({ graceful: !options?.force }));
       this.shared = null;
     }
-    for (const connection of this.inUse) closing.push(connection.close({ force: true }));
+    for (const connection of this.inUse) closing.push(connection.close());
     this.inUse.clear();
     await Promise.all(closing);
   }

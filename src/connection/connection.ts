@@ -409,12 +409,12 @@ export class Connection {
   }
 
   /**
-   * Closes for good and waits for the socket to be gone. Without `force`: takes no new
-   * command, writes those queued, waits for every reply (each command within its own
-   * deadline), then closes. With `force`: at once, like `disconnect(true)`.
+   * Closes for good and waits for the socket to be gone: at once (like `disconnect(true)`),
+   * or with `graceful: true` once every pending command settled: no new command is taken,
+   * those queued are written and every reply is awaited (each within its own deadline).
    */
-  async close(options?: { force?: boolean }): Promise<void> {
-    if (!options?.force && this.state !== "closed" && this.pendingCount > 0) {
+  async close(options?: { graceful?: boolean }): Promise<void> {
+    if (options?.graceful && this.state !== "closed" && this.pendingCount > 0) {
       this.draining = true;
       await new Promise<void>((resolve) => {
         this.drained = resolve;
