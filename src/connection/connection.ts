@@ -238,11 +238,35 @@ export class Connection {
     return null;
   }
 
-  /** Opens the socket and runs the handshake now, instead of on the first command. */
+  /**
+   * Opens the socket and runs the handshake now, instead of on the first command. Like a
+   * command, it gives up with `TimeoutError` after `socketConnectTimeout + socketTimeout`
+   * (the attempt itself goes on under the retry policy).
+   */
   connect(): Promise<void> {
     if (this.state === "ready") return Promise.resolve();
     if (this.state === "closed") return Promise.reject(this.closedError());
-    return this.startConnecting();
+    const connecting = this.startConnecting();
+    const timeout = this.options.socketTimeout;
+    if (timeout === null) return connecting;
+    const limit = (this.options.socketConnectTimeout ?? timeout) + timeout;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const why = this.lastError ? ` (${this.lastError})` : "";
+        reject(new TimeoutError(`Timeout connecting to ${this.address}: not ready within ${limit}s${why}`));
+      }, limit * 1000);
+      timer.unref();
+      connecting.then(
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      );
+    });
   }
 
   /**
@@ -469,7 +493,10 @@ export class Connection {
           this.lastError = (err as Error).message;
           this.teardown(null, false);
         },
-        { isRetryable: (err) => retry.isRetryable(err) && !(err instanceof AuthenticationError) && !(err instanceof DataError) },
+        {
+          isRetryable: (err) =>
+            this.state !== "closed" && retry.isRetryable(err) && !(err instanceof AuthenticationError) && !(err instanceof DataError),
+        },
       );
     // After a failed round the next one waits a little, whatever the retry policy says.
     const wait = this.nextRoundAt - Date.now();
@@ -509,8 +536,9 @@ export class Connection {
   }
 
   private async connectOnce(): Promise<void> {
+    if (this.isClosed) throw this.closedError();
     const socket = await openSocket(this.options);
-    if (this.state === "closed") {
+    if (this.isClosed) {
       socket.destroy();
       throw new ConnectionError(`Connection to ${this.address} is closed`);
     }

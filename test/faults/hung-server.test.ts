@@ -79,3 +79,23 @@ describe("SIGSTOP under traffic", () => {
     }
   });
 });
+
+describe("a server that never answers, on paths that need a connection of their own", () => {
+  test("client(), blocking commands and subscribe settle within the same bound", async () => {
+    const silent = await startFakeServer(() => {});
+    try {
+      const r = new Redis({ port: silent.port, socketTimeout: SOCKET_TIMEOUT, socketConnectTimeout: CONNECT_TIMEOUT });
+      const bound = r.client();
+      const pubsub = r.pubsub();
+      const results = await Promise.all([timed(bound.get("a")), timed(r.blpop(["q"], 1)), timed(pubsub.subscribe("c"))]);
+      for (const result of results) expect(result.error).toBeInstanceOf(TimeoutError);
+      const worst = Math.max(...results.map((x) => x.ms));
+      report("accepts, never answers / own connections", { calls: results.length, worstMs: worst, boundMs: BOUND_MS });
+      expect(worst).toBeLessThan(BOUND_MS + SLACK_MS);
+      expect(pubsub.subscribed).toBe(false);
+      await Promise.all([pubsub.close(), bound.close(), r.close({ force: true })]);
+    } finally {
+      await silent.close();
+    }
+  });
+});
