@@ -39,7 +39,10 @@ export interface ConnectionOptions {
   socketReadSize?: number;
   /** Text encoding of strings sent and, with `decodeResponses`, received. Default "utf-8". */
   encoding?: BufferEncoding;
-  /** `"strict"` (default) or `"replace"`; kept for redis-py compatibility. */
+  /**
+   * With `decodeResponses`, what text that is not valid UTF-8 does: `"strict"` (default) makes
+   * the reply a `DecodeError` naming the command, `"replace"` gives U+FFFD, `"ignore"` drops the bytes.
+   */
   encodingErrors?: "strict" | "replace" | "ignore";
   /** Decode string replies into `string` instead of `Buffer`. Default false. */
   decodeResponses?: boolean;
