@@ -681,17 +681,16 @@ export class Connection {
     const socket = this.socket;
     if (!socket) return;
     const timeout = this.options.socketTimeout;
-    const now = timeout === null ? 0 : Date.now();
     let unanswered: PendingCommand[] | null = null;
     for (const command of commands) {
       const many = command.many;
       // Nothing may throw here: a command that cannot be encoded fails alone.
-      const mark = batch.mark();
+      batch.mark();
       try {
         if (many) for (let i = 0; i < many.length; i++) batch.add(many[i]!);
         else batch.add(command.args);
       } catch (err) {
-        batch.rollback(mark);
+        batch.rollback();
         const error = err instanceof RedisError ? err : new DataError(`${commandName(command.args)}: cannot encode the command (${(err as Error).message}); it was not sent`);
         this.rejectCommand(command, error);
         continue;
@@ -699,10 +698,6 @@ export class Connection {
       if (!command.expectsReply) {
         (unanswered ??= []).push(command);
         continue;
-      }
-      if (timeout !== null && command.blockFor >= 0) {
-        const replyBy = now + timeout * 1000;
-        command.deadline = (command.expires !== 0 && command.expires < replyBy ? command.expires : replyBy) + command.blockFor * 1000;
       }
       if (this.awaiting.length === 0) this.decoder.decodeStrings = command.decode;
       this.awaiting.push(command);
@@ -727,7 +722,15 @@ export class Connection {
     }
     if (unanswered) for (const command of unanswered) command.resolve(undefined);
     this.setRef(this.awaiting.length > 0);
-    if (timeout !== null) this.armTimer();
+    if (timeout !== null) {
+      // Deadlines count from the write, not from the start of encoding (a big batch takes a while).
+      const replyBy = Date.now() + timeout * 1000;
+      for (const command of commands) {
+        if (!command.expectsReply || command.blockFor < 0) continue;
+        command.deadline = (command.expires !== 0 && command.expires < replyBy ? command.expires : replyBy) + command.blockFor * 1000;
+      }
+      this.armTimer();
+    }
   }
 
   // ---- reading -------------------------------------------------------------------------

@@ -126,14 +126,6 @@ export function commandProblem(args: readonly unknown[]): DataError | null {
   return null;
 }
 
-export interface BatchMark {
-  readonly buf: Buffer;
-  readonly start: number;
-  readonly off: number;
-  readonly chunks: number;
-  readonly commands: number;
-}
-
 interface FastWrite {
   utf8Write(text: string, offset: number): number;
 }
@@ -177,6 +169,11 @@ export class WriteBatch {
   private start = 0;
   private off = 0;
   private commands = 0;
+  private markBuf: Buffer;
+  private markStart = 0;
+  private markOff = 0;
+  private markChunks = 0;
+  private markCommands = 0;
 
   constructor(encoding: BufferEncoding = "utf8") {
     if (!Buffer.isEncoding(encoding)) throw new DataError(`Unknown encoding ${JSON.stringify(encoding)}`);
@@ -184,20 +181,25 @@ export class WriteBatch {
     this.utf8 = encoding === "utf8" || encoding === "utf-8";
     this.ascii = asciiCompatible(encoding);
     this.buf = Buffer.allocUnsafeSlow(POOL_SIZE);
+    this.markBuf = this.buf;
   }
 
-  /** A point to go back to with `rollback()` (a command that failed half-way through `add`). */
-  mark(): BatchMark {
-    return { buf: this.buf, start: this.start, off: this.off, chunks: this.chunks.length, commands: this.commands };
+  /** Remembers this point, to go back to with `rollback()` (a command that failed half-way through `add`). */
+  mark(): void {
+    this.markBuf = this.buf;
+    this.markStart = this.start;
+    this.markOff = this.off;
+    this.markChunks = this.chunks.length;
+    this.markCommands = this.commands;
   }
 
-  /** Forgets everything added since `mark` was taken. */
-  rollback(mark: BatchMark): void {
-    this.buf = mark.buf;
-    this.start = mark.start;
-    this.off = mark.off;
-    this.chunks.length = mark.chunks;
-    this.commands = mark.commands;
+  /** Forgets everything added since the last `mark()`. */
+  rollback(): void {
+    this.buf = this.markBuf;
+    this.start = this.markStart;
+    this.off = this.markOff;
+    this.chunks.length = this.markChunks;
+    this.commands = this.markCommands;
   }
 
   /** True when nothing was added since the last `take()`. */
