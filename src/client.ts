@@ -260,9 +260,11 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
 
   /**
    * Closes the client: gives back its bound connection, and closes the pool when the
-   * client made it. Commands sent afterwards reject with `ConnectionError`.
+   * client made it. Commands sent afterwards reject with `ConnectionError`. Graceful: the
+   * commands already sent are written and their replies awaited first; with
+   * `{ force: true }` they reject at once (those written may have run).
    */
-  async close(): Promise<void> {
+  async close(options?: { force?: boolean }): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     finalizer.unregister(this);
@@ -270,7 +272,7 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
     const connection = this.bound.connection;
     this.bound.connection = null;
     if (connection) this.connectionPool.release(connection);
-    if (this.autoCloseConnectionPool) await this.connectionPool.disconnect();
+    if (this.autoCloseConnectionPool) await this.connectionPool.close(options);
   }
 
   toString(): string {

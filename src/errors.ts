@@ -80,6 +80,12 @@ export class MasterDownError extends ClusterDownError {}
 
 /** Bad input detected on the client side before anything was sent. */
 export class DataError extends RedisError {}
+/**
+ * A reply's text is not valid in the connection's encoding and `encodingErrors` is "strict"
+ * (the default). The command ran; read the reply as bytes (`decodeResponses: false`) or
+ * choose `encodingErrors: "replace"`.
+ */
+export class DecodeError extends RedisError {}
 export class PubSubError extends RedisError {}
 /** A watched key changed before EXEC. */
 export class WatchError extends RedisError {}
@@ -114,7 +120,11 @@ const ERROR_CLASSES: Record<string, ResponseErrorClass> = {
  */
 export function errorFromReply(reply: string): ResponseError | ConnectionError {
   // ACL SETUSER quotes the rule it refused, and a rule may carry a password (">secret").
-  const message = reply.includes("modifier '") ? reply.replace(/modifier '[<>#!][^']*'/g, "modifier '<redacted>'") : reply;
+  let message = reply.includes("modifier '") ? reply.replace(/modifier '[<>#!][^']*'/g, "modifier '<redacted>'") : reply;
+  // "unknown command 'X', with args beginning with: ..." echoes the arguments, which may be
+  // secrets (SENTINEL SET ... auth-pass on a server that is not a sentinel).
+  const echoed = message.indexOf(", with args beginning with:");
+  if (echoed !== -1) message = `${message.slice(0, echoed)}, with args beginning with: (not shown)`;
   const code = firstWord(message);
   switch (code) {
     case "WRONGPASS":

@@ -39,10 +39,18 @@ export interface ConnectionOptions {
   socketReadSize?: number;
   /** Text encoding of strings sent and, with `decodeResponses`, received. Default "utf-8". */
   encoding?: BufferEncoding;
-  /** `"strict"` (default) or `"replace"`; kept for redis-py compatibility. */
+  /**
+   * With `decodeResponses`, what text that is not valid UTF-8 does: `"strict"` (default) makes
+   * the reply a `DecodeError` naming the command, `"replace"` gives U+FFFD, `"ignore"` drops the bytes.
+   */
   encodingErrors?: "strict" | "replace" | "ignore";
   /** Decode string replies into `string` instead of `Buffer`. Default false. */
   decodeResponses?: boolean;
+  /**
+   * Most commands that may wait for a connection that is down (after a loss or a failed
+   * connect attempt); beyond it new commands reject at once with `ConnectionError`. Default 10,000.
+   */
+  maxQueuedCommands?: number;
   /** Retry policy for connecting and for commands that never reached the server. */
   retry?: Retry | null;
   /** Also retry on `TimeoutError` (redis-py's deprecated flag; kept for URL compatibility). */

@@ -47,7 +47,7 @@ export interface ExecuteOptions {
 }
 
 /** Commands whose arguments must never show in an error message. */
-const SECRET_ARGS = new Set(["AUTH", "HELLO", "ACL", "CONFIG", "MIGRATE", "MODULE"]);
+const SECRET_ARGS = new Set(["AUTH", "HELLO", "ACL", "CONFIG", "MIGRATE", "MODULE", "SENTINEL"]);
 
 /** `INCR foo`, with long or secret arguments left out, for error messages. */
 export function describeCommand(argv: readonly CommandArg[]): string {

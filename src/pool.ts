@@ -28,7 +28,9 @@ const POOL_OPTION_CHECKS = {
  * lazily. Ordinary commands of every client using the pool share one multiplexed
  * connection; `getConnection()` hands out connections for exclusive use (blocking
  * commands, `client()`, pub/sub, WATCH) and raises `MaxConnectionsError` once
- * `maxConnections` are open.
+ * `maxConnections` of them are open. The shared connection is not one of them: it is
+ * always there for ordinary commands, however many blocking commands hold connections
+ * (so at most `maxConnections + 1` sockets).
  */
 class ConnectionPoolImpl<T extends RedisString = Buffer> {
   /** The options every connection is made with, defaults filled in. */
@@ -59,6 +61,11 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
     return this.available.length + this.inUse.size + (this.shared ? 1 : 0);
   }
 
+  /** Connections for exclusive use, open or being opened (the shared one is not counted). */
+  protected get exclusiveConnections(): number {
+    return this.available.length + this.inUse.size;
+  }
+
   /** Connections checked out with `getConnection()`. */
   get inUseConnections(): number {
     return this.inUse.size;
@@ -79,14 +86,7 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
   sharedConnection(): Connection {
     let connection = this.shared;
     if (connection && !connection.isClosed) return connection;
-    if (!connection && this.createdConnections >= this.maxConnections) {
-      // Every slot is checked out: share the most recent idle one if any, else fail.
-      const idle = this.available.pop();
-      if (!idle) throw new MaxConnectionsError(`Too many connections (maxConnections ${this.maxConnections})`);
-      idle.reconnect = true;
-      this.shared = idle;
-      return idle;
-    }
+    // Never limited by `maxConnections`: blocking commands cannot lock ordinary ones out.
     connection = new Connection(this.connectionKwargs, true);
     this.shared = connection;
     return connection;
@@ -123,8 +123,11 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
       if (!connection.isClosed) break;
     }
     if (!connection) {
-      if (this.createdConnections >= this.maxConnections) {
-        throw new MaxConnectionsError(`Too many connections (maxConnections ${this.maxConnections})`);
+      if (this.exclusiveConnections >= this.maxConnections) {
+        throw new MaxConnectionsError(
+          `Too many connections: all ${this.maxConnections} connections for blocking commands, pub/sub and client() are in use ` +
+            `(maxConnections ${this.maxConnections}); ordinary commands still go to the shared connection`,
+        );
       }
       connection = new Connection(this.connectionKwargs, false);
     }
@@ -175,8 +178,10 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
   protected connectionFreed(): void {}
 
   /**
-   * Closes every connection: idle ones, the shared one and, unless `inuseConnections` is
-   * false, the checked-out ones. The pool stays usable and reconnects on the next command.
+   * Closes every connection now: idle ones, the shared one and, unless `inuseConnections` is
+   * false, the checked-out ones. Commands awaiting replies reject with a `ConnectionError`
+   * saying they may have run; those not yet written, saying they did not run. The pool stays
+   * usable and reconnects on the next command. See `close()` for the graceful way.
    */
   async disconnect(inuseConnections = true): Promise<void> {
     const closing: Promise<void>[] = [];
@@ -189,6 +194,25 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
       for (const connection of this.inUse) closing.push(connection.close());
       this.inUse.clear();
     }
+    await Promise.all(closing);
+  }
+
+  /**
+   * Closes the pool gracefully: the shared connection takes no new command, writes those
+   * queued and waits for every reply (each within its deadline) before it closes; idle
+   * connections close now; checked-out ones (blocking commands, pub/sub, `client()`) close
+   * now, their pending commands rejecting with an error that says they may have run.
+   * `force: true` closes everything now (as `disconnect()`). The pool stays usable.
+   */
+  async close(options?: { force?: boolean }): Promise<void> {
+    const closing: Promise<void>[] = [];
+    for (const connection of this.available.splice(0)) closing.push(connection.close());
+    if (this.shared) {
+      closing.push(this.shared.close({ graceful: !options?.force }));
+      this.shared = null;
+    }
+    for (const connection of this.inUse) closing.push(connection.close());
+    this.inUse.clear();
     await Promise.all(closing);
   }
 
@@ -212,6 +236,10 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
     const o = this.connectionKwargs;
     const where = o.unixSocketPath ? `path=${o.unixSocketPath}` : `host=${o.host},port=${o.port}`;
     return `<${this.constructor.name}(<Connection(${where},db=${o.db})>)>`;
+  }
+
+  toJSON(): string {
+    return this.toString();
   }
 
   [Symbol.for("nodejs.util.inspect.custom")](): string {

@@ -30,7 +30,22 @@ export type MessageHandler<T extends RedisString = Buffer> = (message: PubSubMes
 export interface PubSubOptions {
   /** Drop subscribe/unsubscribe confirmations instead of returning them. */
   ignoreSubscribeMessages?: boolean;
+  /**
+   * Most messages kept for the reader (default 10,000). What happens at the limit is
+   * `overflow`'s choice.
+   */
+  maxQueuedMessages?: number;
+  /**
+   * `"pause"` (default): stop reading the socket until the reader has taken half of the
+   * queue, so messages wait in the server's output buffer, whose
+   * `client-output-buffer-limit pubsub` then applies (the server closes the connection past
+   * it; the PubSub reconnects and reports the loss as a `ConnectionError`).
+   * `"drop"`: keep reading and drop new messages, counted in `droppedMessages`.
+   */
+  overflow?: "pause" | "drop";
 }
+
+const PUBSUB_OPTION_NAMES = new Set(["ignoreSubscribeMessages", "maxQueuedMessages", "overflow"]);
 
 export interface GetMessageOptions {
   /** Seconds to wait for a message: 0 (default) only looks, `null` waits forever. */
@@ -122,6 +137,16 @@ export async function runDispatchLoop<P>(
  */
 export class PubSub<T extends RedisString = Buffer> {
   readonly ignoreSubscribeMessages: boolean;
+  /** See `PubSubOptions.maxQueuedMessages`. */
+  readonly maxQueuedMessages: number;
+  /** See `PubSubOptions.overflow`. */
+  readonly overflow: "pause" | "drop";
+  /** Messages dropped because the queue was full (`overflow: "drop"`). */
+  droppedMessages = 0;
+  private paused = false;
+  /** Reading was paused on this socket: if it is lost, the server may have dropped messages. */
+  private pausedThisSocket = false;
+  private reconnecting = false;
   private readonly pool: ConnectionPool<T>;
   private connection: Connection | null = null;
   private connecting: Promise<Connection> | null = null;
@@ -150,15 +175,35 @@ export class PubSub<T extends RedisString = Buffer> {
   constructor(pool: ConnectionPool<T>, options: PubSubOptions = {}) {
     if (options === null || typeof options !== "object") throw new DataError("pubsub: options must be an object");
     for (const key of Object.keys(options)) {
-      if (key !== "ignoreSubscribeMessages") throw new DataError(`pubsub: unknown option '${key}'`);
+      if (!PUBSUB_OPTION_NAMES.has(key)) throw new DataError(`pubsub: unknown option '${key}'`);
     }
+    const max = options.maxQueuedMessages ?? 10_000;
+    if (!Number.isInteger(max) || max < 1) throw new DataError("pubsub: option 'maxQueuedMessages' must be a positive integer");
+    const overflow = options.overflow ?? "pause";
+    if (overflow !== "pause" && overflow !== "drop") throw new DataError("pubsub: option 'overflow' must be 'pause' or 'drop'");
     this.pool = pool;
     this.ignoreSubscribeMessages = options.ignoreSubscribeMessages ?? false;
+    this.maxQueuedMessages = max;
+    this.overflow = overflow;
   }
 
-  /** True while any channel, pattern or shard channel is subscribed. */
+  /**
+   * True while the PubSub holds any subscription (channel, pattern or shard channel). It
+   * stays true through an outage, since they are subscribed again once the server is back:
+   * `connected` says whether the server has them now.
+   */
   get subscribed(): boolean {
     return this.subscriptions.channel.size + this.subscriptions.pattern.size + this.subscriptions.shard.size > 0;
+  }
+
+  /** True while the subscriber's connection is up (so the server holds the subscriptions). */
+  get connected(): boolean {
+    return !this.closed && this.connection !== null && this.connection.isConnected;
+  }
+
+  /** Messages waiting for the reader. */
+  get queuedMessages(): number {
+    return this.messages.length;
   }
 
   /** Subscribed channel names (as given). */
@@ -247,7 +292,7 @@ export class PubSub<T extends RedisString = Buffer> {
     const stop = () => !this.subscribed || this.closed;
     while (!this.closed && (this.subscribed || this.messages.length > 0)) {
       // Messages already queued are taken without a wait (the hot path of a busy channel).
-      const message = this.messages.shift() ?? (await this.nextMessage(null, stop));
+      const message = this.takeMessage() ?? (await this.nextMessage(null, stop));
       if (!message) continue;
       if (SUBSCRIBE_TYPES.has(message.type)) {
         if (!ignore) yield message;
@@ -325,13 +370,22 @@ export class PubSub<T extends RedisString = Buffer> {
       }
     }
     if (added.length === 0) throw new DataError(`${SUBSCRIBE[kind]} needs at least one name`);
+    const fresh: string[] = [];
     for (const sub of added) {
       if (sub.handler) this.hasHandlers = true;
       const key = this.key(sub.name);
+      if (!this.subscriptions[kind].has(key)) fresh.push(key);
       this.subscriptions[kind].set(key, sub);
       this.pendingUnsubscribe[kind].delete(key);
     }
-    const connection = await this.ensureConnection();
+    let connection: Connection;
+    try {
+      connection = await this.ensureConnection();
+    } catch (err) {
+      // Not subscribed after all: `subscribed` must not say otherwise.
+      for (const key of fresh) this.subscriptions[kind].delete(key);
+      throw err;
+    }
     await connection.send([SUBSCRIBE[kind], ...added.map((s) => s.name)], { expectsReply: false });
   }
 
@@ -377,6 +431,7 @@ export class PubSub<T extends RedisString = Buffer> {
     connection.onPush = (frame) => this.onPush(frame);
     connection.onConnect = async (c) => {
       c.pushAllReplies = c.protocol === 2;
+      this.pausedThisSocket = this.paused;
       // Queued now, written right after the handshake, before anything else.
       for (const kind of ["channel", "pattern", "shard"] as const) {
         const subs = [...this.subscriptions[kind].entries()].filter(([key]) => !this.pendingUnsubscribe[kind].has(key));
@@ -385,14 +440,60 @@ export class PubSub<T extends RedisString = Buffer> {
     };
     connection.onDisconnect = () => {
       if (this.closed || !this.subscribed) return;
+      if (this.pausedThisSocket) {
+        // The server likely gave up on a reader that did not keep up (client-output-buffer-limit).
+        this.pausedThisSocket = false;
+        this.fail(
+          new ConnectionError(
+            `PubSub connection to ${connection.description} was lost after its reader fell behind (reading paused on a full queue of ` +
+              `${this.maxQueuedMessages} messages; the server's client-output-buffer-limit pubsub applies): messages were lost; it subscribes again`,
+          ),
+        );
+      }
       // Reconnect now (not on the next command): messages only come to a live socket.
-      setImmediate(() => {
-        if (this.closed || this.connection !== connection) return;
-        connection.connect().catch((err: Error) => this.fail(err));
-      });
+      setImmediate(() => this.keepConnected(connection));
     };
     if (this.readers > 0) connection.hold(true);
     this.startHealthCheck(connection);
+  }
+
+  /**
+   * Reconnects for as long as there are subscriptions, however long the outage: each round
+   * follows the retry policy, and rounds are spaced by the connection (50 ms doubling up to
+   * 1 s). The first failed round is reported to the reader as a `ConnectionError`; once the
+   * server is back, `onConnect` subscribes again.
+   */
+  private keepConnected(connection: Connection): void {
+    if (this.reconnecting) return;
+    this.reconnecting = true;
+    let reported = false;
+    const loop = async (): Promise<void> => {
+      while (!this.closed && this.subscribed && this.connection === connection && !connection.isConnected) {
+        if (connection.isClosed) {
+          this.fail(new ConnectionError(`PubSub connection to ${connection.description} is closed`));
+          return;
+        }
+        try {
+          await connection.connect();
+        } catch (err) {
+          if (this.closed || this.connection !== connection) return;
+          if (!reported) {
+            reported = true;
+            this.fail(
+              new ConnectionError(
+                `PubSub lost its connection to ${connection.description} and could not reconnect yet ` +
+                  `(${(err as Error).message}); it keeps trying and subscribes again once the server is back; ` +
+                  `messages published meanwhile are lost`,
+                { cause: err },
+              ),
+            );
+          }
+        }
+      }
+    };
+    void loop().finally(() => {
+      this.reconnecting = false;
+    });
   }
 
   private fail(error: Error): void {
@@ -453,8 +554,33 @@ export class PubSub<T extends RedisString = Buffer> {
   }
 
   private enqueue(message: PubSubMessage<T>): void {
-    this.messages.push(message);
+    const messages = this.messages;
+    if (messages.length >= this.maxQueuedMessages) {
+      if (this.overflow === "drop") {
+        if (message.type === "message" || message.type === "pmessage" || message.type === "smessage") {
+          this.droppedMessages++;
+          this.wake();
+          return;
+        }
+      } else if (!this.paused && this.connection) {
+        // Let the server hold them: its output-buffer limit for pub/sub clients applies.
+        this.paused = true;
+        this.pausedThisSocket = true;
+        this.connection.pauseReading(true);
+      }
+    }
+    messages.push(message);
     this.wake();
+  }
+
+  /** The oldest queued message; reading resumes once the queue is down to half. */
+  private takeMessage(): PubSubMessage<T> | undefined {
+    const message = this.messages.shift();
+    if (this.paused && this.messages.length <= this.maxQueuedMessages >> 1) {
+      this.paused = false;
+      this.connection?.pauseReading(false);
+    }
+    return message;
   }
 
   /** Waits for a message; `stop` ends the wait early (checked whenever something happens). */
@@ -477,7 +603,7 @@ export class PubSub<T extends RedisString = Buffer> {
         this.pendingError = null;
         throw error;
       }
-      const message = this.messages.shift();
+      const message = this.takeMessage();
       if (message) return message;
       if (this.closed || stop?.()) return null;
       const wait = deadline === null ? null : deadline - Date.now();
@@ -546,6 +672,11 @@ export class PubSub<T extends RedisString = Buffer> {
     this.healthTimer = setInterval(() => {
       const current = this.connection;
       if (!current || !current.isConnected || !this.subscribed) return;
+      if (this.paused) {
+        // Not reading on purpose: no answer is expected.
+        this.pingSentAt = 0;
+        return;
+      }
       const now = Date.now();
       if (this.pingSentAt > this.lastTraffic && now - this.pingSentAt > waitForPong) {
         this.pingSentAt = 0;

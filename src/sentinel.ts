@@ -7,6 +7,7 @@
 import { Redis } from "./client.js";
 import { Connection } from "./connection/connection.js";
 import { checkOptions, resolveConnectionOptions } from "./connection/resolve.js";
+import { hideSecrets, withSecrets } from "./connection/secrets.js";
 import { str, toArray, toObject } from "./commands/replies.js";
 import { ConnectionError, DataError, MasterNotFoundError, ResponseError, SlaveNotFoundError, TimeoutError } from "./errors.js";
 import type { ConnectionOptions, PoolOptions } from "./options.js";
@@ -196,7 +197,7 @@ class SwitchWatcher {
     const addresses = this.sentinel.sentinelAddresses;
     if (addresses.length === 0 || this.closed) return;
     const [host, port] = addresses[this.index % addresses.length]!;
-    const options = resolveConnectionOptions({ ...this.sentinel.sentinelKwargs, host, port, decodeResponses: true, retry: null });
+    const options = resolveConnectionOptions({ ...withSecrets(this.sentinel.sentinelKwargs), host, port, decodeResponses: true, retry: null });
     const connection = new Connection(options, false);
     this.connection = connection;
     connection.onConnect = async (c) => {
@@ -303,13 +304,13 @@ export class SentinelImpl<T extends RedisString = Buffer> {
       for (const [key, value] of Object.entries(connectionKwargs)) if (key.startsWith("socket") && value !== undefined) socketOnly[key] = value;
       kwargs = socketOnly as ConnectionOptions;
     }
-    this.sentinelKwargs = kwargs;
+    this.sentinelKwargs = hideSecrets(kwargs);
     // A sentinel that does not answer is skipped for the next one: no reconnect attempts.
     const retry = kwargs.retry === undefined ? null : kwargs.retry;
-    this.sentinels = sentinels.map(([host, port]) => new Redis({ ...kwargs, retry, host, port, decodeResponses: true }) as unknown as Redis<string>);
+    this.sentinels = sentinels.map(([host, port]) => new Redis({ ...withSecrets(kwargs), retry, host, port, decodeResponses: true }) as unknown as Redis<string>);
     this.minOtherSentinels = minOtherSentinels ?? 0;
     this.forceMasterIp = forceMasterIp ?? null;
-    this.connectionKwargs = connectionKwargs;
+    this.connectionKwargs = hideSecrets(connectionKwargs);
   }
 
   /** @internal `[host, port]` of every sentinel, in the order they are asked. */
@@ -416,7 +417,7 @@ export class SentinelImpl<T extends RedisString = Buffer> {
     if (this.closed) throw new ConnectionError("The Sentinel is closed");
     if (typeof serviceName !== "string" || serviceName.length === 0) throw new DataError("masterFor/slaveFor: the service name must be a non-empty string");
     if (options === null || typeof options !== "object") throw new DataError("masterFor/slaveFor: options must be an object");
-    const merged: PoolOptions = { ...this.connectionKwargs, ...options };
+    const merged: PoolOptions = { ...withSecrets(this.connectionKwargs), ...options };
     // Connecting waits out a failover: the address is asked again at each attempt.
     if (merged.retry === undefined) merged.retry = new Retry(new EqualJitterBackoff(0.5, 0.05), 20);
     const pool = new SentinelConnectionPool(serviceName, this, { ...merged, isMaster });
@@ -453,7 +454,7 @@ export class SentinelImpl<T extends RedisString = Buffer> {
 
   /** ROLE on `address` says "master" (a few tries: the promotion may still be settling). */
   private async confirmMaster(address: SentinelAddress): Promise<boolean> {
-    const { retry: _retry, ...base } = this.connectionKwargs;
+    const { retry: _retry, ...base } = withSecrets(this.connectionKwargs);
     const probe = new Redis({ ...base, host: address[0], port: address[1], retry: null, socketTimeout: 2, socketConnectTimeout: 2, decodeResponses: true });
     try {
       for (let attempt = 0; attempt < 5; attempt++) {

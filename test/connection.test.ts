@@ -265,3 +265,17 @@ describe("timeouts and keepalive", () => {
     }
   });
 });
+
+describe("connect rounds and the offline queue", () => {
+  test("failed connect rounds are spaced 50 ms, doubling up to 1 s", async () => {
+    const { roundBackoffMs } = await import("../src/connection/connection.js");
+    expect([0, 1, 2, 3, 4, 5, 6, 10].map(roundBackoffMs)).toEqual([0, 50, 100, 200, 400, 800, 1000, 1000]);
+  });
+
+  test("maxQueuedCommands is checked", () => {
+    expect(() => new Redis({ maxQueuedCommands: -1 })).toThrow(/maxQueuedCommands/);
+    expect(() => new Redis({ maxQueuedCommands: 1.5 })).toThrow(/maxQueuedCommands/);
+    expect(new Redis({ maxQueuedCommands: 0 }).connectionPool.connectionKwargs.maxQueuedCommands).toBe(0);
+    expect(new Redis().connectionPool.connectionKwargs.maxQueuedCommands).toBe(10_000);
+  });
+});

@@ -97,6 +97,38 @@ describe("ConnectionPool", () => {
   });
 });
 
+describe("the shared connection and maxConnections", () => {
+  test("every exclusive connection taken: ordinary commands still run on the shared one", async () => {
+    const pool = new ConnectionPool({ port: server().port, maxConnections: 1 });
+    const r = new Redis({ connectionPool: pool });
+    const held = await pool.getConnection();
+    await expect(pool.getConnection()).rejects.toBeInstanceOf(MaxConnectionsError);
+    expect(await r.ping()).toBe(true);
+    expect(pool.createdConnections).toBe(2);
+    expect(pool.inUseConnections).toBe(1);
+    pool.release(held);
+    await pool.disconnect();
+  });
+
+  test("close() is graceful, close({ force: true }) is not; the pool stays usable", async () => {
+    const pool = new ConnectionPool({ port: server().port });
+    const r = new Redis({ connectionPool: pool });
+    await r.ping();
+    const graceful = Array.from({ length: 100 }, () => r.ping());
+    await pool.close();
+    expect((await Promise.all(graceful)).every((x) => x === true)).toBe(true);
+    await r.ping();
+    const forced = Array.from({ length: 100 }, () => r.ping().catch((e: unknown) => e));
+    await new Promise((resolve) => setImmediate(resolve));
+    await pool.close({ force: true });
+    const results = await Promise.all(forced);
+    expect(results.every((x) => x instanceof ConnectionError && /may have run|did not run/.test(x.message))).toBe(true);
+    expect(await r.ping()).toBe(true);
+    expect(String(pool.sharedConnection())).toBe(`<Connection(host=localhost,port=${server().port},db=0)>`);
+    await pool.disconnect();
+  });
+});
+
 describe("BlockingConnectionPool", () => {
   test("waits for a free connection, then times out", async () => {
     const pool = new BlockingConnectionPool({ port: server().port, maxConnections: 1, timeout: 0.3 });

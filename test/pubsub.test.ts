@@ -250,3 +250,22 @@ describe("waiting can be stopped", () => {
     await r.close();
   });
 });
+
+describe("PubSub bounds and honesty", () => {
+  test("maxQueuedMessages and overflow are checked", () => {
+    const r = new Redis({ port: 1 });
+    expect(() => r.pubsub({ maxQueuedMessages: 0 })).toThrow(/'maxQueuedMessages' must be a positive integer/);
+    expect(() => r.pubsub({ overflow: "block" as never })).toThrow(/'overflow' must be 'pause' or 'drop'/);
+    const p = r.pubsub({ maxQueuedMessages: 5, overflow: "drop" });
+    expect([p.maxQueuedMessages, p.overflow, p.droppedMessages, p.subscribed, p.connected]).toEqual([5, "drop", 0, false, false]);
+  });
+
+  test("a subscribe that could not connect leaves nothing subscribed", async () => {
+    const r = new Redis({ port: 1, retry: null });
+    const p = r.pubsub();
+    await expect(p.subscribe("nowhere")).rejects.toBeInstanceOf(Error);
+    expect(p.subscribed).toBe(false);
+    expect(p.channels).toEqual([]);
+    await p.close();
+  });
+});

@@ -2,14 +2,16 @@ import type * as net from "node:net";
 import {
   AuthenticationError,
   AuthenticationWrongNumberOfArgsError,
+  BusyLoadingError,
   ConnectionError,
   DataError,
+  DecodeError,
   ProtocolError,
   RedisError,
   ResponseError,
   TimeoutError,
 } from "../errors.js";
-import { RespDecoder, WriteBatch, type CommandArg, type RespValue } from "../protocol/index.js";
+import { commandProblem, RespDecoder, WriteBatch, type CommandArg, type RespValue } from "../protocol/index.js";
 import { Deque } from "./deque.js";
 import type { ResolvedConnectionOptions } from "./resolve.js";
 import { describeAddress, openSocket } from "./socket.js";
@@ -49,6 +51,23 @@ interface PendingCommand {
   blockFor: number;
   /** When the reply is overdue (ms since the epoch); 0 = never. Set when written. */
   deadline: number;
+  /**
+   * When the command gives up if it is still not written (ms since the epoch; 0 = never):
+   * `socketConnectTimeout + socketTimeout` after it was sent. Also caps `deadline`.
+   */
+  expires: number;
+}
+
+/** How long commands answered LOADING wait before they are sent again (ms). */
+const LOADING_RETRY_MS = 100;
+
+/**
+ * The least time between two failed connect rounds (after `n` failed rounds in a row): 50 ms,
+ * doubling up to 1 s. It applies even with `retry: null`, so failing callers cannot make a
+ * connect storm.
+ */
+export function roundBackoffMs(failedRounds: number): number {
+  return failedRounds <= 0 ? 0 : Math.min(1000, 50 * 2 ** (failedRounds - 1));
 }
 
 export interface SendOptions {
@@ -66,6 +85,11 @@ export interface SendOptions {
 const noop = (): void => {};
 
 type State = "idle" | "connecting" | "ready" | "closed";
+
+function commandName(args: readonly CommandArg[] | undefined): string {
+  const name = args?.[0];
+  return typeof name === "string" ? name.toUpperCase() : Buffer.isBuffer(name) ? name.toString("latin1").toUpperCase() : "command";
+}
 
 /** Commands that change what the connection is, rather than the data. */
 const UNKNOWN_COMMAND = /^ERR unknown command|^ERR unknown or disabled command/i;
@@ -116,6 +140,21 @@ export class Connection {
   private handshaking = false;
   private keepRef = 0;
   private lostReason: string | null = null;
+  /** Consecutive connect rounds that failed, and the earliest time of the next round. */
+  private failedRounds = 0;
+  private nextRoundAt = 0;
+  /** Set while the server is unreachable (lost, or a connect attempt failed) until it is back. */
+  private offline = false;
+  /** The last reason a socket or a connect round failed, for messages. */
+  private lastError: string | null = null;
+  /** `close()` without force: no new commands; the socket closes once nothing is pending. */
+  private draining = false;
+  private drained: (() => void) | null = null;
+  /** Commands answered LOADING, to be sent again once the wait is over. */
+  private reloading: PendingCommand[] = [];
+  private loadingTimer: NodeJS.Timeout | null = null;
+  /** Messages of pub/sub paused by the subscriber (its queue is full): the socket is not read. */
+  private readPaused = false;
   /** Replies read so far, and at the last timer check: progress means the socket is alive. */
   private replyCount = 0;
   private repliesAtTimer = 0;
@@ -130,7 +169,7 @@ export class Connection {
         onReply: (value) => this.handleReply(value),
         onPush: (frame) => this.handlePush(frame),
       },
-      { decodeStrings: options.decodeResponses, encoding: options.encoding },
+      { decodeStrings: options.decodeResponses, encoding: options.encoding, encodingErrors: options.encodingErrors },
     );
   }
 
@@ -149,14 +188,85 @@ export class Connection {
 
   /** Commands written and awaiting replies plus commands not yet written. */
   get pendingCount(): number {
-    return this.awaiting.length + this.toWrite.length;
+    return this.awaiting.length + this.toWrite.length + this.reloading.length;
   }
 
-  /** Opens the socket and runs the handshake now, instead of on the first command. */
+  /** Commands not yet written (waiting for the connection, or for a server that is loading). */
+  get queuedCount(): number {
+    return this.toWrite.length + this.reloading.length;
+  }
+
+  /** True while the connection cannot reach its server (after a loss or a failed attempt, until it is back). */
+  get isOffline(): boolean {
+    return this.offline;
+  }
+
+  /**
+   * Stops (or resumes) reading the socket. While paused nothing is read, so the server's own
+   * output buffer fills and its `client-output-buffer-limit` applies (pub/sub backpressure).
+   */
+  pauseReading(on: boolean): void {
+    if (on === this.readPaused) return;
+    this.readPaused = on;
+    const socket = this.socket;
+    if (!socket) return;
+    if (on) socket.pause();
+    else socket.resume();
+  }
+
+  /** The expiry of a command sent now (see `PendingCommand.expires`). */
+  private expiry(): number {
+    const timeout = this.options.socketTimeout;
+    if (timeout === null) return 0;
+    const connectTimeout = this.options.socketConnectTimeout ?? timeout;
+    return Date.now() + (connectTimeout + timeout) * 1000;
+  }
+
+  /** Why a new command cannot be queued now, or null. */
+  private refusal(args: readonly CommandArg[], count: number): Error | null {
+    if (this.state === "closed") return this.closedError();
+    if (this.draining) return new ConnectionError(`Connection to ${this.address} is closing: ${commandName(args)} was not sent`);
+    if (this.offline && this.state !== "ready") {
+      const max = this.options.maxQueuedCommands;
+      if (this.queuedCount + count > max) {
+        return new ConnectionError(
+          `Connection to ${this.address} is down and ${this.queuedCount} commands already wait for it ` +
+            `(maxQueuedCommands ${max}): ${commandName(args)} was refused and did not run`,
+        );
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Opens the socket and runs the handshake now, instead of on the first command. Like a
+   * command, it gives up with `TimeoutError` after `socketConnectTimeout + socketTimeout`
+   * (the attempt itself goes on under the retry policy).
+   */
   connect(): Promise<void> {
     if (this.state === "ready") return Promise.resolve();
     if (this.state === "closed") return Promise.reject(this.closedError());
-    return this.startConnecting();
+    const connecting = this.startConnecting();
+    const timeout = this.options.socketTimeout;
+    if (timeout === null) return connecting;
+    const limit = (this.options.socketConnectTimeout ?? timeout) + timeout;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const why = this.lastError ? ` (${this.lastError})` : "";
+        reject(new TimeoutError(`Timeout connecting to ${this.address}: not ready within ${limit}s${why}`));
+      }, limit * 1000);
+      timer.unref();
+      connecting.then(
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      );
+    });
   }
 
   /**
@@ -165,8 +275,9 @@ export class Connection {
    */
   send(args: readonly CommandArg[], options?: SendOptions): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      if (this.state === "closed") {
-        reject(this.closedError());
+      const problem = this.refusal(args, 1) ?? commandProblem(args);
+      if (problem) {
+        reject(problem);
         return;
       }
       this.toWrite.push({
@@ -182,6 +293,7 @@ export class Connection {
         decode: options?.decode ?? this.options.decodeResponses,
         blockFor: options?.blockFor ?? 0,
         deadline: 0,
+        expires: this.expiry(),
       });
       this.queued();
     });
@@ -197,14 +309,23 @@ export class Connection {
     options?: { decode?: boolean; decodeEach?: readonly (boolean | undefined)[] },
   ): Promise<RespValue[]> {
     return new Promise((resolve, reject) => {
-      if (this.state === "closed") {
-        reject(this.closedError());
+      const refused = this.refusal(commands[0] ?? [], commands.length);
+      if (refused) {
+        reject(refused);
         return;
       }
       if (commands.length === 0) {
         resolve([]);
         return;
       }
+      for (let i = 0; i < commands.length; i++) {
+        const problem = commandProblem(commands[i]!);
+        if (problem) {
+          reject(new DataError(`Command #${i + 1} of the batch: ${problem.message}; nothing was sent`));
+          return;
+        }
+      }
+      const expires = this.expiry();
       const collector: BatchCollector = {
         replies: new Array(commands.length),
         remaining: commands.length,
@@ -228,6 +349,7 @@ export class Connection {
           decode,
           blockFor: 0,
           deadline: 0,
+          expires,
         });
         this.queued();
         return;
@@ -246,6 +368,7 @@ export class Connection {
           decode: decodeEach?.[i] ?? decode,
           blockFor: 0,
           deadline: 0,
+          expires,
         });
       }
       this.queued();
@@ -261,15 +384,18 @@ export class Connection {
   private queued(): void {
     this.setRef(true);
     if (this.state === "ready") {
-      if (!this.flushScheduled && !this.handshaking) {
+      if (!this.flushScheduled && !this.handshaking && !this.loadingTimer) {
         this.flushScheduled = true;
         process.nextTick(this.flushNow);
       }
-    } else if (this.state === "idle") {
+      return;
+    }
+    if (this.state === "idle") {
       this.startConnecting().catch(() => {
         /* the queued commands were rejected with the cause */
       });
     }
+    this.armTimer();
   }
 
   /** Keeps the event loop alive while this connection has a standing purpose (a subscription). */
@@ -292,16 +418,33 @@ export class Connection {
    * connection may be used again afterwards (it reconnects) unless `permanently`.
    */
   disconnect(permanently = false, reason?: Error): void {
-    const error = reason ?? new ConnectionError(`Connection to ${this.address} closed by the client`);
+    const error =
+      reason ??
+      new ConnectionError(
+        `Connection to ${this.address} closed by the client while the command awaited its reply: it may have run`,
+      );
     this.teardown(error, true);
     if (permanently) {
       this.state = "closed";
-      this.failAll(this.toWrite, error);
+      this.clearLoadingWait();
+      this.failAll(this.toWrite, new ConnectionError(`Connection to ${this.address} closed by the client before the command was sent: it did not run`));
+      this.checkDrained();
     }
   }
 
-  /** Closes for good and waits for the socket to be gone. */
-  async close(): Promise<void> {
+  /**
+   * Closes for good and waits for the socket to be gone: at once (like `disconnect(true)`),
+   * or with `graceful: true` once every pending command settled: no new command is taken,
+   * those queued are written and every reply is awaited (each within its own deadline).
+   */
+  async close(options?: { graceful?: boolean }): Promise<void> {
+    if (options?.graceful && this.state !== "closed" && this.pendingCount > 0) {
+      this.draining = true;
+      await new Promise<void>((resolve) => {
+        this.drained = resolve;
+        this.checkDrained();
+      });
+    }
     const socket = this.socket;
     this.disconnect(true);
     if (socket && !socket.destroyed) {
@@ -309,8 +452,31 @@ export class Connection {
     }
   }
 
+  private checkDrained(): void {
+    if (this.drained && this.pendingCount === 0) {
+      const done = this.drained;
+      this.drained = null;
+      done();
+    }
+  }
+
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  /** `<Connection(host=...,port=...,db=...)>`: where it goes, never a secret. */
+  toString(): string {
+    const o = this.options;
+    const where = o.unixSocketPath ? `path=${o.unixSocketPath}` : `host=${o.host},port=${o.port}`;
+    return `<Connection(${where},db=${o.db})>`;
+  }
+
+  toJSON(): string {
+    return this.toString();
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
   }
 
   // ---- connecting ----------------------------------------------------------------------
@@ -319,23 +485,49 @@ export class Connection {
     if (this.connecting) return this.connecting;
     this.state = "connecting";
     const retry = this.options.retry;
-    const attempt = retry.callWithRetry(
-      () => this.connectOnce(),
-      () => this.teardown(null, false),
-      { isRetryable: (err) => retry.isRetryable(err) && !(err instanceof AuthenticationError) && !(err instanceof DataError) },
-    );
+    const run = () =>
+      retry.callWithRetry(
+        () => this.connectOnce(),
+        (err) => {
+          this.offline = true;
+          this.lastError = (err as Error).message;
+          this.teardown(null, false);
+        },
+        {
+          isRetryable: (err) =>
+            this.state !== "closed" && retry.isRetryable(err) && !(err instanceof AuthenticationError) && !(err instanceof DataError),
+        },
+      );
+    // After a failed round the next one waits a little, whatever the retry policy says.
+    const wait = this.nextRoundAt - Date.now();
+    const attempt =
+      wait > 0
+        ? new Promise<void>((resolve) => setTimeout(resolve, wait)).then(() => {
+            if (this.state === "closed") throw this.closedError();
+            return run();
+          })
+        : run();
     this.connecting = attempt.then(
       () => {
         this.connecting = null;
         if (this.state !== "connecting") return;
         this.state = "ready";
+        this.offline = false;
+        this.lastError = null;
+        this.failedRounds = 0;
+        this.nextRoundAt = 0;
         this.setRef(this.pendingCount > 0);
         this.scheduleFlush();
       },
       (err: Error) => {
         this.connecting = null;
+        this.offline = true;
+        this.lastError = err.message;
+        this.failedRounds++;
+        this.nextRoundAt = Date.now() + roundBackoffMs(this.failedRounds);
         if (this.state === "connecting") this.state = "idle";
         this.failAll(this.toWrite, err);
+        this.checkDrained();
         this.updateRef();
         throw err;
       },
@@ -344,8 +536,9 @@ export class Connection {
   }
 
   private async connectOnce(): Promise<void> {
+    if (this.isClosed) throw this.closedError();
     const socket = await openSocket(this.options);
-    if (this.state === "closed") {
+    if (this.isClosed) {
       socket.destroy();
       throw new ConnectionError(`Connection to ${this.address} is closed`);
     }
@@ -368,6 +561,8 @@ export class Connection {
     }
     this.connects++;
     this.lastActivity = Date.now();
+    // Paused by a subscriber with a full queue: the handshake was read, the rest waits.
+    if (this.readPaused) socket.pause();
   }
 
   private async handshake(): Promise<void> {
@@ -435,8 +630,12 @@ export class Connection {
         decode: true,
         blockFor: 0,
         deadline: 0,
+        expires: 0,
       };
-      this.writeCommands([command]);
+      // Handshake arguments carry the password: encoded into a batch of their own (never into
+      // the shared pool buffer), and only the command name is kept while the reply is awaited.
+      this.writeCommands([command], new WriteBatch(this.options.encoding));
+      command.args = [args[0]!];
     });
   }
 
@@ -451,7 +650,7 @@ export class Connection {
 
   private readonly flushNow = (): void => {
     this.flushScheduled = false;
-    if (this.state !== "ready" || this.handshaking || this.toWrite.length === 0) return;
+    if (this.state !== "ready" || this.handshaking || this.loadingTimer || this.toWrite.length === 0) return;
     const interval = this.options.healthCheckInterval;
     if (interval > 0 && this.awaiting.length === 0 && Date.now() - this.lastActivity > interval * 1000) {
       this.healthCheck();
@@ -478,39 +677,60 @@ export class Connection {
     );
   }
 
-  private writeCommands(commands: PendingCommand[]): void {
+  private writeCommands(commands: PendingCommand[], batch: WriteBatch = this.batch): void {
     const socket = this.socket;
     if (!socket) return;
     const timeout = this.options.socketTimeout;
-    const now = timeout === null ? 0 : Date.now();
-    const batch = this.batch;
     let unanswered: PendingCommand[] | null = null;
     for (const command of commands) {
       const many = command.many;
-      if (many) for (let i = 0; i < many.length; i++) batch.add(many[i]!);
-      else batch.add(command.args);
+      // Nothing may throw here: a command that cannot be encoded fails alone.
+      batch.mark();
+      try {
+        if (many) for (let i = 0; i < many.length; i++) batch.add(many[i]!);
+        else batch.add(command.args);
+      } catch (err) {
+        batch.rollback();
+        const error = err instanceof RedisError ? err : new DataError(`${commandName(command.args)}: cannot encode the command (${(err as Error).message}); it was not sent`);
+        this.rejectCommand(command, error);
+        continue;
+      }
       if (!command.expectsReply) {
         (unanswered ??= []).push(command);
         continue;
-      }
-      if (timeout !== null && command.blockFor >= 0) {
-        command.deadline = now + (timeout + command.blockFor) * 1000;
       }
       if (this.awaiting.length === 0) this.decoder.decodeStrings = command.decode;
       this.awaiting.push(command);
     }
     const chunks = batch.take();
+    if (chunks.length === 0) return;
     this.writes++;
+    // A handshake's bytes (its own batch) hold the password: zeroed once written, so the
+    // memory never shows it again (Buffer.allocUnsafe hands out memory as it was left).
+    const wipe =
+      batch === this.batch
+        ? undefined
+        : () => {
+            for (const chunk of chunks) if (typeof chunk !== "string") chunk.fill(0);
+          };
     if (chunks.length === 1) {
-      socket.write(chunks[0]!);
+      socket.write(chunks[0]!, wipe);
     } else {
       socket.cork();
-      for (const chunk of chunks) socket.write(chunk);
+      for (let i = 0; i < chunks.length; i++) socket.write(chunks[i]!, i === chunks.length - 1 ? wipe : undefined);
       socket.uncork();
     }
     if (unanswered) for (const command of unanswered) command.resolve(undefined);
     this.setRef(this.awaiting.length > 0);
-    if (timeout !== null) this.armTimer();
+    if (timeout !== null) {
+      // Deadlines count from the write, not from the start of encoding (a big batch takes a while).
+      const replyBy = Date.now() + timeout * 1000;
+      for (const command of commands) {
+        if (!command.expectsReply || command.blockFor < 0) continue;
+        command.deadline = (command.expires !== 0 && command.expires < replyBy ? command.expires : replyBy) + command.blockFor * 1000;
+      }
+      this.armTimer();
+    }
   }
 
   // ---- reading -------------------------------------------------------------------------
@@ -537,16 +757,25 @@ export class Connection {
       throw new ProtocolError(`Protocol error: a reply arrived from ${this.address} with no command waiting for it`);
     }
     const many = command.many;
+    if (value instanceof DecodeError) {
+      value = new DecodeError(`${commandName(many ? many[command.index] : command.args)}: ${value.message}`);
+    }
     if (many) {
       command.collector!.replies[command.index++] = value;
       if (command.index < many.length) return; // the batch keeps the head of the queue
     }
     command = this.awaiting.shift()!;
+    if (value instanceof BusyLoadingError && !many && !command.collector && this.waitForLoading(command)) {
+      value = null;
+      command = null as unknown as PendingCommand;
+    }
     const next = this.awaiting.peek();
     // Push messages between replies are decoded as the connection's options say.
     this.decoder.decodeStrings = next ? next.decode : this.options.decodeResponses;
-    const collector = command.collector;
-    if (collector) {
+    const collector = command ? command.collector : null;
+    if (!command) {
+      // answered LOADING: it did not run and waits to be sent again
+    } else if (collector) {
       if (!many) collector.replies[command.index] = value;
       collector.remaining -= many ? many.length : 1;
       if (collector.remaining === 0 && !collector.settled) {
@@ -566,11 +795,48 @@ export class Connection {
     }
     if (this.awaiting.length === 0) {
       this.lastActivity = Date.now();
-      if (this.toWrite.length === 0) {
+      if (this.toWrite.length === 0 && this.reloading.length === 0) {
         this.setRef(false);
         if (this.closeWhenIdle) this.disconnect();
+        this.checkDrained();
       }
     }
+  }
+
+  /**
+   * The server answered LOADING (it is loading its dataset after a restart): the command did
+   * not run. It is sent again after a short wait, in order with the others answered LOADING,
+   * unless its time is up. Returns false when it is not to wait (it then rejects).
+   */
+  private waitForLoading(command: PendingCommand): boolean {
+    if (this.state === "closed" || (command.expires !== 0 && Date.now() + LOADING_RETRY_MS >= command.expires)) return false;
+    command.deadline = 0;
+    this.reloading.push(command);
+    if (!this.loadingTimer) {
+      this.loadingTimer = setTimeout(() => {
+        this.loadingTimer = null;
+        this.requeueLoading();
+        this.scheduleFlush();
+      }, LOADING_RETRY_MS);
+    }
+    return true;
+  }
+
+  /** Puts the commands answered LOADING back at the head of the queue. */
+  private requeueLoading(): void {
+    if (this.reloading.length === 0) return;
+    const rest = this.toWrite.drain();
+    for (const command of this.reloading) this.toWrite.push(command);
+    for (const command of rest) this.toWrite.push(command);
+    this.reloading = [];
+  }
+
+  private clearLoadingWait(): void {
+    if (this.loadingTimer) {
+      clearTimeout(this.loadingTimer);
+      this.loadingTimer = null;
+    }
+    this.requeueLoading();
   }
 
   private handlePush(frame: RespValue[]): void {
@@ -587,27 +853,65 @@ export class Connection {
    */
   private armTimer(): void {
     const head = this.awaiting.peek();
-    if (!head || head.deadline === 0) return;
-    if (this.timer && this.timerDeadline <= head.deadline) return;
+    let when = head && head.deadline !== 0 ? head.deadline : 0;
+    const queued = this.state === "ready" && !this.handshaking ? undefined : this.toWrite.peek();
+    if (queued && queued.expires !== 0 && (when === 0 || queued.expires < when)) when = queued.expires;
+    if (when === 0) return;
+    if (this.timer && this.timerDeadline <= when) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timerDeadline = head.deadline;
+    this.timerDeadline = when;
     this.repliesAtTimer = this.replyCount;
-    this.timer = setTimeout(this.onTimer, Math.max(0, head.deadline - Date.now()));
+    this.timer = setTimeout(this.onTimer, Math.max(0, when - Date.now()));
     this.timer.unref();
+  }
+
+  /**
+   * Rejects the commands still unwritten at their expiry: the connection did not come up (or
+   * the handshake did not finish) within `socketConnectTimeout + socketTimeout`.
+   */
+  private expireQueued(now: number): void {
+    const queue = this.toWrite;
+    let head = queue.peek();
+    while (head && head.expires !== 0 && head.expires <= now) {
+      queue.shift();
+      const waited = (this.options.socketConnectTimeout ?? this.options.socketTimeout ?? 0) + (this.options.socketTimeout ?? 0);
+      const why = this.lastError ?? (this.state === "ready" ? "the handshake did not finish" : "the connection is not ready");
+      this.rejectCommand(
+        head,
+        new TimeoutError(`Timeout: ${commandName(head.args)} could not be sent to ${this.address} within ${waited}s (${why}); it did not run`),
+      );
+      head = queue.peek();
+    }
+    this.checkDrained();
+  }
+
+  private rejectCommand(command: PendingCommand, error: Error): void {
+    const collector = command.collector;
+    if (!collector) command.reject(error);
+    else if (!collector.settled) {
+      collector.settled = true;
+      collector.reject(error);
+    }
   }
 
   private readonly onTimer = (): void => {
     this.timer = null;
-    const head = this.awaiting.peek();
-    if (!head) return;
     const now = Date.now();
+    if (this.state !== "ready" || this.handshaking) this.expireQueued(now);
+    const head = this.awaiting.peek();
+    if (!head) {
+      this.armTimer();
+      return;
+    }
     if (head.deadline !== 0 && head.deadline <= now && this.replyCount !== this.repliesAtTimer && this.options.socketTimeout !== null) {
       // Replies kept coming (a long pipeline): the socket is not stuck, give the head more time.
       head.deadline = now + (this.options.socketTimeout + Math.max(0, head.blockFor)) * 1000;
     }
     this.repliesAtTimer = this.replyCount;
     if (head.deadline !== 0 && head.deadline <= now) {
-      const error = new TimeoutError(`Timeout reading from ${this.address}`);
+      const error = new TimeoutError(
+        `Timeout reading from ${this.address}: no reply within ${this.options.socketTimeout}s; the command was sent and may have run`,
+      );
       // The reply may still come: the stream is out of step, so the socket goes.
       this.teardown(error, true);
       return;
@@ -619,11 +923,13 @@ export class Connection {
 
   private onSocketError(socket: net.Socket, err: NodeJS.ErrnoException): void {
     if (socket !== this.socket) return;
+    this.offline = true;
     this.teardown(new ConnectionError(`Connection to ${this.address} lost: ${err.code ?? err.message}`, { cause: err }), true);
   }
 
   private onSocketClose(socket: net.Socket): void {
     if (socket !== this.socket) return;
+    this.offline = true;
     this.teardown(new ConnectionError(`Connection to ${this.address} closed by the server`), true);
   }
 
@@ -647,10 +953,15 @@ export class Connection {
     const failure = error ?? new ConnectionError(`Connection to ${this.address} lost`);
     this.failAll(this.awaiting, failure);
     this.decoder.reset();
+    this.clearLoadingWait();
     const wasReady = this.state === "ready";
+    if (error) this.lastError = error.message;
     if (this.state === "ready") this.state = "idle";
     if (socket && this.onDisconnect) this.onDisconnect(error);
-    if (!reconnectQueued || this.state === "closed") return;
+    if (!reconnectQueued || this.state === "closed") {
+      this.armTimer();
+      return;
+    }
     if (this.toWrite.length > 0) {
       if (this.reconnect && this.state === "idle") {
         this.startConnecting().catch(() => {});
@@ -662,6 +973,8 @@ export class Connection {
       this.state = "closed";
       this.lostReason = failure.message;
     }
+    this.checkDrained();
+    this.armTimer();
     this.updateRef();
   }
 
@@ -674,15 +987,7 @@ export class Connection {
   }
 
   private failAll(queue: Deque<PendingCommand>, error: Error): void {
-    while (queue.length > 0) {
-      const command = queue.shift()!;
-      const collector = command.collector;
-      if (!collector) command.reject(error);
-      else if (!collector.settled) {
-        collector.settled = true;
-        collector.reject(error);
-      }
-    }
+    while (queue.length > 0) this.rejectCommand(queue.shift()!, error);
   }
 
   private setRef(on: boolean): void {

@@ -1,6 +1,7 @@
 import { DataError } from "../errors.js";
 import type { ConnectionOptions, CredentialProvider, SslCertReqs } from "../options.js";
 import { defaultRetry, Retry } from "../retry.js";
+import { hideSecrets } from "./secrets.js";
 
 /** Connection options with every default filled in and every value checked. */
 export interface ResolvedConnectionOptions {
@@ -18,6 +19,7 @@ export interface ResolvedConnectionOptions {
   encoding: BufferEncoding;
   encodingErrors: "strict" | "replace" | "ignore";
   decodeResponses: boolean;
+  maxQueuedCommands: number;
   retry: Retry;
   healthCheckInterval: number;
   clientName: string | null;
@@ -63,6 +65,7 @@ const CONNECTION_OPTION_CHECKS: Record<keyof ConnectionOptions, [Check, string]>
   encoding: [(v) => typeof v === "string" && Buffer.isEncoding(v), "a Node.js Buffer encoding such as 'utf-8'"],
   encodingErrors: [(v) => v === "strict" || v === "replace" || v === "ignore", "'strict', 'replace' or 'ignore'"],
   decodeResponses: [isBool, "a boolean"],
+  maxQueuedCommands: [(v) => Number.isInteger(v) && (v as number) >= 0, "a non-negative integer"],
   retry: [(v) => v === null || v instanceof Retry, "a Retry or null"],
   retryOnTimeout: [isBool, "a boolean"],
   retryOnError: [(v) => v === null || (Array.isArray(v) && v.every((e) => typeof e === "function")), "an array of error classes"],
@@ -120,7 +123,9 @@ export function resolveConnectionOptions(options: ConnectionOptions): ResolvedCo
   const extraErrors = [...(options.retryOnError ?? [])];
   if (extraErrors.length > 0) retry.updateSupportedErrors(extraErrors);
   const certReqs = options.sslCertReqs ?? "required";
-  return {
+  // Passwords are kept out of util.inspect, JSON and spreads of the options (and of every
+  // pool, connection and client holding them).
+  return hideSecrets<ResolvedConnectionOptions>({
     host: options.host ?? "localhost",
     port: options.port ?? 6379,
     unixSocketPath: options.unixSocketPath ?? null,
@@ -135,6 +140,7 @@ export function resolveConnectionOptions(options: ConnectionOptions): ResolvedCo
     encoding: normalizeEncoding(options.encoding ?? "utf8"),
     encodingErrors: options.encodingErrors ?? "strict",
     decodeResponses: options.decodeResponses ?? false,
+    maxQueuedCommands: options.maxQueuedCommands ?? 10_000,
     retry,
     healthCheckInterval: options.healthCheckInterval ?? 0,
     clientName: options.clientName ?? null,
@@ -152,7 +158,7 @@ export function resolveConnectionOptions(options: ConnectionOptions): ResolvedCo
     sslMinVersion: options.sslMinVersion ?? null,
     sslCiphers: options.sslCiphers ?? null,
     sslServerName: options.sslServerName ?? null,
-  };
+  });
 }
 
 function normalizeEncoding(encoding: BufferEncoding): BufferEncoding {

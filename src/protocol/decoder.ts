@@ -16,9 +16,9 @@
  * - Every chunk boundary gives the same result as the whole stream: same values, same errors,
  *   same error offsets (checked by property tests).
  */
-import { constants as bufferConstants } from "node:buffer";
+import { constants as bufferConstants, isUtf8 } from "node:buffer";
 import { StringDecoder } from "node:string_decoder";
-import { errorFromReply, DataError, ProtocolError } from "../errors.js";
+import { errorFromReply, DataError, DecodeError, ProtocolError } from "../errors.js";
 
 export type RespValue =
   | null
@@ -47,6 +47,12 @@ export interface DecoderOptions {
   encoding?: BufferEncoding;
   /** Largest accepted bulk string / blob error / verbatim string. Default 512 MiB. */
   maxBulkLength?: number;
+  /**
+   * Text that is not valid UTF-8 (with a UTF-8 `encoding` and `decodeStrings`):
+   * "strict" (default) turns the whole reply into a `DecodeError`, "replace" gives U+FFFD for
+   * the invalid bytes, "ignore" leaves them out.
+   */
+  encodingErrors?: "strict" | "replace" | "ignore";
 }
 
 /** Longest header line accepted (bytes between the type byte and CR). */
@@ -56,6 +62,8 @@ const MAX_CONTAINER = 2 ** 32;
 /** Bulk strings at least this long are decoded through the guarded slow path. */
 const HUGE_STRING = 2 ** 28;
 const DEFAULT_MAX_BULK = 512 * 1024 * 1024;
+/** U+FFFD in UTF-8. */
+const REPLACEMENT_UTF8 = Buffer.from([0xef, 0xbf, 0xbd]);
 
 // Frame kinds.
 const K_ARRAY = 0;
@@ -238,8 +246,12 @@ export class RespDecoder {
   /** Encoding of decoded strings. Read each time a string is produced. */
   encoding: BufferEncoding;
   readonly maxBulkLength: number;
+  /** See `DecoderOptions.encodingErrors`. */
+  encodingErrors: "strict" | "replace" | "ignore";
 
   private readonly handlers: DecoderHandlers;
+  /** Set when a string of the value being read was not valid UTF-8 ("strict"). */
+  private badText = false;
 
   // Aggregate stack.
   private stack: Frame[] = [];
@@ -287,6 +299,7 @@ export class RespDecoder {
     this.handlers = handlers;
     this.decodeStrings = options.decodeStrings ?? false;
     this.encoding = options.encoding ?? "utf8";
+    this.encodingErrors = options.encodingErrors ?? "strict";
     const max = options.maxBulkLength ?? DEFAULT_MAX_BULK;
     if (!(max >= 0)) throw new DataError("maxBulkLength must be a non-negative number");
     this.maxBulkLength = Math.min(Math.floor(max), bufferConstants.MAX_LENGTH);
@@ -300,6 +313,7 @@ export class RespDecoder {
   /** Forgets all state, including a previous protocol error. */
   reset(): void {
     this.gen++;
+    this.badText = false;
     this.stack = [];
     this.depth = 0;
     this.bulkLeft = -1;
@@ -497,14 +511,14 @@ export class RespDecoder {
           if (buf[stop] !== CR || buf[stop + 1] !== LF) {
             this.fail("expected CRLF after bulk string payload", buf[stop] !== CR ? stop : stop + 1);
           }
-          value = this.decodeStrings ? decodeString(buf, this.encoding, start, stop) : buf.subarray(start, stop);
+          value = this.decodeStrings ? this.text(buf, start, stop) : buf.subarray(start, stop);
           pos = stop + 2;
           break;
         }
         case T_SIMPLE: {
           const cr = this.findCR(buf, pos + 1, end);
           if (cr < 0) return this.savePartial(buf, pos);
-          value = this.decodeStrings ? decodeString(buf, this.encoding, pos + 1, cr) : buf.subarray(pos + 1, cr);
+          value = this.decodeStrings ? this.text(buf, pos + 1, cr) : buf.subarray(pos + 1, cr);
           pos = cr + 2;
           break;
         }
@@ -530,7 +544,7 @@ export class RespDecoder {
           } else if (type === T_PUSH && this.depth === 0) {
             this.pos = pos;
             this.inHandler = true;
-            this.handlers.onPush([]);
+            this.handlers.onPush(this.badText ? this.decodeFailure() : []);
             this.inHandler = false;
             if (gen !== this.gen) return;
             continue;
@@ -634,7 +648,7 @@ export class RespDecoder {
       if (depth === 0) {
         this.pos = pos;
         this.inHandler = true;
-        this.handlers.onReply(value);
+        this.handlers.onReply(this.badText ? this.decodeFailure()[0]! : value);
         this.inHandler = false;
         if (gen !== this.gen) return;
       } else {
@@ -692,15 +706,48 @@ export class RespDecoder {
       }
       if (kind === K_PUSH && depth === 0) {
         this.inHandler = true;
-        this.handlers.onPush(value as RespValue[]);
+        this.handlers.onPush(this.badText ? this.decodeFailure() : (value as RespValue[]));
         this.inHandler = false;
         return gen === this.gen;
       }
     }
     this.inHandler = true;
-    this.handlers.onReply(value);
+    this.handlers.onReply(this.badText ? this.decodeFailure()[0]! : value);
     this.inHandler = false;
     return gen === this.gen;
+  }
+
+  /** Decodes `buf[start, end)` as text, minding `encodingErrors`. */
+  private text(buf: Buffer, start: number, end: number): string {
+    const s = decodeString(buf, this.encoding, start, end);
+    return this.checkText(s, buf, start, end);
+  }
+
+  /** `s` decoded from `bytes[start, end)`: invalid UTF-8 is an error ("strict") or left out ("ignore"). */
+  private checkText(s: string, bytes: Buffer, start: number, end: number): string {
+    const mode = this.encodingErrors;
+    if (mode === "replace" || !s.includes("\uFFFD")) return s;
+    const encoding = this.encoding;
+    if (encoding !== "utf8" && encoding !== "utf-8") return s;
+    const raw = bytes.subarray(start, end);
+    if (isUtf8(raw)) return s;
+    if (mode === "strict") {
+      this.badText = true;
+      return s;
+    }
+    // "ignore": U+FFFD that was really in the text (EF BF BD) stays.
+    return raw.includes(REPLACEMENT_UTF8) ? s : s.replace(/\uFFFD/g, "");
+  }
+
+  /** The value reported instead of a reply whose text was not valid UTF-8. */
+  private decodeFailure(): RespValue[] {
+    this.badText = false;
+    return [
+      new DecodeError(
+        `the reply is not valid ${this.encoding === "utf8" ? "UTF-8" : this.encoding} (encodingErrors "strict"); ` +
+          `read it as bytes with decodeResponses: false, or choose encodingErrors "replace" or "ignore". The command ran`,
+      ),
+    ];
   }
 
   /** Opens an aggregate of `length` elements; `avail` is the number of bytes left in the buffer. */
@@ -814,9 +861,11 @@ export class RespDecoder {
           }
           text += sd.write(p);
         }
-        return text + sd.end();
+        text += sd.end();
+        return text.includes("\uFFFD") ? this.checkText(text, concatParts(parts, total), skip, total) : text;
       }
-      return concatParts(parts, total).toString(encoding, skip);
+      const whole = concatParts(parts, total);
+      return this.checkText(whole.toString(encoding, skip), whole, skip, total);
     } catch (e) {
       // Longer than the longest JS string: keep the stream in sync and report this reply only.
       return new DataError(

@@ -85,6 +85,47 @@ function checkCommand(args: readonly unknown[]): void {
   }
 }
 
+/**
+ * The largest argument sent: a Redis bulk string holds at most 512 MiB (the server's default
+ * `proto-max-bulk-len`); a server sent more closes the connection, failing every command
+ * queued behind it.
+ */
+export const MAX_ARG_BYTES = 512 * 1024 * 1024;
+
+/**
+ * Why a command cannot be sent (a `DataError` naming the command, the argument's position
+ * and its type or size, never its value), or null. Never throws.
+ */
+export function commandProblem(args: readonly unknown[]): DataError | null {
+  const n = args.length;
+  if (n === 0) return new DataError("Cannot send an empty command");
+  for (let i = 0; i < n; i++) {
+    const a = args[i];
+    let bytes: number;
+    if (typeof a === "string") {
+      // A UTF-16 unit is at most 3 bytes of UTF-8 (or 4 for a pair of them): only long strings are measured.
+      if (a.length * 3 <= MAX_ARG_BYTES) continue;
+      bytes = Buffer.byteLength(a);
+    } else if (a instanceof Buffer) {
+      bytes = a.length;
+    } else if (isValidArg(a)) {
+      continue;
+    } else {
+      if (i === 0) return new DataError(`Invalid command name: expected string or Buffer, got ${describeType(a)}`);
+      const name = args[0];
+      return invalidArg(typeof name === "string" ? name : "command", i, a);
+    }
+    if (bytes > MAX_ARG_BYTES) {
+      const name = args[0];
+      const command = typeof name === "string" ? name.toUpperCase() : "command";
+      return new DataError(
+        `${command}: argument #${i} is ${bytes} bytes, over the ${MAX_ARG_BYTES} bytes (512 MiB) a Redis string may hold; the command was not sent`,
+      );
+    }
+  }
+  return null;
+}
+
 interface FastWrite {
   utf8Write(text: string, offset: number): number;
 }
@@ -128,6 +169,11 @@ export class WriteBatch {
   private start = 0;
   private off = 0;
   private commands = 0;
+  private markBuf: Buffer;
+  private markStart = 0;
+  private markOff = 0;
+  private markChunks = 0;
+  private markCommands = 0;
 
   constructor(encoding: BufferEncoding = "utf8") {
     if (!Buffer.isEncoding(encoding)) throw new DataError(`Unknown encoding ${JSON.stringify(encoding)}`);
@@ -135,6 +181,25 @@ export class WriteBatch {
     this.utf8 = encoding === "utf8" || encoding === "utf-8";
     this.ascii = asciiCompatible(encoding);
     this.buf = Buffer.allocUnsafeSlow(POOL_SIZE);
+    this.markBuf = this.buf;
+  }
+
+  /** Remembers this point, to go back to with `rollback()` (a command that failed half-way through `add`). */
+  mark(): void {
+    this.markBuf = this.buf;
+    this.markStart = this.start;
+    this.markOff = this.off;
+    this.markChunks = this.chunks.length;
+    this.markCommands = this.commands;
+  }
+
+  /** Forgets everything added since the last `mark()`. */
+  rollback(): void {
+    this.buf = this.markBuf;
+    this.start = this.markStart;
+    this.off = this.markOff;
+    this.chunks.length = this.markChunks;
+    this.commands = this.markCommands;
   }
 
   /** True when nothing was added since the last `take()`. */

@@ -105,7 +105,7 @@ describe("handlers that throw", () => {
               onPush: (v) => (events.push(["push", v]), maybeThrow()),
               onAttribute: (v) => (events.push(["attr", v]), maybeThrow()),
             },
-            { decodeStrings: true },
+            { decodeStrings: true, encodingErrors: "replace" },
           );
           const feedChecked = (chunk: Buffer) => {
             try {

@@ -3,6 +3,7 @@ import {
   AskError,
   AuthenticationError,
   BusyLoadingError,
+  DecodeError,
   MovedError,
   NoScriptError,
   OutOfMemoryError,
@@ -463,5 +464,48 @@ describe("protocol errors", () => {
     for (let i = 0; i < 3; i++) expect(() => decoder.feed(b("+OK\r\n"))).toThrow(/decoder stopped after an earlier error/);
     decoder.reset();
     decoder.feed(b("+OK\r\n"));
+  });
+});
+
+describe("encodingErrors", () => {
+  const invalid = Buffer.concat([Buffer.from("$4\r\nab"), Buffer.from([0xff, 0xfe]), Buffer.from("\r\n")]);
+  const decodeWith = (encodingErrors: "strict" | "replace" | "ignore", data: Buffer) => {
+    const replies: unknown[] = [];
+    const d = new RespDecoder({ onReply: (v) => replies.push(v), onPush: (v) => replies.push(["push", v]) }, { decodeStrings: true, encodingErrors });
+    d.feed(data);
+    return replies;
+  };
+
+  test('"strict" (the default) reports invalid UTF-8 as a DecodeError for that reply only', () => {
+    const data = Buffer.concat([invalid, Buffer.from("$2\r\nok\r\n")]);
+    const replies = decodeWith("strict", data);
+    expect(replies).toHaveLength(2);
+    expect(replies[0]).toBeInstanceOf(DecodeError);
+    expect((replies[0] as Error).message).toMatch(/not valid UTF-8/);
+    expect(replies[1]).toBe("ok");
+    // the default is strict
+    const d = new RespDecoder({ onReply: (v) => replies.push(v), onPush: () => {} }, { decodeStrings: true });
+    d.feed(invalid);
+    expect(replies[2]).toBeInstanceOf(DecodeError);
+  });
+
+  test("strict flags a whole array and a push with one bad element, and text spanning chunks", () => {
+    const arr = Buffer.concat([Buffer.from("*2\r\n$1\r\na\r\n"), invalid]);
+    expect(decodeWith("strict", arr)[0]).toBeInstanceOf(DecodeError);
+    const push = Buffer.concat([Buffer.from(">2\r\n$1\r\na\r\n"), invalid]);
+    const pushed = decodeWith("strict", push)[0] as [string, unknown[]];
+    expect(pushed[1][0]).toBeInstanceOf(DecodeError);
+    const replies: unknown[] = [];
+    const d = new RespDecoder({ onReply: (v) => replies.push(v), onPush: () => {} }, { decodeStrings: true });
+    for (let i = 0; i < invalid.length; i++) d.feed(invalid.subarray(i, i + 1));
+    expect(replies[0]).toBeInstanceOf(DecodeError);
+  });
+
+  test('valid text with a real U+FFFD passes "strict"; "replace" and "ignore" keep going', () => {
+    const real = Buffer.from("x\uFFFDy");
+    const data = Buffer.concat([Buffer.from(`$${real.length}\r\n`), real, Buffer.from("\r\n")]);
+    expect(decodeWith("strict", data)).toEqual(["x\uFFFDy"]);
+    expect(decodeWith("replace", invalid)).toEqual(["ab\uFFFD\uFFFD"]);
+    expect(decodeWith("ignore", invalid)).toEqual(["ab"]);
   });
 });

@@ -269,7 +269,8 @@ export function recorder(options: ExpectOptions & { maxBulkLength?: number } = {
       onPush: (v) => events.push(["push", v]),
       onAttribute: (v) => events.push(["attr", v]),
     },
-    options,
+    // The model decodes arbitrary bytes as Buffer#toString does: invalid UTF-8 becomes U+FFFD.
+    { encodingErrors: "replace", ...options },
   );
   return { decoder, events };
 }

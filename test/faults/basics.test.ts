@@ -6,8 +6,8 @@ import {
   ProtocolError,
   Redis,
   Retry,
-} from "../src/index.js";
-import { freePort, startFakeServer, startProxy, startRedisServer, useRedisServer } from "./harness/index.js";
+} from "../../src/index.js";
+import { freePort, startFakeServer, startProxy, startRedisServer, useRedisServer } from "../harness/index.js";
 
 describe("a server killed in the middle of traffic", () => {
   test("in-flight commands reject with ConnectionError; the pool serves again once the server is back", async () => {
