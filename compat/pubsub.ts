@@ -24,7 +24,9 @@ class ClosableQueue<T> {
   private head = 0;
   private closedFlag = false;
   private readonly waiters = new Set<() => void>();
-  readonly sources = new Set<MessageSource>();
+  private readonly sources = new Set<MessageSource>();
+  /** The releases of each wait in progress: a source added meanwhile is wanted by them too. */
+  private readonly activeWants = new Set<(() => void)[]>();
 
   get closed(): boolean {
     return this.closedFlag;
@@ -41,13 +43,26 @@ class ClosableQueue<T> {
   async wait(): Promise<true> {
     while (!(this.size > 0 || this.closedFlag)) {
       const releases = [...this.sources].map((source) => source.want());
+      this.activeWants.add(releases);
       try {
         await new Promise<void>((resolve) => this.waiters.add(resolve));
       } finally {
+        this.activeWants.delete(releases);
         for (const release of releases) release();
       }
     }
     return true;
+  }
+
+  /**
+   * A source of messages for this queue. A reader already waiting (a `Receiver` whose
+   * `iter()` started before its first subscription) wants it at once, so its messages
+   * are read and the waiting reader keeps the process alive.
+   */
+  addSource(source: MessageSource): void {
+    if (this.sources.has(source)) return;
+    this.sources.add(source);
+    for (const releases of this.activeWants) releases.push(source.want());
   }
 
   async get(): Promise<T | typeof END_OF_STREAM> {
@@ -221,7 +236,7 @@ export class Channel<M = Buffer> extends AbcChannel {
   }
 
   attachSource(source: MessageSource): void {
-    this.queue.sources.add(source);
+    this.queue.addSource(source);
   }
 
   override toString(): string {
@@ -415,7 +430,7 @@ export class Receiver {
 
   /** @internal */
   addSource(source: MessageSource): void {
-    this.queue.sources.add(source);
+    this.queue.addSource(source);
   }
 
   toString(): string {
