@@ -16,7 +16,8 @@ import {
 } from "./connection.js";
 import { PoolClosedError } from "./errors.js";
 import type { AbcChannel } from "./pubsub.js";
-import { bind, describe, encodeArg, isPlainObject, quiet, type EncodingOf, type RedisString } from "./util.js";
+import { bind } from "./calling.js";
+import { describe, encodeArg, isPlainObject, quiet, type EncodingOf, type RedisString } from "./util.js";
 
 type V2Pool = ConnectionPool<Buffer>;
 

@@ -8,7 +8,8 @@
  */
 import type { PubSub as V2PubSub, PubSubMessage } from "../src/index.js";
 import { ChannelClosedError, ConnectionClosedError, toV1Error } from "./errors.js";
-import { bind, decodeBytes, deferred, formatNumber, isPlainObject, quiet, type Deferred, type Encoding } from "./util.js";
+import { bind } from "./calling.js";
+import { decodeBytes, deferred, formatNumber, isPlainObject, quiet, type Deferred, type Encoding } from "./util.js";
 
 /** Something that delivers messages while `want()`ed (the hub of a connection). */
 export interface MessageSource {

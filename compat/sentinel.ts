@@ -46,7 +46,8 @@ import {
 } from "./errors.js";
 import { ConnectionsPool, createPool } from "./pool.js";
 import { Redis } from "./redis.js";
-import { bind, checkEncoding, describe, isPlainObject, keyOf, quiet, setKey, toInt, waitOk, type EncodingOf, type RedisString } from "./util.js";
+import { bind } from "./calling.js";
+import { checkEncoding, describe, isPlainObject, keyOf, quiet, setKey, toInt, waitOk, type EncodingOf, type RedisString } from "./util.js";
 
 type V2Pool = ConnectionPool<Buffer>;
 

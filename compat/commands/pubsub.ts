@@ -1,15 +1,24 @@
 /** v1's `PubSubCommandsMixin`: `subscribe()` resolves with `Channel` objects. */
+import { signatures } from "../calling.js";
+import { RedisBase } from "./base.js";
 import type { AbcChannel } from "../pubsub.js";
 import { Channel, channelName, nameKey } from "../pubsub.js";
 import { makeDict, quiet, type Arg, type RedisString } from "../util.js";
-import { ServerCommandsMixin } from "./server.js";
 
 type ChannelArg = Arg | AbcChannel;
 
-export class PubSubCommandsMixin<T extends RedisString = Buffer> extends ServerCommandsMixin<T> {
+/** The v1 signatures of the PubSub commands (see calling.ts). */
+export const pubSubSignatures = signatures({
+  publish: "channel, message",
+  pubsubChannels: "pattern?",
+  pubsubNumsub: "*channels",
+  pubsubNumpat: "",
+});
+
+export class PubSubCommands<T extends RedisString = Buffer> extends RedisBase<T> {
   /** PUBLISH: the number of subscribers that got it. */
   publish(channel: Arg, message: Arg): Promise<number> {
-    const a = this._bind("publish", "channel, message", arguments);
+    const a = pubSubSignatures.bind("publish", arguments);
     return this._exec("PUBLISH", [a.channel, a.message]);
   }
 
@@ -53,7 +62,7 @@ export class PubSubCommandsMixin<T extends RedisString = Buffer> extends ServerC
 
   /** PUBSUB CHANNELS (matching `pattern`). */
   pubsubChannels(pattern?: Arg | null): Promise<T[]> {
-    const a = this._bind("pubsubChannels", "pattern?", arguments);
+    const a = pubSubSignatures.bind("pubsubChannels", arguments);
     const args: unknown[] = ["CHANNELS"];
     if (a.pattern !== undefined && a.pattern !== null) args.push(a.pattern);
     return this._exec("PUBSUB", args);
@@ -61,12 +70,12 @@ export class PubSubCommandsMixin<T extends RedisString = Buffer> extends ServerC
 
   /** PUBSUB NUMSUB as `{ channel: count }`. */
   pubsubNumsub(...channels: Arg[]): Promise<Record<string, number>> {
-    const a = this._bind("pubsubNumsub", "*channels", arguments);
+    const a = pubSubSignatures.bind("pubsubNumsub", arguments);
     return this._exec("PUBSUB", ["NUMSUB", ...a.rest.map(channelName)], undefined, makeDict);
   }
 
   pubsubNumpat(): Promise<number> {
-    this._bind("pubsubNumpat", "", arguments);
+    pubSubSignatures.bind("pubsubNumpat", arguments);
     return this._exec("PUBSUB", ["NUMPAT"]);
   }
 }
