@@ -110,7 +110,6 @@ export function bind(method: string, spec: string, args: ArrayLike<unknown>): Bo
   }
   for (const p of [...sig.positional, ...sig.keywordOnly]) {
     if (p.required && !(p.name in bound)) throw new TypeError(`${method}() missing required argument '${p.name}'`);
-    if (p.mapping && p.name in bound && !isPlainObject(bound[p.name])) throw new TypeError(`${p.name} must be a dict`);
   }
   return bound;
 }

@@ -19,9 +19,9 @@ import type { EncodingOf, RedisString } from "./util.js";
  * the groups of commands/ (installed below); the class itself adds transactions,
  * pipelines and `acquire()`.
  */
-export interface Redis<T extends RedisString = Buffer> extends RedisCommands<T> {}
+export interface Redis<T extends RedisString = RedisString> extends RedisCommands<T> {}
 
-export class Redis<T extends RedisString = Buffer> extends RedisBase<T> {
+export class Redis<T extends RedisString = RedisString> extends RedisBase<T> {
   constructor(poolOrConn: AbcConnection<T>) {
     super(poolOrConn);
   }
@@ -79,8 +79,9 @@ const RELEASED: AbcConnection<any> = new Proxy({} as AbcConnection<any>, {
 });
 
 /** `redis.acquire()`'s client: one connection, given back to the pool when disposed. */
-export class ContextRedis<T extends RedisString = Buffer> extends Redis<T> {
-  private releaseCallback: ((conn: AbcConnection<T>) => void) | null;
+export class ContextRedis<T extends RedisString = RedisString> extends Redis<T> {
+  /** (Typed without `T`, so that a `ContextRedis<string>` is a bare `ContextRedis`.) */
+  private releaseCallback: ((conn: AbcConnection<any>) => void) | null;
 
   constructor(conn: AbcConnection<T>, releaseCallback: ((conn: AbcConnection<T>) => void) | null = null) {
     super(conn);

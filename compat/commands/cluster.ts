@@ -10,6 +10,12 @@ function checkSlots(slots: unknown[]): void {
 
 /** The v1 signatures of the Cluster commands (see calling.ts). */
 export const clusterSignatures = signatures({
+  clusterSetslot: "slot?, command?, nodeId?",
+  clusterSlaves: "nodeId?",
+  clusterSlots: "",
+  clusterNodes: "",
+  clusterInfo: "",
+  clusterFailover: "",
   clusterAddSlots: "slot, *slots",
   clusterCountFailureReports: "nodeId",
   clusterCountKeyInSlots: "slot",
@@ -50,6 +56,7 @@ export class ClusterCommands<T extends RedisString = Buffer> extends RedisBase<T
 
   /** A stub in v1: returns null, sends nothing. */
   clusterFailover(): null {
+    clusterSignatures.bind("clusterFailover", arguments);
     return null;
   }
 
@@ -66,6 +73,7 @@ export class ClusterCommands<T extends RedisString = Buffer> extends RedisBase<T
 
   /** A stub in v1: returns null, sends nothing. */
   clusterInfo(): null {
+    clusterSignatures.bind("clusterInfo", arguments);
     return null;
   }
 
@@ -81,6 +89,7 @@ export class ClusterCommands<T extends RedisString = Buffer> extends RedisBase<T
 
   /** A stub in v1: returns null, sends nothing. */
   clusterNodes(): null {
+    clusterSignatures.bind("clusterNodes", arguments);
     return null;
   }
 
@@ -106,20 +115,19 @@ export class ClusterCommands<T extends RedisString = Buffer> extends RedisBase<T
 
   /** A stub in v1: returns null, sends nothing. */
   clusterSetslot(slot?: number, command?: string, nodeId?: Arg): null {
-    void slot;
-    void command;
-    void nodeId;
+    clusterSignatures.bind("clusterSetslot", arguments);
     return null;
   }
 
   /** A stub in v1: returns null, sends nothing. */
   clusterSlaves(nodeId?: Arg): null {
-    void nodeId;
+    clusterSignatures.bind("clusterSlaves", arguments);
     return null;
   }
 
   /** A stub in v1: returns null, sends nothing. */
   clusterSlots(): null {
+    clusterSignatures.bind("clusterSlots", arguments);
     return null;
   }
 }

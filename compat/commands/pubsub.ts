@@ -1,6 +1,7 @@
 /** v1's `PubSubCommandsMixin`: `subscribe()` resolves with `Channel` objects. */
 import { signatures } from "../calling.js";
 import { RedisBase } from "./base.js";
+import type { AbcConnection } from "../abc.js";
 import type { AbcChannel } from "../pubsub.js";
 import { Channel, channelName, nameKey } from "../pubsub.js";
 import { makeDict, quiet, type Arg, type RedisString } from "../util.js";
@@ -9,6 +10,7 @@ type ChannelArg = Arg | AbcChannel;
 
 /** The v1 signatures of the PubSub commands (see calling.ts). */
 export const pubSubSignatures = signatures({
+  publishJson: "channel, obj{}",
   publish: "channel, message",
   pubsubChannels: "pattern?",
   pubsubNumsub: "*channels",
@@ -24,7 +26,8 @@ export class PubSubCommands<T extends RedisString = Buffer> extends RedisBase<T>
 
   /** PUBLISH `JSON.stringify(obj)`. */
   publishJson(channel: Arg, obj: unknown): Promise<number> {
-    return this.publish(channel, JSON.stringify(obj));
+    const a = pubSubSignatures.bind("publishJson", arguments);
+    return this.publish(a.channel, JSON.stringify(a.obj));
   }
 
   /**
@@ -32,11 +35,11 @@ export class PubSubCommands<T extends RedisString = Buffer> extends RedisBase<T>
    * existing Channel). A single-connection client then refuses other commands.
    */
   subscribe(channel: ChannelArg, ...channels: ChannelArg[]): Promise<Channel[]> {
-    return this.subscribeAndCollect("SUBSCRIBE", [channel, ...channels], false);
+    return subscribeAndCollect(this._poolOrConn, "SUBSCRIBE", [channel, ...channels], false);
   }
 
   psubscribe(pattern: ChannelArg, ...patterns: ChannelArg[]): Promise<Channel[]> {
-    return this.subscribeAndCollect("PSUBSCRIBE", [pattern, ...patterns], true);
+    return subscribeAndCollect(this._poolOrConn, "PSUBSCRIBE", [pattern, ...patterns], true);
   }
 
   /** UNSUBSCRIBE: the raw confirmations, `[Buffer "unsubscribe", Buffer name, remaining]` each. */
@@ -48,17 +51,6 @@ export class PubSubCommands<T extends RedisString = Buffer> extends RedisBase<T>
     return this._poolOrConn.executePubsub("PUNSUBSCRIBE", pattern, ...patterns);
   }
 
-  private subscribeAndCollect(command: string, channels: unknown[], isPattern: boolean): Promise<Channel[]> {
-    const conn = this._poolOrConn;
-    const sent = conn.executePubsub(command, ...channels);
-    return quiet(
-      sent.then((replies) => {
-        const live = new Map<string, AbcChannel>();
-        for (const ch of Object.values(isPattern ? conn.pubsubPatterns : conn.pubsubChannels)) live.set(nameKey(ch.name), ch);
-        return (replies as [Buffer, Buffer, number][]).map(([, name]) => (live.get(nameKey(name)) ?? new Channel(name, isPattern)) as Channel);
-      }),
-    );
-  }
 
   /** PUBSUB CHANNELS (matching `pattern`). */
   pubsubChannels(pattern?: Arg | null): Promise<T[]> {
@@ -78,4 +70,16 @@ export class PubSubCommands<T extends RedisString = Buffer> extends RedisBase<T>
     pubSubSignatures.bind("pubsubNumpat", arguments);
     return this._exec("PUBSUB", ["NUMPAT"]);
   }
+}
+
+/** Sends a (P)SUBSCRIBE and resolves with the subscribed Channels (the live one for a name already subscribed). */
+function subscribeAndCollect(conn: AbcConnection<any>, command: string, channels: unknown[], isPattern: boolean): Promise<Channel[]> {
+  const sent = conn.executePubsub(command, ...channels);
+  return quiet(
+    sent.then((replies) => {
+      const live = new Map<string, AbcChannel>();
+      for (const ch of Object.values(isPattern ? conn.pubsubPatterns : conn.pubsubChannels)) live.set(nameKey(ch.name), ch);
+      return (replies as [Buffer, Buffer, number][]).map(([, name]) => (live.get(nameKey(name)) ?? new Channel(name, isPattern)) as Channel);
+    }),
+  );
 }

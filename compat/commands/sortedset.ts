@@ -180,32 +180,14 @@ export class SortedSetCommands<T extends RedisString = Buffer> extends RedisBase
   /** ZINTERSTORE; with `withWeights` every key is a `[key, weight]` pair. */
   zinterstore(destkey: Arg, key: Arg | [Arg, number], ...keys: (Arg | [Arg, number] | ZstoreOptions)[]): Promise<number> {
     const a = sortedSetSignatures.bind("zinterstore", arguments);
-    return this._exec("ZINTERSTORE", [a.destkey, ...this.storeArgs([a.key, ...a.rest], a.withWeights, a.aggregate)]);
+    return this._exec("ZINTERSTORE", [a.destkey, ...storeArgs([a.key, ...a.rest], a.withWeights, a.aggregate)]);
   }
 
   zunionstore(destkey: Arg, key: Arg | [Arg, number], ...keys: (Arg | [Arg, number] | ZstoreOptions)[]): Promise<number> {
     const a = sortedSetSignatures.bind("zunionstore", arguments);
-    return this._exec("ZUNIONSTORE", [a.destkey, ...this.storeArgs([a.key, ...a.rest], a.withWeights, a.aggregate)]);
+    return this._exec("ZUNIONSTORE", [a.destkey, ...storeArgs([a.key, ...a.rest], a.withWeights, a.aggregate)]);
   }
 
-  private storeArgs(keys: unknown[], withWeights: unknown, aggregate: unknown): unknown[] {
-    const args: unknown[] = [keys.length];
-    if (withWeights) {
-      if (!keys.every((k) => Array.isArray(k) && k.length === 2)) throw new TypeError("All key arguments must be (key, weight) tuples");
-      const weights: unknown[] = ["WEIGHTS"];
-      for (const [k, w] of keys as [unknown, unknown][]) {
-        args.push(k);
-        weights.push(w);
-      }
-      args.push(...weights);
-    } else {
-      args.push(...keys);
-    }
-    if (aggregate === CONSTANTS.ZSET_AGGREGATE_SUM) args.push("AGGREGATE", "SUM");
-    else if (aggregate === CONSTANTS.ZSET_AGGREGATE_MAX) args.push("AGGREGATE", "MAX");
-    else if (aggregate === CONSTANTS.ZSET_AGGREGATE_MIN) args.push("AGGREGATE", "MIN");
-    return args;
-  }
 
   /** ZLEXCOUNT; bounds are Buffers (`-`/`+` by default), prefixed for you. */
   zlexcount(key: Arg, min?: Buffer | LexOptions, max?: Buffer | LexOptions, includeMin?: boolean | LexOptions, includeMax?: boolean | LexOptions, options?: LexOptions): Promise<number> {
@@ -356,4 +338,24 @@ export class SortedSetCommands<T extends RedisString = Buffer> extends RedisBase
     const args = a.count !== undefined && a.count !== null ? [a.count] : [];
     return this._exec("ZPOPMAX", [a.key, ...args], encodingOf(a));
   }
+}
+
+/** ZINTERSTORE/ZUNIONSTORE's arguments after the destination: numkeys, keys, WEIGHTS, AGGREGATE. */
+function storeArgs(keys: unknown[], withWeights: unknown, aggregate: unknown): unknown[] {
+  const args: unknown[] = [keys.length];
+  if (withWeights) {
+    if (!keys.every((k) => Array.isArray(k) && k.length === 2)) throw new TypeError("All key arguments must be (key, weight) tuples");
+    const weights: unknown[] = ["WEIGHTS"];
+    for (const [k, w] of keys as [unknown, unknown][]) {
+      args.push(k);
+      weights.push(w);
+    }
+    args.push(...weights);
+  } else {
+    args.push(...keys);
+  }
+  if (aggregate === CONSTANTS.ZSET_AGGREGATE_SUM) args.push("AGGREGATE", "SUM");
+  else if (aggregate === CONSTANTS.ZSET_AGGREGATE_MAX) args.push("AGGREGATE", "MAX");
+  else if (aggregate === CONSTANTS.ZSET_AGGREGATE_MIN) args.push("AGGREGATE", "MIN");
+  return args;
 }

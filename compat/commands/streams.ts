@@ -1,5 +1,5 @@
 /** v1's `StreamCommandsMixin`: field maps as plain objects, XREAD as a flat `[stream, id, fields]` list. */
-import { bind, signatures } from "../calling.js";
+import { signatures } from "../calling.js";
 import { RedisBase } from "./base.js";
 import { isInt, isPlainObject, makeDict, NOTSET, toInt, type Arg, type RedisString } from "../util.js";
 import { waitOkReply } from "./generic.js";
@@ -50,6 +50,7 @@ export interface XreadGroupOptions extends XreadOptions {
 
 /** The v1 signatures of the Stream commands (see calling.ts). */
 export const streamSignatures = signatures({
+  xadd: "stream, fields{}, messageId?, maxLen?, exactLen?",
   xrange: "stream, start?, stop?, count?",
   xrevrange: "stream, start?, stop?, count?",
   xread: "streams, timeout?, count?, latestIds?",
@@ -73,20 +74,16 @@ export const streamSignatures = signatures({
 export class StreamCommands<T extends RedisString = Buffer> extends RedisBase<T> {
   /** XADD `fields` (an object); resolves with the new id. `maxLen` trims approximately unless `exactLen`. */
   xadd(stream: Arg, fields: Record<string, Arg>, messageId?: Arg | XaddOptions, maxLen?: number | null | XaddOptions, exactLen?: boolean | XaddOptions, options?: XaddOptions): Promise<T> {
-    // `fields` takes a mapping, so a plain object there is the fields, not keyword arguments.
-    const all = Array.prototype.slice.call(arguments) as unknown[];
-    if (all.length < 2) throw new TypeError("xadd() missing required argument 'fields'");
-    const [stream_, fields_, ...rest] = all;
-    if (!isPlainObject(fields_)) throw new TypeError("fields must be a dict");
-    const a = bind("xadd", "messageId?, maxLen?, exactLen?", rest);
+    const a = streamSignatures.bind("xadd", arguments);
+    if (!isPlainObject(a.fields)) throw new TypeError("fields must be a dict");
     const args: unknown[] = [];
     if (a.maxLen !== undefined && a.maxLen !== null) {
       if (a.exactLen) args.push("MAXLEN", a.maxLen);
       else args.push("MAXLEN", "~", a.maxLen);
     }
     args.push(a.messageId ?? "*");
-    for (const [k, v] of Object.entries(fields_)) args.push(k, v);
-    return this._exec("XADD", [stream_, ...args]);
+    for (const [k, v] of Object.entries(a.fields as Record<string, unknown>)) args.push(k, v);
+    return this._exec("XADD", [a.stream, ...args]);
   }
 
   /** XRANGE: `[[id, fields], ...]`. */

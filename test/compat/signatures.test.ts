@@ -1,0 +1,111 @@
+/**
+ * aioredis/compat: each command's v1 signature (the spec string that `bind()` reads and
+ * that gives the types their keyword forms, compat/calling.ts) agrees with the method's
+ * TypeScript parameters, and every command method has one. A spec that drifted from its
+ * method would bind a keyword to the wrong parameter; this test fails first.
+ */
+import { describe, expect, test } from "vitest";
+import { COMMAND_GROUPS } from "../../compat/commands/index.js";
+import { Redis } from "../../compat/index.js";
+
+/** The declared parameter names of a method, read from its source (`...rest` as `*rest`). */
+function parameterNames(fn: Function): string[] {
+  const source = fn.toString();
+  const open = source.indexOf("(");
+  let depth = 0;
+  let close = open;
+  for (let i = open; i < source.length; i++) {
+    if (source[i] === "(") depth++;
+    else if (source[i] === ")" && --depth === 0) {
+      close = i;
+      break;
+    }
+  }
+  const list = source.slice(open + 1, close).replace(/\/\*.*?\*\//g, "");
+  if (list.trim() === "") return [];
+  const names: string[] = [];
+  let level = 0;
+  let current = "";
+  for (const ch of list + ",") {
+    if ("([{".includes(ch)) level++;
+    if (")]}".includes(ch)) level--;
+    if (ch === "," && level === 0) {
+      const name = current.trim().split(/\s*=/)[0]!.trim();
+      if (name) names.push(name.startsWith("...") ? `*${name.slice(3)}` : name);
+      current = "";
+    } else current += ch;
+  }
+  return names;
+}
+
+/** The spec's parameters that are written positionally in TypeScript: positional ones and `*rest`. */
+function specPositional(spec: string): string[] {
+  const out: string[] = [];
+  for (const raw of spec.split(",")) {
+    const token = raw.trim();
+    if (!token || token === "**") continue;
+    if (token === "*") break;
+    if (token.startsWith("*")) {
+      out.push(token.replace(/\{\}$/, ""));
+      break;
+    }
+    out.push(token.replace(/\?$/, "").replace(/\{\}$/, ""));
+  }
+  return out;
+}
+
+/**
+ * Methods whose v1 signature has nothing to bind by keyword: a rest parameter only, or
+ * a call that builds other calls. Each is listed with why.
+ */
+const UNBOUND: Record<string, string> = {
+  hmsetDict: "key, *dicts: the dicts are mappings, never keywords",
+  mset: "*pairs or one dict: a rest parameter only",
+  subscribe: "*channels: a rest parameter only (Channel/Sender objects or names)",
+  psubscribe: "*patterns: a rest parameter only",
+  unsubscribe: "*channels: a rest parameter only",
+  punsubscribe: "*patterns: a rest parameter only",
+  xinfo: "an alias of xinfoStream, which binds",
+  bitfield: "raises NotImplementedError, as aioredis 1.3.1 did",
+  clientKill: "raises NotImplementedError, as aioredis 1.3.1 did",
+  clientReply: "raises NotImplementedError, as aioredis 1.3.1 did",
+  monitor: "raises NotImplementedError, as aioredis 1.3.1 did",
+};
+
+describe("v1 signatures", () => {
+  for (const { group, signatures } of COMMAND_GROUPS) {
+    test(`${group.name}: every method has a spec, and its positional names are the method's parameters`, () => {
+      const specs = signatures.specs as Record<string, string>;
+      const methods = Object.getOwnPropertyNames(group.prototype).filter(
+        (name) => name !== "constructor" && typeof Object.getOwnPropertyDescriptor(group.prototype, name)!.value === "function",
+      );
+      for (const name of methods) {
+        const fn = (group.prototype as unknown as Record<string, Function>)[name]!;
+        if (name in UNBOUND) {
+          expect(specs[name], `${name} is listed as unbound but has a spec`).toBeUndefined();
+          continue;
+        }
+        expect(specs[name], `${group.name}.${name} has no v1 signature`).toBeTypeOf("string");
+        const declared = parameterNames(fn).filter((p) => p !== "options" && p !== "*options");
+        // v1's positional `encoding` (zrange ...) is the trailing options object in TypeScript
+        const fromSpec = specPositional(specs[name]!).filter((p) => p !== "encoding" || declared.includes("encoding"));
+        // a trailing keyword-only parameter may be declared positionally too (v1's `encoding` of clientGetname ...)
+        expect(declared.slice(0, fromSpec.length), `${group.name}.${name}: ${specs[name]}`).toEqual(fromSpec);
+      }
+      for (const name of Object.keys(specs)) expect(methods, `${group.name} has a spec for a missing method ${name}`).toContain(name);
+    });
+  }
+
+  test("every group's methods are on Redis, each from exactly one group", () => {
+    const seen = new Set<string>();
+    for (const { group } of COMMAND_GROUPS) {
+      for (const name of Object.getOwnPropertyNames(group.prototype)) {
+        if (name === "constructor") continue;
+        expect(seen.has(name), name).toBe(false);
+        seen.add(name);
+        expect((Redis.prototype as unknown as Record<string, unknown>)[name]).toBe((group.prototype as unknown as Record<string, unknown>)[name]);
+      }
+    }
+    expect(seen.size).toBeGreaterThan(200);
+  });
+});
