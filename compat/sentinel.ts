@@ -21,7 +21,7 @@
  * opens new ones to the new master.
  */
 import type { Address } from "./address.js";
-import { bind } from "./calling.js";
+import { installGroups, signatures, type KeywordCalls } from "./calling.js";
 import { checkOptionNames } from "./connection.js";
 import { Redis } from "./redis.js";
 import { CREATE_SENTINEL_OPTIONS, createSentinelPool, SentinelPool, type CreateSentinelOptions } from "./sentinel-pool.js";
@@ -114,18 +114,27 @@ function parseAddress(reply: unknown): [string, number] | null {
 
 // ---- RedisSentinel -------------------------------------------------------------------------
 
-/** Python's calling convention for a method's `arguments` (see `bind`). */
-function bindCall(method: string, spec: string, args: ArrayLike<unknown>): ReturnType<typeof bind> {
-  return bind(method, spec, Array.prototype.slice.call(args));
-}
+/** The v1 signatures of `RedisSentinel`'s methods (see calling.ts). */
+export const sentinelSignatures = signatures({
+  masterFor: "name",
+  slaveFor: "name",
+  ping: "",
+  master: "name",
+  masterAddress: "name",
+  masters: "",
+  slaves: "name",
+  sentinels: "name",
+  monitor: "name, ip, port, quorum",
+  remove: "name",
+  set: "name, option, value",
+  failover: "name",
+  checkQuorum: "name",
+});
 
-/**
- * v1's `RedisSentinel`: `masterFor` / `slaveFor` clients, and the SENTINEL commands with
- * v1's reply shapes. Made by `createSentinel()` (or `new RedisSentinel(await createSentinelPool(...))`).
- */
-export class RedisSentinel<T extends RedisString = Buffer> {
+/** The core of `RedisSentinel`: its pool, closing, `execute()`. */
+class SentinelCore<T extends RedisString = Buffer> {
   declare readonly __replyType?: T;
-  private readonly _pool: SentinelPool<T>;
+  protected readonly _pool: SentinelPool<T>;
 
   constructor(pool: SentinelPool<T>) {
     if (!(pool instanceof SentinelPool)) throw new TypeError("RedisSentinel(pool): expected a SentinelPool");
@@ -150,90 +159,12 @@ export class RedisSentinel<T extends RedisString = Buffer> {
     await this._pool.waitClosed();
   }
 
-  /** A v1 `Redis` on the service's master: found through the sentinels, following failovers. Not async. */
-  masterFor(name: string): Redis<T> {
-    const a = bindCall("masterFor", "name", arguments);
-    return new Redis<T>(this._pool.masterFor(a.name));
-  }
-
-  /** A v1 `Redis` on a replica of the service. Not async. */
-  slaveFor(name: string): Redis<T> {
-    const a = bindCall("slaveFor", "name", arguments);
-    return new Redis<T>(this._pool.slaveFor(a.name));
-  }
-
   /** Sends `SENTINEL <command> ...args` to a sentinel; a trailing `{ encoding }` decodes the reply (Buffers by default). */
   execute(command: string | Buffer, ...args: unknown[]): Promise<any> {
     return this._pool.execute("SENTINEL", command, ...args);
   }
 
-  /** PING a sentinel: the raw `PONG` (a Buffer). */
-  async ping(): Promise<Buffer> {
-    bindCall("ping", "", arguments);
-    return this._pool.execute("PING");
-  }
-
-  /** SENTINEL MASTER: the master's state (numbers for v1's numeric fields, `flags` a set). */
-  master(name: string): Promise<SentinelState> {
-    const a = bindCall("master", "name", arguments);
-    return this.convert(this.execute("MASTER", a.name, { encoding: "utf-8" }), parseState);
-  }
-
-  /** SENTINEL GET-MASTER-ADDR-BY-NAME: `[host, port]`, or null for an unknown name. */
-  masterAddress(name: string): Promise<[string, number] | null> {
-    const a = bindCall("masterAddress", "name", arguments);
-    return this.convert(this.execute("get-master-addr-by-name", a.name, { encoding: "utf-8" }), parseAddress);
-  }
-
-  /** SENTINEL MASTERS: `{ name: state }`. */
-  masters(): Promise<Record<string, SentinelState>> {
-    bindCall("masters", "", arguments);
-    return this.convert(this.execute("MASTERS", { encoding: "utf-8" }), parseMasters);
-  }
-
-  /** SENTINEL SLAVES: the replicas' states. */
-  slaves(name: string): Promise<SentinelState[]> {
-    const a = bindCall("slaves", "name", arguments);
-    return this.convert(this.execute("SLAVES", a.name, { encoding: "utf-8" }), parseStates);
-  }
-
-  /** SENTINEL SENTINELS: the other sentinels' states. */
-  sentinels(name: string): Promise<SentinelState[]> {
-    const a = bindCall("sentinels", "name", arguments);
-    return this.convert(this.execute("SENTINELS", a.name, { encoding: "utf-8" }), parseStates);
-  }
-
-  /** SENTINEL MONITOR: true. */
-  monitor(name: string, ip: string, port: number, quorum: number): Promise<boolean> {
-    const a = bindCall("monitor", "name, ip, port, quorum", arguments);
-    return this.convert(this.execute("MONITOR", a.name, a.ip, a.port, a.quorum), waitOk);
-  }
-
-  /** SENTINEL REMOVE: true. */
-  remove(name: string): Promise<boolean> {
-    const a = bindCall("remove", "name", arguments);
-    return this.convert(this.execute("REMOVE", a.name), waitOk);
-  }
-
-  /** SENTINEL SET `name` `option` `value`: true. */
-  set(name: string, option: string, value: string | number): Promise<boolean> {
-    const a = bindCall("set", "name, option, value", arguments);
-    return this.convert(this.execute("SET", a.name, a.option, a.value), waitOk);
-  }
-
-  /** SENTINEL FAILOVER: true once the sentinel starts it. */
-  failover(name: string): Promise<boolean> {
-    const a = bindCall("failover", "name", arguments);
-    return this.convert(this.execute("FAILOVER", a.name), waitOk);
-  }
-
-  /** SENTINEL CKQUORUM: the raw reply (`OK 3 usable Sentinels...` as a Buffer); a `ReplyError` when the quorum cannot be reached. */
-  checkQuorum(name: string): Promise<Buffer> {
-    const a = bindCall("checkQuorum", "name", arguments);
-    return this.execute("CKQUORUM", a.name);
-  }
-
-  private convert<R>(sent: Promise<unknown>, convert: (reply: any) => R): Promise<R> {
+  protected convert<R>(sent: Promise<unknown>, convert: (reply: any) => R): Promise<R> {
     return quiet(sent.then(convert));
   }
 
@@ -256,6 +187,97 @@ export class RedisSentinel<T extends RedisString = Buffer> {
     return this.toString();
   }
 }
+
+/** `RedisSentinel`'s commands: installed on it, as the command groups are on `Redis`. */
+export class SentinelCommands<T extends RedisString = Buffer> extends SentinelCore<T> {
+  /** A v1 `Redis` on the service's master: found through the sentinels, following failovers. Not async. */
+  masterFor(name: string): Redis<T> {
+    const a = sentinelSignatures.bind("masterFor", arguments);
+    return new Redis<T>(this._pool.masterFor(a.name));
+  }
+
+  /** A v1 `Redis` on a replica of the service. Not async. */
+  slaveFor(name: string): Redis<T> {
+    const a = sentinelSignatures.bind("slaveFor", arguments);
+    return new Redis<T>(this._pool.slaveFor(a.name));
+  }
+
+  /** PING a sentinel: the raw `PONG` (a Buffer). */
+  async ping(): Promise<Buffer> {
+    sentinelSignatures.bind("ping", arguments);
+    return this._pool.execute("PING");
+  }
+
+  /** SENTINEL MASTER: the master's state (numbers for v1's numeric fields, `flags` a set). */
+  master(name: string): Promise<SentinelState> {
+    const a = sentinelSignatures.bind("master", arguments);
+    return this.convert(this.execute("MASTER", a.name, { encoding: "utf-8" }), parseState);
+  }
+
+  /** SENTINEL GET-MASTER-ADDR-BY-NAME: `[host, port]`, or null for an unknown name. */
+  masterAddress(name: string): Promise<[string, number] | null> {
+    const a = sentinelSignatures.bind("masterAddress", arguments);
+    return this.convert(this.execute("get-master-addr-by-name", a.name, { encoding: "utf-8" }), parseAddress);
+  }
+
+  /** SENTINEL MASTERS: `{ name: state }`. */
+  masters(): Promise<Record<string, SentinelState>> {
+    sentinelSignatures.bind("masters", arguments);
+    return this.convert(this.execute("MASTERS", { encoding: "utf-8" }), parseMasters);
+  }
+
+  /** SENTINEL SLAVES: the replicas' states. */
+  slaves(name: string): Promise<SentinelState[]> {
+    const a = sentinelSignatures.bind("slaves", arguments);
+    return this.convert(this.execute("SLAVES", a.name, { encoding: "utf-8" }), parseStates);
+  }
+
+  /** SENTINEL SENTINELS: the other sentinels' states. */
+  sentinels(name: string): Promise<SentinelState[]> {
+    const a = sentinelSignatures.bind("sentinels", arguments);
+    return this.convert(this.execute("SENTINELS", a.name, { encoding: "utf-8" }), parseStates);
+  }
+
+  /** SENTINEL MONITOR: true. */
+  monitor(name: string, ip: string, port: number, quorum: number): Promise<boolean> {
+    const a = sentinelSignatures.bind("monitor", arguments);
+    return this.convert(this.execute("MONITOR", a.name, a.ip, a.port, a.quorum), waitOk);
+  }
+
+  /** SENTINEL REMOVE: true. */
+  remove(name: string): Promise<boolean> {
+    const a = sentinelSignatures.bind("remove", arguments);
+    return this.convert(this.execute("REMOVE", a.name), waitOk);
+  }
+
+  /** SENTINEL SET `name` `option` `value`: true. */
+  set(name: string, option: string, value: string | number): Promise<boolean> {
+    const a = sentinelSignatures.bind("set", arguments);
+    return this.convert(this.execute("SET", a.name, a.option, a.value), waitOk);
+  }
+
+  /** SENTINEL FAILOVER: true once the sentinel starts it. */
+  failover(name: string): Promise<boolean> {
+    const a = sentinelSignatures.bind("failover", arguments);
+    return this.convert(this.execute("FAILOVER", a.name), waitOk);
+  }
+
+  /** SENTINEL CKQUORUM: the raw reply (`OK 3 usable Sentinels...` as a Buffer); a `ReplyError` when the quorum cannot be reached. */
+  checkQuorum(name: string): Promise<Buffer> {
+    const a = sentinelSignatures.bind("checkQuorum", arguments);
+    return this.execute("CKQUORUM", a.name);
+  }
+}
+
+/**
+ * v1's `RedisSentinel`: `masterFor` / `slaveFor` clients, and the SENTINEL commands with
+ * v1's reply shapes. Made by `createSentinel()` (or `new RedisSentinel(await createSentinelPool(...))`).
+ */
+export interface RedisSentinel<T extends RedisString = RedisString> extends KeywordCalls<SentinelCommands<T>, typeof sentinelSignatures.specs, SentinelCore<any>> {}
+
+export class RedisSentinel<T extends RedisString = RedisString> extends SentinelCore<T> {}
+
+installGroups(RedisSentinel, [{ group: SentinelCommands }]);
 
 /**
  * v1's `create_sentinel`: connects to the sentinels (`[host, port]` pairs or `redis://`

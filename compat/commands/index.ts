@@ -4,7 +4,7 @@
  * extends another. Their types meet in `RedisCommands`, where each method also gets the
  * keyword forms of its v1 signature (calling.ts).
  */
-import type { KeywordCalls, Signatures } from "../calling.js";
+import { installGroups, type KeywordCalls, type Signatures } from "../calling.js";
 import type { RedisString } from "../util.js";
 import type { RedisBase } from "./base.js";
 import { ClusterCommands, clusterSignatures } from "./cluster.js";
@@ -63,20 +63,7 @@ export const COMMAND_GROUPS = [
   { group: StreamCommands, signatures: streamSignatures },
 ] as const;
 
-/**
- * Installs every group's methods on `target`'s prototype. A method defined twice (by two
- * groups, or by a group and `target` itself) is an error at load time, so the order of
- * the list never decides which one runs.
- */
+/** Installs every group's methods on `target` (`Redis`); see `installGroups`. */
 export function installCommands(target: abstract new (...args: any[]) => object): void {
-  const owner = new Map<string, string>();
-  for (const { group } of COMMAND_GROUPS) {
-    for (const name of Object.getOwnPropertyNames(group.prototype)) {
-      if (name === "constructor") continue;
-      const previous = owner.get(name) ?? (Object.prototype.hasOwnProperty.call(target.prototype, name) ? target.name : undefined);
-      if (previous !== undefined) throw new Error(`compat: ${name}() is defined by both ${previous} and ${group.name}`);
-      owner.set(name, group.name);
-      Object.defineProperty(target.prototype, name, Object.getOwnPropertyDescriptor(group.prototype, name)!);
-    }
-  }
+  installGroups(target, COMMAND_GROUPS);
 }

@@ -50,6 +50,7 @@ export interface XreadGroupOptions extends XreadOptions {
 
 /** The v1 signatures of the Stream commands (see calling.ts). */
 export const streamSignatures = signatures({
+  xinfo: "stream",
   xadd: "stream, fields{}, messageId?, maxLen?, exactLen?",
   xrange: "stream, start?, stop?, count?",
   xrevrange: "stream, start?, stop?, count?",
@@ -180,7 +181,8 @@ export class StreamCommands<T extends RedisString = Buffer> extends RedisBase<T>
 
   /** Alias of `xinfoStream`. */
   xinfo(stream: Arg): Promise<Record<string, any>> {
-    return this.xinfoStream(stream);
+    const a = streamSignatures.bind("xinfo", arguments);
+    return this.xinfoStream(a.stream);
   }
 
   xinfoConsumers(stream: Arg, groupName: Arg): Promise<Record<string, any>[]> {

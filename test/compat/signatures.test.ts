@@ -6,7 +6,8 @@
  */
 import { describe, expect, test } from "vitest";
 import { COMMAND_GROUPS } from "../../compat/commands/index.js";
-import { Redis } from "../../compat/index.js";
+import { Redis, RedisSentinel } from "../../compat/index.js";
+import { SentinelCommands, sentinelSignatures } from "../../compat/sentinel.js";
 
 /** The declared parameter names of a method, read from its source (`...rest` as `*rest`). */
 function parameterNames(fn: Function): string[] {
@@ -59,21 +60,20 @@ function specPositional(spec: string): string[] {
  * a call that builds other calls. Each is listed with why.
  */
 const UNBOUND: Record<string, string> = {
-  hmsetDict: "key, *dicts: the dicts are mappings, never keywords",
-  mset: "*pairs or one dict: a rest parameter only",
-  subscribe: "*channels: a rest parameter only (Channel/Sender objects or names)",
-  psubscribe: "*patterns: a rest parameter only",
-  unsubscribe: "*channels: a rest parameter only",
-  punsubscribe: "*patterns: a rest parameter only",
-  xinfo: "an alias of xinfoStream, which binds",
-  bitfield: "raises NotImplementedError, as aioredis 1.3.1 did",
-  clientKill: "raises NotImplementedError, as aioredis 1.3.1 did",
-  clientReply: "raises NotImplementedError, as aioredis 1.3.1 did",
-  monitor: "raises NotImplementedError, as aioredis 1.3.1 did",
+  "HashCommands.hmsetDict": "key, *dicts: the dicts are mappings, never keywords",
+  "StringCommands.mset": "*pairs or one dict: a rest parameter only",
+  "PubSubCommands.subscribe": "*channels: a rest parameter only (Channel/Sender objects or names)",
+  "PubSubCommands.psubscribe": "*patterns: a rest parameter only",
+  "PubSubCommands.unsubscribe": "*channels: a rest parameter only",
+  "PubSubCommands.punsubscribe": "*patterns: a rest parameter only",
+  "StringCommands.bitfield": "raises NotImplementedError, as aioredis 1.3.1 did",
+  "ServerCommands.clientKill": "raises NotImplementedError, as aioredis 1.3.1 did",
+  "ServerCommands.clientReply": "raises NotImplementedError, as aioredis 1.3.1 did",
+  "ServerCommands.monitor": "raises NotImplementedError, as aioredis 1.3.1 did",
 };
 
 describe("v1 signatures", () => {
-  for (const { group, signatures } of COMMAND_GROUPS) {
+  for (const { group, signatures } of [...COMMAND_GROUPS, { group: SentinelCommands, signatures: sentinelSignatures }]) {
     test(`${group.name}: every method has a spec, and its positional names are the method's parameters`, () => {
       const specs = signatures.specs as Record<string, string>;
       const methods = Object.getOwnPropertyNames(group.prototype).filter(
@@ -81,7 +81,7 @@ describe("v1 signatures", () => {
       );
       for (const name of methods) {
         const fn = (group.prototype as unknown as Record<string, Function>)[name]!;
-        if (name in UNBOUND) {
+        if (`${group.name}.${name}` in UNBOUND) {
           expect(specs[name], `${name} is listed as unbound but has a spec`).toBeUndefined();
           continue;
         }
@@ -107,5 +107,8 @@ describe("v1 signatures", () => {
       }
     }
     expect(seen.size).toBeGreaterThan(200);
+    for (const name of Object.getOwnPropertyNames(SentinelCommands.prototype)) {
+      if (name !== "constructor") expect((RedisSentinel.prototype as unknown as Record<string, unknown>)[name], name).toBe((SentinelCommands.prototype as unknown as Record<string, unknown>)[name]);
+    }
   });
 });
