@@ -223,16 +223,20 @@ type Forms<F, S extends string> = F extends (...args: infer A) => unknown
  * reply type follows a per-call `encoding` is generic, so its keyword forms are a second
  * overload; any other gets one signature with both kinds of argument list (an overload
  * would make `cur = (await r.scan(cur))[0]` in a loop a circular inference).
+ *
+ * The forms' parameter types are read from `FP`, the same method of the group at a fixed
+ * reply type: they do not depend on the client's `T`, so comparing `Redis<A>` with
+ * `Redis<B>` (variance, assignability) finds them identical instead of re-deriving them.
  */
-export type WithKeywords<F, S extends string> = [Forms<F, S>] extends [never]
+export type WithKeywords<F, S extends string, FP = F> = [Forms<FP, S>] extends [never]
   ? F
   : F extends (...args: infer A) => infer R
     ? "encoding" extends Name<Tokens<S>[number]>
-      ? F & ((...args: Forms<F, S>) => R)
-      : (...args: A | Forms<F, S>) => R
+      ? F & ((...args: Forms<FP, S>) => R)
+      : (...args: A | Forms<FP, S>) => R
     : F;
 
-/** A command group's methods (not the core's members), each with its keyword forms. */
-export type KeywordCalls<G, S extends Record<string, string>, Core> = {
-  [K in keyof G as K extends keyof Core ? never : K]: K extends keyof S ? WithKeywords<G[K], S[K]> : G[K];
+/** A command group's methods (not the core's members), each with its keyword forms (`GP`: the group at a fixed `T`). */
+export type KeywordCalls<G, S extends Record<string, string>, Core, GP = G> = {
+  [K in keyof G as K extends keyof Core ? never : K]: K extends keyof S ? WithKeywords<G[K], S[K], K extends keyof GP ? GP[K] : G[K]> : G[K];
 };

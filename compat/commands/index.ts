@@ -23,26 +23,26 @@ import { StreamCommands, streamSignatures } from "./streams.js";
 import { StringCommands, stringSignatures } from "./string.js";
 import { TransactionsCommands, transactionsSignatures } from "./transaction.js";
 
-/** A group's own methods, with their keyword forms. */
-type Group<G, S extends Signatures<Record<string, string>>> = KeywordCalls<G, S["specs"], RedisBase<any>>;
+/** A group's own methods (`G`), with their keyword forms (typed from `GP`, the group at a fixed `T`). */
+type Group<G, GP, S extends Signatures<Record<string, string>>> = KeywordCalls<G, S["specs"], RedisBase<any>, GP>;
 
 /** Every v1 command method (the client's core members are in `RedisBase`). */
 export interface RedisCommands<T extends RedisString = Buffer>
-  extends Group<ConnectionCommands<T>, typeof connectionSignatures>,
-    Group<GenericCommands<T>, typeof genericSignatures>,
-    Group<StringCommands<T>, typeof stringSignatures>,
-    Group<HyperLogLogCommands<T>, typeof hyperLogLogSignatures>,
-    Group<SetCommands<T>, typeof setSignatures>,
-    Group<HashCommands<T>, typeof hashSignatures>,
-    Group<TransactionsCommands<T>, typeof transactionsSignatures>,
-    Group<SortedSetCommands<T>, typeof sortedSetSignatures>,
-    Group<ListCommands<T>, typeof listSignatures>,
-    Group<ScriptingCommands<T>, typeof scriptingSignatures>,
-    Group<ServerCommands<T>, typeof serverSignatures>,
-    Group<PubSubCommands<T>, typeof pubSubSignatures>,
-    Group<ClusterCommands<T>, typeof clusterSignatures>,
-    Group<GeoCommands<T>, typeof geoSignatures>,
-    Group<StreamCommands<T>, typeof streamSignatures> {}
+  extends Group<ConnectionCommands<T>, ConnectionCommands<RedisString>, typeof connectionSignatures>,
+    Group<GenericCommands<T>, GenericCommands<RedisString>, typeof genericSignatures>,
+    Group<StringCommands<T>, StringCommands<RedisString>, typeof stringSignatures>,
+    Group<HyperLogLogCommands<T>, HyperLogLogCommands<RedisString>, typeof hyperLogLogSignatures>,
+    Group<SetCommands<T>, SetCommands<RedisString>, typeof setSignatures>,
+    Group<HashCommands<T>, HashCommands<RedisString>, typeof hashSignatures>,
+    Group<TransactionsCommands<T>, TransactionsCommands<RedisString>, typeof transactionsSignatures>,
+    Group<SortedSetCommands<T>, SortedSetCommands<RedisString>, typeof sortedSetSignatures>,
+    Group<ListCommands<T>, ListCommands<RedisString>, typeof listSignatures>,
+    Group<ScriptingCommands<T>, ScriptingCommands<RedisString>, typeof scriptingSignatures>,
+    Group<ServerCommands<T>, ServerCommands<RedisString>, typeof serverSignatures>,
+    Group<PubSubCommands<T>, PubSubCommands<RedisString>, typeof pubSubSignatures>,
+    Group<ClusterCommands<T>, ClusterCommands<RedisString>, typeof clusterSignatures>,
+    Group<GeoCommands<T>, GeoCommands<RedisString>, typeof geoSignatures>,
+    Group<StreamCommands<T>, StreamCommands<RedisString>, typeof streamSignatures> {}
 
 /** The groups and their signature tables, in one list (installation and the signature test read it). */
 export const COMMAND_GROUPS = [
