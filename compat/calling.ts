@@ -138,14 +138,14 @@ export function signatures<const S extends Record<string, string>>(specs: S): Si
 /**
  * Installs the methods of command groups (classes used only as bags of methods) on
  * `target`'s prototype. A method defined twice (by two groups, or by a group and `target`
- * itself) is an error at load time, so the order of the groups never decides which runs.
+ * or its base class) is an error at load time, so the order of the groups never decides which runs.
  */
 export function installGroups(target: abstract new (...args: any[]) => object, groups: readonly { group: abstract new (...args: any[]) => object }[]): void {
   const owner = new Map<string, string>();
   for (const { group } of groups) {
     for (const name of Object.getOwnPropertyNames(group.prototype)) {
       if (name === "constructor") continue;
-      const previous = owner.get(name) ?? (Object.prototype.hasOwnProperty.call(target.prototype, name) ? target.name : undefined);
+      const previous = owner.get(name) ?? (name in target.prototype ? target.name : undefined);
       if (previous !== undefined) throw new Error(`compat: ${name}() is defined by both ${previous} and ${group.name}`);
       owner.set(name, group.name);
       Object.defineProperty(target.prototype, name, Object.getOwnPropertyDescriptor(group.prototype, name)!);

@@ -5,6 +5,7 @@
  * method would bind a keyword to the wrong parameter; this test fails first.
  */
 import { describe, expect, test } from "vitest";
+import { bind, installGroups } from "../../compat/calling.js";
 import { COMMAND_GROUPS } from "../../compat/commands/index.js";
 import { Redis, RedisSentinel } from "../../compat/index.js";
 import { SentinelCommands, sentinelSignatures } from "../../compat/sentinel.js";
@@ -110,5 +111,44 @@ describe("v1 signatures", () => {
     for (const name of Object.getOwnPropertyNames(SentinelCommands.prototype)) {
       if (name !== "constructor") expect((RedisSentinel.prototype as unknown as Record<string, unknown>)[name], name).toBe((SentinelCommands.prototype as unknown as Record<string, unknown>)[name]);
     }
+  });
+});
+
+describe("the binding mechanism", () => {
+  test("installGroups refuses a method defined twice, by two groups or by a group and the class", () => {
+    class Target {
+      close(): string {
+        return "own";
+      }
+    }
+    class A {
+      get(): string {
+        return "a";
+      }
+    }
+    class B {
+      get(): string {
+        return "b";
+      }
+    }
+    class C {
+      close(): string {
+        return "c";
+      }
+    }
+    expect(() => installGroups(Target, [{ group: A }, { group: B }])).toThrow("compat: get() is defined by both A and B");
+    expect(() => installGroups(class T2 extends Target {}, [{ group: C }])).toThrow("compat: close() is defined by both T2 and C");
+  });
+
+  test("bind: positional, keywords, a mapping parameter, rest, keyword-only, mistakes", () => {
+    expect(bind("f", "key, value?, *, ex?", ["k", { ex: 1 }])).toEqual({ rest: [], key: "k", ex: 1 });
+    expect(bind("f", "key, value?, *, ex?", [{ key: "k", value: "v" }])).toEqual({ rest: [], key: "k", value: "v" });
+    expect(bind("f", "stream, fields{}, id?", ["s", { a: 1 }])).toEqual({ rest: [], stream: "s", fields: { a: 1 } });
+    expect(bind("f", "stream, fields{}, id?", [{ stream: "s", fields: { a: 1 } }])).toEqual({ rest: [], stream: "s", fields: { a: 1 } });
+    expect(bind("f", "key, *keys, timeout?", ["a", "b", "c", { timeout: 2 }])).toEqual({ rest: ["b", "c"], key: "a", timeout: 2 });
+    expect(() => bind("f", "key", ["a", "b"])).toThrow(new TypeError("f() takes at most 1 positional argument (2 given)"));
+    expect(() => bind("f", "key, *, ex?", ["a", { px: 1 }])).toThrow(new TypeError("f() got an unexpected keyword argument 'px'"));
+    expect(() => bind("f", "key, *, ex?", [{ ex: 1 }])).toThrow(new TypeError("f() missing required argument 'key'"));
+    expect(() => bind("f", "key, value", ["k", "v", { value: 1 }])).toThrow(TypeError);
   });
 });
