@@ -1,4 +1,4 @@
-/** v1's `ClusterCommandsMixin` (v1 marked it "not fully supported"; its stubs return null). */
+/** The Cluster command group (aioredis 1.x's `ClusterCommandsMixin`), installed on `Redis` by commands/index.ts (v1 marked it "not fully supported"; its stubs return null). */
 import { encodingOf, signatures } from "../calling.js";
 import { RedisBase } from "./base.js";
 import { isInt, NOTSET, type Arg, type Dec, type EncodingOption, type RedisString } from "../util.js";

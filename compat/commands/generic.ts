@@ -1,4 +1,4 @@
-/** v1's `GenericCommandsMixin`: keys, expiry, SCAN, SORT. */
+/** The Generic command group (aioredis 1.x's `GenericCommandsMixin`), installed on `Redis` by commands/index.ts: keys, expiry, SCAN, SORT. */
 import { encodingOf, signatures } from "../calling.js";
 import { RedisBase } from "./base.js";
 import { NOTSET, isInt, toInt, waitOk, type Arg, type Dec, type EncodingOption, type RedisString } from "../util.js";

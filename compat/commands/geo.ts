@@ -1,4 +1,4 @@
-/** v1's `GeoCommandsMixin`: `GeoPoint` and `GeoMember` named tuples. */
+/** The Geo command group (aioredis 1.x's `GeoCommandsMixin`), installed on `Redis` by commands/index.ts: `GeoPoint` and `GeoMember` named tuples. */
 import { encodingOf, signatures } from "../calling.js";
 import { RedisBase } from "./base.js";
 import { isInt, isNumber, namedTuple, NOTSET, toFloat, toInt, type Arg, type EncodingOption, type RedisString } from "../util.js";

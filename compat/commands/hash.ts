@@ -1,4 +1,4 @@
-/** v1's `HashCommandsMixin`. */
+/** The Hash command group (aioredis 1.x's `HashCommandsMixin`), installed on `Redis` by commands/index.ts. */
 import { encodingOf, signatures } from "../calling.js";
 import { RedisBase } from "./base.js";
 import { isPlainObject, makeDict, NOTSET, toFloat, toInt, type Arg, type Dec, type EncodingOption, type RedisString } from "../util.js";

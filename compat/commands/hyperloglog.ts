@@ -1,4 +1,4 @@
-/** v1's `HyperLogLogCommandsMixin`. */
+/** The HyperLogLog command group (aioredis 1.x's `HyperLogLogCommandsMixin`), installed on `Redis` by commands/index.ts. */
 import { signatures } from "../calling.js";
 import { RedisBase } from "./base.js";
 import { NOTSET, type Arg, type RedisString } from "../util.js";

@@ -1,4 +1,4 @@
-/** v1's `ListCommandsMixin`: BLPOP/BRPOP take keys as rest arguments and `{ timeout }`. */
+/** The List command group (aioredis 1.x's `ListCommandsMixin`), installed on `Redis` by commands/index.ts: BLPOP/BRPOP take keys as rest arguments and `{ timeout }`. */
 import { encodingOf, signatures } from "../calling.js";
 import { RedisBase } from "./base.js";
 import { isInt, NOTSET, type Arg, type Dec, type EncodingOption, type RedisString } from "../util.js";

@@ -1,4 +1,4 @@
-/** v1's `PubSubCommandsMixin`: `subscribe()` resolves with `Channel` objects. */
+/** The PubSub command group (aioredis 1.x's `PubSubCommandsMixin`), installed on `Redis` by commands/index.ts: `subscribe()` resolves with `Channel` objects. */
 import { signatures } from "../calling.js";
 import { RedisBase } from "./base.js";
 import type { AbcConnection } from "../abc.js";

@@ -1,4 +1,4 @@
-/** v1's `ScriptingCommandsMixin`: `eval(script, keys, args)`. */
+/** The Scripting command group (aioredis 1.x's `ScriptingCommandsMixin`), installed on `Redis` by commands/index.ts: `eval(script, keys, args)`. */
 import { signatures } from "../calling.js";
 import { RedisBase } from "./base.js";
 import { NOTSET, type Arg, type RedisString } from "../util.js";

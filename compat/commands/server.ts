@@ -1,4 +1,4 @@
-/** v1's `ServerCommandsMixin`. */
+/** The Server command group (aioredis 1.x's `ServerCommandsMixin`), installed on `Redis` by commands/index.ts. */
 import { encodingOf, signatures } from "../calling.js";
 import { isInt, makeDict, namedTuple, v1RaisesNotImplemented, NOTSET, setKey, toInt, type Arg, type Dec, type EncodingOption, type RedisString } from "../util.js";
 import { RedisBase, CONSTANTS, type ShutdownSave } from "./base.js";

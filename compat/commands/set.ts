@@ -1,4 +1,4 @@
-/** v1's `SetCommandsMixin`: members come back as arrays (not Sets), SISMEMBER as 0/1. */
+/** The Set command group (aioredis 1.x's `SetCommandsMixin`), installed on `Redis` by commands/index.ts: members come back as arrays (not Sets), SISMEMBER as 0/1. */
 import { encodingOf, signatures } from "../calling.js";
 import { RedisBase } from "./base.js";
 import { NOTSET, type Arg, type Dec, type EncodingOption, type RedisString } from "../util.js";

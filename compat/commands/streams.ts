@@ -1,4 +1,4 @@
-/** v1's `StreamCommandsMixin`: field maps as plain objects, XREAD as a flat `[stream, id, fields]` list. */
+/** The Stream command group (aioredis 1.x's `StreamCommandsMixin`), installed on `Redis` by commands/index.ts: field maps as plain objects, XREAD as a flat `[stream, id, fields]` list. */
 import { signatures } from "../calling.js";
 import { RedisBase } from "./base.js";
 import { isInt, isPlainObject, makeDict, NOTSET, toInt, type Arg, type RedisString } from "../util.js";

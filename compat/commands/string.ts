@@ -1,4 +1,4 @@
-/** v1's `StringCommandsMixin`. */
+/** The String command group (aioredis 1.x's `StringCommandsMixin`), installed on `Redis` by commands/index.ts. */
 import { encodingOf, signatures } from "../calling.js";
 import { RedisBase, CONSTANTS, type SetExist } from "./base.js";
 import { toBool, waitOkReply } from "./generic.js";
