@@ -1,57 +1,66 @@
 /**
  * aioredis/compat: each command's v1 signature (the spec string that `bind()` reads and
  * that gives the types their keyword forms, compat/calling.ts) agrees with the method's
- * TypeScript parameters, and every command method has one. A spec that drifted from its
- * method would bind a keyword to the wrong parameter; this test fails first.
+ * TypeScript parameters — names, order, optional and rest parameters, read from the
+ * sources — and every command method has one. A spec that drifted from its method would
+ * bind a keyword to the wrong parameter; this test fails first.
  */
+import { readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import jscodeshift from "jscodeshift";
 import { describe, expect, test } from "vitest";
 import { bind, installGroups } from "../../compat/calling.js";
 import { COMMAND_GROUPS } from "../../compat/commands/index.js";
 import { Redis, RedisSentinel } from "../../compat/index.js";
 import { SentinelCommands, sentinelSignatures } from "../../compat/sentinel.js";
 
-/** The declared parameter names of a method, read from its source (`...rest` as `*rest`). */
-function parameterNames(fn: Function): string[] {
-  const source = fn.toString();
-  const open = source.indexOf("(");
-  let depth = 0;
-  let close = open;
-  for (let i = open; i < source.length; i++) {
-    if (source[i] === "(") depth++;
-    else if (source[i] === ")" && --depth === 0) {
-      close = i;
-      break;
-    }
-  }
-  const list = source.slice(open + 1, close).replace(/\/\*.*?\*\//g, "");
-  if (list.trim() === "") return [];
-  const names: string[] = [];
-  let level = 0;
-  let current = "";
-  for (const ch of list + ",") {
-    if ("([{".includes(ch)) level++;
-    if (")]}".includes(ch)) level--;
-    if (ch === "," && level === 0) {
-      const name = current.trim().split(/\s*=/)[0]!.trim();
-      if (name) names.push(name.startsWith("...") ? `*${name.slice(3)}` : name);
-      current = "";
-    } else current += ch;
-  }
-  return names;
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+interface DeclaredParam {
+  name: string;
+  optional: boolean;
+  rest: boolean;
 }
 
-/** The spec's parameters that are written positionally in TypeScript: positional ones and `*rest`. */
-function specPositional(spec: string): string[] {
-  const out: string[] = [];
+/** Every method's parameters as declared in TypeScript, by class and method (parsed as the codemod parses). */
+function declaredMethods(file: string): Map<string, DeclaredParam[]> {
+  const j = jscodeshift.withParser("ts");
+  const out = new Map<string, DeclaredParam[]>();
+  j(readFileSync(file, "utf8"))
+    .find(j.ClassDeclaration)
+    .forEach((cls) => {
+      const className = cls.node.id && "name" in cls.node.id ? String(cls.node.id.name) : "";
+      for (const member of cls.node.body.body as any[]) {
+        if (member.type !== "ClassMethod" || member.kind !== "method" || member.key?.type !== "Identifier") continue;
+        const params: DeclaredParam[] = (member.params as any[]).map((p) => {
+          if (p.type === "RestElement") return { name: p.argument.name, optional: false, rest: true };
+          if (p.type === "AssignmentPattern") return { name: p.left.name, optional: true, rest: false };
+          return { name: p.name, optional: Boolean(p.optional), rest: false };
+        });
+        out.set(`${className}.${member.key.name}`, params);
+      }
+    });
+  return out;
+}
+
+const DECLARED = new Map<string, DeclaredParam[]>();
+for (const file of [...readdirSync(path.join(here, "../../compat/commands")).map((f) => path.join(here, "../../compat/commands", f)), path.join(here, "../../compat/sentinel.ts")]) {
+  for (const [key, params] of declaredMethods(file)) DECLARED.set(key, params);
+}
+
+/** The spec's parameters that TypeScript writes positionally: the positional ones, then `*rest`. */
+function specPositional(spec: string): DeclaredParam[] {
+  const out: DeclaredParam[] = [];
   for (const raw of spec.split(",")) {
     const token = raw.trim();
     if (!token || token === "**") continue;
     if (token === "*") break;
     if (token.startsWith("*")) {
-      out.push(token.replace(/\{\}$/, ""));
+      out.push({ name: token.slice(1).replace(/\{\}$/, ""), optional: false, rest: true });
       break;
     }
-    out.push(token.replace(/\?$/, "").replace(/\{\}$/, ""));
+    out.push({ name: token.replace(/\?$/, "").replace(/\{\}$/, ""), optional: token.endsWith("?"), rest: false });
   }
   return out;
 }
@@ -75,23 +84,23 @@ const UNBOUND: Record<string, string> = {
 
 describe("v1 signatures", () => {
   for (const { group, signatures } of [...COMMAND_GROUPS, { group: SentinelCommands, signatures: sentinelSignatures }]) {
-    test(`${group.name}: every method has a spec, and its positional names are the method's parameters`, () => {
+    test(`${group.name}: every method has a spec, and it agrees with the method's TypeScript parameters`, () => {
       const specs = signatures.specs as Record<string, string>;
       const methods = Object.getOwnPropertyNames(group.prototype).filter(
         (name) => name !== "constructor" && typeof Object.getOwnPropertyDescriptor(group.prototype, name)!.value === "function",
       );
       for (const name of methods) {
-        const fn = (group.prototype as unknown as Record<string, Function>)[name]!;
         if (`${group.name}.${name}` in UNBOUND) {
           expect(specs[name], `${name} is listed as unbound but has a spec`).toBeUndefined();
           continue;
         }
         expect(specs[name], `${group.name}.${name} has no v1 signature`).toBeTypeOf("string");
-        const declared = parameterNames(fn).filter((p) => p !== "options" && p !== "*options");
-        // v1's positional `encoding` (zrange ...) is the trailing options object in TypeScript
-        const fromSpec = specPositional(specs[name]!).filter((p) => p !== "encoding" || declared.includes("encoding"));
-        // a trailing keyword-only parameter may be declared positionally too (v1's `encoding` of clientGetname ...)
-        expect(declared.slice(0, fromSpec.length), `${group.name}.${name}: ${specs[name]}`).toEqual(fromSpec);
+        const declared = DECLARED.get(`${group.name}.${name}`);
+        expect(declared, `${group.name}.${name} not found in the sources`).toBeDefined();
+        // the trailing options object carries the keyword-only parameters (and v1's positional `encoding`)
+        const typed = declared!.filter((p) => p.name !== "options");
+        const fromSpec = specPositional(specs[name]!).filter((p) => p.name !== "encoding" || typed.some((d) => d.name === "encoding"));
+        expect(typed, `${group.name}.${name}: ${specs[name]}`).toEqual(fromSpec);
       }
       for (const name of Object.keys(specs)) expect(methods, `${group.name} has a spec for a missing method ${name}`).toContain(name);
     });
