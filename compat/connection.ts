@@ -6,7 +6,8 @@ import { ConnectionPool, Redis as V2Redis, RedisError } from "../src/index.js";
 import { channelView, PUBSUB_COMMANDS, type AbcConnection } from "./abc.js";
 import { describeAddress, resolveAddress, v2Options, type Address, type ConnectOptions, type ResolvedAddress } from "./address.js";
 import { ConnectionClosedError, ConnectionForcedCloseError, MaxClientsError, ReplyError, toV1Error, WatchVariableError } from "./errors.js";
-import { AbcChannel, Channel, PubSubHub } from "./pubsub.js";
+import { AbcChannel, Channel } from "./pubsub.js";
+import { PubSubHub } from "./pubsub-hub.js";
 import {
   checkEncoding,
   decodeBytes,

@@ -69,15 +69,13 @@ export const GeoMember = <M = RedisString>(member: M, dist: number | null, hash:
 
 /** The aioredis version whose API this emulates. */
 export const __version__ = "1.3.1";
+export { createSentinel, RedisSentinel, type SentinelState } from "./sentinel.js";
 export {
-  createSentinel,
   createSentinelPool,
-  RedisSentinel,
   SentinelPool,
   ManagedPool,
-  type SentinelState,
   type CreateSentinelOptions,
   type CreateSentinelPoolOptions,
   type SentinelPoolOptions,
   type ManagedPoolOptions,
-} from "./sentinel.js";
+} from "./sentinel-pool.js";

@@ -6,8 +6,10 @@ import { RedisError } from "../src/index.js";
 import type { AbcConnection } from "./abc.js";
 import { ConnectionClosedError, MultiExecError, PipelineError } from "./errors.js";
 import { ConnectionsPool } from "./pool.js";
-import type { Redis } from "./redis.js";
-import { bind, deferred, isQueued, quiet, waitOk, type Deferred, type RedisString } from "./util.js";
+import type { RedisBase } from "./commands/base.js";
+import type { RedisCommands } from "./commands/index.js";
+import { bind } from "./calling.js";
+import { deferred, isQueued, quiet, waitOk, type Deferred, type RedisString } from "./util.js";
 
 interface BufferedCommand {
   waiter: Deferred<unknown>;
@@ -100,7 +102,7 @@ type NotInPipeline =
   | "connection";
 
 /** The `Redis` methods of a pipeline: same signatures, each returning its own Promise. */
-export type PipelineCommands<T extends RedisString> = Omit<Redis<T>, NotInPipeline>;
+export type PipelineCommands<T extends RedisString> = Omit<RedisBase<T> & RedisCommands<T>, NotInPipeline>;
 
 export interface PipelineExecuteOptions {
   /** Put errors in the result array instead of throwing `PipelineError` / `MultiExecError`. */
@@ -270,8 +272,8 @@ class MultiExecImpl<T extends RedisString = Buffer> extends PipelineImpl<T> {
   }
 }
 
-export type Pipeline<T extends RedisString = Buffer> = PipelineImpl<T> & PipelineCommands<T>;
-export type MultiExec<T extends RedisString = Buffer> = MultiExecImpl<T> & PipelineCommands<T>;
+export type Pipeline<T extends RedisString = RedisString> = PipelineImpl<T> & PipelineCommands<T>;
+export type MultiExec<T extends RedisString = RedisString> = MultiExecImpl<T> & PipelineCommands<T>;
 
 export interface PipelineConstructor {
   new <T extends RedisString = Buffer>(poolOrConn: AbcConnection<T>, commandsFactory: (conn: AbcConnection<any>) => object): Pipeline<T>;

@@ -14,9 +14,11 @@ import {
   UNLIMITED,
   type ConnectionOwner,
 } from "./connection.js";
+import { isBlocking } from "./blocking.js";
 import { PoolClosedError } from "./errors.js";
 import type { AbcChannel } from "./pubsub.js";
-import { bind, describe, encodeArg, isPlainObject, quiet, type EncodingOf, type RedisString } from "./util.js";
+import { bind } from "./calling.js";
+import { describe, encodeArg, isPlainObject, quiet, type EncodingOf, type RedisString } from "./util.js";
 
 type V2Pool = ConnectionPool<Buffer>;
 
@@ -54,27 +56,6 @@ class Condition {
 
   notifyAll(): void {
     for (const waiter of this.waiters.splice(0)) waiter();
-  }
-}
-
-/** Commands whose reply the server may hold: they take a connection of their own. */
-function isBlocking(name: string, args: readonly unknown[]): boolean {
-  switch (name) {
-    case "BLPOP":
-    case "BRPOP":
-    case "BRPOPLPUSH":
-    case "BLMOVE":
-    case "BZPOPMIN":
-    case "BZPOPMAX":
-    case "BLMPOP":
-    case "BZMPOP":
-    case "WAIT":
-      return true;
-    case "XREAD":
-    case "XREADGROUP":
-      return args.some((a) => (typeof a === "string" || Buffer.isBuffer(a)) && a.toString().toUpperCase() === "BLOCK");
-    default:
-      return false;
   }
 }
 

@@ -1,60 +1,50 @@
 /**
- * v1's high-level `Redis` client (every command mixin), `ContextRedis` (an exclusive
+ * v1's high-level `Redis` client (the command groups of commands/ on one class), `ContextRedis` (an exclusive
  * connection of a pool) and the `create_redis` / `create_redis_pool` factories.
  */
 import type { AbcConnection } from "./abc.js";
 import type { Address } from "./address.js";
-import { StreamCommandsMixin } from "./commands/streams.js";
+import { RedisBase } from "./commands/base.js";
+import { installCommands, type RedisCommands } from "./commands/index.js";
 import { checkOptionNames, CONNECT_OPTION_NAMES, createConnection, type CreateConnectionOptions, type RedisConnection } from "./connection.js";
 import { ConnectionClosedError } from "./errors.js";
 import { ConnectionsPool, createPool, type CreatePoolOptions } from "./pool.js";
-import { encodingOf, NOTSET, type Arg, type Dec, type EncodingOf, type EncodingOption, type RedisString } from "./util.js";
+import { MultiExec, Pipeline } from "./pipeline.js";
+import type { EncodingOf, RedisString } from "./util.js";
 
 /**
  * The v1 client: `new Redis(connectionOrPool)`, or `createRedis()` / `createRedisPool()`.
  * Every command is sent when the method is called and returns a Promise of v1's reply
- * shape; methods that took `encoding=` in v1 take `{ encoding }` last.
+ * shape; methods that took `encoding=` in v1 take `{ encoding }` last. The commands are
+ * the groups of commands/ (installed below); the class itself adds transactions,
+ * pipelines and `acquire()`.
  */
-export class Redis<T extends RedisString = Buffer> extends StreamCommandsMixin<T> {
+// `out T`: replies are produced, never consumed, so `Redis<string>` is a `Redis<string | Buffer>`;
+// stating it spares the checker measuring the variance through all 240 methods' types.
+export interface Redis<out T extends RedisString = RedisString> extends RedisCommands<T> {}
+
+export class Redis<out T extends RedisString = RedisString> extends RedisBase<T> {
   constructor(poolOrConn: AbcConnection<T>) {
     super(poolOrConn);
   }
 
-  /** AUTH on the connection (every free connection, for a pool); resolves with true. */
-  auth(password: string): Promise<boolean> {
-    const a = this._bind("auth", "password", arguments);
-    return this._poolOrConn.auth(a.password);
+  /**
+   * A MULTI/EXEC transaction: each call returns a Promise, `execute()` sends the lot. On a
+   * pool client it runs on one connection of the pool; WATCH needs `redis.acquire()` first.
+   */
+  multiExec(): MultiExec<T> {
+    return new MultiExec<T>(this._poolOrConn, this.commandsFactory());
   }
 
-  echo<O extends EncodingOption = {}>(message: Arg, options?: O): Promise<Dec<T, O>> {
-    const a = this._bind("echo", "message, *, encoding?", arguments);
-    return this._exec("ECHO", [a.message], encodingOf(a));
+  /** A (non-transactional) pipeline: each call returns a Promise, `execute()` sends the lot. */
+  pipeline(): Pipeline<T> {
+    return new Pipeline<T>(this._poolOrConn, this.commandsFactory());
   }
 
-  /** PING: the raw `PONG` (a Buffer, or a string with an encoding), or the echoed message. */
-  ping<O extends EncodingOption = {}>(message?: Arg | O, options?: O): Promise<Dec<T, O>> {
-    const a = this._bind("ping", "message?, *, encoding?", arguments);
-    return this._exec("PING", a.message === undefined ? [] : [a.message], encodingOf(a));
-  }
-
-  /** QUIT: the server closes the connection. */
-  quit(): Promise<T> {
-    this._bind("quit", "", arguments);
-    return this._exec("QUIT", [], NOTSET);
-  }
-
-  /** SELECT `db` (on a pool: every free connection, and the pool's db for new ones); resolves with true. */
-  select(db: number): Promise<boolean> {
-    const a = this._bind("select", "db", arguments);
-    return this._poolOrConn.select(a.db);
-  }
-
-  swapdb(fromIndex: number, toIndex: number): Promise<boolean> {
-    const a = this._bind("swapdb", "fromIndex, toIndex", arguments);
-    if (Math.trunc(Number(a.fromIndex)) < 0 || Math.trunc(Number(a.toIndex)) < 0) {
-      throw new RangeError("from_index and to_index must be greater than 0");
-    }
-    return this._exec("SWAPDB", [a.fromIndex, a.toIndex], NOTSET, (reply: unknown) => reply === "OK" || (Buffer.isBuffer(reply) && reply.toString() === "OK"));
+  /** A client of this class on another connection (the pipeline's buffer). */
+  private commandsFactory(): (conn: AbcConnection<any>) => object {
+    const cls = this.constructor as new (conn: AbcConnection<any>) => object;
+    return (conn) => new cls(conn);
   }
 
   /**
@@ -77,6 +67,8 @@ export class Redis<T extends RedisString = Buffer> extends StreamCommandsMixin<T
   }
 }
 
+installCommands(Redis);
+
 /** What a released `ContextRedis` runs on: nothing. */
 const RELEASED: AbcConnection<any> = new Proxy({} as AbcConnection<any>, {
   get(_target, prop) {
@@ -89,8 +81,9 @@ const RELEASED: AbcConnection<any> = new Proxy({} as AbcConnection<any>, {
 });
 
 /** `redis.acquire()`'s client: one connection, given back to the pool when disposed. */
-export class ContextRedis<T extends RedisString = Buffer> extends Redis<T> {
-  private releaseCallback: ((conn: AbcConnection<T>) => void) | null;
+export class ContextRedis<T extends RedisString = RedisString> extends Redis<T> {
+  /** (Typed without `T`, so that a `ContextRedis<string>` is a bare `ContextRedis`.) */
+  private releaseCallback: ((conn: AbcConnection<any>) => void) | null;
 
   constructor(conn: AbcConnection<T>, releaseCallback: ((conn: AbcConnection<T>) => void) | null = null) {
     super(conn);

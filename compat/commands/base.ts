@@ -4,7 +4,7 @@
  */
 import type { AbcConnection } from "../abc.js";
 import type { AbcChannel } from "../pubsub.js";
-import { bind, NOTSET, quiet, isQueued, type Bound, type Encoding, type NotSet, type RedisString } from "../util.js";
+import { NOTSET, quiet, isQueued, type Encoding, type NotSet, type RedisString } from "../util.js";
 
 /** v1's option constants; compared by value. */
 export const CONSTANTS = {
@@ -28,7 +28,10 @@ export type ZsetAggregate = typeof CONSTANTS.ZSET_AGGREGATE_SUM | typeof CONSTAN
 export type ZsetExist = typeof CONSTANTS.ZSET_IF_NOT_EXIST | typeof CONSTANTS.ZSET_IF_EXIST;
 export type ShutdownSave = typeof CONSTANTS.SHUTDOWN_SAVE | typeof CONSTANTS.SHUTDOWN_NOSAVE;
 
-/** The base of `Redis`: everything but the commands. */
+/**
+ * The core of `Redis`: everything but the commands. Each command group (commands/*.ts)
+ * extends it only to type `this`; its methods are installed on `Redis` (see redis.ts).
+ */
 export class RedisBase<T extends RedisString = Buffer> {
   static readonly SET_IF_NOT_EXIST = CONSTANTS.SET_IF_NOT_EXIST;
   static readonly SET_IF_EXIST = CONSTANTS.SET_IF_EXIST;
@@ -120,15 +123,6 @@ export class RedisBase<T extends RedisString = Buffer> {
 
   async waitClosed(): Promise<void> {
     await this._poolOrConn.waitClosed();
-  }
-
-  /**
-   * Binds a call's arguments to a Python-like signature (see `bind`). Command methods
-   * declare v1's parameters for their types and read the call through `arguments`, so
-   * that a keyword object may stand in any position, as Python's calling convention allows.
-   */
-  protected _bind(method: string, spec: string, args: ArrayLike<unknown>): Bound {
-    return bind(method, spec, Array.prototype.slice.call(args));
   }
 
   /**

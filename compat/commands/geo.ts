@@ -1,6 +1,7 @@
-/** v1's `GeoCommandsMixin`: `GeoPoint` and `GeoMember` named tuples. */
-import { encodingOf, isInt, isNumber, namedTuple, NOTSET, toFloat, toInt, type Arg, type EncodingOption, type RedisString } from "../util.js";
-import { ClusterCommandsMixin } from "./cluster.js";
+/** The Geo command group (aioredis 1.x's `GeoCommandsMixin`), installed on `Redis` by commands/index.ts: `GeoPoint` and `GeoMember` named tuples. */
+import { encodingOf, signatures } from "../calling.js";
+import { RedisBase } from "./base.js";
+import { isInt, isNumber, namedTuple, NOTSET, toFloat, toInt, type Arg, type EncodingOption, type RedisString } from "../util.js";
 
 /** `[longitude, latitude]`, also as `.longitude` and `.latitude`. */
 export type GeoPoint = [number, number] & { longitude: number; latitude: number };
@@ -69,33 +70,43 @@ function makeGeomembers(o: Record<string, any>): (value: any) => GeoMember[] {
     });
 }
 
-export class GeoCommandsMixin<T extends RedisString = Buffer> extends ClusterCommandsMixin<T> {
+/** The v1 signatures of the Geo commands (see calling.ts). */
+export const geoSignatures = signatures({
+  geoadd: "key, longitude, latitude, member, *args, **",
+  geohash: "key, member, *members, **",
+  geopos: "key, member, *members, **",
+  geodist: "key, member1, member2, unit?",
+  georadius: "key, longitude, latitude, radius, unit?, *, withDist?, withHash?, withCoord?, count?, sort?, encoding?",
+  georadiusbymember: "key, member, radius, unit?, *, withDist?, withHash?, withCoord?, count?, sort?, encoding?",
+});
+
+export class GeoCommands<T extends RedisString = Buffer> extends RedisBase<T> {
   /** GEOADD longitude, latitude, member (and more triples). */
   geoadd(key: Arg, longitude: number, latitude: number, member: Arg, ...args: (Arg | EncodingOption)[]): Promise<number> {
-    const a = this._bind("geoadd", "key, longitude, latitude, member, *args, **", arguments);
+    const a = geoSignatures.bind("geoadd", arguments);
     return this._exec("GEOADD", [a.key, a.longitude, a.latitude, a.member, ...a.rest], encodingOf(a));
   }
 
   geohash(key: Arg, member: Arg, ...members: (Arg | EncodingOption)[]): Promise<(RedisString | null)[]> {
-    const a = this._bind("geohash", "key, member, *members, **", arguments);
+    const a = geoSignatures.bind("geohash", arguments);
     return this._exec("GEOHASH", [a.key, a.member, ...a.rest], encodingOf(a), (reply: unknown[]) => [...reply]);
   }
 
   /** GEOPOS: a `GeoPoint` (or null) per member. */
   geopos(key: Arg, member: Arg, ...members: (Arg | EncodingOption)[]): Promise<(GeoPoint | null)[]> {
-    const a = this._bind("geopos", "key, member, *members, **", arguments);
+    const a = geoSignatures.bind("geopos", arguments);
     return this._exec("GEOPOS", [a.key, a.member, ...a.rest], encodingOf(a), (reply: unknown[]) => reply.map(makeGeocoord));
   }
 
   /** GEODIST in `unit` (default metres) as a number, or null. */
   geodist(key: Arg, member1: Arg, member2: Arg, unit?: "m" | "km" | "mi" | "ft" | { unit?: string }): Promise<number | null> {
-    const a = this._bind("geodist", "key, member1, member2, unit?", arguments);
+    const a = geoSignatures.bind("geodist", arguments);
     return this._exec("GEODIST", [a.key, a.member1, a.member2, a.unit ?? "m"], NOTSET, (reply: unknown) => (reply ? toFloat(reply) : reply));
   }
 
   /** GEORADIUS: members, or with any `with*` option `GeoMember` tuples. */
   georadius(key: Arg, longitude: number, latitude: number, radius: number, unit?: string | GeoRadiusOptions, options?: GeoRadiusOptions): Promise<any[]> {
-    const a = this._bind("georadius", "key, longitude, latitude, radius, unit?, *, withDist?, withHash?, withCoord?, count?, sort?, encoding?", arguments);
+    const a = geoSignatures.bind("georadius", arguments);
     const unit_ = a.unit ?? "m";
     const args = radiusArgs(a.radius, unit_, a);
     const convert = a.withDist || a.withHash || a.withCoord ? makeGeomembers(a) : undefined;
@@ -103,7 +114,7 @@ export class GeoCommandsMixin<T extends RedisString = Buffer> extends ClusterCom
   }
 
   georadiusbymember(key: Arg, member: Arg, radius: number, unit?: string | GeoRadiusOptions, options?: GeoRadiusOptions): Promise<any[]> {
-    const a = this._bind("georadiusbymember", "key, member, radius, unit?, *, withDist?, withHash?, withCoord?, count?, sort?, encoding?", arguments);
+    const a = geoSignatures.bind("georadiusbymember", arguments);
     const unit_ = a.unit ?? "m";
     const args = radiusArgs(a.radius, unit_, a);
     const convert = a.withDist || a.withHash || a.withCoord ? makeGeomembers(a) : undefined;

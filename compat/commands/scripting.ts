@@ -1,7 +1,8 @@
-/** v1's `ScriptingCommandsMixin`: `eval(script, keys, args)`. */
+/** The Scripting command group (aioredis 1.x's `ScriptingCommandsMixin`), installed on `Redis` by commands/index.ts: `eval(script, keys, args)`. */
+import { signatures } from "../calling.js";
+import { RedisBase } from "./base.js";
 import { NOTSET, type Arg, type RedisString } from "../util.js";
 import { waitOkReply } from "./generic.js";
-import { ListCommandsMixin } from "./list.js";
 
 export interface ScriptOptions {
   keys?: Arg[];
@@ -15,37 +16,47 @@ function keysAndArgs(keys: unknown, args: unknown): unknown[] {
   return [keys.length, ...keys, ...args];
 }
 
-export class ScriptingCommandsMixin<T extends RedisString = Buffer> extends ListCommandsMixin<T> {
+/** The v1 signatures of the Scripting commands (see calling.ts). */
+export const scriptingSignatures = signatures({
+  eval: "script, keys?, args?",
+  evalsha: "digest, keys?, args?",
+  scriptExists: "digest, *digests",
+  scriptKill: "",
+  scriptFlush: "",
+  scriptLoad: "script",
+});
+
+export class ScriptingCommands<T extends RedisString = Buffer> extends RedisBase<T> {
   /** EVAL `script` with `keys` and `args` (arrays; positional or `{ keys, args }`). */
   eval(script: Arg, keys?: Arg[] | ScriptOptions, args?: Arg[] | ScriptOptions, options?: ScriptOptions): Promise<any> {
-    const a = this._bind("eval", "script, keys?, args?", arguments);
+    const a = scriptingSignatures.bind("eval", arguments);
     return this._exec("EVAL", [a.script, ...keysAndArgs(a.keys ?? [], a.args ?? [])]);
   }
 
   evalsha(digest: Arg, keys?: Arg[] | ScriptOptions, args?: Arg[] | ScriptOptions, options?: ScriptOptions): Promise<any> {
-    const a = this._bind("evalsha", "digest, keys?, args?", arguments);
+    const a = scriptingSignatures.bind("evalsha", arguments);
     return this._exec("EVALSHA", [a.digest, ...keysAndArgs(a.keys ?? [], a.args ?? [])]);
   }
 
   /** SCRIPT EXISTS: 1 or 0 per digest. */
   scriptExists(digest: Arg, ...digests: Arg[]): Promise<number[]> {
-    const a = this._bind("scriptExists", "digest, *digests", arguments);
+    const a = scriptingSignatures.bind("scriptExists", arguments);
     return this._exec("SCRIPT", ["EXISTS", a.digest, ...a.rest]);
   }
 
   scriptKill(): Promise<boolean> {
-    this._bind("scriptKill", "", arguments);
+    scriptingSignatures.bind("scriptKill", arguments);
     return this._exec("SCRIPT", ["KILL"], NOTSET, waitOkReply);
   }
 
   scriptFlush(): Promise<boolean> {
-    this._bind("scriptFlush", "", arguments);
+    scriptingSignatures.bind("scriptFlush", arguments);
     return this._exec("SCRIPT", ["FLUSH"], NOTSET, waitOkReply);
   }
 
   /** SCRIPT LOAD: the SHA1 digest. */
   scriptLoad(script: Arg): Promise<T> {
-    const a = this._bind("scriptLoad", "script", arguments);
+    const a = scriptingSignatures.bind("scriptLoad", arguments);
     return this._exec("SCRIPT", ["LOAD", a.script]);
   }
 }

@@ -1,8 +1,8 @@
-/** v1's `ServerCommandsMixin`. */
-import { encodingOf, isInt, makeDict, namedTuple, v1RaisesNotImplemented, NOTSET, setKey, toInt, type Arg, type Dec, type EncodingOption, type RedisString } from "../util.js";
-import { CONSTANTS, type ShutdownSave } from "./base.js";
+/** The Server command group (aioredis 1.x's `ServerCommandsMixin`), installed on `Redis` by commands/index.ts. */
+import { encodingOf, signatures } from "../calling.js";
+import { isInt, makeDict, namedTuple, v1RaisesNotImplemented, NOTSET, setKey, toInt, type Arg, type Dec, type EncodingOption, type RedisString } from "../util.js";
+import { RedisBase, CONSTANTS, type ShutdownSave } from "./base.js";
 import { waitOkReply } from "./generic.js";
-import { ScriptingCommandsMixin } from "./scripting.js";
 
 /** A CLIENT LIST entry (v1's `ClientInfo` namedtuple): the values in order, also by field name (`-` as `_`). */
 export type ClientInfo = string[] & Record<string, string>;
@@ -84,14 +84,49 @@ function parseRole(role: any): MasterInfo | SlaveInfo | SentinelInfo | unknown {
   return role;
 }
 
-export class ServerCommandsMixin<T extends RedisString = Buffer> extends ScriptingCommandsMixin<T> {
+/** The v1 signatures of the Server commands (see calling.ts). */
+export const serverSignatures = signatures({
+  bgrewriteaof: "",
+  bgsave: "",
+  clientList: "",
+  clientGetname: "encoding?",
+  clientPause: "timeout",
+  clientSetname: "name",
+  command: "",
+  commandCount: "",
+  commandGetkeys: "command, *args, encoding?",
+  commandInfo: "command, *commands",
+  configGet: "parameter?",
+  configRewrite: "",
+  configSet: "parameter, value",
+  configResetstat: "",
+  dbsize: "",
+  debugSleep: "timeout",
+  debugObject: "key",
+  debugSegfault: "key?",
+  flushall: "asyncOp?",
+  flushdb: "asyncOp?",
+  info: "section?",
+  lastsave: "",
+  role: "",
+  save: "",
+  shutdown: "save?",
+  slaveof: "host, port?",
+  slowlogGet: "length?",
+  slowlogLen: "",
+  slowlogReset: "",
+  sync: "",
+  time: "",
+});
+
+export class ServerCommands<T extends RedisString = Buffer> extends RedisBase<T> {
   bgrewriteaof(): Promise<boolean> {
-    this._bind("bgrewriteaof", "", arguments);
+    serverSignatures.bind("bgrewriteaof", arguments);
     return this._exec("BGREWRITEAOF", [], NOTSET, waitOkReply);
   }
 
   bgsave(): Promise<boolean> {
-    this._bind("bgsave", "", arguments);
+    serverSignatures.bind("bgsave", arguments);
     return this._exec("BGSAVE", [], NOTSET, waitOkReply);
   }
 
@@ -102,17 +137,17 @@ export class ServerCommandsMixin<T extends RedisString = Buffer> extends Scripti
 
   /** CLIENT LIST as `ClientInfo` tuples (values are strings). */
   clientList(): Promise<ClientInfo[]> {
-    this._bind("clientList", "", arguments);
+    serverSignatures.bind("clientList", arguments);
     return this._exec("CLIENT", ["LIST"], "utf-8", toClientInfos);
   }
 
   clientGetname<O extends EncodingOption = {}>(encoding?: string | null | O): Promise<Dec<T, O> | null> {
-    const a = this._bind("clientGetname", "encoding?", arguments);
+    const a = serverSignatures.bind("clientGetname", arguments);
     return this._exec("CLIENT", ["GETNAME"], encodingOf(a));
   }
 
   clientPause(timeout: number): Promise<boolean> {
-    const a = this._bind("clientPause", "timeout", arguments);
+    const a = serverSignatures.bind("clientPause", arguments);
     if (!isInt(a.timeout)) throw new TypeError("timeout argument must be int");
     if (a.timeout < 0) throw new RangeError("timeout must be greater equal 0");
     return this._exec("CLIENT", ["PAUSE", a.timeout], NOTSET, waitOkReply);
@@ -124,91 +159,91 @@ export class ServerCommandsMixin<T extends RedisString = Buffer> extends Scripti
   }
 
   clientSetname(name: Arg): Promise<boolean> {
-    const a = this._bind("clientSetname", "name", arguments);
+    const a = serverSignatures.bind("clientSetname", arguments);
     return this._exec("CLIENT", ["SETNAME", a.name], NOTSET, waitOkReply);
   }
 
   /** COMMAND, decoded as UTF-8. */
   command(): Promise<any[]> {
-    this._bind("command", "", arguments);
+    serverSignatures.bind("command", arguments);
     return this._exec("COMMAND", [], "utf-8");
   }
 
   commandCount(): Promise<number> {
-    this._bind("commandCount", "", arguments);
+    serverSignatures.bind("commandCount", arguments);
     return this._exec("COMMAND", ["COUNT"]);
   }
 
   /** COMMAND GETKEYS, decoded as UTF-8 unless `{ encoding }` says otherwise. */
   commandGetkeys(command: Arg, ...args: (Arg | EncodingOption)[]): Promise<any[]> {
-    const a = this._bind("commandGetkeys", "command, *args, encoding?", arguments);
+    const a = serverSignatures.bind("commandGetkeys", arguments);
     const encoding = "encoding" in a && a.encoding !== undefined ? encodingOf(a) : "utf-8";
     return this._exec("COMMAND", ["GETKEYS", a.command, ...a.rest], encoding);
   }
 
   commandInfo(command: Arg, ...commands: Arg[]): Promise<any[]> {
-    const a = this._bind("commandInfo", "command, *commands", arguments);
+    const a = serverSignatures.bind("commandInfo", arguments);
     return this._exec("COMMAND", ["INFO", a.command, ...a.rest], "utf-8");
   }
 
   /** CONFIG GET as an object of strings. */
   configGet(parameter?: string): Promise<Record<string, string>> {
-    const a = this._bind("configGet", "parameter?", arguments);
+    const a = serverSignatures.bind("configGet", arguments);
     const parameter_ = a.parameter ?? "*";
     if (typeof parameter_ !== "string") throw new TypeError("parameter must be str");
     return this._exec("CONFIG", ["GET", parameter_], "utf-8", makeDict);
   }
 
   configRewrite(): Promise<boolean> {
-    this._bind("configRewrite", "", arguments);
+    serverSignatures.bind("configRewrite", arguments);
     return this._exec("CONFIG", ["REWRITE"], NOTSET, waitOkReply);
   }
 
   configSet(parameter: string, value: Arg): Promise<boolean> {
-    const a = this._bind("configSet", "parameter, value", arguments);
+    const a = serverSignatures.bind("configSet", arguments);
     if (typeof a.parameter !== "string") throw new TypeError("parameter must be str");
     return this._exec("CONFIG", ["SET", a.parameter, a.value], NOTSET, waitOkReply);
   }
 
   configResetstat(): Promise<boolean> {
-    this._bind("configResetstat", "", arguments);
+    serverSignatures.bind("configResetstat", arguments);
     return this._exec("CONFIG", ["RESETSTAT"], NOTSET, waitOkReply);
   }
 
   dbsize(): Promise<number> {
-    this._bind("dbsize", "", arguments);
+    serverSignatures.bind("dbsize", arguments);
     return this._exec("DBSIZE", []);
   }
 
   debugSleep(timeout: number): Promise<boolean> {
-    const a = this._bind("debugSleep", "timeout", arguments);
+    const a = serverSignatures.bind("debugSleep", arguments);
     return this._exec("DEBUG", ["SLEEP", a.timeout], NOTSET, waitOkReply);
   }
 
   debugObject(key: Arg): Promise<T> {
-    const a = this._bind("debugObject", "key", arguments);
+    const a = serverSignatures.bind("debugObject", arguments);
     return this._exec("DEBUG", ["OBJECT", a.key]);
   }
 
   /** DEBUG SEGFAULT (crashes the server). */
   debugSegfault(key?: Arg): Promise<T> {
-    this._bind("debugSegfault", "key?", arguments);
+    serverSignatures.bind("debugSegfault", arguments);
     return this._exec("DEBUG", ["SEGFAULT"]);
   }
 
   flushall(asyncOp?: boolean | { asyncOp?: boolean }): Promise<boolean> {
-    const a = this._bind("flushall", "asyncOp?", arguments);
+    const a = serverSignatures.bind("flushall", arguments);
     return this._exec("FLUSHALL", a.asyncOp ? ["ASYNC"] : [], NOTSET, waitOkReply);
   }
 
   flushdb(asyncOp?: boolean | { asyncOp?: boolean }): Promise<boolean> {
-    const a = this._bind("flushdb", "asyncOp?", arguments);
+    const a = serverSignatures.bind("flushdb", arguments);
     return this._exec("FLUSHDB", a.asyncOp ? ["ASYNC"] : [], NOTSET, waitOkReply);
   }
 
   /** INFO as v1's nested object by (lower-case) section, with string values. */
   info(section?: string): Promise<InfoReply> {
-    const a = this._bind("info", "section?", arguments);
+    const a = serverSignatures.bind("info", arguments);
     const section_ = a.section === undefined ? "default" : a.section;
     if (!section_) throw new RangeError("invalid section");
     return this._exec("INFO", [section_], "utf-8", parseInfo);
@@ -216,7 +251,7 @@ export class ServerCommandsMixin<T extends RedisString = Buffer> extends Scripti
 
   /** LASTSAVE: a Unix timestamp (an integer). */
   lastsave(): Promise<number> {
-    this._bind("lastsave", "", arguments);
+    serverSignatures.bind("lastsave", arguments);
     return this._exec("LASTSAVE", []);
   }
 
@@ -227,18 +262,18 @@ export class ServerCommandsMixin<T extends RedisString = Buffer> extends Scripti
 
   /** ROLE as v1's named tuples (`MasterInfo`, `SlaveInfo`, `SentinelInfo`). */
   role(): Promise<any> {
-    this._bind("role", "", arguments);
+    serverSignatures.bind("role", arguments);
     return this._exec("ROLE", [], "utf-8", parseRole);
   }
 
   /** SAVE: the raw `OK` reply (v1 did not make it a boolean). */
   save(): Promise<T> {
-    this._bind("save", "", arguments);
+    serverSignatures.bind("save", arguments);
     return this._exec("SAVE", []);
   }
 
   shutdown(save?: ShutdownSave | null): Promise<any> {
-    const a = this._bind("shutdown", "save?", arguments);
+    const a = serverSignatures.bind("shutdown", arguments);
     if (a.save === CONSTANTS.SHUTDOWN_SAVE) return this._exec("SHUTDOWN", ["SAVE"]);
     if (a.save === CONSTANTS.SHUTDOWN_NOSAVE) return this._exec("SHUTDOWN", ["NOSAVE"]);
     return this._exec("SHUTDOWN", []);
@@ -246,7 +281,7 @@ export class ServerCommandsMixin<T extends RedisString = Buffer> extends Scripti
 
   /** SLAVEOF host port; `slaveof(null)` sends SLAVEOF NO ONE. */
   slaveof(host: string | null, port?: number | null): Promise<T> {
-    const a = this._bind("slaveof", "host, port?", arguments);
+    const a = serverSignatures.bind("slaveof", arguments);
     if ((a.host === null || a.host === undefined) && (a.port === null || a.port === undefined)) {
       return this._exec("SLAVEOF", ["NO", "ONE"]);
     }
@@ -255,7 +290,7 @@ export class ServerCommandsMixin<T extends RedisString = Buffer> extends Scripti
 
   /** SLOWLOG GET: the raw nested reply. */
   slowlogGet(length?: number | null): Promise<any[]> {
-    const a = this._bind("slowlogGet", "length?", arguments);
+    const a = serverSignatures.bind("slowlogGet", arguments);
     if (a.length !== undefined && a.length !== null) {
       if (!isInt(a.length)) throw new TypeError("length must be int or None");
       return this._exec("SLOWLOG", ["GET", a.length]);
@@ -264,24 +299,24 @@ export class ServerCommandsMixin<T extends RedisString = Buffer> extends Scripti
   }
 
   slowlogLen(): Promise<number> {
-    this._bind("slowlogLen", "", arguments);
+    serverSignatures.bind("slowlogLen", arguments);
     return this._exec("SLOWLOG", ["LEN"]);
   }
 
   slowlogReset(): Promise<boolean> {
-    this._bind("slowlogReset", "", arguments);
+    serverSignatures.bind("slowlogReset", arguments);
     return this._exec("SLOWLOG", ["RESET"], NOTSET, waitOkReply);
   }
 
   /** SYNC (a replication stream): the v2 client refuses it, so this rejects. */
   sync(): Promise<T> {
-    this._bind("sync", "", arguments);
+    serverSignatures.bind("sync", arguments);
     return this._exec("SYNC", []);
   }
 
   /** TIME as one number of seconds (`sec + usec * 1e-6`). */
   time(): Promise<number> {
-    this._bind("time", "", arguments);
+    serverSignatures.bind("time", arguments);
     return this._exec("TIME", [], NOTSET, (reply: any) => toInt(reply[0]) + toInt(reply[1]) * 1e-6);
   }
 }

@@ -3,24 +3,10 @@
  * score is an integer), `withscores` is the 4th positional argument, `exclude` makes
  * bounds exclusive, and the lex commands add the `[`/`(` prefixes themselves.
  */
-import {
-  encodingOf,
-  formatNumber,
-  isInt,
-  isNumber,
-  NOTSET,
-  optionalIntOrFloat,
-  intOrFloat,
-  pairsIntOrFloat,
-  toInt,
-  type Arg,
-  type Dec,
-  type EncodingOption,
-  type RedisString,
-} from "../util.js";
-import { CONSTANTS, type ZsetAggregate, type ZsetExclude, type ZsetExist } from "./base.js";
+import { encodingOf, signatures } from "../calling.js";
+import { formatNumber, isInt, isNumber, NOTSET, optionalIntOrFloat, intOrFloat, pairsIntOrFloat, toInt, type Arg, type Dec, type EncodingOption, type RedisString } from "../util.js";
+import { RedisBase, CONSTANTS, type ZsetAggregate, type ZsetExclude, type ZsetExist } from "./base.js";
 import { scanArgs, scanIter, type ScanOptions } from "./generic.js";
-import { TransactionsCommandsMixin } from "./transaction.js";
 
 export interface ZaddOptions {
   exist?: ZsetExist | null;
@@ -101,16 +87,46 @@ const POS_INF = Infinity;
 const MINUS = Buffer.from("-");
 const PLUS = Buffer.from("+");
 
-export class SortedSetCommandsMixin<T extends RedisString = Buffer> extends TransactionsCommandsMixin<T> {
+/** The v1 signatures of the SortedSet commands (see calling.ts). */
+export const sortedSetSignatures = signatures({
+  bzpopmax: "key, *keys, timeout?, encoding?",
+  bzpopmin: "key, *keys, timeout?, encoding?",
+  zadd: "key, score, member, *pairs, exist?, changed?, incr?",
+  zcard: "key",
+  zcount: "key, min?, max?, *, exclude?",
+  zincrby: "key, increment, member",
+  zinterstore: "destkey, key, *keys, withWeights?, aggregate?",
+  zunionstore: "destkey, key, *keys, withWeights?, aggregate?",
+  zlexcount: "key, min?, max?, includeMin?, includeMax?",
+  zrange: "key, start?, stop?, withscores?, encoding?",
+  zrangebylex: "key, min?, max?, includeMin?, includeMax?, offset?, count?, encoding?",
+  zrangebyscore: "key, min?, max?, withscores?, offset?, count?, *, exclude?, encoding?",
+  zrank: "key, member",
+  zrem: "key, member, *members",
+  zremrangebylex: "key, min?, max?, includeMin?, includeMax?",
+  zremrangebyrank: "key, start, stop",
+  zremrangebyscore: "key, min?, max?, *, exclude?",
+  zrevrange: "key, start, stop, withscores?, encoding?",
+  zrevrangebylex: "key, min?, max?, includeMin?, includeMax?, offset?, count?, encoding?",
+  zrevrangebyscore: "key, max?, min?, *, exclude?, withscores?, offset?, count?, encoding?",
+  zrevrank: "key, member",
+  zscore: "key, member",
+  zscan: "key, cursor?, match?, count?",
+  izscan: "key, *, match?, count?",
+  zpopmin: "key, count?, *, encoding?",
+  zpopmax: "key, count?, *, encoding?",
+});
+
+export class SortedSetCommands<T extends RedisString = Buffer> extends RedisBase<T> {
   /** BZPOPMAX: `[key, member, score]` (raw) or null on timeout. */
   bzpopmax<O extends BlockingPopOptions = {}>(key: Arg, ...keys: (Arg | O)[]): Promise<Dec<T, O>[] | null> {
-    const a = this._bind("bzpopmax", "key, *keys, timeout?, encoding?", arguments);
+    const a = sortedSetSignatures.bind("bzpopmax", arguments);
     const timeout = checkBlockingTimeout(a.timeout ?? 0);
     return this._exec("BZPOPMAX", [a.key, ...a.rest, timeout], encodingOf(a));
   }
 
   bzpopmin<O extends BlockingPopOptions = {}>(key: Arg, ...keys: (Arg | O)[]): Promise<Dec<T, O>[] | null> {
-    const a = this._bind("bzpopmin", "key, *keys, timeout?, encoding?", arguments);
+    const a = sortedSetSignatures.bind("bzpopmin", arguments);
     const timeout = checkBlockingTimeout(a.timeout ?? 0);
     return this._exec("BZPOPMIN", [a.key, ...a.rest, timeout], encodingOf(a));
   }
@@ -120,7 +136,7 @@ export class SortedSetCommandsMixin<T extends RedisString = Buffer> extends Tran
    * Resolves with the count, or with `incr` the new score as the raw reply.
    */
   zadd(key: Arg, score: number, member: Arg, ...pairs: (Arg | ZaddOptions)[]): Promise<any> {
-    const a = this._bind("zadd", "key, score, member, *pairs, exist?, changed?, incr?", arguments);
+    const a = sortedSetSignatures.bind("zadd", arguments);
     if (!isNumber(a.score)) throw new TypeError("score argument must be int or float");
     if (a.rest.length % 2 !== 0) throw new TypeError("length of pairs must be even number");
     for (let i = 0; i < a.rest.length; i += 2) {
@@ -139,13 +155,13 @@ export class SortedSetCommandsMixin<T extends RedisString = Buffer> extends Tran
   }
 
   zcard(key: Arg): Promise<number> {
-    const a = this._bind("zcard", "key", arguments);
+    const a = sortedSetSignatures.bind("zcard", arguments);
     return this._exec("ZCARD", [a.key]);
   }
 
   /** ZCOUNT between numeric bounds (default -inf..inf); `{ exclude }` for exclusive bounds. */
   zcount(key: Arg, min?: number | ExcludeOption, max?: number | ExcludeOption, options?: ExcludeOption): Promise<number> {
-    const a = this._bind("zcount", "key, min?, max?, *, exclude?", arguments);
+    const a = sortedSetSignatures.bind("zcount", arguments);
     const min_ = a.min ?? NEG_INF;
     const max_ = a.max ?? POS_INF;
     if (!isNumber(min_)) throw new TypeError("min argument must be int or float");
@@ -156,44 +172,26 @@ export class SortedSetCommandsMixin<T extends RedisString = Buffer> extends Tran
 
   /** ZINCRBY: the new score (an integer when integral). */
   zincrby(key: Arg, increment: number, member: Arg): Promise<number> {
-    const a = this._bind("zincrby", "key, increment, member", arguments);
+    const a = sortedSetSignatures.bind("zincrby", arguments);
     if (!isNumber(a.increment)) throw new TypeError("increment argument must be int or float");
     return this._exec("ZINCRBY", [a.key, a.increment, a.member], NOTSET, intOrFloat);
   }
 
   /** ZINTERSTORE; with `withWeights` every key is a `[key, weight]` pair. */
   zinterstore(destkey: Arg, key: Arg | [Arg, number], ...keys: (Arg | [Arg, number] | ZstoreOptions)[]): Promise<number> {
-    const a = this._bind("zinterstore", "destkey, key, *keys, withWeights?, aggregate?", arguments);
-    return this._exec("ZINTERSTORE", [a.destkey, ...this.storeArgs([a.key, ...a.rest], a.withWeights, a.aggregate)]);
+    const a = sortedSetSignatures.bind("zinterstore", arguments);
+    return this._exec("ZINTERSTORE", [a.destkey, ...storeArgs([a.key, ...a.rest], a.withWeights, a.aggregate)]);
   }
 
   zunionstore(destkey: Arg, key: Arg | [Arg, number], ...keys: (Arg | [Arg, number] | ZstoreOptions)[]): Promise<number> {
-    const a = this._bind("zunionstore", "destkey, key, *keys, withWeights?, aggregate?", arguments);
-    return this._exec("ZUNIONSTORE", [a.destkey, ...this.storeArgs([a.key, ...a.rest], a.withWeights, a.aggregate)]);
+    const a = sortedSetSignatures.bind("zunionstore", arguments);
+    return this._exec("ZUNIONSTORE", [a.destkey, ...storeArgs([a.key, ...a.rest], a.withWeights, a.aggregate)]);
   }
 
-  private storeArgs(keys: unknown[], withWeights: unknown, aggregate: unknown): unknown[] {
-    const args: unknown[] = [keys.length];
-    if (withWeights) {
-      if (!keys.every((k) => Array.isArray(k) && k.length === 2)) throw new TypeError("All key arguments must be (key, weight) tuples");
-      const weights: unknown[] = ["WEIGHTS"];
-      for (const [k, w] of keys as [unknown, unknown][]) {
-        args.push(k);
-        weights.push(w);
-      }
-      args.push(...weights);
-    } else {
-      args.push(...keys);
-    }
-    if (aggregate === CONSTANTS.ZSET_AGGREGATE_SUM) args.push("AGGREGATE", "SUM");
-    else if (aggregate === CONSTANTS.ZSET_AGGREGATE_MAX) args.push("AGGREGATE", "MAX");
-    else if (aggregate === CONSTANTS.ZSET_AGGREGATE_MIN) args.push("AGGREGATE", "MIN");
-    return args;
-  }
 
   /** ZLEXCOUNT; bounds are Buffers (`-`/`+` by default), prefixed for you. */
   zlexcount(key: Arg, min?: Buffer | LexOptions, max?: Buffer | LexOptions, includeMin?: boolean | LexOptions, includeMax?: boolean | LexOptions, options?: LexOptions): Promise<number> {
-    const a = this._bind("zlexcount", "key, min?, max?, includeMin?, includeMax?", arguments);
+    const a = sortedSetSignatures.bind("zlexcount", arguments);
     const min_ = lexBound(a.min ?? MINUS, "min", a.includeMin ?? true, "-");
     const max_ = lexBound(a.max ?? PLUS, "max", a.includeMax ?? true, "+");
     return this._exec("ZLEXCOUNT", [a.key, min_, max_]);
@@ -204,7 +202,7 @@ export class SortedSetCommandsMixin<T extends RedisString = Buffer> extends Tran
    * pairs with integral scores as integers.
    */
   zrange<O extends RangeOptions = {}>(key: Arg, start?: number | O, stop?: number | O, withscores?: boolean | O, options?: O): Promise<any[]> {
-    const a = this._bind("zrange", "key, start?, stop?, withscores?, encoding?", arguments);
+    const a = sortedSetSignatures.bind("zrange", arguments);
     const start_ = a.start ?? 0;
     const stop_ = a.stop ?? -1;
     if (!isInt(start_)) throw new TypeError("start argument must be int");
@@ -215,7 +213,7 @@ export class SortedSetCommandsMixin<T extends RedisString = Buffer> extends Tran
 
   /** ZRANGEBYLEX; bounds are Buffers, prefixed for you; `offset` and `count` together. */
   zrangebylex<O extends LexRangeOptions = {}>(key: Arg, min?: Buffer | O, max?: Buffer | O, includeMin?: boolean | O, includeMax?: boolean | O, offset?: number | null | O, count?: number | null | O, options?: O): Promise<Dec<T, O>[]> {
-    const a = this._bind("zrangebylex", "key, min?, max?, includeMin?, includeMax?, offset?, count?, encoding?", arguments);
+    const a = sortedSetSignatures.bind("zrangebylex", arguments);
     const min_ = lexBound(a.min ?? MINUS, "min", a.includeMin ?? true, "-");
     const max_ = lexBound(a.max ?? PLUS, "max", a.includeMax ?? true, "+");
     return this._exec("ZRANGEBYLEX", [a.key, min_, max_, ...limitArgs(a.offset, a.count)], encodingOf(a));
@@ -226,7 +224,7 @@ export class SortedSetCommandsMixin<T extends RedisString = Buffer> extends Tran
    * `{ exclude, offset, count, encoding }`.
    */
   zrangebyscore<O extends ScoreRangeOptions = {}>(key: Arg, min?: number | O, max?: number | O, withscores?: boolean | O, offset?: number | null | O, count?: number | null | O, options?: O): Promise<any[]> {
-    const a = this._bind("zrangebyscore", "key, min?, max?, withscores?, offset?, count?, *, exclude?, encoding?", arguments);
+    const a = sortedSetSignatures.bind("zrangebyscore", arguments);
     const min_ = a.min ?? NEG_INF;
     const max_ = a.max ?? POS_INF;
     if (!isNumber(min_)) throw new TypeError("min argument must be int or float");
@@ -238,31 +236,31 @@ export class SortedSetCommandsMixin<T extends RedisString = Buffer> extends Tran
   }
 
   zrank(key: Arg, member: Arg): Promise<number | null> {
-    const a = this._bind("zrank", "key, member", arguments);
+    const a = sortedSetSignatures.bind("zrank", arguments);
     return this._exec("ZRANK", [a.key, a.member]);
   }
 
   zrem(key: Arg, member: Arg, ...members: Arg[]): Promise<number> {
-    const a = this._bind("zrem", "key, member, *members", arguments);
+    const a = sortedSetSignatures.bind("zrem", arguments);
     return this._exec("ZREM", [a.key, a.member, ...a.rest]);
   }
 
   zremrangebylex(key: Arg, min?: Buffer | LexOptions, max?: Buffer | LexOptions, includeMin?: boolean | LexOptions, includeMax?: boolean | LexOptions, options?: LexOptions): Promise<number> {
-    const a = this._bind("zremrangebylex", "key, min?, max?, includeMin?, includeMax?", arguments);
+    const a = sortedSetSignatures.bind("zremrangebylex", arguments);
     const min_ = lexBound(a.min ?? MINUS, "min", a.includeMin ?? true, "-");
     const max_ = lexBound(a.max ?? PLUS, "max", a.includeMax ?? true, "+");
     return this._exec("ZREMRANGEBYLEX", [a.key, min_, max_]);
   }
 
   zremrangebyrank(key: Arg, start: number, stop: number): Promise<number> {
-    const a = this._bind("zremrangebyrank", "key, start, stop", arguments);
+    const a = sortedSetSignatures.bind("zremrangebyrank", arguments);
     if (!isInt(a.start)) throw new TypeError("start argument must be int");
     if (!isInt(a.stop)) throw new TypeError("stop argument must be int");
     return this._exec("ZREMRANGEBYRANK", [a.key, a.start, a.stop]);
   }
 
   zremrangebyscore(key: Arg, min?: number | ExcludeOption, max?: number | ExcludeOption, options?: ExcludeOption): Promise<number> {
-    const a = this._bind("zremrangebyscore", "key, min?, max?, *, exclude?", arguments);
+    const a = sortedSetSignatures.bind("zremrangebyscore", arguments);
     const min_ = a.min ?? NEG_INF;
     const max_ = a.max ?? POS_INF;
     if (!isNumber(min_)) throw new TypeError("min argument must be int or float");
@@ -272,7 +270,7 @@ export class SortedSetCommandsMixin<T extends RedisString = Buffer> extends Tran
 
   /** ZREVRANGE by rank; `withscores` as the 4th positional gives pairs. */
   zrevrange<O extends RangeOptions = {}>(key: Arg, start: number, stop: number, withscores?: boolean | O, options?: O): Promise<any[]> {
-    const a = this._bind("zrevrange", "key, start, stop, withscores?, encoding?", arguments);
+    const a = sortedSetSignatures.bind("zrevrange", arguments);
     if (!isInt(a.start)) throw new TypeError("start argument must be int");
     if (!isInt(a.stop)) throw new TypeError("stop argument must be int");
     const args = a.withscores ? ["WITHSCORES"] : [];
@@ -281,7 +279,7 @@ export class SortedSetCommandsMixin<T extends RedisString = Buffer> extends Tran
 
   /** ZREVRANGEBYLEX: parameters named `min`, `max` as in v1; `max` is sent first. */
   zrevrangebylex<O extends LexRangeOptions = {}>(key: Arg, min?: Buffer | O, max?: Buffer | O, includeMin?: boolean | O, includeMax?: boolean | O, offset?: number | null | O, count?: number | null | O, options?: O): Promise<Dec<T, O>[]> {
-    const a = this._bind("zrevrangebylex", "key, min?, max?, includeMin?, includeMax?, offset?, count?, encoding?", arguments);
+    const a = sortedSetSignatures.bind("zrevrangebylex", arguments);
     const min_ = lexBound(a.min ?? MINUS, "min", a.includeMin ?? true, "-");
     const max_ = lexBound(a.max ?? PLUS, "max", a.includeMax ?? true, "+");
     return this._exec("ZREVRANGEBYLEX", [a.key, max_, min_, ...limitArgs(a.offset, a.count)], encodingOf(a));
@@ -289,7 +287,7 @@ export class SortedSetCommandsMixin<T extends RedisString = Buffer> extends Tran
 
   /** ZREVRANGEBYSCORE(key, max, min); everything after `min` by keyword. */
   zrevrangebyscore<O extends ScoreRangeOptions = {}>(key: Arg, max?: number | O, min?: number | O, options?: O): Promise<any[]> {
-    const a = this._bind("zrevrangebyscore", "key, max?, min?, *, exclude?, withscores?, offset?, count?, encoding?", arguments);
+    const a = sortedSetSignatures.bind("zrevrangebyscore", arguments);
     const min_ = a.min ?? NEG_INF;
     const max_ = a.max ?? POS_INF;
     if (!isNumber(min_)) throw new TypeError("min argument must be int or float");
@@ -301,19 +299,19 @@ export class SortedSetCommandsMixin<T extends RedisString = Buffer> extends Tran
   }
 
   zrevrank(key: Arg, member: Arg): Promise<number | null> {
-    const a = this._bind("zrevrank", "key, member", arguments);
+    const a = sortedSetSignatures.bind("zrevrank", arguments);
     return this._exec("ZREVRANK", [a.key, a.member]);
   }
 
   /** ZSCORE: an integer for an integral score, a float otherwise, null for no member. */
   zscore(key: Arg, member: Arg): Promise<number | null> {
-    const a = this._bind("zscore", "key, member", arguments);
+    const a = sortedSetSignatures.bind("zscore", arguments);
     return this._exec("ZSCORE", [a.key, a.member], NOTSET, optionalIntOrFloat);
   }
 
   /** ZSCAN: `[cursor, [[member, score], ...]]`. */
   zscan(key: Arg, cursor?: Arg | ScanOptions, match?: Arg | null | ScanOptions, count?: number | null | ScanOptions): Promise<[number, [T, number][]]> {
-    const a = this._bind("zscan", "key, cursor?, match?, count?", arguments);
+    const a = sortedSetSignatures.bind("zscan", arguments);
     return this._exec("ZSCAN", [a.key, a.cursor ?? 0, ...scanArgs(a.match, a.count)], NOTSET, (reply: any) => [
       toInt(reply[0]),
       pairsIntOrFloat(reply[1]),
@@ -322,22 +320,42 @@ export class SortedSetCommandsMixin<T extends RedisString = Buffer> extends Tran
 
   /** Every `[member, score]`, by ZSCAN, as an async iterator. */
   izscan(key: Arg, options?: ScanOptions): AsyncGenerator<[T, number], void, undefined> {
-    const a = this._bind("izscan", "key, *, match?, count?", arguments);
+    const a = sortedSetSignatures.bind("izscan", arguments);
     return scanIter((cursor) => this.zscan(a.key, cursor, { match: a.match, count: a.count }));
   }
 
   /** ZPOPMIN: the raw flat reply `[member, score, ...]`. */
   zpopmin<O extends EncodingOption = {}>(key: Arg, count?: number | null | O, options?: O): Promise<Dec<T, O>[]> {
-    const a = this._bind("zpopmin", "key, count?, *, encoding?", arguments);
+    const a = sortedSetSignatures.bind("zpopmin", arguments);
     if (a.count !== undefined && a.count !== null && !isInt(a.count)) throw new TypeError("count argument must be int");
     const args = a.count !== undefined && a.count !== null ? [a.count] : [];
     return this._exec("ZPOPMIN", [a.key, ...args], encodingOf(a));
   }
 
   zpopmax<O extends EncodingOption = {}>(key: Arg, count?: number | null | O, options?: O): Promise<Dec<T, O>[]> {
-    const a = this._bind("zpopmax", "key, count?, *, encoding?", arguments);
+    const a = sortedSetSignatures.bind("zpopmax", arguments);
     if (a.count !== undefined && a.count !== null && !isInt(a.count)) throw new TypeError("count argument must be int");
     const args = a.count !== undefined && a.count !== null ? [a.count] : [];
     return this._exec("ZPOPMAX", [a.key, ...args], encodingOf(a));
   }
+}
+
+/** ZINTERSTORE/ZUNIONSTORE's arguments after the destination: numkeys, keys, WEIGHTS, AGGREGATE. */
+function storeArgs(keys: unknown[], withWeights: unknown, aggregate: unknown): unknown[] {
+  const args: unknown[] = [keys.length];
+  if (withWeights) {
+    if (!keys.every((k) => Array.isArray(k) && k.length === 2)) throw new TypeError("All key arguments must be (key, weight) tuples");
+    const weights: unknown[] = ["WEIGHTS"];
+    for (const [k, w] of keys as [unknown, unknown][]) {
+      args.push(k);
+      weights.push(w);
+    }
+    args.push(...weights);
+  } else {
+    args.push(...keys);
+  }
+  if (aggregate === CONSTANTS.ZSET_AGGREGATE_SUM) args.push("AGGREGATE", "SUM");
+  else if (aggregate === CONSTANTS.ZSET_AGGREGATE_MAX) args.push("AGGREGATE", "MAX");
+  else if (aggregate === CONSTANTS.ZSET_AGGREGATE_MIN) args.push("AGGREGATE", "MIN");
+  return args;
 }

@@ -1,7 +1,8 @@
-/** v1's `StreamCommandsMixin`: field maps as plain objects, XREAD as a flat `[stream, id, fields]` list. */
-import { bind, isInt, isPlainObject, makeDict, NOTSET, toInt, type Arg, type RedisString } from "../util.js";
+/** The Stream command group (aioredis 1.x's `StreamCommandsMixin`), installed on `Redis` by commands/index.ts: field maps as plain objects, XREAD as a flat `[stream, id, fields]` list. */
+import { signatures } from "../calling.js";
+import { RedisBase } from "./base.js";
+import { isInt, isPlainObject, makeDict, NOTSET, toInt, type Arg, type RedisString } from "../util.js";
 import { waitOkReply } from "./generic.js";
-import { GeoCommandsMixin } from "./geo.js";
 
 /** `[id, { field: value }]`. */
 export type StreamMessage<T = RedisString> = [T, Record<string, T>];
@@ -47,34 +48,54 @@ export interface XreadGroupOptions extends XreadOptions {
   noAck?: boolean;
 }
 
-export class StreamCommandsMixin<T extends RedisString = Buffer> extends GeoCommandsMixin<T> {
+/** The v1 signatures of the Stream commands (see calling.ts). */
+export const streamSignatures = signatures({
+  xinfo: "stream",
+  xadd: "stream, fields{}, messageId?, maxLen?, exactLen?",
+  xrange: "stream, start?, stop?, count?",
+  xrevrange: "stream, start?, stop?, count?",
+  xread: "streams, timeout?, count?, latestIds?",
+  xreadGroup: "groupName, consumerName, streams, timeout?, count?, latestIds?, noAck?",
+  xgroupCreate: "stream, groupName, latestId?, mkstream?",
+  xgroupSetid: "stream, groupName, latestId?",
+  xgroupDestroy: "stream, groupName",
+  xgroupDelconsumer: "stream, groupName, consumerName",
+  xpending: "stream, groupName, start?, stop?, count?, consumer?",
+  xclaim: "stream, groupName, consumerName, minIdleTime, id, *ids",
+  xack: "stream, groupName, id, *ids",
+  xdel: "stream, id",
+  xtrim: "stream, maxLen, exactLen?",
+  xlen: "stream",
+  xinfoConsumers: "stream, groupName",
+  xinfoGroups: "stream",
+  xinfoStream: "stream",
+  xinfoHelp: "",
+});
+
+export class StreamCommands<T extends RedisString = Buffer> extends RedisBase<T> {
   /** XADD `fields` (an object); resolves with the new id. `maxLen` trims approximately unless `exactLen`. */
   xadd(stream: Arg, fields: Record<string, Arg>, messageId?: Arg | XaddOptions, maxLen?: number | null | XaddOptions, exactLen?: boolean | XaddOptions, options?: XaddOptions): Promise<T> {
-    // `fields` takes a mapping, so a plain object there is the fields, not keyword arguments.
-    const all = Array.prototype.slice.call(arguments) as unknown[];
-    if (all.length < 2) throw new TypeError("xadd() missing required argument 'fields'");
-    const [stream_, fields_, ...rest] = all;
-    if (!isPlainObject(fields_)) throw new TypeError("fields must be a dict");
-    const a = bind("xadd", "messageId?, maxLen?, exactLen?", rest);
+    const a = streamSignatures.bind("xadd", arguments);
+    if (!isPlainObject(a.fields)) throw new TypeError("fields must be a dict");
     const args: unknown[] = [];
     if (a.maxLen !== undefined && a.maxLen !== null) {
       if (a.exactLen) args.push("MAXLEN", a.maxLen);
       else args.push("MAXLEN", "~", a.maxLen);
     }
     args.push(a.messageId ?? "*");
-    for (const [k, v] of Object.entries(fields_)) args.push(k, v);
-    return this._exec("XADD", [stream_, ...args]);
+    for (const [k, v] of Object.entries(a.fields as Record<string, unknown>)) args.push(k, v);
+    return this._exec("XADD", [a.stream, ...args]);
   }
 
   /** XRANGE: `[[id, fields], ...]`. */
   xrange(stream: Arg, start?: Arg | { start?: Arg; stop?: Arg; count?: number | null }, stop?: Arg, count?: number | null): Promise<StreamMessage<T>[]> {
-    const a = this._bind("xrange", "stream, start?, stop?, count?", arguments);
+    const a = streamSignatures.bind("xrange", arguments);
     const extra = a.count !== undefined && a.count !== null ? ["COUNT", a.count] : [];
     return this._exec("XRANGE", [a.stream, a.start ?? "-", a.stop ?? "+", ...extra], NOTSET, parseMessages);
   }
 
   xrevrange(stream: Arg, start?: Arg | { start?: Arg; stop?: Arg; count?: number | null }, stop?: Arg, count?: number | null): Promise<StreamMessage<T>[]> {
-    const a = this._bind("xrevrange", "stream, start?, stop?, count?", arguments);
+    const a = streamSignatures.bind("xrevrange", arguments);
     const extra = a.count !== undefined && a.count !== null ? ["COUNT", a.count] : [];
     return this._exec("XREVRANGE", [a.stream, a.start ?? "+", a.stop ?? "-", ...extra], NOTSET, parseMessages);
   }
@@ -84,44 +105,44 @@ export class StreamCommandsMixin<T extends RedisString = Buffer> extends GeoComm
    * `timeout` is BLOCK in milliseconds and defaults to 0: block forever, as in v1.
    */
   xread(streams: Arg[], timeout?: number | null | XreadOptions, count?: number | null | XreadOptions, latestIds?: Arg[] | null | XreadOptions, options?: XreadOptions): Promise<StreamEntry<T>[]> {
-    const a = this._bind("xread", "streams, timeout?, count?, latestIds?", arguments);
+    const a = streamSignatures.bind("xread", arguments);
     const args = xreadArgs(a.streams, a.timeout === undefined ? 0 : a.timeout, a.count, a.latestIds, false);
     return this._exec("XREAD", args, NOTSET, parseMessagesByStream);
   }
 
   /** XREADGROUP GROUP `groupName` `consumerName`, same shape and defaults as `xread`. */
   xreadGroup(groupName: Arg, consumerName: Arg, streams: Arg[], timeout?: number | null | XreadGroupOptions, count?: number | null | XreadGroupOptions, latestIds?: Arg[] | null | XreadGroupOptions, noAck?: boolean | XreadGroupOptions, options?: XreadGroupOptions): Promise<StreamEntry<T>[]> {
-    const a = this._bind("xreadGroup", "groupName, consumerName, streams, timeout?, count?, latestIds?, noAck?", arguments);
+    const a = streamSignatures.bind("xreadGroup", arguments);
     const args = xreadArgs(a.streams, a.timeout === undefined ? 0 : a.timeout, a.count, a.latestIds, Boolean(a.noAck));
     return this._exec("XREADGROUP", ["GROUP", a.groupName, a.consumerName, ...args], NOTSET, parseMessagesByStream);
   }
 
   xgroupCreate(stream: Arg, groupName: Arg, latestId?: Arg | { latestId?: Arg; mkstream?: boolean }, mkstream?: boolean): Promise<boolean> {
-    const a = this._bind("xgroupCreate", "stream, groupName, latestId?, mkstream?", arguments);
+    const a = streamSignatures.bind("xgroupCreate", arguments);
     const args: unknown[] = ["CREATE", a.stream, a.groupName, a.latestId ?? "$"];
     if (a.mkstream) args.push("MKSTREAM");
     return this._exec("XGROUP", args, NOTSET, waitOkReply);
   }
 
   xgroupSetid(stream: Arg, groupName: Arg, latestId?: Arg | { latestId?: Arg }): Promise<boolean> {
-    const a = this._bind("xgroupSetid", "stream, groupName, latestId?", arguments);
+    const a = streamSignatures.bind("xgroupSetid", arguments);
     return this._exec("XGROUP", ["SETID", a.stream, a.groupName, a.latestId ?? "$"], NOTSET, waitOkReply);
   }
 
   /** XGROUP DESTROY: always false, as in v1 (its `wait_ok` met an integer reply). */
   xgroupDestroy(stream: Arg, groupName: Arg): Promise<boolean> {
-    const a = this._bind("xgroupDestroy", "stream, groupName", arguments);
+    const a = streamSignatures.bind("xgroupDestroy", arguments);
     return this._exec("XGROUP", ["DESTROY", a.stream, a.groupName], NOTSET, waitOkReply);
   }
 
   xgroupDelconsumer(stream: Arg, groupName: Arg, consumerName: Arg): Promise<number> {
-    const a = this._bind("xgroupDelconsumer", "stream, groupName, consumerName", arguments);
+    const a = streamSignatures.bind("xgroupDelconsumer", arguments);
     return this._exec("XGROUP", ["DELCONSUMER", a.stream, a.groupName, a.consumerName], NOTSET, toInt);
   }
 
   /** XPENDING: the raw reply (summary, or with start/stop/count the entries). */
   xpending(stream: Arg, groupName: Arg, start?: Arg | null | { start?: Arg; stop?: Arg; count?: number; consumer?: Arg }, stop?: Arg | null, count?: number | null, consumer?: Arg | null): Promise<any[]> {
-    const a = this._bind("xpending", "stream, groupName, start?, stop?, count?, consumer?", arguments);
+    const a = streamSignatures.bind("xpending", arguments);
     const ssc = [a.start, a.stop, a.count].filter((v) => v !== undefined && v !== null);
     if (ssc.length !== 0 && ssc.length !== 3) throw new RangeError("Either specify non or all of the start/stop/count arguments");
     const args: unknown[] = [a.stream, a.groupName, ...ssc];
@@ -131,57 +152,58 @@ export class StreamCommandsMixin<T extends RedisString = Buffer> extends GeoComm
 
   /** XCLAIM: `[[id, fields], ...]`. */
   xclaim(stream: Arg, groupName: Arg, consumerName: Arg, minIdleTime: number, id: Arg, ...ids: Arg[]): Promise<StreamMessage<T>[]> {
-    const a = this._bind("xclaim", "stream, groupName, consumerName, minIdleTime, id, *ids", arguments);
+    const a = streamSignatures.bind("xclaim", arguments);
     return this._exec("XCLAIM", [a.stream, a.groupName, a.consumerName, a.minIdleTime, a.id, ...a.rest], NOTSET, parseMessages);
   }
 
   xack(stream: Arg, groupName: Arg, id: Arg, ...ids: Arg[]): Promise<number> {
-    const a = this._bind("xack", "stream, groupName, id, *ids", arguments);
+    const a = streamSignatures.bind("xack", arguments);
     return this._exec("XACK", [a.stream, a.groupName, a.id, ...a.rest]);
   }
 
   /** XDEL of one id (v1.3.1 took one). */
   xdel(stream: Arg, id: Arg): Promise<number> {
-    const a = this._bind("xdel", "stream, id", arguments);
+    const a = streamSignatures.bind("xdel", arguments);
     return this._exec("XDEL", [a.stream, a.id]);
   }
 
   /** XTRIM MAXLEN (approximate unless `exactLen`). */
   xtrim(stream: Arg, maxLen: number, exactLen?: boolean | { exactLen?: boolean }): Promise<number> {
-    const a = this._bind("xtrim", "stream, maxLen, exactLen?", arguments);
+    const a = streamSignatures.bind("xtrim", arguments);
     const args = a.exactLen ? ["MAXLEN", a.maxLen] : ["MAXLEN", "~", a.maxLen];
     return this._exec("XTRIM", [a.stream, ...args]);
   }
 
   xlen(stream: Arg): Promise<number> {
-    const a = this._bind("xlen", "stream", arguments);
+    const a = streamSignatures.bind("xlen", arguments);
     return this._exec("XLEN", [a.stream]);
   }
 
   /** Alias of `xinfoStream`. */
   xinfo(stream: Arg): Promise<Record<string, any>> {
-    return this.xinfoStream(stream);
+    const a = streamSignatures.bind("xinfo", arguments);
+    return this.xinfoStream(a.stream);
   }
 
   xinfoConsumers(stream: Arg, groupName: Arg): Promise<Record<string, any>[]> {
-    const a = this._bind("xinfoConsumers", "stream, groupName", arguments);
+    const a = streamSignatures.bind("xinfoConsumers", arguments);
     return this._exec("XINFO", ["CONSUMERS", a.stream, a.groupName], NOTSET, parseListsToDicts);
   }
 
   xinfoGroups(stream: Arg): Promise<Record<string, any>[]> {
-    const a = this._bind("xinfoGroups", "stream", arguments);
+    const a = streamSignatures.bind("xinfoGroups", arguments);
     return this._exec("XINFO", ["GROUPS", a.stream], NOTSET, parseListsToDicts);
   }
 
   /** XINFO STREAM as an object with the raw values. */
   xinfoStream(stream: Arg): Promise<Record<string, any>> {
-    const a = this._bind("xinfoStream", "stream", arguments);
+    const a = streamSignatures.bind("xinfoStream", arguments);
     return this._exec("XINFO", ["STREAM", a.stream], NOTSET, makeDict);
   }
 
   /** XINFO HELP, the lines joined with newlines. */
   xinfoHelp(): Promise<T> {
-    this._bind("xinfoHelp", "", arguments);
+    streamSignatures.bind("xinfoHelp", arguments);
     return this._exec("XINFO", ["HELP"], NOTSET, (lines: unknown[]) =>
       lines.every((l) => Buffer.isBuffer(l))
         ? Buffer.concat((lines as Buffer[]).flatMap((l, i) => (i === 0 ? [l] : [Buffer.from("\n"), l])))

@@ -1,38 +1,25 @@
-/** v1's `TransactionsCommandsMixin`: `multiExec()`, `pipeline()`, WATCH and UNWATCH. */
-import type { AbcConnection } from "../abc.js";
-import { MultiExec, Pipeline } from "../pipeline.js";
+/** v1's WATCH and UNWATCH (`multiExec()` and `pipeline()` are on `Redis` itself, redis.ts). */
+import { signatures } from "../calling.js";
 import { NOTSET, type Arg, type RedisString } from "../util.js";
+import { RedisBase } from "./base.js";
 import { waitOkReply } from "./generic.js";
-import { HashCommandsMixin } from "./hash.js";
 
-export class TransactionsCommandsMixin<T extends RedisString = Buffer> extends HashCommandsMixin<T> {
-  /**
-   * A MULTI/EXEC transaction: each call returns a Promise, `execute()` sends the lot. On a
-   * pool client it runs on one connection of the pool; WATCH needs `redis.acquire()` first.
-   */
-  multiExec(): MultiExec<T> {
-    return new MultiExec<T>(this._poolOrConn, this.commandsFactory());
-  }
+/** The v1 signatures of the Transactions commands (see calling.ts). */
+export const transactionsSignatures = signatures({
+  unwatch: "",
+  watch: "key, *keys",
+});
 
-  /** A (non-transactional) pipeline: each call returns a Promise, `execute()` sends the lot. */
-  pipeline(): Pipeline<T> {
-    return new Pipeline<T>(this._poolOrConn, this.commandsFactory());
-  }
-
+export class TransactionsCommands<T extends RedisString = Buffer> extends RedisBase<T> {
   /** UNWATCH; resolves with true. */
   unwatch(): Promise<boolean> {
-    this._bind("unwatch", "", arguments);
+    transactionsSignatures.bind("unwatch", arguments);
     return this._exec("UNWATCH", [], NOTSET, waitOkReply);
   }
 
   /** WATCH keys; resolves with true. On a pool client, use `redis.acquire()` so that MULTI/EXEC run on the same connection. */
   watch(key: Arg, ...keys: Arg[]): Promise<boolean> {
-    const a = this._bind("watch", "key, *keys", arguments);
+    const a = transactionsSignatures.bind("watch", arguments);
     return this._exec("WATCH", [a.key, ...a.rest], NOTSET, waitOkReply);
-  }
-
-  private commandsFactory(): (conn: AbcConnection<any>) => object {
-    const cls = this.constructor as new (conn: AbcConnection<any>) => object;
-    return (conn) => new cls(conn);
   }
 }

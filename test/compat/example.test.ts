@@ -64,3 +64,33 @@ test("a v1 script that never closes its pool client exits on its own", async () 
   expect(Date.now() - started).toBeLessThan(5000);
   expect(await server().cli("GET", "v1:fire-and-forget")).toBe("1");
 });
+
+test("a Receiver whose iter() starts before the first subscribe() receives, and the program completes", async () => {
+  const compat = path.join(distRoot, "compat", "index.js");
+  const script = `
+    import * as aioredis from ${JSON.stringify(compat)};
+    const redis = await aioredis.createRedisPool("redis://127.0.0.1:${server().port}", { encoding: "utf-8" });
+    const mpsc = new aioredis.Receiver();
+    const seen = [];
+    const reading = (async () => {
+      for await (const [sender, msg] of mpsc.iter({ encoding: "utf-8" })) {
+        seen.push(sender.name.toString() + "=" + msg);
+        if (msg === "last") break;
+      }
+    })();
+    await redis.subscribe(mpsc.channel("rx:early:a"));
+    await redis.psubscribe(mpsc.pattern("rx:early:p:*"));
+    await redis.publish("rx:early:a", "one");
+    await redis.publish("rx:early:p:1", "two");
+    await redis.publish("rx:early:a", "last");
+    await reading;
+    console.log(seen.map((s) => s.replace(/,/g, "|")).join(" "));
+    redis.close();
+    await redis.waitClosed();
+    console.log("done");
+  `;
+  const result = await run(["--input-type=module", "-e", script]);
+  expect(result.stderr).toBe("");
+  expect(result.stdout.trim().split("\n")).toEqual(["rx:early:a=one rx:early:p:*=rx:early:p:1|two rx:early:a=last", "done"]);
+  expect(result.code).toBe(0);
+});

@@ -152,6 +152,10 @@ describe("SENTINEL commands", () => {
     expect(await sentinel.masterAddress("mymaster")).toEqual(["127.0.0.1", primary!.port]);
     expect(await sentinel.masterAddress("no-such-service")).toBeNull();
     await expect(sentinel.master("no-such-service")).rejects.toThrow(aioredis.ReplyError);
+    // keyword forms (V1-API rule 2), as for Redis
+    expect(await sentinel.masterAddress({ name: "mymaster" })).toEqual(["127.0.0.1", primary!.port]);
+    expect((await sentinel.master({ name: "mymaster" })).port).toBe(primary!.port);
+    expect(await sentinel.masterFor({ name: "mymaster" }).ping()).toBeTruthy();
   });
 
   test("masters(): { name: state }; slaves() and sentinels(): arrays of states", async () => {
