@@ -42,6 +42,7 @@ export {
 } from "./retry.js";
 export { parseUrl, redactUrl } from "./url.js";
 export type { Commands } from "./commands/index.js";
+export { isBlockingCommand } from "./commands/routing.js";
 export type * from "./commands/core.js";
 export type * from "./commands/keys.js";
 export type * from "./commands/strings.js";

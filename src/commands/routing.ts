@@ -15,6 +15,15 @@ export function blockingTimeout(argv: readonly CommandArg[]): number | null {
   return rule ? ruleTimeout(rule, argv) : null;
 }
 
+/**
+ * Whether the server may hold the reply to the command `argv` (BLPOP, XREAD with BLOCK,
+ * WAIT...), so that it needs a connection of its own. Public, for layers built on this client
+ * (`aioredis/compat` routes v1 blocking calls with it).
+ */
+export function isBlockingCommand(argv: readonly CommandArg[]): boolean {
+  return blockingTimeout(argv) !== null;
+}
+
 /** How a command given as words (`executeCommand`, `pipeline.executeCommand`) is sent. */
 export function routeOf(argv: readonly CommandArg[]): Route {
   if (streamingCommand(argv)) return Route.Streaming;
