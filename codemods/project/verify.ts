@@ -191,7 +191,9 @@ export function verifyProject(project: Project, tsc: Tsc, baseline: TscRun, writ
       const unheld = ids.filter((id) => !project.held.has(id));
       if (unheld.length === 0) continue;
       const text = formatError(e, root);
-      project.hold(unheld, `the v2 rewrite of this group did not type-check: ${text.slice(0, 300)}`);
+      // the marker quotes the error without its position, so a second run writes the same one
+      const quote = `${path.relative(root, e.file)}: error ${e.code}: ${e.message}`.slice(0, 300);
+      project.hold(unheld, `the v2 rewrite of this group did not type-check: ${quote}`);
       report.rolledBack.push({ error: text, ids: unheld });
       heldAny = true;
     }

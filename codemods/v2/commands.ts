@@ -242,7 +242,13 @@ const HANDLERS: Record<string, Handler> = {
       const v = prop.value;
       if (name === "expire" || name === "pexpire") {
         if (isNumberLit(v) && v.value === 0) continue;
-        entries.push({ key: name === "expire" ? "ex" : "px", prop });
+        const key = name === "expire" ? "ex" : "px";
+        if (isNumberLit(v)) entries.push({ key, prop });
+        else {
+          // v1 sent no expiry for 0 (`if expire:`); v2 sends EX 0, which the server refuses
+          const t = text(cx, v);
+          entries.push({ key, text: `${v.type === "Identifier" || v.type === "MemberExpression" ? t : `(${t})`} || undefined` });
+        }
       } else if (name === "exist") {
         const c = constantOf(cx, v);
         if (c !== "nx" && c !== "xx") {
