@@ -283,7 +283,8 @@ export class Project {
         const root = uf.find(g.ids[0]!);
         if (g.blocked && !g.ids.some((id) => this.held.has(id)) && !reasonOf.has(root)) {
           const r = g.reasons[0];
-          reasonOf.set(root, `${this.rel(e.pf.file)}:${r?.line ?? g.line}: ${r?.message ?? "kept on compat"}`);
+          // no line number: markers elsewhere would shift it, and a second run must write the same text
+          reasonOf.set(root, `${this.rel(e.pf.file)}: ${r?.message ?? "kept on compat"}`);
         }
         for (const id of g.ids) {
           if (this.conflicts.has(id) && !reasonOf.has(root)) reasonOf.set(root, `${id} is given objects made in different ways (decoding or kind) by different callers`);
@@ -298,7 +299,7 @@ export class Project {
         if (!reason) continue;
         for (const id of g.ids) {
           if (!this.held.has(id)) {
-            this.held.set(id, `kept on aioredis/compat with the values it shares a group with: ${reason}`);
+            this.held.set(id, reason.startsWith("kept on aioredis/compat") || reason.startsWith("the v2 rewrite") ? reason : `kept on aioredis/compat with the values it shares a group with (see ${reason})`);
             changed = true;
           }
         }

@@ -980,6 +980,8 @@ export function transformV2(ctx: Ctx, info: ModuleInfo): boolean {
       isCompatRef: (_b, path, exportName) => {
         if (state.compatNodes.has(path.node) || state.compatNodes.has(path.parent?.node)) return true;
         if (exportName === null) return true;
+        // the version of the library the held clients run on
+        if (exportName === "__version__" && blocked) return true;
         if (V1_ONLY.has(exportName)) {
           markLeftover(ctx, path, exportName);
           return true;

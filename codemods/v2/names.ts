@@ -63,6 +63,7 @@ export const V1_ONLY = new Set<string>([
   "MultiExec",
   "MultiExecError",
   "BusyGroupError",
+  "__version__",
   ...Object.keys(ERROR_RENAMES),
 ]);
 
