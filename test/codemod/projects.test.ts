@@ -1,0 +1,174 @@
+/**
+ * The codemod on real multi-module code: every project of test/codemod/projects/ (each
+ * translated from open-source Python that used aioredis 1.x, see its SOURCES.md) goes down
+ * the two-step path as a user would take it, on a copy:
+ *
+ *   1. `aioredis-codemod --mode compat .`, the project's `tsc -p .`, the program (dist/main.js)
+ *      against a real server: this is the v1 program, running on aioredis/compat;
+ *   2. `aioredis-codemod .` (v2), `tsc -p .`, the program again (after FLUSHALL);
+ *   3. `aioredis-codemod .` once more: nothing may change.
+ *
+ * The targets (issue 11): every project fully on v2 (no file names aioredis/compat, no
+ * marker left) unless its expected.json names a construct with no v2 equivalent; no tsc
+ * error the compat step did not have; the same output under v2 as under compat; the compat
+ * step itself type-checks and runs. They are asserted unless CODEMOD_CORPUS_STRICT=0, which
+ * keeps only the checks that the pipeline ran; the summary line is printed either way:
+ *
+ *   projects N, fully on v2 X, same S, new tsc errors T, markers M
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { startRedisServer, type RedisServer } from "../harness/index.js";
+import {
+  copyProject,
+  leftovers,
+  listProjects,
+  makeWorkspace,
+  newErrors,
+  runCodemod,
+  runProgram,
+  runTsc,
+  sources,
+  type TscError,
+} from "./projects-lib/corpus.js";
+
+const STRICT = !["0", "false", "off", "no"].includes((process.env.CODEMOD_CORPUS_STRICT ?? "1").toLowerCase());
+const buildDir = path.resolve(path.dirname(inject("distEntry")), "..");
+const projects = listProjects();
+
+interface Outcome {
+  name: string;
+  compatTsc: TscError[];
+  compatExit: number | null;
+  compatOut: string;
+  v2Tsc: TscError[];
+  newTsc: TscError[];
+  v2Exit: number | null;
+  v2Out: string;
+  same: boolean;
+  idempotent: boolean;
+  compatFiles: string[];
+  markers: string[];
+  fullyOnV2: boolean;
+  staysOnCompat: string | undefined;
+  problems: string[];
+}
+
+const outcomes: Outcome[] = [];
+
+const show = (errors: TscError[]) => errors.map((e) => `${e.file}:${e.line} ${e.code} ${e.text}`).join("\n");
+
+describe("codemod on the project corpus (compat, then v2, judged by tsc and by running)", () => {
+  let server: RedisServer;
+  let ws: string;
+
+  beforeAll(async () => {
+    server = await startRedisServer({});
+    ws = makeWorkspace(buildDir, String(process.pid));
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    if (ws) fs.rmSync(ws, { recursive: true, force: true });
+    const n = outcomes.length;
+    const fully = outcomes.filter((o) => o.fullyOnV2).length;
+    const same = outcomes.filter((o) => o.same).length;
+    const newTsc = outcomes.reduce((s, o) => s + o.newTsc.length, 0);
+    const markers = outcomes.reduce((s, o) => s + o.markers.length, 0);
+    const lines = outcomes.map(
+      (o) =>
+        `  ${o.name}: ${o.fullyOnV2 ? "fully on v2" : `compat files ${o.compatFiles.length}, markers ${o.markers.length}`}, ` +
+        `compat tsc ${o.compatTsc.length} exit ${o.compatExit}, v2 new tsc ${o.newTsc.length} exit ${o.v2Exit}, ` +
+        `${o.same ? "same output" : "DIFFERENT output"}${o.idempotent ? "" : ", second v2 run CHANGED files"}` +
+        (o.problems.length ? `\n    ${o.problems.join("\n    ")}` : ""),
+    );
+    console.log(`codemod corpus (${STRICT ? "strict" : "CODEMOD_CORPUS_STRICT=0"}):\n${lines.join("\n")}`);
+    console.log(`projects ${n}, fully on v2 ${fully}, same ${same}, new tsc errors ${newTsc}, markers ${markers}`);
+  });
+
+  it("has at least 10 projects, each with SOURCES.md, tsconfig.json, package.json and a main", () => {
+    expect(projects.length).toBeGreaterThan(0);
+    if (STRICT) expect(projects.length, "the corpus holds at least 10 projects").toBeGreaterThanOrEqual(10);
+    for (const p of projects) {
+      for (const f of ["SOURCES.md", "tsconfig.json", "package.json"]) expect(fs.existsSync(path.join(p.dir, f)), `${p.name}/${f}`).toBe(true);
+      expect(fs.existsSync(path.join(p.dir, "main.ts")) || fs.existsSync(path.join(p.dir, "main.js")), `${p.name}/main.ts or main.js`).toBe(true);
+      const text = Object.values(sources(p.dir)).join("\n");
+      expect(text, `${p.name} is v1 code: it imports "aioredis"`).toMatch(/["']aioredis["']/);
+      expect(text, `${p.name} starts as v1 code, not on aioredis/compat`).not.toMatch(/["']aioredis\/compat["']/);
+    }
+  });
+
+  for (const project of projects) {
+    it(project.name, async () => {
+      const dir = copyProject(project, ws);
+      const problems: string[] = [];
+
+      // 1. the compat step: the v1 program on aioredis/compat
+      const c1 = await runCodemod(buildDir, dir, "compat", "compat");
+      expect(c1.code, `codemod --mode compat failed:\n${c1.stdout}\n${c1.stderr}`).toBe(0);
+      expect(c1.report?.summary.failed).toBe(0);
+      const compatTsc = await runTsc(dir);
+      await server.cli("FLUSHALL");
+      const compatRun = await runProgram(dir, server.url);
+      if (compatTsc.errors.length) problems.push(`compat tsc:\n${show(compatTsc.errors)}`);
+      if (compatRun.code !== 0) problems.push(`compat run exit ${compatRun.timedOut ? "(timed out)" : compatRun.code}: ${compatRun.stderr.trim().split("\n").slice(0, 8).join("\n")}`);
+
+      // 2. the v2 step
+      const c2 = await runCodemod(buildDir, dir, "v2", "v2");
+      expect(c2.code, `codemod (v2) failed:\n${c2.stdout}\n${c2.stderr}`).toBe(0);
+      expect(c2.report?.summary.failed).toBe(0);
+      const afterV2 = sources(dir);
+      const v2Tsc = await runTsc(dir);
+      const added = newErrors(compatTsc.errors, v2Tsc.errors);
+      await server.cli("FLUSHALL");
+      const v2Run = await runProgram(dir, server.url);
+      if (added.length) problems.push(`new tsc errors after v2:\n${show(added)}`);
+      if (v2Run.code !== 0) problems.push(`v2 run exit ${v2Run.timedOut ? "(timed out)" : v2Run.code}: ${v2Run.stderr.trim().split("\n").slice(0, 8).join("\n")}`);
+
+      // 3. a second v2 run changes nothing
+      const c3 = await runCodemod(buildDir, dir, "v2", "v2-again");
+      expect(c3.code).toBe(0);
+      const again = sources(dir);
+      const idempotent = JSON.stringify(again) === JSON.stringify(afterV2);
+      if (!idempotent) problems.push(`second v2 run changed: ${Object.keys(again).filter((f) => again[f] !== afterV2[f]).join(", ")}`);
+
+      const { compatFiles, markers } = leftovers(afterV2);
+      const same = compatRun.code === 0 && v2Run.code === 0 && compatRun.stdout === v2Run.stdout;
+      if (!same && compatRun.code === 0 && v2Run.code === 0) problems.push(`output differs:\n--- compat\n${compatRun.stdout}--- v2\n${v2Run.stdout}`);
+      const outcome: Outcome = {
+        name: project.name,
+        compatTsc: compatTsc.errors,
+        compatExit: compatRun.code,
+        compatOut: compatRun.stdout,
+        v2Tsc: v2Tsc.errors,
+        newTsc: added,
+        v2Exit: v2Run.code,
+        v2Out: v2Run.stdout,
+        same,
+        idempotent,
+        compatFiles,
+        markers,
+        fullyOnV2: compatFiles.length === 0 && markers.length === 0,
+        staysOnCompat: project.expected.staysOnCompat,
+        problems,
+      };
+      outcomes.push(outcome);
+
+      if (!STRICT) return;
+      // the targets
+      expect(compatRun.stdout, "the program prints something, so that \"same\" compares something").not.toBe("");
+      expect(compatTsc.errors, "the compat step type-checks").toEqual([]);
+      expect(compatRun.code, `the program runs on compat: ${compatRun.stderr}`).toBe(0);
+      expect(show(added), "no tsc error the compat step did not have").toBe("");
+      expect(v2Run.code, `the program runs after v2: ${v2Run.stderr}`).toBe(0);
+      expect(v2Run.stdout, "the same output under v2 as under compat").toBe(compatRun.stdout);
+      expect(idempotent, "a second v2 run changes nothing").toBe(true);
+      if (project.expected.staysOnCompat) {
+        expect(markers.length, `stays on compat (${project.expected.staysOnCompat}): a marker says why`).toBeGreaterThan(0);
+      } else {
+        expect({ compatFiles, markers }, "fully on v2").toEqual({ compatFiles: [], markers: [] });
+      }
+    }, 180_000);
+  }
+});
