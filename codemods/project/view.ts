@@ -18,10 +18,12 @@ export interface ObjFact {
   /** Replies decoded to strings (v1 `encoding`); null when unknown. */
   decode: boolean | null;
   encoding: string | null;
+  /** A client on a BlockingConnectionPool of its own (v1 maxsize): closing it disconnects the pool. */
+  blockingPool?: boolean;
 }
 
 export function sameFact(a: ObjFact, b: ObjFact): boolean {
-  return a.kind === b.kind && a.decode === b.decode && (a.encoding ?? "").toLowerCase().replace(/[-_]/g, "") === (b.encoding ?? "").toLowerCase().replace(/[-_]/g, "");
+  return a.kind === b.kind && a.decode === b.decode && !!a.blockingPool === !!b.blockingPool && (a.encoding ?? "").toLowerCase().replace(/[-_]/g, "") === (b.encoding ?? "").toLowerCase().replace(/[-_]/g, "");
 }
 
 /** The project as one file sees it (given to the transform by the whole-program pass). */

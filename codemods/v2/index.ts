@@ -164,7 +164,7 @@ class Analyzer {
         const fn = enclosingFunction(aw);
         const id = fn ? fnIdOf(this.ctx, fn) : null;
         if (id) {
-          const obj: Obj = { kind: plan.kind, group, decode: plan.decode, encoding: plan.encoding, label: `${ref.name}()`, holder: { type: "binding", name: "", declId: null, declPath: null }, origin: callPath };
+          const obj: Obj = { kind: plan.kind, group, decode: plan.decode, encoding: plan.encoding, blockingPool: plan.blockingPool, label: `${ref.name}()`, holder: { type: "binding", name: "", declId: null, declPath: null }, origin: callPath };
           this.port(obj, `${id}()`);
           this.returnTypes(obj, fn!);
           return;
@@ -175,7 +175,7 @@ class Analyzer {
       }
       return;
     }
-    const obj: Obj = { kind: plan.kind, group, decode: plan.decode, encoding: plan.encoding, label: held.holder.name, holder: held.holder, origin: callPath };
+    const obj: Obj = { kind: plan.kind, group, decode: plan.decode, encoding: plan.encoding, label: held.holder.name, holder: held.holder, origin: callPath, blockingPool: plan.blockingPool };
     this.eagerConnect(obj, held.declStmt);
     this.annotation(obj);
     this.analyze(obj);
@@ -295,7 +295,7 @@ class Analyzer {
   private port(obj: Obj, id: string): void {
     obj.group.addId(id);
     if (this.ctx.report && (obj.kind === "client" || obj.kind === "pool" || obj.kind === "connection" || obj.kind === "sentinel")) {
-      this.ctx.report.facts.push({ id, fact: { kind: obj.kind, decode: obj.decode, encoding: obj.encoding } });
+      this.ctx.report.facts.push({ id, fact: { kind: obj.kind, decode: obj.decode, encoding: obj.encoding, ...(obj.blockingPool ? { blockingPool: true } : {}) } });
     }
   }
 
@@ -804,7 +804,7 @@ class Analyzer {
       const nextCall = next?.type === "ExpressionStatement" && next.expression.type === "AwaitExpression" ? next.expression.argument : null;
       const paired = nextCall?.type === "CallExpression" && memberName(nextCall.callee) === "waitClosed" && codeOf(ctx, nextCall.callee.object) === objText;
       if (paired) this.pairedWaits.add(nextCall);
-      const ownPool = obj.ownPool && paired ? obj.ownPool : null;
+      const ownPool = obj.ownPool && paired ? obj.ownPool : obj.blockingPool ? `${objText}.connectionPool` : null;
       group.edit(2, stmt.node, "close", paired ? `close() + waitClosed() is await ${target}() in v2` : `close() is await ${target}() in v2`, () => {
         const j = ctx.j;
         const wait = canAwait(stmt);

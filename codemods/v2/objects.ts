@@ -45,6 +45,8 @@ export interface Obj {
   watchPipeline?: boolean;
   /** For `new Redis(pool)` clients: the pool's holder name, to close it with the client. */
   ownPool?: string | null;
+  /** A client on a BlockingConnectionPool of its own (v1 maxsize): closing it disconnects the pool too. */
+  blockingPool?: boolean;
   /** The path of the expression that creates the object (for statement placement). */
   origin: P | null;
   /** Project-wide ids this object has besides its holder's (a parameter's `f(0)`, a field's `C.f`). */
