@@ -17,6 +17,8 @@ import { isV1File, isV2File, transformV2 } from "./v2/index.js";
 
 export type { TransformOptions } from "./lib/context.js";
 import { summarizeModule } from "./project/modules.js";
+import { MENTION, rewriteImportTypes, rewriteJsDocTypes } from "./lib/typeimports.js";
+import { COMPAT_PACKAGE } from "./lib/bindings.js";
 import type { FileReport, FileView } from "./project/view.js";
 
 export interface TransformResult {
@@ -104,15 +106,26 @@ export function applyTransform(source: string, file: string, options: TransformO
     view?.init?.(ctx.report.module);
   }
   const info = collectModuleInfo(ctx);
-  if (info.sourceNodes.length === 0 && !view?.linked) return unchanged(false, ctx.report ?? undefined);
+  const mentioned = MENTION.test(source);
+  if (info.sourceNodes.length === 0 && !view?.linked && !mentioned) return unchanged(false, ctx.report ?? undefined);
+  // where `import("aioredis")` types and JSDoc go: compat in compat mode and next to values kept on compat
+  let typeTarget: string | null = null;
   if (opts.mode === "compat") {
     if (!isV1File(ctx, info) && isV2File(ctx, info)) return unchanged(true);
     repointAllToCompat(ctx, info);
+    typeTarget = COMPAT_PACKAGE;
   } else {
-    transformV2(ctx, info);
+    const state = transformV2(ctx, info);
+    const onV1 = state ? state.blockedCount > 0 : !!view?.anyHeld;
+    if (mentioned && (state || info.sourceNodes.length === 0)) typeTarget = onV1 ? COMPAT_PACKAGE : V1_PACKAGE;
   }
+  if (typeTarget && mentioned) rewriteImportTypes(ctx, typeTarget);
   const markersAdded = flushMarkers(ctx);
-  if (ctx.changes.length === 0 && markersAdded === 0 && ctx.lineSuffixes.length === 0) return unchanged(true, ctx.report ?? undefined);
+  if (ctx.changes.length === 0 && markersAdded === 0 && ctx.lineSuffixes.length === 0) {
+    const docs = typeTarget ? rewriteJsDocTypes(source, typeTarget) : source;
+    if (docs === source) return unchanged(true, ctx.report ?? undefined);
+    return { output: docs, relevant: true, changed: true, changes: [], markers: markersIn(docs), report: ctx.report ?? undefined };
+  }
   const { useTabs, tabWidth } = detectTabs(source);
   const print = () => {
     const printed = root.toSource({
@@ -133,6 +146,7 @@ export function applyTransform(source: string, file: string, options: TransformO
     if (at !== -1) output = output.slice(0, at + line.length) + suffix + output.slice(at + line.length);
   }
   if (source.endsWith("\n") && !output.endsWith("\n")) output += detectLineTerminator(source);
+  if (typeTarget) output = rewriteJsDocTypes(output, typeTarget);
   const changes = [...ctx.changes].sort((a, b) => a.line - b.line);
   return { output, relevant: true, changed: output !== source, changes, markers: markersIn(output), report: ctx.report ?? undefined };
 }

@@ -125,9 +125,44 @@ class Analyzer {
         g.block(stmtOf(p), `${ref.name} has no v2 equivalent: in v2 use redis.pubsub(), subscribe it, and read messages from listen() (dispatch on message.channel / message.pattern)`);
       }
     });
+    this.subclassRoots();
     this.projectRoots();
     this.typedRoots();
     this.applyHolds();
+  }
+
+  /**
+   * `class Queue extends Redis { constructor(pool) { super(pool) } }`: a v1 subclass takes a
+   * pool or connection, a v2 one an options object. The class, its base and every value given
+   * to its constructor stay on compat together (the constructor's parameters are project ids,
+   * so a pool made in another module joins the group), with a marker on the class.
+   */
+  private subclassRoots(): void {
+    const info = this.state.info;
+    const classes: P[] = [...nodesOf(this.ctx, "ClassDeclaration"), ...nodesOf(this.ctx, "ClassExpression")];
+    for (const c of classes) {
+      if (!c.node.superClass) continue;
+      const ref = resolveExport(info, c.get("superClass"));
+      if (!ref) continue;
+      const name = c.node.id?.name ?? "this class";
+      const group = this.state.group(`class ${name}`);
+      const stmt = stmtOf(c);
+      group.anchor = stmt;
+      this.groupId(group, c.node);
+      const sup = c.node.superClass;
+      group.v1Refs.push(sup, sup.object ?? sup);
+      const cls = classIdOf(this.ctx, c);
+      if (cls) {
+        group.addId(cls);
+        const ctor = (c.node.body.body as N[]).find((m) => m.type === "ClassMethod" && m.kind === "constructor");
+        const count = Math.max(ctor?.params.length ?? 0, 1);
+        for (let i = 0; i < count; i++) group.addId(`${cls}(${i})`);
+      }
+      group.block(
+        stmt,
+        `${name} extends the v1 ${ref.name}: a v2 subclass takes an options object ({ connectionPool }), not a v1 pool or connection, so the class, its constructor calls and the values given to them stay on aioredis/compat. To migrate: extend the v2 class, pass { connectionPool: pool } to super(), and run the codemod again`,
+      );
+    }
   }
 
   // ------------------------------------------------------------------ roots
@@ -946,8 +981,9 @@ function contains(outer: N, inner: N): boolean {
   return false;
 }
 
-export function transformV2(ctx: Ctx, info: ModuleInfo): boolean {
-  if (!isV1File(ctx, info) && !ctx.view?.linked) return false;
+/** Rewrites one file to v2; returns its state (null when the file is not v1 code). */
+export function transformV2(ctx: Ctx, info: ModuleInfo): V2State | null {
+  if (!isV1File(ctx, info) && !ctx.view?.linked) return null;
   const state = new V2State(ctx, info);
   state.snapshotNames();
   const originallyUsed = new Set<Binding>(info.bindings.filter((b) => referencesOf(ctx, b).length > 0));
@@ -997,7 +1033,7 @@ export function transformV2(ctx: Ctx, info: ModuleInfo): boolean {
     },
     originallyUsed,
   );
-  return true;
+  return state;
 }
 
 /** A v1 name left in a converted file gets a marker, unless its statement already has one. */
