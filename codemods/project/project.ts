@@ -85,6 +85,8 @@ export class Project {
   private conflicts = new Set<string>();
   private instances = new Map<string, string>();
   readonly held = new Map<string, string>();
+  /** Files written as in `--mode compat`: tsc errors the rewrite added there could not be pinned on a group. */
+  readonly compatFiles = new Set<string>();
   runs = 0;
 
   readonly root: string;
@@ -152,7 +154,8 @@ export class Project {
   private transform(e: Entry, view: FileView | null): void {
     this.runs++;
     try {
-      const r = applyTransform(e.pf.source, e.pf.file, this.options, view);
+      const options = this.compatFiles.has(e.pf.file) ? { ...this.options, mode: "compat" as const } : this.options;
+      const r = applyTransform(e.pf.source, e.pf.file, options, options.mode === "compat" ? null : view);
       e.pf.result = r;
       e.pf.error = undefined;
       if (r.report) {
@@ -316,6 +319,21 @@ export class Project {
       }
       if (!changed && !reran) break;
     }
+  }
+
+  /**
+   * Last resort after a tsc error no group can take: the file is written as the compat step
+   * wrote it, and every group with values in it stays on compat too.
+   */
+  toCompat(file: string, reason: string): boolean {
+    const e = this.entries.get(file);
+    if (!e || this.compatFiles.has(file)) return false;
+    const ids = (e.report?.groups ?? []).flatMap((g) => g.ids);
+    this.compatFiles.add(file);
+    this.transform(e, null);
+    e.heldSig = "";
+    this.hold(ids, reason);
+    return true;
   }
 
   /** The groups as the project decided them. */

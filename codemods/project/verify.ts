@@ -189,10 +189,17 @@ export function verifyProject(project: Project, tsc: Tsc, baseline: TscRun, writ
     for (const e of fresh) {
       const ids = blame(project, e);
       const unheld = ids.filter((id) => !project.held.has(id));
-      if (unheld.length === 0) continue;
       const text = formatError(e, root);
       // the marker quotes the error without its position, so a second run writes the same one
       const quote = `${path.relative(root, e.file)}: error ${e.code}: ${e.message}`.slice(0, 300);
+      if (unheld.length === 0) {
+        // no group left to take it: the file goes back to what the compat step wrote
+        if (project.toCompat(e.file, `the v2 rewrite did not type-check: ${quote}`)) {
+          report.rolledBack.push({ error: text, ids: [`${path.relative(root, e.file)} (whole file)`] });
+          heldAny = true;
+        }
+        continue;
+      }
       project.hold(unheld, `the v2 rewrite of this group did not type-check: ${quote}`);
       report.rolledBack.push({ error: text, ids: unheld });
       heldAny = true;
@@ -207,10 +214,7 @@ export function verifyProject(project: Project, tsc: Tsc, baseline: TscRun, writ
 function blame(project: Project, e: TscError): string[] {
   const inFile = project.groupsIn(e.file).filter((g) => !g.held);
   const candidates = inFile.length ? inFile : project.groupsReaching(e.file).filter((g) => !g.held);
-  if (candidates.length <= 1) {
-    const pool = candidates.length ? candidates : project.groups().filter((g) => !g.held && g.edits > 0);
-    return pool.flatMap((g) => g.ids);
-  }
+  if (candidates.length <= 1) return candidates.flatMap((g) => g.ids);
   // several groups wrote this file: the one without which the error's line is not written
   const current = project.state().files.find((f) => f.file === e.file)?.result?.output;
   const line = current?.split(/\r?\n/)[e.line - 1];

@@ -179,8 +179,11 @@ class Analyzer {
       group.blocked = true;
       return;
     }
-    const aw = climbWrappers(callPath).parent;
-    if (aw?.node.type !== "AwaitExpression" || aw.node.argument !== climbWrappers(callPath).node) {
+    let aw: P = climbWrappers(callPath).parent;
+    // `return createRedis(url)` in an async function: the caller awaits what it returns
+    const returnedFromAsync = aw?.node.type === "ReturnStatement" && this.ctx.view && !!enclosingFunction(aw)?.node.async;
+    if (returnedFromAsync) aw = climbWrappers(callPath);
+    else if (aw?.node.type !== "AwaitExpression" || aw.node.argument !== climbWrappers(callPath).node) {
       group.block(stmt, `${ref.name}() is not awaited where it is called, so the codemod cannot follow what it makes; in v2 it is ${ref.name === "createPool" ? "ConnectionPool.fromUrl()" : "fromUrl()"} (not async)`);
       return;
     }
@@ -1018,6 +1021,10 @@ export function transformV2(ctx: Ctx, info: ModuleInfo): V2State | null {
         if (exportName === null) return true;
         // the version of the library the held clients run on
         if (exportName === "__version__" && blocked) return true;
+        // a type or class no converted group owns follows the file: on compat where the file keeps values on compat
+        if (!state.v2Nodes.has(path.node) && !state.v2Nodes.has(path.parent?.node) && (SHARED_NAMES.has(exportName) || exportName in TYPE_RENAMES)) {
+          if (state.blockedCount > 0 || (state.groups.length === 0 && !!ctx.view?.anyHeld)) return true;
+        }
         if (V1_ONLY.has(exportName)) {
           markLeftover(ctx, path, exportName);
           return true;

@@ -97,6 +97,8 @@ export class V2State {
   private readonly allGroups: Group[] = [];
   /** Identifier nodes (or namespace objects) that must resolve to `aioredis/compat`. */
   readonly compatNodes = new Set<N>();
+  /** Type and value references a converted group owns: they name v2 even when the file keeps other groups on compat. */
+  readonly v2Nodes = new Set<N>();
   /** Named v2 exports the new code uses: export name -> local name, and whether used as a value. */
   readonly neededNamed = new Map<string, { local: string; value: boolean }>();
   private declaredNames: Set<string> | null = null;
@@ -127,6 +129,7 @@ export class V2State {
         this.blockedCount++;
         for (const n of g.v1Refs) this.compatNodes.add(n);
       } else {
+        for (const n of g.v1Refs) this.v2Nodes.add(n);
         edits.push(...g.edits);
         for (const n of g.notes) addMarker(this.ctx, n.stmt, n.message);
       }
