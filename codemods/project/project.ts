@@ -311,8 +311,9 @@ export class Project {
       let reran = false;
       for (const e of this.entries.values()) {
         if (!e.report) continue;
-        const heldSig = [...new Set(e.report.groups.flatMap((g) => g.ids.filter((id) => this.held.has(id))))].sort().join("\n");
-        if (heldSig === e.heldSig) continue;
+        // only groups the file would still convert need a run with the holds
+        const heldSig = [...new Set(e.report.groups.filter((g) => !g.blocked).flatMap((g) => g.ids.filter((id) => this.held.has(id))))].sort().join("\n");
+        if (heldSig === "" || heldSig === e.heldSig) continue;
         e.heldSig = heldSig;
         this.transform(e, this.viewFor(e, false));
         reran = true;
