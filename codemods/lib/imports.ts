@@ -301,7 +301,7 @@ export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo, plan: ImportPlan, o
     if (target && target.kind === "import") {
       for (const [name, need] of needed) {
         if (target.typeOnly && need.value) continue;
-        target.node.specifiers.push(makeSpecifier(ctx, name, need.local));
+        target.node.specifiers.push(makeSpecifier(ctx, name, need.local, !need.value && ctx.lang !== "js" && !target.typeOnly));
         needed.delete(name);
       }
     } else if (target && target.kind === "require") {
@@ -312,7 +312,7 @@ export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo, plan: ImportPlan, o
 
     }
     if (needed.size) {
-      const specs = [...needed].map(([name, need]) => makeSpecifier(ctx, name, need.local));
+      const specs = [...needed].map(([name, need]) => makeSpecifier(ctx, name, need.local, !need.value && ctx.lang !== "js"));
       const usesRequire = info.bindings.length > 0 && info.bindings.every((b) => b.style === "require");
       let node: N;
       if (usesRequire) {

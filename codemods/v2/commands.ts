@@ -362,7 +362,7 @@ const HANDLERS: Record<string, Handler> = {
       return decl?.typeAnnotation?.typeAnnotation?.type === "TSStringKeyword";
     };
     const asMap = mapping.some((e, i) => e.computed && !stringTyped(2 + 2 * i));
-    const mapText = (): string => `new Map([${mapping.map((e) => `[${e.computed ? e.key : quoteString(cx.ctx, e.key)}, ${text(cx, e.value)}]`).join(", ")}])`;
+    const mapText = (): string => `new Map${cx.ctx.lang === "js" ? "" : `<${cx.state.namedLocal("EncodableT", false)}, number | string>`}([${mapping.map((e) => `[${e.computed ? e.key : quoteString(cx.ctx, e.key)}, ${text(cx, e.value)}]`).join(", ")}])`;
     return {
       notes,
       description: asMap ? "zadd(key, score, member, ...) is zadd(key, new Map([[member, score]])) in v2 (members that may be Buffers)" : "zadd(key, score, member, ...) is zadd(key, { member: score }) in v2",
