@@ -15,7 +15,8 @@
  * whose rewrite added errors, through the same `held` ids.
  */
 import * as path from "node:path";
-import { applyTransform, summarizeSource, type TransformResult } from "../transform.js";
+import { applyTransform, markersIn, summarizeSource, type TransformResult } from "../transform.js";
+import { MARKER_PREFIX } from "../lib/context.js";
 import type { TransformOptions } from "../lib/context.js";
 import { ModuleGraph } from "./modules.js";
 import { sameFact, type FileReport, type FileView, type GroupReport, type ModuleSummary, type ObjFact } from "./view.js";
@@ -85,8 +86,9 @@ export class Project {
   private conflicts = new Set<string>();
   private instances = new Map<string, string>();
   readonly held = new Map<string, string>();
-  /** Files written as in `--mode compat`: tsc errors the rewrite added there could not be pinned on a group. */
+  /** Files left as they were: tsc errors the rewrite added there could not be pinned on a group. */
   readonly compatFiles = new Set<string>();
+  private readonly compatReasons = new Map<string, string>();
   runs = 0;
 
   readonly root: string;
@@ -154,8 +156,14 @@ export class Project {
   private transform(e: Entry, view: FileView | null): void {
     this.runs++;
     try {
-      const options = this.compatFiles.has(e.pf.file) ? { ...this.options, mode: "compat" as const } : this.options;
-      const r = applyTransform(e.pf.source, e.pf.file, options, options.mode === "compat" ? null : view);
+      const r = applyTransform(e.pf.source, e.pf.file, this.options, view);
+      if (this.compatFiles.has(e.pf.file) && r.changed) {
+        // the file as it was before this run (the compat step's output on the two-step path)
+        const output = withHeaderMarker(e.pf.source, this.compatReasons.get(e.pf.file) ?? "the v2 rewrite of this file did not type-check");
+        e.pf.result = { ...r, output, changed: output !== e.pf.source, changes: [], markers: markersIn(output) };
+        e.report = r.report ?? e.report;
+        return;
+      }
       e.pf.result = r;
       e.pf.error = undefined;
       if (r.report) {
@@ -323,18 +331,24 @@ export class Project {
   }
 
   /**
-   * Last resort after a tsc error no group can take: the file is written as the compat step
-   * wrote it, and every group with values in it stays on compat too.
+   * Last resort after a tsc error no group can take: the file is left as it was before this
+   * run (on the two-step path: as the compat step wrote it), and every group with values in
+   * it stays on compat too.
    */
   toCompat(file: string, reason: string): boolean {
     const e = this.entries.get(file);
     if (!e || this.compatFiles.has(file)) return false;
     const ids = (e.report?.groups ?? []).flatMap((g) => g.ids);
     this.compatFiles.add(file);
-    this.transform(e, null);
-    e.heldSig = "";
+    this.compatReasons.set(file, reason);
     this.hold(ids, reason);
+    this.transform(e, this.viewFor(e, false));
     return true;
+  }
+
+  /** Files this run changes. */
+  changedFiles(): string[] {
+    return [...this.entries.values()].filter((e) => e.pf.result?.changed).map((e) => e.pf.file);
   }
 
   /** The groups as the project decided them. */
@@ -393,4 +407,16 @@ export class Project {
   state(): ProjectState {
     return { root: this.root, files: [...this.entries.values()].map((e) => e.pf), groups: this.options.mode === "compat" ? [] : this.groups(), runs: this.runs, held: this.held };
   }
+}
+
+/** The file unchanged but for one marker line at its top (after a `#!` line), written once. */
+function withHeaderMarker(source: string, reason: string): string {
+  const line = `// ${MARKER_PREFIX} this file stays as it was: ${reason}`;
+  if (source.includes(line)) return source;
+  const eol = source.includes("\r\n") ? "\r\n" : "\n";
+  if (source.startsWith("#!")) {
+    const nl = source.indexOf("\n");
+    return nl === -1 ? `${source}${eol}${line}${eol}` : `${source.slice(0, nl + 1)}${line}${eol}${source.slice(nl + 1)}`;
+  }
+  return `${line}${eol}${source}`;
 }

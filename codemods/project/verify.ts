@@ -158,7 +158,7 @@ export function formatError(e: TscError, root: string): string {
  * The rounds after the first write: tsc, new errors, hold their groups, write again.
  * `write` puts the project's current outputs on disk and returns the files it changed.
  */
-export function verifyProject(project: Project, tsc: Tsc, baseline: TscRun, write: () => void, maxRounds = 4): VerifyReport {
+export function verifyProject(project: Project, tsc: Tsc, baseline: TscRun, write: () => void, maxRounds = 8): VerifyReport {
   const root = project.root;
   const report: VerifyReport = {
     tsconfig: tsc.tsconfig,
@@ -206,6 +206,14 @@ export function verifyProject(project: Project, tsc: Tsc, baseline: TscRun, writ
           project.hold(rest, `the v2 rewrite did not type-check and the error could not be traced to one group: ${quote}`);
           report.rolledBack.push({ error: text, ids: rest });
           heldAny = true;
+          continue;
+        }
+        // nothing left to hold: every file this run changed stays as it was
+        for (const f of project.changedFiles()) {
+          if (project.toCompat(f, `the v2 rewrite did not type-check: ${quote}`)) {
+            report.rolledBack.push({ error: text, ids: [`${path.relative(root, f)} (whole file)`] });
+            heldAny = true;
+          }
         }
         continue;
       }
