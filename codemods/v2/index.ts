@@ -199,7 +199,7 @@ class Analyzer {
     });
     if ("reason" in held) {
       if (held.reason === "is returned to the caller" && this.ctx.view) {
-        const fn = enclosingFunction(aw);
+        const fn = returnTarget(aw);
         const id = fn ? fnIdOf(this.ctx, fn) : null;
         if (id) {
           const obj: Obj = { kind: plan.kind, group, decode: plan.decode, encoding: plan.encoding, blockingPool: plan.blockingPool, label: `${ref.name}()`, holder: { type: "binding", name: "", declId: null, declPath: null }, origin: callPath };
@@ -350,7 +350,7 @@ class Analyzer {
     if (!parent) return false;
     if (parent.type === "ExportSpecifier") return obj.holder.type === "binding" && !!obj.holder.declPath && isModuleLevel(obj.holder.declPath);
     if (parent.type === "ReturnStatement" || (parent.type === "ArrowFunctionExpression" && parent.body === p.node)) {
-      const fn = enclosingFunction(p);
+      const fn = returnTarget(p);
       const id = fn ? fnIdOf(this.ctx, fn) : null;
       if (!id) return false;
       this.port(obj, `${id}()`);
@@ -423,7 +423,6 @@ class Analyzer {
   private projectRoots(): void {
     const view = this.ctx.view;
     if (!view?.ready) return;
-    const state = this.state;
     const ctx = this.ctx;
     // imported values
     nodesOf(ctx, "ImportDeclaration").forEach((p: P) => {
@@ -465,33 +464,20 @@ class Analyzer {
           if (ns?.endsWith("#*")) id = `${ns.slice(0, -1)}${callee.property.name}`;
         }
       }
-      if (!id) return;
-      const fact = view.fact(`${id}()`);
-      if (!fact) return;
-      const group = state.group(`${id}()`);
-      group.anchor = stmtOf(p);
-      this.groupId(group, p.node);
-      const aw = climbWrappers(p).parent;
-      const valuePath = aw?.node.type === "AwaitExpression" ? aw : p;
-      const held = holderOf(state, valuePath);
-      if ("reason" in held) {
-        if (held.reason === "is returned to the caller") {
-          const fn = enclosingFunction(valuePath);
-          const fid = fn ? fnIdOf(ctx, fn) : null;
-          if (fid) {
-            group.addId(`${id}()`);
-            ctx.report?.facts.push({ id: `${fid}()`, fact });
-            group.addId(`${fid}()`);
-            return;
-          }
-        }
-        group.addId(`${id}()`);
-        if (held.reason !== "is not kept anywhere") group.block(stmtOf(p), `the ${fact.kind} ${id}() returns ${held.reason}, so the codemod cannot see all its uses`);
-        return;
-      }
-      const obj: Obj = { ...fact, group, label: held.holder.name, holder: held.holder, origin: valuePath, ids: [`${id}()`] };
-      this.annotation(obj);
-      this.analyze(obj);
+      if (id) this.resultRoot(p, id);
+    });
+    // `this.client` where `client` is a getter of this class that returns one
+    nodesOf(ctx, "MemberExpression").forEach((p: P) => {
+      const n = p.node;
+      if (n.object.type !== "ThisExpression" || n.computed || n.property.type !== "Identifier") return;
+      const parent = p.parent?.node;
+      if ((parent?.type === "CallExpression" && parent.callee === n) || (parent?.type === "AssignmentExpression" && parent.left === n)) return;
+      let c: P | null = p.parent;
+      while (c && c.node.type !== "ClassDeclaration") c = c.parent;
+      if (!c) return;
+      const getter = (c.node.body.body as N[]).some((m) => m.type === "ClassMethod" && m.kind === "get" && !m.computed && m.key.name === n.property.name);
+      const cls = getter ? classIdOf(ctx, c) : null;
+      if (cls) this.resultRoot(p, `${cls}.${n.property.name}`);
     });
     // parameters that receive objects
     const fns: P[] = [...nodesOf(ctx, "FunctionDeclaration"), ...nodesOf(ctx, "ClassMethod"), ...nodesOf(ctx, "ArrowFunctionExpression"), ...nodesOf(ctx, "FunctionExpression")];
@@ -515,6 +501,45 @@ class Analyzer {
         }
       });
     }
+  }
+
+
+  /** The value a project function (or getter) `id` returns, at a call site `p` in this file. */
+  private resultRoot(p: P, id: string): void {
+    const ctx = this.ctx;
+    const state = this.state;
+    const fact = ctx.view!.fact(`${id}()`);
+    if (!fact) return;
+    const group = state.group(`${id}()`);
+    group.anchor = stmtOf(p);
+    this.groupId(group, p.node);
+    const aw = climbWrappers(p).parent;
+    const valuePath = aw?.node.type === "AwaitExpression" ? aw : p;
+    const held = holderOf(state, valuePath);
+    if ("reason" in held) {
+      group.addId(`${id}()`);
+      if (held.reason === "is returned to the caller") {
+        const fn = returnTarget(valuePath);
+        const fid = fn ? fnIdOf(ctx, fn) : null;
+        if (fid) {
+          ctx.report?.facts.push({ id: `${fid}()`, fact });
+          group.addId(`${fid}()`);
+          return;
+        }
+      }
+      // used where it is made: `(await this.client).ttl(key)`
+      const use = classifyUse(valuePath);
+      if (use.type === "call" && valuePath.node.type === "AwaitExpression") {
+        const obj: Obj = { ...fact, group, label: codeOf(ctx, valuePath.node), holder: { type: "binding", name: "", declId: null, declPath: null }, origin: valuePath, ids: [`${id}()`] };
+        this.callUse(obj, use, new Set<N>(), []);
+        return;
+      }
+      if (held.reason !== "is not kept anywhere") group.block(stmtOf(p), `the ${fact.kind} ${id}() returns ${held.reason}, so the codemod cannot see all its uses`);
+      return;
+    }
+    const obj: Obj = { ...fact, group, label: held.holder.name, holder: held.holder, origin: valuePath, ids: [`${id}()`] };
+    this.annotation(obj);
+    this.analyze(obj);
   }
 
   private projectRoot(fact: ObjFact, holder: Holder, ids: string[], anchor: N, label: string): void {
@@ -913,6 +938,25 @@ class Analyzer {
 }
 
 
+
+/**
+ * The function a `return` gives its value to: the enclosing one, or, for an immediately
+ * invoked `(async () => { ... return x; })()` that is itself returned, the function around it.
+ */
+function returnTarget(path: P): P | null {
+  let fn = enclosingFunction(path);
+  while (fn && (fn.node.type === "ArrowFunctionExpression" || fn.node.type === "FunctionExpression")) {
+    let call: P | null = fn.parent;
+    while (call && call.node.type === "ParenthesizedExpression") call = call.parent;
+    if (call?.node.type !== "CallExpression" || call.node.arguments.length !== 0) break;
+    const callee = call.node.callee.type === "ParenthesizedExpression" ? call.node.callee.expression : call.node.callee;
+    if (callee !== fn.node) break;
+    const up = climbWrappers(call).parent;
+    if (up?.node.type !== "ReturnStatement") break;
+    fn = enclosingFunction(up);
+  }
+  return fn;
+}
 
 function unwrapAwait(node: N): N {
   let n = node;
