@@ -180,9 +180,14 @@ class Analyzer {
       return;
     }
     let aw: P = climbWrappers(callPath).parent;
-    // `return createRedis(url)` in an async function: the caller awaits what it returns
-    const returnedFromAsync = aw?.node.type === "ReturnStatement" && this.ctx.view && !!enclosingFunction(aw)?.node.async;
-    if (returnedFromAsync) aw = climbWrappers(callPath);
+    // `return createRedis(url)`: the caller awaits what the function returns (a function that
+    // was not async returned the Promise itself, so it becomes async: same result for its callers)
+    const returnFn = aw?.node.type === "ReturnStatement" && this.ctx.view ? enclosingFunction(aw) : null;
+    const returnedFromAsync = !!returnFn && (returnFn.node.async || (returnFn.node.kind !== "get" && returnFn.node.kind !== "set" && returnFn.node.kind !== "constructor" && !returnFn.node.generator));
+    if (returnedFromAsync) {
+      aw = climbWrappers(callPath);
+      if (!returnFn!.node.async) group.edit(4, returnFn!.node, "async", "a function that returned the v1 factory's Promise is async in v2 (the factory is not)", () => (returnFn!.node.async = true));
+    }
     else if (aw?.node.type !== "AwaitExpression" || aw.node.argument !== climbWrappers(callPath).node) {
       group.block(stmt, `${ref.name}() is not awaited where it is called, so the codemod cannot follow what it makes; in v2 it is ${ref.name === "createPool" ? "ConnectionPool.fromUrl()" : "fromUrl()"} (not async)`);
       return;
