@@ -18,7 +18,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, type ExpectStatic } from "vitest";
 import { startRedisServer, type RedisServer } from "../harness/index.js";
 import {
   copyProject,
@@ -30,10 +30,13 @@ import {
   runProgram,
   runTsc,
   sources,
+  type Project,
   type TscError,
 } from "./projects-lib/corpus.js";
 
 const STRICT = !["0", "false", "off", "no"].includes((process.env.CODEMOD_CORPUS_STRICT ?? "1").toLowerCase());
+/** Projects run at once, each against a server of its own (the pipeline is mostly waiting on child processes). */
+const LANES = Math.max(1, Number(process.env.CODEMOD_CORPUS_CONCURRENCY ?? 2) || 1);
 const buildDir = path.resolve(path.dirname(inject("distEntry")), "..");
 const projects = listProjects();
 
@@ -60,17 +63,32 @@ const outcomes: Outcome[] = [];
 const show = (errors: TscError[]) => errors.map((e) => `${e.file}:${e.line} ${e.code} ${e.text}`).join("\n");
 
 describe("codemod on the project corpus (compat, then v2, judged by tsc and by running)", () => {
-  let server: RedisServer;
+  const servers: RedisServer[] = [];
+  const free: RedisServer[] = [];
+  const waiting: ((s: RedisServer) => void)[] = [];
   let ws: string;
 
+  /** A server no other project is using; give it back with `release`. */
+  const acquire = (): Promise<RedisServer> => {
+    const s = free.pop();
+    return s ? Promise.resolve(s) : new Promise((resolve) => waiting.push(resolve));
+  };
+  const release = (s: RedisServer): void => {
+    const next = waiting.shift();
+    if (next) next(s);
+    else free.push(s);
+  };
+
   beforeAll(async () => {
-    server = await startRedisServer({});
+    for (let i = 0; i < LANES; i++) servers.push(await startRedisServer({}));
+    free.push(...servers);
     ws = makeWorkspace(buildDir, String(process.pid));
   });
 
   afterAll(async () => {
-    await server?.stop();
+    await Promise.all(servers.map((s) => s.stop()));
     if (ws) fs.rmSync(ws, { recursive: true, force: true });
+    outcomes.sort((a, b) => a.name.localeCompare(b.name));
     const n = outcomes.length;
     const fully = outcomes.filter((o) => o.fullyOnV2).length;
     const same = outcomes.filter((o) => o.same).length;
@@ -100,75 +118,84 @@ describe("codemod on the project corpus (compat, then v2, judged by tsc and by r
   });
 
   for (const project of projects) {
-    it(project.name, async () => {
-      const dir = copyProject(project, ws);
-      const problems: string[] = [];
-
-      // 1. the compat step: the v1 program on aioredis/compat
-      const c1 = await runCodemod(buildDir, dir, "compat", "compat");
-      expect(c1.code, `codemod --mode compat failed:\n${c1.stdout}\n${c1.stderr}`).toBe(0);
-      expect(c1.report?.summary.failed).toBe(0);
-      const compatTsc = await runTsc(dir);
-      await server.cli("FLUSHALL");
-      const compatRun = await runProgram(dir, server.url);
-      if (compatTsc.errors.length) problems.push(`compat tsc:\n${show(compatTsc.errors)}`);
-      if (compatRun.code !== 0) problems.push(`compat run exit ${compatRun.timedOut ? "(timed out)" : compatRun.code}: ${compatRun.stderr.trim().split("\n").slice(0, 8).join("\n")}`);
-
-      // 2. the v2 step
-      const c2 = await runCodemod(buildDir, dir, "v2", "v2");
-      expect(c2.code, `codemod (v2) failed:\n${c2.stdout}\n${c2.stderr}`).toBe(0);
-      expect(c2.report?.summary.failed).toBe(0);
-      const afterV2 = sources(dir);
-      const v2Tsc = await runTsc(dir);
-      const added = newErrors(compatTsc.errors, v2Tsc.errors);
-      await server.cli("FLUSHALL");
-      const v2Run = await runProgram(dir, server.url);
-      if (added.length) problems.push(`new tsc errors after v2:\n${show(added)}`);
-      if (v2Run.code !== 0) problems.push(`v2 run exit ${v2Run.timedOut ? "(timed out)" : v2Run.code}: ${v2Run.stderr.trim().split("\n").slice(0, 8).join("\n")}`);
-
-      // 3. a second v2 run changes nothing
-      const c3 = await runCodemod(buildDir, dir, "v2", "v2-again");
-      expect(c3.code).toBe(0);
-      const again = sources(dir);
-      const idempotent = JSON.stringify(again) === JSON.stringify(afterV2);
-      if (!idempotent) problems.push(`second v2 run changed: ${Object.keys(again).filter((f) => again[f] !== afterV2[f]).join(", ")}`);
-
-      const { compatFiles, markers } = leftovers(afterV2);
-      const same = compatRun.code === 0 && v2Run.code === 0 && compatRun.stdout === v2Run.stdout;
-      if (!same && compatRun.code === 0 && v2Run.code === 0) problems.push(`output differs:\n--- compat\n${compatRun.stdout}--- v2\n${v2Run.stdout}`);
-      const outcome: Outcome = {
-        name: project.name,
-        compatTsc: compatTsc.errors,
-        compatExit: compatRun.code,
-        compatOut: compatRun.stdout,
-        v2Tsc: v2Tsc.errors,
-        newTsc: added,
-        v2Exit: v2Run.code,
-        v2Out: v2Run.stdout,
-        same,
-        idempotent,
-        compatFiles,
-        markers,
-        fullyOnV2: compatFiles.length === 0 && markers.length === 0,
-        staysOnCompat: project.expected.staysOnCompat,
-        problems,
-      };
-      outcomes.push(outcome);
-
-      if (!STRICT) return;
-      // the targets
-      expect(compatRun.stdout, "the program prints something, so that \"same\" compares something").not.toBe("");
-      expect(compatTsc.errors, "the compat step type-checks").toEqual([]);
-      expect(compatRun.code, `the program runs on compat: ${compatRun.stderr}`).toBe(0);
-      expect(show(added), "no tsc error the compat step did not have").toBe("");
-      expect(v2Run.code, `the program runs after v2: ${v2Run.stderr}`).toBe(0);
-      expect(v2Run.stdout, "the same output under v2 as under compat").toBe(compatRun.stdout);
-      expect(idempotent, "a second v2 run changes nothing").toBe(true);
-      if (project.expected.staysOnCompat) {
-        expect(markers.length, `stays on compat (${project.expected.staysOnCompat}): a marker says why`).toBeGreaterThan(0);
-      } else {
-        expect({ compatFiles, markers }, "fully on v2").toEqual({ compatFiles: [], markers: [] });
+    it.concurrent(project.name, async ({ expect }) => {
+      const server = await acquire();
+      try {
+        await runProject(project, server, expect);
+      } finally {
+        release(server);
       }
-    }, 180_000);
+    }, 600_000);
+  }
+
+  async function runProject(project: Project, server: RedisServer, expect: ExpectStatic): Promise<void> {
+    const dir = copyProject(project, ws);
+    const problems: string[] = [];
+
+    // 1. the compat step: the v1 program on aioredis/compat
+    const c1 = await runCodemod(buildDir, dir, "compat", "compat");
+    expect(c1.code, `codemod --mode compat failed:\n${c1.stdout}\n${c1.stderr}`).toBe(0);
+    expect(c1.report?.summary.failed).toBe(0);
+    const compatTsc = await runTsc(dir);
+    await server.cli("FLUSHALL");
+    const compatRun = await runProgram(dir, server.url);
+    if (compatTsc.errors.length) problems.push(`compat tsc:\n${show(compatTsc.errors)}`);
+    if (compatRun.code !== 0) problems.push(`compat run exit ${compatRun.timedOut ? "(timed out)" : compatRun.code}: ${compatRun.stderr.trim().split("\n").slice(0, 8).join("\n")}`);
+
+    // 2. the v2 step
+    const c2 = await runCodemod(buildDir, dir, "v2", "v2");
+    expect(c2.code, `codemod (v2) failed:\n${c2.stdout}\n${c2.stderr}`).toBe(0);
+    expect(c2.report?.summary.failed).toBe(0);
+    const afterV2 = sources(dir);
+    const v2Tsc = await runTsc(dir);
+    const added = newErrors(compatTsc.errors, v2Tsc.errors);
+    await server.cli("FLUSHALL");
+    const v2Run = await runProgram(dir, server.url);
+    if (added.length) problems.push(`new tsc errors after v2:\n${show(added)}`);
+    if (v2Run.code !== 0) problems.push(`v2 run exit ${v2Run.timedOut ? "(timed out)" : v2Run.code}: ${v2Run.stderr.trim().split("\n").slice(0, 8).join("\n")}`);
+
+    // 3. a second v2 run changes nothing
+    const c3 = await runCodemod(buildDir, dir, "v2", "v2-again");
+    expect(c3.code).toBe(0);
+    const again = sources(dir);
+    const idempotent = JSON.stringify(again) === JSON.stringify(afterV2);
+    if (!idempotent) problems.push(`second v2 run changed: ${Object.keys(again).filter((f) => again[f] !== afterV2[f]).join(", ")}`);
+
+    const { compatFiles, markers } = leftovers(afterV2);
+    const same = compatRun.code === 0 && v2Run.code === 0 && compatRun.stdout === v2Run.stdout;
+    if (!same && compatRun.code === 0 && v2Run.code === 0) problems.push(`output differs:\n--- compat\n${compatRun.stdout}--- v2\n${v2Run.stdout}`);
+    const outcome: Outcome = {
+      name: project.name,
+      compatTsc: compatTsc.errors,
+      compatExit: compatRun.code,
+      compatOut: compatRun.stdout,
+      v2Tsc: v2Tsc.errors,
+      newTsc: added,
+      v2Exit: v2Run.code,
+      v2Out: v2Run.stdout,
+      same,
+      idempotent,
+      compatFiles,
+      markers,
+      fullyOnV2: compatFiles.length === 0 && markers.length === 0,
+      staysOnCompat: project.expected.staysOnCompat,
+      problems,
+    };
+    outcomes.push(outcome);
+
+    if (!STRICT) return;
+    // the targets
+    expect(compatRun.stdout, "the program prints something, so that \"same\" compares something").not.toBe("");
+    expect(compatTsc.errors, "the compat step type-checks").toEqual([]);
+    expect(compatRun.code, `the program runs on compat: ${compatRun.stderr}`).toBe(0);
+    expect(show(added), "no tsc error the compat step did not have").toBe("");
+    expect(v2Run.code, `the program runs after v2: ${v2Run.stderr}`).toBe(0);
+    expect(v2Run.stdout, "the same output under v2 as under compat").toBe(compatRun.stdout);
+    expect(idempotent, "a second v2 run changes nothing").toBe(true);
+    if (project.expected.staysOnCompat) {
+      expect(markers.length, `stays on compat (${project.expected.staysOnCompat}): a marker says why`).toBeGreaterThan(0);
+    } else {
+      expect({ compatFiles, markers }, "fully on v2").toEqual({ compatFiles: [], markers: [] });
+    }
   }
 });
