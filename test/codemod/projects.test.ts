@@ -12,7 +12,9 @@
  * marker left) unless its expected.json names a construct with no v2 equivalent; no tsc
  * error the compat step did not have; the same output under v2 as under compat; the compat
  * step itself type-checks and runs. They are asserted unless CODEMOD_CORPUS_STRICT=0, which
- * keeps only the checks that the pipeline ran; the summary line is printed either way:
+ * keeps only the checks that the pipeline ran; the summary line is printed either way
+ * (CODEMOD_CORPUS_ONLY=a,b runs some projects, CODEMOD_CORPUS_KEEP=1 keeps the copies,
+ * CODEMOD_CORPUS_CONCURRENCY sets how many run at once, 2 by default):
  *
  *   projects N, fully on v2 X, same S, new tsc errors T, markers M
  */
@@ -38,7 +40,10 @@ const STRICT = !["0", "false", "off", "no"].includes((process.env.CODEMOD_CORPUS
 /** Projects run at once, each against a server of its own (the pipeline is mostly waiting on child processes). */
 const LANES = Math.max(1, Number(process.env.CODEMOD_CORPUS_CONCURRENCY ?? 2) || 1);
 const buildDir = path.resolve(path.dirname(inject("distEntry")), "..");
-const projects = listProjects();
+/** CODEMOD_CORPUS_ONLY=a,b runs only those projects; CODEMOD_CORPUS_KEEP=1 leaves the workspace for a look. */
+const ONLY = (process.env.CODEMOD_CORPUS_ONLY ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+const KEEP = ["1", "true", "yes"].includes((process.env.CODEMOD_CORPUS_KEEP ?? "").toLowerCase());
+const projects = listProjects().filter((p) => ONLY.length === 0 || ONLY.includes(p.name));
 
 interface Outcome {
   name: string;
@@ -87,7 +92,8 @@ describe("codemod on the project corpus (compat, then v2, judged by tsc and by r
 
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.stop()));
-    if (ws) fs.rmSync(ws, { recursive: true, force: true });
+    if (ws && !KEEP) fs.rmSync(ws, { recursive: true, force: true });
+    if (ws && KEEP) console.log(`codemod corpus workspace kept: ${ws}`);
     outcomes.sort((a, b) => a.name.localeCompare(b.name));
     const n = outcomes.length;
     const fully = outcomes.filter((o) => o.fullyOnV2).length;
@@ -106,8 +112,9 @@ describe("codemod on the project corpus (compat, then v2, judged by tsc and by r
   });
 
   it("has at least 10 projects, each with SOURCES.md, tsconfig.json, package.json and a main", () => {
+    for (const name of ONLY) expect(listProjects().some((p) => p.name === name), `CODEMOD_CORPUS_ONLY names no project ${name}`).toBe(true);
     expect(projects.length).toBeGreaterThan(0);
-    if (STRICT) expect(projects.length, "the corpus holds at least 10 projects").toBeGreaterThanOrEqual(10);
+    if (STRICT && ONLY.length === 0) expect(projects.length, "the corpus holds at least 10 projects").toBeGreaterThanOrEqual(10);
     for (const p of projects) {
       for (const f of ["SOURCES.md", "tsconfig.json", "package.json"]) expect(fs.existsSync(path.join(p.dir, f)), `${p.name}/${f}`).toBe(true);
       expect(fs.existsSync(path.join(p.dir, "main.ts")) || fs.existsSync(path.join(p.dir, "main.js")), `${p.name}/main.ts or main.js`).toBe(true);
