@@ -32,6 +32,7 @@ import {
   runProgram,
   runTsc,
   sources,
+  type CodemodRun,
   type Project,
   type TscError,
 } from "./projects-lib/corpus.js";
@@ -61,6 +62,8 @@ interface Outcome {
   fullyOnV2: boolean;
   staysOnCompat: string | undefined;
   problems: string[];
+  /** Set when a codemod run itself failed (the pipeline stopped there). */
+  crashed?: string;
 }
 
 const outcomes: Outcome[] = [];
@@ -96,19 +99,21 @@ describe("codemod on the project corpus (compat, then v2, judged by tsc and by r
     if (ws && KEEP) console.log(`codemod corpus workspace kept: ${ws}`);
     outcomes.sort((a, b) => a.name.localeCompare(b.name));
     const n = outcomes.length;
+    const crashed = outcomes.filter((o) => o.crashed).length;
     const fully = outcomes.filter((o) => o.fullyOnV2).length;
     const same = outcomes.filter((o) => o.same).length;
     const newTsc = outcomes.reduce((s, o) => s + o.newTsc.length, 0);
     const markers = outcomes.reduce((s, o) => s + o.markers.length, 0);
-    const lines = outcomes.map(
-      (o) =>
-        `  ${o.name}: ${o.fullyOnV2 ? "fully on v2" : `compat files ${o.compatFiles.length}, markers ${o.markers.length}`}, ` +
+    const lines = outcomes.map((o) =>
+      o.crashed
+        ? `  ${o.name}: CODEMOD FAILED (${o.crashed})`
+        : `  ${o.name}: ${o.fullyOnV2 ? "fully on v2" : `compat files ${o.compatFiles.length}, markers ${o.markers.length}`}, ` +
         `compat tsc ${o.compatTsc.length} exit ${o.compatExit}, v2 new tsc ${o.newTsc.length} exit ${o.v2Exit}, ` +
         `${o.same ? "same output" : "DIFFERENT output"}${o.idempotent ? "" : ", second v2 run CHANGED files"}` +
-        (o.problems.length ? `\n    ${o.problems.join("\n    ")}` : ""),
+          (o.problems.length ? `\n    ${o.problems.join("\n    ")}` : ""),
     );
     console.log(`codemod corpus (${STRICT ? "strict" : "CODEMOD_CORPUS_STRICT=0"}):\n${lines.join("\n")}`);
-    console.log(`projects ${n}, fully on v2 ${fully}, same ${same}, new tsc errors ${newTsc}, markers ${markers}`);
+    console.log(`projects ${n}, fully on v2 ${fully}, same ${same}, new tsc errors ${newTsc}, markers ${markers}${crashed ? `, codemod failed on ${crashed}` : ""}`);
   });
 
   it("has at least 10 projects, each with SOURCES.md, tsconfig.json, package.json and a main", () => {
@@ -138,11 +143,34 @@ describe("codemod on the project corpus (compat, then v2, judged by tsc and by r
   async function runProject(project: Project, server: RedisServer, expect: ExpectStatic): Promise<void> {
     const dir = copyProject(project, ws);
     const problems: string[] = [];
+    /** A codemod run must exit 0 and transform every file; otherwise the pipeline stops here. */
+    const checkRun = (stage: string, r: CodemodRun) => {
+      if (r.code === 0 && r.report?.summary.failed === 0) return;
+      const failedFiles = r.report?.files.filter((f) => f.status === "failed").map((f) => `${f.file}: ${f.error}`) ?? [];
+      outcomes.push({
+        name: project.name,
+        compatTsc: [],
+        compatExit: null,
+        compatOut: "",
+        v2Tsc: [],
+        newTsc: [],
+        v2Exit: null,
+        v2Out: "",
+        same: false,
+        idempotent: false,
+        compatFiles: [],
+        markers: [],
+        fullyOnV2: false,
+        staysOnCompat: project.expected.staysOnCompat,
+        problems: failedFiles,
+        crashed: `${stage}: exit ${r.code}`,
+      });
+      expect.fail(`codemod (${stage}) exited ${r.code}:\n${r.stdout}\n${r.stderr}\n${failedFiles.join("\n")}`);
+    };
 
     // 1. the compat step: the v1 program on aioredis/compat
     const c1 = await runCodemod(buildDir, dir, "compat", "compat");
-    expect(c1.code, `codemod --mode compat failed:\n${c1.stdout}\n${c1.stderr}`).toBe(0);
-    expect(c1.report?.summary.failed).toBe(0);
+    checkRun("--mode compat", c1);
     const compatTsc = await runTsc(dir);
     await server.cli("FLUSHALL");
     const compatRun = await runProgram(dir, server.url);
@@ -151,8 +179,7 @@ describe("codemod on the project corpus (compat, then v2, judged by tsc and by r
 
     // 2. the v2 step
     const c2 = await runCodemod(buildDir, dir, "v2", "v2");
-    expect(c2.code, `codemod (v2) failed:\n${c2.stdout}\n${c2.stderr}`).toBe(0);
-    expect(c2.report?.summary.failed).toBe(0);
+    checkRun("--mode v2", c2);
     const afterV2 = sources(dir);
     const v2Tsc = await runTsc(dir);
     const added = newErrors(compatTsc.errors, v2Tsc.errors);
@@ -163,7 +190,7 @@ describe("codemod on the project corpus (compat, then v2, judged by tsc and by r
 
     // 3. a second v2 run changes nothing
     const c3 = await runCodemod(buildDir, dir, "v2", "v2-again");
-    expect(c3.code).toBe(0);
+    checkRun("second --mode v2", c3);
     const again = sources(dir);
     const idempotent = JSON.stringify(again) === JSON.stringify(afterV2);
     if (!idempotent) problems.push(`second v2 run changed: ${Object.keys(again).filter((f) => again[f] !== afterV2[f]).join(", ")}`);
