@@ -7,7 +7,8 @@ const manager = new Aioredlock([url], 10.0, 2, 50);
 
 const lock = await manager.lock("resource_name", 20, "holder-1");
 console.log("locked:", lock.resource, lock.valid, await manager.isLocked("resource_name"));
-console.log("ttl:", await manager.getLockTtl(lock));
+const ttl = await manager.getLockTtl(lock);
+console.log("ttl within (0, 20]:", ttl > 0 && ttl <= 20);
 
 try {
   await manager.lock("resource_name", 5, "holder-2");

@@ -18,7 +18,8 @@ async function cachedPage(path: string, timeout: number): Promise<string> {
 console.log(await cachedPage("/", 600));
 console.log(await cachedPage("/", 600));
 console.log(await cachedPage("/about", 0));
-console.log("ttl /:", await cache.ttl("page:/"), "ttl /about:", await cache.ttl("page:/about"));
+const ttlRoot = await cache.ttl("page:/");
+console.log("ttl / within (590, 600]:", ttlRoot > 590 && ttlRoot <= 600, "ttl /about:", await cache.ttl("page:/about"));
 console.log("add existing:", await cache.add("page:/", "x"), "add new:", await cache.add("counter", 1, 0));
 console.log("get counter:", await cache.get("counter"), "missing:", await cache.get("nope", "fallback"));
 console.log("delete:", await cache.delete("counter"), await cache.delete("counter"));
