@@ -11,7 +11,9 @@ import { fileURLToPath } from "node:url";
 import { globToRegExp, matchesAny } from "./glob.js";
 import { gitState } from "./git.js";
 import { bumpPackageJson, type PackageJsonChange } from "./package-json.js";
-import { applyTransform, type TransformOptions } from "./transform.js";
+import type { TransformOptions } from "./transform.js";
+import { Project, type ProjectGroup } from "./project/project.js";
+import { findTsconfig, makeTsc, verifyProject, type VerifyReport } from "./project/verify.js";
 import { MARKER_PREFIX, type ChangeRecord, type MarkerRecord } from "./lib/context.js";
 
 const DEFAULT_EXTENSIONS = ["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"];
@@ -25,8 +27,11 @@ dependency in package.json to ^2.0.0. Run it on a clean git work tree and review
 The two-step path:
   1. aioredis-codemod --mode compat src/   # imports point at aioredis/compat: same behaviour
   2. aioredis-codemod src/                 # the code is rewritten to the v2 API
-Where the codemod cannot keep a program's behaviour it changes nothing there and leaves a
-"// ${MARKER_PREFIX} ..." comment saying what to do (see MIGRATION.md).
+The whole project is read first: a client made in one module and used in others (imports,
+re-exports, class fields, parameters, function results) is one group, rewritten whole or
+kept whole on aioredis/compat. Where the codemod cannot keep a program's behaviour it
+changes nothing there and leaves a "// ${MARKER_PREFIX} ..." comment saying what to do
+(see MIGRATION.md).
 
 Options:
   --mode v2|compat        v2 (default): rewrite to the v2 API; compat: only re-point v1
@@ -41,6 +46,12 @@ Options:
   --assume-v1             treat every file importing aioredis as 1.x code, even when it
                           only imports types such as Redis
   --no-package-json       leave package.json files alone
+  --no-verify             skip the type check: by default, in v2 mode, when a tsconfig.json is
+                          found, the project's own tsc runs before and after the rewrite, and
+                          a group of values whose rewrite adds an error goes back to
+                          aioredis/compat with a marker quoting the error
+  --tsconfig <file>       the tsconfig.json to check with (default: the nearest one above the
+                          first path)
   --help                  show this help
   --version               show the version
 `;
@@ -55,13 +66,15 @@ export interface CliOptions {
   force: boolean;
   assumeV1: boolean;
   packageJson: boolean;
+  verify: boolean;
+  tsconfig: string | null;
   paths: string[];
 }
 
 export class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): CliOptions | "help" | "version" {
-  const o: CliOptions = { mode: "v2", dry: false, print: false, extensions: DEFAULT_EXTENSIONS, ignore: [], report: null, force: false, assumeV1: false, packageJson: true, paths: [] };
+  const o: CliOptions = { mode: "v2", dry: false, print: false, extensions: DEFAULT_EXTENSIONS, ignore: [], report: null, force: false, assumeV1: false, packageJson: true, verify: true, tsconfig: null, paths: [] };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i]!;
     let value: string | undefined;
@@ -99,6 +112,12 @@ export function parseArgs(argv: string[]): CliOptions | "help" | "version" {
         break;
       case "--no-package-json":
         o.packageJson = false;
+        break;
+      case "--no-verify":
+        o.verify = false;
+        break;
+      case "--tsconfig":
+        o.tsconfig = next();
         break;
       case "--mode": {
         const m = next();
@@ -146,7 +165,10 @@ export interface Report {
   dry: boolean;
   files: FileResult[];
   packageJson: PackageJsonResultEntry[];
-  summary: { files: number; changed: number; unchanged: number; skipped: number; failed: number; markers: number };
+  /** v2 mode: each group of values decided together, and whether it went to v2. */
+  groups: ProjectGroup[];
+  verification: VerifyReport | null;
+  summary: { files: number; changed: number; unchanged: number; skipped: number; failed: number; markers: number; groups: number; held: number; transformMs: number };
 }
 
 function findFiles(paths: string[], o: CliOptions, cwd: string): string[] {
@@ -317,26 +339,63 @@ export async function main(argv: string[], io: Io = { cwd: process.cwd(), stdout
   }
 
   const rel = (f: string) => path.relative(io.cwd, f) || f;
-  const results: FileResult[] = [];
-  const progress = new Progress(files.length, io.stderr);
   const options: TransformOptions = { mode: o.mode, assumeV1: o.assumeV1 };
-  for (let i = 0; i < files.length; i++) {
-    const file = files[i]!;
+  const readErrors = new Map<string, string>();
+  const sources: { file: string; source: string }[] = [];
+  for (const file of files) {
     try {
-      const source = fs.readFileSync(file, "utf8");
-      const r = applyTransform(source, file, options);
-      const status = !r.relevant ? "skipped" : r.changed ? "changed" : "unchanged";
-      results.push({ file: rel(file), status, changes: r.changes, markers: r.markers });
-      if (r.changed) {
-        if (!o.dry) writeAtomic(file, r.output);
-        if (o.print) io.stdout.write(`// ${rel(file)}\n${r.output}${r.output.endsWith("\n") ? "" : "\n"}`);
-      }
+      sources.push({ file, source: fs.readFileSync(file, "utf8") });
     } catch (err) {
-      const message = err instanceof Error ? err.message.split("\n")[0]! : String(err);
-      results.push({ file: rel(file), status: "failed", changes: [], markers: [], error: message });
+      readErrors.set(file, err instanceof Error ? err.message.split("\n")[0]! : String(err));
     }
-    progress.tick(i + 1);
   }
+  const started = Date.now();
+  const project = new Project(io.cwd, sources, options);
+  project.run();
+  const transformMs = Date.now() - started;
+  new Progress(files.length, io.stderr).tick(files.length);
+
+  // the type check: a baseline on the code as it is, before anything is written
+  let verification: VerifyReport | null = null;
+  const tsconfig = o.mode === "v2" && o.verify && !o.dry ? (o.tsconfig ? path.resolve(io.cwd, o.tsconfig) : findTsconfig(path.resolve(io.cwd, o.paths[0]!, fs.statSync(path.resolve(io.cwd, o.paths[0]!)).isDirectory() ? "." : ".."))) : null;
+  const tsc = tsconfig ? makeTsc(tsconfig) : null;
+  const baseline = tsc ? tsc.run() : null;
+
+  const written = new Map<string, string>();
+  const writeAll = () => {
+    if (o.dry) return;
+    for (const f of project.state().files) {
+      const out = f.result?.changed ? f.result.output : f.source;
+      if ((written.get(f.file) ?? f.source) === out) continue;
+      writeAtomic(f.file, out);
+      written.set(f.file, out);
+    }
+  };
+  writeAll();
+  if (tsc && baseline) verification = verifyProject(project, tsc, baseline, writeAll);
+
+  const results: FileResult[] = [];
+  for (const file of files) {
+    const readError = readErrors.get(file);
+    if (readError) {
+      results.push({ file: rel(file), status: "failed", changes: [], markers: [], error: readError });
+      continue;
+    }
+    const f = project.state().files.find((x) => x.file === path.resolve(file))!;
+    if (f.error) {
+      results.push({ file: rel(file), status: "failed", changes: [], markers: [], error: f.error });
+      continue;
+    }
+    const r = f.result;
+    if (!r) {
+      results.push({ file: rel(file), status: "skipped", changes: [], markers: [] });
+      continue;
+    }
+    const status = !r.relevant ? "skipped" : r.changed ? "changed" : "unchanged";
+    results.push({ file: rel(file), status, changes: r.changes, markers: r.markers });
+    if (r.changed && o.print) io.stdout.write(`// ${rel(file)}\n${r.output}${r.output.endsWith("\n") ? "" : "\n"}`);
+  }
+  const groups = project.state().groups;
 
   const pkgResults: PackageJsonResultEntry[] = [];
   const pkgErrors: string[] = [];
@@ -360,7 +419,19 @@ export async function main(argv: string[], io: Io = { cwd: process.cwd(), stdout
     dry: o.dry,
     files: results,
     packageJson: pkgResults,
-    summary: { files: results.length, changed: count("changed"), unchanged: count("unchanged"), skipped: count("skipped"), failed: count("failed"), markers: markers.length },
+    groups,
+    verification,
+    summary: {
+      files: results.length,
+      changed: count("changed"),
+      unchanged: count("unchanged"),
+      skipped: count("skipped"),
+      failed: count("failed"),
+      markers: markers.length,
+      groups: groups.length,
+      held: groups.filter((g) => g.held).length,
+      transformMs,
+    },
   };
 
   const lines: string[] = [];
@@ -370,6 +441,23 @@ export async function main(argv: string[], io: Io = { cwd: process.cwd(), stdout
   lines.push(`  skipped:   ${report.summary.skipped} (no aioredis import)`);
   lines.push(`  failed:    ${report.summary.failed}`);
   lines.push(`  markers:   ${report.summary.markers}${markers.length ? ` (search for "${MARKER_PREFIX}")` : ""}`);
+  if (o.mode === "v2") {
+    lines.push(`  groups:    ${groups.length} (values decided together), on v2: ${groups.length - report.summary.held}, kept on aioredis/compat: ${report.summary.held}`);
+    for (const g of groups.filter((x) => x.held).slice(0, 20)) lines.push(`    kept: ${g.ids.filter((id) => !id.includes("#@")).join(", ") || g.files.join(", ")}: ${g.reason ?? ""}`);
+    lines.push(`  time:      ${transformMs} ms to analyze and rewrite`);
+  }
+  if (verification) {
+    const v = verification;
+    lines.push(`type check: ${path.relative(io.cwd, v.tsconfig) || v.tsconfig} with typescript ${v.version}: ${v.runs} tsc runs, ${v.ms} ms (baseline ${v.baselineErrors} errors)`);
+    if (v.failure) lines.push(`  tsc could not check the project: ${v.failure}`);
+    for (const r of v.rolledBack) lines.push(`  rolled back to aioredis/compat: ${r.error}`);
+    for (const e of v.remaining) lines.push(`  new error left: ${e}`);
+    if (!v.failure && v.remaining.length === 0) lines.push("  no new errors");
+  } else if (o.mode === "v2" && !o.dry && o.verify && !tsconfig) {
+    lines.push("type check: skipped (no tsconfig.json found; --tsconfig names one)");
+  } else if (o.mode === "v2" && !o.dry && o.verify && !tsc) {
+    lines.push("type check: skipped (no typescript installed)");
+  }
   for (const r of results.filter((x) => x.status === "failed")) lines.push(`failed: ${r.file}: ${r.error}`);
   for (const p of pkgResults) {
     lines.push(p.to ? `package.json: ${p.file} ${p.section} aioredis ${p.from} -> ${p.to}` : `package.json: ${p.file} ${p.section} aioredis ${p.from} left as is: ${p.note}`);
@@ -386,5 +474,5 @@ export async function main(argv: string[], io: Io = { cwd: process.cwd(), stdout
     lines.push(`Report written to ${o.report}`);
   }
   out.write(`${lines.join("\n")}\n`);
-  return report.summary.failed > 0 ? 1 : 0;
+  return report.summary.failed > 0 || (verification?.remaining.length ?? 0) > 0 ? 1 : 0;
 }

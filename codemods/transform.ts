@@ -16,6 +16,10 @@ import { detectLineTerminator, detectQuote, detectTabs, usesTrailingCommas } fro
 import { isV1File, isV2File, transformV2 } from "./v2/index.js";
 
 export type { TransformOptions } from "./lib/context.js";
+import { summarizeModule } from "./project/modules.js";
+import { MENTION, rewriteImportTypes, rewriteJsDocTypes } from "./lib/typeimports.js";
+import { COMPAT_PACKAGE } from "./lib/bindings.js";
+import type { FileReport, FileView } from "./project/view.js";
 
 export interface TransformResult {
   output: string;
@@ -25,6 +29,8 @@ export interface TransformResult {
   changes: ChangeRecord[];
   /** Every `TODO(aioredis-v2)` marker in the output (new or left from an earlier run). */
   markers: MarkerRecord[];
+  /** With a project view: what the file tells the whole-program pass. */
+  report?: FileReport;
 }
 
 export function parserFor(file: string): { parser: "ts" | "tsx" | "babel"; lang: Lang } {
@@ -34,7 +40,6 @@ export function parserFor(file: string): { parser: "ts" | "tsx" | "babel"; lang:
   return { parser: "babel", lang: "js" };
 }
 
-/** The `// TODO(aioredis-v2): ...` comments in a text: alone on their line, or after a statement. */
 const cores = new Map<string, JSCodeshift>();
 
 /** jscodeshift bound to a parser; made once per parser (making one is not free). */
@@ -44,6 +49,7 @@ function coreFor(parser: "ts" | "tsx" | "babel"): JSCodeshift {
   return j;
 }
 
+/** The `// TODO(aioredis-v2): ...` comments in a text: alone on their line, or after a statement. */
 export function markersIn(text: string): MarkerRecord[] {
   const out: MarkerRecord[] = [];
   const re = /(?:^|[;{}]\s*)\/\/\s*TODO\(aioredis-v2\):(.*)$/;
@@ -54,14 +60,17 @@ export function markersIn(text: string): MarkerRecord[] {
   return out;
 }
 
-export function applyTransform(source: string, file: string, options: TransformOptions = {}): TransformResult {
-  const opts: Required<TransformOptions> = { mode: options.mode ?? "v2", assumeV1: options.assumeV1 ?? false };
-  const unchanged = (relevant: boolean): TransformResult => ({ output: source, relevant, changed: false, changes: [], markers: markersIn(source) });
-  if (!source.includes(V1_PACKAGE)) return unchanged(false);
+/** A file parsed for the whole-program pass when the transform has nothing to do in it: its imports and exports only. */
+export function summarizeSource(source: string, file: string): FileReport["module"] {
   const { parser, lang } = parserFor(file);
   const j = coreFor(parser);
   const root = j(source);
-  const ctx: Ctx = {
+  const ctx = makeCtx(j, root, source, file, lang, { mode: "v2", assumeV1: false }, null);
+  return summarizeModule(ctx);
+}
+
+function makeCtx(j: JSCodeshift, root: Ctx["root"], source: string, file: string, lang: Lang, opts: Required<TransformOptions>, view: FileView | null): Ctx {
+  return {
     j,
     root,
     source,
@@ -75,17 +84,48 @@ export function applyTransform(source: string, file: string, options: TransformO
     lineSuffixes: [],
     lineInserts: [],
     index: null,
+    view,
+    report: view ? { module: { imports: [], exports: [], reexports: [], exportAll: [], instances: [] }, facts: [], groups: [] } : null,
   };
+}
+
+/**
+ * Transforms one file. With `view` (the whole-program pass), the file's values are joined to
+ * the rest of the project's, and the result carries a report of what the file holds.
+ */
+export function applyTransform(source: string, file: string, options: TransformOptions = {}, view: FileView | null = null): TransformResult {
+  const opts: Required<TransformOptions> = { mode: options.mode ?? "v2", assumeV1: options.assumeV1 ?? false };
+  const unchanged = (relevant: boolean, report?: FileReport): TransformResult => ({ output: source, relevant, changed: false, changes: [], markers: markersIn(source), report });
+  if (!source.includes(V1_PACKAGE) && !view?.linked) return unchanged(false);
+  const { parser, lang } = parserFor(file);
+  const j = coreFor(parser);
+  const root = j(source);
+  const ctx = makeCtx(j, root, source, file, lang, opts, view);
+  if (ctx.report) {
+    ctx.report.module = summarizeModule(ctx);
+    view?.init?.(ctx.report.module);
+  }
   const info = collectModuleInfo(ctx);
-  if (info.sourceNodes.length === 0) return unchanged(false);
+  const mentioned = MENTION.test(source);
+  if (info.sourceNodes.length === 0 && !view?.linked && !mentioned) return unchanged(false, ctx.report ?? undefined);
+  // where `import("aioredis")` types and JSDoc go: compat in compat mode and next to values kept on compat
+  let typeTarget: string | null = null;
   if (opts.mode === "compat") {
     if (!isV1File(ctx, info) && isV2File(ctx, info)) return unchanged(true);
     repointAllToCompat(ctx, info);
+    typeTarget = COMPAT_PACKAGE;
   } else {
-    transformV2(ctx, info);
+    const state = transformV2(ctx, info);
+    const onV1 = state ? state.blockedCount > 0 : !!view?.anyHeld;
+    if (mentioned && (state || info.sourceNodes.length === 0)) typeTarget = onV1 ? COMPAT_PACKAGE : V1_PACKAGE;
   }
+  if (typeTarget && mentioned) rewriteImportTypes(ctx, typeTarget);
   const markersAdded = flushMarkers(ctx);
-  if (ctx.changes.length === 0 && markersAdded === 0 && ctx.lineSuffixes.length === 0) return unchanged(true);
+  if (ctx.changes.length === 0 && markersAdded === 0 && ctx.lineSuffixes.length === 0) {
+    const docs = typeTarget ? rewriteJsDocTypes(source, typeTarget) : source;
+    if (docs === source) return unchanged(true, ctx.report ?? undefined);
+    return { output: docs, relevant: true, changed: true, changes: [], markers: markersIn(docs), report: ctx.report ?? undefined };
+  }
   const { useTabs, tabWidth } = detectTabs(source);
   const print = () => {
     const printed = root.toSource({
@@ -106,8 +146,9 @@ export function applyTransform(source: string, file: string, options: TransformO
     if (at !== -1) output = output.slice(0, at + line.length) + suffix + output.slice(at + line.length);
   }
   if (source.endsWith("\n") && !output.endsWith("\n")) output += detectLineTerminator(source);
+  if (typeTarget) output = rewriteJsDocTypes(output, typeTarget);
   const changes = [...ctx.changes].sort((a, b) => a.line - b.line);
-  return { output, relevant: true, changed: output !== source, changes, markers: markersIn(output) };
+  return { output, relevant: true, changed: output !== source, changes, markers: markersIn(output), report: ctx.report ?? undefined };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Collection, JSCodeshift } from "jscodeshift";
 import { lineOf, type N, type P } from "./ast.js";
+import type { FileReport, FileView } from "../project/view.js";
 
 export type Mode = "v2" | "compat";
 export type Lang = "ts" | "tsx" | "js";
@@ -56,6 +57,10 @@ export interface Ctx {
   lineInserts: LineInsert[];
   /** Every path of the tree by node type and identifiers by name, built in one walk (see `nodesOf`). */
   index: NodeIndex | null;
+  /** The whole program as this file sees it (null when the file is transformed on its own). */
+  view: FileView | null;
+  /** What this file tells the whole-program pass (with a view only). */
+  report: FileReport | null;
 }
 
 export interface NodeIndex {

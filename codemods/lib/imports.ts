@@ -98,6 +98,9 @@ export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo, plan: ImportPlan, o
   }
 
   const taken = new Set<string>(nodesOf(ctx, "Identifier").map((p: P) => p.node.name));
+  // code the rewrite wrote as text (`new aioredis.Redis({ ... })`) names a namespace without an Identifier node for it
+  let raws: string[] | null = null;
+  const rawTexts = (): string[] => (raws ??= nodesOf(ctx, "Identifier").filter((p: P) => p.node.__raw).map((p: P) => p.node.name as string));
 
   /** Decides where one binding goes: "v2", "compat", or "both" (compat references renamed). */
   const place = new Map<Binding, { v2: boolean; compat: boolean; compatLocal: string }>();
@@ -105,6 +108,7 @@ export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo, plan: ImportPlan, o
     const list = refs.get(b)!;
     let v2 = list.some((r) => !r.compat);
     let compat = list.some((r) => r.compat);
+    if (!v2 && !compat && b.kind === "namespace" && rawTexts().some((t) => t.includes(`${b.local}.`))) v2 = true;
     if (!v2 && !compat) {
       // no reference left: either every use was rewritten (drop it), or it was never used (leave it be)
       if (originallyUsed.has(b)) {
@@ -297,7 +301,7 @@ export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo, plan: ImportPlan, o
     if (target && target.kind === "import") {
       for (const [name, need] of needed) {
         if (target.typeOnly && need.value) continue;
-        target.node.specifiers.push(makeSpecifier(ctx, name, need.local));
+        target.node.specifiers.push(makeSpecifier(ctx, name, need.local, !need.value && ctx.lang !== "js" && !target.typeOnly));
         needed.delete(name);
       }
     } else if (target && target.kind === "require") {
@@ -308,7 +312,7 @@ export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo, plan: ImportPlan, o
 
     }
     if (needed.size) {
-      const specs = [...needed].map(([name, need]) => makeSpecifier(ctx, name, need.local));
+      const specs = [...needed].map(([name, need]) => makeSpecifier(ctx, name, need.local, !need.value && ctx.lang !== "js"));
       const usesRequire = info.bindings.length > 0 && info.bindings.every((b) => b.style === "require");
       let node: N;
       if (usesRequire) {

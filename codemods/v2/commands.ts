@@ -23,6 +23,7 @@ import {
 import { codeOf, quoteString, raw, type Ctx } from "../lib/context.js";
 import { objectText, renderObject, type Entry } from "../lib/render.js";
 import { CONSTANTS } from "./names.js";
+import { resolveBinding } from "../lib/scope.js";
 import type { Obj, Use } from "./objects.js";
 import { stmtOf } from "./objects.js";
 import type { V2State } from "./state.js";
@@ -242,7 +243,13 @@ const HANDLERS: Record<string, Handler> = {
       const v = prop.value;
       if (name === "expire" || name === "pexpire") {
         if (isNumberLit(v) && v.value === 0) continue;
-        entries.push({ key: name === "expire" ? "ex" : "px", prop });
+        const key = name === "expire" ? "ex" : "px";
+        if (isNumberLit(v)) entries.push({ key, prop });
+        else {
+          // v1 sent no expiry for 0 (`if expire:`); v2 sends EX 0, which the server refuses
+          const t = text(cx, v);
+          entries.push({ key, text: `${v.type === "Identifier" || v.type === "MemberExpression" ? t : `(${t})`} || undefined` });
+        }
       } else if (name === "exist") {
         const c = constantOf(cx, v);
         if (c !== "nx" && c !== "xx") {
@@ -346,12 +353,22 @@ const HANDLERS: Record<string, Handler> = {
       } else return { reason: `zadd() option ${name} is not v1 API the codemod knows` };
     }
     const notes = incr && resultUsage(cx.use.callPath) === "used" ? ["zadd with incr resolves a number in v2 (v1: the raw score string)"] : [];
+    // a member that is not a literal may be a Buffer: an object key would turn it into "[object ...]" text, a Map keeps it
+    const stringTyped = (i: number): boolean => {
+      const arg: P = cx.use.callPath.get("arguments", i);
+      if (arg.node?.type === "TemplateLiteral") return true;
+      if (arg.node?.type !== "Identifier") return false;
+      const decl = resolveBinding(arg, arg.node.name);
+      return decl?.typeAnnotation?.typeAnnotation?.type === "TSStringKeyword";
+    };
+    const asMap = mapping.some((e, i) => e.computed && !stringTyped(2 + 2 * i));
+    const mapText = (): string => `new Map${cx.ctx.lang === "js" ? "" : `<${cx.state.namedLocal("EncodableT", false)}, number | string>`}([${mapping.map((e) => `[${e.computed ? e.key : quoteString(cx.ctx, e.key)}, ${text(cx, e.value)}]`).join(", ")}])`;
     return {
       notes,
-      description: "zadd(key, score, member, ...) is zadd(key, { member: score }) in v2",
+      description: asMap ? "zadd(key, score, member, ...) is zadd(key, new Map([[member, score]])) in v2 (members that may be Buffers)" : "zadd(key, score, member, ...) is zadd(key, { member: score }) in v2",
       rewrite: () => {
         const out = kwOut(cx, kwNode, entries);
-        const map = raw(cx.ctx, objectText(cx.ctx, mapping));
+        const map = raw(cx.ctx, asMap ? mapText() : objectText(cx.ctx, mapping));
         setCall(cx, null, out ? [key, map, out] : [key, map]);
       },
     };
@@ -498,12 +515,47 @@ const HANDLERS: Record<string, Handler> = {
     return { description: "execute(...) is executeCommand(...) in v2", rewrite: () => setCall(cx, "executeCommand", positional) };
   },
 
-  expire(_cx, _kw, positional) {
-    const t = positional[1];
+  expire(cx, kw, positional, kwNode) {
+    const t = positional[1] ?? kw.get("timeout")?.value;
     if (t && isNumberLit(t) && !Number.isInteger(t.value)) return { reason: "v1 sent a fractional expire as PEXPIRE; v2 wants whole seconds: use pexpire(key, ms)" };
-    return null;
+    return keywordsToPositional(["key", "timeout"])(cx, kw, positional, kwNode);
   },
+  setex: keywordsToPositional(["key", "seconds", "value"]),
+  psetex: keywordsToPositional(["key", "milliseconds", "value"]),
+  pexpire: keywordsToPositional(["key", "timeout"]),
+  expireat: keywordsToPositional(["key", "timestamp"]),
+  pexpireat: keywordsToPositional(["key", "timestamp"]),
+  getrange: keywordsToPositional(["key", "start", "end"]),
+  setrange: keywordsToPositional(["key", "offset", "value"]),
+  lrange: keywordsToPositional(["key", "start", "stop"]),
+  ltrim: keywordsToPositional(["key", "start", "stop"]),
+  lindex: keywordsToPositional(["key", "index"]),
+  lset: keywordsToPositional(["key", "index", "value"]),
+  hget: keywordsToPositional(["key", "field"]),
+  hset: keywordsToPositional(["key", "field", "value"]),
+  hsetnx: keywordsToPositional(["key", "field", "value"]),
+  getset: keywordsToPositional(["key", "value"]),
 };
+
+/**
+ * V1-API rule 2 lets any parameter be given by name in a trailing object
+ * (`setex(k, { value, seconds })`); v2 takes these positionally, in v1's order.
+ */
+function keywordsToPositional(names: string[]): Handler {
+  return (cx, kw, positional, kwNode) => {
+    if (!kwNode) return null;
+    if (kw.size === 0) return { rewrite: () => setCall(cx, null, positional) };
+    const args: N[] = [...positional];
+    for (const name of names.slice(positional.length)) {
+      const prop = kw.get(name);
+      if (!prop) break;
+      args.push(prop.value);
+      kw.delete(name);
+    }
+    if (kw.size) return { reason: `${cx.use.method}() keyword ${[...kw.keys()].join(", ")} is not one the codemod can place (v1 order: ${names.join(", ")})` };
+    return { description: `${cx.use.method}()'s keyword arguments are positional in v2 (${names.join(", ")})`, rewrite: () => setCall(cx, null, args) };
+  };
+}
 
 for (const [from, to] of Object.entries(RENAMED)) {
   HANDLERS[from] = (cx, kw, positional, kwNode) => {

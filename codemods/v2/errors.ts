@@ -54,7 +54,7 @@ function errorOrigin(state: V2State, path: P): "v2" | "v1" | "mixed" | "unknown"
 export function rewriteErrors(state: V2State): void {
   const ctx = state.ctx;
   const j = ctx.j;
-  const fileBlocked = state.anyBlocked;
+  const fileBlocked = state.anyBlocked || !!ctx.view?.anyHeld;
   for (const b of state.info.bindings) {
     for (const ref of referencesOf(ctx, b)) {
       // the v1 class named here, and the node standing for it (identifier or ns.Name)

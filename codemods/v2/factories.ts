@@ -31,6 +31,12 @@ export interface FactoryPlan {
   /** Things to tell the user even though the call is rewritten. */
   notes: string[];
   description: string;
+  /**
+   * v1 `maxsize`: callers waited for a free connection. v2's ConnectionPool throws past
+   * maxConnections, so the client gets a BlockingConnectionPool (waiting without a time
+   * limit, as v1 did), which its close() does not close: the close rewrite disconnects it.
+   */
+  blockingPool: boolean;
 }
 
 type Address =
@@ -186,12 +192,13 @@ function convertOptions(
   _ctx: Ctx,
   factory: string,
   opts: N | undefined,
-): { entries: Entry[]; decode: boolean; encoding: string | null; notes: string[] } | { reason: string } {
+): { entries: Entry[]; decode: boolean; encoding: string | null; notes: string[]; maxsize: boolean } | { reason: string } {
   const entries: Entry[] = [];
   const notes: string[] = [];
+  let maxsize = false;
   let decode = false;
   let encoding: string | null = null;
-  if (!opts) return { entries, decode, encoding, notes };
+  if (!opts) return { entries, decode, encoding, notes, maxsize };
   if (!isObjectExpr(opts)) return { reason: "its options are not an object literal, so the codemod cannot rename them (timeout, maxsize, encoding...)" };
   for (const prop of opts.properties) {
     if (!isObjectProp(prop)) return { reason: "its options object has a spread or a method; rename the v1 options by hand (see MIGRATION.md)" };
@@ -213,9 +220,21 @@ function convertOptions(
       continue;
     }
     if (name === "ssl" && !isBoolLit(value)) return { reason: "its ssl option is an SSL context; v2 takes ssl: true with sslCaCerts / sslCertfile / sslKeyfile" };
+    if (name === "maxsize" && factory !== "createSentinel") maxsize = true;
     entries.push({ key: to, prop });
   }
-  return { entries, decode, encoding, notes };
+  if (maxsize) entries.push({ key: "timeout", text: "null" });
+  return { entries, decode, encoding, notes, maxsize };
+}
+
+/** `new Redis({ connectionPool: <pool> })`, on one line when the pool's text is one line. */
+function clientOnPool(state: V2State, like: { ref: ExportRef; node: N }, pool: N): N {
+  const ctx = state.ctx;
+  const j = ctx.j;
+  const poolText = ctx.j(pool).toSource({ quote: ctx.quote === "'" ? "single" : "double" });
+  const redis = state.refText("Redis", like);
+  if (!poolText.includes("\n")) return raw(ctx, `new ${redis}({ connectionPool: ${poolText} })`);
+  return j.newExpression(state.ref("Redis", like), [raw(ctx, `{ connectionPool: ${poolText} }`)]);
 }
 
 export function planFactory(state: V2State, callPath: P, ref: ExportRef): FactoryPlan | { reason: string } {
@@ -243,6 +262,7 @@ export function planFactory(state: V2State, callPath: P, ref: ExportRef): Factor
       decode,
       encoding,
       notes,
+      blockingPool: false,
       description: "createSentinel() is new Sentinel() in v2",
       build: () => {
         const opts = renderObject(ctx, args[1], [], options.entries);
@@ -270,18 +290,26 @@ export function planFactory(state: V2State, callPath: P, ref: ExportRef): Factor
       if (rewritten.url !== address.node.value) urlNode = raw(ctx, quoteString(ctx, rewritten.url));
     }
     if (!address.sure) notes.push("v2 takes only URLs here: check this address is a redis://, rediss:// or unix:// URL (v1 also took [host, port] and bare socket paths)");
-    const target = factory === "createPool" ? "ConnectionPool.fromUrl" : "fromUrl";
+    const blocking = options.maxsize;
+    const poolCls = blocking ? "BlockingConnectionPool" : "ConnectionPool";
+    const target = factory === "createPool" ? `${poolCls}.fromUrl` : blocking ? "new Redis({ connectionPool: BlockingConnectionPool.fromUrl(url) })" : "fromUrl";
     return {
       kind,
       decode,
       encoding,
       notes,
-      description: `${factory}(url) is ${target}(url)${single ? ".client()" : ""} in v2 (lazy: no await)`,
+      blockingPool: blocking && factory === "createRedisPool",
+      description: `${factory}(url) is ${target}${single ? ".client()" : ""} in v2 (lazy: no await)${blocking ? "; maxsize: callers wait for a free connection, as in v1" : ""}`,
       build: () => {
         // the call itself is kept (and edited in place), so its layout stays as it was
         const opts = renderObject(ctx, args[1], [], options.entries);
-        call.callee = factory === "createPool" ? j.memberExpression(state.ref("ConnectionPool", like), j.identifier("fromUrl")) : state.ref("fromUrl", like);
+        if (factory === "createPool" || blocking) {
+          call.callee = j.memberExpression(state.ref(poolCls, like), j.identifier("fromUrl"));
+        } else {
+          call.callee = state.ref("fromUrl", like);
+        }
         call.arguments = opts ? [urlNode, opts] : [urlNode];
+        if (blocking && factory !== "createPool") return withClient(clientOnPool(state, like, call));
         return withClient(call);
       },
     };
@@ -294,15 +322,20 @@ export function planFactory(state: V2State, callPath: P, ref: ExportRef): Factor
           { key: "port", value: address.port },
         ]
       : [{ key: "unixSocketPath", value: address.node }];
-  const cls = factory === "createPool" ? "ConnectionPool" : "Redis";
+  const blocking = options.maxsize;
+  const cls = factory === "createPool" ? (blocking ? "BlockingConnectionPool" : "ConnectionPool") : "Redis";
   return {
     kind,
     decode,
     encoding,
     notes,
+    blockingPool: blocking && factory === "createRedisPool",
     description: `${factory}(${address.type === "tuple" ? "[host, port]" : "socketPath"}) is new ${cls}({ ... })${single ? ".client()" : ""} in v2`,
     build: () => {
       const opts = renderObject(ctx, args[1], lead, options.entries)!;
+      if (blocking && factory !== "createPool") {
+        return withClient(clientOnPool(state, like, j.newExpression(state.ref("BlockingConnectionPool", like), [opts])));
+      }
       return withClient(j.newExpression(state.ref(cls, like), [opts]));
     },
   };

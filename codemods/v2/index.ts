@@ -11,6 +11,7 @@ import {
   isFunction as isFunctionNode,
   canAwait,
   climbWrappers,
+  enclosingFunction,
   enclosingStatement,
   isNullLit,
   isUndefinedId,
@@ -27,8 +28,9 @@ import { CONSTANTS, ERROR_RENAMES, FACTORIES, SHARED_NAMES, TYPE_RENAMES, V1_ONL
 import { classifyUse, holderOf, localCallee, referencesOfHolder, stmtOf, type Holder, type Kind, type Obj, type Use } from "./objects.js";
 import { planPipeline } from "./pipelines.js";
 import { planSubscribe, planUnsubscribe, type PubSubRegistry } from "./pubsub.js";
-import { V2State } from "./state.js";
-import { resetScopes } from "../lib/scope.js";
+import { V2State, type Group } from "./state.js";
+import { resetScopes, resolveBinding } from "../lib/scope.js";
+import type { ObjFact } from "../project/view.js";
 
 type CallUse = Extract<Use, { type: "call" }>;
 
@@ -123,7 +125,44 @@ class Analyzer {
         g.block(stmtOf(p), `${ref.name} has no v2 equivalent: in v2 use redis.pubsub(), subscribe it, and read messages from listen() (dispatch on message.channel / message.pattern)`);
       }
     });
+    this.subclassRoots();
+    this.projectRoots();
     this.typedRoots();
+    this.applyHolds();
+  }
+
+  /**
+   * `class Queue extends Redis { constructor(pool) { super(pool) } }`: a v1 subclass takes a
+   * pool or connection, a v2 one an options object. The class, its base and every value given
+   * to its constructor stay on compat together (the constructor's parameters are project ids,
+   * so a pool made in another module joins the group), with a marker on the class.
+   */
+  private subclassRoots(): void {
+    const info = this.state.info;
+    const classes: P[] = [...nodesOf(this.ctx, "ClassDeclaration"), ...nodesOf(this.ctx, "ClassExpression")];
+    for (const c of classes) {
+      if (!c.node.superClass) continue;
+      const ref = resolveExport(info, c.get("superClass"));
+      if (!ref) continue;
+      const name = c.node.id?.name ?? "this class";
+      const group = this.state.group(`class ${name}`);
+      const stmt = stmtOf(c);
+      group.anchor = stmt;
+      this.groupId(group, c.node);
+      const sup = c.node.superClass;
+      group.v1Refs.push(sup, sup.object ?? sup);
+      const cls = classIdOf(this.ctx, c);
+      if (cls) {
+        group.addId(cls);
+        const ctor = (c.node.body.body as N[]).find((m) => m.type === "ClassMethod" && m.kind === "constructor");
+        const count = Math.max(ctor?.params.length ?? 0, 1);
+        for (let i = 0; i < count; i++) group.addId(`${cls}(${i})`);
+      }
+      group.block(
+        stmt,
+        `${name} extends the v1 ${ref.name}: a v2 subclass takes an options object ({ connectionPool }), not a v1 pool or connection, so the class, its constructor calls and the values given to them stay on aioredis/compat. To migrate: extend the v2 class, pass { connectionPool: pool } to super(), and run the codemod again`,
+      );
+    }
   }
 
   // ------------------------------------------------------------------ roots
@@ -134,12 +173,22 @@ class Analyzer {
     const callee = callPath.node.callee;
     group.v1Refs.push(callee, callee.object ?? callee);
     const stmt = stmtOf(callPath);
+    group.anchor = stmt;
+    this.groupId(group, callPath.node);
     if (hasIgnoreComment(stmt)) {
       group.blocked = true;
       return;
     }
-    const aw = climbWrappers(callPath).parent;
-    if (aw?.node.type !== "AwaitExpression" || aw.node.argument !== climbWrappers(callPath).node) {
+    let aw: P = climbWrappers(callPath).parent;
+    // `return createRedis(url)`: the caller awaits what the function returns (a function that
+    // was not async returned the Promise itself, so it becomes async: same result for its callers)
+    const returnFn = aw?.node.type === "ReturnStatement" && this.ctx.view ? enclosingFunction(aw) : null;
+    const returnedFromAsync = !!returnFn && (returnFn.node.async || (returnFn.node.kind !== "get" && returnFn.node.kind !== "set" && returnFn.node.kind !== "constructor" && !returnFn.node.generator));
+    if (returnedFromAsync) {
+      aw = climbWrappers(callPath);
+      if (!returnFn!.node.async) group.edit(4, returnFn!.node, "async", "a function that returned the v1 factory's Promise is async in v2 (the factory is not)", () => (returnFn!.node.async = true));
+    }
+    else if (aw?.node.type !== "AwaitExpression" || aw.node.argument !== climbWrappers(callPath).node) {
       group.block(stmt, `${ref.name}() is not awaited where it is called, so the codemod cannot follow what it makes; in v2 it is ${ref.name === "createPool" ? "ConnectionPool.fromUrl()" : "fromUrl()"} (not async)`);
       return;
     }
@@ -154,12 +203,22 @@ class Analyzer {
       replaceNode(climbWrappers(aw), plan.build());
     });
     if ("reason" in held) {
+      if (held.reason === "is returned to the caller" && this.ctx.view) {
+        const fn = returnTarget(aw);
+        const id = fn ? fnIdOf(this.ctx, fn) : null;
+        if (id) {
+          const obj: Obj = { kind: plan.kind, group, decode: plan.decode, encoding: plan.encoding, blockingPool: plan.blockingPool, label: `${ref.name}()`, holder: { type: "binding", name: "", declId: null, declPath: null }, origin: callPath };
+          this.port(obj, `${id}()`);
+          this.returnTypes(obj, fn!);
+          return;
+        }
+      }
       if (held.reason !== "is not kept anywhere") {
         group.block(stmt, `the ${plan.kind} made here ${held.reason}, so the codemod cannot see all its uses; migrate them together by hand (or keep it in a local variable)`);
       }
       return;
     }
-    const obj: Obj = { kind: plan.kind, group, decode: plan.decode, encoding: plan.encoding, label: held.holder.name, holder: held.holder, origin: callPath };
+    const obj: Obj = { kind: plan.kind, group, decode: plan.decode, encoding: plan.encoding, label: held.holder.name, holder: held.holder, origin: callPath, blockingPool: plan.blockingPool };
     this.eagerConnect(obj, held.declStmt);
     this.annotation(obj);
     this.analyze(obj);
@@ -181,7 +240,7 @@ class Analyzer {
     if (!inTry) return;
     const list = statementList(declStmt);
     if (!list) return;
-    const target = obj.holder.type === "field" ? `this.${obj.holder.name}` : obj.holder.name;
+    const target = obj.holder.type === "field" ? `this.${obj.holder.name}` : obj.holder.type === "member" ? `${obj.holder.object}.${obj.holder.name}` : obj.holder.name;
     obj.group.edit(4, declStmt.node, "eager-connect", "v2 connects lazily: a ping() right after creating the client keeps connection errors inside this try", () => {
       const [ping] = parseStatements(this.ctx, `await ${target}.ping();`);
       list.splice(list.indexOf(declStmt.node) + 1, 0, ping);
@@ -218,19 +277,339 @@ class Analyzer {
       if (!holder) return;
       this.claimed.add(node);
       const group = this.state.group(holder.name);
+      group.anchor = stmtOf(owner);
+      this.groupId(group, node);
       group.v1Refs.push(p.node.typeName, p.node.typeName.left ?? p.node.typeName);
-      const kind = kinds[ref.name]!;
-      const obj: Obj = { kind, group, decode: null, encoding: null, label: holder.name, holder, origin: null };
-      if (ref.name !== "Redis") this.typeEdit(obj, p);
+      // a parameter's project id: what its callers pass decides how it decodes
+      const ids: string[] = [];
+      const fn = owner.parent?.node.type === "TSParameterProperty" ? owner.parent.parent : owner.parent;
+      if (fn && isFunctionNode(fn.node)) {
+        const fid = fnIdOf(this.ctx, fn);
+        const at = fn.node.params.indexOf(owner.parent?.node.type === "TSParameterProperty" ? owner.parent.node : node);
+        if (fid && at >= 0) ids.push(`${fid}(${at})`);
+      }
+      const fact = ids.map((id) => this.ctx.view?.fact(id)).find((f) => f);
+      const kind = fact?.kind ?? kinds[ref.name]!;
+      const obj: Obj = { kind, group, decode: fact?.decode ?? null, encoding: fact?.encoding ?? null, label: holder.name, holder, origin: null, ids };
+      if (ref.name !== "Redis" || obj.decode) this.typeEdit(obj, p);
       this.analyze(obj);
     });
+  }
+
+  // ------------------------------------------------------------------ the project
+
+  private readonly seenBindings = new Map<N, Obj>();
+  private readonly seenKeyed = new Map<N, Map<string, Obj>>();
+
+  /** The object already analyzed for the same holder, or null (and remembers this one). */
+  private holderSeen(obj: Obj): Obj | null {
+    const h = obj.holder;
+    if (h.type === "binding") {
+      if (!h.declId) return null;
+      const prev = this.seenBindings.get(h.declId);
+      if (!prev) this.seenBindings.set(h.declId, obj);
+      return prev ?? null;
+    }
+    const key = h.type === "field" ? h.classPath.node : h.objectDeclId;
+    let byName = this.seenKeyed.get(key);
+    if (!byName) this.seenKeyed.set(key, (byName = new Map()));
+    const prev = byName.get(h.name);
+    if (!prev) byName.set(h.name, obj);
+    return prev ?? null;
+  }
+
+  /** The project-wide ids of an object: its module-level binding, its class field, and any given to it. */
+  private idsOf(obj: Obj): string[] {
+    const view = this.ctx.view;
+    if (!view) return [];
+    const out = [...(obj.ids ?? [])];
+    const h = obj.holder;
+    if (h.type === "binding" && h.declPath && isModuleLevel(h.declPath)) {
+      const id = view.local(h.name);
+      if (id) out.push(id);
+    } else if (h.type === "field") {
+      const cls = classIdOf(this.ctx, h.classPath);
+      if (cls) out.push(`${cls}.${h.name}`);
+    }
+    return out;
+  }
+
+  /** Records that the object is the value `id` (joins the group to it, and tells the project what it is). */
+  private port(obj: Obj, id: string): void {
+    obj.group.addId(id);
+    if (this.ctx.report && (obj.kind === "client" || obj.kind === "pool" || obj.kind === "connection" || obj.kind === "sentinel")) {
+      this.ctx.report.facts.push({ id, fact: { kind: obj.kind, decode: obj.decode, encoding: obj.encoding, ...(obj.blockingPool ? { blockingPool: true } : {}) } });
+    }
+  }
+
+  /**
+   * A use that leaves the file's sight, seen with the whole program: an export (its importers
+   * are analyzed with it), a `return` from a named function (its callers are), a copy into a
+   * class field or a variable (followed here). False when it still cannot be followed.
+   */
+  private projectEscape(obj: Obj, ref: P): boolean {
+    const view = this.ctx.view;
+    if (!view) return false;
+    const p = climbWrappers(ref);
+    const parent = p.parent?.node;
+    if (!parent) return false;
+    if (parent.type === "ExportSpecifier") return obj.holder.type === "binding" && !!obj.holder.declPath && isModuleLevel(obj.holder.declPath);
+    if (parent.type === "ReturnStatement" || (parent.type === "ArrowFunctionExpression" && parent.body === p.node)) {
+      const fn = returnTarget(p);
+      const id = fn ? fnIdOf(this.ctx, fn) : null;
+      if (!id) return false;
+      this.port(obj, `${id}()`);
+      this.returnTypes(obj, fn!);
+      return true;
+    }
+    if (parent.type === "AssignmentExpression" && parent.right === p.node && parent.operator === "=") {
+      const left = parent.left;
+      if (left.type === "MemberExpression" && left.object.type === "ThisExpression" && !left.computed && left.property.type === "Identifier") {
+        const held = holderOf(this.state, p);
+        if ("reason" in held || held.holder.type !== "field") return false;
+        const copy: Obj = { ...obj, label: held.holder.name, holder: held.holder, origin: obj.origin, ids: [] };
+        this.annotation(copy);
+        this.analyze(copy);
+        return true;
+      }
+      return false;
+    }
+    if (parent.type === "VariableDeclarator" && parent.init === p.node && parent.id.type === "Identifier") {
+      const held = holderOf(this.state, p);
+      if ("reason" in held) return false;
+      const copy: Obj = { ...obj, label: held.holder.name, holder: held.holder, ids: [] };
+      this.annotation(copy);
+      this.analyze(copy);
+      return true;
+    }
+    return false;
+  }
+
+  /** The type annotations of a function that returns the object (`Promise<aioredis.Redis>`) follow it. */
+  private returnTypes(obj: Obj, fn: P): void {
+    const rt = fn.node.returnType;
+    if (!rt) return;
+    this.ctx
+      .j(fn.get("returnType"))
+      .find(this.ctx.j.TSTypeReference)
+      .forEach((r: P) => {
+        const ref = resolveExport(this.state.info, r.get("typeName"));
+        if (!ref) return;
+        obj.group.v1Refs.push(r.node.typeName, r.node.typeName.left ?? r.node.typeName);
+        this.typeEdit(obj, r);
+      });
+  }
+
+  /** The object passed to a function or class of the project: the parameter's id joins the group. */
+  private projectArg(obj: Obj, use: Extract<Use, { type: "arg" }>): boolean {
+    const view = this.ctx.view;
+    if (!view) return false;
+    const callee = use.callPath.node.callee;
+    let fnId: string | null = null;
+    if (callee.type === "Identifier") {
+      const decl = resolveBinding(use.callPath.get("callee"), callee.name);
+      if (decl && isModuleLevelDecl(this.ctx, decl)) fnId = view.local(callee.name);
+    } else if (callee.type === "MemberExpression" && !callee.computed && callee.object.type === "ThisExpression" && callee.property.type === "Identifier") {
+      let c: P | null = use.callPath.parent;
+      while (c && c.node.type !== "ClassDeclaration") c = c.parent;
+      const cls = c ? classIdOf(this.ctx, c) : null;
+      if (cls) fnId = `${cls}.${callee.property.name}`;
+    }
+    if (!fnId || fnId.endsWith("#*")) return false;
+    this.port(obj, `${fnId}(${use.index})`);
+    return true;
+  }
+
+  /**
+   * Roots the rest of the project gives this file: imported clients and pools, results of
+   * project functions that return one, parameters that receive one, and fields of instances
+   * of project classes (`app.db`).
+   */
+  private projectRoots(): void {
+    const view = this.ctx.view;
+    if (!view?.ready) return;
+    const ctx = this.ctx;
+    // imported values
+    nodesOf(ctx, "ImportDeclaration").forEach((p: P) => {
+      const d = p.node;
+      for (const s of d.specifiers ?? []) {
+        const local = s.local.name;
+        const id = view.local(local);
+        if (!id) continue;
+        const fact = view.fact(id);
+        if (fact) this.projectRoot(fact, { type: "binding", name: local, declId: s.local, declPath: null }, [id], d, local);
+        const cls = view.instanceOf(id);
+        if (cls) this.memberRoots(local, s.local, cls, d);
+      }
+    });
+    // `const x = new C()` of a project class
+    nodesOf(ctx, "VariableDeclarator").forEach((p: P) => {
+      const init = unwrapAwait(p.node.init);
+      if (p.node.id.type !== "Identifier" || init?.type !== "NewExpression" || init.callee.type !== "Identifier") return;
+      const decl = resolveBinding(p.get("init"), init.callee.name);
+      if (!decl || !isModuleLevelDecl(ctx, decl)) return;
+      const cls = view.local(init.callee.name);
+      if (cls) this.memberRoots(p.node.id.name, p.node.id, cls, stmtOf(p));
+    });
+    // results of project functions
+    nodesOf(ctx, "CallExpression").forEach((p: P) => {
+      const callee = p.node.callee;
+      let id: string | null = null;
+      if (callee.type === "Identifier") {
+        const decl = resolveBinding(p.get("callee"), callee.name);
+        if (decl && isModuleLevelDecl(ctx, decl)) id = view.local(callee.name);
+      } else if (callee.type === "MemberExpression" && !callee.computed && callee.property.type === "Identifier") {
+        if (callee.object.type === "ThisExpression") {
+          let c: P | null = p.parent;
+          while (c && c.node.type !== "ClassDeclaration") c = c.parent;
+          const cls = c ? classIdOf(ctx, c) : null;
+          if (cls) id = `${cls}.${callee.property.name}`;
+        } else if (callee.object.type === "Identifier") {
+          const ns = view.local(callee.object.name);
+          if (ns?.endsWith("#*")) id = `${ns.slice(0, -1)}${callee.property.name}`;
+        }
+      }
+      if (id) this.resultRoot(p, id);
+    });
+    // `this.client` where `client` is a getter of this class that returns one
+    nodesOf(ctx, "MemberExpression").forEach((p: P) => {
+      const n = p.node;
+      if (n.object.type !== "ThisExpression" || n.computed || n.property.type !== "Identifier") return;
+      const parent = p.parent?.node;
+      if ((parent?.type === "CallExpression" && parent.callee === n) || (parent?.type === "AssignmentExpression" && parent.left === n)) return;
+      let c: P | null = p.parent;
+      while (c && c.node.type !== "ClassDeclaration") c = c.parent;
+      if (!c) return;
+      const getter = (c.node.body.body as N[]).some((m) => m.type === "ClassMethod" && m.kind === "get" && !m.computed && m.key.name === n.property.name);
+      const cls = getter ? classIdOf(ctx, c) : null;
+      if (cls) this.resultRoot(p, `${cls}.${n.property.name}`);
+    });
+    // parameters that receive objects
+    const fns: P[] = [...nodesOf(ctx, "FunctionDeclaration"), ...nodesOf(ctx, "ClassMethod"), ...nodesOf(ctx, "ArrowFunctionExpression"), ...nodesOf(ctx, "FunctionExpression")];
+    for (const fn of fns) {
+      const id = fnIdOf(ctx, fn);
+      if (!id) continue;
+      (fn.node.params as N[]).forEach((param, i) => {
+        const fact = view.fact(`${id}(${i})`);
+        if (!fact) return;
+        const paramPath: P = fn.get("params", i);
+        if (param.type === "Identifier") {
+          if (this.claimed.has(param)) return;
+          this.claimed.add(param);
+          this.projectRoot(fact, { type: "binding", name: param.name, declId: param, declPath: paramPath }, [`${id}(${i})`], stmtOf(fn), param.name);
+        } else if (param.type === "TSParameterProperty" && param.parameter.type === "Identifier") {
+          let c: P | null = fn.parent;
+          while (c && c.node.type !== "ClassDeclaration" && c.node.type !== "ClassExpression") c = c.parent;
+          if (!c || this.claimed.has(param.parameter)) return;
+          this.claimed.add(param.parameter);
+          this.projectRoot(fact, { type: "field", name: param.parameter.name, classPath: c, declPath: paramPath.get("parameter") }, [`${id}(${i})`], stmtOf(fn), param.parameter.name);
+        }
+      });
+    }
+  }
+
+
+  /** The value a project function (or getter) `id` returns, at a call site `p` in this file. */
+  private resultRoot(p: P, id: string): void {
+    const ctx = this.ctx;
+    const state = this.state;
+    const fact = ctx.view!.fact(`${id}()`);
+    if (!fact) return;
+    const group = state.group(`${id}()`);
+    group.anchor = stmtOf(p);
+    this.groupId(group, p.node);
+    const aw = climbWrappers(p).parent;
+    const valuePath = aw?.node.type === "AwaitExpression" ? aw : p;
+    const held = holderOf(state, valuePath);
+    if ("reason" in held) {
+      group.addId(`${id}()`);
+      if (held.reason === "is returned to the caller") {
+        const fn = returnTarget(valuePath);
+        const fid = fn ? fnIdOf(ctx, fn) : null;
+        if (fid) {
+          ctx.report?.facts.push({ id: `${fid}()`, fact });
+          group.addId(`${fid}()`);
+          return;
+        }
+      }
+      // used where it is made: `(await this.client).ttl(key)`
+      const use = classifyUse(valuePath);
+      if (use.type === "call" && valuePath.node.type === "AwaitExpression") {
+        const obj: Obj = { ...fact, group, label: codeOf(ctx, valuePath.node), holder: { type: "binding", name: "", declId: null, declPath: null }, origin: valuePath, ids: [`${id}()`] };
+        this.callUse(obj, use, new Set<N>(), []);
+        return;
+      }
+      if (held.reason !== "is not kept anywhere") group.block(stmtOf(p), `the ${fact.kind} ${id}() returns ${held.reason}, so the codemod cannot see all its uses`);
+      return;
+    }
+    const obj: Obj = { ...fact, group, label: held.holder.name, holder: held.holder, origin: valuePath, ids: [`${id}()`] };
+    this.annotation(obj);
+    this.analyze(obj);
+  }
+
+  private projectRoot(fact: ObjFact, holder: Holder, ids: string[], anchor: N, label: string): void {
+    const group = this.state.group(label);
+    group.anchor = anchor;
+    for (const id of ids) group.addId(id);
+    const obj: Obj = { ...fact, group, label, holder, origin: null, ids };
+    this.annotation(obj);
+    this.analyze(obj);
+  }
+
+  /** Fields of a project class that hold objects, read through an instance (`app.db.get()`). */
+  private memberRoots(object: string, objectDeclId: N, cls: string, anchor: N): void {
+    const view = this.ctx.view!;
+    for (const [field, fact] of view.fieldsOf(cls)) {
+      const holder: Holder = { type: "member", name: field, object, objectDeclId, declPath: null };
+      if (referencesOfHolder(this.state, holder).length === 0) continue;
+      this.projectRoot(fact, holder, [`${cls}.${field}`], anchor, `${object}.${field}`);
+    }
+  }
+
+  /** A group with no project-visible name still gets an id, so the project can hold it back (after a tsc error, say). */
+  private groupId(group: Group, node: N): void {
+    const view = this.ctx.view;
+    if (!view) return;
+    const loc = node?.loc?.start;
+    if (loc) group.addId(`${view.id}#@${loc.line}:${loc.column}`);
+  }
+
+  /** Groups the project keeps on compat (another file's use, or a tsc error) are blocked here too. */
+  applyHolds(): void {
+    const view = this.ctx.view;
+    if (!view) return;
+    for (const g of this.state.groups) {
+      if (g.blocked) continue;
+      // an earlier run's tsc verdict, kept in its marker: the group stays where that run put it
+      const verdict = (g.anchor?.comments ?? []).find((c: N) => typeof c.value === "string" && c.value.includes("TODO(aioredis-v2):") && c.value.includes("did not type-check"));
+      if (verdict) {
+        g.block(g.anchor, verdict.value.slice(verdict.value.indexOf("TODO(aioredis-v2):") + "TODO(aioredis-v2):".length).trim());
+        continue;
+      }
+      for (const id of g.ids) {
+        const reason = view.held(id);
+        if (!reason) continue;
+        g.block(g.anchor ?? this.ctx.root.get().node.program.body[0], reason);
+        break;
+      }
+    }
   }
 
   // ------------------------------------------------------------------ uses
 
   analyze(obj: Obj): void {
     const state = this.state;
+    const prev = this.holderSeen(obj);
+    if (prev) {
+      // the same holder reached a second way (a typed field and `this.f = param`, say): one group
+      if (prev.group.root() !== obj.group.root()) prev.group.absorb(obj.group);
+      if ((prev.decode !== obj.decode && obj.decode !== null && prev.decode !== null) || prev.kind !== obj.kind) {
+        prev.group.block(stmtOf(obj.origin ?? obj.holder.declPath ?? prev.origin!), `${obj.label} is given objects made in different ways (decoding or kind); migrate it by hand`);
+      }
+      return;
+    }
     const group = obj.group;
+    for (const id of this.idsOf(obj)) this.port(obj, id);
     if (obj.holder.type === "field" && obj.holder.declPath) this.claimed.add(obj.holder.declPath.node);
     const refs = referencesOfHolder(state, obj.holder);
     for (const r of refs) group.refNodes.add(r.node);
@@ -264,6 +643,7 @@ class Analyzer {
         case "neutral":
           break;
         case "escape":
+          if (this.projectEscape(obj, ref)) break;
           group.block(stmtOf(ref), `${obj.label} ${use.reason}, so the codemod cannot see every use of it; migrate those uses together by hand`);
           break;
       }
@@ -338,18 +718,23 @@ class Analyzer {
         this.analyze(client);
         return;
       }
+      if (this.projectArg(obj, use)) return;
       return group.block(stmt, `${obj.label} is passed to a constructor the codemod cannot follow`);
     }
     const target = localCallee(state, use.callPath, use.index);
-    if (!target) return group.block(stmt, `${obj.label} is passed to a function the codemod cannot follow; migrate that function together with it`);
+    if (!target) {
+      if (this.projectArg(obj, use)) return;
+      return group.block(stmt, `${obj.label} is passed to a function the codemod cannot follow; migrate that function together with it`);
+    }
+    this.projectArg(obj, use);
     const fnStmt = enclosingStatement(target.fn);
-    if (fnStmt?.node.type === "ExportNamedDeclaration" || fnStmt?.node.type === "ExportDefaultDeclaration") {
+    if (!this.ctx.view && (fnStmt?.node.type === "ExportNamedDeclaration" || fnStmt?.node.type === "ExportDefaultDeclaration")) {
       return group.block(stmt, `${obj.label} is passed to an exported function, whose other callers the codemod cannot see`);
     }
     const param = target.param.node;
     const seen = this.followed.get(param);
     if (seen) {
-      if (seen.group !== group || seen.decode !== obj.decode || seen.kind !== obj.kind) {
+      if (seen.group.root() !== group.root() || seen.decode !== obj.decode || seen.kind !== obj.kind) {
         group.block(stmt, `${obj.label} is passed to a function that also receives another client; migrate it by hand`);
         seen.group.block(stmt, "this function receives clients made in different ways; migrate it by hand");
       }
@@ -493,7 +878,7 @@ class Analyzer {
       const nextCall = next?.type === "ExpressionStatement" && next.expression.type === "AwaitExpression" ? next.expression.argument : null;
       const paired = nextCall?.type === "CallExpression" && memberName(nextCall.callee) === "waitClosed" && codeOf(ctx, nextCall.callee.object) === objText;
       if (paired) this.pairedWaits.add(nextCall);
-      const ownPool = obj.ownPool && paired ? obj.ownPool : null;
+      const ownPool = obj.ownPool && paired ? obj.ownPool : obj.blockingPool ? `${objText}.connectionPool` : null;
       group.edit(2, stmt.node, "close", paired ? `close() + waitClosed() is await ${target}() in v2` : `close() is await ${target}() in v2`, () => {
         const j = ctx.j;
         const wait = canAwait(stmt);
@@ -558,6 +943,88 @@ class Analyzer {
 }
 
 
+
+/**
+ * The function a `return` gives its value to: the enclosing one, or, for an immediately
+ * invoked `(async () => { ... return x; })()` that is itself returned, the function around it.
+ */
+function returnTarget(path: P): P | null {
+  let fn = enclosingFunction(path);
+  while (fn && (fn.node.type === "ArrowFunctionExpression" || fn.node.type === "FunctionExpression")) {
+    let call: P | null = fn.parent;
+    while (call && call.node.type === "ParenthesizedExpression") call = call.parent;
+    if (call?.node.type !== "CallExpression" || call.node.arguments.length !== 0) break;
+    const callee = call.node.callee.type === "ParenthesizedExpression" ? call.node.callee.expression : call.node.callee;
+    if (callee !== fn.node) break;
+    const up = climbWrappers(call).parent;
+    if (up?.node.type !== "ReturnStatement") break;
+    fn = enclosingFunction(up);
+  }
+  return fn;
+}
+
+function unwrapAwait(node: N): N {
+  let n = node;
+  while (n && (n.type === "AwaitExpression" || n.type === "TSAsExpression" || n.type === "TSNonNullExpression" || n.type === "ParenthesizedExpression")) n = n.argument ?? n.expression;
+  return n;
+}
+
+/** Whether a declarator or parameter path sits at the module's top level. */
+function isModuleLevel(declPath: P): boolean {
+  if (declPath.node.type !== "VariableDeclarator") return false;
+  let p: P | null = declPath.parent; // VariableDeclaration
+  if (p?.parent?.node.type === "ExportNamedDeclaration") p = p.parent;
+  return p?.parent?.node.type === "Program";
+}
+
+/** Whether a declaring identifier (from resolveBinding) is a module-level name: an import, a top-level function, class or const. */
+function isModuleLevelDecl(ctx: Ctx, decl: N): boolean {
+  const program = ctx.root.get().node.program;
+  for (let stmt of program.body as N[]) {
+    if (stmt.type === "ImportDeclaration") {
+      if ((stmt.specifiers ?? []).some((s: N) => s.local === decl)) return true;
+      continue;
+    }
+    if ((stmt.type === "ExportNamedDeclaration" || stmt.type === "ExportDefaultDeclaration") && stmt.declaration) stmt = stmt.declaration;
+    if ((stmt.type === "FunctionDeclaration" || stmt.type === "ClassDeclaration") && stmt.id === decl) return true;
+    if (stmt.type === "VariableDeclaration" && stmt.declarations.some((d: N) => d.id === decl)) return true;
+  }
+  return false;
+}
+
+/** `src/a.ts#C` for a module-level named class. */
+function classIdOf(ctx: Ctx, classPath: P): string | null {
+  const view = ctx.view;
+  const node = classPath.node;
+  if (!view || node.type !== "ClassDeclaration" || !node.id) return null;
+  let p: P | null = classPath.parent;
+  if (p?.node.type === "ExportNamedDeclaration" || p?.node.type === "ExportDefaultDeclaration") p = p.parent;
+  if (p?.node.type !== "Program") return null;
+  return `${view.id}#${node.id.name}`;
+}
+
+/** The id of a named function of the module (`f`, `C` for a constructor, `C.m` for a method), or null. */
+function fnIdOf(ctx: Ctx, fn: P): string | null {
+  const view = ctx.view;
+  if (!view) return null;
+  const node = fn.node;
+  if (node.type === "FunctionDeclaration" && node.id) {
+    let p: P | null = fn.parent;
+    if (p?.node.type === "ExportNamedDeclaration" || p?.node.type === "ExportDefaultDeclaration") p = p.parent;
+    return p?.node.type === "Program" ? `${view.id}#${node.id.name}` : null;
+  }
+  if ((node.type === "ArrowFunctionExpression" || node.type === "FunctionExpression") && fn.parent?.node.type === "VariableDeclarator" && fn.parent.node.id.type === "Identifier") {
+    return isModuleLevel(fn.parent) ? `${view.id}#${fn.parent.node.id.name}` : null;
+  }
+  if (node.type === "ClassMethod" && !node.computed && node.key.type === "Identifier") {
+    const classPath: P | null = fn.parent?.parent ?? null;
+    const cls = classPath ? classIdOf(ctx, classPath) : null;
+    if (!cls) return null;
+    return node.kind === "constructor" ? cls : `${cls}.${node.key.name}`;
+  }
+  return null;
+}
+
 /** Whether `inner` is `outer` or sits somewhere under it. */
 function contains(outer: N, inner: N): boolean {
   if (outer === inner) return true;
@@ -572,14 +1039,27 @@ function contains(outer: N, inner: N): boolean {
   return false;
 }
 
-export function transformV2(ctx: Ctx, info: ModuleInfo): boolean {
-  if (!isV1File(ctx, info)) return false;
+/** Rewrites one file to v2; returns its state (null when the file is not v1 code). */
+export function transformV2(ctx: Ctx, info: ModuleInfo): V2State | null {
+  if (!isV1File(ctx, info) && !ctx.view?.linked) return null;
   const state = new V2State(ctx, info);
   state.snapshotNames();
   const originallyUsed = new Set<Binding>(info.bindings.filter((b) => referencesOf(ctx, b).length > 0));
   const analyzer = new Analyzer(state);
   analyzer.run();
-  const blocked = state.anyBlocked;
+  const blocked = state.anyBlocked || !!ctx.view?.anyHeld;
+  if (ctx.report) {
+    for (const g of state.groups) {
+      ctx.report.groups.push({
+        label: g.label,
+        ids: [...g.ids],
+        blocked: g.blocked,
+        reasons: g.blockers.map((b) => ({ line: b.stmt?.loc?.start?.line ?? 0, message: b.message })),
+        edits: g.blocked ? 0 : g.edits.length,
+        line: g.anchor?.loc?.start?.line ?? 0,
+      });
+    }
+  }
   // error classes first: they only replace identifiers, and the tree is still the one indexed
   rewriteErrors(state);
   state.apply();
@@ -591,9 +1071,16 @@ export function transformV2(ctx: Ctx, info: ModuleInfo): boolean {
     {
       needed: state.neededNamed,
       isV1Name: (name) => V1_ONLY.has(name),
-      isCompatRef: (_b, path, exportName) => {
+      isCompatRef: (b, path, exportName) => {
         if (state.compatNodes.has(path.node) || state.compatNodes.has(path.parent?.node)) return true;
         if (exportName === null) return true;
+        // the version of the library the held clients run on
+        if (exportName === "__version__" && blocked) return true;
+        // a type or class no converted group owns follows the file: on compat where the file keeps values on compat
+        // (only v1 code, as the compat step left it: a name already imported from aioredis is v2 code)
+        if (b.source === COMPAT_PACKAGE && !state.v2Nodes.has(path.node) && !state.v2Nodes.has(path.parent?.node) && (SHARED_NAMES.has(exportName) || exportName in TYPE_RENAMES)) {
+          if (state.blockedCount > 0 || (state.groups.length === 0 && !!ctx.view?.anyHeld)) return true;
+        }
         if (V1_ONLY.has(exportName)) {
           markLeftover(ctx, path, exportName);
           return true;
@@ -609,7 +1096,7 @@ export function transformV2(ctx: Ctx, info: ModuleInfo): boolean {
     },
     originallyUsed,
   );
-  return true;
+  return state;
 }
 
 /** A v1 name left in a converted file gets a marker, unless its statement already has one. */

@@ -25,7 +25,9 @@ export type Kind = "client" | "pool" | "connection" | "pipeline" | "sentinel" | 
 
 export type Holder =
   | { type: "binding"; name: string; declId: N; declPath: P | null }
-  | { type: "field"; name: string; classPath: P; declPath: P | null };
+  | { type: "field"; name: string; classPath: P; declPath: P | null }
+  /** `x.name` where `x` (declared by `objectDeclId`) is an instance of a class whose field holds the object. */
+  | { type: "member"; name: string; object: string; objectDeclId: N; declPath: null };
 
 export interface Obj {
   kind: Kind;
@@ -43,8 +45,12 @@ export interface Obj {
   watchPipeline?: boolean;
   /** For `new Redis(pool)` clients: the pool's holder name, to close it with the client. */
   ownPool?: string | null;
+  /** A client on a BlockingConnectionPool of its own (v1 maxsize): closing it disconnects the pool too. */
+  blockingPool?: boolean;
   /** The path of the expression that creates the object (for statement placement). */
   origin: P | null;
+  /** Project-wide ids this object has besides its holder's (a parameter's `f(0)`, a field's `C.f`). */
+  ids?: string[];
 }
 
 export type Use =
@@ -60,6 +66,17 @@ export function referencesOfHolder(state: V2State, holder: Holder): P[] {
   if (holder.type === "binding") {
     return identifiersNamed(state.ctx, holder.name).filter(
       (p: P) => p.node !== holder.declId && isReferencePath(p) && !isDeclarationId(p) && resolveBinding(p, holder.name) === holder.declId,
+    );
+  }
+  if (holder.type === "member") {
+    return nodesOf(state.ctx, "MemberExpression").filter(
+      (p: P) =>
+        p.node.object.type === "Identifier" &&
+        p.node.object.name === holder.object &&
+        !p.node.computed &&
+        memberName(p.node) === holder.name &&
+        !(p.parent?.node.type === "AssignmentExpression" && p.parent.node.left === p.node) &&
+        resolveBinding(p.get("object"), holder.object) === holder.objectDeclId,
     );
   }
   return nodesOf(state.ctx, "MemberExpression").filter(
@@ -122,7 +139,7 @@ export function holderOf(state: V2State, valuePath: P): { holder: Holder; declSt
     if (parent.id.type !== "Identifier") return { reason: "is destructured" };
     const declPath: P = p.parent;
     const stmt = enclosingStatement(declPath);
-    if (stmt?.node.type === "ExportNamedDeclaration") return { reason: "is exported" };
+    if (stmt?.node.type === "ExportNamedDeclaration" && !state.ctx.view) return { reason: "is exported" };
     return {
       holder: { type: "binding", name: parent.id.name, declId: parent.id, declPath },
       declStmt: stmt,

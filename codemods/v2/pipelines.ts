@@ -100,6 +100,16 @@ export function planPipeline(state: V2State, origin: PipelineOrigin): void {
     group.block(declStmt.node, `this ${use.method}() is never executed here`);
     return;
   }
+  // v1 queued WATCH/UNWATCH with the other commands; a v2 pipeline runs them at once and
+  // switches to immediate mode, so every later reply would land at another index
+  const watching = commands.find((c) => c.method === "watch" || c.method === "unwatch");
+  if (watching) {
+    group.block(
+      stmtOf(watching.callPath),
+      `${watching.method}() queued in a ${use.method}(): a v2 pipeline runs ${watching.method.toUpperCase()} at once (immediate mode), so the replies of execute() would move; in v2 write: await pipe.watch(key); ...reads...; pipe.multi(); ...commands...; await pipe.execute()`,
+    );
+    return;
+  }
   const executeAwait = climbWrappers(execute.callPath).parent;
   if (executeAwait?.node.type !== "AwaitExpression") {
     group.block(stmtOf(execute.callPath), "execute() is not awaited where it is called");

@@ -23,7 +23,7 @@ export interface Edit {
  * gets a marker saying what to change before running the codemod again.
  */
 export class Group {
-  blocked = false;
+  private ownBlocked = false;
   readonly edits: Edit[] = [];
   readonly blockers: { stmt: N; message: string }[] = [];
   readonly notes: { stmt: N; message: string }[] = [];
@@ -31,29 +31,78 @@ export class Group {
   readonly v1Refs: N[] = [];
   /** Every reference to the group's objects (to tell which client a `try` block talks to). */
   readonly refNodes = new Set<N>();
+  /**
+   * Project-wide ids of the values in this group (`src/db.ts#redis`, `src/app.ts#App.db`,
+   * `src/q.ts#Queue(0)`, ...): the whole-program pass joins groups of different files that
+   * share one, and decides for all of them together.
+   */
+  readonly ids = new Set<string>();
+  /** Statement that stands for the group (where a marker goes when the project holds it back). */
+  anchor: N | null = null;
+  /** Set when this group was merged into another one (same values reached two ways). */
+  private mergedInto: Group | null = null;
   constructor(readonly label: string) {}
 
+  /** The group this one now belongs to (itself unless merged). */
+  root(): Group {
+    let g: Group = this;
+    while (g.mergedInto) g = g.mergedInto;
+    return g;
+  }
+
+  get blocked(): boolean {
+    return this.root().ownBlocked;
+  }
+
+  set blocked(value: boolean) {
+    this.root().ownBlocked = value;
+  }
+
+  /** Joins another group into this one: its edits, markers, references and ids are this group's from now on. */
+  absorb(other: Group): void {
+    const a = this.root();
+    const b = other.root();
+    if (a === b) return;
+    a.edits.push(...b.edits.splice(0));
+    a.blockers.push(...b.blockers.splice(0));
+    a.notes.push(...b.notes.splice(0));
+    a.v1Refs.push(...b.v1Refs.splice(0));
+    for (const n of b.refNodes) a.refNodes.add(n);
+    for (const id of b.ids) a.ids.add(id);
+    a.ownBlocked ||= b.ownBlocked;
+    a.anchor ??= b.anchor;
+    b.mergedInto = a;
+  }
+
   edit(order: number, node: N, rule: string, message: string, run: () => void): void {
-    this.edits.push({ order, node, rule, message, run });
+    this.root().edits.push({ order, node, rule, message, run });
   }
 
   block(stmt: N, message: string): void {
-    this.blocked = true;
-    this.blockers.push({ stmt, message });
+    const g = this.root();
+    g.ownBlocked = true;
+    g.blockers.push({ stmt, message });
   }
 
   note(stmt: N, message: string): void {
-    this.notes.push({ stmt, message });
+    this.root().notes.push({ stmt, message });
+  }
+
+  addId(id: string): void {
+    this.root().ids.add(id);
   }
 }
 
 export class V2State {
-  readonly groups: Group[] = [];
+  private readonly allGroups: Group[] = [];
   /** Identifier nodes (or namespace objects) that must resolve to `aioredis/compat`. */
   readonly compatNodes = new Set<N>();
+  /** Type and value references a converted group owns: they name v2 even when the file keeps other groups on compat. */
+  readonly v2Nodes = new Set<N>();
   /** Named v2 exports the new code uses: export name -> local name, and whether used as a value. */
   readonly neededNamed = new Map<string, { local: string; value: boolean }>();
   private declaredNames: Set<string> | null = null;
+  blockedCount = 0;
 
   constructor(
     readonly ctx: Ctx,
@@ -62,8 +111,13 @@ export class V2State {
 
   group(label: string): Group {
     const g = new Group(label);
-    this.groups.push(g);
+    this.allGroups.push(g);
     return g;
+  }
+
+  /** The groups, merged ones counted once. */
+  get groups(): Group[] {
+    return this.allGroups.filter((g) => g.root() === g);
   }
 
   /** Applies the edits of every group that can be converted, and the markers of all groups. */
@@ -72,8 +126,10 @@ export class V2State {
     for (const g of this.groups) {
       if (g.blocked) {
         for (const b of g.blockers) addMarker(this.ctx, b.stmt, b.message);
+        this.blockedCount++;
         for (const n of g.v1Refs) this.compatNodes.add(n);
       } else {
+        for (const n of g.v1Refs) this.v2Nodes.add(n);
         edits.push(...g.edits);
         for (const n of g.notes) addMarker(this.ctx, n.stmt, n.message);
       }

@@ -171,7 +171,8 @@ describe("aioredis-codemod (the command)", () => {
     // the report
     const report = JSON.parse(fs.readFileSync(path.join(dir, "codemod-report.json"), "utf8")) as Report;
     expect(report.mode).toBe("v2");
-    expect(report.summary).toEqual({ files: 5, changed: 3, unchanged: 1, skipped: 1, failed: 0, markers: 1 });
+    expect(report.summary).toEqual({ files: 5, changed: 3, unchanged: 1, skipped: 1, failed: 0, markers: 1, groups: 3, held: 1, transformMs: expect.any(Number) });
+    expect(report.groups.filter((g) => g.held).map((g) => g.files)).toEqual([["src/admin.ts"]]);
     const byFile = Object.fromEntries(report.files.map((f) => [f.file, f]));
     expect(byFile["src/cache.ts"]!.status).toBe("changed");
     expect(byFile["src/cache.ts"]!.changes.map((c) => c.rule)).toEqual(["factory", "command:set", "close"]);

@@ -130,3 +130,48 @@ describe("package layout", () => {
     }
   });
 });
+
+describe("whole-program pass: modules, tsc output, decisions", () => {
+  it("follows re-exports, export * and index files to the declaring module", async () => {
+    const { ModuleGraph } = await import("../../codemods/project/modules.js");
+    const root = "/p";
+    const modules = new Map([
+      ["/p/db.ts", { imports: [], exports: [{ exported: "redis", local: "redis" }], reexports: [], exportAll: [], instances: [] }],
+      ["/p/lib/index.ts", { imports: [], exports: [], reexports: [{ source: "../db.js", imported: "redis", exported: "client" }], exportAll: ["./app"], instances: [] }],
+      ["/p/lib/app.ts", { imports: [], exports: [{ exported: "app", local: "app" }], reexports: [], exportAll: [], instances: [{ local: "app", cls: "App" }] }],
+      ["/p/main.ts", { imports: [{ local: "c", source: "./lib", imported: "client" }, { local: "app", source: "./lib/index.js", imported: "app" }, { local: "x", source: "aioredis", imported: "x" }], exports: [], reexports: [], exportAll: [], instances: [] }],
+    ]);
+    const g = new ModuleGraph(modules, root);
+    expect(g.localId("/p/main.ts", "c")).toBe("db.ts#redis");
+    expect(g.localId("/p/main.ts", "app")).toBe("lib/app.ts#app");
+    expect(g.localId("/p/main.ts", "x")).toBeNull();
+    expect(g.instances().get("lib/app.ts#app")).toBe("lib/app.ts#App");
+  });
+
+  it("parses tsc's plain output and tells new errors from the baseline's by file, code and message", async () => {
+    const { parseTscOutput, newErrors } = await import("../../codemods/project/verify.js");
+    const before = parseTscOutput("a.ts(3,1): error TS2322: Type 'x' is not assignable to type 'y'.\n  elaboration\n", "/p");
+    const after = parseTscOutput("a.ts(5,1): error TS2322: Type 'x' is not assignable to type 'y'.\nb.ts(1,2): error TS2339: Property 'q' does not exist.\n", "/p");
+    expect(before).toEqual([{ file: "/p/a.ts", line: 3, column: 1, code: "TS2322", message: "Type 'x' is not assignable to type 'y'." }]);
+    expect(newErrors(before, after, "/p").map((e) => `${e.file}:${e.code}`)).toEqual(["/p/b.ts:TS2339"]);
+  });
+
+  it("decides once per group: a client exported from one module and blocked in another stays on compat in both", async () => {
+    const { Project } = await import("../../codemods/project/project.js");
+    const files = [
+      { file: "/p/db.ts", source: 'import * as aioredis from "aioredis/compat";\nexport const redis = await aioredis.createRedisPool("redis://localhost");\n' },
+      { file: "/p/use.ts", source: 'import { redis } from "./db.js";\nexport async function f(): Promise<void> {\n  await redis.select(2);\n}\n' },
+      { file: "/p/ok.ts", source: 'import * as aioredis from "aioredis/compat";\nexport async function g(): Promise<void> {\n  const r = await aioredis.createRedis("redis://localhost");\n  await r.set("k", "v", { expire: 5 });\n}\n' },
+    ];
+    const state = new Project("/p", files, { mode: "v2" }).run();
+    const byFile = new Map(state.files.map((f) => [f.file, f.result?.output ?? ""]));
+    expect(byFile.get("/p/db.ts")).toContain('from "aioredis/compat"');
+    expect(byFile.get("/p/db.ts")).toContain("createRedisPool(");
+    expect(byFile.get("/p/db.ts")).toContain("TODO(aioredis-v2): kept on aioredis/compat");
+    expect(byFile.get("/p/ok.ts")).toContain('fromUrl("redis://localhost").client()');
+    const held = state.groups.filter((g) => g.held);
+    expect(held).toHaveLength(1);
+    expect(held[0]!.files.sort()).toEqual(["db.ts", "use.ts"]);
+    expect(held[0]!.edits).toBe(0);
+  });
+});

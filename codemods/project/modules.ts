@@ -1,0 +1,195 @@
+/**
+ * Modules of a project: what each imports and exports (read from its AST), how a relative
+ * module specifier resolves to a project file, and the canonical id of an exported name
+ * (followed through `export { x } from`, `export *` and index files).
+ */
+import * as path from "node:path";
+import { isStringLit, type N, type P } from "../lib/ast.js";
+import { nodesOf, type Ctx } from "../lib/context.js";
+import type { ModuleSummary } from "./view.js";
+
+function nameOf(node: N): string {
+  return node.type === "Identifier" ? node.name : String(node.value);
+}
+
+function requireSource(init: N): string | null {
+  let n = init;
+  if (n?.type === "AwaitExpression") n = n.argument;
+  if (n?.type === "CallExpression" && n.callee.type === "Identifier" && n.callee.name === "require" && n.arguments.length === 1 && isStringLit(n.arguments[0])) return n.arguments[0].value;
+  if (n?.type === "ImportExpression" && isStringLit(n.source)) return n.source.value;
+  if (n?.type === "CallExpression" && n.callee.type === "Import" && isStringLit(n.arguments[0])) return n.arguments[0].value;
+  return null;
+}
+
+/** The imports and exports of a parsed module. */
+export function summarizeModule(ctx: Ctx): ModuleSummary {
+  const out: ModuleSummary = { imports: [], exports: [], reexports: [], exportAll: [], instances: [] };
+  const program = ctx.root.get().node.program;
+  for (const p of nodesOf(ctx, "ImportDeclaration") as P[]) {
+    const d = p.node;
+    if (!isStringLit(d.source)) continue;
+    for (const s of d.specifiers ?? []) {
+      const imported = s.type === "ImportNamespaceSpecifier" ? "*" : s.type === "ImportDefaultSpecifier" ? "default" : nameOf(s.imported);
+      out.imports.push({ local: s.local.name, source: d.source.value, imported });
+    }
+  }
+  for (const p of nodesOf(ctx, "TSImportEqualsDeclaration") as P[]) {
+    const ref = p.node.moduleReference;
+    if (ref?.type === "TSExternalModuleReference" && isStringLit(ref.expression)) out.imports.push({ local: p.node.id.name, source: ref.expression.value, imported: "*" });
+  }
+  const localDecl = (stmt: N): string[] => {
+    if (!stmt) return [];
+    if (stmt.type === "VariableDeclaration") return stmt.declarations.filter((d: N) => d.id.type === "Identifier").map((d: N) => d.id.name);
+    if ((stmt.type === "FunctionDeclaration" || stmt.type === "ClassDeclaration" || stmt.type === "TSDeclareFunction") && stmt.id) return [stmt.id.name];
+    return [];
+  };
+  for (const stmt of program.body as N[]) {
+    if (stmt.type === "VariableDeclaration") {
+      for (const d of stmt.declarations) {
+        if (d.id.type !== "Identifier") {
+          const src = requireSource(d.init);
+          if (src && d.id.type === "ObjectPattern") {
+            for (const prop of d.id.properties) if (prop.value?.type === "Identifier" && prop.key) out.imports.push({ local: prop.value.name, source: src, imported: nameOf(prop.key) });
+          }
+          continue;
+        }
+        const src = requireSource(d.init);
+        if (src) out.imports.push({ local: d.id.name, source: src, imported: "*" });
+      }
+    }
+    const decl = stmt.type === "ExportNamedDeclaration" ? stmt.declaration : stmt;
+    if (decl?.type === "VariableDeclaration") {
+      for (const d of decl.declarations) {
+        let init = d.init;
+        while (init?.type === "AwaitExpression" || init?.type === "TSAsExpression" || init?.type === "TSNonNullExpression") init = init.expression ?? init.argument;
+        if (d.id.type === "Identifier" && init?.type === "NewExpression" && init.callee.type === "Identifier") out.instances.push({ local: d.id.name, cls: init.callee.name });
+      }
+    }
+    if (stmt.type === "ExportNamedDeclaration") {
+      if (stmt.source && isStringLit(stmt.source)) {
+        for (const s of stmt.specifiers ?? []) {
+          if (s.type === "ExportNamespaceSpecifier") out.reexports.push({ source: stmt.source.value, imported: "*", exported: nameOf(s.exported) });
+          else out.reexports.push({ source: stmt.source.value, imported: nameOf(s.local), exported: nameOf(s.exported) });
+        }
+        continue;
+      }
+      for (const name of localDecl(stmt.declaration)) out.exports.push({ exported: name, local: name });
+      for (const s of stmt.specifiers ?? []) if (s.local) out.exports.push({ exported: nameOf(s.exported), local: nameOf(s.local) });
+    } else if (stmt.type === "ExportDefaultDeclaration") {
+      const d = stmt.declaration;
+      if (d?.type === "Identifier") out.exports.push({ exported: "default", local: d.name });
+      else for (const name of localDecl(d)) out.exports.push({ exported: "default", local: name });
+    } else if (stmt.type === "ExportAllDeclaration" && isStringLit(stmt.source)) {
+      if (stmt.exported) out.reexports.push({ source: stmt.source.value, imported: "*", exported: nameOf(stmt.exported) });
+      else out.exportAll.push(stmt.source.value);
+    }
+  }
+  return out;
+}
+
+const EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
+
+/**
+ * The project file a relative specifier names: as written, with an extension added, a
+ * TypeScript-style `.js` that stands for `.ts`, or a directory's index file. Null for a
+ * package or a file outside the project.
+ */
+export function resolveSpecifier(fromFile: string, spec: string, files: Set<string>): string | null {
+  if (!spec.startsWith("./") && !spec.startsWith("../") && spec !== "." && spec !== "..") return null;
+  const base = path.resolve(path.dirname(fromFile), spec);
+  const candidates = [base];
+  const ext = path.extname(base);
+  if (ext === ".js" || ext === ".jsx" || ext === ".mjs" || ext === ".cjs") {
+    const stem = base.slice(0, -ext.length);
+    const ts = { ".js": [".ts", ".tsx"], ".jsx": [".tsx"], ".mjs": [".mts"], ".cjs": [".cts"] }[ext]!;
+    for (const e of ts) candidates.push(stem + e);
+  }
+  for (const e of EXTENSIONS) candidates.push(base + e);
+  for (const e of EXTENSIONS) candidates.push(path.join(base, `index${e}`));
+  for (const c of candidates) if (files.has(c)) return c;
+  return null;
+}
+
+/** Canonical ids of exported names, across the project's modules. */
+export class ModuleGraph {
+  constructor(
+    /** Absolute path -> summary. */
+    readonly modules: Map<string, ModuleSummary>,
+    readonly root: string,
+  ) {
+    this.files = new Set(modules.keys());
+  }
+
+  private readonly files: Set<string>;
+  private readonly cache = new Map<string, string | null>();
+
+  rel(file: string): string {
+    return path.relative(this.root, file).split(path.sep).join("/");
+  }
+
+  resolve(fromFile: string, spec: string): string | null {
+    return resolveSpecifier(fromFile, spec, this.files);
+  }
+
+  /** Id of what `name` means at module level in `file` (an import is followed to its declaration). */
+  localId(file: string, name: string, seen = new Set<string>()): string | null {
+    const m = this.modules.get(file);
+    if (!m) return null;
+    const imp = m.imports.find((i) => i.local === name);
+    if (imp) {
+      if (imp.imported === "*") {
+        const target = this.resolve(file, imp.source);
+        return target ? `${this.rel(target)}#*` : null;
+      }
+      const target = this.resolve(file, imp.source);
+      return target ? this.exportId(target, imp.imported, seen) : null;
+    }
+    return `${this.rel(file)}#${name}`;
+  }
+
+  /** Id of the export `name` of `file`. */
+  exportId(file: string, name: string, seen = new Set<string>()): string | null {
+    const key = `${file}\0${name}`;
+    if (this.cache.has(key)) return this.cache.get(key)!;
+    if (seen.has(key)) return null;
+    seen.add(key);
+    const m = this.modules.get(file);
+    let out: string | null = null;
+    if (m) {
+      const exp = m.exports.find((e) => e.exported === name);
+      if (exp) out = this.localId(file, exp.local, seen);
+      if (!out) {
+        const re = m.reexports.find((r) => r.exported === name);
+        if (re) {
+          const target = this.resolve(file, re.source);
+          if (target) out = re.imported === "*" ? `${this.rel(target)}#*` : this.exportId(target, re.imported, seen);
+        }
+      }
+      if (!out) {
+        for (const src of m.exportAll) {
+          const target = this.resolve(file, src);
+          if (!target) continue;
+          const tm = this.modules.get(target);
+          const has = tm && (tm.exports.some((e) => e.exported === name) || tm.reexports.some((r) => r.exported === name) || tm.exportAll.length > 0);
+          if (!has) continue;
+          out = this.exportId(target, name, seen);
+          if (out) break;
+        }
+      }
+    }
+    this.cache.set(key, out);
+    return out;
+  }
+
+  /** Instance -> class id, for module-level `const x = new C()` across the project. */
+  instances(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [file, m] of this.modules) {
+      for (const inst of m.instances) {
+        const cls = this.localId(file, inst.cls);
+        if (cls) out.set(`${this.rel(file)}#${inst.local}`, cls);
+      }
+    }
+    return out;
+  }
+}

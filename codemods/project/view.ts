@@ -1,0 +1,84 @@
+/**
+ * What the whole-program pass and the per-file transform tell each other.
+ *
+ * Values are named by project-wide ids built from the project-relative path and a syntactic
+ * name path, never by AST identity (so they survive re-parsing a file):
+ *
+ *   src/db.ts#redis          a module-level binding (exported or not)
+ *   src/app.ts#App.db        a class field
+ *   src/db.ts#connect()      what a function (or `Class.method`) returns
+ *   src/q.ts#Queue(0)        a parameter of a function, method or constructor (`Queue(0)`)
+ *   src/db.ts#@12:3          a group with no name the outside can see (its root's position)
+ */
+import type { Kind } from "../v2/objects.js";
+
+/** What a value is, as far as the rewrite needs to know. */
+export interface ObjFact {
+  kind: Kind;
+  /** Replies decoded to strings (v1 `encoding`); null when unknown. */
+  decode: boolean | null;
+  encoding: string | null;
+  /** A client on a BlockingConnectionPool of its own (v1 maxsize): closing it disconnects the pool. */
+  blockingPool?: boolean;
+}
+
+export function sameFact(a: ObjFact, b: ObjFact): boolean {
+  return a.kind === b.kind && a.decode === b.decode && !!a.blockingPool === !!b.blockingPool && (a.encoding ?? "").toLowerCase().replace(/[-_]/g, "") === (b.encoding ?? "").toLowerCase().replace(/[-_]/g, "");
+}
+
+/** The project as one file sees it (given to the transform by the whole-program pass). */
+export interface FileView {
+  /** This file's project-relative path: the prefix of its own ids. */
+  readonly id: string;
+  /** Canonical id of a module-level name of this file: imports followed through re-exports to their declaration. */
+  local(name: string): string | null;
+  /** Canonical id of `name` exported by the module `source` imports (for `ns.name` of `import * as ns`). */
+  member(source: string, name: string): string | null;
+  fact(id: string): ObjFact | undefined;
+  /** The class a value id is an instance of (`export const app = new App()`), as a class id. */
+  instanceOf(id: string): string | null;
+  /** Fields of a class (by class id) that hold objects, with what they hold. */
+  fieldsOf(classId: string): [string, ObjFact][];
+  /** False during the first pass, before any file's facts are known. */
+  readonly ready: boolean;
+  /** Whether the project gives this file values to follow (it is transformed even without an aioredis import). */
+  readonly linked: boolean;
+  /** Called by the transform with the file's own imports and exports, before it asks anything. */
+  init?(module: ModuleSummary): void;
+  /** Why the project keeps this value on compat, when it does. */
+  held(id: string): string | undefined;
+  /** Whether any group of the project stays on compat (errors whose origin is unknown then stay on compat). */
+  readonly anyHeld: boolean;
+}
+
+/** A module's imports and exports, for resolving ids across files. */
+export interface ModuleSummary {
+  imports: { local: string; source: string; imported: string }[];
+  /** Declarations this module exports: exported name -> local name. */
+  exports: { exported: string; local: string }[];
+  /** `export { a as b } from "./x"` (`imported` is "*" for `export * as b from`). */
+  reexports: { source: string; imported: string; exported: string }[];
+  /** `export * from "./x"`. */
+  exportAll: string[];
+  /** Module-level `const x = new C(...)`: x is an instance of the class C names. */
+  instances: { local: string; cls: string }[];
+}
+
+export interface GroupReport {
+  label: string;
+  ids: string[];
+  /** Whether the file's own analysis keeps the group on compat, and why. */
+  blocked: boolean;
+  reasons: { line: number; message: string }[];
+  /** Number of rewrites the group makes in this file. */
+  edits: number;
+  line: number;
+}
+
+/** What the transform found in one file, for the whole-program pass. */
+export interface FileReport {
+  module: ModuleSummary;
+  /** Values this file gives a fact for (origins, and values it passes on). */
+  facts: { id: string; fact: ObjFact }[];
+  groups: GroupReport[];
+}

@@ -1,0 +1,1 @@
+export { Redis, type RedisOptions } from "./redis.js";

@@ -1,0 +1,2 @@
+export { Database } from "./database.js";
+export { Redis } from "./redis.js";

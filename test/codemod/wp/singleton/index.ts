@@ -1,0 +1,2 @@
+export { redis } from "./db.js";
+export { Cache } from "./cache.js";

@@ -1,0 +1,3 @@
+import { createRedisPool } from "aioredis";
+
+export const redis = await createRedisPool("redis://localhost");
