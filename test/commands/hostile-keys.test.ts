@@ -20,8 +20,8 @@ function own(obj: object, name: string): unknown {
   return Object.getOwnPropertyDescriptor(obj, name)?.value;
 }
 
-/** `obj` is an ordinary object with exactly the hostile fields, each holding `valueOf(name)`. */
-function expectHostileFields(obj: unknown, valueOf: (name: string) => string, buffers: boolean): void {
+/** `obj` is an ordinary object with exactly the hostile fields, each holding `fieldValue(name)`. */
+function expectHostileFields(obj: unknown, fieldValue: (name: string) => string, buffers: boolean): void {
   expect(obj).toBeTypeOf("object");
   const o = obj as object;
   expect(Object.getPrototypeOf(o)).toBe(Object.prototype);
@@ -30,9 +30,9 @@ function expectHostileFields(obj: unknown, valueOf: (name: string) => string, bu
     const value = own(o, name);
     if (buffers) {
       expect(Buffer.isBuffer(value), name).toBe(true);
-      expect((value as Buffer).toString(), name).toBe(valueOf(name));
+      expect((value as Buffer).toString(), name).toBe(fieldValue(name));
     } else {
-      expect(value, name).toBe(valueOf(name));
+      expect(value, name).toBe(fieldValue(name));
     }
   }
   // the object still behaves as an object

@@ -101,7 +101,7 @@ describe("key parameters in the specs", () => {
       const found = new Set<string>();
       let built = false;
       for (const call of calls) {
-        let argv;
+        let argv: ReturnType<typeof spec.build>;
         try {
           argv = spec.build(bindArgs(spec, call));
         } catch {
