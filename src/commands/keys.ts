@@ -245,7 +245,7 @@ function expireatSpec(command: "EXPIREAT" | "PEXPIREAT"): CommandDef<typeof EXPI
 function sortArgs(
   command: string,
   name: CommandArg,
-  { start, num, by, get, desc, alpha }: { start?: number | bigint; num?: number | bigint; by?: CommandArg; get?: CommandArg[]; desc?: boolean; alpha?: boolean },
+  { start, num, by, get, desc, alpha }: { start?: number | bigint | string; num?: number | bigint | string; by?: CommandArg; get?: CommandArg[]; desc?: boolean; alpha?: boolean },
 ): CommandArg[] {
   if ((start === undefined) !== (num === undefined)) {
     throw new DataError(`${command}: 'start' and 'num' must both be specified`);

@@ -16,7 +16,8 @@ import { connectionStateCommand, Route, streamingCommand, type BlockingRule } fr
  *
  *   "name"          required; a string, Buffer, number or bigint (a key or a value)
  *   "name?"         optional (undefined or null means "not given", like Python's None)
- *   "name:kind"     another kind: num (finite number or bigint), int, bool, map (plain object
+ *   "name:kind"     another kind: num (finite number, bigint or numeric string), int (integer,
+ *                   bigint or integer string), bool, map (plain object
  *                   or Map), list (an array of values, or one value), any (checked by build)
  *   "...name"       a rest parameter collecting the remaining positional values
  *   "...name:list"  a rest parameter that also accepts one array (redis-py's `list_or_args`)
@@ -65,7 +66,7 @@ export interface CommandDef<P extends readonly string[] = readonly string[]> {
 /** A value that is sent as is: what a parameter of the default kind holds. */
 export type ArgValue = CommandArg;
 type KindType<K extends string> = K extends "num" | "int"
-  ? number | bigint
+  ? number | bigint | string
   : K extends "bool"
     ? boolean
     : K extends "map"
@@ -73,7 +74,7 @@ type KindType<K extends string> = K extends "num" | "int"
       : K extends "list"
         ? ArgValue[]
         : unknown;
-/** One declaration as an object type: `"ex?:num"` is `{ ex?: number | bigint | undefined }`. */
+/** One declaration as an object type: `"ex?:num"` is `{ ex?: number | bigint | string | undefined }`. */
 type ParamType<D extends string> = D extends `...${infer N}:${string}`
   ? { [k in N]: ArgValue[] }
   : D extends `...${infer N}`
@@ -316,6 +317,11 @@ export function bindArgs(spec: CommandSpec, args: readonly unknown[]): unknown[]
   return values;
 }
 
+/** A decimal integer as text ("10", "-1"): what an `int` parameter accepts as a string. */
+const INTEGER = /^[+-]?\d+$/;
+/** A decimal number as text ("1.5", "-2e3", "+inf"): what a `num` parameter accepts as a string. */
+const NUMERIC = /^[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|inf)$/i;
+
 function checkValue(spec: CommandSpec, name: string, value: unknown, kind: ParamKind): void {
   switch (kind) {
     case "value":
@@ -323,9 +329,12 @@ function checkValue(spec: CommandSpec, name: string, value: unknown, kind: Param
       throw badArg(spec, name, "a string, Buffer or number", value);
     case "num":
       if ((typeof value === "number" && Number.isFinite(value)) || typeof value === "bigint") return;
+      // A numeric string is sent as given, as redis-py sends it (the server judges its range).
+      if (typeof value === "string" && NUMERIC.test(value)) return;
       throw badArg(spec, name, "a finite number", value);
     case "int":
       if (Number.isInteger(value) || typeof value === "bigint") return;
+      if (typeof value === "string" && INTEGER.test(value)) return;
       throw badArg(spec, name, "an integer", value);
     case "bool":
       if (typeof value === "boolean") return;

@@ -165,7 +165,7 @@ const RANGE_MODES = ["BYTE", "BIT"] as const;
 const OVERFLOWS = ["WRAP", "SAT", "FAIL"] as const;
 
 /** EX/PX/EXAT/PXAT words from their values (redis-py's `extract_expire_flags`). */
-function pushExpiry(command: string, argv: CommandArg[], o: { ex?: number | bigint; px?: number | bigint; exat?: unknown; pxat?: unknown }): void {
+function pushExpiry(command: string, argv: CommandArg[], o: { ex?: number | bigint | string; px?: number | bigint | string; exat?: unknown; pxat?: unknown }): void {
   if (o.ex !== undefined) argv.push("EX", o.ex);
   if (o.px !== undefined) argv.push("PX", o.px);
   if (o.exat !== undefined) argv.push("EXAT", absTime(command, "exat", o.exat, false));

@@ -388,8 +388,8 @@ describe("the parameters by name", () => {
     type P = Bound<readonly ["name", "ex?:num", "count?:int", "nx?:bool", "mapping:map", "fields:list", "any?:any", "...keys:list"]>;
     expectTypeOf<P>().toEqualTypeOf<{
       name: ArgValue;
-      ex?: number | bigint | undefined;
-      count?: number | bigint | undefined;
+      ex?: number | bigint | string | undefined;
+      count?: number | bigint | string | undefined;
       nx?: boolean | undefined;
       mapping: Record<string, unknown> | Map<unknown, unknown>;
       fields: ArgValue[];
@@ -406,7 +406,7 @@ describe("the parameters by name", () => {
         command: "DEMO",
         params: ["name", "ex?:num", "...rest"],
         build: ({ name, ex, rest }) => {
-          expectTypeOf(ex).toEqualTypeOf<number | bigint | undefined>();
+          expectTypeOf(ex).toEqualTypeOf<number | bigint | string | undefined>();
           seen.push({ name, ex, rest });
           return ["DEMO", name, ...rest];
         },
