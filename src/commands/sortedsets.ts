@@ -1,6 +1,6 @@
 import { DataError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
-import { arg, exclusive, nonEmpty, numkeysMatch, scanArgs, timeoutOf } from "./args.js";
+import { arg, exclusive, nonEmpty, numkeysMatch, rest, scanArgs, timeoutOf } from "./args.js";
 import { parseScan, toArray, toNumber, toNumberOrNull, toPairs } from "./replies.js";
 import { badArg, defineCommands, entriesOf, isArgValue, isPlainObject, type CommandSpec } from "./spec.js";
 import type { EncodableT, KeyT, Ret } from "./types.js";
@@ -670,7 +670,7 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
       }),
   },
   zrank: { command: "ZRANK", params: ["name", "value"], build: ({ name, value }) => ["ZRANK", arg(name), arg(value)], readonly: true, keys: ["name"] },
-  zrem: { command: "ZREM", params: ["name", "...values"], build: ({ name, values }) => ["ZREM", arg(name), ...nonEmpty("ZREM", "values", values)], keys: ["name"] },
+  zrem: { command: "ZREM", params: ["name", "...values"], build: ({ name, values }) => ["ZREM", arg(name), ...rest(values)], keys: ["name"] },
   zremrangebylex: {
     command: "ZREMRANGEBYLEX",
     params: ["name", "min", "max"],

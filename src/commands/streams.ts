@@ -575,7 +575,8 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xpendingRange: {
     command: "XPENDING",
-    params: ["name", "groupname", "min?", "max?", "count?:int", "consumername?", "idle?:int"],
+    // `idle` is a number (redis-py only checks int(idle) >= 0): a fraction goes to the server, which refuses it.
+    params: ["name", "groupname", "min?", "max?", "count?:int", "consumername?", "idle?:num"],
     keys: ["name"],
     build({ name, groupname, min, max, count, consumername, idle }) {
       const argv: CommandArg[] = ["XPENDING", name, groupname];

@@ -322,10 +322,11 @@ describe.each([2, 3] as const)("sorted set commands over RESP%i", (protocol) => 
     await expect(r.zintercard(2, [s])).rejects.toThrow(/ZINTERCARD: 'numkeys' must equal the number of keys given/);
     await expect(r.zmscore(s, [])).rejects.toThrow(/ZMSCORE: 'members' must not be empty/);
     await expect(r.zrandmember(s, { withscores: true })).rejects.toThrow(/ZRANDMEMBER: 'withscores' needs 'count'/);
-    await expect(r.zincrby(s, "1" as never, "a")).rejects.toThrow(/ZINCRBY: argument 'amount' must be a finite number/);
+    await expect(r.zincrby(s, "one" as never, "a")).rejects.toThrow(/ZINCRBY: argument 'amount' must be a finite number/);
     await expect(r.zscan(s, { scoreCastFunc: 1 as never })).rejects.toThrow(/ZSCAN: argument 'scoreCastFunc' must be a function/);
     await expect(r.bzpopmin([s], -Infinity)).rejects.toThrow(/BZPOPMIN: argument 'timeout' must be a finite number/);
-    await expect(r.zrem(s)).rejects.toThrow(/ZREM: 'values' must not be empty/);
+    // redis-py zrem(name, *values) sends ZREM name: the server refuses it
+    await expect(r.zrem(s)).rejects.toThrow(/wrong number of arguments/);
     expect(await r.exists(s)).toBe(0);
   });
 });
