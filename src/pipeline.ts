@@ -3,6 +3,7 @@ import type { Commands } from "./commands/index.js";
 import type { AsyncMode } from "./commands/types.js";
 import { blockingTimeout, connectionStateCommand, Route, routeOf, streamingCommand } from "./commands/routing.js";
 import type { CommandSpec } from "./commands/spec.js";
+import { truncateText } from "./commands/text.js";
 import { bindCommand, commandArgv, installPipelineCommands, type CommandRunner } from "./core.js";
 import { DataError, ExecAbortError, RedisError, ResponseError, WatchError } from "./errors.js";
 import type { RedisString } from "./pool.js";
@@ -49,27 +50,27 @@ export interface ExecuteOptions {
 /** Commands whose arguments must never show in an error message. */
 const SECRET_ARGS = new Set(["AUTH", "HELLO", "ACL", "CONFIG", "MIGRATE", "MODULE", "SENTINEL"]);
 
-/** `INCR foo`, with long or secret arguments left out, for error messages. */
+/** How much of a command's text is read to describe it: far more than the 100 characters shown. */
+const DESCRIBE_READ = 4096;
+
+/**
+ * `INCR foo` for error messages, as redis-py's `annotate_exception` writes it: the arguments
+ * joined by spaces (Buffers decoded as UTF-8), shortened by `truncate_text` to 100 characters.
+ * Deliberately unlike redis-py, the arguments of secret commands (AUTH, CONFIG SET...) are left
+ * out. Only the first few thousand characters are read, so a huge command costs nothing.
+ */
 export function describeCommand(argv: readonly CommandArg[]): string {
   const name = String(argv[0]).toUpperCase();
   if (SECRET_ARGS.has(name)) {
     const sub = argv.length > 1 && name !== "AUTH" && name !== "HELLO" ? ` ${String(argv[1]).toUpperCase()}` : "";
     return `${name}${sub} ...`;
   }
-  const words: string[] = [name];
-  let length = name.length;
-  for (let i = 1; i < argv.length; i++) {
+  let text = name;
+  for (let i = 1; i < argv.length && text.length < DESCRIBE_READ; i++) {
     const arg = argv[i]!;
-    let word = Buffer.isBuffer(arg) ? (arg.length > 40 ? `<${arg.length} bytes>` : arg.toString()) : String(arg);
-    if (word.length > 40) word = `${word.slice(0, 37)}...`;
-    if (length + word.length > 200) {
-      words.push("...");
-      break;
-    }
-    words.push(word);
-    length += word.length + 1;
+    text += ` ${Buffer.isBuffer(arg) ? arg.subarray(0, DESCRIBE_READ).toString() : String(arg).slice(0, DESCRIBE_READ)}`;
   }
-  return words.join(" ");
+  return truncateText(text);
 }
 
 /** Turns every Buffer in a reply into a string. */

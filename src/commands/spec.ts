@@ -59,6 +59,11 @@ export interface CommandDef<P extends readonly string[] = readonly string[]> {
    * `commandKeys`; test/commands/spec-keys.test.ts checks them against COMMAND GETKEYS.
    */
   keys?: readonly ParamName<P>[];
+  /**
+   * A mapping (plain object or Map) given positionally at `position` is the value of the mapping
+   * parameter `param` (`hset(name, { field: value })`: a plain object cannot be a field name).
+   */
+  mappingAt?: { position: number; param: ParamName<P> };
 }
 
 // ---- the parameter declarations as types ---------------------------------------------------
@@ -132,7 +137,10 @@ export interface CommandSpec {
   parsed: Param[];
   index: Map<string, number>;
   restIndex: number;
+  /** The positions where a plain object of strings, Buffers or numbers is a mapping, not the keyword object. */
   mappingPositions: Set<number>;
+  /** `CommandDef.mappingAt`: a position whose mapping is the value of another parameter (its index). */
+  mappingAt?: { position: number; param: number };
 }
 
 /** Where a bound-parameters object keeps the values: a symbol, so no parameter name can hide it. */
@@ -184,6 +192,12 @@ export function defineCommands<const T extends Record<string, readonly string[]>
       return i;
     });
     const { build, reply, error } = def;
+    let mappingAt: CommandSpec["mappingAt"];
+    if (def.mappingAt) {
+      const param = index.get(def.mappingAt.param);
+      if (param === undefined || parsed[param]!.kind !== "map") throw new Error(`${method}: mappingAt names no mapping parameter`);
+      mappingAt = { position: def.mappingAt.position, param };
+    }
     const byName = byNameOf(names);
     const words = def.command.split(" ");
     specs[method] = {
@@ -209,7 +223,8 @@ export function defineCommands<const T extends Record<string, readonly string[]>
       parsed,
       index,
       restIndex: parsed.findIndex((p) => p.rest),
-      mappingPositions: new Set(parsed.flatMap((p, i) => (p.kind === "map" ? [i] : []))),
+      mappingPositions: new Set([...parsed.flatMap((p, i) => (p.kind === "map" ? [i] : [])), ...(mappingAt ? [mappingAt.position] : [])]),
+      mappingAt,
     };
   }
   return specs;
@@ -250,6 +265,21 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 /**
+ * True when a trailing plain object at position `at` of a call is a mapping argument rather than
+ * the keyword object: the position takes a mapping and every value of the object is a string,
+ * Buffer or number, as a mapping's values must be. An object holding anything else (another
+ * mapping, a list, a boolean) cannot be the mapping, so it is the keyword object: that is how
+ * `xread({ streams: { s: "0" }, count: 1 })` (redis-py's `streams=` keyword) and
+ * `hset(name, { mapping: {...} })` read, while `xread({ s: "0" })` and `hset(name, { f: "v" })`
+ * are mappings.
+ */
+export function isMappingArgument(spec: CommandSpec, at: number, value: Record<string, unknown>): boolean {
+  if (!spec.mappingPositions.has(at)) return false;
+  for (const key in value) if (!isArgValue(value[key])) return false;
+  return true;
+}
+
+/**
  * Maps a call's arguments onto the spec's parameters and checks each value's type.
  * Throws `DataError` naming the command and the parameter. Never echoes values.
  */
@@ -258,12 +288,15 @@ export function bindArgs(spec: CommandSpec, args: readonly unknown[]): unknown[]
   const values = new Array<unknown>(params.length);
   let positional = args.length;
   let keywords: Record<string, unknown> | null = null;
+  /** The keyword object stands where a mapping could: an unknown name there means a bad mapping. */
+  let atMapping = false;
   if (positional > 0) {
     const last = args[positional - 1];
     const at = spec.restIndex !== -1 && positional - 1 >= spec.restIndex ? spec.restIndex : positional - 1;
-    // A trailing plain object is the keyword object unless its position takes a mapping.
-    if (isPlainObject(last) && !spec.mappingPositions.has(at)) {
+    // A trailing plain object is the keyword object unless it is a mapping argument.
+    if (isPlainObject(last) && !isMappingArgument(spec, at, last)) {
       keywords = last;
+      atMapping = spec.mappingPositions.has(at);
       positional--;
     }
   }
@@ -278,11 +311,29 @@ export function bindArgs(spec: CommandSpec, args: readonly unknown[]): unknown[]
     for (let i = rest; i < positional; i++) restValues.push(args[i]);
     values[rest] = restValues;
   }
+  const alias = spec.mappingAt;
+  if (alias && alias.position < positional) {
+    const value = values[alias.position];
+    if (isPlainObject(value) || value instanceof Map) {
+      if (values[alias.param] !== undefined) {
+        throw new DataError(`${spec.command} got multiple values for argument '${params[alias.param]!.name}'`);
+      }
+      values[alias.param] = value;
+      values[alias.position] = undefined;
+    }
+  }
   if (keywords) {
     for (const key of Object.keys(keywords)) {
       const value = keywords[key];
       const i = spec.index.get(key);
       if (i === undefined || params[i]!.rest) {
+        if (atMapping) {
+          // Neither a mapping (a value is not a string, Buffer or number) nor keyword arguments.
+          const names = params.filter((p) => !p.rest).map((p) => p.name).join(", ");
+          throw new DataError(
+            `${spec.command}: expected a mapping of strings, Buffers or numbers, or an object of keyword arguments (${names}); got an object that is neither`,
+          );
+        }
         throw new DataError(`${spec.command} got an unknown keyword argument '${key}'`);
       }
       if (values[i] !== undefined && value !== undefined) {

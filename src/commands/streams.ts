@@ -290,9 +290,13 @@ export interface StreamCommands<T, M> {
   xrange(name: KeyT, min?: StreamIdT, max?: StreamIdT, count?: number | null): Ret<M, StreamEntry<T>[]>;
   /** XREAD; with `block` it waits, on a connection of its own. */
   xread(streams: StreamsMapping, options?: XReadOptions): Ret<M, XReadReply<T>>;
+  /** redis-py's keyword form: `xread({ streams: { s: "0" }, count: 1 })`. */
+  xread(options: XReadOptions & { streams: StreamsMapping }): Ret<M, XReadReply<T>>;
   xread(streams: StreamsMapping, count?: number | null, block?: number | null): Ret<M, XReadReply<T>>;
   /** XREADGROUP; with `block` it waits, on a connection of its own. */
   xreadgroup(groupname: KeyT, consumername: KeyT, streams: StreamsMapping, options?: XReadGroupOptions): Ret<M, XReadReply<T>>;
+  /** redis-py's keyword form: `xreadgroup(group, consumer, { streams: { s: ">" }, count: 1 })`. */
+  xreadgroup(groupname: KeyT, consumername: KeyT, options: XReadGroupOptions & { streams: StreamsMapping }): Ret<M, XReadReply<T>>;
   xreadgroup(
     groupname: KeyT,
     consumername: KeyT,

@@ -212,7 +212,7 @@ function checkOptions(method: string, sig: string, props: Props, spec: SpecParam
 /** Every disagreement between the interface methods and the specs, as messages. */
 function disagreements(
   methods: Map<string, SigParam[][]>,
-  specs: Record<string, { params: readonly string[] }>,
+  specs: Record<string, { params: readonly string[]; mappingAt?: { position: number; param: number } }>,
   types: Map<string, TypeDecl>,
 ): string[] {
   const problems: string[] = [];
@@ -253,6 +253,13 @@ function disagreements(
           const props = lastType && lastType.type !== "TSRestType" ? propsOf(lastType, types) : null;
           if (props) for (const [k, required] of checkOptions(method, sig, props, spec, i + 1, problems)) cover(k, required);
           break;
+        }
+        // `mappingAt`: the mapping parameter given in another's place (`hset(name, mapping)`), as the last one.
+        const alias = declared.mappingAt;
+        if (alias && alias.position === i && spec[alias.param]?.name === name && i === params.length - 1) {
+          cover(name, !param.optional);
+          positional = i + 1;
+          continue;
         }
         // redis-py's `list_or_args`: one array in place of a "...name:list" rest parameter.
         const listInPlaceOfRest = expected?.rest && expected.list && i === params.length - 1;
