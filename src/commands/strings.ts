@@ -2,7 +2,7 @@ import { DataError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
 import { absTime, exclusive, nonEmpty, oneKey, oneOf } from "./args.js";
 import type { AbsExpiryT } from "./keys.js";
-import { okToTrue, toBool, toNumber, toObject } from "./replies.js";
+import { okToTrue, toBool, toNumber } from "./replies.js";
 import { badArg, defineCommands, isArgValue, pushMapping, type CommandDef, type CommandSpec } from "./spec.js";
 import type { EncodableT, ExpiryT, KeyT, Ret } from "./types.js";
 
@@ -60,11 +60,12 @@ export interface LcsOptions {
 export type LcsRange = [number, number];
 /** One LCS IDX match: its range in the first and the second string, then its length with `withmatchlen`. */
 export type LcsMatch = [LcsRange, LcsRange] | [LcsRange, LcsRange, number];
-/** LCS with `idx`: the matches (longest first) and the length of the whole subsequence. */
-export interface LcsIdxResult {
-  matches: LcsMatch[];
-  len: number;
-}
+/**
+ * LCS with `idx`, in redis-py's default shape (its legacy responses, RESP2's reply on both
+ * protocols): `["matches", matches, "len", length]`, the two names as strings or Buffers like
+ * every reply string; the matches longest first.
+ */
+export type LcsIdxResult<T> = [matchesName: T, matches: LcsMatch[], lenName: T, len: number];
 
 /** A bitfield offset: a bit number, or "#n" for the n-th field of the type's width. */
 export type BitfieldOffsetT = number | string;
@@ -120,9 +121,9 @@ export interface StringCommands<T, M> {
   incrbyfloat(name: KeyT, amount?: number): Ret<M, number>;
   /** LCS: the longest common subsequence of two keys' values; its length with `len`; the match positions with `idx`. */
   lcs(key1: KeyT, key2: KeyT, options: LcsOptions & { len: true }): Ret<M, number>;
-  lcs(key1: KeyT, key2: KeyT, options: LcsOptions & { idx: true }): Ret<M, LcsIdxResult>;
+  lcs(key1: KeyT, key2: KeyT, options: LcsOptions & { idx: true }): Ret<M, LcsIdxResult<T>>;
   lcs(key1: KeyT, key2: KeyT, options?: LcsOptions): Ret<M, T>;
-  lcs(key1: KeyT, key2: KeyT, len?: boolean, idx?: boolean, minmatchlen?: number | null, withmatchlen?: boolean): Ret<M, T | number | LcsIdxResult>;
+  lcs(key1: KeyT, key2: KeyT, len?: boolean, idx?: boolean, minmatchlen?: number | null, withmatchlen?: boolean): Ret<M, T | number | LcsIdxResult<T>>;
   mget(keys: KeyT | KeyT[], ...args: KeyT[]): Ret<M, (T | null)[]>;
   mset(mapping: Record<string, EncodableT> | Map<KeyT, EncodableT>): Ret<M, boolean>;
   /** MSETNX: `true` when every key was set, `false` (and none set) when one existed. */
@@ -218,8 +219,9 @@ function bitfieldWords(command: string, operations: unknown): CommandArg[] {
   return argv;
 }
 
+/** LCS IDX as redis-py's default shape: RESP2's flat `[name, value, ...]` list, a RESP3 map flattened to it. */
 function lcsReply(reply: RespValue): unknown {
-  if (reply instanceof Map || Array.isArray(reply)) return toObject(reply);
+  if (reply instanceof Map) return [...reply].flat();
   return reply;
 }
 
@@ -323,7 +325,7 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
     params: LCS_PARAMS,
     keys: ["key1", "key2"],
     build(p) {
-      exclusive("LCS", { len: p.len, idx: p.idx });
+      // `len` with `idx` is sent: the server refuses it, as redis-py's test_lcs expects.
       const argv: CommandArg[] = ["LCS", p.key1, p.key2];
       if (p.len) argv.push("LEN");
       if (p.idx) argv.push("IDX");
