@@ -64,6 +64,18 @@ export interface CommandDef<P extends readonly string[] = readonly string[]> {
    * parameter `param` (`hset(name, { field: value })`: a plain object cannot be a field name).
    */
   mappingAt?: { position: number; param: ParamName<P> };
+  /**
+   * A call with nothing to ask the server (MGET of no keys): the value it resolves with, without
+   * a round trip; `undefined` when the call is sent. Pipelines and transactions leave such a
+   * command out of what they send and put the value at its position (redis-py's `EMPTY_RESPONSE`).
+   * `build` still makes its words, for messages.
+   */
+  emptyResponse?(p: Bound<P>): EmptyResponse | undefined;
+}
+
+/** The value of a call answered without the server (see `CommandDef.emptyResponse`). */
+export interface EmptyResponse {
+  value: unknown;
 }
 
 // ---- the parameter declarations as types ---------------------------------------------------
@@ -128,6 +140,7 @@ export interface CommandSpec {
   decode?: boolean;
   readonly?: boolean;
   blocking?: BlockingRule;
+  emptyResponse?: (values: unknown[]) => EmptyResponse | undefined;
   /** The names of the parameters holding keys (see `CommandDef.keys`); empty when none. */
   keys: readonly string[];
   /** Their positions in `params`. */
@@ -191,7 +204,7 @@ export function defineCommands<const T extends Record<string, readonly string[]>
       if (i === undefined) throw new Error(`${method}: key parameter '${name}' is not a parameter`);
       return i;
     });
-    const { build, reply, error } = def;
+    const { build, reply, error, emptyResponse } = def;
     let mappingAt: CommandSpec["mappingAt"];
     if (def.mappingAt) {
       const param = index.get(def.mappingAt.param);
@@ -209,6 +222,7 @@ export function defineCommands<const T extends Record<string, readonly string[]>
       reply: reply && (reply.length < 2 ? (reply as (r: RespValue) => unknown) : (r, values) => reply(r, byName(values))),
       error: error && (error.length < 2 ? (error as (e: Error) => unknown) : (e, values) => error(e, byName(values))),
       decode: def.decode,
+      emptyResponse: emptyResponse && ((values) => emptyResponse(byName(values))),
       readonly: def.readonly,
       blocking: def.blocking,
       keys,

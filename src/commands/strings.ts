@@ -340,7 +340,9 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "MGET",
     params: ["keys:list", "...args"],
     keys: ["keys", "args"],
-    build: ({ keys, args }) => ["MGET", ...nonEmpty("MGET", "keys", [...(keys as CommandArg[]), ...(args as CommandArg[])], "at least one key")],
+    build: ({ keys, args }) => ["MGET", ...(keys as CommandArg[]), ...(args as CommandArg[])],
+    // redis-py: MGET of no keys is [] (EMPTY_RESPONSE), with no round trip here
+    emptyResponse: ({ keys, args }) => (keys.length + args.length === 0 ? { value: [] } : undefined),
     readonly: true,
   },
   mset: {
