@@ -831,7 +831,7 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
   clientNoTouch: { command: "CLIENT NO-TOUCH", params: ["mode"], build: ({ mode }) => ["CLIENT", "NO-TOUCH", arg(mode)] },
   clientPause: {
     command: "CLIENT PAUSE",
-    params: ["timeout:int", "all?:bool"],
+    params: ["timeout:pyint", "all?:bool"],
     build: ({ timeout, all }) => (all === false ? ["CLIENT", "PAUSE", arg(timeout), "WRITE"] : ["CLIENT", "PAUSE", arg(timeout)]),
     reply: boolOk,
   },

@@ -17,7 +17,8 @@ import { connectionStateCommand, Route, streamingCommand, type BlockingRule } fr
  *   "name"          required; a string, Buffer, number or bigint (a key or a value)
  *   "name?"         optional (undefined or null means "not given", like Python's None)
  *   "name:kind"     another kind: num (finite number, bigint or numeric string), int (integer,
- *                   bigint or integer string), bool, map (plain object
+ *                   bigint or integer string), pyint (integer or bigint only: where redis-py
+ *                   checks `isinstance(value, int)`), bool, map (plain object
  *                   or Map), list (an array of values, or one value), any (checked by build)
  *   "...name"       a rest parameter collecting the remaining positional values
  *   "...name:list"  a rest parameter that also accepts one array (redis-py's `list_or_args`)
@@ -84,13 +85,15 @@ export interface EmptyResponse {
 export type ArgValue = CommandArg;
 type KindType<K extends string> = K extends "num" | "int"
   ? number | bigint | string
-  : K extends "bool"
-    ? boolean
-    : K extends "map"
-      ? Record<string, unknown> | Map<unknown, unknown>
-      : K extends "list"
-        ? ArgValue[]
-        : unknown;
+  : K extends "pyint"
+    ? number | bigint
+    : K extends "bool"
+      ? boolean
+      : K extends "map"
+        ? Record<string, unknown> | Map<unknown, unknown>
+        : K extends "list"
+          ? ArgValue[]
+          : unknown;
 /** One declaration as an object type: `"ex?:num"` is `{ ex?: number | bigint | string | undefined }`. */
 type ParamType<D extends string> = D extends `...${infer N}:${string}`
   ? { [k in N]: ArgValue[] }
@@ -116,7 +119,7 @@ export type Bound<P extends readonly string[]> = string[] extends P
     ? Record<never, never>
     : Merge<ParamType<P[number]>>;
 
-export type ParamKind = "value" | "num" | "int" | "bool" | "map" | "list" | "any";
+export type ParamKind = "value" | "num" | "int" | "pyint" | "bool" | "map" | "list" | "any";
 
 interface Param {
   name: string;
@@ -266,7 +269,7 @@ function parseParam(decl: string): Param {
   const [head = "", kind = "value"] = body.split(":");
   const optional = head.endsWith("?");
   const name = optional ? head.slice(0, -1) : head;
-  if (!["value", "num", "int", "bool", "map", "list", "any"].includes(kind)) {
+  if (!["value", "num", "int", "pyint", "bool", "map", "list", "any"].includes(kind)) {
     throw new Error(`bad parameter kind in '${decl}'`);
   }
   return { name, kind: kind as ParamKind, optional: optional || rest, rest };
@@ -280,16 +283,19 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 /**
  * True when a trailing plain object at position `at` of a call is a mapping argument rather than
- * the keyword object: the position takes a mapping and every value of the object is a string,
- * Buffer or number, as a mapping's values must be. An object holding anything else (another
- * mapping, a list, a boolean) cannot be the mapping, so it is the keyword object: that is how
+ * the keyword object. The one rule: the position takes a mapping, and none of the object's
+ * values is one no mapping holds: an object (another mapping, a list, a Map; a Buffer is a
+ * value), a boolean or a function. Such an object is the keyword object: that is how
  * `xread({ streams: { s: "0" }, count: 1 })` (redis-py's `streams=` keyword) and
- * `hset(name, { mapping: {...} })` read, while `xread({ s: "0" })` and `hset(name, { f: "v" })`
- * are mappings.
+ * `hset(name, { mapping: {...} })` read, while `xread({ s: "0" })`, `zadd(name, { m: Infinity })`
+ * and `hset(name, { f: "v" })` are mappings.
  */
 export function isMappingArgument(spec: CommandSpec, at: number, value: Record<string, unknown>): boolean {
   if (!spec.mappingPositions.has(at)) return false;
-  for (const key in value) if (!isArgValue(value[key])) return false;
+  for (const key in value) {
+    const v = value[key];
+    if (typeof v === "boolean" || typeof v === "function" || (typeof v === "object" && v !== null && !Buffer.isBuffer(v))) return false;
+  }
   return true;
 }
 
@@ -302,15 +308,15 @@ export function bindArgs(spec: CommandSpec, args: readonly unknown[]): unknown[]
   const values = new Array<unknown>(params.length);
   let positional = args.length;
   let keywords: Record<string, unknown> | null = null;
-  /** The keyword object stands where a mapping could: an unknown name there means a bad mapping. */
-  let atMapping = false;
+  /** The keyword object stands where a mapping could (the mapping parameter's name): an unknown name there means a bad mapping. */
+  let atMapping: string | null = null;
   if (positional > 0) {
     const last = args[positional - 1];
     const at = spec.restIndex !== -1 && positional - 1 >= spec.restIndex ? spec.restIndex : positional - 1;
     // A trailing plain object is the keyword object unless it is a mapping argument.
     if (isPlainObject(last) && !isMappingArgument(spec, at, last)) {
       keywords = last;
-      atMapping = spec.mappingPositions.has(at);
+      if (spec.mappingPositions.has(at)) atMapping = params[spec.mappingAt?.position === at ? spec.mappingAt.param : at]?.name ?? null;
       positional--;
     }
   }
@@ -341,11 +347,11 @@ export function bindArgs(spec: CommandSpec, args: readonly unknown[]): unknown[]
       const value = keywords[key];
       const i = spec.index.get(key);
       if (i === undefined || params[i]!.rest) {
-        if (atMapping) {
-          // Neither a mapping (a value is not a string, Buffer or number) nor keyword arguments.
+        if (atMapping !== null) {
+          // Neither a mapping (a value is an object, a boolean or a function) nor keyword arguments.
           const names = params.filter((p) => !p.rest).map((p) => p.name).join(", ");
           throw new DataError(
-            `${spec.command}: expected a mapping of strings, Buffers or numbers, or an object of keyword arguments (${names}); got an object that is neither`,
+            `${spec.command}: argument '${atMapping}' must be a mapping of strings, Buffers or numbers (or the object of keyword arguments: ${names}), got an object that is neither`,
           );
         }
         throw new DataError(`${spec.command} got an unknown keyword argument '${key}'`);
@@ -400,6 +406,9 @@ function checkValue(spec: CommandSpec, name: string, value: unknown, kind: Param
     case "int":
       if (Number.isInteger(value) || typeof value === "bigint") return;
       if (typeof value === "string" && INTEGER.test(value)) return;
+      throw badArg(spec, name, "an integer", value);
+    case "pyint":
+      if (Number.isInteger(value) || typeof value === "bigint") return;
       throw badArg(spec, name, "an integer", value);
     case "bool":
       if (typeof value === "boolean") return;

@@ -421,7 +421,7 @@ function parseXPendingRange(reply: RespValue): XPendingRangeItem<RespValue>[] {
 
 // ---- the table -----------------------------------------------------------------------------
 
-const XADD_PARAMS = ["name", "fields:map", "id?", "maxlen?:int", "approximate?:bool", "nomkstream?:bool", "minid?", "limit?:int"] as const;
+const XADD_PARAMS = ["name", "fields:map", "id?", "maxlen?:pyint", "approximate?:bool", "nomkstream?:bool", "minid?", "limit?:int"] as const;
 const XTRIM_PARAMS = ["name", "maxlen?:int", "approximate?:bool", "minid?", "limit?:int"] as const;
 
 export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
@@ -471,11 +471,11 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
       "name",
       "groupname",
       "consumername",
-      "minIdleTime:int",
+      "minIdleTime:pyint",
       "messageIds:list",
-      "idle?:int",
-      "time?:int",
-      "retrycount?:int",
+      "idle?:pyint",
+      "time?:pyint",
+      "retrycount?:pyint",
       "force?:bool",
       "justid?:bool",
     ],
@@ -606,7 +606,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xrange: {
     command: "XRANGE",
-    params: ["name", "min?", "max?", "count?:int"],
+    params: ["name", "min?", "max?", "count?:pyint"],
     keys: ["name"],
     build({ name, min, max, count }) {
       atLeast("XRANGE", "count", count, 1);
@@ -619,7 +619,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xread: {
     command: "XREAD",
-    params: ["streams:map", "count?:int", "block?:int"],
+    params: ["streams:map", "count?:pyint", "block?:pyint"],
     keys: ["streams"],
     blocking: { at: "BLOCK", unit: "ms" },
     build({ streams, count, block }) {
@@ -636,7 +636,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xreadgroup: {
     command: "XREADGROUP",
-    params: ["groupname", "consumername", "streams:map", "count?:int", "block?:int", "noack?:bool"],
+    params: ["groupname", "consumername", "streams:map", "count?:pyint", "block?:pyint", "noack?:bool"],
     keys: ["streams"],
     blocking: { at: "BLOCK", unit: "ms" },
     build({ groupname, consumername, streams, count, block, noack }) {
@@ -653,7 +653,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xrevrange: {
     command: "XREVRANGE",
-    params: ["name", "max?", "min?", "count?:int"],
+    params: ["name", "max?", "min?", "count?:pyint"],
     keys: ["name"],
     build({ name, max, min, count }) {
       atLeast("XREVRANGE", "count", count, 1);
