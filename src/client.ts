@@ -165,6 +165,7 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
     } catch (err) {
       return Promise.reject(err);
     }
+    if (command.empty) return Promise.resolve(command.empty.value);
     const sent = this.dispatch(command.argv, sendOptionsOf(spec, command.values), spec.route);
     const onError = spec.error;
     return onError ? sent.catch((err: Error) => onError(err, command.values)) : sent;

@@ -8,7 +8,7 @@ import type { SendOptions } from "./connection/connection.js";
 import { checkOptions } from "./connection/resolve.js";
 import { COMMANDS } from "./commands/index.js";
 import { installCommands } from "./commands/install.js";
-import { bindArgs, isArgValue, type CommandSpec } from "./commands/spec.js";
+import { bindArgs, isArgValue, type CommandSpec, type EmptyResponse } from "./commands/spec.js";
 import { argumentMessage, describeValue } from "./describe.js";
 import { DataError } from "./errors.js";
 import { createLock, type Lock, type LockOptions } from "./lock.js";
@@ -53,6 +53,8 @@ export function checkKeys(where: string, options: unknown, allowed: readonly str
 export interface BoundCommand {
   argv: CommandArg[];
   values: unknown[];
+  /** Set when the call has nothing to ask the server: its value, resolved without sending `argv`. */
+  empty?: EmptyResponse;
 }
 
 /**
@@ -61,7 +63,9 @@ export interface BoundCommand {
  */
 export function bindCommand(spec: CommandSpec, args: readonly unknown[]): BoundCommand {
   const values = bindArgs(spec, args);
-  return { argv: spec.build(values), values };
+  const argv = spec.build(values);
+  const empty = spec.emptyResponse?.(values);
+  return empty ? { argv, values, empty } : { argv, values };
 }
 
 /** The send options of a command method's call: its reply function and decoding. */

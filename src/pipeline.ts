@@ -2,7 +2,8 @@ import type { Connection } from "./connection/connection.js";
 import type { Commands } from "./commands/index.js";
 import type { AsyncMode } from "./commands/types.js";
 import { blockingTimeout, connectionStateCommand, Route, routeOf, streamingCommand } from "./commands/routing.js";
-import type { CommandSpec } from "./commands/spec.js";
+import type { CommandSpec, EmptyResponse } from "./commands/spec.js";
+import { truncateText } from "./commands/text.js";
 import { bindCommand, commandArgv, installPipelineCommands, type CommandRunner } from "./core.js";
 import { DataError, ExecAbortError, RedisError, ResponseError, WatchError } from "./errors.js";
 import type { RedisString } from "./pool.js";
@@ -35,6 +36,22 @@ export interface QueuedCommand {
   /** The command method's spec and bound arguments, for its reply function; null for `executeCommand`. */
   spec: CommandSpec | null;
   values: unknown[] | null;
+  /** A call with nothing to ask the server: not sent, its value put at its position (redis-py's `EMPTY_RESPONSE`). */
+  empty?: EmptyResponse;
+}
+
+/** The commands of a queue that are sent: all but those answered without the server. */
+export function sentCommands<Q extends QueuedCommand>(queue: readonly Q[]): readonly Q[] {
+  return queue.some((c) => c.empty) ? queue.filter((c) => !c.empty) : queue;
+}
+
+/** The replies to `sentCommands(queue)` placed at their commands' positions in `queue` (the others left empty). */
+function placeReplies(queue: readonly QueuedCommand[], replies: readonly RespValue[]): RespValue[] {
+  if (replies.length === queue.length) return replies as RespValue[];
+  const placed: RespValue[] = new Array(queue.length);
+  let next = 0;
+  for (let i = 0; i < queue.length; i++) if (!queue[i]!.empty) placed[i] = replies[next++]!;
+  return placed;
 }
 
 interface Queued extends QueuedCommand {
@@ -49,27 +66,27 @@ export interface ExecuteOptions {
 /** Commands whose arguments must never show in an error message. */
 const SECRET_ARGS = new Set(["AUTH", "HELLO", "ACL", "CONFIG", "MIGRATE", "MODULE", "SENTINEL"]);
 
-/** `INCR foo`, with long or secret arguments left out, for error messages. */
+/** How much of a command's text is read to describe it: far more than the 100 characters shown. */
+const DESCRIBE_READ = 4096;
+
+/**
+ * `INCR foo` for error messages, as redis-py's `annotate_exception` writes it: the arguments
+ * joined by spaces (Buffers decoded as UTF-8), shortened by `truncate_text` to 100 characters.
+ * Deliberately unlike redis-py, the arguments of secret commands (AUTH, CONFIG SET...) are left
+ * out. Only the first few thousand characters are read, so a huge command costs nothing.
+ */
 export function describeCommand(argv: readonly CommandArg[]): string {
   const name = String(argv[0]).toUpperCase();
   if (SECRET_ARGS.has(name)) {
     const sub = argv.length > 1 && name !== "AUTH" && name !== "HELLO" ? ` ${String(argv[1]).toUpperCase()}` : "";
     return `${name}${sub} ...`;
   }
-  const words: string[] = [name];
-  let length = name.length;
-  for (let i = 1; i < argv.length; i++) {
+  let text = name;
+  for (let i = 1; i < argv.length && text.length < DESCRIBE_READ; i++) {
     const arg = argv[i]!;
-    let word = Buffer.isBuffer(arg) ? (arg.length > 40 ? `<${arg.length} bytes>` : arg.toString()) : String(arg);
-    if (word.length > 40) word = `${word.slice(0, 37)}...`;
-    if (length + word.length > 200) {
-      words.push("...");
-      break;
-    }
-    words.push(word);
-    length += word.length + 1;
+    text += ` ${Buffer.isBuffer(arg) ? arg.subarray(0, DESCRIBE_READ).toString() : String(arg).slice(0, DESCRIBE_READ)}`;
   }
-  return words.join(" ");
+  return truncateText(text);
 }
 
 /** Turns every Buffer in a reply into a string. */
@@ -95,11 +112,16 @@ export function annotate(error: Error, position: number, argv: readonly CommandA
  * function, errors annotated with their position. With `raiseOnError` the first error is
  * thrown once every result is made; otherwise errors stand in the results.
  */
-export function transformAll(queue: readonly QueuedCommand[], replies: readonly RespValue[], raiseOnError: boolean): unknown[] {
+export function transformAll(queue: readonly QueuedCommand[], sentReplies: readonly RespValue[], raiseOnError: boolean): unknown[] {
   const results: unknown[] = new Array(queue.length);
+  const replies = placeReplies(queue, sentReplies);
   let firstError: Error | null = null;
   for (let i = 0; i < queue.length; i++) {
     const command = queue[i]!;
+    if (command.empty) {
+      results[i] = command.empty.value;
+      continue;
+    }
     const reply = replies[i]!;
     if (reply instanceof Error) {
       const error = annotate(reply, i + 1, command.argv);
@@ -127,7 +149,8 @@ export function transformAll(queue: readonly QueuedCommand[], replies: readonly 
 /**
  * The results of a transaction from the replies to MULTI, to each queued command, and to
  * EXEC: `ExecAbortError` naming the command refused while queueing, `WatchError` when a
- * watched key changed, else `transformAll` of EXEC's replies.
+ * watched key changed, else `transformAll` of EXEC's replies. `queued` and EXEC's replies are
+ * those of `sentCommands(queue)`.
  */
 export function transactionResults(
   queue: readonly QueuedCommand[],
@@ -137,17 +160,18 @@ export function transactionResults(
   raiseOnError: boolean,
 ): unknown[] {
   if (multi instanceof Error) throw multi;
+  const sent = sentCommands(queue);
   if (exec instanceof Error) {
     // Errors while queueing (a wrong number of arguments, an unknown command) abort EXEC.
     const index = queued.findIndex((reply) => reply instanceof Error);
     if (index !== -1 && exec instanceof ExecAbortError) {
-      const cause = annotate(queued[index] as Error, index + 1, queue[index]!.argv);
+      const cause = annotate(queued[index] as Error, queue.indexOf(sent[index]!) + 1, sent[index]!.argv);
       throw new ExecAbortError(`${exec.message} ${cause.message}`, "EXECABORT");
     }
     throw exec;
   }
   if (exec === null) throw new WatchError("Watched variable changed.");
-  if (!Array.isArray(exec) || exec.length !== queue.length) throw new ResponseError("Wrong number of response items from pipeline execution");
+  if (!Array.isArray(exec) || exec.length !== sent.length) throw new ResponseError("Wrong number of response items from pipeline execution");
   return transformAll(queue, exec, raiseOnError);
 }
 
@@ -216,8 +240,8 @@ export class PipelineImpl<T extends RedisString = Buffer> {
     if (this.watching && !this.explicitTransaction) {
       return this.bound!.runCommand(spec, args);
     }
-    const { argv, values } = bindCommand(spec, args);
-    this.queue.push({ argv, route: spec.route, spec, values });
+    const { argv, values, empty } = bindCommand(spec, args);
+    this.queue.push(empty ? { argv, route: Route.Plain, spec, values, empty } : { argv, route: spec.route, spec, values });
     return this;
   }
 
@@ -340,6 +364,8 @@ export class PipelineImpl<T extends RedisString = Buffer> {
     const transactional = this.transaction || this.explicitTransaction;
     try {
       if (queue.length === 0 && !this.watching) return [];
+      // Nothing to ask the server (every command answered without it): no round trip.
+      if (!transactional && !this.watching && queue.every((c) => c.empty)) return transformAll(queue, [], raiseOnError);
       for (const command of special ? queue : []) {
         if (command.route !== Route.Streaming) continue;
         throw new DataError(`${String(command.argv[0]).toUpperCase()} cannot run in a pipeline: use ${streamingCommand(command.argv)}`);
@@ -380,15 +406,18 @@ export class PipelineImpl<T extends RedisString = Buffer> {
   }
 
   private async executePipeline(connection: Connection, queue: Queued[], raiseOnError: boolean): Promise<unknown[]> {
-    const perCommand = queue.some((c) => c.spec?.decode !== undefined);
+    const sent = sentCommands(queue);
+    const perCommand = sent.some((c) => c.spec?.decode !== undefined);
     const replies = await connection.sendBatch(
-      queue.map((c) => c.argv),
-      perCommand ? { decodeEach: queue.map((c) => c.spec?.decode) } : undefined,
+      sent.map((c) => c.argv),
+      perCommand ? { decodeEach: sent.map((c) => c.spec?.decode) } : undefined,
     );
     return transformAll(queue, replies, raiseOnError);
   }
 
-  private async executeTransaction(connection: Connection, queue: Queued[], raiseOnError: boolean): Promise<unknown[]> {
+  private async executeTransaction(connection: Connection, all: Queued[], raiseOnError: boolean): Promise<unknown[]> {
+    // Commands answered without the server are left out of MULTI/EXEC (redis-py's EMPTY_RESPONSE).
+    const queue = sentCommands(all);
     const argvs: CommandArg[][] = new Array(queue.length + 2);
     argvs[0] = ["MULTI"];
     for (let i = 0; i < queue.length; i++) argvs[i + 1] = queue[i]!.argv;
@@ -407,7 +436,7 @@ export class PipelineImpl<T extends RedisString = Buffer> {
         }
       }
     }
-    return transactionResults(queue, replies[0], replies.slice(1, queue.length + 1), replies[queue.length + 1], raiseOnError);
+    return transactionResults(all, replies[0], replies.slice(1, queue.length + 1), replies[queue.length + 1], raiseOnError);
   }
 }
 

@@ -311,6 +311,7 @@ export class RedisClusterImpl<T extends RedisString = Buffer> extends ClientCore
     } catch (err) {
       return Promise.reject(err);
     }
+    if (command.empty) return Promise.resolve(command.empty.value);
     return this.run(command.argv, sendOptionsOf(spec, command.values), spec, targetNodes);
   }
 

@@ -13,7 +13,7 @@ import {
   TryAgainError,
   WatchError,
 } from "../errors.js";
-import { annotate, describeCommand, transactionResults, type QueuedCommand } from "../pipeline.js";
+import { annotate, describeCommand, sentCommands, transactionResults, type QueuedCommand } from "../pipeline.js";
 import type { RedisString } from "../pool.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
 import type { Script } from "../script.js";
@@ -48,6 +48,9 @@ export interface ClusterExecuteOptions {
 function isRedirect(reply: unknown): boolean {
   return reply instanceof AskError || reply instanceof TryAgainError || reply instanceof ClusterDownError;
 }
+
+/** The plan of a command answered without the server: no parts. */
+const NOTHING_TO_SEND: Plan = { parts: [], merge: null, explicit: false, nodes: [] };
 
 const watchLost = (err: Error): WatchError => new WatchError(`Slot rebalancing occurred while watching keys (${err.message})`);
 
@@ -100,8 +103,8 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
   /** Queues one generated command method (or runs it while watching). */
   protected queueCommand(spec: CommandSpec, args: unknown[]): unknown {
     const [rest, targetNodes] = takeTargetNodes(spec, args);
-    const { argv, values } = bindCommand(spec, rest);
-    const command: Queued = { argv, spec, values, targetNodes };
+    const { argv, values, empty } = bindCommand(spec, rest);
+    const command: Queued = empty ? { argv, spec, values, targetNodes, empty } : { argv, spec, values, targetNodes };
     if (this.watching && !this.explicitTransaction) return this.runWatched(command);
     this.queue.push(command);
     return this;
@@ -224,7 +227,8 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
 
   private async executePipeline(queue: Queued[], raiseOnError: boolean): Promise<unknown[]> {
     const plans: Plan[] = [];
-    for (const command of queue) plans.push(await this.router.plan(command.argv, command.spec?.readonly, command.targetNodes));
+    // A command answered without the server (MGET of no keys) has no parts: nothing is sent for it.
+    for (const command of queue) plans.push(command.empty ? NOTHING_TO_SEND : await this.router.plan(command.argv, command.spec?.readonly, command.targetNodes));
     const items: Item[] = [];
     plans.forEach((plan, i) => {
       const options = sendOptionsOf(queue[i]!.spec, queue[i]!.values);
@@ -338,6 +342,11 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
     for (const item of items) perCommand[item.command]!.push(item);
     let firstError: Error | null = null;
     perCommand.forEach((parts, i) => {
+      const empty = queue[i]!.empty;
+      if (empty) {
+        results[i] = empty.value;
+        return;
+      }
       const failed = parts.find((p) => p.error);
       if (failed) {
         const error = annotate(failed.error!, i + 1, queue[i]!.argv);
@@ -389,6 +398,7 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
     for (let i = 0; i < queue.length; i++) {
       const command = queue[i]!;
       if (command.targetNodes !== undefined) throw new DataError(`Command # ${i + 1}: targetNodes cannot be used in a cluster transaction`);
+      if (command.empty) continue; // not sent
       const plan = await this.router.plan(command.argv, command.spec?.readonly);
       if (plan.parts.length !== 1 || plan.nodes.length > 0) {
         if (plan.nodes.length > 0) {
@@ -415,7 +425,7 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
 
   private async executeTransaction(queue: Queued[], raiseOnError: boolean): Promise<unknown[]> {
     const slot = await this.transactionSlot(queue);
-    const commands = queue.map((c) => c.argv);
+    const commands = sentCommands(queue).map((c) => c.argv);
     const watched = this.watchConnection;
     // A watching transaction runs on its own connection: nothing is followed, a redirection means the watch is lost.
     const target = this.watchNode ? { node: this.watchNode } : slot === null ? { defaultNode: true as const } : { slot };
@@ -439,6 +449,7 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
 
   /** While watching: a command runs at once on the pipeline's connection (keys in the watched slot). */
   private runWatched(command: Queued): Promise<unknown> {
+    if (command.empty) return Promise.resolve(command.empty.value);
     return (async () => {
       const plan = await this.router.plan(command.argv, command.spec?.readonly, command.targetNodes);
       const target = plan.parts.length === 1 && plan.nodes.length === 0 ? plan.parts[0]!.target : null;

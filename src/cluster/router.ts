@@ -6,7 +6,7 @@
  */
 import type { Connection, SendOptions } from "../connection/connection.js";
 import { blockingTimeout } from "../commands/routing.js";
-import { isPlainObject, type CommandSpec } from "../commands/spec.js";
+import { isMappingArgument, isPlainObject, type CommandSpec } from "../commands/spec.js";
 import {
   AskError,
   AuthenticationError,
@@ -95,7 +95,7 @@ export function takeTargetNodes(spec: CommandSpec | null, args: unknown[]): [unk
   if (!isPlainObject(last) || !("targetNodes" in last)) return [args, undefined];
   if (spec) {
     const at = spec.restIndex !== -1 && n - 1 >= spec.restIndex ? spec.restIndex : n - 1;
-    if (spec.mappingPositions.has(at)) return [args, undefined];
+    if (isMappingArgument(spec, at, last)) return [args, undefined];
   }
   const { targetNodes, ...rest } = last as { targetNodes: TargetNodes };
   const head = args.slice(0, n - 1);

@@ -294,7 +294,7 @@ export const ACL_COMMANDS: Record<string, CommandSpec> = defineCommands({
   aclLoad: { command: "ACL LOAD", params: [], build: () => ["ACL", "LOAD"], reply: boolOk },
   aclLog: {
     command: "ACL LOG",
-    params: ["count?:int"],
+    params: ["count?:pyint"],
     build: ({ count }) => (count === undefined ? ["ACL", "LOG"] : ["ACL", "LOG", arg(count)]),
     reply: parseLog,
     decode: true,

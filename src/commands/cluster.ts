@@ -57,7 +57,7 @@ export interface ClusterCommands<T, M> {
   clusterFlushslots(): Ret<M, boolean>;
   clusterForget(nodeId: EncodableT): Ret<M, boolean>;
   /** CLUSTER GETKEYSINSLOT slot count */
-  clusterGetKeysInSlot(slot: number, numKeys: number): Ret<M, T[]>;
+  clusterGetKeysInSlot(slot: number, numKeys: number | string): Ret<M, T[]>;
   /** CLUSTER INFO as an object of strings (redis-py's `parse_cluster_info`). */
   clusterInfo(): Ret<M, Record<string, string>>;
   clusterKeyslot(key: KeyT): Ret<M, number>;

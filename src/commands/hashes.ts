@@ -62,16 +62,23 @@ export interface HashCommands<T, M> {
   hscan(name: KeyT, options: HscanOptions): Ret<M, [number, Record<string, T>]>;
   /**
    * HSET: sets `key` to `value`, and/or every pair of `mapping` and `items`; the number of
-   * fields added. A mapping given positionally must be a Map (a plain object there is read as
-   * the keyword object).
+   * fields added.
+   *
+   * The rule for a plain object (the one rule of every mapping position, see docs/api.md): an
+   * object whose values are all strings, Buffers or numbers is a mapping; any other object is
+   * the keyword object. So `hset(name, { f1: "v1", f2: 2 })` sets the fields `f1` and `f2`
+   * (a Map works too), `hset(name, { mapping: { f: "v" } })` is redis-py's keyword form, and
+   * `hset(name, { key: "f", value: "v" })` sets the two fields named `key` and `value`: give
+   * one pair positionally, `hset(name, "f", "v")`.
    */
+  hset(name: KeyT, mapping: HashMapping): Ret<M, number>;
   hset(name: KeyT, key: EncodableT, value: EncodableT, options?: HsetOptions): Ret<M, number>;
   hset(name: KeyT, options: HsetOptions & { key?: EncodableT | null; value?: EncodableT | null }): Ret<M, number>;
   hset(
     name: KeyT,
     key: EncodableT | null | undefined,
     value: EncodableT | null | undefined,
-    mapping?: Map<EncodableT, EncodableT> | null,
+    mapping?: HashMapping | null,
     items?: EncodableT[] | null,
   ): Ret<M, number>;
   /** HSETNX: 1 when the field was created, 0 when it existed (redis-py returns the integer). */
@@ -146,8 +153,10 @@ export const HASH_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   hset: {
     command: "HSET",
-    params: ["name", "key?", "value?", "mapping?:any", "items?:any"],
+    params: ["name", "key?", "value?", "mapping?:map", "items?:any"],
     keys: ["name"],
+    // `hset(name, { field: value })`: a mapping in the key's place is the mapping (see the interface).
+    mappingAt: { position: 1, param: "mapping" },
     build(p) {
       const argv: CommandArg[] = ["HSET", arg(p.name)];
       const { key, value, mapping, items } = p;

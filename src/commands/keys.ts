@@ -88,6 +88,9 @@ export interface KeyCommands<T, M> {
   /** DEL: the number of keys removed. */
   delete(...names: KeyT[]): Ret<M, number>;
   delete(names: KeyT[]): Ret<M, number>;
+  /** Alias of `delete` (the command's own name, as Node clients call it): DEL, the number of keys removed. */
+  del(...names: KeyT[]): Ret<M, number>;
+  del(names: KeyT[]): Ret<M, number>;
   /** DUMP: the serialized value, always a Buffer (never decoded, whatever `decodeResponses` says); `null` when the key does not exist. */
   dump(name: KeyT): Ret<M, Buffer | null>;
   /** EXISTS: how many of the keys exist (a key named twice counts twice). */
@@ -245,7 +248,7 @@ function expireatSpec(command: "EXPIREAT" | "PEXPIREAT"): CommandDef<typeof EXPI
 function sortArgs(
   command: string,
   name: CommandArg,
-  { start, num, by, get, desc, alpha }: { start?: number | bigint; num?: number | bigint; by?: CommandArg; get?: CommandArg[]; desc?: boolean; alpha?: boolean },
+  { start, num, by, get, desc, alpha }: { start?: number | bigint | string; num?: number | bigint | string; by?: CommandArg; get?: CommandArg[]; desc?: boolean; alpha?: boolean },
 ): CommandArg[] {
   if ((start === undefined) !== (num === undefined)) {
     throw new DataError(`${command}: 'start' and 'num' must both be specified`);
@@ -275,6 +278,7 @@ export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
     reply: toBool,
   },
   delete: { command: "DEL", params: ["...names:list"], build: ({ names }) => ["DEL", ...nonEmpty("DEL", "names", names, "at least one key")], keys: ["names"] },
+  del: { command: "DEL", params: ["...names:list"], build: ({ names }) => ["DEL", ...nonEmpty("DEL", "names", names, "at least one key")], keys: ["names"] },
   // A binary payload: never decoded, so it is a Buffer even with decodeResponses.
   dump: { ...oneKey("DUMP", true), decode: false },
   exists: { command: "EXISTS", params: ["...names:list"], build: ({ names }) => ["EXISTS", ...nonEmpty("EXISTS", "names", names, "at least one key")], readonly: true, keys: ["names"] },

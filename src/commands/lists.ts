@@ -32,7 +32,7 @@ export interface ListCommands<T, M> {
    * BLMPOP timeout numkeys key... direction [COUNT count]: `[key, elements]` or `null` on timeout.
    * `direction` (and `count`) are keyword-only: `blmpop(1, 2, "a", "b", { direction: "LEFT" })`.
    */
-  blmpop(timeout: number, numkeys: number, ...args: [...keys: KeyT[], options: BlmpopOptions]): Ret<M, [T, T[]] | null>;
+  blmpop(timeout: number, numkeys: number | string, ...args: [...keys: KeyT[], options: BlmpopOptions]): Ret<M, [T, T[]] | null>;
   /** BLPOP: `[key, value]` from the first non-empty list, or `null` after `timeout` seconds (0 blocks forever). */
   blpop(keys: KeyT | KeyT[], timeout?: number | null): Ret<M, [T, T] | null>;
   blpop(keys: KeyT | KeyT[], options: { timeout?: number | null }): Ret<M, [T, T] | null>;
@@ -42,7 +42,7 @@ export interface ListCommands<T, M> {
   /** BRPOPLPUSH: the moved element, or `null` on timeout. */
   brpoplpush(src: KeyT, dst: KeyT, timeout?: number | null): Ret<M, T | null>;
   brpoplpush(src: KeyT, dst: KeyT, options: { timeout?: number | null }): Ret<M, T | null>;
-  lindex(name: KeyT, index: number): Ret<M, T | null>;
+  lindex(name: KeyT, index: number | string): Ret<M, T | null>;
   /** LINSERT: the new length, -1 when `refvalue` is not in the list, 0 when the key does not exist. */
   linsert(name: KeyT, where: "BEFORE" | "AFTER" | "before" | "after", refvalue: EncodableT, value: EncodableT): Ret<M, number>;
   llen(name: KeyT): Ret<M, number>;
@@ -53,7 +53,7 @@ export interface ListCommands<T, M> {
    * LMPOP numkeys key... direction [COUNT count]: `[key, elements]` or `null` when all lists are empty.
    * `direction` (and `count`) are keyword-only: `lmpop(2, "a", "b", { direction: "RIGHT", count: 3 })`.
    */
-  lmpop(numKeys: number, ...args: [...keys: KeyT[], options: BlmpopOptions]): Ret<M, [T, T[]] | null>;
+  lmpop(numKeys: number | string, ...args: [...keys: KeyT[], options: BlmpopOptions]): Ret<M, [T, T[]] | null>;
   /** LPOP: one element (or `null`), or with `count` a list of up to `count` elements (`null` when the key does not exist). */
   lpop(name: KeyT): Ret<M, T | null>;
   lpop(name: KeyT, count: number): Ret<M, T[] | null>;
@@ -69,11 +69,11 @@ export interface ListCommands<T, M> {
   lpush(name: KeyT, ...values: EncodableT[]): Ret<M, number>;
   /** LPUSHX: the new length (0 when the list does not exist). */
   lpushx(name: KeyT, ...values: EncodableT[]): Ret<M, number>;
-  lrange(name: KeyT, start: number, end: number): Ret<M, T[]>;
+  lrange(name: KeyT, start: number | string, end: number | string): Ret<M, T[]>;
   /** LREM: the number of removed elements. */
   lrem(name: KeyT, count: number, value: EncodableT): Ret<M, number>;
-  lset(name: KeyT, index: number, value: EncodableT): Ret<M, true>;
-  ltrim(name: KeyT, start: number, end: number): Ret<M, true>;
+  lset(name: KeyT, index: number | string, value: EncodableT): Ret<M, true>;
+  ltrim(name: KeyT, start: number | string, end: number | string): Ret<M, true>;
   /** RPOP: one element (or `null`), or with `count` a list of up to `count` elements (`null` when the key does not exist). */
   rpop(name: KeyT): Ret<M, T | null>;
   rpop(name: KeyT, count: number): Ret<M, T[] | null>;

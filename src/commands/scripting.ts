@@ -39,13 +39,13 @@ export type RestorePolicy = "APPEND" | "FLUSH" | "REPLACE" | "append" | "flush" 
 
 export interface ScriptingCommands<T, M> {
   /** EVAL: runs a Lua script with `numkeys` keys, then arguments, in `keysAndArgs`. */
-  eval(script: EncodableT, numkeys: number, ...keysAndArgs: EncodableT[]): Ret<M, ScriptReply<T>>;
+  eval(script: EncodableT, numkeys: number | string, ...keysAndArgs: EncodableT[]): Ret<M, ScriptReply<T>>;
   /** EVAL_RO: the read-only variant of EVAL. */
-  evalRo(script: EncodableT, numkeys: number, ...keysAndArgs: EncodableT[]): Ret<M, ScriptReply<T>>;
+  evalRo(script: EncodableT, numkeys: number | string, ...keysAndArgs: EncodableT[]): Ret<M, ScriptReply<T>>;
   /** EVALSHA: runs a cached script by its SHA1 digest. */
-  evalsha(sha: EncodableT, numkeys: number, ...keysAndArgs: EncodableT[]): Ret<M, ScriptReply<T>>;
+  evalsha(sha: EncodableT, numkeys: number | string, ...keysAndArgs: EncodableT[]): Ret<M, ScriptReply<T>>;
   /** EVALSHA_RO: the read-only variant of EVALSHA. */
-  evalshaRo(sha: EncodableT, numkeys: number, ...keysAndArgs: EncodableT[]): Ret<M, ScriptReply<T>>;
+  evalshaRo(sha: EncodableT, numkeys: number | string, ...keysAndArgs: EncodableT[]): Ret<M, ScriptReply<T>>;
   /** SCRIPT EXISTS: whether each SHA1 digest is in the script cache. */
   scriptExists(...args: EncodableT[]): Ret<M, boolean[]>;
   scriptExists(args: EncodableT[]): Ret<M, boolean[]>;
@@ -61,9 +61,9 @@ export interface ScriptingCommands<T, M> {
   /** SCRIPT LOAD: the script's SHA1 digest. */
   scriptLoad(script: EncodableT): Ret<M, string>;
   /** FCALL: calls a function with `numkeys` keys, then arguments, in `keysAndArgs`. */
-  fcall(func: EncodableT, numkeys: number, ...keysAndArgs: EncodableT[]): Ret<M, ScriptReply<T>>;
+  fcall(func: EncodableT, numkeys: number | string, ...keysAndArgs: EncodableT[]): Ret<M, ScriptReply<T>>;
   /** FCALL_RO: the read-only variant of FCALL. */
-  fcallRo(func: EncodableT, numkeys: number, ...keysAndArgs: EncodableT[]): Ret<M, ScriptReply<T>>;
+  fcallRo(func: EncodableT, numkeys: number | string, ...keysAndArgs: EncodableT[]): Ret<M, ScriptReply<T>>;
   /** FUNCTION DELETE: `true`. */
   functionDelete(library: EncodableT): Ret<M, boolean>;
   /** FUNCTION DUMP: the serialized libraries, always a Buffer. */
@@ -119,8 +119,8 @@ function evalSpec(command: string, first: string, readonly: boolean): CommandDef
     params: [first, "numkeys:int", "...keysAndArgs"],
     build(p): CommandArg[] {
       const rest = p.keysAndArgs as CommandArg[];
-      const numkeys = p.numkeys as number;
-      if (numkeys < 0 || numkeys > rest.length) {
+      const numkeys = p.numkeys as number | string;
+      if (Number(numkeys) < 0 || Number(numkeys) > rest.length) {
         throw new DataError(`${command}: 'numkeys' must be between 0 and the number of keys and arguments`);
       }
       return [command, p[first] as CommandArg, numkeys, ...rest];

@@ -434,8 +434,8 @@ export interface ServerCommands<T, M> {
   moduleUnload(name: EncodableT): Ret<M, boolean>;
   moduleHelp(): Ret<M, string[]>;
 
-  /** REPLICAOF host port, or REPLICAOF NO ONE. */
-  replicaof(...args: [host: EncodableT, port: EncodableT]): Ret<M, T>;
+  /** REPLICAOF host port, or REPLICAOF NO ONE: the words are sent as given (redis-py's `*args`), the server judges them. */
+  replicaof(...args: EncodableT[]): Ret<M, T>;
   /** SLAVEOF host port; without arguments SLAVEOF NO ONE. */
   slaveof(host?: string | null, port?: number | null): Ret<M, boolean>;
   slaveof(options: { host?: string | null; port?: number | null }): Ret<M, boolean>;
@@ -712,10 +712,8 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
   replicaof: {
     command: "REPLICAOF",
     params: ["...args"],
-    build({ args }) {
-      if (rest(args).length !== 2) throw new DataError("REPLICAOF takes a host and a port, or 'NO', 'ONE'");
-      return ["REPLICAOF", ...rest(args)];
-    },
+    // Sent as given, as redis-py's replicaof(*args): the server judges the words ("NO ONE" as one word is its error).
+    build: ({ args }) => ["REPLICAOF", ...rest(args)],
   },
   slaveof: {
     command: "SLAVEOF",
@@ -833,7 +831,7 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
   clientNoTouch: { command: "CLIENT NO-TOUCH", params: ["mode"], build: ({ mode }) => ["CLIENT", "NO-TOUCH", arg(mode)] },
   clientPause: {
     command: "CLIENT PAUSE",
-    params: ["timeout:int", "all?:bool"],
+    params: ["timeout:pyint", "all?:bool"],
     build: ({ timeout, all }) => (all === false ? ["CLIENT", "PAUSE", arg(timeout), "WRITE"] : ["CLIENT", "PAUSE", arg(timeout)]),
     reply: boolOk,
   },

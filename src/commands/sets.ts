@@ -26,8 +26,8 @@ export interface SetCommands<T, M> {
   sdiffstore(dest: KeyT, keys: KeyT | KeyT[], ...args: KeyT[]): Ret<M, number>;
   sinter(keys: KeyT | KeyT[], ...args: KeyT[]): Ret<M, T[]>;
   /** SINTERCARD numkeys key... LIMIT limit (0: no limit). `numkeys` must equal the number of keys. */
-  sintercard(numkeys: number, keys: KeyT | KeyT[], limit?: number): Ret<M, number>;
-  sintercard(numkeys: number, keys: KeyT | KeyT[], options: { limit?: number }): Ret<M, number>;
+  sintercard(numkeys: number | string, keys: KeyT | KeyT[], limit?: number): Ret<M, number>;
+  sintercard(numkeys: number | string, keys: KeyT | KeyT[], options: { limit?: number }): Ret<M, number>;
   sinterstore(dest: KeyT, keys: KeyT | KeyT[], ...args: KeyT[]): Ret<M, number>;
   sismember(name: KeyT, value: EncodableT): Ret<M, boolean>;
   smembers(name: KeyT): Ret<M, T[]>;

@@ -1,6 +1,6 @@
 import { DataError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
-import { arg, exclusive, nonEmpty, numkeysMatch, scanArgs, timeoutOf } from "./args.js";
+import { arg, exclusive, nonEmpty, numkeysMatch, rest, scanArgs, timeoutOf } from "./args.js";
 import { parseScan, toArray, toNumber, toNumberOrNull, toPairs } from "./replies.js";
 import { badArg, defineCommands, entriesOf, isArgValue, isPlainObject, type CommandSpec } from "./spec.js";
 import type { EncodableT, KeyT, Ret } from "./types.js";
@@ -96,10 +96,10 @@ export interface SortedSetCommands<T, M> {
    * BZMPOP timeout numkeys key... MIN|MAX COUNT count: `[key, [member, score][]]`, or `null` on
    * timeout. Exactly one of `min` and `max`; `numkeys` must equal the number of keys.
    */
-  bzmpop(timeout: number, numkeys: number, keys: KeyT | KeyT[], options: ZMpopOptions): Ret<M, [T, ZScorePair<T>[]] | null>;
+  bzmpop(timeout: number, numkeys: number | string, keys: KeyT | KeyT[], options: ZMpopOptions): Ret<M, [T, ZScorePair<T>[]] | null>;
   bzmpop(
     timeout: number,
-    numkeys: number,
+    numkeys: number | string,
     keys: KeyT | KeyT[],
     min?: boolean,
     max?: boolean,
@@ -137,8 +137,8 @@ export interface SortedSetCommands<T, M> {
   zinter(keys: ZAggregateKeys, options: { aggregate?: ZAggregate | null; withscores?: false }): Ret<M, T[]>;
   zinter(keys: ZAggregateKeys, options: { aggregate?: ZAggregate | null; withscores?: boolean }): Ret<M, T[] | ZScorePair<T>[]>;
   /** ZINTERCARD numkeys key... LIMIT limit (0: no limit). `numkeys` must equal the number of keys. */
-  zintercard(numkeys: number, keys: KeyT | KeyT[], limit?: number): Ret<M, number>;
-  zintercard(numkeys: number, keys: KeyT | KeyT[], options: { limit?: number }): Ret<M, number>;
+  zintercard(numkeys: number | string, keys: KeyT | KeyT[], limit?: number): Ret<M, number>;
+  zintercard(numkeys: number | string, keys: KeyT | KeyT[], options: { limit?: number }): Ret<M, number>;
   /** ZINTERSTORE: the size of the stored set. `keys` may be a `{ key: weight }` mapping. */
   zinterstore(dest: KeyT, keys: ZAggregateKeys, aggregate?: ZAggregate | null): Ret<M, number>;
   zinterstore(dest: KeyT, keys: ZAggregateKeys, options: { aggregate?: ZAggregate | null }): Ret<M, number>;
@@ -147,8 +147,8 @@ export interface SortedSetCommands<T, M> {
    * ZMPOP numkeys key... MIN|MAX [COUNT count]: `[key, [member, score][]]`, or `null` when all
    * are empty. Exactly one of `min` and `max`; `numKeys` must equal the number of keys.
    */
-  zmpop(numKeys: number, keys: KeyT | KeyT[], options: ZMpopOptions): Ret<M, [T, ZScorePair<T>[]] | null>;
-  zmpop(numKeys: number, keys: KeyT | KeyT[], min?: boolean, max?: boolean, count?: number | null): Ret<M, [T, ZScorePair<T>[]] | null>;
+  zmpop(numKeys: number | string, keys: KeyT | KeyT[], options: ZMpopOptions): Ret<M, [T, ZScorePair<T>[]] | null>;
+  zmpop(numKeys: number | string, keys: KeyT | KeyT[], min?: boolean, max?: boolean, count?: number | null): Ret<M, [T, ZScorePair<T>[]] | null>;
   /** ZMSCORE: the score of each member, `null` for missing ones. */
   zmscore(key: KeyT, members: EncodableT | EncodableT[]): Ret<M, (number | null)[]>;
   /** ZPOPMAX: up to `count` (default 1) `[member, score]` pairs, highest first. */
@@ -409,7 +409,7 @@ function zrangeArgs(
 function byScoreArgs(
   command: string,
   [first, second]: ["min", "max"] | ["max", "min"],
-  p: { name: CommandArg; min: unknown; max: unknown; start?: number | bigint; num?: number | bigint; withscores?: boolean; scoreCastFunc?: unknown },
+  p: { name: CommandArg; min: unknown; max: unknown; start?: number | bigint | string; num?: number | bigint | string; withscores?: boolean; scoreCastFunc?: unknown },
 ): CommandArg[] {
   bothOrNeither(command, "start", p.start, "num", p.num);
   castFunc(command, p.scoreCastFunc);
@@ -423,7 +423,7 @@ function byScoreArgs(
 function byLexArgs(
   command: string,
   [first, second]: ["min", "max"] | ["max", "min"],
-  p: { name: CommandArg; min: CommandArg; max: CommandArg; start?: number | bigint; num?: number | bigint },
+  p: { name: CommandArg; min: CommandArg; max: CommandArg; start?: number | bigint | string; num?: number | bigint | string },
 ): CommandArg[] {
   bothOrNeither(command, "start", p.start, "num", p.num);
   const argv: CommandArg[] = [command, p.name, p[first], p[second]];
@@ -670,7 +670,7 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
       }),
   },
   zrank: { command: "ZRANK", params: ["name", "value"], build: ({ name, value }) => ["ZRANK", arg(name), arg(value)], readonly: true, keys: ["name"] },
-  zrem: { command: "ZREM", params: ["name", "...values"], build: ({ name, values }) => ["ZREM", arg(name), ...nonEmpty("ZREM", "values", values)], keys: ["name"] },
+  zrem: { command: "ZREM", params: ["name", "...values"], build: ({ name, values }) => ["ZREM", arg(name), ...rest(values)], keys: ["name"] },
   zremrangebylex: {
     command: "ZREMRANGEBYLEX",
     params: ["name", "min", "max"],

@@ -16,7 +16,9 @@ import { connectionStateCommand, Route, streamingCommand, type BlockingRule } fr
  *
  *   "name"          required; a string, Buffer, number or bigint (a key or a value)
  *   "name?"         optional (undefined or null means "not given", like Python's None)
- *   "name:kind"     another kind: num (finite number or bigint), int, bool, map (plain object
+ *   "name:kind"     another kind: num (finite number, bigint or numeric string), int (integer,
+ *                   bigint or integer string), pyint (integer or bigint only: where redis-py
+ *                   checks `isinstance(value, int)`), bool, map (plain object
  *                   or Map), list (an array of values, or one value), any (checked by build)
  *   "...name"       a rest parameter collecting the remaining positional values
  *   "...name:list"  a rest parameter that also accepts one array (redis-py's `list_or_args`)
@@ -58,6 +60,23 @@ export interface CommandDef<P extends readonly string[] = readonly string[]> {
    * `commandKeys`; test/commands/spec-keys.test.ts checks them against COMMAND GETKEYS.
    */
   keys?: readonly ParamName<P>[];
+  /**
+   * A mapping (plain object or Map) given positionally at `position` is the value of the mapping
+   * parameter `param` (`hset(name, { field: value })`: a plain object cannot be a field name).
+   */
+  mappingAt?: { position: number; param: ParamName<P> };
+  /**
+   * A call with nothing to ask the server (MGET of no keys): the value it resolves with, without
+   * a round trip; `undefined` when the call is sent. Pipelines and transactions leave such a
+   * command out of what they send and put the value at its position (redis-py's `EMPTY_RESPONSE`).
+   * `build` still makes its words, for messages.
+   */
+  emptyResponse?(p: Bound<P>): EmptyResponse | undefined;
+}
+
+/** The value of a call answered without the server (see `CommandDef.emptyResponse`). */
+export interface EmptyResponse {
+  value: unknown;
 }
 
 // ---- the parameter declarations as types ---------------------------------------------------
@@ -65,15 +84,17 @@ export interface CommandDef<P extends readonly string[] = readonly string[]> {
 /** A value that is sent as is: what a parameter of the default kind holds. */
 export type ArgValue = CommandArg;
 type KindType<K extends string> = K extends "num" | "int"
-  ? number | bigint
-  : K extends "bool"
-    ? boolean
-    : K extends "map"
-      ? Record<string, unknown> | Map<unknown, unknown>
-      : K extends "list"
-        ? ArgValue[]
-        : unknown;
-/** One declaration as an object type: `"ex?:num"` is `{ ex?: number | bigint | undefined }`. */
+  ? number | bigint | string
+  : K extends "pyint"
+    ? number | bigint
+    : K extends "bool"
+      ? boolean
+      : K extends "map"
+        ? Record<string, unknown> | Map<unknown, unknown>
+        : K extends "list"
+          ? ArgValue[]
+          : unknown;
+/** One declaration as an object type: `"ex?:num"` is `{ ex?: number | bigint | string | undefined }`. */
 type ParamType<D extends string> = D extends `...${infer N}:${string}`
   ? { [k in N]: ArgValue[] }
   : D extends `...${infer N}`
@@ -98,7 +119,7 @@ export type Bound<P extends readonly string[]> = string[] extends P
     ? Record<never, never>
     : Merge<ParamType<P[number]>>;
 
-export type ParamKind = "value" | "num" | "int" | "bool" | "map" | "list" | "any";
+export type ParamKind = "value" | "num" | "int" | "pyint" | "bool" | "map" | "list" | "any";
 
 interface Param {
   name: string;
@@ -122,6 +143,7 @@ export interface CommandSpec {
   decode?: boolean;
   readonly?: boolean;
   blocking?: BlockingRule;
+  emptyResponse?: (values: unknown[]) => EmptyResponse | undefined;
   /** The names of the parameters holding keys (see `CommandDef.keys`); empty when none. */
   keys: readonly string[];
   /** Their positions in `params`. */
@@ -131,7 +153,10 @@ export interface CommandSpec {
   parsed: Param[];
   index: Map<string, number>;
   restIndex: number;
+  /** The positions where a plain object of strings, Buffers or numbers is a mapping, not the keyword object. */
   mappingPositions: Set<number>;
+  /** `CommandDef.mappingAt`: a position whose mapping is the value of another parameter (its index). */
+  mappingAt?: { position: number; param: number };
 }
 
 /** Where a bound-parameters object keeps the values: a symbol, so no parameter name can hide it. */
@@ -182,7 +207,13 @@ export function defineCommands<const T extends Record<string, readonly string[]>
       if (i === undefined) throw new Error(`${method}: key parameter '${name}' is not a parameter`);
       return i;
     });
-    const { build, reply, error } = def;
+    const { build, reply, error, emptyResponse } = def;
+    let mappingAt: CommandSpec["mappingAt"];
+    if (def.mappingAt) {
+      const param = index.get(def.mappingAt.param);
+      if (param === undefined || parsed[param]!.kind !== "map") throw new Error(`${method}: mappingAt names no mapping parameter`);
+      mappingAt = { position: def.mappingAt.position, param };
+    }
     const byName = byNameOf(names);
     const words = def.command.split(" ");
     specs[method] = {
@@ -194,6 +225,7 @@ export function defineCommands<const T extends Record<string, readonly string[]>
       reply: reply && (reply.length < 2 ? (reply as (r: RespValue) => unknown) : (r, values) => reply(r, byName(values))),
       error: error && (error.length < 2 ? (error as (e: Error) => unknown) : (e, values) => error(e, byName(values))),
       decode: def.decode,
+      emptyResponse: emptyResponse && ((values) => emptyResponse(byName(values))),
       readonly: def.readonly,
       blocking: def.blocking,
       keys,
@@ -208,7 +240,8 @@ export function defineCommands<const T extends Record<string, readonly string[]>
       parsed,
       index,
       restIndex: parsed.findIndex((p) => p.rest),
-      mappingPositions: new Set(parsed.flatMap((p, i) => (p.kind === "map" ? [i] : []))),
+      mappingPositions: new Set([...parsed.flatMap((p, i) => (p.kind === "map" ? [i] : [])), ...(mappingAt ? [mappingAt.position] : [])]),
+      mappingAt,
     };
   }
   return specs;
@@ -236,7 +269,7 @@ function parseParam(decl: string): Param {
   const [head = "", kind = "value"] = body.split(":");
   const optional = head.endsWith("?");
   const name = optional ? head.slice(0, -1) : head;
-  if (!["value", "num", "int", "bool", "map", "list", "any"].includes(kind)) {
+  if (!["value", "num", "int", "pyint", "bool", "map", "list", "any"].includes(kind)) {
     throw new Error(`bad parameter kind in '${decl}'`);
   }
   return { name, kind: kind as ParamKind, optional: optional || rest, rest };
@@ -249,6 +282,24 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 /**
+ * True when a trailing plain object at position `at` of a call is a mapping argument rather than
+ * the keyword object. The one rule: the position takes a mapping, and none of the object's
+ * values is one no mapping holds: an object (another mapping, a list, a Map; a Buffer is a
+ * value), a boolean or a function. Such an object is the keyword object: that is how
+ * `xread({ streams: { s: "0" }, count: 1 })` (redis-py's `streams=` keyword) and
+ * `hset(name, { mapping: {...} })` read, while `xread({ s: "0" })`, `zadd(name, { m: Infinity })`
+ * and `hset(name, { f: "v" })` are mappings.
+ */
+export function isMappingArgument(spec: CommandSpec, at: number, value: Record<string, unknown>): boolean {
+  if (!spec.mappingPositions.has(at)) return false;
+  for (const key in value) {
+    const v = value[key];
+    if (typeof v === "boolean" || typeof v === "function" || (typeof v === "object" && v !== null && !Buffer.isBuffer(v))) return false;
+  }
+  return true;
+}
+
+/**
  * Maps a call's arguments onto the spec's parameters and checks each value's type.
  * Throws `DataError` naming the command and the parameter. Never echoes values.
  */
@@ -257,12 +308,15 @@ export function bindArgs(spec: CommandSpec, args: readonly unknown[]): unknown[]
   const values = new Array<unknown>(params.length);
   let positional = args.length;
   let keywords: Record<string, unknown> | null = null;
+  /** The keyword object stands where a mapping could (the mapping parameter's name): an unknown name there means a bad mapping. */
+  let atMapping: string | null = null;
   if (positional > 0) {
     const last = args[positional - 1];
     const at = spec.restIndex !== -1 && positional - 1 >= spec.restIndex ? spec.restIndex : positional - 1;
-    // A trailing plain object is the keyword object unless its position takes a mapping.
-    if (isPlainObject(last) && !spec.mappingPositions.has(at)) {
+    // A trailing plain object is the keyword object unless it is a mapping argument.
+    if (isPlainObject(last) && !isMappingArgument(spec, at, last)) {
       keywords = last;
+      if (spec.mappingPositions.has(at)) atMapping = params[spec.mappingAt?.position === at ? spec.mappingAt.param : at]?.name ?? null;
       positional--;
     }
   }
@@ -277,11 +331,29 @@ export function bindArgs(spec: CommandSpec, args: readonly unknown[]): unknown[]
     for (let i = rest; i < positional; i++) restValues.push(args[i]);
     values[rest] = restValues;
   }
+  const alias = spec.mappingAt;
+  if (alias && alias.position < positional) {
+    const value = values[alias.position];
+    if (isPlainObject(value) || value instanceof Map) {
+      if (values[alias.param] !== undefined) {
+        throw new DataError(`${spec.command} got multiple values for argument '${params[alias.param]!.name}'`);
+      }
+      values[alias.param] = value;
+      values[alias.position] = undefined;
+    }
+  }
   if (keywords) {
     for (const key of Object.keys(keywords)) {
       const value = keywords[key];
       const i = spec.index.get(key);
       if (i === undefined || params[i]!.rest) {
+        if (atMapping !== null) {
+          // Neither a mapping (a value is an object, a boolean or a function) nor keyword arguments.
+          const names = params.filter((p) => !p.rest).map((p) => p.name).join(", ");
+          throw new DataError(
+            `${spec.command}: argument '${atMapping}' must be a mapping of strings, Buffers or numbers (or the object of keyword arguments: ${names}), got an object that is neither`,
+          );
+        }
         throw new DataError(`${spec.command} got an unknown keyword argument '${key}'`);
       }
       if (values[i] !== undefined && value !== undefined) {
@@ -316,6 +388,11 @@ export function bindArgs(spec: CommandSpec, args: readonly unknown[]): unknown[]
   return values;
 }
 
+/** A decimal integer as text ("10", "-1"): what an `int` parameter accepts as a string. */
+const INTEGER = /^[+-]?\d+$/;
+/** A decimal number as text ("1.5", "-2e3", "+inf"): what a `num` parameter accepts as a string. */
+const NUMERIC = /^[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|inf)$/i;
+
 function checkValue(spec: CommandSpec, name: string, value: unknown, kind: ParamKind): void {
   switch (kind) {
     case "value":
@@ -323,8 +400,14 @@ function checkValue(spec: CommandSpec, name: string, value: unknown, kind: Param
       throw badArg(spec, name, "a string, Buffer or number", value);
     case "num":
       if ((typeof value === "number" && Number.isFinite(value)) || typeof value === "bigint") return;
+      // A numeric string is sent as given, as redis-py sends it (the server judges its range).
+      if (typeof value === "string" && NUMERIC.test(value)) return;
       throw badArg(spec, name, "a finite number", value);
     case "int":
+      if (Number.isInteger(value) || typeof value === "bigint") return;
+      if (typeof value === "string" && INTEGER.test(value)) return;
+      throw badArg(spec, name, "an integer", value);
+    case "pyint":
       if (Number.isInteger(value) || typeof value === "bigint") return;
       throw badArg(spec, name, "an integer", value);
     case "bool":

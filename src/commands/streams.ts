@@ -290,9 +290,13 @@ export interface StreamCommands<T, M> {
   xrange(name: KeyT, min?: StreamIdT, max?: StreamIdT, count?: number | null): Ret<M, StreamEntry<T>[]>;
   /** XREAD; with `block` it waits, on a connection of its own. */
   xread(streams: StreamsMapping, options?: XReadOptions): Ret<M, XReadReply<T>>;
+  /** redis-py's keyword form: `xread({ streams: { s: "0" }, count: 1 })`. */
+  xread(options: XReadOptions & { streams: StreamsMapping }): Ret<M, XReadReply<T>>;
   xread(streams: StreamsMapping, count?: number | null, block?: number | null): Ret<M, XReadReply<T>>;
   /** XREADGROUP; with `block` it waits, on a connection of its own. */
   xreadgroup(groupname: KeyT, consumername: KeyT, streams: StreamsMapping, options?: XReadGroupOptions): Ret<M, XReadReply<T>>;
+  /** redis-py's keyword form: `xreadgroup(group, consumer, { streams: { s: ">" }, count: 1 })`. */
+  xreadgroup(groupname: KeyT, consumername: KeyT, options: XReadGroupOptions & { streams: StreamsMapping }): Ret<M, XReadReply<T>>;
   xreadgroup(
     groupname: KeyT,
     consumername: KeyT,
@@ -417,7 +421,7 @@ function parseXPendingRange(reply: RespValue): XPendingRangeItem<RespValue>[] {
 
 // ---- the table -----------------------------------------------------------------------------
 
-const XADD_PARAMS = ["name", "fields:map", "id?", "maxlen?:int", "approximate?:bool", "nomkstream?:bool", "minid?", "limit?:int"] as const;
+const XADD_PARAMS = ["name", "fields:map", "id?", "maxlen?:pyint", "approximate?:bool", "nomkstream?:bool", "minid?", "limit?:int"] as const;
 const XTRIM_PARAMS = ["name", "maxlen?:int", "approximate?:bool", "minid?", "limit?:int"] as const;
 
 export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
@@ -467,11 +471,11 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
       "name",
       "groupname",
       "consumername",
-      "minIdleTime:int",
+      "minIdleTime:pyint",
       "messageIds:list",
-      "idle?:int",
-      "time?:int",
-      "retrycount?:int",
+      "idle?:pyint",
+      "time?:pyint",
+      "retrycount?:pyint",
       "force?:bool",
       "justid?:bool",
     ],
@@ -575,7 +579,8 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xpendingRange: {
     command: "XPENDING",
-    params: ["name", "groupname", "min?", "max?", "count?:int", "consumername?", "idle?:int"],
+    // `idle` is a number (redis-py only checks int(idle) >= 0): a fraction goes to the server, which refuses it.
+    params: ["name", "groupname", "min?", "max?", "count?:int", "consumername?", "idle?:num"],
     keys: ["name"],
     build({ name, groupname, min, max, count, consumername, idle }) {
       const argv: CommandArg[] = ["XPENDING", name, groupname];
@@ -601,7 +606,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xrange: {
     command: "XRANGE",
-    params: ["name", "min?", "max?", "count?:int"],
+    params: ["name", "min?", "max?", "count?:pyint"],
     keys: ["name"],
     build({ name, min, max, count }) {
       atLeast("XRANGE", "count", count, 1);
@@ -614,7 +619,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xread: {
     command: "XREAD",
-    params: ["streams:map", "count?:int", "block?:int"],
+    params: ["streams:map", "count?:pyint", "block?:pyint"],
     keys: ["streams"],
     blocking: { at: "BLOCK", unit: "ms" },
     build({ streams, count, block }) {
@@ -631,7 +636,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xreadgroup: {
     command: "XREADGROUP",
-    params: ["groupname", "consumername", "streams:map", "count?:int", "block?:int", "noack?:bool"],
+    params: ["groupname", "consumername", "streams:map", "count?:pyint", "block?:pyint", "noack?:bool"],
     keys: ["streams"],
     blocking: { at: "BLOCK", unit: "ms" },
     build({ groupname, consumername, streams, count, block, noack }) {
@@ -648,7 +653,7 @@ export const STREAM_COMMANDS: Record<string, CommandSpec> = defineCommands({
   },
   xrevrange: {
     command: "XREVRANGE",
-    params: ["name", "max?", "min?", "count?:int"],
+    params: ["name", "max?", "min?", "count?:pyint"],
     keys: ["name"],
     build({ name, max, min, count }) {
       atLeast("XREVRANGE", "count", count, 1);

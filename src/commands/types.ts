@@ -10,5 +10,8 @@ export type Ret<M, X> = M extends AsyncMode ? Promise<X> : M;
 export type KeyT = string | Buffer;
 /** Anything that can be sent as an argument. Numbers and bigints are sent as decimal text. */
 export type EncodableT = string | Buffer | number | bigint;
-/** Seconds or milliseconds as a number. */
-export type ExpiryT = number;
+/**
+ * Seconds or milliseconds: a number, or a numeric string sent as given (redis-py's
+ * `extract_expire_flags` accepts `ex="10"`; the server judges the value).
+ */
+export type ExpiryT = number | string;

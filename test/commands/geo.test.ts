@@ -90,7 +90,7 @@ describe.each([2, 3] as const)("geo commands over RESP%i", (protocol) => {
     await expect(r.georadius(g, 15, 37, 200, { any: true })).rejects.toThrow(/GEORADIUS: 'any' needs 'count'/);
     await expect(r.georadius(g, 15, 37, 200, { sort: "UP" as never })).rejects.toThrow(/GEORADIUS: 'sort' must be ASC or DESC/);
     await expect(r.georadius(g, 15, 37, 200, { store: dest, storeDist: dest } as never)).rejects.toThrow(/mutually exclusive/);
-    await expect(r.georadius(g, "15" as never, 37, 200)).rejects.toThrow(/GEORADIUS: argument 'longitude' must be a finite number/);
+    await expect(r.georadius(g, "east" as never, 37, 200)).rejects.toThrow(/GEORADIUS: argument 'longitude' must be a finite number/);
     await expect(r.georadiusbymember(g, "Nowhere", 10)).rejects.toThrow(ResponseError);
   });
 

@@ -24,7 +24,10 @@ describe.each([2, 3] as const)("hash commands over RESP%i", (protocol) => {
     expect(await r.hset(h, { mapping: { b: 2, c: Buffer.from("3") } })).toBe(2);
     expect(await r.hset(h, { items: ["d", "4", "e", 5] })).toBe(2);
     expect(await r.hset(h, "f", 6, { mapping: { g: "7" }, items: ["h", "8"] })).toBe(3);
-    expect(await r.hset(h, { key: "i", value: "9" })).toBe(1);
+    // A plain object of values is the mapping (the rule of every mapping position): { key, value } sets fields "key" and "value".
+    expect(await r.hset(k("kv"), { key: "i", value: "9" })).toBe(2);
+    expect(await r.hgetall(k("kv"))).toEqual({ key: "i", value: "9" });
+    expect(await r.hset(h, { i: "9" })).toBe(1);
     expect(await r.hset(h, null, null, new Map<string | Buffer, string>([["j", "10"], [Buffer.from("k"), "11"]]))).toBe(2);
     expect(await r.hset(h, null, null, null, ["l", "12"])).toBe(1);
     expect(await r.hget(h, "a")).toBe("2");
@@ -132,7 +135,7 @@ describe.each([2, 3] as const)("hash commands over RESP%i", (protocol) => {
   test("argument errors are DataErrors raised before sending", async () => {
     const h = k("err");
     await expect(r.hset(h, {})).rejects.toThrow(/HSET: no field\/value pairs given/);
-    await expect(r.hset(h, { key: "a" })).rejects.toThrow(/HSET: 'key' was given without a 'value'/);
+    await expect(r.hset(h, "a", undefined as never, { items: [] })).rejects.toThrow(/HSET: 'key' was given without a 'value'/);
     await expect(r.hset(h, { items: ["a"] })).rejects.toThrow(/HSET: 'items' must hold an even number/);
     await expect(r.hset(h, { items: [true] as never })).rejects.toThrow(/HSET: argument 'items' must be/);
     await expect(r.hset(h, { mapping: [] as never })).rejects.toThrow(/HSET: argument 'mapping' must be a plain object or a Map/);

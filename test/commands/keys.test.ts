@@ -212,7 +212,7 @@ describe.each([2, 3] as const)("generic commands over RESP%i", (protocol) => {
     expect(first).toEqual([Buffer.from(k("scan:list"))]);
     const [c] = await r.scan();
     expect(Number.isInteger(c)).toBe(true);
-    await expect(r.scan(0, { count: "5" as never })).rejects.toThrow(/SCAN: argument 'count' must be an integer/);
+    await expect(r.scan(0, { count: "five" as never })).rejects.toThrow(/SCAN: argument 'count' must be an integer/);
   });
 
   test("sort and sort_ro", async () => {
@@ -305,7 +305,7 @@ describe("generic commands: argument errors", () => {
     ["unlink nothing", () => r.unlink(), /UNLINK needs at least one key/],
     ["touch nothing", () => r.touch(), /TOUCH needs at least one key/],
     ["exists with an object key", () => r.exists([{}] as never), /EXISTS: argument 'names' must be/],
-    ["move with a string db", () => r.move("a", "1" as never), /MOVE: argument 'db' must be an integer/],
+    ["move with a string db", () => r.move("a", "one" as never), /MOVE: argument 'db' must be an integer/],
     ["restore without a value", () => (r.restore as (...a: unknown[]) => Promise<unknown>)("a", 0), /RESTORE missing required argument 'value'/],
     ["restore with a bad idletime", () => r.restore("a", 0, "x", { idletime: 1.5 }), /RESTORE: argument 'idletime' must be an integer/],
     ["sort with a bad desc", () => r.sort("a", { desc: "yes" as never }), /SORT: argument 'desc' must be a boolean/],

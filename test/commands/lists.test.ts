@@ -168,7 +168,7 @@ describe.each([2, 3] as const)("list commands over RESP%i", (protocol) => {
     await expect(r.lmpop(2, l, { direction: "LEFT" })).rejects.toThrow(/LMPOP: 'numkeys' must equal the number of keys given \(1\)/);
     await expect(r.blmpop(1, 1, l, { direction: "SIDEWAYS" as never })).rejects.toThrow(/BLMPOP: 'direction' must be one of LEFT, RIGHT/);
     await expect(r.blpop([], 1)).rejects.toThrow(/BLPOP: 'keys' must not be empty/);
-    await expect(r.blpop([l], "1" as never)).rejects.toThrow(/BLPOP: argument 'timeout' must be a finite number/);
+    await expect(r.blpop([l], "soon" as never)).rejects.toThrow(/BLPOP: argument 'timeout' must be a finite number/);
     await expect(r.blpop([{}] as never, 1)).rejects.toThrow(/BLPOP: argument 'keys' must be an array/);
     await expect(r.lrange(l, 0, "x" as never)).rejects.toThrow(/LRANGE: argument 'end' must be an integer/);
     await expect(r.lpush(l)).rejects.toThrow(/LPUSH: 'values' must not be empty/);

@@ -120,7 +120,7 @@ describe.each([2, 3] as const)("set commands over RESP%i", (protocol) => {
     await expect(r.sdiff([])).rejects.toThrow(/SDIFF: 'keys' must not be empty/);
     await expect(r.sintercard(3, [s, s])).rejects.toThrow(/SINTERCARD: 'numkeys' must equal the number of keys given \(2\)/);
     await expect(r.sintercard(1, [s], -1.5)).rejects.toThrow(/SINTERCARD: argument 'limit' must be an integer/);
-    await expect(r.spop(s, "2" as never)).rejects.toThrow(/SPOP: argument 'count' must be an integer/);
+    await expect(r.spop(s, "two" as never)).rejects.toThrow(/SPOP: argument 'count' must be an integer/);
     await expect(r.smismember(s, [])).rejects.toThrow(/SMISMEMBER: 'values' must not be empty/);
     await expect(r.sscan(s, { cursor: {} } as never)).rejects.toThrow(/SSCAN: argument 'cursor' must be/);
     await expect(r.srandmember(s, { count: 2 } as never)).rejects.toThrow(/SRANDMEMBER got an unknown keyword argument 'count'/);

@@ -312,7 +312,8 @@ describe.each([2, 3] as const)("sorted set commands over RESP%i", (protocol) => 
     await expect(r.zrangebylex(s, "-", "+", null, 2)).rejects.toThrow(/ZRANGEBYLEX: 'start' and 'num' must both be given/);
     await expect(r.zinter([s], "AVG" as never)).rejects.toThrow(/ZINTER: 'aggregate' must be SUM, MIN or MAX/);
     await expect(r.zunion({ [s]: "x" } as never)).rejects.toThrow(/ZUNION: argument 'keys' must be a mapping of keys to numeric weights, got a string/);
-    await expect(r.zunion({ keys: [s], withscores: true } as never)).rejects.toThrow(/ZUNION: argument 'keys' must be a mapping of keys to numeric weights, got an array/);
+    // An object holding a list is no mapping of weights: it is the keyword object (redis-py's zunion(keys=[...], withscores=True)).
+    expect(await r.zunion({ keys: [s], withscores: true } as never)).toEqual(await r.zunion([s], { withscores: true }));
     await expect(r.zunionstore(s, [])).rejects.toThrow(/ZUNIONSTORE: 'keys' must not be empty/);
     await expect(r.zinter(true as never)).rejects.toThrow(/ZINTER: argument 'keys' must be a list of keys or a mapping of keys to weights/);
     await expect(r.zmpop(1, [s], {})).rejects.toThrow(/ZMPOP: exactly one of 'min' and 'max' must be set/);
@@ -322,10 +323,11 @@ describe.each([2, 3] as const)("sorted set commands over RESP%i", (protocol) => 
     await expect(r.zintercard(2, [s])).rejects.toThrow(/ZINTERCARD: 'numkeys' must equal the number of keys given/);
     await expect(r.zmscore(s, [])).rejects.toThrow(/ZMSCORE: 'members' must not be empty/);
     await expect(r.zrandmember(s, { withscores: true })).rejects.toThrow(/ZRANDMEMBER: 'withscores' needs 'count'/);
-    await expect(r.zincrby(s, "1" as never, "a")).rejects.toThrow(/ZINCRBY: argument 'amount' must be a finite number/);
+    await expect(r.zincrby(s, "one" as never, "a")).rejects.toThrow(/ZINCRBY: argument 'amount' must be a finite number/);
     await expect(r.zscan(s, { scoreCastFunc: 1 as never })).rejects.toThrow(/ZSCAN: argument 'scoreCastFunc' must be a function/);
     await expect(r.bzpopmin([s], -Infinity)).rejects.toThrow(/BZPOPMIN: argument 'timeout' must be a finite number/);
-    await expect(r.zrem(s)).rejects.toThrow(/ZREM: 'values' must not be empty/);
+    // redis-py zrem(name, *values) sends ZREM name: the server refuses it
+    await expect(r.zrem(s)).rejects.toThrow(/wrong number of arguments/);
     expect(await r.exists(s)).toBe(0);
   });
 });

@@ -212,7 +212,7 @@ function checkOptions(method: string, sig: string, props: Props, spec: SpecParam
 /** Every disagreement between the interface methods and the specs, as messages. */
 function disagreements(
   methods: Map<string, SigParam[][]>,
-  specs: Record<string, { params: readonly string[] }>,
+  specs: Record<string, { params: readonly string[]; mappingAt?: { position: number; param: number } }>,
   types: Map<string, TypeDecl>,
 ): string[] {
   const problems: string[] = [];
@@ -253,6 +253,13 @@ function disagreements(
           const props = lastType && lastType.type !== "TSRestType" ? propsOf(lastType, types) : null;
           if (props) for (const [k, required] of checkOptions(method, sig, props, spec, i + 1, problems)) cover(k, required);
           break;
+        }
+        // `mappingAt`: the mapping parameter given in another's place (`hset(name, mapping)`), as the last one.
+        const alias = declared.mappingAt;
+        if (alias && alias.position === i && spec[alias.param]?.name === name && i === params.length - 1) {
+          cover(name, !param.optional);
+          positional = i + 1;
+          continue;
         }
         // redis-py's `list_or_args`: one array in place of a "...name:list" rest parameter.
         const listInPlaceOfRest = expected?.rest && expected.list && i === params.length - 1;
@@ -388,8 +395,8 @@ describe("the parameters by name", () => {
     type P = Bound<readonly ["name", "ex?:num", "count?:int", "nx?:bool", "mapping:map", "fields:list", "any?:any", "...keys:list"]>;
     expectTypeOf<P>().toEqualTypeOf<{
       name: ArgValue;
-      ex?: number | bigint | undefined;
-      count?: number | bigint | undefined;
+      ex?: number | bigint | string | undefined;
+      count?: number | bigint | string | undefined;
       nx?: boolean | undefined;
       mapping: Record<string, unknown> | Map<unknown, unknown>;
       fields: ArgValue[];
@@ -406,7 +413,7 @@ describe("the parameters by name", () => {
         command: "DEMO",
         params: ["name", "ex?:num", "...rest"],
         build: ({ name, ex, rest }) => {
-          expectTypeOf(ex).toEqualTypeOf<number | bigint | undefined>();
+          expectTypeOf(ex).toEqualTypeOf<number | bigint | string | undefined>();
           seen.push({ name, ex, rest });
           return ["DEMO", name, ...rest];
         },

@@ -50,6 +50,7 @@ function sample(spec: CommandSpec, name: string, kind: string, rest: boolean): u
   switch (kind) {
     case "num":
     case "int":
+    case "pyint":
       return 1;
     case "bool":
       return name === "min" ? true : undefined; // BZMPOP/ZMPOP need one of min and max
