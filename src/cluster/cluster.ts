@@ -5,7 +5,7 @@ import { connectionStateCommand, streamingCommand } from "../commands/routing.js
 import { installScanIterators, type ScanIterators } from "../commands/scan.js";
 import { isArgValue, isPlainObject, type CommandSpec } from "../commands/spec.js";
 import type { AsyncMode } from "../commands/types.js";
-import { bindCommand, checkClientOptions, ClientCore, sendOptionsOf, checkKeys, commandArgv, installClientCommands, type BoundCommand, type OptionRule } from "../core.js";
+import { bindCommand, checkClientOptions, ClientCore, sendOptionsOf, checkKeys, commandArgv, installClientCommands, withCallOptions, type BoundCommand, type OptionRule } from "../core.js";
 import { ClusterError, ConnectionError, DataError, RedisError, TimeoutError } from "../errors.js";
 import type { PoolOptions } from "../options.js";
 import type { RedisString, ReplyTypeOf } from "../pool.js";
@@ -283,7 +283,7 @@ export class RedisClusterImpl<T extends RedisString = Buffer> extends ClientCore
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.run(argv, undefined, undefined, targetNodes);
+    return this.run(argv, withCallOptions(undefined, this.callOptions), undefined, targetNodes);
   }
 
   /**
@@ -311,7 +311,7 @@ export class RedisClusterImpl<T extends RedisString = Buffer> extends ClientCore
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.run(command.argv, sendOptionsOf(spec, command.values), spec, targetNodes);
+    return this.run(command.argv, withCallOptions(sendOptionsOf(spec, command.values), this.callOptions), spec, targetNodes);
   }
 
   private async run(argv: CommandArg[], options: SendOptions | undefined, spec: CommandSpec | undefined, targetNodes: TargetNodes | undefined): Promise<unknown> {
