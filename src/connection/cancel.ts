@@ -41,21 +41,45 @@ export function checkCallOptions(where: string, signal: unknown, timeout: unknow
   }
 }
 
+/** The abort reason, for a message: " (reason)". */
+function reasonText(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  const text = reason instanceof Error ? reason.message : typeof reason === "string" ? reason : "";
+  return text ? ` (${text})` : "";
+}
+
 /** The error of a call aborted by its signal. */
 export function abortError(what: string, signal: AbortSignal, written: boolean): AbortError {
   const message = written
     ? `${what} was aborted after it was sent: it may have run (its reply is discarded)`
     : `${what} was aborted before it was sent: it did not run`;
-  return new AbortError(message, { cause: signal.reason, mayHaveRun: written });
+  return new AbortError(message + reasonText(signal), { cause: signal.reason, mayHaveRun: written });
+}
+
+/** The error of a wait (a pub/sub read, a lock's sleep, between scan pages) ended by its signal. */
+export function waitAbortedError(what: string, signal: AbortSignal): AbortError {
+  return new AbortError(`${what} was aborted${reasonText(signal)}`, { cause: signal.reason, mayHaveRun: false });
+}
+
+const callTimeouts = new WeakSet<Error>();
+
+/**
+ * True for the error of a call cancelled by its caller (its signal or its per-call timeout):
+ * not a sign that the server failed (a cluster does not mark the node failed for it).
+ */
+export function isCancellation(err: unknown): boolean {
+  return err instanceof AbortError || (err instanceof TimeoutError && callTimeouts.has(err));
 }
 
 /** The error of a call whose per-call timeout expired. */
 export function callTimeoutError(cancel: Cancellation): TimeoutError {
-  return new TimeoutError(
+  const error = new TimeoutError(
     cancel.written
       ? `Timeout: ${cancel.what} got no reply within its ${cancel.timeout}s timeout; it was sent and may have run (its reply is discarded)`
       : `Timeout: ${cancel.what} could not be sent within its ${cancel.timeout}s timeout; it did not run`,
   );
+  callTimeouts.add(error);
+  return error;
 }
 
 interface Watch {
