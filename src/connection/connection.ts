@@ -478,7 +478,10 @@ export class Connection implements CancelTarget {
       blocking,
     };
     if (signal !== null) watchSignal(cancel);
-    if (timeout !== null) (this.callDeadlines ??= new DeadlineHeap()).push(cancel);
+    if (timeout !== null) {
+      if (this.callDeadlines === null) this.callDeadlines = new DeadlineHeap();
+      this.callDeadlines.push(cancel);
+    }
     return cancel;
   }
 
