@@ -854,7 +854,11 @@ export class Connection implements CancelTarget {
       this.awaiting.push(command);
     }
     const chunks = batch.take();
-    if (chunks.length === 0) return;
+    if (chunks.length === 0) {
+      // Nothing went out (every command was cancelled or could not be encoded): maybe idle now.
+      if (this.awaiting.length === 0 && this.toWrite.length === 0 && this.reloading.length === 0) this.nowIdle();
+      return;
+    }
     this.writes++;
     // A handshake's bytes (its own batch) hold the password: zeroed once written, so the
     // memory never shows it again (Buffer.allocUnsafe hands out memory as it was left).
@@ -946,12 +950,15 @@ export class Connection implements CancelTarget {
     }
     if (this.awaiting.length === 0) {
       this.lastActivity = Date.now();
-      if (this.toWrite.length === 0 && this.reloading.length === 0) {
-        this.setRef(false);
-        if (this.closeWhenIdle) this.disconnect();
-        this.checkDrained();
-      }
+      if (this.toWrite.length === 0 && this.reloading.length === 0) this.nowIdle();
     }
+  }
+
+  /** Nothing is pending any more: let the process exit, and finish a close that waited. */
+  private nowIdle(): void {
+    this.setRef(false);
+    if (this.closeWhenIdle) this.disconnect();
+    this.checkDrained();
   }
 
   /**

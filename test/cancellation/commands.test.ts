@@ -112,6 +112,20 @@ describe("aborted before it is written: never sent", () => {
     expect(await calls("incrby")).toBe(1);
   });
 
+  test("when the only queued command is aborted, nothing holds the connection: a graceful close ends", async () => {
+    const r = new Redis({ port: server().port, decodeResponses: true });
+    await r.ping();
+    const controller = new AbortController();
+    const aborted = r.withOptions({ signal: controller.signal }).get("cancel:x");
+    controller.abort();
+    await expect(aborted).rejects.toBeInstanceOf(AbortError);
+    const connection = r.connectionPool.sharedConnection();
+    const closing = r.close(); // graceful: waits until nothing is pending
+    const outcome = await Promise.race([closing.then(() => "closed"), sleep(3000).then(() => "still waiting")]);
+    expect(outcome).toBe("closed");
+    expect(connection.pendingCount).toBe(0);
+  });
+
   test("a per-call timeout that expires while the connection is not ready: TimeoutError, it did not run", async () => {
     const silent = await startFakeServer(() => {}); // never answers the handshake
     try {
