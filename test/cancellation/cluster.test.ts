@@ -60,4 +60,21 @@ describe("RedisCluster per-call options", () => {
     expect(await rc.pipeline({ transaction: false }).incr("cancel:p").execute({ timeout: 5 })).toEqual([1]);
     expect(await rc.get("cancel:p")).toBe("1");
   });
+
+  test("scanIter({ signal }) walks every primary and stops on abort", async () => {
+    for (let i = 0; i < 200; i++) await rc.set(`cancel:scan:${i}`, "1");
+    const all: string[] = [];
+    for await (const key of rc.scanIter({ match: "cancel:scan:*", count: 20, timeout: 10 })) all.push(key);
+    expect(new Set(all).size).toBe(200);
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const walk = async () => {
+      for await (const key of rc.scanIter({ match: "cancel:scan:*", count: 10, signal: controller.signal })) {
+        seen.push(key);
+        if (seen.length === 5) controller.abort();
+      }
+    };
+    await expect(walk()).rejects.toBeInstanceOf(AbortError);
+    expect(seen.length).toBeLessThan(200);
+  });
 });
