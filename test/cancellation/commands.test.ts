@@ -4,6 +4,7 @@
  */
 import { getEventListeners } from "node:events";
 import { afterEach, describe, expect, test } from "vitest";
+import { withCallOptions } from "../../src/core.js";
 import { AbortError, DataError, Redis, TimeoutError } from "../../src/index.js";
 import { startFakeServer, startProxy, sleep, useRedisServer, type FaultProxy } from "../harness/index.js";
 
@@ -249,5 +250,21 @@ describe("listeners", () => {
     } finally {
       process.off("warning", onWarning);
     }
+  });
+});
+
+describe("nothing when unused", () => {
+  test("a call without signal or timeout keeps its send options object and makes no cancellation state", async () => {
+    const send = { decode: false };
+    expect(withCallOptions(send, undefined)).toBe(send);
+    expect(withCallOptions(undefined, undefined)).toBeUndefined();
+    expect(withCallOptions(send, { signal: null, timeout: null })).toBe(send);
+    const r = client();
+    const connection = r.connectionPool.sharedConnection();
+    for (let i = 0; i < 100; i++) await Promise.all([r.set("cancel:plain", String(i)), r.get("cancel:plain"), r.executeCommand("PING")]);
+    expect((connection as unknown as { callDeadlines: unknown }).callDeadlines).toBeNull();
+    // The first call with a timeout makes the connection's deadline heap, once.
+    await r.withOptions({ timeout: 5 }).get("cancel:plain");
+    expect((connection as unknown as { callDeadlines: unknown }).callDeadlines).not.toBeNull();
   });
 });
