@@ -1,6 +1,6 @@
 import type { Connection, SendOptions } from "./connection/connection.js";
 import type { Commands } from "./commands/index.js";
-import { bindCommand, checkClientOptions, ClientCore, sendOptionsOf, checkKeys, commandArgv, installClientCommands, type BoundCommand, type OptionRule } from "./core.js";
+import { bindCommand, checkClientOptions, ClientCore, sendOptionsOf, checkKeys, commandArgv, installClientCommands, withCallOptions, type BoundCommand, type OptionRule } from "./core.js";
 import { installScanIterators, type ScanIterators } from "./commands/scan.js";
 import { blockingTimeout, connectionStateCommand, Route, routeOf, streamingCommand } from "./commands/routing.js";
 import type { CommandSpec } from "./commands/spec.js";
@@ -154,7 +154,7 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.dispatch(argv, undefined, routeOf(argv));
+    return this.dispatch(argv, withCallOptions(undefined, this.callOptions), routeOf(argv));
   }
 
   /** @internal Runs one generated command method. */
@@ -166,7 +166,7 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
       return Promise.reject(err);
     }
     if (command.empty) return Promise.resolve(command.empty.value);
-    const sent = this.dispatch(command.argv, sendOptionsOf(spec, command.values), spec.route);
+    const sent = this.dispatch(command.argv, withCallOptions(sendOptionsOf(spec, command.values), this.callOptions), spec.route);
     const onError = spec.error;
     return onError ? sent.catch((err: Error) => onError(err, command.values)) : sent;
   }

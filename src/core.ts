@@ -5,6 +5,7 @@
  * message is written here once.
  */
 import type { SendOptions } from "./connection/connection.js";
+import { checkCallOptions } from "./connection/cancel.js";
 import { checkOptions } from "./connection/resolve.js";
 import { COMMANDS } from "./commands/index.js";
 import { installCommands } from "./commands/install.js";
@@ -75,6 +76,43 @@ export function sendOptionsOf(spec: CommandSpec | null, values: unknown[] | null
 }
 
 /**
+ * Per-call options (docs/cancellation.md): an `AbortSignal` that cancels the call, and a
+ * `timeout` in seconds after which it is cancelled with `TimeoutError`. `null` clears what
+ * an outer `withOptions()` set; `undefined` keeps it.
+ */
+export interface CallOptions {
+  signal?: AbortSignal | null;
+  timeout?: number | null;
+}
+
+/** Checks a per-call options object (only `signal` and `timeout`); throws `DataError`. */
+export function checkCallOptionsObject(where: string, options: unknown): CallOptions {
+  checkKeys(where, options, ["signal", "timeout"]);
+  const { signal, timeout } = options as CallOptions;
+  checkCallOptions(where, signal, timeout);
+  return options as CallOptions;
+}
+
+/** `inner` over `outer`: a key given in `inner` (even as null) wins. */
+export function mergeCallOptions(outer: CallOptions | undefined, inner: CallOptions | undefined): CallOptions | undefined {
+  if (!outer) return inner;
+  if (!inner) return outer;
+  return {
+    signal: inner.signal !== undefined ? inner.signal : outer.signal,
+    timeout: inner.timeout !== undefined ? inner.timeout : outer.timeout,
+  };
+}
+
+/**
+ * A command's send options with the per-call options added: the one place per-call options
+ * join the send path. Without per-call options, `send` itself is returned (no allocation).
+ */
+export function withCallOptions(send: SendOptions | undefined, call: CallOptions | undefined): SendOptions | undefined {
+  if (call === undefined || (!call.signal && !call.timeout)) return send;
+  return { ...send, signal: call.signal ?? null, timeout: call.timeout ?? null };
+}
+
+/**
  * `executeCommand`'s arguments as a command: `"CONFIG GET"` as one word is split (as
  * redis-py allows), and each argument must be a string, Buffer or number. Throws `DataError`.
  */
@@ -116,6 +154,38 @@ export function installPipelineCommands(proto: object): void {
  */
 export abstract class ClientCore<T extends RedisString, P extends TransactionPipeline> {
   declare readonly __replyType?: T;
+
+  /**
+   * @internal The per-call options of a `withOptions()` view (on the prototype chain the
+   * client itself has none: reading it there finds `undefined`).
+   */
+  declare readonly callOptions?: CallOptions;
+
+  /**
+   * A view of this client whose every call carries `options` (node-redis's
+   * `withCommandOptions`): command methods, `executeCommand`, pipelines and transactions made
+   * from it, locks, scan iterators. `signal` cancels the calls; `timeout` (seconds) cancels each
+   * call that takes longer with `TimeoutError`. The view shares the client (its connections,
+   * its state); closing it closes the client. Views nest: the inner options win, `null` clears.
+   */
+  withOptions(options: CallOptions): this {
+    const merged = mergeCallOptions(this.callOptions, checkCallOptionsObject("withOptions", options))!;
+    const root = ((this as { callRoot?: object }).callRoot ?? this) as Record<PropertyKey, unknown>;
+    const view = Object.create(root, { callOptions: { value: merged }, callRoot: { value: root } });
+    // The client's own fields are read and written through to the client (a view never holds
+    // state of its own: `close()` on a view closes the client). Accessors, not a Proxy: a call
+    // through a view costs little more than one on the client.
+    for (const key of Reflect.ownKeys(root)) {
+      Object.defineProperty(view, key, {
+        get: () => root[key],
+        set: (value: unknown) => {
+          root[key] = value;
+        },
+        configurable: true,
+      });
+    }
+    return view as this;
+  }
 
   /**
    * Sends any command as is (redis-py's `execute_command`) and resolves with the reply as

@@ -29,6 +29,19 @@ export class SlaveNotFoundError extends ConnectionError {}
 /** A socket read, write or connect took longer than its timeout. */
 export class TimeoutError extends RedisError {}
 
+/**
+ * A call was cancelled by its `AbortSignal` (see docs/cancellation.md). `cause` is the
+ * signal's reason. `mayHaveRun` is false when the command was never written to the socket
+ * (it did not run), true when it was written (it may have run; its reply is discarded).
+ */
+export class AbortError extends RedisError {
+  readonly mayHaveRun: boolean;
+  constructor(message = "The operation was aborted", options?: { cause?: unknown; mayHaveRun?: boolean }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.mayHaveRun = options?.mayHaveRun ?? false;
+  }
+}
+
 /** The bytes from the server do not form valid RESP. The connection is destroyed. */
 export class ProtocolError extends RedisError {}
 /** redis-py's name for a protocol error. */

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { abortError, checkCallOptions, waitAbortedError } from "./connection/cancel.js";
 import { DataError, LockError, LockNotOwnedError } from "./errors.js";
 import type { RedisString } from "./pool.js";
 import { Script, type ScriptRunner } from "./script.js";
@@ -34,6 +35,16 @@ export interface AcquireOptions {
   blockingTimeout?: number | null;
   /** Use this token instead of a random one. */
   token?: string | Buffer;
+  /**
+   * Ends the wait (docs/cancellation.md): `acquire()` rejects with `AbortError`, and never
+   * leaves the lock taken (a SET that may have run is undone with our token).
+   */
+  signal?: AbortSignal | null;
+  /**
+   * Seconds each command of `acquire()` may take (a per-call timeout, docs/cancellation.md);
+   * not the lock's time to live (the Lock's `timeout`) nor the wait (`blockingTimeout`).
+   */
+  timeout?: number | null;
 }
 
 const RELEASE = `
@@ -74,6 +85,8 @@ return 1`;
 /** The client a lock runs on. */
 export interface LockClient extends ScriptRunner {
   executeCommand(...args: unknown[]): Promise<any>;
+  /** A view of the client whose calls carry per-call options (`ClientCore.withOptions`). */
+  withOptions?(options: { signal?: AbortSignal | null; timeout?: number | null }): LockClient;
 }
 
 function checkSeconds(where: string, name: string, value: unknown, nullable: boolean): void {
@@ -98,7 +111,7 @@ export class Lock<T extends RedisString = Buffer> {
   private readonly redis: LockClient;
   private token: string | Buffer | null = null;
   declare readonly __replyType?: T;
-  private readonly scripts: { release: Script; extend: Script; reacquire: Script };
+  private readonly scripts: { release: Script; extend: Script; reacquire: Script; releaseUncancelled: Script };
 
   constructor(redis: LockClient, name: string | Buffer, options: LockOptions = {}) {
     if (typeof name !== "string" && !Buffer.isBuffer(name)) throw new DataError("lock: 'name' must be a string or a Buffer");
@@ -126,6 +139,8 @@ export class Lock<T extends RedisString = Buffer> {
       release: new Script(redis, RELEASE),
       extend: new Script(redis, EXTEND),
       reacquire: new Script(redis, REACQUIRE),
+      // The undo of a cancelled acquire must not be cancelled by the view's own signal.
+      releaseUncancelled: new Script(redis.withOptions ? redis.withOptions({ signal: null, timeout: null }) : redis, RELEASE),
     };
   }
 
@@ -141,9 +156,39 @@ export class Lock<T extends RedisString = Buffer> {
   async acquire(options: AcquireOptions = {}): Promise<boolean> {
     if (options === null || typeof options !== "object") throw new DataError("acquire: options must be an object");
     for (const key of Object.keys(options)) {
-      if (!["blocking", "blockingTimeout", "token"].includes(key)) throw new DataError(`acquire: unknown option '${key}'`);
+      if (!["blocking", "blockingTimeout", "token", "signal", "timeout"].includes(key)) throw new DataError(`acquire: unknown option '${key}'`);
     }
     checkSeconds("acquire", "blockingTimeout", options.blockingTimeout, true);
+    const { signal, timeout } = options;
+    checkCallOptions("acquire", signal, timeout);
+    // A lock made from a `withOptions()` view carries the view's options too.
+    const outer = (this.redis as { callOptions?: { signal?: AbortSignal | null; timeout?: number | null } }).callOptions;
+    if (signal || timeout) {
+      if (!this.redis.withOptions) throw new DataError("acquire: this lock's client takes no 'signal' or 'timeout'");
+      const redis = this.redis.withOptions({ signal, timeout });
+      return this.acquireCancellable(options, signal ?? outer?.signal ?? null, redis);
+    }
+    if (outer?.signal || outer?.timeout) return this.acquireCancellable(options, outer.signal ?? null, this.redis);
+    return this.acquireWith(options, this.redis, null);
+  }
+
+  /** `acquire()` with a signal or a per-call timeout: a SET NX that may have run when cancelled is undone. */
+  private async acquireCancellable(options: AcquireOptions, signal: AbortSignal | null, redis: LockClient): Promise<boolean> {
+    if (signal?.aborted) throw abortError(`acquire of lock ${String(this.name)}`, signal, false);
+    const token = options.token ?? randomBytes(16).toString("hex");
+    try {
+      const { signal: _s, timeout: _t, ...rest } = options;
+      return await this.acquireWith({ ...rest, token }, redis, signal);
+    } catch (err) {
+      if (this.token === null && (err as { mayHaveRun?: boolean }).mayHaveRun !== false) {
+        // The SET may have taken the lock before the call was cancelled: release it if it is ours.
+        await this.scripts.releaseUncancelled.call({ keys: [this.name], args: [token] }).catch(() => {});
+      }
+      throw err;
+    }
+  }
+
+  private async acquireWith(options: AcquireOptions, redis: LockClient, signal: AbortSignal | null): Promise<boolean> {
     const token = options.token ?? randomBytes(16).toString("hex");
     const blocking = options.blocking ?? this.blocking;
     // Like redis-py, `null` means "not given": the lock's own blockingTimeout applies.
@@ -153,14 +198,15 @@ export class Lock<T extends RedisString = Buffer> {
       const args: unknown[] = ["SET", this.name, token, "NX"];
       // redis-py: a timeout of 0 (or None) means the lock never expires; milliseconds are truncated.
       if (this.timeout) args.push("PX", Math.max(1, Math.trunc(this.timeout * 1000)));
-      if ((await this.redis.executeCommand(...args)) !== null) {
+      if ((await redis.executeCommand(...args)) !== null) {
         this.token = token;
         return true;
       }
       if (!blocking) return false;
       const nextTry = Date.now() + this.sleep * 1000;
       if (stopAt !== null && nextTry > stopAt) return false;
-      await new Promise((resolve) => setTimeout(resolve, this.sleep * 1000));
+      if (signal) await sleepUnlessAborted(this.sleep * 1000, signal, `acquire of lock ${String(this.name)}`);
+      else await new Promise((resolve) => setTimeout(resolve, this.sleep * 1000));
     }
   }
 
@@ -221,6 +267,25 @@ export class Lock<T extends RedisString = Buffer> {
       process.emitWarning("Lock was no longer owned when its block ended", { code: "AIOREDIS_LOCK_NOT_OWNED" });
     }
   }
+}
+
+/** Waits `ms`, or rejects with `AbortError` as soon as `signal` aborts (its listener removed either way). */
+function sleepUnlessAborted(ms: number, signal: AbortSignal, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(waitAbortedError(what, signal));
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(waitAbortedError(what, signal));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
 }
 
 /**

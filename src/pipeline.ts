@@ -4,7 +4,8 @@ import type { AsyncMode } from "./commands/types.js";
 import { blockingTimeout, connectionStateCommand, Route, routeOf, streamingCommand } from "./commands/routing.js";
 import type { CommandSpec, EmptyResponse } from "./commands/spec.js";
 import { truncateText } from "./commands/text.js";
-import { bindCommand, commandArgv, installPipelineCommands, type CommandRunner } from "./core.js";
+import { abortError } from "./connection/cancel.js";
+import { bindCommand, checkKeys, commandArgv, installPipelineCommands, mergeCallOptions, checkCallOptionsObject, type CallOptions, type CommandRunner } from "./core.js";
 import { DataError, ExecAbortError, RedisError, ResponseError, WatchError } from "./errors.js";
 import type { RedisString } from "./pool.js";
 import type { CommandArg, RespValue } from "./protocol/index.js";
@@ -17,6 +18,8 @@ export interface PipelineBoundClient<T extends RedisString> extends Commands<T, 
   connectionForPipeline(): Promise<Connection>;
   close(): Promise<void>;
   readonly __replyType?: T;
+  /** The per-call options of a `withOptions()` view the pipeline was made from. */
+  readonly callOptions?: CallOptions;
 }
 
 /** What a pipeline needs from the client that made it. */
@@ -61,6 +64,13 @@ interface Queued extends QueuedCommand {
 export interface ExecuteOptions {
   /** Throw the first error reply (annotated with its position) after reading every reply. Default true. */
   raiseOnError?: boolean;
+  /**
+   * Cancels the batch (docs/cancellation.md): before it is written nothing is sent; after, the
+   * whole batch rejects with `AbortError` (it may have run) and its replies are drained.
+   */
+  signal?: AbortSignal | null;
+  /** Seconds the batch may take until its last reply; then it is cancelled with `TimeoutError`. */
+  timeout?: number | null;
 }
 
 /** Commands whose arguments must never show in an error message. */
@@ -353,7 +363,10 @@ export class PipelineImpl<T extends RedisString = Buffer> {
    * reply is thrown, annotated with its position, once every reply has been read.
    */
   async execute(options: ExecuteOptions = {}): Promise<any[]> {
+    checkKeys("execute", options, ["raiseOnError", "signal", "timeout"]);
     const raiseOnError = options.raiseOnError ?? true;
+    const { raiseOnError: _, ...own } = options;
+    const call = mergeCallOptions(this.host.callOptions, checkCallOptionsObject("execute", own));
     const queue = this.queue;
     let special = false;
     for (const command of queue) {
@@ -370,13 +383,14 @@ export class PipelineImpl<T extends RedisString = Buffer> {
         if (command.route !== Route.Streaming) continue;
         throw new DataError(`${String(command.argv[0]).toUpperCase()} cannot run in a pipeline: use ${streamingCommand(command.argv)}`);
       }
+      if (call?.signal?.aborted) throw abortError(`pipeline of ${queue.length} commands`, call.signal, false);
       const connection = await this.connectionFor(special ? queue : []);
       if (this.scripts.size > 0) await this.loadScripts(connection);
       if (transactional) {
         this.watching = false; // EXEC ends every WATCH, whatever its outcome
-        return await this.executeTransaction(connection, queue, raiseOnError);
+        return await this.executeTransaction(connection, queue, raiseOnError, call);
       }
-      return await this.executePipeline(connection, queue, raiseOnError);
+      return await this.executePipeline(connection, queue, raiseOnError, call);
     } finally {
       await this.reset();
     }
@@ -405,17 +419,18 @@ export class PipelineImpl<T extends RedisString = Buffer> {
     return this.host.connectionForPipeline();
   }
 
-  private async executePipeline(connection: Connection, queue: Queued[], raiseOnError: boolean): Promise<unknown[]> {
+  private async executePipeline(connection: Connection, queue: Queued[], raiseOnError: boolean, call: CallOptions | undefined): Promise<unknown[]> {
     const sent = sentCommands(queue);
     const perCommand = sent.some((c) => c.spec?.decode !== undefined);
-    const replies = await connection.sendBatch(
-      sent.map((c) => c.argv),
-      perCommand ? { decodeEach: sent.map((c) => c.spec?.decode) } : undefined,
-    );
+    const replies = await connection.sendBatch(sent.map((c) => c.argv), {
+      decodeEach: perCommand ? sent.map((c) => c.spec?.decode) : undefined,
+      signal: call?.signal,
+      timeout: call?.timeout,
+    });
     return transformAll(queue, replies, raiseOnError);
   }
 
-  private async executeTransaction(connection: Connection, all: Queued[], raiseOnError: boolean): Promise<unknown[]> {
+  private async executeTransaction(connection: Connection, all: Queued[], raiseOnError: boolean, call: CallOptions | undefined): Promise<unknown[]> {
     // Commands answered without the server are left out of MULTI/EXEC (redis-py's EMPTY_RESPONSE).
     const queue = sentCommands(all);
     const argvs: CommandArg[][] = new Array(queue.length + 2);
@@ -426,7 +441,11 @@ export class PipelineImpl<T extends RedisString = Buffer> {
     // undecoded (DUMP) and others decoded, read EXEC raw and decode the others here.
     const decodeResponses = connection.options.decodeResponses;
     const mixed = decodeResponses && queue.some((c) => c.spec?.decode === false);
-    const replies = await connection.sendBatch(argvs, mixed ? { decodeEach: argvs.map((_, i) => i !== queue.length + 1) } : undefined);
+    const replies = await connection.sendBatch(argvs, {
+      decodeEach: mixed ? argvs.map((_, i) => i !== queue.length + 1) : undefined,
+      signal: call?.signal,
+      timeout: call?.timeout,
+    });
     if (mixed) {
       const exec = replies[queue.length + 1];
       if (Array.isArray(exec)) {

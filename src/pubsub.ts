@@ -1,4 +1,5 @@
 import type { Connection } from "./connection/connection.js";
+import { checkCallOptions, waitAbortedError } from "./connection/cancel.js";
 import { Deque } from "./connection/deque.js";
 import { isPlainObject } from "./commands/spec.js";
 import { ConnectionError, DataError, PubSubError, TimeoutError } from "./errors.js";
@@ -51,7 +52,7 @@ export interface GetMessageOptions {
   /** Seconds to wait for a message: 0 (default) only looks, `null` waits forever. */
   timeout?: number | null;
   ignoreSubscribeMessages?: boolean;
-  /** Stops the wait: `getMessage` rejects with the signal's reason. */
+  /** Stops the wait: `getMessage` rejects with `AbortError` (its `cause` is the signal's reason; docs/cancellation.md). */
   signal?: AbortSignal;
 }
 
@@ -267,6 +268,7 @@ export class PubSub<T extends RedisString = Buffer> {
     if (timeout !== null && !(typeof timeout === "number" && timeout >= 0)) {
       throw new DataError("getMessage: 'timeout' must be a number of seconds or null");
     }
+    checkCallOptions("getMessage", options.signal, undefined);
     if (!this.connection && !this.connecting) {
       throw new PubSubError("The pubsub has no connection: subscribe to something first");
     }
@@ -287,12 +289,17 @@ export class PubSub<T extends RedisString = Buffer> {
    * Every message, as an async iterator; it ends once no subscription is left (after the
    * last unsubscribe confirmation) or the pubsub is closed.
    */
-  async *listen(): AsyncGenerator<PubSubMessage<T>, void, undefined> {
+  async *listen(options: { signal?: AbortSignal | null } = {}): AsyncGenerator<PubSubMessage<T>, void, undefined> {
+    if (options === null || typeof options !== "object") throw new DataError("listen: options must be an object");
+    for (const key of Object.keys(options)) if (key !== "signal") throw new DataError(`listen: unknown option '${key}'`);
+    checkCallOptions("listen", options.signal, undefined);
+    const signal = options.signal ?? undefined;
     const ignore = this.ignoreSubscribeMessages;
     const stop = () => !this.subscribed || this.closed;
     while (!this.closed && (this.subscribed || this.messages.length > 0)) {
       // Messages already queued are taken without a wait (the hot path of a busy channel).
-      const message = this.takeMessage() ?? (await this.nextMessage(null, stop));
+      if (signal?.aborted) throw waitAbortedError("The wait for a pub/sub message", signal);
+      const message = this.takeMessage() ?? (await this.nextMessage(null, stop, signal));
       if (!message) continue;
       if (SUBSCRIBE_TYPES.has(message.type)) {
         if (!ignore) yield message;
@@ -597,7 +604,7 @@ export class PubSub<T extends RedisString = Buffer> {
 
   private async waitLoop(deadline: number | null, stop?: () => boolean, signal?: AbortSignal): Promise<PubSubMessage<T> | null> {
     for (;;) {
-      signal?.throwIfAborted();
+      if (signal?.aborted) throw waitAbortedError("The wait for a pub/sub message", signal);
       if (this.pendingError) {
         const error = this.pendingError;
         this.pendingError = null;

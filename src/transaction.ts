@@ -1,6 +1,7 @@
 import { isPlainObject } from "./commands/spec.js";
 import { DataError, WatchError } from "./errors.js";
 import { sleep } from "./retry.js";
+import { abortError, checkCallOptions } from "./connection/cancel.js";
 
 export interface TransactionOptions {
   /** Resolve with `fn`'s return value instead of `execute()`'s results. */
@@ -11,12 +12,16 @@ export interface TransactionOptions {
   maxAttempts?: number;
   /** Accepted for redis-py compatibility; unused. */
   shardHint?: string;
+  /** Cancels the transaction: no new attempt starts, and `execute()` is cancelled (docs/cancellation.md). */
+  signal?: AbortSignal | null;
+  /** Seconds each attempt's `execute()` may take (docs/cancellation.md). */
+  timeout?: number | null;
 }
 
 /** What `runTransaction` needs of a pipeline. */
 export interface TransactionPipeline {
   watch(...names: (string | Buffer)[]): Promise<unknown>;
-  execute(): Promise<any[]>;
+  execute(options?: { signal?: AbortSignal | null; timeout?: number | null }): Promise<any[]>;
   reset(): Promise<void>;
 }
 
@@ -34,7 +39,7 @@ export async function runTransaction<P extends TransactionPipeline, R>(
   const options: TransactionOptions = last !== undefined && isPlainObject(last) ? (last as TransactionOptions) : {};
   const keys = (options === last ? watches.slice(0, -1) : watches) as (string | Buffer)[];
   for (const key of Object.keys(options)) {
-    if (key !== "valueFromCallable" && key !== "watchDelay" && key !== "maxAttempts" && key !== "shardHint") {
+    if (!["valueFromCallable", "watchDelay", "maxAttempts", "shardHint", "signal", "timeout"].includes(key)) {
       throw new DataError(`transaction: unknown option '${key}'`);
     }
   }
@@ -46,12 +51,15 @@ export async function runTransaction<P extends TransactionPipeline, R>(
   if (typeof watchDelay !== "number" || !Number.isFinite(watchDelay) || watchDelay < 0) {
     throw new DataError("transaction: 'watchDelay' must be a non-negative number of seconds");
   }
+  checkCallOptions("transaction", options.signal, options.timeout);
+  const call = options.signal || options.timeout ? { signal: options.signal, timeout: options.timeout } : undefined;
   for (let attempt = 1; ; attempt++) {
+    if (options.signal?.aborted) throw abortError("transaction", options.signal, false);
     const pipe = newPipeline();
     try {
       if (keys.length > 0) await pipe.watch(...keys);
       const value = await fn(pipe);
-      const results = await pipe.execute();
+      const results = await (call ? pipe.execute(call) : pipe.execute());
       return options.valueFromCallable ? value : results;
     } catch (err) {
       if (!(err instanceof WatchError) || attempt >= maxAttempts) throw err;

@@ -5,7 +5,7 @@ import { connectionStateCommand, streamingCommand } from "../commands/routing.js
 import { installScanIterators, type ScanIterators } from "../commands/scan.js";
 import { isArgValue, isPlainObject, type CommandSpec } from "../commands/spec.js";
 import type { AsyncMode } from "../commands/types.js";
-import { bindCommand, checkClientOptions, ClientCore, sendOptionsOf, checkKeys, commandArgv, installClientCommands, type BoundCommand, type OptionRule } from "../core.js";
+import { bindCommand, checkClientOptions, ClientCore, sendOptionsOf, checkKeys, commandArgv, installClientCommands, withCallOptions, type BoundCommand, type CallOptions, type OptionRule } from "../core.js";
 import { ClusterError, ConnectionError, DataError, RedisError, TimeoutError } from "../errors.js";
 import type { PoolOptions } from "../options.js";
 import type { RedisString, ReplyTypeOf } from "../pool.js";
@@ -283,7 +283,7 @@ export class RedisClusterImpl<T extends RedisString = Buffer> extends ClientCore
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.run(argv, undefined, undefined, targetNodes);
+    return this.run(argv, withCallOptions(undefined, this.callOptions), undefined, targetNodes);
   }
 
   /**
@@ -312,7 +312,7 @@ export class RedisClusterImpl<T extends RedisString = Buffer> extends ClientCore
       return Promise.reject(err);
     }
     if (command.empty) return Promise.resolve(command.empty.value);
-    return this.run(command.argv, sendOptionsOf(spec, command.values), spec, targetNodes);
+    return this.run(command.argv, withCallOptions(sendOptionsOf(spec, command.values), this.callOptions), spec, targetNodes);
   }
 
   private async run(argv: CommandArg[], options: SendOptions | undefined, spec: CommandSpec | undefined, targetNodes: TargetNodes | undefined): Promise<unknown> {
@@ -418,13 +418,17 @@ Object.defineProperty(RedisClusterImpl.prototype, "scanIter", {
     let match: unknown;
     let count: unknown;
     let type: unknown;
+    let host: RedisClusterImpl = this;
     const last = args[args.length - 1];
     if (isPlainObject(last)) {
       args = args.slice(0, -1);
       for (const key of Object.keys(last)) {
-        if (key !== "match" && key !== "count" && key !== "type") throw new DataError(`scanIter got an unknown keyword argument '${key}'`);
+        if (!["match", "count", "type", "signal", "timeout"].includes(key)) throw new DataError(`scanIter got an unknown keyword argument '${key}'`);
       }
       ({ match, count, type } = last as { match?: unknown; count?: unknown; type?: unknown });
+      // Per-call options (docs/cancellation.md): every page is asked through a view carrying them.
+      const { signal, timeout } = last as CallOptions;
+      if (signal || timeout) host = this.withOptions({ signal, timeout });
     }
     if (args.length > 3) throw new DataError(`scanIter takes at most 3 positional arguments, got ${args.length}`);
     match ??= args[0];
@@ -433,7 +437,7 @@ Object.defineProperty(RedisClusterImpl.prototype, "scanIter", {
     if (match != null && !isArgValue(match)) throw new DataError("scanIter: argument 'match' must be a string, Buffer or number");
     if (count != null && !(Number.isInteger(count) && (count as number) > 0)) throw new DataError("scanIter: argument 'count' must be a positive integer");
     if (type != null && typeof type !== "string") throw new DataError("scanIter: argument 'type' must be a string");
-    return this.scanIterAll(match as string | null, count as number | null, type as string | null);
+    return host.scanIterAll(match as string | null, count as number | null, type as string | null);
   },
   writable: true,
   configurable: true,

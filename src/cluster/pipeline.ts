@@ -2,7 +2,8 @@ import type { Connection, SendOptions } from "../connection/connection.js";
 import type { Commands } from "../commands/index.js";
 import { connectionStateCommand, streamingCommand } from "../commands/routing.js";
 import type { CommandSpec } from "../commands/spec.js";
-import { bindCommand, checkKeys, commandArgv, installPipelineCommands, sendOptionsOf } from "../core.js";
+import { abortError, isCancellation } from "../connection/cancel.js";
+import { bindCommand, checkCallOptionsObject, checkKeys, commandArgv, installPipelineCommands, sendOptionsOf, type CallOptions } from "../core.js";
 import {
   AskError,
   ClusterCrossSlotError,
@@ -43,6 +44,10 @@ interface Item {
 export interface ClusterExecuteOptions {
   /** Throw the first error (annotated with its position) once every reply is in. Default true. */
   raiseOnError?: boolean;
+  /** Cancels the batch (docs/cancellation.md): each node's part that is not written yet is never sent. */
+  signal?: AbortSignal | null;
+  /** Seconds each node's part may take (docs/cancellation.md). */
+  timeout?: number | null;
 }
 
 function isRedirect(reply: unknown): boolean {
@@ -69,6 +74,8 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
   readonly transaction: boolean;
   private readonly router: ClusterRouter;
   private queue: Queued[] = [];
+  /** The per-call options of the running `execute()`. */
+  private call: CallOptions | undefined;
   private readonly scripts = new Set<Script<any>>();
   private watching = false;
   private explicitTransaction = false;
@@ -204,11 +211,14 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
    * is in; otherwise errors stand in the results.
    */
   async execute(options: ClusterExecuteOptions = {}): Promise<any[]> {
-    checkKeys("execute", options, ["raiseOnError", "allowRedirections"]);
+    checkKeys("execute", options, ["raiseOnError", "allowRedirections", "signal", "timeout"]);
     const raiseOnError = options.raiseOnError ?? true;
+    const { signal, timeout } = options;
+    this.call = signal || timeout ? checkCallOptionsObject("execute", { signal, timeout }) : undefined;
     const queue = this.queue;
     try {
       if (queue.length === 0 && !this.watching) return [];
+      if (signal?.aborted) throw abortError(`pipeline of ${queue.length} commands`, signal, false);
       for (const command of queue) {
         const streaming = streamingCommand(command.argv);
         if (streaming) throw new DataError(`${String(command.argv[0]).toUpperCase()} cannot run in a pipeline: use ${streaming}`);
@@ -294,13 +304,18 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
     try {
       replies = await Promise.all(
         runs.map((run) =>
-          connection.sendBatch(
-            run.map((item) => item.part.argv),
-            run[0]!.options?.decode === undefined ? undefined : { decode: run[0]!.options!.decode },
-          ),
+          connection.sendBatch(run.map((item) => item.part.argv), {
+            decode: run[0]!.options?.decode,
+            signal: this.call?.signal,
+            timeout: this.call?.timeout,
+          }),
         ),
       );
     } catch (err) {
+      if (isCancellation(err)) {
+        for (const item of group) item.error = err as Error;
+        return;
+      }
       this.router.nodesManager.nodeFailed(node);
       for (const item of group) {
         if (item.part.readonly && !item.explicit) item.redo = true;
@@ -436,7 +451,7 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
       if (this.scripts.size > 0) await this.loadScripts(node);
       const argvs: CommandArg[][] = hop.asking ? [["ASKING"], ["MULTI"], ...commands, ["EXEC"]] : [["MULTI"], ...commands, ["EXEC"]];
       hop.sent = true; // EXEC may have run: a transaction is never sent twice
-      const replies = await connection.sendBatch(argvs);
+      const replies = await connection.sendBatch(argvs, { signal: this.call?.signal, timeout: this.call?.timeout });
       const offset = hop.asking ? 1 : 0;
       const queued = replies.slice(offset + 1, offset + 1 + commands.length);
       const exec = replies[replies.length - 1]!;

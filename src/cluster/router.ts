@@ -5,6 +5,7 @@
  * all route through here; none of them imports another.
  */
 import type { Connection, SendOptions } from "../connection/connection.js";
+import { isCancellation } from "../connection/cancel.js";
 import { blockingTimeout } from "../commands/routing.js";
 import { isMappingArgument, isPlainObject, type CommandSpec } from "../commands/spec.js";
 import {
@@ -84,7 +85,12 @@ export interface RouterOptions {
 
 /** A connection failure after which another node (or the same, reconnected) may be tried. */
 export function isNodeFailure(err: unknown): boolean {
-  return (err instanceof ConnectionError || err instanceof TimeoutError) && !(err instanceof AuthenticationError) && !(err instanceof MaxConnectionsError);
+  return (
+    (err instanceof ConnectionError || err instanceof TimeoutError) &&
+    !(err instanceof AuthenticationError) &&
+    !(err instanceof MaxConnectionsError) &&
+    !isCancellation(err) // the caller's own signal or per-call timeout, not the node
+  );
 }
 
 /** Splits `args` into the call's arguments and its trailing `{ targetNodes }` keyword, if any. */

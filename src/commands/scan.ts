@@ -1,3 +1,4 @@
+import { checkCallOptions, waitAbortedError } from "../connection/cancel.js";
 import { DataError } from "../errors.js";
 import { badArg, isArgValue, isPlainObject } from "./spec.js";
 import type { EncodableT, KeyT } from "./types.js";
@@ -7,6 +8,10 @@ export interface ScanIterOptions {
   match?: EncodableT | null;
   /** How much work the server does per call (a hint). */
   count?: number | null;
+  /** Cancels the iteration: the page in flight rejects with `AbortError`, no further page is asked (docs/cancellation.md). */
+  signal?: AbortSignal | null;
+  /** Seconds each page's command may take (a per-call timeout, docs/cancellation.md). */
+  timeout?: number | null;
 }
 
 export interface ScanIterKeysOptions extends ScanIterOptions {
@@ -48,6 +53,7 @@ export interface ScanIterators<T> {
 type ScanReply = [number | string, unknown];
 
 interface ScanHost {
+  withOptions?(options: { signal?: AbortSignal | null; timeout?: number | null }): ScanHost;
   scan(cursor: number | string, match?: unknown, count?: unknown, type?: unknown): Promise<ScanReply>;
   sscan(name: unknown, cursor: number | string, match?: unknown, count?: unknown): Promise<ScanReply>;
   hscan(name: unknown, cursor: number | string, match?: unknown, count?: unknown): Promise<ScanReply>;
@@ -71,12 +77,20 @@ const CAST: IterParam = { name: "scoreCastFunc", check: (v) => typeof v === "fun
  * Binds an iterator's arguments (positional in order, then a trailing keyword object) and checks
  * them, throwing `DataError` at the call, before any command is sent.
  */
-function bindIterArgs(method: string, params: IterParam[], args: unknown[]): unknown[] {
+function bindIterArgs(method: string, params: IterParam[], args: unknown[], call?: CallOf): unknown[] {
   let positional = args.length;
   let keywords: Record<string, unknown> | null = null;
   if (positional > 0 && isPlainObject(args[positional - 1])) {
     keywords = args[positional - 1] as Record<string, unknown>;
     positional--;
+    if (call && ("signal" in keywords || "timeout" in keywords)) {
+      // The per-call options are the iterator's, not a parameter of the command.
+      const { signal, timeout, ...rest } = keywords;
+      checkCallOptions(method, signal, timeout);
+      call.signal = (signal as AbortSignal | null | undefined) ?? null;
+      call.timeout = (timeout as number | null | undefined) ?? null;
+      keywords = rest;
+    }
   }
   if (positional > params.length) {
     throw new DataError(`${method} takes at most ${params.length} positional arguments, got ${positional}`);
@@ -107,10 +121,29 @@ function bindIterArgs(method: string, params: IterParam[], args: unknown[]): unk
   return values;
 }
 
+/** An iterator's per-call options, taken out of its keyword object. */
+interface CallOf {
+  signal: AbortSignal | null;
+  timeout: number | null;
+}
+
+/** The host the pages are asked of: a `withOptions()` view when the iterator has per-call options. */
+function hostFor(method: string, host: ScanHost, call: CallOf): ScanHost {
+  if (!call.signal && !call.timeout) return host;
+  if (!host.withOptions) throw new DataError(`${method}: this client takes no 'signal' or 'timeout'`);
+  return host.withOptions({ signal: call.signal ?? undefined, timeout: call.timeout ?? undefined });
+}
+
 /** Walks a cursor from 0 back to 0, yielding the items of each page. */
-async function* walk<I>(page: (cursor: number | string) => Promise<ScanReply>, items: (data: unknown) => Iterable<I>): AsyncGenerator<I, void, undefined> {
+async function* walk<I>(
+  page: (cursor: number | string) => Promise<ScanReply>,
+  items: (data: unknown) => Iterable<I>,
+  signal: AbortSignal | null = null,
+): AsyncGenerator<I, void, undefined> {
   let cursor: number | string = 0;
   do {
+    // Between pages (the consumer may take its time): an abort ends the iteration here.
+    if (signal?.aborted) throw waitAbortedError("scan iteration", signal);
     const [next, data] = await page(cursor);
     cursor = next;
     yield* items(data);
@@ -121,23 +154,32 @@ const asArray = (data: unknown): unknown[] => (Array.isArray(data) ? data : []);
 
 const ITERATORS: Record<string, (this: ScanHost, ...args: unknown[]) => AsyncGenerator<unknown, void, undefined>> = {
   scanIter(this: ScanHost, ...args: unknown[]) {
-    const [match, count, type] = bindIterArgs("scanIter", [MATCH, COUNT, TYPE], args);
-    return walk((cursor) => this.scan(cursor, match, count, type), asArray);
+    const call: CallOf = { signal: null, timeout: null };
+    const [match, count, type] = bindIterArgs("scanIter", [MATCH, COUNT, TYPE], args, call);
+    const host = hostFor("scanIter", this, call);
+    return walk((cursor) => host.scan(cursor, match, count, type), asArray, call.signal);
   },
   sscanIter(this: ScanHost, ...args: unknown[]) {
-    const [name, match, count] = bindIterArgs("sscanIter", [KEY, MATCH, COUNT], args);
-    return walk((cursor) => this.sscan(name, cursor, match, count), asArray);
+    const call: CallOf = { signal: null, timeout: null };
+    const [name, match, count] = bindIterArgs("sscanIter", [KEY, MATCH, COUNT], args, call);
+    const host = hostFor("sscanIter", this, call);
+    return walk((cursor) => host.sscan(name, cursor, match, count), asArray, call.signal);
   },
   hscanIter(this: ScanHost, ...args: unknown[]) {
-    const [name, match, count] = bindIterArgs("hscanIter", [KEY, MATCH, COUNT], args);
+    const call: CallOf = { signal: null, timeout: null };
+    const [name, match, count] = bindIterArgs("hscanIter", [KEY, MATCH, COUNT], args, call);
+    const host = hostFor("hscanIter", this, call);
     return walk(
-      (cursor) => this.hscan(name, cursor, match, count),
+      (cursor) => host.hscan(name, cursor, match, count),
       (data) => (data instanceof Map ? [...data.entries()] : data && typeof data === "object" ? Object.entries(data) : []),
+      call.signal,
     );
   },
   zscanIter(this: ScanHost, ...args: unknown[]) {
-    const [name, match, count, cast] = bindIterArgs("zscanIter", [KEY, MATCH, COUNT, CAST], args);
-    return walk((cursor) => this.zscan(name, cursor, match, count, cast), asArray);
+    const call: CallOf = { signal: null, timeout: null };
+    const [name, match, count, cast] = bindIterArgs("zscanIter", [KEY, MATCH, COUNT, CAST], args, call);
+    const host = hostFor("zscanIter", this, call);
+    return walk((cursor) => host.zscan(name, cursor, match, count, cast), asArray, call.signal);
   },
 };
 

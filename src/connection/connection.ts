@@ -13,6 +13,16 @@ import {
 } from "../errors.js";
 import { commandProblem, RespDecoder, WriteBatch, type CommandArg, type RespValue } from "../protocol/index.js";
 import { Deque } from "./deque.js";
+import {
+  abortError,
+  callTimeoutError,
+  checkCallOptions,
+  DeadlineHeap,
+  unwatchSignal,
+  watchSignal,
+  type CancelTarget,
+  type Cancellation,
+} from "./cancel.js";
 import type { ResolvedConnectionOptions } from "./resolve.js";
 import { describeAddress, openSocket } from "./socket.js";
 
@@ -56,6 +66,8 @@ interface PendingCommand {
    * `socketConnectTimeout + socketTimeout` after it was sent. Also caps `deadline`.
    */
   expires: number;
+  /** Set for a call with an `AbortSignal` or a per-call `timeout` (shared by a batch's entries); else null. */
+  cancel: Cancellation | null;
 }
 
 /** How long commands answered LOADING wait before they are sent again (ms). */
@@ -80,6 +92,10 @@ export interface SendOptions {
   blockFor?: number;
   /** False for SUBSCRIBE and friends, answered only by push messages: resolves once written. */
   expectsReply?: boolean;
+  /** Cancels the call (docs/cancellation.md): before it is written it never is; after, it rejects and its reply is discarded. */
+  signal?: AbortSignal | null;
+  /** Seconds the call may take from `send()` to its reply, else it rejects like an abort with `TimeoutError`. */
+  timeout?: number | null;
 }
 
 const noop = (): void => {};
@@ -103,7 +119,7 @@ const UNKNOWN_COMMAND = /^ERR unknown command|^ERR unknown or disabled command/i
  * (they may have run: they are never re-sent) and, when `reconnect` is set, reconnects for
  * the commands that were not written yet.
  */
-export class Connection {
+export class Connection implements CancelTarget {
   readonly options: ResolvedConnectionOptions;
   /** Reconnect by itself after the socket is lost. Off for connections bound to one client. */
   reconnect: boolean;
@@ -158,6 +174,8 @@ export class Connection {
   /** Replies read so far, and at the last timer check: progress means the socket is alive. */
   private replyCount = 0;
   private repliesAtTimer = 0;
+  /** Per-call deadlines (`SendOptions.timeout`), watched by the connection's one timer; made on first use. */
+  private callDeadlines: DeadlineHeap | null = null;
 
   constructor(options: ResolvedConnectionOptions, reconnect = true) {
     this.options = options;
@@ -274,6 +292,7 @@ export class Connection {
    * `args` must already be validated (see `validateArgs`).
    */
   send(args: readonly CommandArg[], options?: SendOptions): Promise<unknown> {
+    if (options !== undefined && (options.signal || options.timeout)) return this.sendCancellable(args, options);
     return new Promise((resolve, reject) => {
       const problem = this.refusal(args, 1) ?? commandProblem(args);
       if (problem) {
@@ -294,6 +313,7 @@ export class Connection {
         blockFor: options?.blockFor ?? 0,
         deadline: 0,
         expires: this.expiry(),
+        cancel: null,
       });
       this.queued();
     });
@@ -306,8 +326,19 @@ export class Connection {
    */
   sendBatch(
     commands: readonly (readonly CommandArg[])[],
-    options?: { decode?: boolean; decodeEach?: readonly (boolean | undefined)[] },
+    options?: { decode?: boolean; decodeEach?: readonly (boolean | undefined)[]; signal?: AbortSignal | null; timeout?: number | null },
   ): Promise<RespValue[]> {
+    const signal = options?.signal ?? null;
+    const callTimeout = options?.timeout ?? null;
+    const what = `pipeline of ${commands.length} commands`;
+    if (signal !== null || callTimeout !== null) {
+      try {
+        checkCallOptions("sendBatch", signal, callTimeout);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      if (signal?.aborted) return Promise.reject(abortError(what, signal, false));
+    }
     return new Promise((resolve, reject) => {
       const refused = this.refusal(commands[0] ?? [], commands.length);
       if (refused) {
@@ -333,6 +364,15 @@ export class Connection {
         resolve,
         reject,
       };
+      const cancel = signal !== null || callTimeout !== null ? this.startCall(what, signal, callTimeout, false, reject) : null;
+      if (cancel) {
+        collector.resolve = (replies) => {
+          if (this.finishCall(cancel)) resolve(replies);
+        };
+        collector.reject = (error) => {
+          if (this.finishCall(cancel)) reject(error);
+        };
+      }
       const decode = options?.decode ?? this.options.decodeResponses;
       const decodeEach = options?.decodeEach;
       if (!decodeEach) {
@@ -350,8 +390,10 @@ export class Connection {
           blockFor: 0,
           deadline: 0,
           expires,
+          cancel,
         });
         this.queued();
+        if (callTimeout !== null) this.armTimer();
         return;
       }
       for (let i = 0; i < commands.length; i++) {
@@ -369,10 +411,113 @@ export class Connection {
           blockFor: 0,
           deadline: 0,
           expires,
+          cancel,
         });
       }
       this.queued();
+      if (callTimeout !== null) this.armTimer();
     });
+  }
+
+  // ---- cancellation (docs/cancellation.md) ---------------------------------------------
+
+  /** `send()` for a call with a signal or a per-call timeout: the same, plus a `Cancellation`. */
+  private sendCancellable(args: readonly CommandArg[], options: SendOptions): Promise<unknown> {
+    const signal = options.signal ?? null;
+    const callTimeout = options.timeout ?? null;
+    try {
+      checkCallOptions(commandName(args), signal, callTimeout);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (signal?.aborted) return Promise.reject(abortError(commandName(args), signal, false));
+    return new Promise((resolve, reject) => {
+      const problem = this.refusal(args, 1) ?? commandProblem(args);
+      if (problem) {
+        reject(problem);
+        return;
+      }
+      const blockFor = options.blockFor ?? 0;
+      const cancel = this.startCall(commandName(args), signal, callTimeout, blockFor !== 0, reject);
+      this.toWrite.push({
+        args,
+        collector: null,
+        index: 0,
+        many: null,
+        expectsReply: options.expectsReply ?? true,
+        resolve: (value) => {
+          if (this.finishCall(cancel)) resolve(value);
+        },
+        reject: (error) => {
+          if (this.finishCall(cancel)) reject(error);
+        },
+        transform: options.transform,
+        context: options.context,
+        decode: options.decode ?? this.options.decodeResponses,
+        blockFor,
+        deadline: 0,
+        expires: this.expiry(),
+        cancel,
+      });
+      this.queued();
+      if (callTimeout !== null) this.armTimer();
+    });
+  }
+
+  /** The `Cancellation` of a new call, watching its signal and its deadline. */
+  private startCall(what: string, signal: AbortSignal | null, timeout: number | null, blocking: boolean, reject: (error: Error) => void): Cancellation {
+    const cancel: Cancellation = {
+      target: this,
+      signal,
+      timeout,
+      callDeadline: timeout === null ? 0 : Date.now() + timeout * 1000,
+      what,
+      written: false,
+      done: false,
+      reject,
+      blocking,
+    };
+    if (signal !== null) watchSignal(cancel);
+    if (timeout !== null) {
+      if (this.callDeadlines === null) this.callDeadlines = new DeadlineHeap();
+      this.callDeadlines.push(cancel);
+    }
+    return cancel;
+  }
+
+  /** Marks a call settled; false when it already was (a reply after an abort is dropped here). */
+  private finishCall(cancel: Cancellation): boolean {
+    if (cancel.done) return false;
+    cancel.done = true;
+    if (cancel.signal !== null) unwatchSignal(cancel);
+    if (cancel.callDeadline !== 0) this.callDeadlines?.settled();
+    return true;
+  }
+
+  /**
+   * @internal Cancels a call (its signal aborted, or its per-call timeout expired). Not
+   * written yet: it is skipped when the queue is written, so it never runs. Written: it
+   * rejects now and its reply, when it comes, is read and dropped, so the replies of the
+   * commands after it still go to their callers. A blocking command written and waiting
+   * (BLPOP) would hold its connection for as long as the server blocks it: that connection
+   * is closed instead (blocking commands have a connection of their own).
+   */
+  cancelCall(cancel: Cancellation, error: Error): void {
+    if (!this.finishCall(cancel)) return;
+    cancel.reject(error);
+    if (cancel.written && cancel.blocking && this.socket !== null) {
+      this.disconnect(
+        false,
+        new ConnectionError(`Connection to ${this.address} closed to stop a blocking command that was cancelled (${cancel.what})`),
+      );
+    }
+  }
+
+  /** Cancels the calls whose per-call timeout passed. */
+  private expireCalls(now: number): void {
+    const heap = this.callDeadlines;
+    if (heap === null) return;
+    for (const cancel of heap.takeExpired(now)) this.cancelCall(cancel, callTimeoutError(cancel));
   }
 
   /**
@@ -631,6 +776,7 @@ export class Connection {
         blockFor: 0,
         deadline: 0,
         expires: 0,
+        cancel: null,
       };
       // Handshake arguments carry the password: encoded into a batch of their own (never into
       // the shared pool buffer), and only the command name is kept while the reply is awaited.
@@ -683,6 +829,11 @@ export class Connection {
     const timeout = this.options.socketTimeout;
     let unanswered: PendingCommand[] | null = null;
     for (const command of commands) {
+      const cancel = command.cancel;
+      if (cancel !== null) {
+        if (cancel.done) continue; // cancelled before it was written: it never is
+        cancel.written = true;
+      }
       const many = command.many;
       // Nothing may throw here: a command that cannot be encoded fails alone.
       batch.mark();
@@ -703,7 +854,11 @@ export class Connection {
       this.awaiting.push(command);
     }
     const chunks = batch.take();
-    if (chunks.length === 0) return;
+    if (chunks.length === 0) {
+      // Nothing went out (every command was cancelled or could not be encoded): maybe idle now.
+      if (this.awaiting.length === 0 && this.toWrite.length === 0 && this.reloading.length === 0) this.nowIdle();
+      return;
+    }
     this.writes++;
     // A handshake's bytes (its own batch) hold the password: zeroed once written, so the
     // memory never shows it again (Buffer.allocUnsafe hands out memory as it was left).
@@ -795,12 +950,15 @@ export class Connection {
     }
     if (this.awaiting.length === 0) {
       this.lastActivity = Date.now();
-      if (this.toWrite.length === 0 && this.reloading.length === 0) {
-        this.setRef(false);
-        if (this.closeWhenIdle) this.disconnect();
-        this.checkDrained();
-      }
+      if (this.toWrite.length === 0 && this.reloading.length === 0) this.nowIdle();
     }
+  }
+
+  /** Nothing is pending any more: let the process exit, and finish a close that waited. */
+  private nowIdle(): void {
+    this.setRef(false);
+    if (this.closeWhenIdle) this.disconnect();
+    this.checkDrained();
   }
 
   /**
@@ -856,6 +1014,8 @@ export class Connection {
     let when = head && head.deadline !== 0 ? head.deadline : 0;
     const queued = this.state === "ready" && !this.handshaking ? undefined : this.toWrite.peek();
     if (queued && queued.expires !== 0 && (when === 0 || queued.expires < when)) when = queued.expires;
+    const call = this.callDeadlines !== null ? this.callDeadlines.next() : 0;
+    if (call !== 0 && (when === 0 || call < when)) when = call;
     if (when === 0) return;
     if (this.timer && this.timerDeadline <= when) return;
     if (this.timer) clearTimeout(this.timer);
@@ -897,6 +1057,7 @@ export class Connection {
   private readonly onTimer = (): void => {
     this.timer = null;
     const now = Date.now();
+    if (this.callDeadlines !== null) this.expireCalls(now);
     if (this.state !== "ready" || this.handshaking) this.expireQueued(now);
     const head = this.awaiting.peek();
     if (!head) {
