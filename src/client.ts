@@ -4,7 +4,7 @@ import { bindCommand, checkClientOptions, ClientCore, sendOptionsOf, checkKeys, 
 import { installScanIterators, type ScanIterators } from "./commands/scan.js";
 import { blockingTimeout, connectionStateCommand, Route, routeOf, streamingCommand } from "./commands/routing.js";
 import type { CommandSpec } from "./commands/spec.js";
-import { PipelineImpl, type Pipeline } from "./pipeline.js";
+import { PipelineImpl, type Pipeline, type WatchingPipeline } from "./pipeline.js";
 import { PubSub, type PubSubOptions } from "./pubsub.js";
 import { Monitor } from "./monitor.js";
 import type { AsyncMode } from "./commands/types.js";
@@ -45,7 +45,7 @@ const finalizer = new FinalizationRegistry<Held>((held) => {
  * made on the first command. Ordinary commands share one multiplexed connection of the
  * pool; blocking commands borrow a connection of their own for their duration.
  */
-export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pipeline<T>> {
+export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pipeline<T>, WatchingPipeline<T>> {
   readonly connectionPool: ConnectionPool<T>;
   /** True when the client made its pool and closes it with itself. */
   readonly autoCloseConnectionPool: boolean;

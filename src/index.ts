@@ -4,7 +4,7 @@
  */
 export { Redis, fromUrl, type RedisOptions, type RedisConstructor } from "./client.js";
 export type { TransactionOptions } from "./transaction.js";
-export { Pipeline, type ExecuteOptions } from "./pipeline.js";
+export { Pipeline, type ExecuteOptions, type WatchingPipeline } from "./pipeline.js";
 export {
   PubSub,
   type PubSubMessage,
