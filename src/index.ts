@@ -59,7 +59,7 @@ export type * from "./commands/acl.js";
 export type * from "./commands/cluster.js";
 export type * from "./commands/pubsub.js";
 export type { ScanIterOptions, ScanIterKeysOptions, ZscanIterOptions, ScanIterators } from "./commands/scan.js";
-export type { KeyT, EncodableT, ExpiryT, AsyncMode, Ret } from "./commands/types.js";
+export type { KeyT, EncodableT, ExpiryT, IntReply, AsyncMode, Ret } from "./commands/types.js";
 export type { RespValue, CommandArg } from "./protocol/index.js";
 export * from "./errors.js";
 /** How error messages describe a value (its kind, never the value): shared with compat. */

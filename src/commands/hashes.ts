@@ -3,7 +3,7 @@ import type { CommandArg } from "../protocol/index.js";
 import { arg, nonEmpty, scanArgs } from "./args.js";
 import { okToTrue, parseScan, toArray, toBool, toNumber, toObject, toPairs } from "./replies.js";
 import { badArg, defineCommands, entriesOf, isArgValue, isPlainObject, pushMapping, type CommandSpec } from "./spec.js";
-import type { EncodableT, KeyT, Ret } from "./types.js";
+import type { EncodableT, IntReply, KeyT, Ret } from "./types.js";
 
 /** Field/value pairs: a plain object, or a Map (whose keys may also be Buffers or numbers). */
 export type HashMapping = Record<string, EncodableT> | Map<EncodableT, EncodableT>;
@@ -33,8 +33,8 @@ export interface HashCommands<T, M> {
   /** HGETALL: the hash as a plain object (field names decoded to strings, values kept as `T`). */
   hgetall(name: KeyT): Ret<M, Record<string, T>>;
   /** HINCRBY name key amount (amount defaults to 1): the new value. */
-  hincrby(name: KeyT, key: EncodableT, amount?: number | bigint): Ret<M, number>;
-  hincrby(name: KeyT, key: EncodableT, options: { amount?: number | bigint }): Ret<M, number>;
+  hincrby(name: KeyT, key: EncodableT, amount?: number | bigint): Ret<M, IntReply>;
+  hincrby(name: KeyT, key: EncodableT, options: { amount?: number | bigint }): Ret<M, IntReply>;
   /** HINCRBYFLOAT name key amount (amount defaults to 1.0): the new value. */
   hincrbyfloat(name: KeyT, key: EncodableT, amount?: number): Ret<M, number>;
   hincrbyfloat(name: KeyT, key: EncodableT, options: { amount?: number }): Ret<M, number>;

@@ -3,7 +3,7 @@ import type { CommandArg, RespValue } from "../protocol/index.js";
 import { absTime, exclusive, help, nonEmpty, oneKey, oneOf, pushFlag, scanArgs } from "./args.js";
 import { okToTrue, parseScan, toArray, toBool, toNumber } from "./replies.js";
 import { defineCommands, type CommandDef, type CommandSpec } from "./spec.js";
-import type { EncodableT, KeyT, Ret } from "./types.js";
+import type { EncodableT, IntReply, KeyT, Ret } from "./types.js";
 
 /** An absolute expiry (redis-py's `AbsExpiryT`): Unix time as a number, or a `Date`. */
 export type AbsExpiryT = number | bigint | Date;
@@ -100,7 +100,7 @@ export interface KeyCommands<T, M> {
   expireat(name: KeyT, when: AbsExpiryT, options?: ExpireOptions): Ret<M, boolean>;
   expireat(name: KeyT, when: AbsExpiryT, nx?: boolean, xx?: boolean, gt?: boolean, lt?: boolean): Ret<M, boolean>;
   /** EXPIRETIME: Unix seconds; -1 without expiry, -2 when the key does not exist. */
-  expiretime(key: KeyT): Ret<M, number>;
+  expiretime(key: KeyT): Ret<M, IntReply>;
   /** KEYS (pattern defaults to "*"). */
   keys(pattern?: EncodableT): Ret<M, T[]>;
   /**
@@ -134,9 +134,9 @@ export interface KeyCommands<T, M> {
   pexpireat(name: KeyT, when: AbsExpiryT, options?: ExpireOptions): Ret<M, boolean>;
   pexpireat(name: KeyT, when: AbsExpiryT, nx?: boolean, xx?: boolean, gt?: boolean, lt?: boolean): Ret<M, boolean>;
   /** PEXPIRETIME: Unix milliseconds; -1 without expiry, -2 when the key does not exist. */
-  pexpiretime(key: KeyT): Ret<M, number>;
+  pexpiretime(key: KeyT): Ret<M, IntReply>;
   /** PTTL: milliseconds left; -1 without expiry, -2 when the key does not exist. */
-  pttl(name: KeyT): Ret<M, number>;
+  pttl(name: KeyT): Ret<M, IntReply>;
   /** RANDOMKEY; `null` when the database is empty. */
   randomkey(): Ret<M, T | null>;
   /** RENAME: `true` (errors when `src` does not exist). */
@@ -183,7 +183,7 @@ export interface KeyCommands<T, M> {
   touch(...args: KeyT[]): Ret<M, number>;
   touch(args: KeyT[]): Ret<M, number>;
   /** TTL: seconds left; -1 without expiry, -2 when the key does not exist. */
-  ttl(name: KeyT): Ret<M, number>;
+  ttl(name: KeyT): Ret<M, IntReply>;
   /** TYPE: "string", "list", "set", "zset", "hash", "stream" or "none". */
   type(name: KeyT): Ret<M, T>;
   /** UNLINK: the number of keys removed (memory is reclaimed in the background). */

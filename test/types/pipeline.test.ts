@@ -31,7 +31,7 @@ describe("WatchingPipeline", () => {
     expectTypeOf(value).toEqualTypeOf<Promise<string | null>>();
     expect(value).toBeInstanceOf(Promise);
     expect(await value).toBe("1");
-    expectTypeOf(w.incr).returns.toEqualTypeOf<Promise<number>>();
+    expectTypeOf<ReturnType<typeof w.incr>>().toEqualTypeOf<Promise<number | bigint>>();
     const tx = w.multi();
     expectTypeOf(tx).toEqualTypeOf<Pipeline<string>>();
     expect(tx).toBe(pipe);
