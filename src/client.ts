@@ -11,6 +11,7 @@ import type { AsyncMode } from "./commands/types.js";
 import { ConnectionError, DataError } from "./errors.js";
 import type { PoolOptions } from "./options.js";
 import { ConnectionPool, ConnectionPoolImpl, type RedisString, type ReplyTypeOf } from "./pool.js";
+import type { UrlReplyType } from "./url.js";
 import type { CommandArg } from "./protocol/index.js";
 
 /** `new Redis(options)`: redis-py's constructor options in camelCase. */
@@ -290,7 +291,7 @@ export type Redis<T extends RedisString = Buffer> = RedisImpl<T>;
 export interface RedisConstructor {
   new <const O extends RedisOptions = {}>(options?: O): Redis<ReplyTypeOf<O>>;
   readonly prototype: Redis<RedisString>;
-  fromUrl<const O extends RedisOptions = {}>(url: string, options?: O): Redis<ReplyTypeOf<O>>;
+  fromUrl<const U extends string, const O extends RedisOptions = {}>(url: U, options?: O): Redis<UrlReplyType<U, O>>;
 }
 
 Object.defineProperty(RedisImpl, "name", { value: "Redis" });
@@ -298,7 +299,7 @@ Object.defineProperty(RedisImpl, "name", { value: "Redis" });
 export const Redis = RedisImpl as unknown as RedisConstructor;
 
 /** `fromUrl(url, options)`: a `Redis` for the URL. Not async: connections are made on the first command. */
-export function fromUrl<const O extends RedisOptions = {}>(url: string, options?: O): Redis<ReplyTypeOf<O>> {
+export function fromUrl<const U extends string, const O extends RedisOptions = {}>(url: U, options?: O): Redis<UrlReplyType<U, O>> {
   return Redis.fromUrl(url, options);
 }
 

@@ -244,6 +244,7 @@ export interface StreamCommands<T, M> {
   xdel(name: KeyT, ...ids: StreamIdT[]): Ret<M, number>;
   /** XGROUP CREATE: `true`. */
   xgroupCreate(name: KeyT, groupname: KeyT, options?: XGroupCreateOptions): Ret<M, boolean>;
+  xgroupCreate(name: KeyT, groupname: KeyT, id: StreamIdT, options: Omit<XGroupCreateOptions, "id">): Ret<M, boolean>;
   xgroupCreate(name: KeyT, groupname: KeyT, id?: StreamIdT, mkstream?: boolean, entriesRead?: number | null): Ret<M, boolean>;
   /** XGROUP CREATECONSUMER: 1 when the consumer was created, 0 when it existed. */
   xgroupCreateconsumer(name: KeyT, groupname: KeyT, consumername: KeyT): Ret<M, number>;
