@@ -13,6 +13,7 @@ export {
   type MessageHandler,
   type GetMessageOptions,
   type RunOptions,
+  type PingMessage,
 } from "./pubsub.js";
 export { Lock, type LockOptions, type AcquireOptions, type LockClass } from "./lock.js";
 export { Script, type CallableScript, type ScriptCallOptions } from "./script.js";
@@ -40,7 +41,7 @@ export {
   defaultBackoff,
   defaultRetry,
 } from "./retry.js";
-export { parseUrl, redactUrl } from "./url.js";
+export { parseUrl, redactUrl, type UrlReplyType } from "./url.js";
 export type { Commands } from "./commands/index.js";
 export type * from "./commands/core.js";
 export type * from "./commands/keys.js";
