@@ -4,7 +4,7 @@ import { absTime, exclusive, nonEmpty, oneKey, oneOf } from "./args.js";
 import type { AbsExpiryT } from "./keys.js";
 import { okToTrue, toBool, toNumber, toObject } from "./replies.js";
 import { badArg, defineCommands, isArgValue, pushMapping, type CommandDef, type CommandSpec } from "./spec.js";
-import type { EncodableT, ExpiryT, IntReply, KeyT, Ret } from "./types.js";
+import type { EncodableT, ExpiryT, IntReply, KeyT, Ret, Without } from "./types.js";
 
 export interface SetOptions {
   /** Expire after this many seconds. */
@@ -84,6 +84,7 @@ export interface StringCommands<T, M> {
   append(key: KeyT, value: EncodableT): Ret<M, number>;
   /** BITCOUNT: the number of set bits, in the whole value or between `start` and `end` (both or neither). */
   bitcount(key: KeyT, options?: BitcountOptions): Ret<M, number>;
+  bitcount(key: KeyT, start: number | null, options: Without<BitcountOptions, "start">): Ret<M, number>;
   bitcount(key: KeyT, start?: number | null, end?: number | null, mode?: BitRangeMode | null): Ret<M, number>;
   /**
    * BITFIELD key with a list of operations, e.g. `[["OVERFLOW", "SAT"], ["INCRBY", "u8", 0, 300], ["GET", "u8", 0]]`:
@@ -97,6 +98,7 @@ export interface StringCommands<T, M> {
   bitop(operation: BitopOperation, dest: KeyT, ...keys: KeyT[]): Ret<M, number>;
   /** BITPOS: the position of the first `bit` (0 or 1), -1 when there is none. */
   bitpos(key: KeyT, bit: 0 | 1, options?: BitposOptions): Ret<M, number>;
+  bitpos(key: KeyT, bit: 0 | 1, start: number | null, options: Without<BitposOptions, "start">): Ret<M, number>;
   bitpos(key: KeyT, bit: 0 | 1, start?: number | null, end?: number | null, mode?: BitRangeMode | null): Ret<M, number>;
   /** DECRBY name amount (amount defaults to 1), as redis-py's `decr`. */
   decr(name: KeyT, amount?: number | bigint): Ret<M, IntReply>;
@@ -108,6 +110,7 @@ export interface StringCommands<T, M> {
   getdel(name: KeyT): Ret<M, T | null>;
   /** GETEX: the value, setting or removing its expiry (options mutually exclusive). */
   getex(name: KeyT, options?: GetexOptions): Ret<M, T | null>;
+  getex(name: KeyT, ex: ExpiryT | null, options: Without<GetexOptions, "ex">): Ret<M, T | null>;
   getex(name: KeyT, ex?: ExpiryT | null, px?: ExpiryT | null, exat?: AbsExpiryT | null, pxat?: AbsExpiryT | null, persist?: boolean): Ret<M, T | null>;
   /** GETRANGE: the bytes from `start` to `end` (inclusive). */
   getrange(key: KeyT, start: number, end: number): Ret<M, T>;
@@ -120,8 +123,11 @@ export interface StringCommands<T, M> {
   incrbyfloat(name: KeyT, amount?: number): Ret<M, number>;
   /** LCS: the longest common subsequence of two keys' values; its length with `len`; the match positions with `idx`. */
   lcs(key1: KeyT, key2: KeyT, options: LcsOptions & { len: true }): Ret<M, number>;
+  lcs(key1: KeyT, key2: KeyT, len: boolean, options: Without<LcsOptions & { len: true }, "len">): Ret<M, number>;
   lcs(key1: KeyT, key2: KeyT, options: LcsOptions & { idx: true }): Ret<M, LcsIdxResult>;
+  lcs(key1: KeyT, key2: KeyT, len: boolean, options: Without<LcsOptions & { idx: true }, "len">): Ret<M, LcsIdxResult>;
   lcs(key1: KeyT, key2: KeyT, options?: LcsOptions): Ret<M, T>;
+  lcs(key1: KeyT, key2: KeyT, len: boolean, options: Without<LcsOptions, "len">): Ret<M, T>;
   lcs(key1: KeyT, key2: KeyT, len?: boolean, idx?: boolean, minmatchlen?: number | null, withmatchlen?: boolean): Ret<M, T | number | LcsIdxResult>;
   mget(keys: KeyT | KeyT[], ...args: KeyT[]): Ret<M, (T | null)[]>;
   mset(mapping: Record<string, EncodableT> | Map<KeyT, EncodableT>): Ret<M, boolean>;
@@ -134,8 +140,11 @@ export interface StringCommands<T, M> {
    * old value (or `null`) instead. Typed by `get`.
    */
   set(name: KeyT, value: EncodableT, options: SetOptions & { get: true }): Ret<M, T | null>;
+  set(name: KeyT, value: EncodableT, ex: ExpiryT | null | undefined, options: Without<SetOptions & { get: true }, "ex">): Ret<M, T | null>;
   set(name: KeyT, value: EncodableT, options?: SetOptions & { get?: false | null }): Ret<M, true | null>;
+  set(name: KeyT, value: EncodableT, ex: ExpiryT | null | undefined, options: Without<SetOptions & { get?: false | null }, "ex">): Ret<M, true | null>;
   set(name: KeyT, value: EncodableT, options: SetOptions): Ret<M, true | T | null>;
+  set(name: KeyT, value: EncodableT, ex: ExpiryT | null | undefined, options: Without<SetOptions, "ex">): Ret<M, true | T | null>;
   set(
     name: KeyT,
     value: EncodableT,

@@ -17,3 +17,8 @@ export type EncodableT = string | Buffer | number | bigint;
 export type IntReply = number | bigint;
 /** Seconds or milliseconds as a number. */
 export type ExpiryT = number;
+/**
+ * `Omit` that keeps unions apart (`Without<A | B, K>` is `Omit<A, K> | Omit<B, K>`): the
+ * keyword object after a parameter given positionally.
+ */
+export type Without<O, K extends PropertyKey> = O extends unknown ? Omit<O, K> : never;

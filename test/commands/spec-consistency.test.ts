@@ -123,7 +123,7 @@ function propsOf(node: any, types: Map<string, TypeDecl>, env: Map<string, any> 
         if (!inner || name === "Readonly") return inner;
         return new Map([...inner].map(([k]) => [k, name === "Required"]));
       }
-      if (name === "Omit" || name === "Pick") {
+      if (name === "Omit" || name === "Pick" || name === "Without") {
         const inner = propsOf(args[0], types, env, depth + 1);
         const keys = literalKeys(args[1]);
         if (!inner || !keys) return null;
@@ -312,7 +312,7 @@ describe("command specs and the Commands interfaces", () => {
   test("the Commands interfaces are found and read", () => {
     expect(interfaces.size).toBeGreaterThanOrEqual(15);
     expect(methods.size).toBeGreaterThan(300);
-    expect(methods.get("set")!.length).toBe(6); // typed by `get`: 3 keyword-object and 3 positional overloads
+    expect(methods.get("set")!.length).toBe(9); // typed by `get`: 3 keyword-object, 3 with `ex` then keywords, 3 positional
     expect(propsOf({ type: "TSTypeReference", typeName: { type: "Identifier", name: "SetOptions" } }, types)).toEqual(
       new Map([["ex", false], ["px", false], ["nx", false], ["xx", false], ["keepttl", false], ["get", false], ["exat", false], ["pxat", false]]),
     );
@@ -473,6 +473,14 @@ function missingKeywords(methods: Map<string, SigParam[][]>, specs: Record<strin
       for (const name of props.keys()) names.add(name);
       offered.set(at, names);
     }
+    // redis-py style `georadius(name, lon, lat, r, "km", withdist=True)`: the first optional
+    // parameter positionally, then keywords, wherever keywords follow the required ones.
+    const required = spec.filter((p) => !p.optional).length;
+    const restAt = spec.findIndex((p) => p.rest);
+    const end = restAt === -1 ? spec.length : restAt;
+    if (offered.has(required) && required + 1 < end && !offered.has(required + 1)) {
+      problems.push(`${method}: no options object after ${required + 1} argument(s) (${spec[required]!.name} given positionally)`);
+    }
     for (const [at, names] of offered) {
       const missing = spec.slice(at).filter((p) => !p.rest && !names.has(p.name));
       if (missing.length > 0) problems.push(`${method}: the options object after ${at} argument(s) lacks ${missing.map((p) => p.name).join(", ")}`);
@@ -494,8 +502,16 @@ describe("keyword objects", () => {
   });
 
   test("the check catches an options object that leaves a parameter out", () => {
-    const source = `interface K<T, M> { xgroupCreate(name: KeyT, groupname: KeyT, id?: KeyT, options?: { mkstream?: boolean }): M; }`;
-    const found = missingKeywords(collectMethods([source], new Set(["K"])), { xgroupCreate: { params: ["name", "groupname", "id?", "mkstream?:bool", "entriesRead?:int"] } }, collectTypes([source]));
-    expect(found).toEqual(["xgroupCreate: the options object after 3 argument(s) lacks entriesRead"]);
+    const source = `interface K<T, M> {
+      xgroupCreate(name: KeyT, groupname: KeyT, options?: { id?: KeyT; mkstream?: boolean; entriesRead?: number }): M;
+      xgroupCreate(name: KeyT, groupname: KeyT, id?: KeyT, options?: { mkstream?: boolean }): M;
+      xgroupDestroy(name: KeyT, groupname: KeyT, options: { id?: KeyT }): M;
+    }`;
+    const found = missingKeywords(collectMethods([source], new Set(["K"])), { xgroupCreate: { params: ["name", "groupname", "id?", "mkstream?:bool", "entriesRead?:int"] }, xgroupDestroy: { params: ["name", "groupname", "id?", "force?:bool"] } }, collectTypes([source]));
+    expect(found).toEqual([
+      "xgroupCreate: the options object after 3 argument(s) lacks entriesRead",
+      "xgroupDestroy: no options object after 3 argument(s) (id given positionally)",
+      "xgroupDestroy: the options object after 2 argument(s) lacks force",
+    ]);
   });
 });

@@ -3,7 +3,7 @@
  * checked by `tsc` (npm run typecheck); each runtime half against a real server.
  */
 import { afterAll, beforeAll, describe, expect, expectTypeOf, test } from "vitest";
-import { fromUrl, Redis, type IntReply, type RedisString } from "../../src/index.js";
+import { fromUrl, Redis, type GeoSearchResult, type IntReply, type RedisString } from "../../src/index.js";
 import { useRedisServer } from "../harness/index.js";
 
 const server = useRedisServer();
@@ -102,6 +102,19 @@ describe("keyword objects after positional arguments", () => {
     expectTypeOf(created).toEqualTypeOf<Promise<boolean>>();
     expect(await created).toBe(true);
     expect(await r.exists("tt:stream")).toBe(1);
+    // the first optional parameter positionally, then keywords (generated for every such method)
+    const ex = r.set("tt:kw", "v", 100, { nx: true });
+    expectTypeOf(ex).toEqualTypeOf<Promise<true | null>>();
+    expect(await ex).toBe(true);
+    expect(await r.ttl("tt:kw")).toBeGreaterThan(90);
+    await r.hset("tt:hs", { mapping: { a: "1", ab: "2", b: "3" } });
+    const scanned = r.hscan("tt:hs", 0, { match: "a*" });
+    expectTypeOf(scanned).toEqualTypeOf<Promise<[number, Record<string, string>]>>();
+    expect(Object.keys((await scanned)[1]).sort()).toEqual(["a", "ab"]);
+    await r.geoadd("tt:geo", [13.361389, 38.115556, "Palermo", 15.087269, 37.502669, "Catania"]);
+    const near = r.georadius("tt:geo", 15, 37, 200, "km", { withdist: true, sort: "ASC" });
+    expectTypeOf(near).toEqualTypeOf<Promise<GeoSearchResult<string>[]>>();
+    expect((await near).length).toBe(2);
     await r.close();
   });
 });
