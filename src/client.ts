@@ -11,7 +11,6 @@ import type { AsyncMode } from "./commands/types.js";
 import { ConnectionError, DataError } from "./errors.js";
 import type { PoolOptions } from "./options.js";
 import { ConnectionPool, ConnectionPoolImpl, type RedisString, type ReplyTypeOf } from "./pool.js";
-import type { UrlReplyType } from "./url.js";
 import type { CommandArg } from "./protocol/index.js";
 
 /** `new Redis(options)`: redis-py's constructor options in camelCase. */
@@ -303,3 +302,37 @@ export function fromUrl<const U extends string, const O extends RedisOptions = {
   return Redis.fromUrl(url, options);
 }
 
+// ---- the reply type a URL chooses ------------------------------------------------------------
+
+/** The words `bool` reads as true / false (case-insensitive). */
+type TrueWord = "1" | "t" | "true" | "y" | "yes" | "on";
+type FalseWord = "0" | "f" | "false" | "n" | "no" | "off";
+type FirstValue<V extends string> = V extends `${infer A}&${string}` ? A : V;
+/** What `?decode_responses=` says in a literal URL: "true", "false", "absent" or "unknown". */
+type QueryDecode<Q extends string> = Q extends `${string}&decode_responses=${infer V}`
+  ? Lowercase<FirstValue<V>> extends TrueWord
+    ? "true"
+    : Lowercase<FirstValue<V>> extends FalseWord
+      ? "false"
+      : "unknown"
+  : "absent";
+type UrlDecodeSays<U extends string> = U extends `${string}?${infer Q}` ? QueryDecode<`&${Q}`> : "absent";
+/** True for a string literal (or a union of them); false for `string` and template patterns. */
+type IsLiteral<U extends string> = string extends U ? false : {} extends Record<U, 1> ? false : true;
+type FromUrlSays<S, O> = S extends "true" ? string : S extends "false" ? Buffer : S extends "absent" ? ReplyTypeOf<O> : RedisString;
+
+/**
+ * The reply type of a client made by `fromUrl(url, options)`. The URL's
+ * `?decode_responses=` wins over the options at runtime, so: a literal URL that says it
+ * decides (`"redis://h/?decode_responses=true"` gives `string`); a literal URL that does not
+ * say leaves it to `options.decodeResponses` (default `Buffer`); a URL known only as
+ * `string` (or a template with holes) could say anything: `options.decodeResponses` is
+ * trusted when given, else the type is `string | Buffer`.
+ */
+export type UrlReplyType<U extends string, O> = IsLiteral<U> extends true
+  ? U extends string
+    ? FromUrlSays<UrlDecodeSays<U>, O>
+    : never
+  : O extends { decodeResponses: boolean }
+    ? ReplyTypeOf<O>
+    : RedisString;

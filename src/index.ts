@@ -2,7 +2,7 @@
  * aioredis: an async-native Redis client whose API follows redis-py's asyncio client.
  * This file is the public API; `aioredis/compat` is built on nothing else.
  */
-export { Redis, fromUrl, type RedisOptions, type RedisConstructor } from "./client.js";
+export { Redis, fromUrl, type RedisOptions, type RedisConstructor, type UrlReplyType } from "./client.js";
 export type { TransactionOptions } from "./transaction.js";
 export { Pipeline, type ExecuteOptions, type WatchingPipeline } from "./pipeline.js";
 export {
@@ -41,7 +41,7 @@ export {
   defaultBackoff,
   defaultRetry,
 } from "./retry.js";
-export { parseUrl, redactUrl, type UrlReplyType } from "./url.js";
+export { parseUrl, redactUrl } from "./url.js";
 export type { Commands } from "./commands/index.js";
 export type * from "./commands/core.js";
 export type * from "./commands/keys.js";
