@@ -4,7 +4,7 @@ import { bindCommand, checkClientOptions, ClientCore, sendOptionsOf, checkKeys, 
 import { installScanIterators, type ScanIterators } from "./commands/scan.js";
 import { blockingTimeout, connectionStateCommand, Route, routeOf, streamingCommand } from "./commands/routing.js";
 import type { CommandSpec } from "./commands/spec.js";
-import { PipelineImpl, type Pipeline } from "./pipeline.js";
+import { PipelineImpl, type Pipeline, type WatchingPipeline } from "./pipeline.js";
 import { PubSub, type PubSubOptions } from "./pubsub.js";
 import { Monitor } from "./monitor.js";
 import type { AsyncMode } from "./commands/types.js";
@@ -45,7 +45,7 @@ const finalizer = new FinalizationRegistry<Held>((held) => {
  * made on the first command. Ordinary commands share one multiplexed connection of the
  * pool; blocking commands borrow a connection of their own for their duration.
  */
-export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pipeline<T>> {
+export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pipeline<T>, WatchingPipeline<T>> {
   readonly connectionPool: ConnectionPool<T>;
   /** True when the client made its pool and closes it with itself. */
   readonly autoCloseConnectionPool: boolean;
@@ -291,7 +291,7 @@ export type Redis<T extends RedisString = Buffer> = RedisImpl<T>;
 export interface RedisConstructor {
   new <const O extends RedisOptions = {}>(options?: O): Redis<ReplyTypeOf<O>>;
   readonly prototype: Redis<RedisString>;
-  fromUrl<const O extends RedisOptions = {}>(url: string, options?: O): Redis<ReplyTypeOf<O>>;
+  fromUrl<const U extends string, const O extends RedisOptions = {}>(url: U, options?: O): Redis<UrlReplyType<U, O>>;
 }
 
 Object.defineProperty(RedisImpl, "name", { value: "Redis" });
@@ -299,7 +299,41 @@ Object.defineProperty(RedisImpl, "name", { value: "Redis" });
 export const Redis = RedisImpl as unknown as RedisConstructor;
 
 /** `fromUrl(url, options)`: a `Redis` for the URL. Not async: connections are made on the first command. */
-export function fromUrl<const O extends RedisOptions = {}>(url: string, options?: O): Redis<ReplyTypeOf<O>> {
+export function fromUrl<const U extends string, const O extends RedisOptions = {}>(url: U, options?: O): Redis<UrlReplyType<U, O>> {
   return Redis.fromUrl(url, options);
 }
 
+// ---- the reply type a URL chooses ------------------------------------------------------------
+
+/** The words `bool` reads as true / false (case-insensitive). */
+type TrueWord = "1" | "t" | "true" | "y" | "yes" | "on";
+type FalseWord = "0" | "f" | "false" | "n" | "no" | "off";
+type FirstValue<V extends string> = V extends `${infer A}&${string}` ? A : V;
+/** What `?decode_responses=` says in a literal URL: "true", "false", "absent" or "unknown". */
+type QueryDecode<Q extends string> = Q extends `${string}&decode_responses=${infer V}`
+  ? Lowercase<FirstValue<V>> extends TrueWord
+    ? "true"
+    : Lowercase<FirstValue<V>> extends FalseWord
+      ? "false"
+      : "unknown"
+  : "absent";
+type UrlDecodeSays<U extends string> = U extends `${string}?${infer Q}` ? QueryDecode<`&${Q}`> : "absent";
+/** True for a string literal (or a union of them); false for `string` and template patterns. */
+type IsLiteral<U extends string> = string extends U ? false : {} extends Record<U, 1> ? false : true;
+type FromUrlSays<S, O> = S extends "true" ? string : S extends "false" ? Buffer : S extends "absent" ? ReplyTypeOf<O> : RedisString;
+
+/**
+ * The reply type of a client made by `fromUrl(url, options)`. The URL's
+ * `?decode_responses=` wins over the options at runtime, so: a literal URL that says it
+ * decides (`"redis://h/?decode_responses=true"` gives `string`); a literal URL that does not
+ * say leaves it to `options.decodeResponses` (default `Buffer`); a URL known only as
+ * `string` (or a template with holes) could say anything: `options.decodeResponses` is
+ * trusted when given, else the type is `string | Buffer`.
+ */
+export type UrlReplyType<U extends string, O> = IsLiteral<U> extends true
+  ? U extends string
+    ? FromUrlSays<UrlDecodeSays<U>, O>
+    : never
+  : O extends { decodeResponses: boolean }
+    ? ReplyTypeOf<O>
+    : RedisString;

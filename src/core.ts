@@ -152,7 +152,7 @@ export function installPipelineCommands(proto: object): void {
  * The base of `Redis` and `RedisCluster`: what a client offers on top of sending commands,
  * written once. `P` is the client's pipeline.
  */
-export abstract class ClientCore<T extends RedisString, P extends TransactionPipeline> {
+export abstract class ClientCore<T extends RedisString, P extends TransactionPipeline, W = P> {
   declare readonly __replyType?: T;
 
   /**
@@ -210,8 +210,15 @@ export abstract class ClientCore<T extends RedisString, P extends TransactionPip
    * the writes. Resolves with `execute()`'s results, or `fn`'s value with
    * `valueFromCallable`. Retries until it succeeds, like redis-py, unless `maxAttempts` caps it. On a
    * cluster every key must be in one slot.
+   *
+   * Typed by the keys: with at least one key `fn` gets the watching pipeline (`W`, command
+   * methods return Promises until `multi()`); with none, the queueing one (`P`); with a
+   * spread of unknown length, either.
    */
-  async transaction<R>(fn: (pipe: P) => R | Promise<R>, ...watches: (string | Buffer | TransactionOptions)[]): Promise<any> {
+  transaction<R>(fn: (pipe: W) => R | Promise<R>, ...watches: [string | Buffer, ...(string | Buffer | TransactionOptions)[]]): Promise<any>;
+  transaction<R>(fn: (pipe: P) => R | Promise<R>, ...watches: [] | [options: TransactionOptions]): Promise<any>;
+  transaction<R>(fn: (pipe: W | P) => R | Promise<R>, ...watches: (string | Buffer | TransactionOptions)[]): Promise<any>;
+  async transaction<R>(fn: (pipe: any) => R | Promise<R>, ...watches: (string | Buffer | TransactionOptions)[]): Promise<any> {
     return runTransaction(() => this.pipeline({ transaction: true }), fn, watches);
   }
 

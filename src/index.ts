@@ -2,9 +2,9 @@
  * aioredis: an async-native Redis client whose API follows redis-py's asyncio client.
  * This file is the public API; `aioredis/compat` is built on nothing else.
  */
-export { Redis, fromUrl, type RedisOptions, type RedisConstructor } from "./client.js";
+export { Redis, fromUrl, type RedisOptions, type RedisConstructor, type UrlReplyType } from "./client.js";
 export type { TransactionOptions } from "./transaction.js";
-export { Pipeline, type ExecuteOptions } from "./pipeline.js";
+export { Pipeline, type ExecuteOptions, type WatchingPipeline } from "./pipeline.js";
 export {
   PubSub,
   type PubSubMessage,
@@ -13,6 +13,7 @@ export {
   type MessageHandler,
   type GetMessageOptions,
   type RunOptions,
+  type PingMessage,
 } from "./pubsub.js";
 export { Lock, type LockOptions, type AcquireOptions, type LockClass } from "./lock.js";
 export { Script, type CallableScript, type ScriptCallOptions } from "./script.js";
@@ -60,7 +61,7 @@ export type * from "./commands/acl.js";
 export type * from "./commands/cluster.js";
 export type * from "./commands/pubsub.js";
 export type { ScanIterOptions, ScanIterKeysOptions, ZscanIterOptions, ScanIterators } from "./commands/scan.js";
-export type { KeyT, EncodableT, ExpiryT, AsyncMode, Ret } from "./commands/types.js";
+export type { KeyT, EncodableT, ExpiryT, IntReply, AsyncMode, Ret } from "./commands/types.js";
 export type { RespValue, CommandArg } from "./protocol/index.js";
 export * from "./errors.js";
 /** How error messages describe a value (its kind, never the value): shared with compat. */

@@ -3,7 +3,8 @@ import type { Retry } from "./retry.js";
 /** Credentials resolved at connect time, e.g. short-lived tokens (redis-py `CredentialProvider`). */
 export interface Credentials {
   username?: string | null;
-  password: string;
+  /** May be left out with a `username`: that user is then authenticated with an empty password (as redis-py). */
+  password?: string | null;
 }
 
 export interface CredentialProvider {

@@ -222,8 +222,9 @@ export class PipelineImpl<T extends RedisString = Buffer> {
 
   /**
    * While watching: the pipeline's own connection with typed command methods that run at
-   * once and return Promises (`await pipe.immediate.get(key)`). The pipeline's own methods
-   * do the same at runtime, but are typed for chaining.
+   * once and return Promises (`await pipe.immediate.get(key)`).
+   * @deprecated Use what `watch()` resolves to (a `WatchingPipeline`), whose command methods
+   * are typed to run at once.
    */
   get immediate(): Commands<T, AsyncMode> & { executeCommand(...args: unknown[]): Promise<any> } {
     if (!this.bound || !this.watching) throw new RedisError("pipeline.immediate is available between watch() and multi()");
@@ -257,26 +258,34 @@ export class PipelineImpl<T extends RedisString = Buffer> {
 
   /**
    * Watches keys on a connection of the pipeline's own and switches to immediate mode:
-   * commands run at once until `multi()`.
+   * commands run at once until `multi()`. Resolves to this same pipeline, typed for that
+   * mode (`WatchingPipeline`: command methods return Promises); redis-py resolves to `True`.
    */
-  async watch(...names: (string | Buffer)[]): Promise<boolean> {
+  async watch(...names: (string | Buffer)[]): Promise<WatchingPipeline<T>> {
     if (this.explicitTransaction) throw new RedisError("Cannot issue a WATCH after a MULTI");
     if (names.length === 0) throw new DataError("WATCH needs at least one key");
     this.bound ??= this.ownClient();
     await this.bound.executeCommand("WATCH", ...names);
     this.watching = true;
-    return true;
+    return this as unknown as WatchingPipeline<T>;
   }
 
-  /** Forgets every watched key. */
-  async unwatch(): Promise<boolean> {
+  /**
+   * Forgets every watched key; commands queue again. Resolves to this same pipeline, typed
+   * for queueing (redis-py resolves to `True`).
+   */
+  async unwatch(): Promise<Pipeline<T>> {
     if (this.bound) await this.bound.executeCommand("UNWATCH");
     this.watching = false;
-    return true;
+    return this;
   }
 
-  /** Ends immediate mode: the commands that follow are queued for `execute()` in MULTI/EXEC. */
-  multi(): this {
+  /**
+   * Ends immediate mode: the commands that follow are queued for `execute()` in MULTI/EXEC.
+   * Returns this same pipeline typed for queueing: after `watch()`, write
+   * `const tx = pipe.multi(); tx.set(...)` in TypeScript (see `WatchingPipeline`).
+   */
+  multi(): Pipeline<T> {
     if (this.explicitTransaction) throw new RedisError("Cannot issue nested calls to MULTI");
     if (this.queue.length > 0) throw new RedisError("Commands without an initial WATCH have already been issued");
     this.explicitTransaction = true;
@@ -468,3 +477,35 @@ export interface PipelineImpl<T extends RedisString = Buffer> extends Commands<T
 /** A pipeline of a client with string type `T`; its methods chain. */
 export type Pipeline<T extends RedisString = Buffer> = PipelineImpl<T>;
 export const Pipeline = PipelineImpl;
+
+/**
+ * A pipeline between `watch()` and `multi()` (what `watch()` resolves to, and what
+ * `transaction(fn, ...keys)` passes to `fn`): the same object as the `Pipeline`, typed for
+ * what it does in that mode. Command methods run at once on the pipeline's own connection
+ * and return Promises (`await pipe.get(k)` is `string | null` on a string client);
+ * `multi()` returns the pipeline typed for queueing again.
+ *
+ * TypeScript types a variable once: after `pipe.multi()` the variable `pipe` keeps this
+ * type although its command methods queue again at runtime (redis-py's
+ * `pipe.multi(); pipe.set(...)` works, but `pipe.set` is typed as a Promise). Use the
+ * returned pipeline instead: `const tx = pipe.multi(); tx.set(k, v)`.
+ */
+export interface WatchingPipeline<T extends RedisString = Buffer> extends Commands<T, AsyncMode> {
+  readonly transaction: boolean;
+  readonly length: number;
+  readonly isWatching: boolean;
+  /** Runs any command at once. */
+  executeCommand(...args: unknown[]): Promise<any>;
+  watch(...names: (string | Buffer)[]): Promise<WatchingPipeline<T>>;
+  unwatch(): Promise<Pipeline<T>>;
+  /** Ends immediate mode; returns this pipeline typed for queueing. */
+  multi(): Pipeline<T>;
+  discard(): Promise<void>;
+  execute(options?: ExecuteOptions): Promise<any[]>;
+  reset(): Promise<void>;
+  aclose(): Promise<void>;
+  close(): Promise<void>;
+  /** @deprecated The `WatchingPipeline`'s own command methods run at once: use them. */
+  readonly immediate: Commands<T, AsyncMode> & { executeCommand(...args: unknown[]): Promise<any> };
+  [Symbol.asyncDispose](): Promise<void>;
+}

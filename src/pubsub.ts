@@ -70,6 +70,24 @@ interface Subscription<T extends RedisString> {
 
 type Kind = "channel" | "pattern" | "shard";
 
+/** What PING accepts as its message (redis-py: any encodable value). */
+export type PingMessage = string | Buffer | number;
+
+/** The message of `ping()`, given as is or as `{ message }`: validated before anything is sent. */
+function pingArgument(arg: unknown): PingMessage | null {
+  let value = arg;
+  if (isPlainObject(arg)) {
+    for (const key of Object.keys(arg)) {
+      if (key !== "message") throw new DataError(`ping: unknown option '${key}' (expected { message })`);
+    }
+    value = (arg as { message?: unknown }).message;
+  }
+  if (value === undefined || value === null) return null;
+  if (typeof value === "string" || Buffer.isBuffer(value)) return value;
+  if (typeof value === "number" && Number.isFinite(value)) return value;
+  throw new DataError("ping: 'message' must be a string, a Buffer or a finite number");
+}
+
 /** The PING payload of health checks on RESP2, whose pong is not passed on (as redis-py). */
 const HEALTH_CHECK_MESSAGE = "aioredis-health-check";
 
@@ -112,6 +130,7 @@ export async function runDispatchLoop<P>(
   subscriptions: Iterable<{ name: string | Buffer; handler: unknown; kind: string }>,
   done: () => boolean,
   options: RunOptions = {},
+  connect?: () => Promise<void>,
 ): Promise<void> {
   if (options === null || typeof options !== "object") throw new DataError("run: options must be an object");
   for (const key of Object.keys(options)) {
@@ -121,6 +140,7 @@ export async function runDispatchLoop<P>(
   for (const sub of subscriptions) {
     if (!sub.handler) throw new PubSubError(`${sub.kind}: '${String(sub.name)}' has no handler registered`);
   }
+  if (connect) await connect();
   while (!done()) {
     try {
       await pubsub.getMessage({ timeout: pollTimeout, ignoreSubscribeMessages: true });
@@ -247,11 +267,27 @@ export class PubSub<T extends RedisString = Buffer> {
     return this.remove("shard", names);
   }
 
-  /** PING on the subscription; the answer arrives as a `pong` message. */
-  async ping(message?: string | Buffer): Promise<void> {
+  /**
+   * PING on the subscription (redis-py `ping(message=None)`): the message is given as is or
+   * as `{ message }`. The answer arrives as a `pong` message whose `data` is the message, or
+   * empty (`""`, or an empty Buffer) without one, as redis-py gives it.
+   */
+  async ping(message?: PingMessage | { message?: PingMessage | null } | null): Promise<void> {
+    const value = pingArgument(message);
+    if (this.closed) throw new PubSubError("The pubsub is closed");
     const connection = await this.ensureConnection();
-    const argv: CommandArg[] = message === undefined ? ["PING"] : ["PING", message];
+    const argv: CommandArg[] = value === null ? ["PING"] : ["PING", value];
     await this.sendPing(connection, argv);
+  }
+
+  /**
+   * Takes the connection now (redis-py `PubSub.connect()`), so `getMessage()` and `run()`
+   * can wait before the first subscribe; reconnects a lost connection.
+   */
+  async connect(): Promise<void> {
+    if (this.closed) throw new PubSubError("The pubsub is closed");
+    const connection = await this.ensureConnection();
+    if (!connection.isConnected) await connection.connect();
   }
 
   /**
@@ -272,7 +308,8 @@ export class PubSub<T extends RedisString = Buffer> {
     if (!this.connection && !this.connecting) {
       throw new PubSubError("The pubsub has no connection: subscribe to something first");
     }
-    const ignore = options.ignoreSubscribeMessages ?? this.ignoreSubscribeMessages;
+    // redis-py ORs the two: a pubsub created to ignore confirmations never shows them.
+    const ignore = this.ignoreSubscribeMessages || options.ignoreSubscribeMessages === true;
     // Unlike redis-py, a message that went to a handler or was ignored does not end the
     // wait: `null` always means that nothing for the caller came within `timeout`.
     const deadline = timeout === null ? null : Date.now() + timeout * 1000;
@@ -312,14 +349,16 @@ export class PubSub<T extends RedisString = Buffer> {
   }
 
   /**
-   * Dispatches every message to its handler until the pubsub is closed or has no
-   * subscription left (redis-py's `run`). Every subscription must have a handler.
+   * Dispatches every message to its handler until the pubsub is closed (redis-py's `run`,
+   * which runs until its task is cancelled). Every subscription held when it starts must
+   * have a handler. It takes the connection first (`connect()`), so a `run()` started before
+   * the first subscribe keeps serving, and it keeps running while nothing is subscribed.
    */
   async run(options: RunOptions = {}): Promise<void> {
     const subs = (["channel", "pattern", "shard"] as const).flatMap((kind) =>
       [...this.subscriptions[kind].values()].map((sub) => ({ ...sub, kind: kind === "pattern" ? "Pattern" : "Channel" })),
     );
-    await runDispatchLoop(this, subs, () => this.closed || !this.subscribed, options);
+    await runDispatchLoop(this, subs, () => this.closed, options, () => this.connect());
   }
 
   /** Unsubscribes from everything and gives the connection back (closed, since it was subscribed). */
@@ -516,8 +555,7 @@ export class PubSub<T extends RedisString = Buffer> {
     }
     const reply = (await connection.send(argv)) as RespValue;
     this.lastTraffic = Date.now();
-    const data = reply === null || typeof reply === "string" || Buffer.isBuffer(reply) ? reply : null;
-    this.enqueue({ type: "pong", pattern: null, channel: null, data: data as T | null });
+    this.enqueue({ type: "pong", pattern: null, channel: null, data: this.pongData(reply, true) });
   }
 
   // ---- receiving --------------------------------------------------------------------------
@@ -540,12 +578,17 @@ export class PubSub<T extends RedisString = Buffer> {
         message = { type: "pmessage", pattern: frame[1] as T, channel: frame[2] as T, data: frame[3] as T };
         break;
       case "pong": {
+        // ["pong", data] on a subscribed RESP2 connection; a lone "PONG" answers a PING
+        // sent before any subscription (handled below).
+        if (frame.length === 1) return this.onPlainPong(head);
         const data = frame[1] ?? null;
         if (data !== null && String(data) === HEALTH_CHECK_MESSAGE) return;
-        message = { type: "pong", pattern: null, channel: null, data: data as T | null };
+        message = { type: "pong", pattern: null, channel: null, data: this.pongData(data, false) };
         break;
       }
       default:
+        // RESP2 without a subscription answers PING <message> with the message alone.
+        if (frame.length === 1) return this.onPlainPong(head);
         if (!SUBSCRIBE_TYPES.has(lower)) return; // e.g. client-side caching invalidations
         message = { type: lower as PubSubMessageType, pattern: null, channel: frame[1] as T, data: frame[2] as number };
         if (UNSUBSCRIBE_TYPES.has(lower)) {
@@ -558,6 +601,24 @@ export class PubSub<T extends RedisString = Buffer> {
         }
     }
     this.enqueue(message);
+  }
+
+  /** A PING answered outside subscribed mode on RESP2: the reply alone, as redis-py turns it into a pong. */
+  private onPlainPong(reply: RespValue | undefined): void {
+    if (reply === undefined || (reply !== null && String(reply) === HEALTH_CHECK_MESSAGE)) return;
+    this.enqueue({ type: "pong", pattern: null, channel: null, data: this.pongData(reply, true) });
+  }
+
+  /**
+   * redis-py's `handle_message`: a plain (not `["pong", data]`) `PONG` reply becomes empty
+   * data, any other reply (the PING message) is the data; in the client's reply type.
+   */
+  private pongData(reply: RespValue | undefined, plain: boolean): T {
+    const decode = this.pool.decodeResponses;
+    if (reply === undefined || reply === null || (plain && String(reply) === "PONG")) return (decode ? "" : Buffer.alloc(0)) as T;
+    if (typeof reply === "string") return (decode ? reply : Buffer.from(reply, this.pool.encoding)) as T;
+    if (Buffer.isBuffer(reply)) return (decode ? reply.toString(this.pool.encoding) : reply) as T;
+    return String(reply) as T;
   }
 
   private enqueue(message: PubSubMessage<T>): void {

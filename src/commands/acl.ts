@@ -4,7 +4,7 @@ import { arg, help, nonEmpty } from "./args.js";
 import { boolOk, str, strList, toArray, toNumber, toObject } from "./replies.js";
 import { parseClientInfo } from "./server.js";
 import { defineCommands, type Bound, type CommandSpec } from "./spec.js";
-import type { EncodableT, KeyT, Ret } from "./types.js";
+import type { EncodableT, KeyT, Ret, Without } from "./types.js";
 
 /** ACL GETUSER, parsed as redis-py's `parse_acl_getuser` (unified shape: selectors as objects). */
 export interface AclUserInfo {
@@ -81,6 +81,7 @@ export interface AclCommands<T, M> {
   aclSave(): Ret<M, boolean>;
   /** ACL SETUSER with the rules built as redis-py's `acl_setuser` builds them. */
   aclSetuser(username: EncodableT, options?: AclSetuserOptions): Ret<M, boolean>;
+  aclSetuser(username: EncodableT, enabled: boolean, options: Without<AclSetuserOptions, "enabled">): Ret<M, boolean>;
   aclSetuser(
     username: EncodableT,
     enabled?: boolean,

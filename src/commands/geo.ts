@@ -3,7 +3,7 @@ import type { CommandArg, RespValue } from "../protocol/index.js";
 import { exclusive } from "./args.js";
 import { strOrNull, toArray, toNumber, toNumberOrNull } from "./replies.js";
 import { defineCommands, type Bound, type CommandDef, type CommandSpec } from "./spec.js";
-import type { EncodableT, KeyT, Ret } from "./types.js";
+import type { EncodableT, KeyT, Ret, Without } from "./types.js";
 
 /** A distance unit. */
 export type GeoUnit = "m" | "km" | "mi" | "ft" | "M" | "KM" | "MI" | "FT";
@@ -75,6 +75,7 @@ type NoStore = { store?: null; storeDist?: null };
 export interface GeoCommands<T, M> {
   /** GEOADD: `values` is flat `[lon, lat, member, lon, lat, member, ...]`; the number added (or changed with `ch`). */
   geoadd(name: KeyT, values: EncodableT[], options?: { nx?: boolean; xx?: boolean; ch?: boolean }): Ret<M, number>;
+  geoadd(name: KeyT, values: EncodableT[], nx: boolean, options: Without<{ nx?: boolean; xx?: boolean; ch?: boolean }, "nx">): Ret<M, number>;
   geoadd(name: KeyT, values: EncodableT[], nx?: boolean, xx?: boolean, ch?: boolean): Ret<M, number>;
   /** GEODIST: the distance in `unit` (meters by default), `null` when a member is missing. */
   geodist(name: KeyT, place1: EncodableT, place2: EncodableT, unit?: GeoUnit | null): Ret<M, number | null>;
@@ -85,9 +86,13 @@ export interface GeoCommands<T, M> {
   geopos(name: KeyT, ...values: EncodableT[]): Ret<M, (GeoCoordinate | null)[]>;
   /** GEORADIUS: members, `[member, dist?, hash?, coord?]` with a `with*` option, or a count with `store`/`storeDist`. */
   georadius(name: KeyT, longitude: number, latitude: number, radius: number, options: GeoRadiusOptions & Stores): Ret<M, number>;
+  georadius(name: KeyT, longitude: number, latitude: number, radius: number, unit: GeoUnit | null, options: Without<GeoRadiusOptions & Stores, "unit">): Ret<M, number>;
   georadius(name: KeyT, longitude: number, latitude: number, radius: number, options: GeoRadiusOptions & NoStore & WithAny): Ret<M, GeoSearchResult<T>[]>;
+  georadius(name: KeyT, longitude: number, latitude: number, radius: number, unit: GeoUnit | null, options: Without<GeoRadiusOptions & NoStore & WithAny, "unit">): Ret<M, GeoSearchResult<T>[]>;
   georadius(name: KeyT, longitude: number, latitude: number, radius: number, options?: GeoRadiusOptions & NoStore & WithNone): Ret<M, T[]>;
+  georadius(name: KeyT, longitude: number, latitude: number, radius: number, unit: GeoUnit | null, options: Without<GeoRadiusOptions & NoStore & WithNone, "unit">): Ret<M, T[]>;
   georadius(name: KeyT, longitude: number, latitude: number, radius: number, options?: GeoRadiusOptions): Ret<M, T[] | GeoSearchResult<T>[] | number>;
+  georadius(name: KeyT, longitude: number, latitude: number, radius: number, unit: GeoUnit | null, options: Without<GeoRadiusOptions, "unit">): Ret<M, T[] | GeoSearchResult<T>[] | number>;
   georadius(
     name: KeyT,
     longitude: number,
@@ -105,9 +110,13 @@ export interface GeoCommands<T, M> {
   ): Ret<M, T[] | GeoSearchResult<T>[] | number>;
   /** GEORADIUSBYMEMBER: as `georadius`, centered on a member. */
   georadiusbymember(name: KeyT, member: EncodableT, radius: number, options: GeoRadiusOptions & Stores): Ret<M, number>;
+  georadiusbymember(name: KeyT, member: EncodableT, radius: number, unit: GeoUnit | null, options: Without<GeoRadiusOptions & Stores, "unit">): Ret<M, number>;
   georadiusbymember(name: KeyT, member: EncodableT, radius: number, options: GeoRadiusOptions & NoStore & WithAny): Ret<M, GeoSearchResult<T>[]>;
+  georadiusbymember(name: KeyT, member: EncodableT, radius: number, unit: GeoUnit | null, options: Without<GeoRadiusOptions & NoStore & WithAny, "unit">): Ret<M, GeoSearchResult<T>[]>;
   georadiusbymember(name: KeyT, member: EncodableT, radius: number, options?: GeoRadiusOptions & NoStore & WithNone): Ret<M, T[]>;
+  georadiusbymember(name: KeyT, member: EncodableT, radius: number, unit: GeoUnit | null, options: Without<GeoRadiusOptions & NoStore & WithNone, "unit">): Ret<M, T[]>;
   georadiusbymember(name: KeyT, member: EncodableT, radius: number, options?: GeoRadiusOptions): Ret<M, T[] | GeoSearchResult<T>[] | number>;
+  georadiusbymember(name: KeyT, member: EncodableT, radius: number, unit: GeoUnit | null, options: Without<GeoRadiusOptions, "unit">): Ret<M, T[] | GeoSearchResult<T>[] | number>;
   georadiusbymember(
     name: KeyT,
     member: EncodableT,
@@ -124,8 +133,11 @@ export interface GeoCommands<T, M> {
   ): Ret<M, T[] | GeoSearchResult<T>[] | number>;
   /** GEORADIUS_RO (no redis-py method): `georadius` without `store`/`storeDist`. */
   georadiusRo(name: KeyT, longitude: number, latitude: number, radius: number, options: GeoRadiusReadOptions & WithAny): Ret<M, GeoSearchResult<T>[]>;
+  georadiusRo(name: KeyT, longitude: number, latitude: number, radius: number, unit: GeoUnit | null, options: Without<GeoRadiusReadOptions & WithAny, "unit">): Ret<M, GeoSearchResult<T>[]>;
   georadiusRo(name: KeyT, longitude: number, latitude: number, radius: number, options?: GeoRadiusReadOptions & WithNone): Ret<M, T[]>;
+  georadiusRo(name: KeyT, longitude: number, latitude: number, radius: number, unit: GeoUnit | null, options: Without<GeoRadiusReadOptions & WithNone, "unit">): Ret<M, T[]>;
   georadiusRo(name: KeyT, longitude: number, latitude: number, radius: number, options?: GeoRadiusReadOptions): Ret<M, T[] | GeoSearchResult<T>[]>;
+  georadiusRo(name: KeyT, longitude: number, latitude: number, radius: number, unit: GeoUnit | null, options: Without<GeoRadiusReadOptions, "unit">): Ret<M, T[] | GeoSearchResult<T>[]>;
   georadiusRo(
     name: KeyT,
     longitude: number,
@@ -141,8 +153,11 @@ export interface GeoCommands<T, M> {
   ): Ret<M, T[] | GeoSearchResult<T>[]>;
   /** GEORADIUSBYMEMBER_RO (no redis-py method): `georadiusbymember` without `store`/`storeDist`. */
   georadiusbymemberRo(name: KeyT, member: EncodableT, radius: number, options: GeoRadiusReadOptions & WithAny): Ret<M, GeoSearchResult<T>[]>;
+  georadiusbymemberRo(name: KeyT, member: EncodableT, radius: number, unit: GeoUnit | null, options: Without<GeoRadiusReadOptions & WithAny, "unit">): Ret<M, GeoSearchResult<T>[]>;
   georadiusbymemberRo(name: KeyT, member: EncodableT, radius: number, options?: GeoRadiusReadOptions & WithNone): Ret<M, T[]>;
+  georadiusbymemberRo(name: KeyT, member: EncodableT, radius: number, unit: GeoUnit | null, options: Without<GeoRadiusReadOptions & WithNone, "unit">): Ret<M, T[]>;
   georadiusbymemberRo(name: KeyT, member: EncodableT, radius: number, options?: GeoRadiusReadOptions): Ret<M, T[] | GeoSearchResult<T>[]>;
+  georadiusbymemberRo(name: KeyT, member: EncodableT, radius: number, unit: GeoUnit | null, options: Without<GeoRadiusReadOptions, "unit">): Ret<M, T[] | GeoSearchResult<T>[]>;
   georadiusbymemberRo(
     name: KeyT,
     member: EncodableT,
@@ -157,8 +172,11 @@ export interface GeoCommands<T, M> {
   ): Ret<M, T[] | GeoSearchResult<T>[]>;
   /** GEOSEARCH: from a member or coordinates, in a radius or a box. */
   geosearch(name: KeyT, options: GeoSearchOptions & WithAny): Ret<M, GeoSearchResult<T>[]>;
+  geosearch(name: KeyT, member: EncodableT | null, options: Without<GeoSearchOptions & WithAny, "member">): Ret<M, GeoSearchResult<T>[]>;
   geosearch(name: KeyT, options: GeoSearchOptions & WithNone): Ret<M, T[]>;
+  geosearch(name: KeyT, member: EncodableT | null, options: Without<GeoSearchOptions & WithNone, "member">): Ret<M, T[]>;
   geosearch(name: KeyT, options: GeoSearchOptions): Ret<M, T[] | GeoSearchResult<T>[]>;
+  geosearch(name: KeyT, member: EncodableT | null, options: Without<GeoSearchOptions, "member">): Ret<M, T[] | GeoSearchResult<T>[]>;
   geosearch(
     name: KeyT,
     member?: EncodableT | null,
@@ -177,6 +195,7 @@ export interface GeoCommands<T, M> {
   ): Ret<M, T[] | GeoSearchResult<T>[]>;
   /** GEOSEARCHSTORE: the number of members stored in `dest`. */
   geosearchstore(dest: KeyT, name: KeyT, options: GeoSearchStoreOptions): Ret<M, number>;
+  geosearchstore(dest: KeyT, name: KeyT, member: EncodableT | null, options: Without<GeoSearchStoreOptions, "member">): Ret<M, number>;
   geosearchstore(
     dest: KeyT,
     name: KeyT,

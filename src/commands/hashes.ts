@@ -3,7 +3,7 @@ import type { CommandArg } from "../protocol/index.js";
 import { arg, nonEmpty, scanArgs } from "./args.js";
 import { okToTrue, parseScan, toArray, toBool, toNumber, toObject, toPairs } from "./replies.js";
 import { badArg, defineCommands, entriesOf, isArgValue, isPlainObject, pushMapping, type CommandSpec } from "./spec.js";
-import type { EncodableT, KeyT, Ret } from "./types.js";
+import type { EncodableT, IntReply, KeyT, Ret, Without } from "./types.js";
 
 /** Field/value pairs: a plain object, or a Map (whose keys may also be Buffers or numbers). */
 export type HashMapping = Record<string, EncodableT> | Map<EncodableT, EncodableT>;
@@ -33,8 +33,8 @@ export interface HashCommands<T, M> {
   /** HGETALL: the hash as a plain object (field names decoded to strings, values kept as `T`). */
   hgetall(name: KeyT): Ret<M, Record<string, T>>;
   /** HINCRBY name key amount (amount defaults to 1): the new value. */
-  hincrby(name: KeyT, key: EncodableT, amount?: number | bigint): Ret<M, number>;
-  hincrby(name: KeyT, key: EncodableT, options: { amount?: number | bigint }): Ret<M, number>;
+  hincrby(name: KeyT, key: EncodableT, amount?: number | bigint): Ret<M, IntReply>;
+  hincrby(name: KeyT, key: EncodableT, options: { amount?: number | bigint }): Ret<M, IntReply>;
   /** HINCRBYFLOAT name key amount (amount defaults to 1.0): the new value. */
   hincrbyfloat(name: KeyT, key: EncodableT, amount?: number): Ret<M, number>;
   hincrbyfloat(name: KeyT, key: EncodableT, options: { amount?: number }): Ret<M, number>;
@@ -55,11 +55,15 @@ export interface HashCommands<T, M> {
   hrandfield(key: KeyT, count: number, withvalues?: false): Ret<M, T[]>;
   hrandfield(key: KeyT, count: number, withvalues: true): Ret<M, [T, T][]>;
   hrandfield(key: KeyT, options: { count: number; withvalues: true }): Ret<M, [T, T][]>;
+  hrandfield(key: KeyT, count: number, options: Without<{ count: number; withvalues: true }, "count">): Ret<M, [T, T][]>;
   hrandfield(key: KeyT, options: { count: number; withvalues?: false }): Ret<M, T[]>;
+  hrandfield(key: KeyT, count: number, options: Without<{ count: number; withvalues?: false }, "count">): Ret<M, T[]>;
   hrandfield(key: KeyT, options: { count?: number | null; withvalues?: boolean }): Ret<M, T | T[] | [T, T][] | null>;
+  hrandfield(key: KeyT, count: number, options: Without<{ count?: number | null; withvalues?: boolean }, "count">): Ret<M, T | T[] | [T, T][] | null>;
   /** HSCAN: `[nextCursor, { field: value }]`; iteration is over when the cursor is 0. */
   hscan(name: KeyT, cursor?: number | string, match?: EncodableT | null, count?: number | null): Ret<M, [number, Record<string, T>]>;
   hscan(name: KeyT, options: HscanOptions): Ret<M, [number, Record<string, T>]>;
+  hscan(name: KeyT, cursor: number | string, options: Without<HscanOptions, "cursor">): Ret<M, [number, Record<string, T>]>;
   /**
    * HSET: sets `key` to `value`, and/or every pair of `mapping` and `items`; the number of
    * fields added.
@@ -74,6 +78,7 @@ export interface HashCommands<T, M> {
   hset(name: KeyT, mapping: HashMapping): Ret<M, number>;
   hset(name: KeyT, key: EncodableT, value: EncodableT, options?: HsetOptions): Ret<M, number>;
   hset(name: KeyT, options: HsetOptions & { key?: EncodableT | null; value?: EncodableT | null }): Ret<M, number>;
+  hset(name: KeyT, key: EncodableT, options: Without<HsetOptions & { key?: EncodableT | null; value?: EncodableT | null }, "key">): Ret<M, number>;
   hset(
     name: KeyT,
     key: EncodableT | null | undefined,

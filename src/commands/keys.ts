@@ -3,7 +3,7 @@ import type { CommandArg, RespValue } from "../protocol/index.js";
 import { absTime, exclusive, help, nonEmpty, oneKey, oneOf, pushFlag, scanArgs } from "./args.js";
 import { okToTrue, parseScan, toArray, toBool, toNumber } from "./replies.js";
 import { defineCommands, type CommandDef, type CommandSpec } from "./spec.js";
-import type { EncodableT, KeyT, Ret } from "./types.js";
+import type { EncodableT, IntReply, KeyT, Ret, Without } from "./types.js";
 
 /** An absolute expiry (redis-py's `AbsExpiryT`): Unix time as a number, or a `Date`. */
 export type AbsExpiryT = number | bigint | Date;
@@ -84,6 +84,7 @@ export type ObjectInfoType = "encoding" | "freq" | "idletime" | "refcount" | "EN
 export interface KeyCommands<T, M> {
   /** COPY: `true` when the key was copied. */
   copy(source: KeyT, destination: KeyT, options?: CopyOptions): Ret<M, boolean>;
+  copy(source: KeyT, destination: KeyT, destinationDb: number | null, options: Without<CopyOptions, "destinationDb">): Ret<M, boolean>;
   copy(source: KeyT, destination: KeyT, destinationDb?: number | null, replace?: boolean): Ret<M, boolean>;
   /** DEL: the number of keys removed. */
   delete(...names: KeyT[]): Ret<M, number>;
@@ -98,12 +99,14 @@ export interface KeyCommands<T, M> {
   exists(names: KeyT[]): Ret<M, number>;
   /** EXPIRE: `true` when the timeout was set. */
   expire(name: KeyT, time: number, options?: ExpireOptions): Ret<M, boolean>;
+  expire(name: KeyT, time: number, nx: boolean, options: Without<ExpireOptions, "nx">): Ret<M, boolean>;
   expire(name: KeyT, time: number, nx?: boolean, xx?: boolean, gt?: boolean, lt?: boolean): Ret<M, boolean>;
   /** EXPIREAT: `when` in Unix seconds, or a Date. */
   expireat(name: KeyT, when: AbsExpiryT, options?: ExpireOptions): Ret<M, boolean>;
+  expireat(name: KeyT, when: AbsExpiryT, nx: boolean, options: Without<ExpireOptions, "nx">): Ret<M, boolean>;
   expireat(name: KeyT, when: AbsExpiryT, nx?: boolean, xx?: boolean, gt?: boolean, lt?: boolean): Ret<M, boolean>;
   /** EXPIRETIME: Unix seconds; -1 without expiry, -2 when the key does not exist. */
-  expiretime(key: KeyT): Ret<M, number>;
+  expiretime(key: KeyT): Ret<M, IntReply>;
   /** KEYS (pattern defaults to "*"). */
   keys(pattern?: EncodableT): Ret<M, T[]>;
   /**
@@ -111,6 +114,7 @@ export interface KeyCommands<T, M> {
    * the server's status, "OK" or "NOKEY" (as redis-py, which returns it unparsed).
    */
   migrate(host: string, port: number, keys: KeyT | KeyT[], destinationDb: number, timeout: number, options?: MigrateOptions): Ret<M, T>;
+  migrate(host: string, port: number, keys: KeyT | KeyT[], destinationDb: number, timeout: number, copy: boolean, options: Without<MigrateOptions, "copy">): Ret<M, T>;
   migrate(host: string, port: number, keys: KeyT | KeyT[], destinationDb: number, timeout: number, copy?: boolean, replace?: boolean, auth?: EncodableT | null): Ret<M, T>;
   /** MOVE: `true` when the key was moved. */
   move(name: KeyT, db: number): Ret<M, boolean>;
@@ -132,14 +136,16 @@ export interface KeyCommands<T, M> {
   persist(name: KeyT): Ret<M, boolean>;
   /** PEXPIRE: `time` in milliseconds. */
   pexpire(name: KeyT, time: number, options?: ExpireOptions): Ret<M, boolean>;
+  pexpire(name: KeyT, time: number, nx: boolean, options: Without<ExpireOptions, "nx">): Ret<M, boolean>;
   pexpire(name: KeyT, time: number, nx?: boolean, xx?: boolean, gt?: boolean, lt?: boolean): Ret<M, boolean>;
   /** PEXPIREAT: `when` in Unix milliseconds, or a Date. */
   pexpireat(name: KeyT, when: AbsExpiryT, options?: ExpireOptions): Ret<M, boolean>;
+  pexpireat(name: KeyT, when: AbsExpiryT, nx: boolean, options: Without<ExpireOptions, "nx">): Ret<M, boolean>;
   pexpireat(name: KeyT, when: AbsExpiryT, nx?: boolean, xx?: boolean, gt?: boolean, lt?: boolean): Ret<M, boolean>;
   /** PEXPIRETIME: Unix milliseconds; -1 without expiry, -2 when the key does not exist. */
-  pexpiretime(key: KeyT): Ret<M, number>;
+  pexpiretime(key: KeyT): Ret<M, IntReply>;
   /** PTTL: milliseconds left; -1 without expiry, -2 when the key does not exist. */
-  pttl(name: KeyT): Ret<M, number>;
+  pttl(name: KeyT): Ret<M, IntReply>;
   /** RANDOMKEY; `null` when the database is empty. */
   randomkey(): Ret<M, T | null>;
   /** RENAME: `true` (errors when `src` does not exist). */
@@ -148,6 +154,7 @@ export interface KeyCommands<T, M> {
   renamenx(src: KeyT, dst: KeyT): Ret<M, boolean>;
   /** RESTORE from a DUMP payload: the server's status "OK" (as redis-py, which returns it unparsed). */
   restore(name: KeyT, ttl: number, value: EncodableT, options?: RestoreOptions): Ret<M, T>;
+  restore(name: KeyT, ttl: number, value: EncodableT, replace: boolean, options: Without<RestoreOptions, "replace">): Ret<M, T>;
   restore(name: KeyT, ttl: number, value: EncodableT, replace?: boolean, absttl?: boolean, idletime?: number | null, frequency?: number | null): Ret<M, T>;
   /** SCAN: `[nextCursor, keys]`; the iteration is over when the cursor is 0. See `scanIter`. */
   scan(options?: ScanOptions & { cursor?: number | string }): Ret<M, [number, T[]]>;
@@ -158,8 +165,11 @@ export interface KeyCommands<T, M> {
    * arrays of the `get` values of each element; with `store`, the length of the stored list.
    */
   sort(name: KeyT, options: SortOptions & { store: KeyT }): Ret<M, number>;
+  sort(name: KeyT, start: number | null, options: Without<SortOptions & { store: KeyT }, "start">): Ret<M, number>;
   sort(name: KeyT, options: SortOptions & { groups: true }): Ret<M, (T | null)[][]>;
+  sort(name: KeyT, start: number | null, options: Without<SortOptions & { groups: true }, "start">): Ret<M, (T | null)[][]>;
   sort(name: KeyT, options?: SortOptions): Ret<M, (T | null)[]>;
+  sort(name: KeyT, start: number | null, options: Without<SortOptions, "start">): Ret<M, (T | null)[]>;
   sort(
     name: KeyT,
     start?: number | null,
@@ -173,6 +183,7 @@ export interface KeyCommands<T, M> {
   ): Ret<M, (T | null)[] | (T | null)[][] | number>;
   /** SORT_RO: the read-only SORT. */
   sortRo(key: KeyT, options?: SortRoOptions): Ret<M, (T | null)[]>;
+  sortRo(key: KeyT, start: number | null, options: Without<SortRoOptions, "start">): Ret<M, (T | null)[]>;
   sortRo(
     key: KeyT,
     start?: number | null,
@@ -186,7 +197,7 @@ export interface KeyCommands<T, M> {
   touch(...args: KeyT[]): Ret<M, number>;
   touch(args: KeyT[]): Ret<M, number>;
   /** TTL: seconds left; -1 without expiry, -2 when the key does not exist. */
-  ttl(name: KeyT): Ret<M, number>;
+  ttl(name: KeyT): Ret<M, IntReply>;
   /** TYPE: "string", "list", "set", "zset", "hash", "stream" or "none". */
   type(name: KeyT): Ret<M, T>;
   /** UNLINK: the number of keys removed (memory is reclaimed in the background). */

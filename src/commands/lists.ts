@@ -2,7 +2,7 @@ import type { CommandArg, RespValue } from "../protocol/index.js";
 import { arg, nonEmpty, numkeysMatch, oneOf, timeoutOf } from "./args.js";
 import { okToTrue, toArray } from "./replies.js";
 import { defineCommands, type CommandSpec } from "./spec.js";
-import type { EncodableT, KeyT, Ret } from "./types.js";
+import type { EncodableT, KeyT, Ret, Without } from "./types.js";
 
 /** `LEFT` or `RIGHT` (any case): the end of a list to pop from or push to. */
 export type ListDirection = "LEFT" | "RIGHT" | "left" | "right";
@@ -28,6 +28,7 @@ export interface ListCommands<T, M> {
   /** BLMOVE: the moved element, or `null` when `timeout` seconds passed (0 blocks forever). */
   blmove(firstList: KeyT, secondList: KeyT, timeout: number, src?: ListDirection, dest?: ListDirection): Ret<M, T | null>;
   blmove(firstList: KeyT, secondList: KeyT, timeout: number, options: { src?: ListDirection; dest?: ListDirection }): Ret<M, T | null>;
+  blmove(firstList: KeyT, secondList: KeyT, timeout: number, src: ListDirection, options: Without<{ src?: ListDirection; dest?: ListDirection }, "src">): Ret<M, T | null>;
   /**
    * BLMPOP timeout numkeys key... direction [COUNT count]: `[key, elements]` or `null` on timeout.
    * `direction` (and `count`) are keyword-only: `blmpop(1, 2, "a", "b", { direction: "LEFT" })`.
@@ -49,6 +50,7 @@ export interface ListCommands<T, M> {
   /** LMOVE: the moved element, or `null` when the source is empty. */
   lmove(firstList: KeyT, secondList: KeyT, src?: ListDirection, dest?: ListDirection): Ret<M, T | null>;
   lmove(firstList: KeyT, secondList: KeyT, options: { src?: ListDirection; dest?: ListDirection }): Ret<M, T | null>;
+  lmove(firstList: KeyT, secondList: KeyT, src: ListDirection, options: Without<{ src?: ListDirection; dest?: ListDirection }, "src">): Ret<M, T | null>;
   /**
    * LMPOP numkeys key... direction [COUNT count]: `[key, elements]` or `null` when all lists are empty.
    * `direction` (and `count`) are keyword-only: `lmpop(2, "a", "b", { direction: "RIGHT", count: 3 })`.
@@ -61,10 +63,13 @@ export interface ListCommands<T, M> {
   lpop(name: KeyT, count?: number | null): Ret<M, T | T[] | null>;
   /** LPOS: the position of `value` (or `null`), or with `count` a list of positions. */
   lpos(name: KeyT, value: EncodableT, options: LposOptions & { count: number }): Ret<M, number[]>;
+  lpos(name: KeyT, value: EncodableT, rank: number | null | undefined, options: Without<LposOptions & { count: number }, "rank">): Ret<M, number[]>;
   lpos(name: KeyT, value: EncodableT, options?: LposOptions & { count?: null }): Ret<M, number | null>;
+  lpos(name: KeyT, value: EncodableT, rank: number | null | undefined, options: Without<LposOptions & { count?: null }, "rank">): Ret<M, number | null>;
   lpos(name: KeyT, value: EncodableT, rank: number | null | undefined, count: number, maxlen?: number | null): Ret<M, number[]>;
   lpos(name: KeyT, value: EncodableT, rank?: number | null, count?: null, maxlen?: number | null): Ret<M, number | null>;
   lpos(name: KeyT, value: EncodableT, options?: LposOptions): Ret<M, number | number[] | null>;
+  lpos(name: KeyT, value: EncodableT, rank: number | null | undefined, options: Without<LposOptions, "rank">): Ret<M, number | number[] | null>;
   /** LPUSH: the new length. */
   lpush(name: KeyT, ...values: EncodableT[]): Ret<M, number>;
   /** LPUSHX: the new length (0 when the list does not exist). */

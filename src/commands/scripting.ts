@@ -3,7 +3,7 @@ import type { CommandArg, RespValue } from "../protocol/index.js";
 import { help, nonEmpty, oneOf } from "./args.js";
 import { boolList, okToTrue, setField, str, toArray, toNumber, toObject } from "./replies.js";
 import { defineCommands, type CommandDef, type CommandSpec } from "./spec.js";
-import type { EncodableT, Ret } from "./types.js";
+import type { EncodableT, Ret, Without } from "./types.js";
 
 /**
  * What a Lua script or function returns: strings (`T`), integers, `null` (nil, Lua false),
@@ -78,6 +78,7 @@ export interface ScriptingCommands<T, M> {
   /** FUNCTION LIST: one object per library matching the `library` pattern (default `"*"`). */
   functionList(library?: EncodableT | null, withcode?: boolean): Ret<M, LibraryInfo<T>[]>;
   functionList(options: { library?: EncodableT | null; withcode?: boolean }): Ret<M, LibraryInfo<T>[]>;
+  functionList(library: EncodableT | null, options: Without<{ library?: EncodableT | null; withcode?: boolean }, "library">): Ret<M, LibraryInfo<T>[]>;
   /** FUNCTION LOAD: the name of the library loaded. */
   functionLoad(code: EncodableT, replace?: boolean): Ret<M, T>;
   functionLoad(code: EncodableT, options: { replace?: boolean }): Ret<M, T>;

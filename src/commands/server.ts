@@ -3,7 +3,7 @@ import type { CommandArg, RespValue } from "../protocol/index.js";
 import { arg, exclusive, help, nonEmpty, oneOf, pushFlag, rest } from "./args.js";
 import { boolOk, objectList, okToTrue, setField, str, strList, strOrNull, toArray, toBool, toNumber, toObject } from "./replies.js";
 import { defineCommands, isArgValue, type Bound, type CommandSpec } from "./spec.js";
-import type { EncodableT, KeyT, Ret } from "./types.js";
+import type { EncodableT, KeyT, Ret, Without } from "./types.js";
 
 /*
  * Server administration: COMMAND, CONFIG, INFO, LATENCY, MEMORY, MODULE, SLOWLOG, CLIENT,
@@ -378,6 +378,7 @@ export interface ServerCommands<T, M> {
   commandInfo(...commandNames: EncodableT[]): Ret<M, Record<string, CommandInfoEntry>>;
   /** COMMAND LIST [FILTERBY MODULE m | ACLCAT c | PATTERN p]: command names. */
   commandList(options?: CommandListOptions): Ret<M, string[]>;
+  commandList(module: string | null, options: Without<CommandListOptions, "module">): Ret<M, string[]>;
   commandList(module?: string | null, category?: string | null, pattern?: string | null): Ret<M, string[]>;
   commandHelp(): Ret<M, string[]>;
 
@@ -392,6 +393,7 @@ export interface ServerCommands<T, M> {
   dbsize(): Ret<M, number>;
   /** FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT ms] */
   failover(options?: FailoverOptions): Ret<M, boolean>;
+  failover(host: string | null, options: Without<FailoverOptions, "host">): Ret<M, boolean>;
   failover(host?: string | null, port?: number | null, force?: boolean, abort?: boolean, timeout?: number | null): Ret<M, boolean>;
   flushall(asynchronous?: boolean): Ret<M, boolean>;
   flushall(options: { asynchronous?: boolean }): Ret<M, boolean>;
@@ -439,6 +441,7 @@ export interface ServerCommands<T, M> {
   /** SLAVEOF host port; without arguments SLAVEOF NO ONE. */
   slaveof(host?: string | null, port?: number | null): Ret<M, boolean>;
   slaveof(options: { host?: string | null; port?: number | null }): Ret<M, boolean>;
+  slaveof(host: string | null, options: Without<{ host?: string | null; port?: number | null }, "host">): Ret<M, boolean>;
   /** ROLE, as the server sends it. */
   role(): Ret<M, [T, ...unknown[]]>;
   save(): Ret<M, boolean>;
@@ -447,6 +450,7 @@ export interface ServerCommands<T, M> {
    * away (redis-py treats the lost connection as success); `true` when an ABORT succeeded.
    */
   shutdown(options?: ShutdownOptions): Ret<M, true | undefined>;
+  shutdown(save: boolean, options: Without<ShutdownOptions, "save">): Ret<M, true | undefined>;
   shutdown(save?: boolean, nosave?: boolean, now?: boolean, force?: boolean, abort?: boolean): Ret<M, true | undefined>;
 
   /** SLOWLOG GET [num] parsed into entries (redis-py's `parse_slowlog_get`). */
@@ -470,9 +474,11 @@ export interface ServerCommands<T, M> {
   clientKill(address: string): Ret<M, boolean | number>;
   /** CLIENT KILL with filters: the number of clients killed. */
   clientKillFilter(options: ClientKillFilterOptions): Ret<M, number>;
+  clientKillFilter(_id: EncodableT | null, options: Without<ClientKillFilterOptions, "_id">): Ret<M, number>;
   clientKillFilter(_id?: EncodableT | null, _type?: string | null, addr?: string | null, skipme?: boolean | null, laddr?: string | null, user?: string | null, maxage?: number | null): Ret<M, number>;
   /** CLIENT LIST [TYPE t] [ID id ...]: one object of string fields per client. */
   clientList(options?: ClientListOptions): Ret<M, Record<string, string>[]>;
+  clientList(_type: string | null, options: Without<ClientListOptions, "_type">): Ret<M, Record<string, string>[]>;
   clientList(_type?: string | null, clientId?: EncodableT[]): Ret<M, Record<string, string>[]>;
   clientNoEvict(mode: "ON" | "OFF" | "on" | "off"): Ret<M, T>;
   /** CLIENT NO-TOUCH ON|OFF (Redis 7.2). */
@@ -487,8 +493,10 @@ export interface ServerCommands<T, M> {
   clientTracking(options: ClientTrackingOptions & { on?: boolean }): Ret<M, T>;
   clientTracking(on?: boolean, clientid?: number | null, prefix?: KeyT[], bcast?: boolean, optin?: boolean, optout?: boolean, noloop?: boolean): Ret<M, T>;
   clientTrackingOn(options?: ClientTrackingOptions): Ret<M, T>;
+  clientTrackingOn(clientid: number | null, options: Without<ClientTrackingOptions, "clientid">): Ret<M, T>;
   clientTrackingOn(clientid?: number | null, prefix?: KeyT[], bcast?: boolean, optin?: boolean, optout?: boolean, noloop?: boolean): Ret<M, T>;
   clientTrackingOff(options?: ClientTrackingOptions): Ret<M, T>;
+  clientTrackingOff(clientid: number | null, options: Without<ClientTrackingOptions, "clientid">): Ret<M, T>;
   clientTrackingOff(clientid?: number | null, prefix?: KeyT[], bcast?: boolean, optin?: boolean, optout?: boolean, noloop?: boolean): Ret<M, T>;
   clientTrackinginfo(): Ret<M, ClientTrackingInfo>;
   /** CLIENT UNBLOCK id [ERROR]: whether a blocked client was unblocked. */

@@ -2,7 +2,7 @@ import type { CommandArg } from "../protocol/index.js";
 import { arg, nonEmpty, numkeysMatch, scanArgs } from "./args.js";
 import { boolList, parseScan, toArray, toBool } from "./replies.js";
 import { defineCommands, type CommandSpec } from "./spec.js";
-import type { EncodableT, KeyT, Ret } from "./types.js";
+import type { EncodableT, KeyT, Ret, Without } from "./types.js";
 
 export interface SscanOptions {
   /** The cursor to continue from (0 starts a new iteration). */
@@ -49,6 +49,7 @@ export interface SetCommands<T, M> {
   /** SSCAN: `[nextCursor, members]`; iteration is over when the cursor is 0. */
   sscan(name: KeyT, cursor?: number | string, match?: EncodableT | null, count?: number | null): Ret<M, [number, T[]]>;
   sscan(name: KeyT, options: SscanOptions): Ret<M, [number, T[]]>;
+  sscan(name: KeyT, cursor: number | string, options: Without<SscanOptions, "cursor">): Ret<M, [number, T[]]>;
   sunion(keys: KeyT | KeyT[], ...args: KeyT[]): Ret<M, T[]>;
   sunionstore(dest: KeyT, keys: KeyT | KeyT[], ...args: KeyT[]): Ret<M, number>;
 }

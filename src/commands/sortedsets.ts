@@ -3,7 +3,7 @@ import type { CommandArg, RespValue } from "../protocol/index.js";
 import { arg, exclusive, nonEmpty, numkeysMatch, rest, scanArgs, timeoutOf } from "./args.js";
 import { parseScan, toArray, toNumber, toNumberOrNull, toPairs } from "./replies.js";
 import { badArg, defineCommands, entriesOf, isArgValue, isPlainObject, type CommandSpec } from "./spec.js";
-import type { EncodableT, KeyT, Ret } from "./types.js";
+import type { EncodableT, KeyT, Ret, Without } from "./types.js";
 
 /**
  * A score or a score-range bound: a number (`Infinity`/`-Infinity` are sent as `+inf`/`-inf`),
@@ -97,6 +97,7 @@ export interface SortedSetCommands<T, M> {
    * timeout. Exactly one of `min` and `max`; `numkeys` must equal the number of keys.
    */
   bzmpop(timeout: number, numkeys: number | string, keys: KeyT | KeyT[], options: ZMpopOptions): Ret<M, [T, ZScorePair<T>[]] | null>;
+  bzmpop(timeout: number, numkeys: number | string, keys: KeyT | KeyT[], min: boolean, options: Without<ZMpopOptions, "min">): Ret<M, [T, ZScorePair<T>[]] | null>;
   bzmpop(
     timeout: number,
     numkeys: number | string,
@@ -116,10 +117,13 @@ export interface SortedSetCommands<T, M> {
    * `incr`, the new score or `null`.
    */
   zadd(name: KeyT, mapping: ZScoreMapping, options: ZaddOptions & { incr: true }): Ret<M, number | null>;
+  zadd(name: KeyT, mapping: ZScoreMapping, nx: boolean | undefined, options: Without<ZaddOptions & { incr: true }, "nx">): Ret<M, number | null>;
   zadd(name: KeyT, mapping: ZScoreMapping, options?: ZaddOptions & { incr?: false }): Ret<M, number>;
+  zadd(name: KeyT, mapping: ZScoreMapping, nx: boolean | undefined, options: Without<ZaddOptions & { incr?: false }, "nx">): Ret<M, number>;
   zadd(name: KeyT, mapping: ZScoreMapping, nx: boolean | undefined, xx: boolean | undefined, ch: boolean | undefined, incr: true, gt?: boolean, lt?: boolean): Ret<M, number | null>;
   zadd(name: KeyT, mapping: ZScoreMapping, nx?: boolean, xx?: boolean, ch?: boolean, incr?: false, gt?: boolean, lt?: boolean): Ret<M, number>;
   zadd(name: KeyT, mapping: ZScoreMapping, options?: ZaddOptions): Ret<M, number | null>;
+  zadd(name: KeyT, mapping: ZScoreMapping, nx: boolean | undefined, options: Without<ZaddOptions, "nx">): Ret<M, number | null>;
   zcard(name: KeyT): Ret<M, number>;
   zcount(name: KeyT, min: ZScoreBoundT, max: ZScoreBoundT): Ret<M, number>;
   /** ZDIFF: the members of the first set not in the others (with scores: pairs). */
@@ -133,9 +137,12 @@ export interface SortedSetCommands<T, M> {
   /** ZINTER: `keys` may be a `{ key: weight }` mapping. */
   zinter(keys: ZAggregateKeys, aggregate: ZAggregate | null | undefined, withscores: true): Ret<M, ZScorePair<T>[]>;
   zinter(keys: ZAggregateKeys, options: { aggregate?: ZAggregate | null; withscores: true }): Ret<M, ZScorePair<T>[]>;
+  zinter(keys: ZAggregateKeys, aggregate: ZAggregate | null | undefined, options: Without<{ aggregate?: ZAggregate | null; withscores: true }, "aggregate">): Ret<M, ZScorePair<T>[]>;
   zinter(keys: ZAggregateKeys, aggregate?: ZAggregate | null, withscores?: false): Ret<M, T[]>;
   zinter(keys: ZAggregateKeys, options: { aggregate?: ZAggregate | null; withscores?: false }): Ret<M, T[]>;
+  zinter(keys: ZAggregateKeys, aggregate: ZAggregate | null | undefined, options: Without<{ aggregate?: ZAggregate | null; withscores?: false }, "aggregate">): Ret<M, T[]>;
   zinter(keys: ZAggregateKeys, options: { aggregate?: ZAggregate | null; withscores?: boolean }): Ret<M, T[] | ZScorePair<T>[]>;
+  zinter(keys: ZAggregateKeys, aggregate: ZAggregate | null | undefined, options: Without<{ aggregate?: ZAggregate | null; withscores?: boolean }, "aggregate">): Ret<M, T[] | ZScorePair<T>[]>;
   /** ZINTERCARD numkeys key... LIMIT limit (0: no limit). `numkeys` must equal the number of keys. */
   zintercard(numkeys: number | string, keys: KeyT | KeyT[], limit?: number): Ret<M, number>;
   zintercard(numkeys: number | string, keys: KeyT | KeyT[], options: { limit?: number }): Ret<M, number>;
@@ -148,6 +155,7 @@ export interface SortedSetCommands<T, M> {
    * are empty. Exactly one of `min` and `max`; `numKeys` must equal the number of keys.
    */
   zmpop(numKeys: number | string, keys: KeyT | KeyT[], options: ZMpopOptions): Ret<M, [T, ZScorePair<T>[]] | null>;
+  zmpop(numKeys: number | string, keys: KeyT | KeyT[], min: boolean, options: Without<ZMpopOptions, "min">): Ret<M, [T, ZScorePair<T>[]] | null>;
   zmpop(numKeys: number | string, keys: KeyT | KeyT[], min?: boolean, max?: boolean, count?: number | null): Ret<M, [T, ZScorePair<T>[]] | null>;
   /** ZMSCORE: the score of each member, `null` for missing ones. */
   zmscore(key: KeyT, members: EncodableT | EncodableT[]): Ret<M, (number | null)[]>;
@@ -165,14 +173,19 @@ export interface SortedSetCommands<T, M> {
   zrandmember(key: KeyT, count: number, withscores?: false): Ret<M, T[]>;
   zrandmember(key: KeyT, count: number, withscores: true): Ret<M, ZScorePair<T>[]>;
   zrandmember(key: KeyT, options: { count: number; withscores: true }): Ret<M, ZScorePair<T>[]>;
+  zrandmember(key: KeyT, count: number, options: Without<{ count: number; withscores: true }, "count">): Ret<M, ZScorePair<T>[]>;
   zrandmember(key: KeyT, options: { count: number; withscores?: false }): Ret<M, T[]>;
+  zrandmember(key: KeyT, count: number, options: Without<{ count: number; withscores?: false }, "count">): Ret<M, T[]>;
   zrandmember(key: KeyT, options: { count?: number | null; withscores?: boolean }): Ret<M, T | T[] | ZScorePair<T>[] | null>;
+  zrandmember(key: KeyT, count: number, options: Without<{ count?: number | null; withscores?: boolean }, "count">): Ret<M, T | T[] | ZScorePair<T>[] | null>;
   /**
    * ZRANGE (redis-py 4+): by index, or by score (`byscore`) or lexicographically (`bylex`),
    * `desc` for REV, LIMIT with `offset` and `num`.
    */
   zrange<S = number>(name: KeyT, start: ZScoreBoundT, end: ZScoreBoundT, options: WithScores<ZRangeOptions<S>>): Ret<M, ZScorePair<T, S>[]>;
+  zrange<S = number>(name: KeyT, start: ZScoreBoundT, end: ZScoreBoundT, desc: boolean | null | undefined, options: Without<WithScores<ZRangeOptions<S>>, "desc">): Ret<M, ZScorePair<T, S>[]>;
   zrange(name: KeyT, start: ZScoreBoundT, end: ZScoreBoundT, options?: NoScores<ZRangeOptions<unknown>>): Ret<M, T[]>;
+  zrange(name: KeyT, start: ZScoreBoundT, end: ZScoreBoundT, desc: boolean | null | undefined, options: Without<NoScores<ZRangeOptions<unknown>>, "desc">): Ret<M, T[]>;
   zrange<S = number>(
     name: KeyT,
     start: ZScoreBoundT,
@@ -198,12 +211,16 @@ export interface SortedSetCommands<T, M> {
     num?: number | null,
   ): Ret<M, T[]>;
   zrange<S = number>(name: KeyT, start: ZScoreBoundT, end: ZScoreBoundT, options?: ZRangeOptions<S>): Ret<M, T[] | ZScorePair<T, S>[]>;
+  zrange<S = number>(name: KeyT, start: ZScoreBoundT, end: ZScoreBoundT, desc: boolean | null | undefined, options: Without<ZRangeOptions<S>, "desc">): Ret<M, T[] | ZScorePair<T, S>[]>;
   /** ZRANGEBYLEX name min max [LIMIT start num]. */
   zrangebylex(name: KeyT, min: EncodableT, max: EncodableT, start?: number | null, num?: number | null): Ret<M, T[]>;
   zrangebylex(name: KeyT, min: EncodableT, max: EncodableT, options: { start?: number | null; num?: number | null }): Ret<M, T[]>;
+  zrangebylex(name: KeyT, min: EncodableT, max: EncodableT, start: number | null, options: Without<{ start?: number | null; num?: number | null }, "start">): Ret<M, T[]>;
   /** ZRANGEBYSCORE name min max [LIMIT start num] [WITHSCORES]. */
   zrangebyscore<S = number>(name: KeyT, min: ZScoreBoundT, max: ZScoreBoundT, options: WithScores<ZRangeByScoreOptions<S>>): Ret<M, ZScorePair<T, S>[]>;
+  zrangebyscore<S = number>(name: KeyT, min: ZScoreBoundT, max: ZScoreBoundT, start: number | null | undefined, options: Without<WithScores<ZRangeByScoreOptions<S>>, "start">): Ret<M, ZScorePair<T, S>[]>;
   zrangebyscore(name: KeyT, min: ZScoreBoundT, max: ZScoreBoundT, options?: NoScores<ZRangeByScoreOptions<unknown>>): Ret<M, T[]>;
+  zrangebyscore(name: KeyT, min: ZScoreBoundT, max: ZScoreBoundT, start: number | null | undefined, options: Without<NoScores<ZRangeByScoreOptions<unknown>>, "start">): Ret<M, T[]>;
   zrangebyscore<S = number>(
     name: KeyT,
     min: ZScoreBoundT,
@@ -223,8 +240,10 @@ export interface SortedSetCommands<T, M> {
     scoreCastFunc?: ScoreCastFunc<unknown> | null,
   ): Ret<M, T[]>;
   zrangebyscore<S = number>(name: KeyT, min: ZScoreBoundT, max: ZScoreBoundT, options?: ZRangeByScoreOptions<S>): Ret<M, T[] | ZScorePair<T, S>[]>;
+  zrangebyscore<S = number>(name: KeyT, min: ZScoreBoundT, max: ZScoreBoundT, start: number | null | undefined, options: Without<ZRangeByScoreOptions<S>, "start">): Ret<M, T[] | ZScorePair<T, S>[]>;
   /** ZRANGESTORE: the size of the stored range. */
   zrangestore(dest: KeyT, name: KeyT, start: ZScoreBoundT, end: ZScoreBoundT, options?: ZRangeStoreOptions): Ret<M, number>;
+  zrangestore(dest: KeyT, name: KeyT, start: ZScoreBoundT, end: ZScoreBoundT, byscore: boolean, options: Without<ZRangeStoreOptions, "byscore">): Ret<M, number>;
   zrangestore(
     dest: KeyT,
     name: KeyT,
@@ -245,15 +264,20 @@ export interface SortedSetCommands<T, M> {
   zremrangebyscore(name: KeyT, min: ZScoreBoundT, max: ZScoreBoundT): Ret<M, number>;
   /** ZREVRANGE name start end [WITHSCORES]. */
   zrevrange<S = number>(name: KeyT, start: number, end: number, options: { withscores: true; scoreCastFunc?: ScoreCastFunc<S> | null }): Ret<M, ZScorePair<T, S>[]>;
+  zrevrange<S = number>(name: KeyT, start: number, end: number, withscores: true, options: Without<{ withscores: true; scoreCastFunc?: ScoreCastFunc<S> | null }, "withscores">): Ret<M, ZScorePair<T, S>[]>;
   zrevrange<S = number>(name: KeyT, start: number, end: number, withscores: true, scoreCastFunc?: ScoreCastFunc<S> | null): Ret<M, ZScorePair<T, S>[]>;
   zrevrange(name: KeyT, start: number, end: number, withscores?: false | null, scoreCastFunc?: ScoreCastFunc<unknown> | null): Ret<M, T[]>;
   zrevrange<S = number>(name: KeyT, start: number, end: number, options?: { withscores?: boolean; scoreCastFunc?: ScoreCastFunc<S> | null }): Ret<M, T[] | ZScorePair<T, S>[]>;
+  zrevrange<S = number>(name: KeyT, start: number, end: number, withscores: true, options: Without<{ withscores?: boolean; scoreCastFunc?: ScoreCastFunc<S> | null }, "withscores">): Ret<M, T[] | ZScorePair<T, S>[]>;
   /** ZREVRANGEBYLEX name max min [LIMIT start num]. */
   zrevrangebylex(name: KeyT, max: EncodableT, min: EncodableT, start?: number | null, num?: number | null): Ret<M, T[]>;
   zrevrangebylex(name: KeyT, max: EncodableT, min: EncodableT, options: { start?: number | null; num?: number | null }): Ret<M, T[]>;
+  zrevrangebylex(name: KeyT, max: EncodableT, min: EncodableT, start: number | null, options: Without<{ start?: number | null; num?: number | null }, "start">): Ret<M, T[]>;
   /** ZREVRANGEBYSCORE name max min [LIMIT start num] [WITHSCORES]. */
   zrevrangebyscore<S = number>(name: KeyT, max: ZScoreBoundT, min: ZScoreBoundT, options: WithScores<ZRangeByScoreOptions<S>>): Ret<M, ZScorePair<T, S>[]>;
+  zrevrangebyscore<S = number>(name: KeyT, max: ZScoreBoundT, min: ZScoreBoundT, start: number | null | undefined, options: Without<WithScores<ZRangeByScoreOptions<S>>, "start">): Ret<M, ZScorePair<T, S>[]>;
   zrevrangebyscore(name: KeyT, max: ZScoreBoundT, min: ZScoreBoundT, options?: NoScores<ZRangeByScoreOptions<unknown>>): Ret<M, T[]>;
+  zrevrangebyscore(name: KeyT, max: ZScoreBoundT, min: ZScoreBoundT, start: number | null | undefined, options: Without<NoScores<ZRangeByScoreOptions<unknown>>, "start">): Ret<M, T[]>;
   zrevrangebyscore<S = number>(
     name: KeyT,
     max: ZScoreBoundT,
@@ -273,6 +297,7 @@ export interface SortedSetCommands<T, M> {
     scoreCastFunc?: ScoreCastFunc<unknown> | null,
   ): Ret<M, T[]>;
   zrevrangebyscore<S = number>(name: KeyT, max: ZScoreBoundT, min: ZScoreBoundT, options?: ZRangeByScoreOptions<S>): Ret<M, T[] | ZScorePair<T, S>[]>;
+  zrevrangebyscore<S = number>(name: KeyT, max: ZScoreBoundT, min: ZScoreBoundT, start: number | null | undefined, options: Without<ZRangeByScoreOptions<S>, "start">): Ret<M, T[] | ZScorePair<T, S>[]>;
   /** ZREVRANK: the 0-based rank from the highest score, or `null` when the member is missing. */
   zrevrank(name: KeyT, value: EncodableT): Ret<M, number | null>;
   /** ZSCAN: `[nextCursor, [member, score][]]`; iteration is over when the cursor is 0. */
@@ -284,6 +309,7 @@ export interface SortedSetCommands<T, M> {
     scoreCastFunc?: ScoreCastFunc<S> | null,
   ): Ret<M, [number, ZScorePair<T, S>[]]>;
   zscan<S = number>(name: KeyT, options: ZscanOptions<S>): Ret<M, [number, ZScorePair<T, S>[]]>;
+  zscan<S = number>(name: KeyT, cursor: number | string, options: Without<ZscanOptions<S>, "cursor">): Ret<M, [number, ZScorePair<T, S>[]]>;
   /** ZSCORE: the score, or `null` when the member is missing. */
   zscore(name: KeyT, value: EncodableT): Ret<M, number | null>;
   /** ZUNION: `keys` may be a `{ key: weight }` mapping. */
@@ -297,12 +323,15 @@ export interface SortedSetCommands<T, M> {
     keys: ZAggregateKeys,
     options: { aggregate?: ZAggregate | null; withscores: true; scoreCastFunc?: ScoreCastFunc<S> | null },
   ): Ret<M, ZScorePair<T, S>[]>;
+  zunion<S = number>(keys: ZAggregateKeys, aggregate: ZAggregate | null | undefined, options: Without<{ aggregate?: ZAggregate | null; withscores: true; scoreCastFunc?: ScoreCastFunc<S> | null }, "aggregate">): Ret<M, ZScorePair<T, S>[]>;
   zunion(keys: ZAggregateKeys, aggregate?: ZAggregate | null, withscores?: false | null): Ret<M, T[]>;
   zunion(keys: ZAggregateKeys, options: { aggregate?: ZAggregate | null; withscores?: false }): Ret<M, T[]>;
+  zunion(keys: ZAggregateKeys, aggregate: ZAggregate | null | undefined, options: Without<{ aggregate?: ZAggregate | null; withscores?: false }, "aggregate">): Ret<M, T[]>;
   zunion<S = number>(
     keys: ZAggregateKeys,
     options: { aggregate?: ZAggregate | null; withscores?: boolean; scoreCastFunc?: ScoreCastFunc<S> | null },
   ): Ret<M, T[] | ZScorePair<T, S>[]>;
+  zunion<S = number>(keys: ZAggregateKeys, aggregate: ZAggregate | null | undefined, options: Without<{ aggregate?: ZAggregate | null; withscores?: boolean; scoreCastFunc?: ScoreCastFunc<S> | null }, "aggregate">): Ret<M, T[] | ZScorePair<T, S>[]>;
   /** ZUNIONSTORE: the size of the stored set. `keys` may be a `{ key: weight }` mapping. */
   zunionstore(dest: KeyT, keys: ZAggregateKeys, aggregate?: ZAggregate | null): Ret<M, number>;
   zunionstore(dest: KeyT, keys: ZAggregateKeys, options: { aggregate?: ZAggregate | null }): Ret<M, number>;

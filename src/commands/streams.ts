@@ -3,7 +3,7 @@ import type { CommandArg, RespValue } from "../protocol/index.js";
 import { exclusive, help, nonEmpty } from "./args.js";
 import { objectList, okToTrue, setField, str, toArray, toBool, toNumber, toObject } from "./replies.js";
 import { defineCommands, entriesOf, isArgValue, badArg, pushMapping, type CommandSpec } from "./spec.js";
-import type { EncodableT, KeyT, Ret } from "./types.js";
+import type { EncodableT, KeyT, Ret, Without } from "./types.js";
 
 /** A stream entry ID: `"1526919030474-55"`, `"*"`, `"$"`, `">"`, `"-"`, `"+"`... */
 export type StreamIdT = string | Buffer | number;
@@ -183,6 +183,7 @@ export interface StreamCommands<T, M> {
   xack(name: KeyT, groupname: KeyT, ...ids: StreamIdT[]): Ret<M, number>;
   /** XADD: the new entry's ID (`null` with `nomkstream` when the stream does not exist). */
   xadd(name: KeyT, fields: Record<string, EncodableT> | Map<KeyT, EncodableT>, options?: XAddOptions): Ret<M, T | null>;
+  xadd(name: KeyT, fields: Record<string, EncodableT> | Map<KeyT, EncodableT>, id: StreamIdT, options: Without<XAddOptions, "id">): Ret<M, T | null>;
   xadd(
     name: KeyT,
     fields: Record<string, EncodableT> | Map<KeyT, EncodableT>,
@@ -195,6 +196,7 @@ export interface StreamCommands<T, M> {
   ): Ret<M, T | null>;
   /** XAUTOCLAIM: `[nextId, entries, deletedIds]`, or only the claimed IDs with `justid`. */
   xautoclaim(name: KeyT, groupname: KeyT, consumername: KeyT, minIdleTime: number, options: XAutoClaimOptions & { justid: true }): Ret<M, T[]>;
+  xautoclaim(name: KeyT, groupname: KeyT, consumername: KeyT, minIdleTime: number, startId: StreamIdT, options: Without<XAutoClaimOptions & { justid: true }, "startId">): Ret<M, T[]>;
   xautoclaim(
     name: KeyT,
     groupname: KeyT,
@@ -202,6 +204,7 @@ export interface StreamCommands<T, M> {
     minIdleTime: number,
     options?: XAutoClaimOptions & { justid?: false },
   ): Ret<M, XAutoClaimReply<T>>;
+  xautoclaim(name: KeyT, groupname: KeyT, consumername: KeyT, minIdleTime: number, startId: StreamIdT, options: Without<XAutoClaimOptions & { justid?: false }, "startId">): Ret<M, XAutoClaimReply<T>>;
   xautoclaim(
     name: KeyT,
     groupname: KeyT,
@@ -220,6 +223,7 @@ export interface StreamCommands<T, M> {
     messageIds: StreamIdT[],
     options: XClaimOptions & { justid: true },
   ): Ret<M, T[]>;
+  xclaim(name: KeyT, groupname: KeyT, consumername: KeyT, minIdleTime: number, messageIds: StreamIdT[], idle: number | null, options: Without<XClaimOptions & { justid: true }, "idle">): Ret<M, T[]>;
   xclaim(
     name: KeyT,
     groupname: KeyT,
@@ -228,6 +232,7 @@ export interface StreamCommands<T, M> {
     messageIds: StreamIdT[],
     options?: XClaimOptions & { justid?: false },
   ): Ret<M, StreamEntry<T>[]>;
+  xclaim(name: KeyT, groupname: KeyT, consumername: KeyT, minIdleTime: number, messageIds: StreamIdT[], idle: number | null, options: Without<XClaimOptions & { justid?: false }, "idle">): Ret<M, StreamEntry<T>[]>;
   xclaim(
     name: KeyT,
     groupname: KeyT,
@@ -244,6 +249,7 @@ export interface StreamCommands<T, M> {
   xdel(name: KeyT, ...ids: StreamIdT[]): Ret<M, number>;
   /** XGROUP CREATE: `true`. */
   xgroupCreate(name: KeyT, groupname: KeyT, options?: XGroupCreateOptions): Ret<M, boolean>;
+  xgroupCreate(name: KeyT, groupname: KeyT, id: StreamIdT, options: Omit<XGroupCreateOptions, "id">): Ret<M, boolean>;
   xgroupCreate(name: KeyT, groupname: KeyT, id?: StreamIdT, mkstream?: boolean, entriesRead?: number | null): Ret<M, boolean>;
   /** XGROUP CREATECONSUMER: 1 when the consumer was created, 0 when it existed. */
   xgroupCreateconsumer(name: KeyT, groupname: KeyT, consumername: KeyT): Ret<M, number>;
@@ -286,17 +292,20 @@ export interface StreamCommands<T, M> {
   ): Ret<M, XPendingRangeItem<T>[]>;
   /** XRANGE (`min` defaults to `"-"`, `max` to `"+"`). */
   xrange(name: KeyT, options?: XRangeOptions & { min?: StreamIdT; max?: StreamIdT }): Ret<M, StreamEntry<T>[]>;
+  xrange(name: KeyT, min: StreamIdT, options: Without<XRangeOptions & { min?: StreamIdT; max?: StreamIdT }, "min">): Ret<M, StreamEntry<T>[]>;
   xrange(name: KeyT, min?: StreamIdT, max?: StreamIdT, options?: XRangeOptions): Ret<M, StreamEntry<T>[]>;
   xrange(name: KeyT, min?: StreamIdT, max?: StreamIdT, count?: number | null): Ret<M, StreamEntry<T>[]>;
   /** XREAD; with `block` it waits, on a connection of its own. */
   xread(streams: StreamsMapping, options?: XReadOptions): Ret<M, XReadReply<T>>;
   /** redis-py's keyword form: `xread({ streams: { s: "0" }, count: 1 })`. */
   xread(options: XReadOptions & { streams: StreamsMapping }): Ret<M, XReadReply<T>>;
+  xread(streams: StreamsMapping, count: number | null, options: Without<XReadOptions, "count">): Ret<M, XReadReply<T>>;
   xread(streams: StreamsMapping, count?: number | null, block?: number | null): Ret<M, XReadReply<T>>;
   /** XREADGROUP; with `block` it waits, on a connection of its own. */
   xreadgroup(groupname: KeyT, consumername: KeyT, streams: StreamsMapping, options?: XReadGroupOptions): Ret<M, XReadReply<T>>;
   /** redis-py's keyword form: `xreadgroup(group, consumer, { streams: { s: ">" }, count: 1 })`. */
   xreadgroup(groupname: KeyT, consumername: KeyT, options: XReadGroupOptions & { streams: StreamsMapping }): Ret<M, XReadReply<T>>;
+  xreadgroup(groupname: KeyT, consumername: KeyT, streams: StreamsMapping, count: number | null, options: Without<XReadGroupOptions, "count">): Ret<M, XReadReply<T>>;
   xreadgroup(
     groupname: KeyT,
     consumername: KeyT,
@@ -307,13 +316,16 @@ export interface StreamCommands<T, M> {
   ): Ret<M, XReadReply<T>>;
   /** XREVRANGE (`max` defaults to `"+"`, `min` to `"-"`). */
   xrevrange(name: KeyT, options?: XRangeOptions & { min?: StreamIdT; max?: StreamIdT }): Ret<M, StreamEntry<T>[]>;
+  xrevrange(name: KeyT, max: StreamIdT, options: Without<XRangeOptions & { min?: StreamIdT; max?: StreamIdT }, "max">): Ret<M, StreamEntry<T>[]>;
   xrevrange(name: KeyT, max?: StreamIdT, min?: StreamIdT, options?: XRangeOptions): Ret<M, StreamEntry<T>[]>;
   xrevrange(name: KeyT, max?: StreamIdT, min?: StreamIdT, count?: number | null): Ret<M, StreamEntry<T>[]>;
   /** XSETID (no redis-py method): `true`. */
   xsetid(name: KeyT, lastId: StreamIdT, options?: XSetIdOptions): Ret<M, boolean>;
+  xsetid(name: KeyT, lastId: StreamIdT, entriesAdded: number | null, options: Without<XSetIdOptions, "entriesAdded">): Ret<M, boolean>;
   xsetid(name: KeyT, lastId: StreamIdT, entriesAdded?: number | null, maxDeletedId?: StreamIdT | null): Ret<M, boolean>;
   /** XTRIM: the number of entries evicted. One of `maxlen` and `minid` is required. */
   xtrim(name: KeyT, options: XTrimOptions): Ret<M, number>;
+  xtrim(name: KeyT, maxlen: number | null, options: Without<XTrimOptions, "maxlen">): Ret<M, number>;
   xtrim(name: KeyT, maxlen?: number | null, approximate?: boolean, minid?: StreamIdT | null, limit?: number | null): Ret<M, number>;
 }
 

@@ -4,7 +4,7 @@ import { absTime, exclusive, nonEmpty, oneKey, oneOf } from "./args.js";
 import type { AbsExpiryT } from "./keys.js";
 import { okToTrue, toBool, toNumber } from "./replies.js";
 import { badArg, defineCommands, isArgValue, pushMapping, type CommandDef, type CommandSpec } from "./spec.js";
-import type { EncodableT, ExpiryT, KeyT, Ret } from "./types.js";
+import type { EncodableT, ExpiryT, IntReply, KeyT, Ret, Without } from "./types.js";
 
 export interface SetOptions {
   /** Expire after this many seconds. */
@@ -18,7 +18,7 @@ export interface SetOptions {
   /** Keep the key's time to live. */
   keepttl?: boolean;
   /** Return the old value instead of `true`. */
-  get?: boolean;
+  get?: boolean | null;
   /** Expire at this Unix time in seconds (or a Date). */
   exat?: AbsExpiryT | null;
   /** Expire at this Unix time in milliseconds (or a Date). */
@@ -85,23 +85,25 @@ export interface StringCommands<T, M> {
   append(key: KeyT, value: EncodableT): Ret<M, number>;
   /** BITCOUNT: the number of set bits, in the whole value or between `start` and `end` (both or neither). */
   bitcount(key: KeyT, options?: BitcountOptions): Ret<M, number>;
+  bitcount(key: KeyT, start: number | null, options: Without<BitcountOptions, "start">): Ret<M, number>;
   bitcount(key: KeyT, start?: number | null, end?: number | null, mode?: BitRangeMode | null): Ret<M, number>;
   /**
    * BITFIELD key with a list of operations, e.g. `[["OVERFLOW", "SAT"], ["INCRBY", "u8", 0, 300], ["GET", "u8", 0]]`:
    * one value per GET/SET/INCRBY (`null` for an INCRBY refused by OVERFLOW FAIL). `BitFieldOperation` builds the
    * list like redis-py's `bitfield(key)` builder.
    */
-  bitfield(key: KeyT, operations?: BitFieldOp[]): Ret<M, (number | null)[]>;
+  bitfield(key: KeyT, operations?: BitFieldOp[]): Ret<M, (IntReply | null)[]>;
   /** BITFIELD_RO key GET encoding offset [GET encoding offset ...] (`items` are the further pairs). */
-  bitfieldRo(key: KeyT, encoding: string, offset: BitfieldOffsetT, items?: [string, BitfieldOffsetT][] | null): Ret<M, number[]>;
+  bitfieldRo(key: KeyT, encoding: string, offset: BitfieldOffsetT, items?: [string, BitfieldOffsetT][] | null): Ret<M, IntReply[]>;
   /** BITOP AND|OR|XOR|NOT dest key...: the length of the stored value. */
   bitop(operation: BitopOperation, dest: KeyT, ...keys: KeyT[]): Ret<M, number>;
   /** BITPOS: the position of the first `bit` (0 or 1), -1 when there is none. */
   bitpos(key: KeyT, bit: 0 | 1, options?: BitposOptions): Ret<M, number>;
+  bitpos(key: KeyT, bit: 0 | 1, start: number | null, options: Without<BitposOptions, "start">): Ret<M, number>;
   bitpos(key: KeyT, bit: 0 | 1, start?: number | null, end?: number | null, mode?: BitRangeMode | null): Ret<M, number>;
   /** DECRBY name amount (amount defaults to 1), as redis-py's `decr`. */
-  decr(name: KeyT, amount?: number | bigint): Ret<M, number>;
-  decrby(name: KeyT, amount?: number | bigint): Ret<M, number>;
+  decr(name: KeyT, amount?: number | bigint): Ret<M, IntReply>;
+  decrby(name: KeyT, amount?: number | bigint): Ret<M, IntReply>;
   get(name: KeyT): Ret<M, T | null>;
   /** GETBIT: 0 or 1. */
   getbit(name: KeyT, offset: number): Ret<M, number>;
@@ -109,20 +111,24 @@ export interface StringCommands<T, M> {
   getdel(name: KeyT): Ret<M, T | null>;
   /** GETEX: the value, setting or removing its expiry (options mutually exclusive). */
   getex(name: KeyT, options?: GetexOptions): Ret<M, T | null>;
+  getex(name: KeyT, ex: ExpiryT | null, options: Without<GetexOptions, "ex">): Ret<M, T | null>;
   getex(name: KeyT, ex?: ExpiryT | null, px?: ExpiryT | null, exat?: AbsExpiryT | null, pxat?: AbsExpiryT | null, persist?: boolean): Ret<M, T | null>;
   /** GETRANGE: the bytes from `start` to `end` (inclusive). */
   getrange(key: KeyT, start: number, end: number): Ret<M, T>;
   /** GETSET: sets the value and returns the old one. */
   getset(name: KeyT, value: EncodableT): Ret<M, T | null>;
   /** INCRBY name amount (amount defaults to 1), as redis-py's `incr`. */
-  incr(name: KeyT, amount?: number | bigint): Ret<M, number>;
-  incrby(name: KeyT, amount?: number | bigint): Ret<M, number>;
+  incr(name: KeyT, amount?: number | bigint): Ret<M, IntReply>;
+  incrby(name: KeyT, amount?: number | bigint): Ret<M, IntReply>;
   /** INCRBYFLOAT (amount defaults to 1.0): the new value as a number. */
   incrbyfloat(name: KeyT, amount?: number): Ret<M, number>;
   /** LCS: the longest common subsequence of two keys' values; its length with `len`; the match positions with `idx`. */
   lcs(key1: KeyT, key2: KeyT, options: LcsOptions & { len: true }): Ret<M, number>;
+  lcs(key1: KeyT, key2: KeyT, len: boolean, options: Without<LcsOptions & { len: true }, "len">): Ret<M, number>;
   lcs(key1: KeyT, key2: KeyT, options: LcsOptions & { idx: true }): Ret<M, LcsIdxResult<T>>;
+  lcs(key1: KeyT, key2: KeyT, len: boolean, options: Without<LcsOptions & { idx: true }, "len">): Ret<M, LcsIdxResult<T>>;
   lcs(key1: KeyT, key2: KeyT, options?: LcsOptions): Ret<M, T>;
+  lcs(key1: KeyT, key2: KeyT, len: boolean, options: Without<LcsOptions, "len">): Ret<M, T>;
   lcs(key1: KeyT, key2: KeyT, len?: boolean, idx?: boolean, minmatchlen?: number | null, withmatchlen?: boolean): Ret<M, T | number | LcsIdxResult<T>>;
   mget(keys: KeyT | KeyT[], ...args: KeyT[]): Ret<M, (T | null)[]>;
   mset(mapping: Record<string, EncodableT> | Map<KeyT, EncodableT>): Ret<M, boolean>;
@@ -130,17 +136,49 @@ export interface StringCommands<T, M> {
   msetnx(mapping: Record<string, EncodableT> | Map<KeyT, EncodableT>): Ret<M, boolean>;
   /** PSETEX: set with a time to live in milliseconds. */
   psetex(name: KeyT, timeMs: ExpiryT, value: EncodableT): Ret<M, boolean>;
-  /** SET with all its options; `true` (or the old value with `get`), `null` when NX/XX prevented it. */
-  set(name: KeyT, value: EncodableT, options?: SetOptions): Ret<M, true | T | null>;
+  /**
+   * SET with all its options: `true`, or `null` when NX/XX prevented it; with `get: true` the
+   * old value (or `null`) instead. Typed by `get`.
+   */
+  set(name: KeyT, value: EncodableT, options: SetOptions & { get: true }): Ret<M, T | null>;
+  set(name: KeyT, value: EncodableT, ex: ExpiryT | null | undefined, options: Without<SetOptions & { get: true }, "ex">): Ret<M, T | null>;
+  set(name: KeyT, value: EncodableT, options?: SetOptions & { get?: false | null }): Ret<M, true | null>;
+  set(name: KeyT, value: EncodableT, ex: ExpiryT | null | undefined, options: Without<SetOptions & { get?: false | null }, "ex">): Ret<M, true | null>;
+  set(name: KeyT, value: EncodableT, options: SetOptions): Ret<M, true | T | null>;
+  set(name: KeyT, value: EncodableT, ex: ExpiryT | null | undefined, options: Without<SetOptions, "ex">): Ret<M, true | T | null>;
+  set(
+    name: KeyT,
+    value: EncodableT,
+    ex: ExpiryT | null | undefined,
+    px: ExpiryT | null | undefined,
+    nx: boolean | null | undefined,
+    xx: boolean | null | undefined,
+    keepttl: boolean | null | undefined,
+    get: true,
+    exat?: AbsExpiryT | null,
+    pxat?: AbsExpiryT | null,
+  ): Ret<M, T | null>;
   set(
     name: KeyT,
     value: EncodableT,
     ex?: ExpiryT | null,
     px?: ExpiryT | null,
-    nx?: boolean,
-    xx?: boolean,
-    keepttl?: boolean,
-    get?: boolean,
+    nx?: boolean | null,
+    xx?: boolean | null,
+    keepttl?: boolean | null,
+    get?: false | null,
+    exat?: AbsExpiryT | null,
+    pxat?: AbsExpiryT | null,
+  ): Ret<M, true | null>;
+  set(
+    name: KeyT,
+    value: EncodableT,
+    ex: ExpiryT | null | undefined,
+    px: ExpiryT | null | undefined,
+    nx: boolean | null | undefined,
+    xx: boolean | null | undefined,
+    keepttl: boolean | null | undefined,
+    get: boolean | null | undefined,
     exat?: AbsExpiryT | null,
     pxat?: AbsExpiryT | null,
   ): Ret<M, true | T | null>;
@@ -436,7 +474,7 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
  * `execute()` sends them with `client.bitfield(key, operations)`, so it resolves with the values on a
  * client and queues the command on a pipeline (returning what the pipeline method returns).
  */
-export class BitFieldOperation<R = Promise<(number | null)[]>> {
+export class BitFieldOperation<R = Promise<(IntReply | null)[]>> {
   operations: BitFieldOp[] = [];
   private lastOverflow = "WRAP";
 

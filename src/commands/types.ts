@@ -15,3 +15,13 @@ export type EncodableT = string | Buffer | number | bigint;
  * `extract_expire_flags` accepts `ex="10"`; the server judges the value).
  */
 export type ExpiryT = number | string;
+/**
+ * An integer reply that can exceed 2^53 (counters, TTLs, BITFIELD's 64-bit fields): a
+ * `number` when it fits exactly, a `bigint` beyond (never a rounded number).
+ */
+export type IntReply = number | bigint;
+/**
+ * `Omit` that keeps unions apart (`Without<A | B, K>` is `Omit<A, K> | Omit<B, K>`): the
+ * keyword object after a parameter given positionally.
+ */
+export type Without<O, K extends PropertyKey> = O extends unknown ? Omit<O, K> : never;

@@ -716,14 +716,23 @@ export class Connection implements CancelTarget {
     let password = opts.password;
     if (opts.credentialProvider) {
       const creds = await opts.credentialProvider.getCredentials();
+      if (creds === null || typeof creds !== "object") throw new DataError("credentialProvider.getCredentials() must return an object { username?, password? }");
+      for (const key of ["username", "password"] as const) {
+        const value = creds[key];
+        if (value !== undefined && value !== null && typeof value !== "string") throw new DataError(`credentialProvider.getCredentials(): '${key}' must be a string`);
+      }
       username = creds.username ?? null;
-      password = creds.password;
+      password = creds.password ?? null;
     }
+    // As redis-py: a user name alone authenticates as that user with an empty password
+    // (never a silent fall back to `default`).
+    const authenticate = Boolean(password || username);
+    if (authenticate) password ??= "";
     this.protocol = 2;
     let nameSet = false;
     if (opts.protocol === 3) {
       const hello: CommandArg[] = ["HELLO", "3"];
-      if (password) hello.push("AUTH", username ?? "default", password);
+      if (authenticate) hello.push("AUTH", username || "default", password!);
       if (opts.clientName) hello.push("SETNAME", opts.clientName);
       try {
         await this.sendNow(hello);
@@ -732,10 +741,10 @@ export class Connection implements CancelTarget {
       } catch (err) {
         // Servers before 6.0 have no HELLO: speak RESP2 and AUTH the old way.
         if (!(err instanceof ResponseError && (UNKNOWN_COMMAND.test(err.message) || err.code === "NOPROTO"))) throw err;
-        if (password) await this.auth(username, password);
+        if (authenticate) await this.auth(username, password!);
       }
-    } else if (password) {
-      await this.auth(username, password);
+    } else if (authenticate) {
+      await this.auth(username, password!);
     }
     const setup: Promise<unknown>[] = [];
     if (opts.clientName && !nameSet) setup.push(this.sendNow(["CLIENT", "SETNAME", opts.clientName]));

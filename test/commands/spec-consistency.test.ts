@@ -123,7 +123,7 @@ function propsOf(node: any, types: Map<string, TypeDecl>, env: Map<string, any> 
         if (!inner || name === "Readonly") return inner;
         return new Map([...inner].map(([k]) => [k, name === "Required"]));
       }
-      if (name === "Omit" || name === "Pick") {
+      if (name === "Omit" || name === "Pick" || name === "Without") {
         const inner = propsOf(args[0], types, env, depth + 1);
         const keys = literalKeys(args[1]);
         if (!inner || !keys) return null;
@@ -319,7 +319,7 @@ describe("command specs and the Commands interfaces", () => {
   test("the Commands interfaces are found and read", () => {
     expect(interfaces.size).toBeGreaterThanOrEqual(15);
     expect(methods.size).toBeGreaterThan(300);
-    expect(methods.get("set")!.length).toBe(2);
+    expect(methods.get("set")!.length).toBe(9); // typed by `get`: 3 keyword-object, 3 with `ex` then keywords, 3 positional
     expect(propsOf({ type: "TSTypeReference", typeName: { type: "Identifier", name: "SetOptions" } }, types)).toEqual(
       new Map([["ex", false], ["px", false], ["nx", false], ["xx", false], ["keepttl", false], ["get", false], ["exat", false], ["pxat", false]]),
     );
@@ -445,5 +445,80 @@ describe("the parameters by name", () => {
         },
       });
     expect(typeof wrong).toBe("function");
+  });
+});
+
+/**
+ * Issue 15 item 5: every keyword the runtime accepts is accepted by the types. After `i`
+ * positional arguments a trailing plain object may carry any later spec parameter by name
+ * (the Python calling convention of `bindArgs`), so an overload ending in an options object
+ * at position `i` must, with the other overloads ending in one at the same position, offer
+ * every later parameter of the spec (after a rest parameter: the keyword-only ones).
+ */
+function missingKeywords(methods: Map<string, SigParam[][]>, specs: Record<string, { params: readonly string[] }>, types: Map<string, TypeDecl>): string[] {
+  const problems: string[] = [];
+  for (const [method, overloads] of methods) {
+    const declared = specs[method];
+    if (!declared) continue;
+    const spec = specParams(declared.params);
+    const offered = new Map<number, Set<string>>();
+    for (const params of overloads) {
+      const last = params.at(-1);
+      if (!last) continue;
+      let at = params.length - 1;
+      let props: Props | null = null;
+      if (last.rest) {
+        const tail = last.type?.type === "TSTupleType" ? last.type.elementTypes.at(-1) : null;
+        const tailType = tail?.type === "TSNamedTupleMember" ? tail.elementType : tail;
+        if (tailType && tailType.type !== "TSRestType") props = propsOf(tailType, types);
+        at = params.length;
+      } else if (spec[at]?.name !== (RENAMED[`${method}.${last.name}`] ?? last.name)) {
+        props = propsOf(last.type, types);
+      }
+      if (!props) continue;
+      const names = offered.get(at) ?? new Set<string>();
+      for (const name of props.keys()) names.add(name);
+      offered.set(at, names);
+    }
+    // redis-py style `georadius(name, lon, lat, r, "km", withdist=True)`: the first optional
+    // parameter positionally, then keywords, wherever keywords follow the required ones.
+    const required = spec.filter((p) => !p.optional).length;
+    const restAt = spec.findIndex((p) => p.rest);
+    const end = restAt === -1 ? spec.length : restAt;
+    if (offered.has(required) && required + 1 < end && !offered.has(required + 1)) {
+      problems.push(`${method}: no options object after ${required + 1} argument(s) (${spec[required]!.name} given positionally)`);
+    }
+    for (const [at, names] of offered) {
+      const missing = spec.slice(at).filter((p) => !p.rest && !names.has(p.name));
+      if (missing.length > 0) problems.push(`${method}: the options object after ${at} argument(s) lacks ${missing.map((p) => p.name).join(", ")}`);
+    }
+  }
+  return problems;
+}
+
+describe("keyword objects", () => {
+  const sources = fs
+    .readdirSync(DIR)
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => fs.readFileSync(path.join(DIR, f), "utf8"));
+  const methods = collectMethods(sources, commandsInterfaces(fs.readFileSync(path.join(DIR, "index.ts"), "utf8")));
+  const types = collectTypes(sources);
+
+  test("accept every later spec parameter the runtime takes by name", () => {
+    expect(missingKeywords(methods, COMMANDS, types)).toEqual([]);
+  });
+
+  test("the check catches an options object that leaves a parameter out", () => {
+    const source = `interface K<T, M> {
+      xgroupCreate(name: KeyT, groupname: KeyT, options?: { id?: KeyT; mkstream?: boolean; entriesRead?: number }): M;
+      xgroupCreate(name: KeyT, groupname: KeyT, id?: KeyT, options?: { mkstream?: boolean }): M;
+      xgroupDestroy(name: KeyT, groupname: KeyT, options: { id?: KeyT }): M;
+    }`;
+    const found = missingKeywords(collectMethods([source], new Set(["K"])), { xgroupCreate: { params: ["name", "groupname", "id?", "mkstream?:bool", "entriesRead?:int"] }, xgroupDestroy: { params: ["name", "groupname", "id?", "force?:bool"] } }, collectTypes([source]));
+    expect(found).toEqual([
+      "xgroupCreate: the options object after 3 argument(s) lacks entriesRead",
+      "xgroupDestroy: no options object after 3 argument(s) (id given positionally)",
+      "xgroupDestroy: the options object after 2 argument(s) lacks force",
+    ]);
   });
 });
