@@ -27,6 +27,7 @@ export {
 } from "./pool.js";
 export { Connection, type SendOptions } from "./connection/connection.js";
 export type { ConnectionOptions, PoolOptions, CredentialProvider, Credentials, SslCertReqs } from "./options.js";
+export type { ClientSideCache, ClientSideCacheOptions, CacheStats } from "./cache.js";
 export {
   Retry,
   AbstractBackoff,

@@ -12,6 +12,7 @@ import {
   TimeoutError,
 } from "../errors.js";
 import { commandProblem, RespDecoder, WriteBatch, type CommandArg, type RespValue } from "../protocol/index.js";
+import type { TrackingTarget } from "../cache.js";
 import { Deque } from "./deque.js";
 import type { ResolvedConnectionOptions } from "./resolve.js";
 import { describeAddress, openSocket } from "./socket.js";
@@ -91,6 +92,12 @@ function commandName(args: readonly CommandArg[] | undefined): string {
   return typeof name === "string" ? name.toUpperCase() : Buffer.isBuffer(name) ? name.toString("latin1").toUpperCase() : "command";
 }
 
+/** An `invalidate` push frame of client-side caching (the frame's first item, as text or bytes). */
+function isInvalidation(frame: RespValue[]): boolean {
+  const kind = frame[0];
+  return kind === "invalidate" || (Buffer.isBuffer(kind) && kind.length === 10 && kind.toString("latin1") === "invalidate");
+}
+
 /** Commands that change what the connection is, rather than the data. */
 const UNKNOWN_COMMAND = /^ERR unknown command|^ERR unknown or disabled command/i;
 
@@ -113,6 +120,11 @@ export class Connection {
   onDisconnect: ((error: Error | null) => void) | null = null;
   /** Handshake hook run after AUTH/HELLO/SETNAME/SELECT, e.g. to re-subscribe. */
   onConnect: ((connection: Connection) => Promise<void>) | null = null;
+  /**
+   * Client-side caching: the cache this connection serves. Its handshake turns `CLIENT
+   * TRACKING` on, its `invalidate` push frames go to the cache, and losing the socket empties it.
+   */
+  tracking: TrackingTarget | null = null;
   /** Commands changed the connection's state (SELECT, WATCH, ...): a pool must not reuse it. */
   dirty = false;
   /** The RESP version agreed with the server. */
@@ -597,6 +609,18 @@ export class Connection {
     if (opts.db !== 0) setup.push(this.sendNow(["SELECT", opts.db]));
     if (opts.readOnly) setup.push(this.sendNow(["READONLY"]));
     if (setup.length > 0) await Promise.all(setup);
+    if (this.tracking) await this.startTracking(this.tracking);
+  }
+
+  /** Client-side caching: empties the cache (nothing read before this socket can be trusted) and turns tracking on. */
+  private async startTracking(tracking: TrackingTarget): Promise<void> {
+    if (this.protocol !== 3) {
+      throw new DataError(
+        `clientSideCache needs RESP3, but the server at ${this.address} answered HELLO 3 with an error (Redis before 6.0 speaks only RESP2): the cache cannot be used with it`,
+      );
+    }
+    tracking.reset();
+    await this.sendNow(tracking.trackingCommand());
   }
 
   private async auth(username: string | null, password: string): Promise<void> {
@@ -840,6 +864,10 @@ export class Connection {
   }
 
   private handlePush(frame: RespValue[]): void {
+    if (this.tracking && isInvalidation(frame)) {
+      this.tracking.invalidate(frame[1] ?? null);
+      return;
+    }
     if (this.onPush) this.onPush(frame);
   }
 
@@ -957,6 +985,7 @@ export class Connection {
     const wasReady = this.state === "ready";
     if (error) this.lastError = error.message;
     if (this.state === "ready") this.state = "idle";
+    if (socket && this.tracking) this.tracking.reset(); // invalidations may be missed from now on
     if (socket && this.onDisconnect) this.onDisconnect(error);
     if (!reconnectQueued || this.state === "closed") {
       this.armTimer();
