@@ -612,14 +612,16 @@ export class Connection {
     if (this.tracking) await this.startTracking(this.tracking);
   }
 
-  /** Client-side caching: empties the cache (nothing read before this socket can be trusted) and turns tracking on. */
+  /**
+   * Client-side caching: turns tracking on. The cache was emptied when the previous socket
+   * went (teardown); commands queued since then are written after this, so they are tracked.
+   */
   private async startTracking(tracking: TrackingTarget): Promise<void> {
     if (this.protocol !== 3) {
       throw new DataError(
         `clientSideCache needs RESP3, but the server at ${this.address} answered HELLO 3 with an error (Redis before 6.0 speaks only RESP2): the cache cannot be used with it`,
       );
     }
-    tracking.reset();
     await this.sendNow(tracking.trackingCommand());
   }
 
