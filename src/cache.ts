@@ -138,7 +138,11 @@ const CACHE_OPTION_NAMES = ["maxEntries", "maxBytes", "ttl", "mode", "prefixes"]
  * Checks and completes the `clientSideCache` option. Throws `DataError` naming the bad
  * sub-option; refuses `protocol: 2` (invalidations need RESP3 push messages).
  */
-export function resolveClientSideCacheOptions(value: unknown, protocol: 2 | 3): ResolvedClientSideCacheOptions | null {
+export function resolveClientSideCacheOptions(
+  value: unknown,
+  protocol: 2 | 3,
+  decoding: { decodeResponses: boolean; encodingErrors: string },
+): ResolvedClientSideCacheOptions | null {
   if (value === null || value === undefined) return null;
   const where = "clientSideCache";
   if (typeof value !== "object" || Array.isArray(value) || Buffer.isBuffer(value)) {
@@ -176,6 +180,11 @@ export function resolveClientSideCacheOptions(value: unknown, protocol: 2 | 3): 
   }
   if (protocol === 2) {
     throw new DataError(`${where} needs RESP3 (the server's invalidation push messages): it cannot be used with protocol: 2`);
+  }
+  if (decoding.decodeResponses && decoding.encodingErrors === "ignore") {
+    throw new DataError(
+      `${where} cannot be used with decodeResponses and encodingErrors 'ignore': a key that is not valid text would arrive in an invalidation with bytes dropped and could not be matched`,
+    );
   }
   return { maxEntries, maxBytes, ttl, mode, prefixes: [...prefixes] };
 }

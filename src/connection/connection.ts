@@ -866,9 +866,13 @@ export class Connection {
   }
 
   private handlePush(frame: RespValue[]): void {
-    if (this.tracking && isInvalidation(frame)) {
-      this.tracking.invalidate(frame[1] ?? null);
-      return;
+    if (this.tracking) {
+      if (isInvalidation(frame)) {
+        this.tracking.invalidate(frame[1] ?? null);
+        return;
+      }
+      // a push whose text did not decode may have been an invalidation: nothing cached is sure
+      if (frame.length === 1 && frame[0] instanceof DecodeError) this.tracking.reset();
     }
     if (this.onPush) this.onPush(frame);
   }

@@ -163,7 +163,10 @@ export function resolveConnectionOptions(options: ConnectionOptions & Pick<PoolO
     sslMinVersion: options.sslMinVersion ?? null,
     sslCiphers: options.sslCiphers ?? null,
     sslServerName: options.sslServerName ?? null,
-    clientSideCache: resolveClientSideCacheOptions(options.clientSideCache, options.protocol ?? 3),
+    clientSideCache: resolveClientSideCacheOptions(options.clientSideCache, options.protocol ?? 3, {
+      decodeResponses: options.decodeResponses ?? false,
+      encodingErrors: options.encodingErrors ?? "strict",
+    }),
   });
 }
 

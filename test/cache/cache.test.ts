@@ -77,6 +77,31 @@ describe("client-side cache: reads", () => {
     expect(await r.hget("csc:ownh", "f")).toBe("6");
   });
 
+  test("keys that are not ASCII, as strings or Buffers, are matched by their bytes", async () => {
+    const r = cached({ decodeResponses: true });
+    const w = plain();
+    const key = "csc:clé-ключ-鍵";
+    await w.set(key, "1");
+    expect(await r.get(key)).toBe("1");
+    expect(await r.get(Buffer.from(key))).toBe("1");
+    expect(r.cacheStats()!.entries).toBe(1); // the same key and command, whatever form it came in
+    await w.set(key, "2");
+    await until(() => r.cacheStats()!.entries === 0, "the invalidation of the non-ASCII key");
+    expect(await r.get(key)).toBe("2");
+    // a key that is not valid UTF-8: its invalidation cannot be decoded, so everything is flushed
+    const binary = Buffer.from([0x63, 0x73, 0x63, 0x3a, 0xff, 0xfe]);
+    const rb = cached({ decodeResponses: true });
+    await w.set(binary, "x");
+    await rb.get("csc:other");
+    await rb.strlen(binary);
+    expect(rb.cacheStats()!.entries).toBe(2);
+    const flushes = rb.cacheStats()!.flushes;
+    await w.set(binary, "yy");
+    await until(() => rb.cacheStats()!.entries === 0, "the flush");
+    expect(rb.cacheStats()!.flushes).toBe(flushes + 1);
+    expect(await rb.strlen(binary)).toBe(2);
+  });
+
   test("entries are per command and arguments, grouped by key for invalidation", async () => {
     const r = cached({ decodeResponses: true });
     const w = plain();
@@ -316,6 +341,7 @@ describe("client-side cache: refused without RESP3", () => {
     expect(() => new Redis({ clientSideCache: { mode: "bcast", prefixes: ["a:", "a:b"] } })).toThrow(/overlap/);
     expect(() => new Redis({ clientSideCache: { maxEntrys: 5 } as object })).toThrow(/unknown option 'maxEntrys'/);
     expect(() => new Redis({ clientSideCache: 5 as unknown as object })).toThrow(/'clientSideCache' must be an object/);
+    expect(() => new Redis({ decodeResponses: true, encodingErrors: "ignore", clientSideCache: {} })).toThrow(/encodingErrors 'ignore'/);
   });
 });
 
