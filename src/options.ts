@@ -1,4 +1,4 @@
-import type { ClientSideCacheOptions } from "./cache.js";
+import type { ClientSideCacheOptions } from "./cache-options.js";
 import type { Retry } from "./retry.js";
 
 /** Credentials resolved at connect time, e.g. short-lived tokens (redis-py `CredentialProvider`). */

@@ -12,7 +12,6 @@ import {
   TimeoutError,
 } from "../errors.js";
 import { commandProblem, RespDecoder, WriteBatch, type CommandArg, type RespValue } from "../protocol/index.js";
-import type { TrackingTarget } from "../cache.js";
 import { Deque } from "./deque.js";
 import type { ResolvedConnectionOptions } from "./resolve.js";
 import { describeAddress, openSocket } from "./socket.js";
@@ -69,6 +68,16 @@ const LOADING_RETRY_MS = 100;
  */
 export function roundBackoffMs(failedRounds: number): number {
   return failedRounds <= 0 ? 0 : Math.min(1000, 50 * 2 ** (failedRounds - 1));
+}
+
+/** Client-side caching: what a tracking connection calls (the cache, src/cache.ts). */
+export interface TrackingTarget {
+  /** The `CLIENT TRACKING` command its handshake sends. */
+  trackingCommand(): CommandArg[];
+  /** An `invalidate` push frame's payload: an array of keys, or null for FLUSHALL/FLUSHDB. */
+  invalidate(keys: RespValue): void;
+  /** The connection was lost or is being re-made: nothing cached can be trusted. */
+  reset(): void;
 }
 
 export interface SendOptions {

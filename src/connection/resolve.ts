@@ -1,4 +1,4 @@
-import { resolveClientSideCacheOptions, type ResolvedClientSideCacheOptions } from "../cache.js";
+import { resolveClientSideCacheOptions, type ResolvedClientSideCacheOptions } from "../cache-options.js";
 import { DataError } from "../errors.js";
 import type { ConnectionOptions, CredentialProvider, PoolOptions, SslCertReqs } from "../options.js";
 import { defaultRetry, Retry } from "../retry.js";
