@@ -230,6 +230,7 @@ async function runScenario(s, workers, opts, clients, server) {
       ceilingGoal: s.ceilingGoal ?? null,
       traced: !!s.traced,
       cluster: !!s.cluster,
+      peers: s.peers ?? null,
       extra: !!s.extra,
       status: "ok",
       message: null,
