@@ -92,6 +92,16 @@ async function aioredis({ host, port, entry, mode }) {
   return {
     notes,
     module: mod,
+    /** A second client with the client-side cache on (RESP3 tracking), for the cached scenario. */
+    async cached() {
+      const rc = new mod.Redis({ host, port, decodeResponses, clientSideCache: { maxEntries: 10_000 } });
+      await rc.ping();
+      return {
+        get: (k) => rc.get(k),
+        stats: () => rc.cacheStats(),
+        close: () => rc.close(),
+      };
+    },
     get: (k) => r.get(k),
     set: (k, v) => r.set(k, v),
     mget,
@@ -243,6 +253,24 @@ async function nodeRedis({ host, port, mode }, defaultTimeout) {
   };
   return {
     notes: [],
+    /**
+     * A second client with node-redis' client-side cache (RESP 3). In Buffer mode the type
+     * mapping is the client's default: node-redis caches only calls made with the default mapping.
+     */
+    async cached() {
+      const options = { ...(commandOptions ?? {}), ...(buffers ? { typeMapping } : {}) };
+      const cc = createClient({ socket: { host, port }, RESP: 3, clientSideCache: { maxEntries: 10_000 }, commandOptions: options });
+      cc.on("error", () => {});
+      await cc.connect();
+      return {
+        get: (k) => cc.get(k),
+        stats: () => {
+          const s = cc.clientSideCache.stats();
+          return { hits: s.hitCount, misses: s.missCount };
+        },
+        close: () => cc.close(),
+      };
+    },
     get: (k) => c.get(k),
     set: (k, v) => c.set(k, v),
     mget: (keys) => c.mGet(keys),

@@ -213,7 +213,7 @@ const workerKey = (client, mode) => `${client}@${mode}`;
  */
 async function runScenario(s, workers, opts, clients, server) {
   const params = { ...s, durationMs: opts.durationMs };
-  const scenarioClients = s.traced ? ["aioredis"] : clients;
+  const scenarioClients = s.traced ? ["aioredis"] : s.peers ? clients.filter((c) => c === "aioredis" || s.peers.includes(c)) : clients;
   const outs = {};
   log(`\n[${s.id}] ${s.label}`);
   /** Everything that runs in a round: { key, client, mode, worker, params }. */
@@ -230,6 +230,7 @@ async function runScenario(s, workers, opts, clients, server) {
       ceilingGoal: s.ceilingGoal ?? null,
       traced: !!s.traced,
       cluster: !!s.cluster,
+      peers: s.peers ?? null,
       extra: !!s.extra,
       status: "ok",
       message: null,

@@ -34,6 +34,9 @@ const scaled = (n, scale, min) => Math.max(min, Math.round(n * scale));
  * - pubsub: `messages` PUBLISHes fired by a neutral raw connection, counted by the client's subscriber;
  * - blpop: `consumers` blocked in BLPOP; one producer of the same client RPUSHes for the run's duration.
  *
+ * `cached` scenarios use each client's client-side cache (a second client made with it on); `peers`
+ * limits the peers to those that have the feature.
+ *
  * `optional` scenarios run only when named with --only. `cluster` scenarios run against a local
  * 3-primary cluster with each client's cluster client. `traced` compares aioredis with itself,
  * with and without a subscriber on its diagnostics channels (no peers).
@@ -197,6 +200,20 @@ export function scenarios(scale = 1) {
       latency: "per batch",
       size: scaled(10_000, scale, 100),
       unit: "commands",
+      ceiling: null,
+    },
+    {
+      id: "get-cached-1000",
+      label: "GET of 1,000 hot keys, client-side cache on",
+      // aioredis and node-redis, each with its client-side cache (RESP3 tracking): the other
+      // peers have none. Nearly every GET is a hit, so this measures the cache's own path.
+      goal: 1.2,
+      cached: true,
+      peers: ["node-redis"],
+      kind: "closed",
+      op: "getcached",
+      concurrency: 100,
+      unit: "ops",
       ceiling: null,
     },
     {

@@ -1,3 +1,4 @@
+import type { CacheStats } from "./cache.js";
 import type { Connection, SendOptions } from "./connection/connection.js";
 import type { Commands } from "./commands/index.js";
 import { bindCommand, checkClientOptions, ClientCore, sendOptionsOf, checkKeys, commandArgv, installClientCommands, withCallOptions, type BoundCommand, type OptionRule } from "./core.js";
@@ -166,9 +167,23 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
       return Promise.reject(err);
     }
     if (command.empty) return Promise.resolve(command.empty.value);
-    const sent = this.dispatch(command.argv, withCallOptions(sendOptionsOf(spec, command.values), this.callOptions), spec.route);
+    const options = withCallOptions(sendOptionsOf(spec, command.values), this.callOptions);
+    // client-side caching: a cached reply, or a miss sent and stored; null for the other calls
+    const cache = this.singleConnectionClient || this.closed ? null : this.connectionPool.clientSideCache;
+    const cached = cache === null ? null : cache.run(this.sharedConnection, spec, command, options);
+    const sent = cached ?? this.dispatch(command.argv, options, spec.route);
     const onError = spec.error;
     return onError ? sent.catch((err: Error) => onError(err, command.values)) : sent;
+  }
+
+  private readonly sharedConnection = (): Connection => this.connectionPool.sharedConnection();
+
+  /**
+   * The counters of the client-side cache (hits, misses, evictions, invalidations...), or null
+   * without the `clientSideCache` option. See docs/caching.md.
+   */
+  cacheStats(): CacheStats | null {
+    return this.connectionPool.clientSideCache?.stats() ?? null;
   }
 
   private dispatch(argv: CommandArg[], options: SendOptions | undefined, route: Route): Promise<unknown> {

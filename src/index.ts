@@ -28,6 +28,8 @@ export {
 } from "./pool.js";
 export { Connection, type SendOptions } from "./connection/connection.js";
 export type { ConnectionOptions, PoolOptions, CredentialProvider, Credentials, SslCertReqs } from "./options.js";
+export type { ClientSideCache, CacheStats } from "./cache.js";
+export type { ClientSideCacheOptions } from "./cache-options.js";
 export {
   Retry,
   AbstractBackoff,

@@ -1,3 +1,4 @@
+import type { ClientSideCacheOptions } from "./cache-options.js";
 import type { Retry } from "./retry.js";
 
 /** Credentials resolved at connect time, e.g. short-lived tokens (redis-py `CredentialProvider`). */
@@ -95,4 +96,9 @@ export interface PoolOptions extends ConnectionOptions {
   maxConnections?: number;
   /** `BlockingConnectionPool` only: seconds to wait for a free connection; `null` waits forever. Default 20. */
   timeout?: number | null;
+  /**
+   * Client-side caching (RESP3 only; off by default): replies of read-only single-key
+   * commands are served from memory until the server invalidates their key. See docs/caching.md.
+   */
+  clientSideCache?: ClientSideCacheOptions | null;
 }

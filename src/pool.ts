@@ -1,3 +1,4 @@
+import { ClientSideCache } from "./cache.js";
 import { Connection } from "./connection/connection.js";
 import { checkOptions, resolveConnectionOptions, type ResolvedConnectionOptions } from "./connection/resolve.js";
 import { ConnectionError, DataError, MaxConnectionsError } from "./errors.js";
@@ -45,7 +46,12 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
     checkOptions(new.target.name, options, POOL_OPTION_CHECKS);
     this.connectionKwargs = resolveConnectionOptions(options);
     this.maxConnections = options.maxConnections ?? this.defaultMaxConnections();
+    const cache = this.connectionKwargs.clientSideCache;
+    this.clientSideCache = cache ? new ClientSideCache(cache, this.connectionKwargs.encoding) : null;
   }
+
+  /** The client-side cache of the shared connection (`clientSideCache` option), or null. See docs/caching.md. */
+  readonly clientSideCache: ClientSideCache | null;
 
   /** Builds a pool from a `redis://`, `rediss://` or `unix://` URL; options in the URL win over `options`. */
   static fromUrl(url: string, options?: PoolOptions): ConnectionPoolImpl<any> {
@@ -88,6 +94,7 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
     if (connection && !connection.isClosed) return connection;
     // Never limited by `maxConnections`: blocking commands cannot lock ordinary ones out.
     connection = new Connection(this.connectionKwargs, true);
+    connection.tracking = this.clientSideCache;
     this.shared = connection;
     return connection;
   }

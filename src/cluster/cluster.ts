@@ -49,6 +49,7 @@ export interface RedisClusterOptions extends Omit<PoolOptions, "timeout" | "unix
 }
 
 const CLUSTER_OPTION_CHECKS: Record<string, OptionRule> = {
+  clientSideCache: [(v) => v === null, "null (client-side caching is not available on RedisCluster yet)"],
   startupNodes: [(v) => Array.isArray(v), "an array of { host, port }"],
   readFromReplicas: [(v) => typeof v === "boolean", "a boolean"],
   loadBalancingStrategy: [

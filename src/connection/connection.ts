@@ -82,6 +82,16 @@ export function roundBackoffMs(failedRounds: number): number {
   return failedRounds <= 0 ? 0 : Math.min(1000, 50 * 2 ** (failedRounds - 1));
 }
 
+/** Client-side caching: what a tracking connection calls (the cache, src/cache.ts). */
+export interface TrackingTarget {
+  /** The `CLIENT TRACKING` command its handshake sends. */
+  trackingCommand(): CommandArg[];
+  /** An `invalidate` push frame's payload: an array of keys, or null for FLUSHALL/FLUSHDB. */
+  invalidate(keys: RespValue): void;
+  /** The connection was lost or is being re-made: nothing cached can be trusted. */
+  reset(): void;
+}
+
 export interface SendOptions {
   transform?: ReplyTransform;
   /** Passed to `transform` with the reply (the call's arguments), so no closure is made per command. */
@@ -107,6 +117,12 @@ function commandName(args: readonly CommandArg[] | undefined): string {
   return typeof name === "string" ? name.toUpperCase() : Buffer.isBuffer(name) ? name.toString("latin1").toUpperCase() : "command";
 }
 
+/** An `invalidate` push frame of client-side caching (the frame's first item, as text or bytes). */
+function isInvalidation(frame: RespValue[]): boolean {
+  const kind = frame[0];
+  return kind === "invalidate" || (Buffer.isBuffer(kind) && kind.length === 10 && kind.toString("latin1") === "invalidate");
+}
+
 /** Commands that change what the connection is, rather than the data. */
 const UNKNOWN_COMMAND = /^ERR unknown command|^ERR unknown or disabled command/i;
 
@@ -129,6 +145,11 @@ export class Connection implements CancelTarget {
   onDisconnect: ((error: Error | null) => void) | null = null;
   /** Handshake hook run after AUTH/HELLO/SETNAME/SELECT, e.g. to re-subscribe. */
   onConnect: ((connection: Connection) => Promise<void>) | null = null;
+  /**
+   * Client-side caching: the cache this connection serves. Its handshake turns `CLIENT
+   * TRACKING` on, its `invalidate` push frames go to the cache, and losing the socket empties it.
+   */
+  tracking: TrackingTarget | null = null;
   /** Commands changed the connection's state (SELECT, WATCH, ...): a pool must not reuse it. */
   dirty = false;
   /** The RESP version agreed with the server. */
@@ -751,6 +772,20 @@ export class Connection implements CancelTarget {
     if (opts.db !== 0) setup.push(this.sendNow(["SELECT", opts.db]));
     if (opts.readOnly) setup.push(this.sendNow(["READONLY"]));
     if (setup.length > 0) await Promise.all(setup);
+    if (this.tracking) await this.startTracking(this.tracking);
+  }
+
+  /**
+   * Client-side caching: turns tracking on. The cache was emptied when the previous socket
+   * went (teardown); commands queued since then are written after this, so they are tracked.
+   */
+  private async startTracking(tracking: TrackingTarget): Promise<void> {
+    if (this.protocol !== 3) {
+      throw new DataError(
+        `clientSideCache needs RESP3, but the server at ${this.address} answered HELLO 3 with an error (Redis before 6.0 speaks only RESP2): the cache cannot be used with it`,
+      );
+    }
+    await this.sendNow(tracking.trackingCommand());
   }
 
   private async auth(username: string | null, password: string): Promise<void> {
@@ -1007,6 +1042,14 @@ export class Connection implements CancelTarget {
   }
 
   private handlePush(frame: RespValue[]): void {
+    if (this.tracking) {
+      if (isInvalidation(frame)) {
+        this.tracking.invalidate(frame[1] ?? null);
+        return;
+      }
+      // a push whose text did not decode may have been an invalidation: nothing cached is sure
+      if (frame.length === 1 && frame[0] instanceof DecodeError) this.tracking.reset();
+    }
     if (this.onPush) this.onPush(frame);
   }
 
@@ -1127,6 +1170,7 @@ export class Connection implements CancelTarget {
     const wasReady = this.state === "ready";
     if (error) this.lastError = error.message;
     if (this.state === "ready") this.state = "idle";
+    if (socket && this.tracking) this.tracking.reset(); // invalidations may be missed from now on
     if (socket && this.onDisconnect) this.onDisconnect(error);
     if (!reconnectQueued || this.state === "closed") {
       this.armTimer();

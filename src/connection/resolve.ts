@@ -1,5 +1,6 @@
+import { resolveClientSideCacheOptions, type ResolvedClientSideCacheOptions } from "../cache-options.js";
 import { DataError } from "../errors.js";
-import type { ConnectionOptions, CredentialProvider, SslCertReqs } from "../options.js";
+import type { ConnectionOptions, CredentialProvider, PoolOptions, SslCertReqs } from "../options.js";
 import { defaultRetry, Retry } from "../retry.js";
 import { hideSecrets } from "./secrets.js";
 
@@ -37,6 +38,8 @@ export interface ResolvedConnectionOptions {
   sslMinVersion: "TLSv1" | "TLSv1.1" | "TLSv1.2" | "TLSv1.3" | null;
   sslCiphers: string | null;
   sslServerName: string | null;
+  /** The pool's client-side cache options, checked (see src/cache.ts); null when off. */
+  clientSideCache: ResolvedClientSideCacheOptions | null;
 }
 
 type Check = (value: unknown) => boolean;
@@ -46,7 +49,7 @@ const isSeconds: Check = (v) => typeof v === "number" && Number.isFinite(v) && v
 const orNull = (check: Check): Check => (v) => v === null || check(v);
 
 /** Every connection option, with the check its value must pass and the words used when it fails. */
-const CONNECTION_OPTION_CHECKS: Record<keyof ConnectionOptions, [Check, string]> = {
+const CONNECTION_OPTION_CHECKS: Record<keyof ConnectionOptions | "clientSideCache", [Check, string]> = {
   host: [(v) => typeof v === "string" && v.length > 0, "a non-empty string"],
   port: [(v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535, "an integer from 0 to 65535"],
   unixSocketPath: [orNull(isString), "a string"],
@@ -85,6 +88,8 @@ const CONNECTION_OPTION_CHECKS: Record<keyof ConnectionOptions, [Check, string]>
   sslMinVersion: [(v) => v === null || v === "TLSv1" || v === "TLSv1.1" || v === "TLSv1.2" || v === "TLSv1.3", "'TLSv1.2' or 'TLSv1.3'"],
   sslCiphers: [orNull(isString), "a cipher list string"],
   sslServerName: [orNull(isString), "a host name"],
+  // its fields are checked by resolveClientSideCacheOptions, with messages naming each one
+  clientSideCache: [(v) => v === null || (typeof v === "object" && !Array.isArray(v) && !Buffer.isBuffer(v)), "an object of cache options or null"],
 };
 
 export const CONNECTION_OPTION_NAMES: ReadonlySet<string> = new Set(Object.keys(CONNECTION_OPTION_CHECKS));
@@ -115,7 +120,7 @@ export function describeType(value: unknown): string {
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
-export function resolveConnectionOptions(options: ConnectionOptions): ResolvedConnectionOptions {
+export function resolveConnectionOptions(options: ConnectionOptions & Pick<PoolOptions, "clientSideCache">): ResolvedConnectionOptions {
   if (options.credentialProvider && (options.username || options.password)) {
     throw new DataError("'username' and 'password' cannot be passed along with 'credentialProvider'");
   }
@@ -158,6 +163,10 @@ export function resolveConnectionOptions(options: ConnectionOptions): ResolvedCo
     sslMinVersion: options.sslMinVersion ?? null,
     sslCiphers: options.sslCiphers ?? null,
     sslServerName: options.sslServerName ?? null,
+    clientSideCache: resolveClientSideCacheOptions(options.clientSideCache, options.protocol ?? 3, {
+      decodeResponses: options.decodeResponses ?? false,
+      encodingErrors: options.encodingErrors ?? "strict",
+    }),
   });
 }
 
