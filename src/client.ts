@@ -12,6 +12,8 @@ import { ConnectionError, DataError } from "./errors.js";
 import type { PoolOptions } from "./options.js";
 import { ConnectionPool, ConnectionPoolImpl, type RedisString, type ReplyTypeOf } from "./pool.js";
 import type { CommandArg } from "./protocol/index.js";
+import { commandChannel, commandContext, tracePromise } from "./tracing.js";
+import { forwardLifecycle } from "./events.js";
 
 /** `new Redis(options)`: redis-py's constructor options in camelCase. */
 export interface RedisOptions extends PoolOptions {
@@ -53,6 +55,8 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
   private readonly bound: { connection: Connection | null } = { connection: null };
   private acquiring: Promise<Connection> | null = null;
   private closed = false;
+  /** Detaches the forwarding of the pool's lifecycle events to this client's listeners. */
+  private readonly stopEvents: () => void;
 
   constructor(options: RedisOptions = {}) {
     super();
@@ -66,6 +70,7 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
       this.autoCloseConnectionPool = true;
     }
     this.singleConnectionClient = singleConnectionClient ?? false;
+    this.stopEvents = forwardLifecycle(this.connectionPool, this);
     if (this.autoCloseConnectionPool || this.singleConnectionClient) {
       finalizer.register(this, { pool: this.connectionPool, ownsPool: this.autoCloseConnectionPool, bound: this.bound }, this);
     }
@@ -154,6 +159,9 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
     } catch (err) {
       return Promise.reject(err);
     }
+    if (commandChannel.hasSubscribers === true) {
+      return tracePromise(commandChannel, () => this.dispatch(argv, undefined, routeOf(argv)), commandContext(argv, this.connectionPool.connectionKwargs));
+    }
     return this.dispatch(argv, undefined, routeOf(argv));
   }
 
@@ -165,9 +173,18 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
     } catch (err) {
       return Promise.reject(err);
     }
-    const sent = this.dispatch(command.argv, sendOptionsOf(spec, command.values), spec.route);
+    const sent =
+      commandChannel.hasSubscribers === true
+        ? this.tracedDispatch(command, spec)
+        : this.dispatch(command.argv, sendOptionsOf(spec, command.values), spec.route);
     const onError = spec.error;
     return onError ? sent.catch((err: Error) => onError(err, command.values)) : sent;
+  }
+
+  /** `dispatch` under a `aioredis:command` trace (someone subscribed). */
+  private tracedDispatch(command: BoundCommand, spec: CommandSpec): Promise<unknown> {
+    const context = commandContext(command.argv, this.connectionPool.connectionKwargs);
+    return tracePromise(commandChannel, () => this.dispatch(command.argv, sendOptionsOf(spec, command.values), spec.route), context);
   }
 
   private dispatch(argv: CommandArg[], options: SendOptions | undefined, route: Route): Promise<unknown> {
@@ -272,7 +289,12 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
     const connection = this.bound.connection;
     this.bound.connection = null;
     if (connection) this.connectionPool.release(connection);
-    if (this.autoCloseConnectionPool) await this.connectionPool.close(options);
+    try {
+      // the pool's own close still reports `closed` to this client's listeners
+      if (this.autoCloseConnectionPool) await this.connectionPool.close(options);
+    } finally {
+      this.stopEvents();
+    }
   }
 
   toString(): string {

@@ -8,6 +8,7 @@ import { DataError, ExecAbortError, RedisError, ResponseError, WatchError } from
 import type { RedisString } from "./pool.js";
 import type { CommandArg, RespValue } from "./protocol/index.js";
 import type { Script } from "./script.js";
+import { secretArgumentLimit, traceBatch, tracingBatch } from "./tracing.js";
 
 /** The parts of a client a pipeline runs commands through while watching: its command methods. */
 export interface PipelineBoundClient<T extends RedisString> extends Commands<T, AsyncMode>, CommandRunner {
@@ -46,14 +47,15 @@ export interface ExecuteOptions {
   raiseOnError?: boolean;
 }
 
-/** Commands whose arguments must never show in an error message. */
-const SECRET_ARGS = new Set(["AUTH", "HELLO", "ACL", "CONFIG", "MIGRATE", "MODULE", "SENTINEL"]);
-
-/** `INCR foo`, with long or secret arguments left out, for error messages. */
+/**
+ * `INCR foo`, with long or secret arguments left out, for error messages. Secret commands
+ * follow `secretArgumentLimit` (src/tracing.ts), the rule traces use too.
+ */
 export function describeCommand(argv: readonly CommandArg[]): string {
   const name = String(argv[0]).toUpperCase();
-  if (SECRET_ARGS.has(name)) {
-    const sub = argv.length > 1 && name !== "AUTH" && name !== "HELLO" ? ` ${String(argv[1]).toUpperCase()}` : "";
+  const shown = secretArgumentLimit(name);
+  if (shown >= 0) {
+    const sub = argv.length > 1 && shown > 0 ? ` ${String(argv[1]).toUpperCase()}` : "";
     return `${name}${sub} ...`;
   }
   const words: string[] = [name];
@@ -348,7 +350,13 @@ export class PipelineImpl<T extends RedisString = Buffer> {
       if (this.scripts.size > 0) await this.loadScripts(connection);
       if (transactional) {
         this.watching = false; // EXEC ends every WATCH, whatever its outcome
+        if (tracingBatch()) {
+          return await traceBatch("MULTI", queue.map((c) => c.argv), connection.options, () => this.executeTransaction(connection, queue, raiseOnError));
+        }
         return await this.executeTransaction(connection, queue, raiseOnError);
+      }
+      if (tracingBatch()) {
+        return await traceBatch("PIPELINE", queue.map((c) => c.argv), connection.options, () => this.executePipeline(connection, queue, raiseOnError));
       }
       return await this.executePipeline(connection, queue, raiseOnError);
     } finally {

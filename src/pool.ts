@@ -1,4 +1,7 @@
+import { EventEmitter } from "node:events";
 import { Connection } from "./connection/connection.js";
+import { safeEmit, type ConnectionEvents, type LifecycleEventName } from "./events.js";
+import { acquireChannel, releaseChannel, serverContext, type PoolMessage } from "./tracing.js";
 import { checkOptions, resolveConnectionOptions, type ResolvedConnectionOptions } from "./connection/resolve.js";
 import { ConnectionError, DataError, MaxConnectionsError } from "./errors.js";
 import type { PoolOptions } from "./options.js";
@@ -32,7 +35,7 @@ const POOL_OPTION_CHECKS = {
  * always there for ordinary commands, however many blocking commands hold connections
  * (so at most `maxConnections + 1` sockets).
  */
-class ConnectionPoolImpl<T extends RedisString = Buffer> {
+class ConnectionPoolImpl<T extends RedisString = Buffer> extends EventEmitter implements ConnectionEvents {
   /** The options every connection is made with, defaults filled in. */
   readonly connectionKwargs: ResolvedConnectionOptions;
   readonly maxConnections: number;
@@ -42,6 +45,7 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
   private shared: Connection | null = null;
 
   constructor(options: PoolOptions = {}) {
+    super();
     checkOptions(new.target.name, options, POOL_OPTION_CHECKS);
     this.connectionKwargs = resolveConnectionOptions(options);
     this.maxConnections = options.maxConnections ?? this.defaultMaxConnections();
@@ -88,6 +92,7 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
     if (connection && !connection.isClosed) return connection;
     // Never limited by `maxConnections`: blocking commands cannot lock ordinary ones out.
     connection = new Connection(this.connectionKwargs, true);
+    connection.events = this;
     this.shared = connection;
     return connection;
   }
@@ -97,8 +102,9 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
    * Raises `MaxConnectionsError` when `maxConnections` are open.
    */
   async getConnection(): Promise<Connection> {
+    const startedAt = acquireChannel.hasSubscribers ? Date.now() : 0;
     const connection = this.takeConnection();
-    return this.ready(connection);
+    return this.ready(connection, startedAt);
   }
 
   /**
@@ -112,6 +118,7 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
       if (!connection.isConnected) return null;
       available.pop();
       this.inUse.add(connection);
+      if (acquireChannel.hasSubscribers) this.publishPool(acquireChannel, 0);
       return connection;
     }
     return null;
@@ -130,14 +137,16 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
         );
       }
       connection = new Connection(this.connectionKwargs, false);
+      connection.events = this;
     }
     this.inUse.add(connection);
     return connection;
   }
 
-  protected async ready(connection: Connection): Promise<Connection> {
+  protected async ready(connection: Connection, startedAt = 0): Promise<Connection> {
     try {
       await connection.connect();
+      if (acquireChannel.hasSubscribers) this.publishPool(acquireChannel, startedAt > 0 ? Date.now() - startedAt : undefined);
       return connection;
     } catch (err) {
       this.inUse.delete(connection);
@@ -164,6 +173,7 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
       connection.onDisconnect = null;
       this.available.push(connection);
     }
+    if (releaseChannel.hasSubscribers) this.publishPool(releaseChannel, undefined);
     this.connectionFreed();
   }
 
@@ -176,6 +186,26 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
 
   /** Called when a slot may have become free. */
   protected connectionFreed(): void {}
+
+  // ---- lifecycle events and pool channels ------------------------------------------------------
+
+  /** @internal A connection of this pool reports an event: emitted on the pool (and forwarded by its clients). */
+  connectionEvent(name: LifecycleEventName, payload: object): void {
+    safeEmit(this, name, payload);
+  }
+
+  /** @internal */
+  wantsEvent(name: LifecycleEventName): boolean {
+    return this.listenerCount(name) > 0;
+  }
+
+  private publishPool(channel: { publish(message: unknown): void }, waitMs: number | undefined): void {
+    const message = serverContext(this.connectionKwargs) as PoolMessage;
+    message.inUse = this.inUse.size;
+    message.idle = this.available.length;
+    if (waitMs !== undefined) message.waitMs = waitMs;
+    channel.publish(message);
+  }
 
   /**
    * Closes every connection now: idle ones, the shared one and, unless `inuseConnections` is
@@ -232,7 +262,7 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
     await this.disconnect();
   }
 
-  toString(): string {
+  override toString(): string {
     const o = this.connectionKwargs;
     const where = o.unixSocketPath ? `path=${o.unixSocketPath}` : `host=${o.host},port=${o.port}`;
     return `<${this.constructor.name}(<Connection(${where},db=${o.db})>)>`;
@@ -265,10 +295,11 @@ class BlockingConnectionPoolImpl<T extends RedisString = Buffer> extends Connect
   }
 
   override async getConnection(): Promise<Connection> {
-    const deadline = this.timeout === null ? null : Date.now() + this.timeout * 1000;
+    const startedAt = Date.now();
+    const deadline = this.timeout === null ? null : startedAt + this.timeout * 1000;
     for (;;) {
       try {
-        return await this.ready(this.takeConnection());
+        return await this.ready(this.takeConnection(), startedAt);
       } catch (err) {
         if (!(err instanceof MaxConnectionsError)) throw err;
       }

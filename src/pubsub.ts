@@ -4,6 +4,7 @@ import { isPlainObject } from "./commands/spec.js";
 import { ConnectionError, DataError, PubSubError, TimeoutError } from "./errors.js";
 import type { ConnectionPool, RedisString } from "./pool.js";
 import type { CommandArg, RespValue } from "./protocol/index.js";
+import { publishMessage, pubsubMessageChannel } from "./tracing.js";
 
 export type PubSubMessageType =
   | "subscribe"
@@ -549,6 +550,9 @@ export class PubSub<T extends RedisString = Buffer> {
             if (this.pendingUnsubscribe[kind].delete(key)) this.subscriptions[kind].delete(key);
           }
         }
+    }
+    if (pubsubMessageChannel.hasSubscribers && message.channel !== null && message.data !== null && typeof message.data !== "number") {
+      publishMessage(message.type, message.channel, message.pattern);
     }
     this.enqueue(message);
   }

@@ -28,6 +28,7 @@ import { markMaybeSent, mayHaveRun, type Part, type PartTarget, type Plan } from
 import { byNode, first, isSplittable, planSplit, policyOf, word, type PolicyTarget } from "./policies.js";
 import { keySlot, REDIS_CLUSTER_HASH_SLOTS } from "./slots.js";
 import { ClusterNode, type NodesManager } from "./topology.js";
+import { publishRedirect, redirectChannel } from "../tracing.js";
 
 /** Where a command goes when the caller chooses (redis-py's `target_nodes`). */
 export type TargetNodes =
@@ -59,6 +60,8 @@ export interface RedirectRoute {
    * is waited out like TRYAGAIN, for commands whose later commands must run on the owner (WATCH).
    */
   ask?: "follow" | "wait";
+  /** The command, for the `aioredis:cluster:redirect` channel. */
+  argv?: readonly CommandArg[];
 }
 
 /** One attempt of `withRedirects`: where it goes; it sets `sent` once the command is written. */
@@ -172,6 +175,7 @@ export class ClusterRouter {
         const redirected = err instanceof AskError || err instanceof TryAgainError || err instanceof ClusterDownError;
         if (hop?.sent && !redirected) markMaybeSent(err);
         if (route.explicit || this.isClosed()) throw err;
+        if (err instanceof AskError && hop && redirectChannel.hasSubscribers) publishRedirect(err, hop.node.name, route.argv);
         if (err instanceof MovedError) {
           if (++redirections > this.maxRedirections) throw this.tooManyRedirections(err);
           this.noteMoved(err);
@@ -391,7 +395,7 @@ export class ClusterRouter {
   /** Sends one part through `withRedirects`; `explicit`: to its node only, errors as they are. */
   executePart(part: Part, options: SendOptions | undefined, explicit = false): Promise<unknown> {
     const blockFor = blockingTimeout(part.argv);
-    return this.withRedirects({ target: part.target, readonly: part.readonly, explicit }, (hop) =>
+    return this.withRedirects({ target: part.target, readonly: part.readonly, explicit, argv: part.argv }, (hop) =>
       blockFor === null ? this.sendTo(hop, part.argv, options) : this.sendBlocking(hop, part.argv, options, blockFor),
     );
   }
