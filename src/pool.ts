@@ -189,14 +189,19 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> extends EventEmitter im
 
   // ---- lifecycle events and pool channels ------------------------------------------------------
 
-  /** @internal A connection of this pool reports an event: emitted on the pool (and forwarded by its clients). */
+  /** @internal Who hears this pool's connection events besides its own listeners (a cluster, for its nodes' pools). */
+  eventParent: ConnectionEvents | null = null;
+
+  /** @internal A connection of this pool reports an event: emitted on the pool (and forwarded by its clients), then told to `eventParent`. */
   connectionEvent(name: LifecycleEventName, payload: object): void {
     safeEmit(this, name, payload);
+    const parent = this.eventParent;
+    if (parent !== null && parent.wantsEvent(name)) parent.connectionEvent(name, payload);
   }
 
   /** @internal */
   wantsEvent(name: LifecycleEventName): boolean {
-    return this.listenerCount(name) > 0;
+    return this.listenerCount(name) > 0 || (this.eventParent !== null && this.eventParent.wantsEvent(name));
   }
 
   private publishPool(channel: { publish(message: unknown): void }, waitMs: number | undefined): void {
