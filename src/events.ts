@@ -16,6 +16,18 @@ import type { ServerContext } from "./tracing.js";
 export const LIFECYCLE_EVENTS = ["connected", "ready", "reconnecting", "closed", "error"] as const;
 export type LifecycleEventName = (typeof LIFECYCLE_EVENTS)[number];
 
+/** What a client forwards from its pool: the lifecycle events, and `failover` of a Sentinel pool. */
+export const FORWARDED_EVENTS: readonly string[] = [...LIFECYCLE_EVENTS, "failover"];
+
+/** `failover`: a Sentinel's master moved (after `+switch-master`, confirmed with ROLE). */
+export interface FailoverEvent {
+  service: string;
+  /** The new master, `[host, port]`. */
+  address: [string, number];
+  /** The master before, when known (on a pool). */
+  previous?: [string, number] | null;
+}
+
 /** `connected`: the socket is open (the handshake comes next). */
 export interface ConnectedEvent extends ServerContext {
   /** `host:port` or `unix:path`. */
@@ -81,7 +93,7 @@ export function safeEmit(emitter: EventEmitter, name: string, payload: unknown):
  * is attached to `source` when the first listener for that name is added to `target`.
  * Returns a function that detaches every forwarder (call it when `target` is closed).
  */
-export function forwardLifecycle(source: EventEmitter, target: EventEmitter, names: readonly string[] = LIFECYCLE_EVENTS): () => void {
+export function forwardLifecycle(source: EventEmitter, target: EventEmitter, names: readonly string[] = FORWARDED_EVENTS): () => void {
   const attached = new Map<string, (payload: unknown) => void>();
   let stopped = false;
   const onNewListener = (name: string | symbol): void => {
