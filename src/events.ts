@@ -111,3 +111,17 @@ export function forwardLifecycle(source: EventEmitter, target: EventEmitter, nam
     attached.clear();
   };
 }
+
+/**
+ * The events of a connection taken from a pool by an object that reports them too (PubSub):
+ * told to the pool as before, then emitted on `emitter`.
+ */
+export function alsoEmitOn(pool: ConnectionEvents, emitter: EventEmitter): ConnectionEvents {
+  return {
+    connectionEvent(name, payload) {
+      if (pool.wantsEvent(name)) pool.connectionEvent(name, payload);
+      safeEmit(emitter, name, payload);
+    },
+    wantsEvent: (name) => emitter.listenerCount(name) > 0 || pool.wantsEvent(name),
+  };
+}

@@ -90,7 +90,7 @@ test("no listener: a failed background reconnect and a lost server throw nothing
   }
 });
 
-test("an error listener on the pool hears background errors; safeEmit drops an unheard 'error' and survives a throwing listener", async () => {
+test("safeEmit drops an unheard 'error' and survives a throwing listener", async () => {
   const emitter = new EventEmitter();
   expect(safeEmit(emitter, "error", { error: new Error("x"), origin: "test" })).toBe(false);
   const thrown: unknown[] = [];
@@ -123,3 +123,36 @@ test("forwarding is lazy and detached on close: a client adds one forwarder per 
   expect(pool.listenerCount("ready")).toBe(0);
   expect(pool.listenerCount("closed")).toBe(0);
 });
+
+test("PubSub reports its connection's events once it holds it: closed, reconnecting, connected, ready after a restart", async () => {
+  const server = await startRedisServer();
+  const r = new Redis({ host: "127.0.0.1", port: server.port, decodeResponses: true });
+  const p = r.pubsub();
+  const seen: string[] = [];
+  for (const name of ["connected", "ready", "closed", "reconnecting"]) p.on(name, () => seen.push(name));
+  const clientSeen: string[] = [];
+  r.on("ready", () => clientSeen.push("ready"));
+  try {
+    await p.subscribe("ev:chan");
+    // the first connect happens in the pool, before the PubSub holds the connection: the client hears it
+    expect(seen).toEqual([]);
+    expect(clientSeen).toEqual(["ready"]);
+    await r.ping(); // the shared connection: its events reach the client, not the PubSub
+    await server.kill();
+    await until(() => seen.includes("closed"));
+    await server.restart();
+    await until(() => seen.includes("ready"), 10_000);
+    expect(seen[0]).toBe("closed");
+    expect(seen.slice(-2)).toEqual(["connected", "ready"]);
+    expect(seen).toContain("reconnecting");
+    expect(clientSeen).toContain("ready");
+    await r.publish("ev:chan", "after");
+    let m = await p.getMessage({ timeout: 2, ignoreSubscribeMessages: true });
+    while (m && m.type !== "message") m = await p.getMessage({ timeout: 2, ignoreSubscribeMessages: true });
+    expect(m?.data).toBe("after");
+  } finally {
+    await p.aclose();
+    await r.close();
+    await server.stop();
+  }
+}, 30_000);
