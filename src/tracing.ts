@@ -294,7 +294,8 @@ export function queryText(context: { command: string; args: readonly string[] })
 /**
  * Runs a pipeline or transaction `run` under a `batch` trace and one `command` trace per
  * queued command (with `batchMode` and `batchSize`), for whichever of the two channels has
- * subscribers. Each command's trace starts and ends with the batch; its `result` is its own
+ * subscribers. Each command's trace starts right after the batch's (inside its context) and
+ * ends with the batch; its `result` is its own
  * entry in the results (an error reply's `Error` goes to `error`), and when the batch
  * rejects every command's `error` is that rejection. Call only when `tracingBatch()`.
  */
@@ -306,7 +307,9 @@ export function traceBatch<R extends unknown[]>(
 ): Promise<R> {
   const size = argvs.length;
   let commands: CommandTraceContext[] | null = null;
-  if (commandChannel.hasSubscribers === true) {
+  // Inside the batch's trace (after its start): the commands' traces begin.
+  const begin = (): void => {
+    if (commandChannel.hasSubscribers !== true) return;
     commands = new Array(size);
     for (let i = 0; i < size; i++) {
       const context = commandContext(argvs[i]!, server);
@@ -316,11 +319,12 @@ export function traceBatch<R extends unknown[]>(
       commandChannel.start.publish(context);
       commandChannel.end.publish(context);
     }
-  }
+  };
   const settle = (results: R | null, error: unknown): void => {
-    if (!commands) return;
-    for (let i = 0; i < commands.length; i++) {
-      const context = commands[i]!;
+    const traced: CommandTraceContext[] | null = commands;
+    if (!traced) return;
+    for (let i = 0; i < traced.length; i++) {
+      const context = traced[i]!;
       const own = results ? results[i] : error;
       if (results && !(own instanceof Error)) context.result = own;
       else {
@@ -331,8 +335,9 @@ export function traceBatch<R extends unknown[]>(
       commandChannel.asyncEnd.publish(context);
     }
   };
-  const wrapped = (): Promise<R> =>
-    run().then(
+  const wrapped = (): Promise<R> => {
+    begin();
+    return run().then(
       (results) => {
         settle(results, null);
         return results;
@@ -342,6 +347,7 @@ export function traceBatch<R extends unknown[]>(
         throw err;
       },
     );
+  };
   if (batchChannel.hasSubscribers !== true) return wrapped();
   const context = serverContext(server) as BatchTraceContext;
   context.batchMode = mode;
