@@ -10,7 +10,7 @@
  *
  * See docs/tracing.md for the names, the payloads and when each fires.
  */
-import dc from "node:diagnostics_channel";
+import * as dc from "node:diagnostics_channel";
 import type { CommandArg } from "./protocol/index.js";
 
 /** The channel names. Tracing channels publish on `tracing:<name>:start|end|asyncStart|asyncEnd|error`. */
