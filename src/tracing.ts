@@ -245,10 +245,22 @@ const KEPT_ARGUMENTS: readonly [RegExp, number][] = [
   [/^(BIT|B[LRZ]|CLIENT|CLUSTER|COMMAND|DECR|DEL|EVAL|EX|FUNCTION|GEO|GET|HINCR|HMGET|HSCAN|INCR|L[TRLM]|MEMORY|P[EFISTU]|RPOP|S[CDIMORSU]|XACK|X[CDGILPRT]|Z[CDILMPRS])/, -1],
 ];
 
+/** Answers of `keptArguments` by command name (bounded: `executeCommand` takes any name). */
+const keptCache = new Map<string, number>();
+
 /** Arguments a trace keeps of a command that is not secret (0 for a command not in the table). */
 function keptArguments(name: string): number {
-  for (const [pattern, kept] of KEPT_ARGUMENTS) if (pattern.test(name)) return kept;
-  return 0;
+  const known = keptCache.get(name);
+  if (known !== undefined) return known;
+  let kept = 0;
+  for (const [pattern, n] of KEPT_ARGUMENTS) {
+    if (pattern.test(name)) {
+      kept = n;
+      break;
+    }
+  }
+  if (keptCache.size < 1000) keptCache.set(name, kept);
+  return kept;
 }
 
 const REDACTED = "?";
