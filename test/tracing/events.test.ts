@@ -26,7 +26,8 @@ test("connected, ready, closed (error), reconnecting, connected, ready, in order
   for (const name of ["connected", "ready", "closed", "reconnecting", "error"]) {
     r.on(name, (p: unknown) => {
       seen.push(name);
-      (payloads[name] ??= []).push(p);
+      if (!payloads[name]) payloads[name] = [];
+      payloads[name].push(p);
     });
   }
   try {

@@ -73,7 +73,12 @@ export function payloadText(events: TraceEvent[]): string {
       seen.add(value);
       if (value instanceof Error) parts.push(value.message, value.stack ?? "");
       for (const v of Object.values(value as Record<string, unknown>)) visit(v, depth + 1);
-      if (value instanceof Map) for (const [k, v] of value) visit(k, depth + 1), visit(v, depth + 1);
+      if (value instanceof Map) {
+        for (const [k, v] of value) {
+          visit(k, depth + 1);
+          visit(v, depth + 1);
+        }
+      }
     }
   };
   for (const e of events) {

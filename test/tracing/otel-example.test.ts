@@ -31,10 +31,16 @@ function memoryTracer(): TracerLike & { spans: RecordedSpan[] } {
       const span: RecordedSpan = { name, kind: options.kind, attributes: { ...options.attributes }, status: null, exceptions: [], ended: false };
       spans.push(span);
       const handle: SpanLike = {
-        setAttribute: (k, v) => void (span.attributes[k] = v),
-        setStatus: (s) => void (span.status = s),
+        setAttribute(k, v) {
+          span.attributes[k] = v;
+        },
+        setStatus(s) {
+          span.status = s;
+        },
         recordException: (e) => void span.exceptions.push(e),
-        end: () => void (span.ended = true),
+        end() {
+          span.ended = true;
+        },
       };
       return handle;
     },
