@@ -50,6 +50,7 @@ export {
   type ReconnectingEvent,
   type ClosedEvent,
   type ErrorEvent,
+  type FailoverEvent,
 } from "./events.js";
 export type { ConnectionOptions, PoolOptions, CredentialProvider, Credentials, SslCertReqs } from "./options.js";
 export {
