@@ -24,12 +24,16 @@ test("topology events on start; a MOVED is published and the command's trace end
   const refreshed: { from: string; nodes: number }[] = [];
   rc.on("nodeAdded", (n: { name: string }) => added.push(n.name));
   rc.on("topologyRefreshed", (e: { from: string; nodes: number }) => refreshed.push(e));
+  // the nodes' connections report to the cluster
+  const ready: number[] = [];
+  rc.on("ready", (e: { serverPort: number }) => ready.push(e.serverPort));
   const recorder = recordAll();
   try {
     await rc.initialize();
     expect(refreshed.length).toBeGreaterThanOrEqual(1);
     expect(refreshed[0]!.nodes).toBe(cluster.nodes.length);
     for (const node of cluster.nodes) expect(added).toContain(`127.0.0.1:${node.port}`);
+    expect(ready).toContain(cluster.startupNodes[0]!.port);
 
     const key = "{tr-moved}:k";
     const slot = keySlot(key);
@@ -48,6 +52,7 @@ test("topology events on start; a MOVED is published and the command's trace end
     expect(trace.map((e) => e.event)).toEqual(["start", "end", "asyncStart", "asyncEnd"]);
     expect(trace[0]!.snapshot).toMatchObject({ command: "GET", args: [key], serverPort: source.port });
     expect(trace[3]!.snapshot).toMatchObject({ serverAddress: "127.0.0.1", serverPort: target.port, result: "v" });
+    expect(ready).toContain(target.port);
   } finally {
     recorder.stop();
     await rc.close();
