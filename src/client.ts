@@ -1,4 +1,4 @@
-import type { CacheStats } from "./cache.js";
+import type { CacheStats, ClientSideCache } from "./cache.js";
 import type { Connection, SendOptions } from "./connection/connection.js";
 import type { Commands } from "./commands/index.js";
 import { bindCommand, checkClientOptions, ClientCore, sendOptionsOf, checkKeys, commandArgv, installClientCommands, withCallOptions, type BoundCommand, type OptionRule } from "./core.js";
@@ -13,6 +13,8 @@ import { ConnectionError, DataError } from "./errors.js";
 import type { PoolOptions } from "./options.js";
 import { ConnectionPool, ConnectionPoolImpl, type RedisString, type ReplyTypeOf } from "./pool.js";
 import type { CommandArg } from "./protocol/index.js";
+import { commandChannel, commandContext, tracePromise } from "./tracing.js";
+import { forwardLifecycle } from "./events.js";
 
 /** `new Redis(options)`: redis-py's constructor options in camelCase. */
 export interface RedisOptions extends PoolOptions {
@@ -54,6 +56,8 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
   private readonly bound: { connection: Connection | null } = { connection: null };
   private acquiring: Promise<Connection> | null = null;
   private closed = false;
+  /** Detaches the forwarding of the pool's lifecycle events to this client's listeners. */
+  private readonly stopEvents: () => void;
 
   constructor(options: RedisOptions = {}) {
     super();
@@ -67,6 +71,7 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
       this.autoCloseConnectionPool = true;
     }
     this.singleConnectionClient = singleConnectionClient ?? false;
+    this.stopEvents = forwardLifecycle(this.connectionPool, this);
     if (this.autoCloseConnectionPool || this.singleConnectionClient) {
       finalizer.register(this, { pool: this.connectionPool, ownsPool: this.autoCloseConnectionPool, bound: this.bound }, this);
     }
@@ -155,7 +160,11 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.dispatch(argv, withCallOptions(undefined, this.callOptions), routeOf(argv));
+    const options = withCallOptions(undefined, this.callOptions);
+    if (commandChannel.hasSubscribers === true) {
+      return tracePromise(commandChannel, () => this.dispatch(argv, options, routeOf(argv)), commandContext(argv, this.connectionPool.connectionKwargs));
+    }
+    return this.dispatch(argv, options, routeOf(argv));
   }
 
   /** @internal Runs one generated command method. */
@@ -170,8 +179,10 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
     const options = withCallOptions(sendOptionsOf(spec, command.values), this.callOptions);
     // client-side caching: a cached reply, or a miss sent and stored; null for the other calls
     const cache = this.singleConnectionClient || this.closed ? null : this.connectionPool.clientSideCache;
-    const cached = cache === null ? null : cache.run(this.sharedConnection, spec, command, options);
-    const sent = cached ?? this.dispatch(command.argv, options, spec.route);
+    const sent =
+      commandChannel.hasSubscribers === true
+        ? this.tracedDispatch(command, spec, options, cache)
+        : ((cache === null ? null : cache.run(this.sharedConnection, spec, command, options)) ?? this.dispatch(command.argv, options, spec.route));
     const onError = spec.error;
     return onError ? sent.catch((err: Error) => onError(err, command.values)) : sent;
   }
@@ -184,6 +195,16 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
    */
   cacheStats(): CacheStats | null {
     return this.connectionPool.clientSideCache?.stats() ?? null;
+  }
+
+  /** `dispatch` (or the cache) under a `aioredis:command` trace (someone subscribed). */
+  private tracedDispatch(command: BoundCommand, spec: CommandSpec, options: SendOptions | undefined, cache: ClientSideCache | null): Promise<unknown> {
+    const context = commandContext(command.argv, this.connectionPool.connectionKwargs);
+    return tracePromise(
+      commandChannel,
+      () => (cache === null ? null : cache.run(this.sharedConnection, spec, command, options)) ?? this.dispatch(command.argv, options, spec.route),
+      context,
+    );
   }
 
   private dispatch(argv: CommandArg[], options: SendOptions | undefined, route: Route): Promise<unknown> {
@@ -288,7 +309,12 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
     const connection = this.bound.connection;
     this.bound.connection = null;
     if (connection) this.connectionPool.release(connection);
-    if (this.autoCloseConnectionPool) await this.connectionPool.close(options);
+    try {
+      // the pool's own close still reports `closed` to this client's listeners
+      if (this.autoCloseConnectionPool) await this.connectionPool.close(options);
+    } finally {
+      this.stopEvents();
+    }
   }
 
   toString(): string {

@@ -4,6 +4,7 @@
  * the command methods, and `ClientCore`, the base of both clients. Each rule and each error
  * message is written here once.
  */
+import { EventEmitter } from "node:events";
 import type { SendOptions } from "./connection/connection.js";
 import { checkCallOptions } from "./connection/cancel.js";
 import { checkOptions } from "./connection/resolve.js";
@@ -150,9 +151,10 @@ export function installPipelineCommands(proto: object): void {
 
 /**
  * The base of `Redis` and `RedisCluster`: what a client offers on top of sending commands,
- * written once. `P` is the client's pipeline.
+ * written once. `P` is the client's pipeline. An EventEmitter of lifecycle events
+ * (docs/events.md): `connected`, `ready`, `reconnecting`, `closed`, `error`.
  */
-export abstract class ClientCore<T extends RedisString, P extends TransactionPipeline, W = P> {
+export abstract class ClientCore<T extends RedisString, P extends TransactionPipeline, W = P> extends EventEmitter {
   declare readonly __replyType?: T;
 
   /**
@@ -202,7 +204,7 @@ export abstract class ClientCore<T extends RedisString, P extends TransactionPip
   /** Closes the client; commands sent afterwards reject. */
   abstract close(): Promise<void>;
 
-  abstract toString(): string;
+  abstract override toString(): string;
 
   /**
    * Runs `fn(pipe)` in a transaction, retrying on `WatchError` (redis-py's `transaction`).

@@ -27,6 +27,32 @@ export {
   type ReplyTypeOf,
 } from "./pool.js";
 export { Connection, type SendOptions } from "./connection/connection.js";
+export {
+  CHANNELS,
+  redactArgs,
+  queryText,
+  type ChannelName,
+  type ServerContext,
+  type CommandTraceContext,
+  type BatchTraceContext,
+  type ConnectTraceContext,
+  type ConnectionReadyMessage,
+  type ConnectionClosedMessage,
+  type PoolMessage,
+  type PubSubMessageMessage,
+  type ClusterRedirectMessage,
+  type ErrorMessage,
+} from "./tracing.js";
+export {
+  LIFECYCLE_EVENTS,
+  type LifecycleEventName,
+  type ConnectedEvent,
+  type ReadyEvent,
+  type ReconnectingEvent,
+  type ClosedEvent,
+  type ErrorEvent,
+  type FailoverEvent,
+} from "./events.js";
 export type { ConnectionOptions, PoolOptions, CredentialProvider, Credentials, SslCertReqs } from "./options.js";
 export type { ClientSideCache, CacheStats } from "./cache.js";
 export type { ClientSideCacheOptions } from "./cache-options.js";

@@ -10,6 +10,7 @@ import { DataError, ExecAbortError, RedisError, ResponseError, WatchError } from
 import type { RedisString } from "./pool.js";
 import type { CommandArg, RespValue } from "./protocol/index.js";
 import type { Script } from "./script.js";
+import { secretArgumentLimit, traceBatch, tracingBatch } from "./tracing.js";
 
 /** The parts of a client a pipeline runs commands through while watching: its command methods. */
 export interface PipelineBoundClient<T extends RedisString> extends Commands<T, AsyncMode>, CommandRunner {
@@ -73,9 +74,6 @@ export interface ExecuteOptions {
   timeout?: number | null;
 }
 
-/** Commands whose arguments must never show in an error message. */
-const SECRET_ARGS = new Set(["AUTH", "HELLO", "ACL", "CONFIG", "MIGRATE", "MODULE", "SENTINEL"]);
-
 /** How much of a command's text is read to describe it: far more than the 100 characters shown. */
 const DESCRIBE_READ = 4096;
 
@@ -83,12 +81,14 @@ const DESCRIBE_READ = 4096;
  * `INCR foo` for error messages, as redis-py's `annotate_exception` writes it: the arguments
  * joined by spaces (Buffers decoded as UTF-8), shortened by `truncate_text` to 100 characters.
  * Deliberately unlike redis-py, the arguments of secret commands (AUTH, CONFIG SET...) are left
- * out. Only the first few thousand characters are read, so a huge command costs nothing.
+ * out, by `secretArgumentLimit` (src/tracing.ts), the rule traces use too. Only the first few
+ * thousand characters are read, so a huge command costs nothing.
  */
 export function describeCommand(argv: readonly CommandArg[]): string {
   const name = String(argv[0]).toUpperCase();
-  if (SECRET_ARGS.has(name)) {
-    const sub = argv.length > 1 && name !== "AUTH" && name !== "HELLO" ? ` ${String(argv[1]).toUpperCase()}` : "";
+  const shown = secretArgumentLimit(name);
+  if (shown >= 0) {
+    const sub = argv.length > 1 && shown > 0 ? ` ${String(argv[1]).toUpperCase()}` : "";
     return `${name}${sub} ...`;
   }
   let text = name;
@@ -397,7 +397,13 @@ export class PipelineImpl<T extends RedisString = Buffer> {
       if (this.scripts.size > 0) await this.loadScripts(connection);
       if (transactional) {
         this.watching = false; // EXEC ends every WATCH, whatever its outcome
+        if (tracingBatch()) {
+          return await traceBatch("MULTI", queue.map((c) => c.argv), connection.options, () => this.executeTransaction(connection, queue, raiseOnError, call));
+        }
         return await this.executeTransaction(connection, queue, raiseOnError, call);
+      }
+      if (tracingBatch()) {
+        return await traceBatch("PIPELINE", queue.map((c) => c.argv), connection.options, () => this.executePipeline(connection, queue, raiseOnError, call));
       }
       return await this.executePipeline(connection, queue, raiseOnError, call);
     } finally {

@@ -1,5 +1,8 @@
 import { ClientSideCache } from "./cache.js";
+import { EventEmitter } from "node:events";
 import { Connection } from "./connection/connection.js";
+import { safeEmit, type ConnectionEvents, type LifecycleEventName } from "./events.js";
+import { acquireChannel, releaseChannel, serverContext, type PoolMessage } from "./tracing.js";
 import { checkOptions, resolveConnectionOptions, type ResolvedConnectionOptions } from "./connection/resolve.js";
 import { ConnectionError, DataError, MaxConnectionsError } from "./errors.js";
 import type { PoolOptions } from "./options.js";
@@ -33,7 +36,7 @@ const POOL_OPTION_CHECKS = {
  * always there for ordinary commands, however many blocking commands hold connections
  * (so at most `maxConnections + 1` sockets).
  */
-class ConnectionPoolImpl<T extends RedisString = Buffer> {
+class ConnectionPoolImpl<T extends RedisString = Buffer> extends EventEmitter implements ConnectionEvents {
   /** The options every connection is made with, defaults filled in. */
   readonly connectionKwargs: ResolvedConnectionOptions;
   readonly maxConnections: number;
@@ -43,6 +46,7 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
   private shared: Connection | null = null;
 
   constructor(options: PoolOptions = {}) {
+    super();
     checkOptions(new.target.name, options, POOL_OPTION_CHECKS);
     this.connectionKwargs = resolveConnectionOptions(options);
     this.maxConnections = options.maxConnections ?? this.defaultMaxConnections();
@@ -95,6 +99,7 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
     // Never limited by `maxConnections`: blocking commands cannot lock ordinary ones out.
     connection = new Connection(this.connectionKwargs, true);
     connection.tracking = this.clientSideCache;
+    connection.events = this;
     this.shared = connection;
     return connection;
   }
@@ -104,8 +109,9 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
    * Raises `MaxConnectionsError` when `maxConnections` are open.
    */
   async getConnection(): Promise<Connection> {
+    const startedAt = acquireChannel.hasSubscribers ? Date.now() : 0;
     const connection = this.takeConnection();
-    return this.ready(connection);
+    return this.ready(connection, startedAt);
   }
 
   /**
@@ -119,6 +125,7 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
       if (!connection.isConnected) return null;
       available.pop();
       this.inUse.add(connection);
+      if (acquireChannel.hasSubscribers) this.publishPool(acquireChannel, 0);
       return connection;
     }
     return null;
@@ -137,14 +144,16 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
         );
       }
       connection = new Connection(this.connectionKwargs, false);
+      connection.events = this;
     }
     this.inUse.add(connection);
     return connection;
   }
 
-  protected async ready(connection: Connection): Promise<Connection> {
+  protected async ready(connection: Connection, startedAt = 0): Promise<Connection> {
     try {
       await connection.connect();
+      if (acquireChannel.hasSubscribers) this.publishPool(acquireChannel, startedAt > 0 ? Date.now() - startedAt : undefined);
       return connection;
     } catch (err) {
       this.inUse.delete(connection);
@@ -171,6 +180,7 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
       connection.onDisconnect = null;
       this.available.push(connection);
     }
+    if (releaseChannel.hasSubscribers) this.publishPool(releaseChannel, undefined);
     this.connectionFreed();
   }
 
@@ -183,6 +193,31 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
 
   /** Called when a slot may have become free. */
   protected connectionFreed(): void {}
+
+  // ---- lifecycle events and pool channels ------------------------------------------------------
+
+  /** @internal Who hears this pool's connection events besides its own listeners (a cluster, for its nodes' pools). */
+  eventParent: ConnectionEvents | null = null;
+
+  /** @internal A connection of this pool reports an event: emitted on the pool (and forwarded by its clients), then told to `eventParent`. */
+  connectionEvent(name: LifecycleEventName, payload: object): void {
+    safeEmit(this, name, payload);
+    const parent = this.eventParent;
+    if (parent !== null && parent.wantsEvent(name)) parent.connectionEvent(name, payload);
+  }
+
+  /** @internal */
+  wantsEvent(name: LifecycleEventName): boolean {
+    return this.listenerCount(name) > 0 || (this.eventParent !== null && this.eventParent.wantsEvent(name));
+  }
+
+  private publishPool(channel: { publish(message: unknown): void }, waitMs: number | undefined): void {
+    const message = serverContext(this.connectionKwargs) as PoolMessage;
+    message.inUse = this.inUse.size;
+    message.idle = this.available.length;
+    if (waitMs !== undefined) message.waitMs = waitMs;
+    channel.publish(message);
+  }
 
   /**
    * Closes every connection now: idle ones, the shared one and, unless `inuseConnections` is
@@ -239,7 +274,7 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> {
     await this.disconnect();
   }
 
-  toString(): string {
+  override toString(): string {
     const o = this.connectionKwargs;
     const where = o.unixSocketPath ? `path=${o.unixSocketPath}` : `host=${o.host},port=${o.port}`;
     return `<${this.constructor.name}(<Connection(${where},db=${o.db})>)>`;
@@ -272,10 +307,11 @@ class BlockingConnectionPoolImpl<T extends RedisString = Buffer> extends Connect
   }
 
   override async getConnection(): Promise<Connection> {
-    const deadline = this.timeout === null ? null : Date.now() + this.timeout * 1000;
+    const startedAt = Date.now();
+    const deadline = this.timeout === null ? null : startedAt + this.timeout * 1000;
     for (;;) {
       try {
-        return await this.ready(this.takeConnection());
+        return await this.ready(this.takeConnection(), startedAt);
       } catch (err) {
         if (!(err instanceof MaxConnectionsError)) throw err;
       }

@@ -5,6 +5,9 @@ import { isPlainObject } from "./commands/spec.js";
 import { ConnectionError, DataError, PubSubError, TimeoutError } from "./errors.js";
 import type { ConnectionPool, RedisString } from "./pool.js";
 import type { CommandArg, RespValue } from "./protocol/index.js";
+import { publishMessage, pubsubMessageChannel } from "./tracing.js";
+import { EventEmitter } from "node:events";
+import { alsoEmitOn } from "./events.js";
 
 export type PubSubMessageType =
   | "subscribe"
@@ -156,7 +159,7 @@ export async function runDispatchLoop<P>(
  * remembered: after the connection is lost it reconnects and subscribes again by itself.
  * The connection holds the process open only while someone waits for a message.
  */
-export class PubSub<T extends RedisString = Buffer> {
+export class PubSub<T extends RedisString = Buffer> extends EventEmitter {
   readonly ignoreSubscribeMessages: boolean;
   /** See `PubSubOptions.maxQueuedMessages`. */
   readonly maxQueuedMessages: number;
@@ -194,6 +197,7 @@ export class PubSub<T extends RedisString = Buffer> {
   private pingSentAt = 0;
 
   constructor(pool: ConnectionPool<T>, options: PubSubOptions = {}) {
+    super();
     if (options === null || typeof options !== "object") throw new DataError("pubsub: options must be an object");
     for (const key of Object.keys(options)) {
       if (!PUBSUB_OPTION_NAMES.has(key)) throw new DataError(`pubsub: unknown option '${key}'`);
@@ -378,6 +382,7 @@ export class PubSub<T extends RedisString = Buffer> {
       connection.dirty = true;
       connection.reconnect = false;
       if (this.readers > 0) connection.hold(false);
+      connection.events = this.pool;
       this.pool.release(connection);
     }
   }
@@ -475,6 +480,8 @@ export class PubSub<T extends RedisString = Buffer> {
     connection.reconnect = true;
     connection.pushAllReplies = connection.protocol === 2;
     connection.onPush = (frame) => this.onPush(frame);
+    // lifecycle events of its connection: on the pool (and its clients) and on this PubSub
+    connection.events = alsoEmitOn(this.pool, this);
     connection.onConnect = async (c) => {
       c.pushAllReplies = c.protocol === 2;
       this.pausedThisSocket = this.paused;
@@ -599,6 +606,9 @@ export class PubSub<T extends RedisString = Buffer> {
             if (this.pendingUnsubscribe[kind].delete(key)) this.subscriptions[kind].delete(key);
           }
         }
+    }
+    if (pubsubMessageChannel.hasSubscribers && message.channel !== null && message.data !== null && typeof message.data !== "number") {
+      publishMessage(message.type, message.channel, message.pattern);
     }
     this.enqueue(message);
   }

@@ -200,6 +200,8 @@ export interface CallWithRetryOptions {
    * and the promise rejects with `signal.reason`. A running `doFn` is not interrupted.
    */
   signal?: AbortSignal;
+  /** Told before each backoff sleep: the failures so far and the seconds about to be slept (lifecycle events). */
+  onRetry?: (failures: number, delaySeconds: number, err: unknown) => void;
 }
 
 /** Longest delay `setTimeout` honours (larger values fire after 1 ms). */
@@ -326,6 +328,7 @@ export class Retry {
         if (this._retries >= 0 && failures > this._retries) throw err;
         signal?.throwIfAborted();
         const delay = this._backoff.compute(failures);
+        opts?.onRetry?.(failures, delay, err);
         if (delay > 0) await sleep(delay, signal);
       }
     }

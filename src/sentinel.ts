@@ -4,6 +4,8 @@
  * themselves: a pub/sub connection to a sentinel watches `+switch-master`, the new master's
  * ROLE is checked, and the pools move their connections there.
  */
+import { EventEmitter } from "node:events";
+import { safeEmit } from "./events.js";
 import { Redis } from "./client.js";
 import { Connection } from "./connection/connection.js";
 import { checkOptions, resolveConnectionOptions } from "./connection/resolve.js";
@@ -151,6 +153,7 @@ export class SentinelConnectionPool<T extends RedisString = Buffer> extends Conn
    */
   switchMaster(address: SentinelAddress): void {
     if (!this.isMaster) return;
+    const previous = this.masterAddress;
     this.masterAddress = address;
     this.connectionKwargs.host = address[0];
     this.connectionKwargs.port = address[1];
@@ -166,6 +169,7 @@ export class SentinelConnectionPool<T extends RedisString = Buffer> extends Conn
     shared?.disconnect(true, reason);
     void this.disconnect(false);
     for (const connection of this.inUse) connection.disconnect(false, reason);
+    safeEmit(this, "failover", { service: this.serviceName, address, previous });
   }
 
   override toString(): string {
@@ -260,7 +264,7 @@ class SwitchWatcher {
  * (`masterFor`, `slaveFor`) that find the master or a replica through the sentinels on every
  * connect and follow failovers by themselves. Construction does no I/O.
  */
-export class SentinelImpl<T extends RedisString = Buffer> {
+export class SentinelImpl<T extends RedisString = Buffer> extends EventEmitter {
   /** One client per sentinel (string replies). */
   readonly sentinels: Redis<string>[];
   readonly minOtherSentinels: number;
@@ -276,6 +280,7 @@ export class SentinelImpl<T extends RedisString = Buffer> {
   private closed = false;
 
   constructor(sentinels: SentinelAddress[], options: SentinelOptions = {}) {
+    super();
     if (!Array.isArray(sentinels) || sentinels.length === 0) throw new DataError("Sentinel: give at least one [host, port] of a sentinel");
     for (const address of sentinels) {
       if (!Array.isArray(address) || typeof address[0] !== "string" || !Number.isInteger(address[1])) {
@@ -450,6 +455,8 @@ export class SentinelImpl<T extends RedisString = Buffer> {
     // Every pool moves, even one that already resolved the new address for a new connection:
     // its older connections may still be on the old master.
     for (const pool of pools) pool.switchMaster(target);
+    // `failover` (docs/events.md): on the Sentinel, and on each master pool (its clients forward it)
+    safeEmit(this, "failover", { service, address: target });
   }
 
   /** ROLE on `address` says "master" (a few tries: the promotion may still be settling). */
@@ -518,7 +525,7 @@ export class SentinelImpl<T extends RedisString = Buffer> {
     await this.close();
   }
 
-  toString(): string {
+  override toString(): string {
     return `<Sentinel<sentinels=[${this.sentinelAddresses.map(([h, p]) => `${h}:${p}`).join(",")}]>>`;
   }
 

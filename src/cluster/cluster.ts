@@ -19,6 +19,7 @@ import { ClusterPubSub, type ClusterPubSubOptions } from "./pubsub.js";
 import { ClusterRouter, takeTargetNodes, type LoadBalancingStrategy, type TargetNodes } from "./router.js";
 import { keySlot } from "./slots.js";
 import { ClusterNode, NodesManager, nodeName, type AddressRemap } from "./topology.js";
+import { safeEmit, type LifecycleEventName } from "../events.js";
 
 export type { LoadBalancingStrategy, TargetNodes } from "./router.js";
 
@@ -144,6 +145,7 @@ export class RedisClusterImpl<T extends RedisString = Buffer> extends ClientCore
       dynamicStartupNodes: options.dynamicStartupNodes ?? true,
       addressRemap: options.addressRemap ?? null,
     });
+    this.nodesManager.events = this;
     this.router = new ClusterRouter({
       nodesManager: this.nodesManager,
       commandsParser: this.commandsParser,
@@ -155,6 +157,21 @@ export class RedisClusterImpl<T extends RedisString = Buffer> extends ClientCore
       ready: () => this.ensureReady(),
       isClosed: () => this.closed,
     });
+  }
+
+  /** @internal Lifecycle events of the nodes' connections, emitted on the cluster (docs/events.md). */
+  connectionEvent(name: LifecycleEventName, payload: object): void {
+    safeEmit(this, name, payload);
+  }
+
+  /** @internal */
+  wantsEvent(name: LifecycleEventName): boolean {
+    return this.listenerCount(name) > 0;
+  }
+
+  /** @internal `topologyRefreshed`, `nodeAdded`, `nodeRemoved`. */
+  emitTopology(name: string, payload: object): void {
+    safeEmit(this, name, payload);
   }
 
   /** A cluster client from the URL of any one node; options in the URL win over `options`. */

@@ -29,6 +29,7 @@ import { markMaybeSent, mayHaveRun, type Part, type PartTarget, type Plan } from
 import { byNode, first, isSplittable, planSplit, policyOf, word, type PolicyTarget } from "./policies.js";
 import { keySlot, REDIS_CLUSTER_HASH_SLOTS } from "./slots.js";
 import { ClusterNode, type NodesManager } from "./topology.js";
+import { commandChannel, commandContext, publishRedirect, redirectChannel, tracePromise } from "../tracing.js";
 
 /** Where a command goes when the caller chooses (redis-py's `target_nodes`). */
 export type TargetNodes =
@@ -60,6 +61,8 @@ export interface RedirectRoute {
    * is waited out like TRYAGAIN, for commands whose later commands must run on the owner (WATCH).
    */
   ask?: "follow" | "wait";
+  /** The command, for the `aioredis:cluster:redirect` channel. */
+  argv?: readonly CommandArg[];
 }
 
 /** One attempt of `withRedirects`: where it goes; it sets `sent` once the command is written. */
@@ -178,6 +181,7 @@ export class ClusterRouter {
         const redirected = err instanceof AskError || err instanceof TryAgainError || err instanceof ClusterDownError;
         if (hop?.sent && !redirected) markMaybeSent(err);
         if (route.explicit || this.isClosed()) throw err;
+        if (err instanceof AskError && hop && redirectChannel.hasSubscribers) publishRedirect(err, hop.node.name, route.argv);
         if (err instanceof MovedError) {
           if (++redirections > this.maxRedirections) throw this.tooManyRedirections(err);
           this.noteMoved(err);
@@ -396,10 +400,31 @@ export class ClusterRouter {
 
   /** Sends one part through `withRedirects`; `explicit`: to its node only, errors as they are. */
   executePart(part: Part, options: SendOptions | undefined, explicit = false): Promise<unknown> {
+    if (commandChannel.hasSubscribers === true) return this.tracedPart(part, options, explicit);
     const blockFor = blockingTimeout(part.argv);
-    return this.withRedirects({ target: part.target, readonly: part.readonly, explicit }, (hop) =>
+    return this.withRedirects({ target: part.target, readonly: part.readonly, explicit, argv: part.argv }, (hop) =>
       blockFor === null ? this.sendTo(hop, part.argv, options) : this.sendBlocking(hop, part.argv, options, blockFor),
     );
+  }
+
+  /**
+   * `executePart` under an `aioredis:command` trace: one trace per part (a command split over
+   * nodes has one per node), whatever the redirections. The server fields start as the node
+   * the topology names and follow each hop, so at the end they name the node that answered.
+   */
+  private tracedPart(part: Part, options: SendOptions | undefined, explicit: boolean): Promise<unknown> {
+    const target = part.target;
+    const guess = "node" in target ? target.node : "slot" in target ? this.nodesManager.slotsCache[target.slot]?.[0] : this.nodesManager.defaultNode;
+    const node = guess ?? null;
+    const context = commandContext(part.argv, { host: node?.host ?? "", port: node?.port ?? 0, unixSocketPath: null, db: 0, clientName: null });
+    const blockFor = blockingTimeout(part.argv);
+    const run = () =>
+      this.withRedirects({ target, readonly: part.readonly, explicit, argv: part.argv }, (hop) => {
+        context.serverAddress = hop.node.host;
+        context.serverPort = hop.node.port;
+        return blockFor === null ? this.sendTo(hop, part.argv, options) : this.sendBlocking(hop, part.argv, options, blockFor);
+      });
+    return tracePromise(commandChannel, run, context);
   }
 
   /** On the node's shared connection, connected first: a failure to connect means nothing was sent. */

@@ -5,6 +5,8 @@ import { ClusterError, DataError } from "../errors.js";
 import type { PoolOptions } from "../options.js";
 import { ConnectionPoolImpl, type ConnectionPool, type RedisString } from "../pool.js";
 import type { RespValue } from "../protocol/index.js";
+import type { ConnectionEvents } from "../events.js";
+import { publishError } from "../tracing.js";
 import { REDIS_CLUSTER_HASH_SLOTS } from "./slots.js";
 
 export type ServerType = "primary" | "replica";
@@ -30,6 +32,8 @@ export class ClusterNode<T extends RedisString = any> {
   private readonlyConnections = false;
   /** Set once the cluster dropped the node from its topology. */
   retired = false;
+  /** @internal Who hears the lifecycle events of this node's connections (the cluster). */
+  events: ConnectionEvents | null = null;
 
   constructor(host: string, port: number, serverType: ServerType | null = null, poolOptions: PoolOptions | null = null) {
     if (typeof host !== "string" || host.length === 0) throw new DataError("ClusterNode: 'host' must be a non-empty string");
@@ -46,6 +50,7 @@ export class ClusterNode<T extends RedisString = any> {
     if (!this.pool) {
       if (!this.poolOptions) throw new DataError(`ClusterNode ${this.name} belongs to no cluster: it has no connections`);
       this.pool = new ConnectionPoolImpl<T>({ ...this.poolOptions, host: this.host, port: this.port, readOnly: this.readonlyConnections });
+      this.pool.eventParent = this.events;
     }
     return this.pool;
   }
@@ -172,6 +177,18 @@ export class NodesManager {
   private initialized = false;
   /** Listeners called after each topology refresh (sharded pub/sub re-homes its channels). */
   readonly onRefresh = new Set<() => void>();
+  /** @internal The cluster: hears node connections' events, and topology events (`emitTopology`). */
+  events: (ConnectionEvents & { emitTopology(name: string, payload: object): void }) | null = null;
+
+  private topologyEvent(name: "nodeAdded" | "nodeRemoved", node: ClusterNode): void {
+    this.events?.emitTopology(name, { name: node.name, host: node.host, port: node.port, serverType: node.serverType });
+  }
+
+  /** A refresh nobody awaits failed: the `error` event (origin `cluster-refresh`) and `aioredis:error`. */
+  private backgroundRefreshFailed(err: unknown): void {
+    publishError(err, "cluster-refresh");
+    if (this.events?.wantsEvent("error")) this.events.connectionEvent("error", { error: err, origin: "cluster-refresh" });
+  }
 
   constructor(options: NodesManagerOptions) {
     this.options = options;
@@ -190,8 +207,10 @@ export class NodesManager {
     let node = this.nodesCache.get(name);
     if (!node) {
       node = new ClusterNode(host, port, serverType, this.options.poolOptions);
+      node.events = this.events;
       node.setReadonlyConnections(this.options.readonlyConnections);
       this.nodesCache.set(name, node);
+      this.topologyEvent("nodeAdded", node);
     } else if (serverType) {
       node.serverType = serverType;
     }
@@ -253,12 +272,12 @@ export class NodesManager {
     }
     const wait = this.lastRefreshEnd + 50 - Date.now();
     if (wait <= 0) {
-      void this.refresh(prefer).catch(() => {});
+      void this.refresh(prefer).catch((err: unknown) => this.backgroundRefreshFailed(err));
       return;
     }
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = null;
-      if (!this.closed) void this.refresh(prefer).catch(() => {});
+      if (!this.closed) void this.refresh(prefer).catch((err: unknown) => this.backgroundRefreshFailed(err));
     }, wait);
     this.refreshTimer.unref();
   }
@@ -331,6 +350,7 @@ export class NodesManager {
     let probe = this.probes.get(name);
     if (!probe || probe.retired) {
       probe = new ClusterNode(host, port, null, this.options.poolOptions);
+      probe.events = this.events;
       this.probes.set(name, probe);
     }
     return probe;
@@ -386,6 +406,7 @@ export class NodesManager {
       node.retired = true;
       node.releaseWhenIdle();
       this.retired.add(node);
+      this.topologyEvent("nodeRemoved", node);
     }
     // Retired nodes are kept only until their last connection is gone.
     for (const node of this.retired) if (node.openConnections === 0) this.retired.delete(node);
@@ -410,6 +431,7 @@ export class NodesManager {
     }
     this.initialized = true;
     this.refreshes++;
+    this.events?.emitTopology("topologyRefreshed", { from: from.name, nodes: this.nodesCache.size, refreshes: this.refreshes });
     for (const listener of this.onRefresh) {
       try {
         listener();

@@ -25,6 +25,8 @@ import {
 } from "./cancel.js";
 import type { ResolvedConnectionOptions } from "./resolve.js";
 import { describeAddress, openSocket } from "./socket.js";
+import type { ConnectionEvents } from "../events.js";
+import { closedChannel, connectChannel, publishError, readyChannel, serverContext, tracePromise, type ConnectTraceContext } from "../tracing.js";
 
 /** Turns a raw reply into the value a command method returns; `context` is the call's `SendOptions.context`. */
 export type ReplyTransform = (reply: RespValue, context: any) => unknown;
@@ -158,6 +160,12 @@ export class Connection implements CancelTarget {
   connects = 0;
   /** Socket writes made (each carries every command queued in one tick). */
   writes = 0;
+  /** Who hears this connection's lifecycle events (its pool), or nobody. */
+  events: ConnectionEvents | null = null;
+  /** Attempts in the current connect round, when the last one started, and whether `disconnect()` is closing the socket. */
+  private attempts = 0;
+  private attemptStartedAt = 0;
+  private closingByClient = false;
 
   private state: State = "idle";
   private socket: net.Socket | null = null;
@@ -589,7 +597,12 @@ export class Connection implements CancelTarget {
       new ConnectionError(
         `Connection to ${this.address} closed by the client while the command awaited its reply: it may have run`,
       );
-    this.teardown(error, true);
+    this.closingByClient = true;
+    try {
+      this.teardown(error, true);
+    } finally {
+      this.closingByClient = false;
+    }
     if (permanently) {
       this.state = "closed";
       this.clearLoadingWait();
@@ -650,10 +663,11 @@ export class Connection implements CancelTarget {
   private startConnecting(): Promise<void> {
     if (this.connecting) return this.connecting;
     this.state = "connecting";
+    this.attempts = 0;
     const retry = this.options.retry;
     const run = () =>
       retry.callWithRetry(
-        () => this.connectOnce(),
+        () => this.connectAttempt(),
         (err) => {
           this.offline = true;
           this.lastError = (err as Error).message;
@@ -662,10 +676,12 @@ export class Connection implements CancelTarget {
         {
           isRetryable: (err) =>
             this.state !== "closed" && retry.isRetryable(err) && !(err instanceof AuthenticationError) && !(err instanceof DataError),
+          onRetry: (failures, delay, err) => this.reconnecting(failures + 1, delay * 1000, err as Error),
         },
       );
     // After a failed round the next one waits a little, whatever the retry policy says.
     const wait = this.nextRoundAt - Date.now();
+    if (this.connects > 0 || this.failedRounds > 0) this.reconnecting(1, Math.max(wait, 0), null);
     const attempt =
       wait > 0
         ? new Promise<void>((resolve) => setTimeout(resolve, wait)).then(() => {
@@ -684,6 +700,7 @@ export class Connection implements CancelTarget {
         this.nextRoundAt = 0;
         this.setRef(this.pendingCount > 0);
         this.scheduleFlush();
+        this.announceReady();
       },
       (err: Error) => {
         this.connecting = null;
@@ -701,6 +718,50 @@ export class Connection implements CancelTarget {
     return this.connecting;
   }
 
+  // ---- lifecycle events and traces (connect / close) ------------------------------------------
+
+  /** One attempt (`connectOnce`), under an `aioredis:connect` trace when someone listens. */
+  private connectAttempt(): Promise<void> {
+    this.attempts++;
+    this.attemptStartedAt = Date.now();
+    if (connectChannel.hasSubscribers !== true) return this.connectOnce();
+    const context = serverContext(this.options) as ConnectTraceContext;
+    context.attempt = this.attempts;
+    context.connects = this.connects;
+    return tracePromise(connectChannel, () => this.connectOnce(), context);
+  }
+
+  private lifecycle(name: "connected" | "ready" | "reconnecting" | "closed", extra: object): void {
+    const events = this.events;
+    if (events === null || !events.wantsEvent(name)) return;
+    events.connectionEvent(name, { ...serverContext(this.options), address: this.address, ...extra });
+  }
+
+  private reconnecting(attempt: number, delayMs: number, error: Error | null): void {
+    this.lifecycle("reconnecting", { attempt, delay: delayMs, error });
+  }
+
+  private announceReady(): void {
+    this.lifecycle("ready", { protocol: this.protocol });
+    if (readyChannel.hasSubscribers) {
+      readyChannel.publish({ ...serverContext(this.options), protocol: this.protocol, createTimeMs: Date.now() - this.attemptStartedAt });
+    }
+  }
+
+  private announceClosed(error: Error | null): void {
+    const reason = this.closingByClient || this.state === "closed" ? "application_close" : "error";
+    const extra = reason === "error" && error ? { reason, error } : { reason };
+    this.lifecycle("closed", extra);
+    if (closedChannel.hasSubscribers) closedChannel.publish({ ...serverContext(this.options), ...extra });
+  }
+
+  /** A connect round that no caller awaits failed (a reconnect in the background). */
+  private backgroundError(err: Error): void {
+    publishError(err, "reconnect", serverContext(this.options));
+    const events = this.events;
+    if (events !== null && events.wantsEvent("error")) events.connectionEvent("error", { error: err, origin: "reconnect", address: this.address });
+  }
+
   private async connectOnce(): Promise<void> {
     if (this.isClosed) throw this.closedError();
     const socket = await openSocket(this.options);
@@ -708,6 +769,7 @@ export class Connection implements CancelTarget {
       socket.destroy();
       throw new ConnectionError(`Connection to ${this.address} is closed`);
     }
+    this.lifecycle("connected", {});
     this.socket = socket;
     this.decoder.reset();
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
@@ -1172,13 +1234,14 @@ export class Connection implements CancelTarget {
     if (this.state === "ready") this.state = "idle";
     if (socket && this.tracking) this.tracking.reset(); // invalidations may be missed from now on
     if (socket && this.onDisconnect) this.onDisconnect(error);
+    if (socket) this.announceClosed(error);
     if (!reconnectQueued || this.state === "closed") {
       this.armTimer();
       return;
     }
     if (this.toWrite.length > 0) {
       if (this.reconnect && this.state === "idle") {
-        this.startConnecting().catch(() => {});
+        this.startConnecting().catch((err: Error) => this.backgroundError(err));
       } else if (!this.reconnect && wasReady) {
         this.failAll(this.toWrite, failure);
       }
