@@ -272,8 +272,8 @@ class MultiExecImpl<T extends RedisString = Buffer> extends PipelineImpl<T> {
   }
 }
 
-export type Pipeline<T extends RedisString = RedisString> = PipelineImpl<T> & PipelineCommands<T>;
-export type MultiExec<T extends RedisString = RedisString> = MultiExecImpl<T> & PipelineCommands<T>;
+export type Pipeline<T extends RedisString = any> = PipelineImpl<T> & PipelineCommands<T>;
+export type MultiExec<T extends RedisString = any> = MultiExecImpl<T> & PipelineCommands<T>;
 
 export interface PipelineConstructor {
   new <T extends RedisString = Buffer>(poolOrConn: AbcConnection<T>, commandsFactory: (conn: AbcConnection<any>) => object): Pipeline<T>;

@@ -21,9 +21,9 @@ import type { EncodingOf, RedisString } from "./util.js";
  */
 // `out T`: replies are produced, never consumed, so `Redis<string>` is a `Redis<string | Buffer>`;
 // stating it spares the checker measuring the variance through all 240 methods' types.
-export interface Redis<out T extends RedisString = RedisString> extends RedisCommands<T> {}
+export interface Redis<out T extends RedisString = any> extends RedisCommands<T> {}
 
-export class Redis<out T extends RedisString = RedisString> extends RedisBase<T> {
+export class Redis<out T extends RedisString = any> extends RedisBase<T> {
   constructor(poolOrConn: AbcConnection<T>) {
     super(poolOrConn);
   }
@@ -81,7 +81,7 @@ const RELEASED: AbcConnection<any> = new Proxy({} as AbcConnection<any>, {
 });
 
 /** `redis.acquire()`'s client: one connection, given back to the pool when disposed. */
-export class ContextRedis<T extends RedisString = RedisString> extends Redis<T> {
+export class ContextRedis<T extends RedisString = any> extends Redis<T> {
   /** (Typed without `T`, so that a `ContextRedis<string>` is a bare `ContextRedis`.) */
   private releaseCallback: ((conn: AbcConnection<any>) => void) | null;
 
