@@ -132,7 +132,7 @@ describe("parsers and file formats", () => {
     const first = applyTransform(input, "a.ts");
     expect(first.markers.length).toBe(1);
     expect(first.output).toContain("  // TODO(aioredis-v2): the Promise of this pipeline() command is used directly");
-    expect(first.output).toMatch(/TODO\(aioredis-v2\)[^\n]*\n  for \(const k of keys\) p\.get/);
+    expect(first.output).toMatch(/TODO\(aioredis-v2\)[^\n]*\n {2}for \(const k of keys\) p\.get/);
     const second = applyTransform(first.output, "a.ts");
     expect(second.changed).toBe(false);
   });
