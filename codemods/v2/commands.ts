@@ -110,6 +110,23 @@ const SAME_ENCODING = (a: string, b: string) => a.toLowerCase().replace(/[-_]/g,
 const SINGLE_BULK = new Set(["get", "getset", "getrange", "hget", "lindex", "lpop", "rpop", "rpoplpush", "brpoplpush", "randomkey", "echo", "clientGetname", "dump"]);
 
 /**
+ * Methods whose reply is an array of bulk strings: a per-call decode maps it. The value says
+ * whether an element can be null (a missing key or field).
+ */
+const ARRAY_BULK = new Map<string, boolean>([
+  ["keys", false],
+  ["hkeys", false],
+  ["hvals", false],
+  ["smembers", false],
+  ["sinter", false],
+  ["sunion", false],
+  ["sdiff", false],
+  ["lrange", false],
+  ["mget", true],
+  ["hmget", true],
+]);
+
+/**
  * The per-call `encoding` option: dropped when the client already decodes that way, turned
  * into an explicit decode of a single Buffer reply, or a reason it cannot be kept.
  */
@@ -128,15 +145,26 @@ function planEncoding(cx: CmdCtx, method: string, kw: Map<string, N>): { reason:
     return { reason: `encoding ${value.value} differs from the client's; use a client with that encoding` };
   }
   if (isNull) return { decodeTo: null };
-  if (SINGLE_BULK.has(method) && isAwaited(cx.use.callPath) && !cx.inPipeline) return { decodeTo: value.value };
+  if ((SINGLE_BULK.has(method) || ARRAY_BULK.has(method)) && isAwaited(cx.use.callPath) && !cx.inPipeline) return { decodeTo: value.value };
   return { reason: `per-call encoding on a client without decodeResponses; v2 has none: create the client with { encoding: "${value.value}", decodeResponses: true }, or decode the Buffers of this reply yourself` };
 }
 
-/** `await call` -> `(await call)?.toString(enc) ?? null`. */
+/** `await call` -> `(await call)?.toString(enc) ?? null` (an array reply: each element, by map). */
 function wrapDecode(cx: CmdCtx, enc: string): void {
   const j = cx.ctx.j;
   const awaitPath = isAwaited(cx.use.callPath)!;
   const awaitNode = awaitPath.node;
+  const nullable = ARRAY_BULK.get(cx.use.method);
+  if (nullable !== undefined) {
+    const taken = new Set<string>();
+    cx.ctx.j(awaitNode).find(cx.ctx.j.Identifier).forEach((p: P) => {
+      taken.add(p.node.name);
+    });
+    const v = taken.has("v") ? "value" : "v";
+    const each = nullable ? `${v}?.toString(${quoteString(cx.ctx, enc)}) ?? null` : `${v}.toString(${quoteString(cx.ctx, enc)})`;
+    replaceNode(awaitPath, j.callExpression(j.memberExpression(awaitNode, j.identifier("map")), [raw(cx.ctx, `(${v}) => ${each}`)]));
+    return;
+  }
   const decoded = j.logicalExpression(
     "??",
     j.optionalCallExpression(j.optionalMemberExpression(awaitNode, j.identifier("toString"), false, true), [j.stringLiteral(enc)], false),
@@ -264,14 +292,19 @@ const HANDLERS: Record<string, Handler> = {
     const usage = resultUsage(cx.use.callPath);
     const wrap = conditional && usage === "used" && !cx.inPipeline;
     const awaited = isAwaited(cx.use.callPath);
-    if (wrap && !awaited) return { reason: "set() with NX/XX resolves null instead of false in v2, and this result is used without await" };
+    // a Promise used as such (returned, passed on): v1 resolved a boolean, v2 resolves
+    // true / null (NX, XX): `.then(Boolean)` keeps v1's value and its type
+    const thenBoolean = usage === "used" && !cx.inPipeline && !awaited;
     return {
       description: "set() options expire/pexpire/exist are ex/px/nx/xx in v2",
       rewrite: () => {
         const out = kwOut(cx, kwNode, entries);
         setCall(cx, null, out ? [...positional, out] : positional);
-        if (wrap) {
-          const j = cx.ctx.j;
+        const j = cx.ctx.j;
+        if (thenBoolean) {
+          const callPath = climbWrappers(cx.use.callPath);
+          replaceNode(callPath, j.callExpression(j.memberExpression(callPath.node, j.identifier("then")), [j.identifier("Boolean")]));
+        } else if (wrap) {
           replaceNode(awaited!, j.callExpression(j.identifier("Boolean"), [awaited!.node]));
         }
       },

@@ -201,5 +201,13 @@ export function localCallee(state: V2State, callPath: P, index: number): { fn: P
 
 /** The statement a use sits in, for markers. */
 export function stmtOf(path: P): N {
-  return enclosingStatement(path)?.node ?? path.node;
+  // a marker goes above a whole statement: the body of an unbraced `for`/`if`/`while` shares
+  // its line with its head, where a comment written above the body would not be found again
+  let p = enclosingStatement(path);
+  while (p?.parent && !Array.isArray(p.parent.node.body) && p.parent.node.type !== "SwitchCase" && /Statement$/.test(p.parent.node.type) && p.parent.node.type !== "BlockStatement") {
+    const up = enclosingStatement(p.parent);
+    if (!up || up === p) break;
+    p = up;
+  }
+  return p?.node ?? path.node;
 }

@@ -133,6 +133,11 @@ export function planPipeline(state: V2State, origin: PipelineOrigin): void {
       straight.push(p.parent);
       continue;
     }
+    // `void pipe.cmd(...)`: the Promise is discarded, as in a plain statement
+    if (parentNode.type === "UnaryExpression" && parentNode.operator === "void" && p.parent.parent?.node.type === "ExpressionStatement") {
+      straight.push(p.parent.parent);
+      continue;
+    }
     if (parentNode.type === "VariableDeclarator" && parentNode.init === p.node && parentNode.id.type === "Identifier" && p.parent.parent.node.declarations.length === 1) {
       const decl = p.parent.parent;
       futures.push({ name: parentNode.id.name, index: -1, declStmt: decl, refs: [] });

@@ -106,6 +106,37 @@ describe("parsers and file formats", () => {
     expect(applyTransform(input, "a.js").output).toContain('const redis = aioredis.fromUrl("redis://x");');
   });
 
+  it("decodes an array reply's elements for a per-call encoding on a client that does not decode", () => {
+    const input = 'import * as aioredis from "aioredis";\nexport async function f() {\n  const redis = await aioredis.createRedisPool("redis://x");\n  const ks = await redis.keys("a:*", { encoding: "utf8" });\n  const vs = await redis.mget("a", "b", { encoding: "utf-8" });\n  return [ks, vs];\n}\n';
+    const { output, markers } = applyTransform(input, "a.ts");
+    expect(output).toContain('const ks = (await redis.keys("a:*")).map((v) => v.toString("utf8"));');
+    expect(output).toContain('const vs = (await redis.mget("a", "b")).map((v) => v?.toString("utf-8") ?? null);');
+    expect(markers).toEqual([]);
+    expect(applyTransform(output, "a.ts").changed).toBe(false);
+  });
+
+  it("keeps set()'s boolean for a Promise used without await (.then(Boolean))", () => {
+    const input = 'import * as aioredis from "aioredis";\nexport async function f(t: number): Promise<boolean> {\n  const redis = await aioredis.createRedisPool("redis://x");\n  await redis.set("a", "b", { expire: t });\n  return redis.set("a", "b", { exist: redis.SET_IF_NOT_EXIST });\n}\n';
+    const { output } = applyTransform(input, "a.ts");
+    expect(output).toContain('  await redis.set("a", "b", { ex: t || undefined });\n');
+    expect(output).toContain('  return redis.set("a", "b", { nx: true }).then(Boolean);\n');
+    expect(applyTransform(output, "a.ts").changed).toBe(false);
+  });
+
+  it("discarded `void` commands in a loop make a plain pipeline, and a marker on an unbraced loop is written once", () => {
+    const plain =
+      'import * as aioredis from "aioredis";\nexport async function f(keys: string[]) {\n  const redis = await aioredis.createRedisPool("redis://x");\n  const tr = redis.multiExec();\n  for (const k of keys) void tr.get(k);\n  return await tr.execute();\n}\n';
+    expect(applyTransform(plain, "a.ts").output).toContain("const tr = redis.pipeline({ transaction: true });\n  for (const k of keys) void tr.get(k);\n");
+    const input =
+      'import * as aioredis from "aioredis";\nexport async function f(keys: string[]) {\n  const redis = await aioredis.createRedisPool("redis://x");\n  const p = redis.pipeline();\n  for (const k of keys) p.get(k).then(String);\n  await p.execute();\n}\n';
+    const first = applyTransform(input, "a.ts");
+    expect(first.markers.length).toBe(1);
+    expect(first.output).toContain("  // TODO(aioredis-v2): the Promise of this pipeline() command is used directly");
+    expect(first.output).toMatch(/TODO\(aioredis-v2\)[^\n]*\n {2}for \(const k of keys\) p\.get/);
+    const second = applyTransform(first.output, "a.ts");
+    expect(second.changed).toBe(false);
+  });
+
   it("leaves a file without our package untouched and says so", () => {
     const r = applyTransform("export const x = 1;\n", "a.ts");
     expect(r).toMatchObject({ relevant: false, changed: false, output: "export const x = 1;\n" });
