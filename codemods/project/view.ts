@@ -10,7 +10,8 @@
  *   src/q.ts#Queue(0)        a parameter of a function, method or constructor (`Queue(0)`)
  *   src/db.ts#@12:3          a group with no name the outside can see (its root's position)
  */
-import type { Kind } from "../v2/objects.js";
+/** What kind of aioredis object a value is (the whole-program pass and the v2 rewrite share it). */
+export type Kind = "client" | "pool" | "connection" | "pipeline" | "sentinel" | "channel";
 
 /** What a value is, as far as the rewrite needs to know. */
 export interface ObjFact {

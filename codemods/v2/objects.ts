@@ -21,7 +21,8 @@ import type { Group, V2State } from "./state.js";
 import { resolveBinding } from "../lib/scope.js";
 import { identifiersNamed, nodesOf } from "../lib/context.js";
 
-export type Kind = "client" | "pool" | "connection" | "pipeline" | "sentinel" | "channel";
+import type { Kind } from "../project/view.js";
+export type { Kind };
 
 export type Holder =
   | { type: "binding"; name: string; declId: N; declPath: P | null }
