@@ -200,9 +200,7 @@ async function ioredis({ host, port, mode }, autoPipelining) {
       const conns = await Promise.all(Array.from({ length: n }, dup));
       return {
         pops: conns.map((c) =>
-          buffers
-            ? (k, t) => c.blpopBuffer(k, t).then((x) => (x == null ? null : x[1]))
-            : (k, t) => c.blpop(k, t).then((x) => (x == null ? null : x[1])),
+          buffers ? (k, t) => c.blpopBuffer(k, t).then((x) => (x == null ? null : x[1])) : (k, t) => c.blpop(k, t).then((x) => (x == null ? null : x[1])),
         ),
         close: async () => {
           for (const c of conns) c.disconnect();

@@ -50,14 +50,18 @@ export async function startCluster({ primaries = 3, log = () => {} } = {}) {
       await on(nodes[i], "CLUSTER", "SET-CONFIG-EPOCH", String(i + 1));
     }
     for (const n of nodes.slice(1)) await on(nodes[0], "CLUSTER", "MEET", n.host, String(n.port));
-    await waitFor(async () => {
-      const views = [];
-      for (const n of nodes) {
-        if (parseInfo(await on(n, "CLUSTER", "INFO")).cluster_state !== "ok") return false;
-        views.push(JSON.stringify(await on(n, "CLUSTER", "SLOTS")));
-      }
-      return views.every((v) => v === views[0]) && JSON.parse(views[0]).length === primaries;
-    }, "cluster_state:ok on every node", 30_000);
+    await waitFor(
+      async () => {
+        const views = [];
+        for (const n of nodes) {
+          if (parseInfo(await on(n, "CLUSTER", "INFO")).cluster_state !== "ok") return false;
+          views.push(JSON.stringify(await on(n, "CLUSTER", "SLOTS")));
+        }
+        return views.every((v) => v === views[0]) && JSON.parse(views[0]).length === primaries;
+      },
+      "cluster_state:ok on every node",
+      30_000,
+    );
     log(`started a ${primaries}-primary cluster on ${nodes.map((n) => n.port).join(", ")}`);
     return { nodes, stop };
   } catch (err) {

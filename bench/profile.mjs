@@ -50,8 +50,7 @@ function parseArgs(argv) {
     else if (a === "--mode") {
       o.mode = v();
       if (o.mode !== "string" && o.mode !== "buffer") throw new Error(`--mode: string or buffer, not ${o.mode}`);
-    }
-    else throw new Error(`unknown option ${a}`);
+    } else throw new Error(`unknown option ${a}`);
   }
   return o;
 }
@@ -130,7 +129,12 @@ function locate(callFrame) {
   const mapped = lookup?.(callFrame.lineNumber, callFrame.columnNumber);
   if (mapped) return { where: mapped, file: mapped.replace(/:\d+$/, "") };
   const rel = path.relative(root, file);
-  const short = rel.startsWith("node_modules") ? rel.split(path.sep).slice(0, rel.includes("@") ? 3 : 2).join("/") : rel;
+  const short = rel.startsWith("node_modules")
+    ? rel
+        .split(path.sep)
+        .slice(0, rel.includes("@") ? 3 : 2)
+        .join("/")
+    : rel;
   return { where: `${rel}:${callFrame.lineNumber + 1}`, file: short };
 }
 
@@ -259,7 +263,15 @@ async function main() {
         stdio: ["ignore", "inherit", "inherit", "ipc"],
       });
       const exited = new Promise((r) => child.once("exit", r));
-      await request(child, { cmd: "init", client: o.client, mode: o.mode, host: server.host, port: server.port, entry: o.entry, cluster: cluster?.nodes ?? null });
+      await request(child, {
+        cmd: "init",
+        client: o.client,
+        mode: o.mode,
+        host: server.host,
+        port: server.port,
+        entry: o.entry,
+        cluster: cluster?.nodes ?? null,
+      });
       await request(child, { cmd: "prepare", scenario: { ...s, durationMs: 1000 } });
       await request(child, { cmd: "run", scenario: { ...s, durationMs: 1000 } }); // warm-up
       // Count-based scenarios (pub/sub) are repeated until the duration is reached.
@@ -277,7 +289,13 @@ async function main() {
       await request(child, { cmd: "exit" });
       await exited;
       const profile = JSON.parse(fs.readFileSync(file, "utf8"));
-      console.log(printSummary(`${o.client} (${o.mode === "buffer" ? "Buffers" : "strings"}): ${s.label} [${id}]`, summarize(profile, o.top), (r.ops / r.elapsedMs) * 1000));
+      console.log(
+        printSummary(
+          `${o.client} (${o.mode === "buffer" ? "Buffers" : "strings"}): ${s.label} [${id}]`,
+          summarize(profile, o.top),
+          (r.ops / r.elapsedMs) * 1000,
+        ),
+      );
       console.log(
         `\nper operation: ${(cost.userCpuUs / ops).toFixed(0)} µs user CPU, ${(cost.sysCpuUs / ops).toFixed(0)} µs system CPU, ${(cost.minorFaults / ops).toFixed(1)} minor page faults (whole worker process)`,
       );

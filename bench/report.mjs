@@ -5,7 +5,6 @@
 import { CLIENT_LABELS } from "./clients.mjs";
 import { MODE_LABELS } from "./scenarios.mjs";
 
-
 export function fmtRate(x) {
   if (x == null || !Number.isFinite(x)) return "—";
   if (x >= 1e6) return `${(x / 1e6).toFixed(2)}M`;
@@ -67,7 +66,9 @@ const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** "  [CPU 1.20 ms/op, 0.4 page faults/op]": the worker's cost per operation, when recorded. */
 const costText = (r) =>
-  r.cpuUsPerOp == null ? "" : `   [CPU ${fmtMs(r.cpuUsPerOp / 1000)}/op, ${r.faultsPerOp < 10 ? r.faultsPerOp.toFixed(1) : r.faultsPerOp.toFixed(0)} page faults/op]`;
+  r.cpuUsPerOp == null
+    ? ""
+    : `   [CPU ${fmtMs(r.cpuUsPerOp / 1000)}/op, ${r.faultsPerOp < 10 ? r.faultsPerOp.toFixed(1) : r.faultsPerOp.toFixed(0)} page faults/op]`;
 
 export function consoleReport(results) {
   const lines = [];
@@ -371,7 +372,9 @@ export function svgChart(results) {
   const groupH = (g) => 20 + g.bars.length * (barH + gap) + groupGap;
   const H = headerH + groups.reduce((a, g) => a + groupH(g), 0) + 10;
   const out = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="-apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="11">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="-apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="11">`,
+  );
   out.push(
     `<defs><pattern id="stripes" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="3" height="6" fill="#ffffff" fill-opacity="0.45"/></pattern></defs>`,
   );
@@ -380,7 +383,9 @@ export function svgChart(results) {
   out.push(
     `<text x="12" y="40" fill="#555">${esc(`${results.date.slice(0, 10)} · node ${results.node} · ${results.cpu}, ${results.cores} cores shared with redis-server ${results.redis}${results.config.quick ? " · --quick smoke run: the numbers mean little" : ""}`)}</text>`,
   );
-  out.push(`<text x="12" y="56" fill="#555">Bars are scaled to the fastest bar of each group; striped bars are Buffer replies; ratios are aioredis / best peer of the same mode.</text>`);
+  out.push(
+    `<text x="12" y="56" fill="#555">Bars are scaled to the fastest bar of each group; striped bars are Buffer replies; ratios are aioredis / best peer of the same mode.</text>`,
+  );
   let lx = 12;
   for (const c of clients) {
     out.push(`<rect x="${lx}" y="65" width="12" height="10" fill="${COLORS[c]}"/>`);

@@ -316,7 +316,11 @@ async function runScenario(s, workers, opts, clients, server) {
   }
   for (const mode of opts.modes) {
     const out = outs[mode];
-    const byClient = Object.fromEntries(Object.keys(perRound).filter((k) => k.startsWith(`${mode}/`)).map((k) => [k.slice(mode.length + 1), perRound[k]]));
+    const byClient = Object.fromEntries(
+      Object.keys(perRound)
+        .filter((k) => k.startsWith(`${mode}/`))
+        .map((k) => [k.slice(mode.length + 1), perRound[k]]),
+    );
     if (s.traced) computeTracedRatio(out, byClient);
     else computeRatio(out, clients, byClient);
     if (useCeiling && !failed.has(CEILING)) {
@@ -391,7 +395,10 @@ function runRedisBenchmark(host, port, spec) {
     const args = ["-h", host, "-p", String(port), "-n", String(spec.n), "--csv", ...spec.args];
     execFile("redis-benchmark", args, { timeout: 120_000, maxBuffer: 1 << 20 }, (err, stdout) => {
       if (err) return reject(err);
-      const lines = stdout.trim().split("\n").filter((l) => l.startsWith('"') && !l.startsWith('"test"'));
+      const lines = stdout
+        .trim()
+        .split("\n")
+        .filter((l) => l.startsWith('"') && !l.startsWith('"test"'));
       const last = lines[lines.length - 1];
       if (!last) return reject(new Error(`redis-benchmark printed no result: ${stdout.slice(0, 200)}`));
       const cells = last.split('","').map((c) => c.replace(/"/g, ""));
@@ -599,4 +606,3 @@ main().catch((err) => {
   console.error(err?.stack ?? err);
   process.exit(1);
 });
-

@@ -233,7 +233,10 @@ export function scenarios(scale = 1) {
 
 /** Redis commands that load the data the scenarios read (run once by the orchestrator). */
 export function setupCommands() {
-  const cmds = [["SET", KEY_STR, VALUE32], ["SET", KEY_1MB, "x".repeat(1024 * 1024)]];
+  const cmds = [
+    ["SET", KEY_STR, VALUE32],
+    ["SET", KEY_1MB, "x".repeat(1024 * 1024)],
+  ];
   for (let i = 0; i < GETSET_KEYS; i++) cmds.push(["SET", `bench:gs:${i}`, VALUE32]);
   cmds.push(["DEL", KEY_LIST, KEY_HASH, KEY_QUEUE]);
   for (let i = 0; i < 10_000; i += 1000) {

@@ -180,13 +180,19 @@ async function validate(op, cluster = false) {
       );
       break;
     case "get1mb":
-      assert(mode === "buffer" ? Buffer.isBuffer(r0) && r0.length === 1024 * 1024 : typeof r0 === "string" && r0.length === 1024 * 1024, `GET 1 MB did not return 1 MB as ${want}`);
+      assert(
+        mode === "buffer" ? Buffer.isBuffer(r0) && r0.length === 1024 * 1024 : typeof r0 === "string" && r0.length === 1024 * 1024,
+        `GET 1 MB did not return 1 MB as ${want}`,
+      );
       break;
     case "lrange":
       assert(Array.isArray(r0) && r0.length === 10_000 && same(r0[9999], "item:09999"), `LRANGE did not return 10,000 ${want}`);
       break;
     case "hgetall":
-      assert(r0 && typeof r0 === "object" && Object.keys(r0).length === 1000 && same(r0["field:0999"], "value:0999"), `HGETALL did not return an object of 1,000 fields (${want})`);
+      assert(
+        r0 && typeof r0 === "object" && Object.keys(r0).length === 1000 && same(r0["field:0999"], "value:0999"),
+        `HGETALL did not return an object of 1,000 fields (${want})`,
+      );
       break;
     case "mget":
       assert(Array.isArray(r0) && r0.length === MGET_KEYS && r0.every((v) => same(v, VALUE32)), `MGET did not return ${MGET_KEYS} ${want}`);
@@ -364,7 +370,10 @@ async function prepare(s) {
       await control.command("PUBLISH", channel(), PAYLOAD64);
       await Promise.race([first, sleep(5000)]);
       st.check = null;
-      assert(st.count === 1 && same(received, PAYLOAD64), `the subscriber did not receive the test message intact as ${mode === "buffer" ? "a Buffer" : "a string"} (got ${kindOf(received)})`);
+      assert(
+        st.count === 1 && same(received, PAYLOAD64),
+        `the subscriber did not receive the test message intact as ${mode === "buffer" ? "a Buffer" : "a string"} (got ${kindOf(received)})`,
+      );
       state.set(s.id, st);
       return {};
     }
@@ -418,11 +427,15 @@ async function runScenario(s) {
     }
     case "inflight": {
       const { keys } = state.get(s.id);
-      return batchLoop(() => {
-        const ps = new Array(keys.length);
-        for (let i = 0; i < keys.length; i++) ps[i] = adapter.set(keys[i], VALUE32);
-        return Promise.all(ps);
-      }, keys.length, s.durationMs);
+      return batchLoop(
+        () => {
+          const ps = new Array(keys.length);
+          for (let i = 0; i < keys.length; i++) ps[i] = adapter.set(keys[i], VALUE32);
+          return Promise.all(ps);
+        },
+        keys.length,
+        s.durationMs,
+      );
     }
     case "pubsub": {
       const st = state.get(s.id);
@@ -547,7 +560,12 @@ async function handle(msg) {
 
 function describeError(err) {
   const text = err?.message || err?.name || String(err);
-  return text && text !== "Error" ? text : `${err?.constructor?.name ?? "Error"} without a message: ${String(err?.stack ?? err).split("\n").slice(0, 3).join(" ")}`;
+  return text && text !== "Error"
+    ? text
+    : `${err?.constructor?.name ?? "Error"} without a message: ${String(err?.stack ?? err)
+        .split("\n")
+        .slice(0, 3)
+        .join(" ")}`;
 }
 
 process.on("message", (msg) => {

@@ -74,7 +74,20 @@ export interface CliOptions {
 export class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): CliOptions | "help" | "version" {
-  const o: CliOptions = { mode: "v2", dry: false, print: false, extensions: DEFAULT_EXTENSIONS, ignore: [], report: null, force: false, assumeV1: false, packageJson: true, verify: true, tsconfig: null, paths: [] };
+  const o: CliOptions = {
+    mode: "v2",
+    dry: false,
+    print: false,
+    extensions: DEFAULT_EXTENSIONS,
+    ignore: [],
+    report: null,
+    force: false,
+    assumeV1: false,
+    packageJson: true,
+    verify: true,
+    tsconfig: null,
+    paths: [],
+  };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i]!;
     let value: string | undefined;
@@ -168,7 +181,17 @@ export interface Report {
   /** v2 mode: each group of values decided together, and whether it went to v2. */
   groups: ProjectGroup[];
   verification: VerifyReport | null;
-  summary: { files: number; changed: number; unchanged: number; skipped: number; failed: number; markers: number; groups: number; held: number; transformMs: number };
+  summary: {
+    files: number;
+    changed: number;
+    unchanged: number;
+    skipped: number;
+    failed: number;
+    markers: number;
+    groups: number;
+    held: number;
+    transformMs: number;
+  };
 }
 
 function findFiles(paths: string[], o: CliOptions, cwd: string): string[] {
@@ -357,7 +380,12 @@ export async function main(argv: string[], io: Io = { cwd: process.cwd(), stdout
 
   // the type check: a baseline on the code as it is, before anything is written
   let verification: VerifyReport | null = null;
-  const tsconfig = o.mode === "v2" && o.verify && !o.dry ? (o.tsconfig ? path.resolve(io.cwd, o.tsconfig) : findTsconfig(path.resolve(io.cwd, o.paths[0]!, fs.statSync(path.resolve(io.cwd, o.paths[0]!)).isDirectory() ? "." : ".."))) : null;
+  const tsconfig =
+    o.mode === "v2" && o.verify && !o.dry
+      ? o.tsconfig
+        ? path.resolve(io.cwd, o.tsconfig)
+        : findTsconfig(path.resolve(io.cwd, o.paths[0]!, fs.statSync(path.resolve(io.cwd, o.paths[0]!)).isDirectory() ? "." : ".."))
+      : null;
   const tsc = tsconfig ? makeTsc(tsconfig) : null;
   const baseline = tsc ? tsc.run() : null;
 
@@ -442,13 +470,18 @@ export async function main(argv: string[], io: Io = { cwd: process.cwd(), stdout
   lines.push(`  failed:    ${report.summary.failed}`);
   lines.push(`  markers:   ${report.summary.markers}${markers.length ? ` (search for "${MARKER_PREFIX}")` : ""}`);
   if (o.mode === "v2") {
-    lines.push(`  groups:    ${groups.length} (values decided together), on v2: ${groups.length - report.summary.held}, kept on aioredis/compat: ${report.summary.held}`);
-    for (const g of groups.filter((x) => x.held).slice(0, 20)) lines.push(`    kept: ${g.ids.filter((id) => !id.includes("#@")).join(", ") || g.files.join(", ")}: ${g.reason ?? ""}`);
+    lines.push(
+      `  groups:    ${groups.length} (values decided together), on v2: ${groups.length - report.summary.held}, kept on aioredis/compat: ${report.summary.held}`,
+    );
+    for (const g of groups.filter((x) => x.held).slice(0, 20))
+      lines.push(`    kept: ${g.ids.filter((id) => !id.includes("#@")).join(", ") || g.files.join(", ")}: ${g.reason ?? ""}`);
     lines.push(`  time:      ${transformMs} ms to analyze and rewrite`);
   }
   if (verification) {
     const v = verification;
-    lines.push(`type check: ${path.relative(io.cwd, v.tsconfig) || v.tsconfig} with typescript ${v.version}: ${v.runs} tsc runs, ${v.ms} ms (baseline ${v.baselineErrors} errors)`);
+    lines.push(
+      `type check: ${path.relative(io.cwd, v.tsconfig) || v.tsconfig} with typescript ${v.version}: ${v.runs} tsc runs, ${v.ms} ms (baseline ${v.baselineErrors} errors)`,
+    );
     if (v.failure) lines.push(`  tsc could not check the project: ${v.failure}`);
     for (const r of v.rolledBack) lines.push(`  rolled back to aioredis/compat: ${r.error}`);
     for (const e of v.remaining) lines.push(`  new error left: ${e}`);
@@ -460,7 +493,11 @@ export async function main(argv: string[], io: Io = { cwd: process.cwd(), stdout
   }
   for (const r of results.filter((x) => x.status === "failed")) lines.push(`failed: ${r.file}: ${r.error}`);
   for (const p of pkgResults) {
-    lines.push(p.to ? `package.json: ${p.file} ${p.section} aioredis ${p.from} -> ${p.to}` : `package.json: ${p.file} ${p.section} aioredis ${p.from} left as is: ${p.note}`);
+    lines.push(
+      p.to
+        ? `package.json: ${p.file} ${p.section} aioredis ${p.from} -> ${p.to}`
+        : `package.json: ${p.file} ${p.section} aioredis ${p.from} left as is: ${p.note}`,
+    );
   }
   for (const e of pkgErrors) lines.push(`package.json: ${e} (left as is)`);
   if (markers.length) {

@@ -15,7 +15,9 @@ export function gitState(paths: string[]): GitState {
   const dir = fs.existsSync(first) && fs.statSync(first).isDirectory() ? first : path.dirname(first);
   let root: string;
   try {
-    root = execFileSync("git", ["rev-parse", "--show-toplevel"], { cwd: dir, stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+    root = execFileSync("git", ["rev-parse", "--show-toplevel"], { cwd: dir, stdio: ["ignore", "pipe", "ignore"] })
+      .toString()
+      .trim();
   } catch {
     return { root: null, dirty: [] };
   }

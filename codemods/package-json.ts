@@ -51,7 +51,8 @@ const NOT_A_RANGE = /^(workspace:|file:|link:|portal:|patch:|npm:|git\+|git:|git
 /** The spec `spec` becomes, or why it stays. */
 export function bumpSpec(spec: string, target = TARGET_VERSION): { to: string } | { note: string } {
   const trimmed = spec.trim();
-  if (NOT_A_RANGE.test(trimmed) || /^[\w.-]+\/[\w.-]+/.test(trimmed)) return { note: `"${spec}" is not a version range; update it to aioredis ${target} by hand` };
+  if (NOT_A_RANGE.test(trimmed) || /^[\w.-]+\/[\w.-]+/.test(trimmed))
+    return { note: `"${spec}" is not a version range; update it to aioredis ${target} by hand` };
   const range = semver.validRange(trimmed);
   if (range === null) return { note: `"${spec}" is a tag, not a version range; make sure it resolves to aioredis ${target} or later` };
   if (range === "*" || trimmed === "" || trimmed === "x") return { note: `"${spec}" already allows every version` };

@@ -10,7 +10,16 @@
 import jscodeshift from "jscodeshift";
 import type { API, FileInfo, JSCodeshift, Options } from "jscodeshift";
 import { collectModuleInfo, V1_PACKAGE } from "./lib/bindings.js";
-import { applyLineInserts, flushMarkers, MARKER_PREFIX, type ChangeRecord, type Ctx, type Lang, type MarkerRecord, type TransformOptions } from "./lib/context.js";
+import {
+  applyLineInserts,
+  flushMarkers,
+  MARKER_PREFIX,
+  type ChangeRecord,
+  type Ctx,
+  type Lang,
+  type MarkerRecord,
+  type TransformOptions,
+} from "./lib/context.js";
 import { repointAllToCompat } from "./lib/imports.js";
 import { detectLineTerminator, detectQuote, detectTabs, usesTrailingCommas } from "./lib/strings.js";
 import { isV1File, isV2File, transformV2 } from "./v2/index.js";
@@ -95,7 +104,14 @@ function makeCtx(j: JSCodeshift, root: Ctx["root"], source: string, file: string
  */
 export function applyTransform(source: string, file: string, options: TransformOptions = {}, view: FileView | null = null): TransformResult {
   const opts: Required<TransformOptions> = { mode: options.mode ?? "v2", assumeV1: options.assumeV1 ?? false };
-  const unchanged = (relevant: boolean, report?: FileReport): TransformResult => ({ output: source, relevant, changed: false, changes: [], markers: markersIn(source), report });
+  const unchanged = (relevant: boolean, report?: FileReport): TransformResult => ({
+    output: source,
+    relevant,
+    changed: false,
+    changes: [],
+    markers: markersIn(source),
+    report,
+  });
   if (!source.includes(V1_PACKAGE) && !view?.linked) return unchanged(false);
   const { parser, lang } = parserFor(file);
   const j = coreFor(parser);

@@ -192,9 +192,7 @@ type KeywordForms<P extends string[], A extends unknown[], K extends string[], O
   infer H extends string,
   ...infer PR extends string[],
 ]
-  ?
-      | (Mapping<H> extends true ? never : [keywords: KeywordObject<P, A, K, Opts, AnyKw>])
-      | [At<A, "0">, ...KeywordForms<PR, Tail<A>, K, Opts, AnyKw>]
+  ? (Mapping<H> extends true ? never : [keywords: KeywordObject<P, A, K, Opts, AnyKw>]) | [At<A, "0">, ...KeywordForms<PR, Tail<A>, K, Opts, AnyKw>]
   : K extends []
     ? AnyKw extends true
       ? [keywords: KeywordObject<[], [], K, Opts, AnyKw>]

@@ -358,10 +358,7 @@ export const UNLIMITED = 2 ** 31 - 1;
  * Opens one connection (v1's `create_connection`): `address` is a URL, `[host, port]` or
  * a unix socket path; URL options win over `options`.
  */
-export async function createConnection<const O extends CreateConnectionOptions = {}>(
-  address: Address,
-  options?: O,
-): Promise<RedisConnection<EncodingOf<O>>> {
+export async function createConnection<const O extends CreateConnectionOptions = {}>(address: Address, options?: O): Promise<RedisConnection<EncodingOf<O>>> {
   const opts: CreateConnectionOptions = options ?? {};
   checkOptionNames("createConnection", opts, new Set([...CONNECT_OPTION_NAMES, "connectionCls"]));
   const where = resolveAddress(address, opts);

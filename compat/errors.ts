@@ -90,10 +90,7 @@ export class PipelineError extends RedisError {
   constructor(errors: readonly unknown[] | string = []) {
     const name = new.target.name;
     const list = typeof errors === "string" ? [] : [...errors];
-    const detail =
-      typeof errors === "string"
-        ? errors
-        : list.map((e) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e))).join("; ");
+    const detail = typeof errors === "string" ? errors : list.map((e) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e))).join("; ");
     super(detail ? `${name} errors: ${detail}` : `${name} errors`);
     this.errors = list;
     this.args = [`${name} errors:`, typeof errors === "string" ? errors : list];

@@ -29,7 +29,16 @@ export type { Address, ConnectOptions, SslOptions } from "./address.js";
 export type { Arg, Encoding, EncodingOption, RedisString } from "./util.js";
 export type { SetOptions } from "./commands/string.js";
 export type { ScanOptions, SortOptions, MigrateOptions } from "./commands/generic.js";
-export type { ZaddOptions, ZstoreOptions, RangeOptions, ScoreRangeOptions, LexRangeOptions, LexOptions, BlockingPopOptions, ExcludeOption } from "./commands/sortedset.js";
+export type {
+  ZaddOptions,
+  ZstoreOptions,
+  RangeOptions,
+  ScoreRangeOptions,
+  LexRangeOptions,
+  LexOptions,
+  BlockingPopOptions,
+  ExcludeOption,
+} from "./commands/sortedset.js";
 export type { ScriptOptions } from "./commands/scripting.js";
 export type { ClientInfo, InfoReply, MasterInfo, SlaveInfo, SentinelInfo, MasterSlaveInfo } from "./commands/server.js";
 export type { GeoRadiusOptions } from "./commands/geo.js";

@@ -6,14 +6,7 @@
 import { ConnectionPool } from "../src/index.js";
 import { channelView, PUBSUB_COMMANDS, type AbcConnection } from "./abc.js";
 import { resolveAddress, v2Options, describeAddress, type Address, type ConnectOptions, type ResolvedAddress } from "./address.js";
-import {
-  checkOptionNames,
-  CONNECT_OPTION_NAMES,
-  openConnection,
-  RedisConnection,
-  UNLIMITED,
-  type ConnectionOwner,
-} from "./connection.js";
+import { checkOptionNames, CONNECT_OPTION_NAMES, openConnection, RedisConnection, UNLIMITED, type ConnectionOwner } from "./connection.js";
 import { isBlocking } from "./blocking.js";
 import { PoolClosedError } from "./errors.js";
 import type { AbcChannel } from "./pubsub.js";
@@ -81,8 +74,7 @@ export interface CreatePoolOptions extends PoolOptions {
   poolCls?: (new (address: Address, options?: PoolOptions) => ConnectionsPool<any>) | null;
 }
 
-const POOL_SPEC =
-  "address, db?, password?, encoding?, *, minsize?, maxsize?, ssl?, parser?, createConnectionTimeout?, timeout?, connectionCls?, loop?, name?";
+const POOL_SPEC = "address, db?, password?, encoding?, *, minsize?, maxsize?, ssl?, parser?, createConnectionTimeout?, timeout?, connectionCls?, loop?, name?";
 
 /** v1's `ConnectionsPool`. */
 export class ConnectionsPool<T extends RedisString = Buffer> implements AbcConnection<T>, ConnectionOwner {
@@ -91,7 +83,9 @@ export class ConnectionsPool<T extends RedisString = Buffer> implements AbcConne
   readonly maxsize: number;
   /** Where connections go; `select()` and `auth()` change it. */
   protected where: ResolvedAddress;
-  private readonly connectionCls: new (...args: any[]) => RedisConnection<T>;
+  private readonly connectionCls: new (
+    ...args: any[]
+  ) => RedisConnection<T>;
   private currentV2Pool: V2Pool | null = null;
   private readonly v2pools: V2Pool[] = [];
   private free: RedisConnection<T>[] = [];
@@ -439,12 +433,7 @@ export class ConnectionsPool<T extends RedisString = Buffer> implements AbcConne
 
   private createConnection(): Promise<RedisConnection<T>> {
     if (this.closing) return Promise.reject(new PoolClosedError("Pool is closed"));
-    return openConnection(
-      this.connectionCls as any,
-      this.where,
-      this.v2pool,
-      false,
-    );
+    return openConnection(this.connectionCls as any, this.where, this.v2pool, false);
   }
 
   private dropClosed(): void {
@@ -466,11 +455,7 @@ export class ConnectionsPool<T extends RedisString = Buffer> implements AbcConne
  */
 export async function createPool<const O extends CreatePoolOptions = {}>(address: Address, options?: O): Promise<ConnectionsPool<EncodingOf<O>>> {
   const opts: CreatePoolOptions = options ?? {};
-  checkOptionNames(
-    "createPool",
-    opts,
-    new Set([...CONNECT_OPTION_NAMES, "minsize", "maxsize", "createConnectionTimeout", "connectionCls", "poolCls"]),
-  );
+  checkOptionNames("createPool", opts, new Set([...CONNECT_OPTION_NAMES, "minsize", "maxsize", "createConnectionTimeout", "connectionCls", "poolCls"]));
   const { poolCls, ...rest } = opts;
   const cls = poolCls ?? ConnectionsPool;
   if (cls !== ConnectionsPool && !(cls.prototype instanceof ConnectionsPool)) throw new TypeError("poolCls must be a subclass of ConnectionsPool");

@@ -129,10 +129,7 @@ export async function createRedis<const O extends CreateRedisOptions = {}>(addre
  * A `Redis` on a pool (v1's `create_redis_pool`): `minsize` connections made up front,
  * up to `maxsize`, callers waiting for a free one; `timeout` is the connect timeout.
  */
-export async function createRedisPool<const O extends CreateRedisPoolOptions = {}>(
-  address: Address,
-  options?: O,
-): Promise<Redis<EncodingOf<O>>> {
+export async function createRedisPool<const O extends CreateRedisPoolOptions = {}>(address: Address, options?: O): Promise<Redis<EncodingOf<O>>> {
   const { commandsFactory, timeout, ...rest } = (options ?? {}) as CreateRedisPoolOptions;
   checkOptionNames("createRedisPool", rest, new Set([...CONNECT_OPTION_NAMES, "minsize", "maxsize", "connectionCls", "poolCls"]));
   const pool = await createPool(address, { ...rest, createConnectionTimeout: timeout ?? null });

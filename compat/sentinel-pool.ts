@@ -31,7 +31,6 @@ import { checkEncoding, describe, isPlainObject, quiet, type EncodingOf, type Re
 
 type V2Pool = ConnectionPool<Buffer>;
 
-
 // ---- errors --------------------------------------------------------------------------------
 
 function causeChain(err: unknown): unknown[] {
@@ -358,9 +357,7 @@ export class SentinelPool<T extends RedisString = Buffer> {
     if (this.closing) throw new PoolClosedError("Sentinel pool is closed");
     const limit = timeout === undefined || timeout === null ? this.timeout : timeout;
     const results = await Promise.allSettled(
-      this.addresses.map(({ v1 }) =>
-        withTimeout(createPool(v1, { minsize: 1, maxsize: 2, createConnectionTimeout: limit }), limit, (late) => late.close()),
-      ),
+      this.addresses.map(({ v1 }) => withTimeout(createPool(v1, { minsize: 1, maxsize: 2, createConnectionTimeout: limit }), limit, (late) => late.close())),
     );
     const pools = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
     if (this.closing) {

@@ -273,7 +273,8 @@ export class SentinelCommands<T extends RedisString = Buffer> extends SentinelCo
  * v1's `RedisSentinel`: `masterFor` / `slaveFor` clients, and the SENTINEL commands with
  * v1's reply shapes. Made by `createSentinel()` (or `new RedisSentinel(await createSentinelPool(...))`).
  */
-export interface RedisSentinel<T extends RedisString = any> extends KeywordCalls<SentinelCommands<T>, typeof sentinelSignatures.specs, SentinelCore<any>, SentinelCommands<RedisString>> {}
+export interface RedisSentinel<T extends RedisString = any>
+  extends KeywordCalls<SentinelCommands<T>, typeof sentinelSignatures.specs, SentinelCore<any>, SentinelCommands<RedisString>> {}
 
 export class RedisSentinel<T extends RedisString = any> extends SentinelCore<T> {}
 

@@ -99,4 +99,3 @@ export function keyId(arg: CommandArg, encoding: BufferEncoding): string {
   if (Buffer.isBuffer(arg)) return arg.toString("latin1");
   return String(arg);
 }
-

@@ -260,7 +260,12 @@ export class ClientSideCache implements TrackingTarget {
    * not take (they are sent as usual); the keys of a write are invalidated here first, so
    * this client reads its own writes even before the server's invalidation arrives.
    */
-  run(connection: () => Connection, spec: CommandSpec, command: { argv: CommandArg[]; values: unknown[] }, options: SendOptions | undefined): Promise<unknown> | null {
+  run(
+    connection: () => Connection,
+    spec: CommandSpec,
+    command: { argv: CommandArg[]; values: unknown[] },
+    options: SendOptions | undefined,
+  ): Promise<unknown> | null {
     const position = cacheKeyPosition(spec);
     if (position < 0) {
       if (!spec.readonly && spec.keyIndexes.length > 0 && this.entries.size > 0) {

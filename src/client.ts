@@ -1,7 +1,18 @@
 import type { CacheStats, ClientSideCache } from "./cache.js";
 import type { Connection, SendOptions } from "./connection/connection.js";
 import type { Commands } from "./commands/index.js";
-import { bindCommand, checkClientOptions, ClientCore, sendOptionsOf, checkKeys, commandArgv, installClientCommands, withCallOptions, type BoundCommand, type OptionRule } from "./core.js";
+import {
+  bindCommand,
+  checkClientOptions,
+  ClientCore,
+  sendOptionsOf,
+  checkKeys,
+  commandArgv,
+  installClientCommands,
+  withCallOptions,
+  type BoundCommand,
+  type OptionRule,
+} from "./core.js";
 import { installScanIterators, type ScanIterators } from "./commands/scan.js";
 import { blockingTimeout, connectionStateCommand, Route, routeOf, streamingCommand } from "./commands/routing.js";
 import type { CommandSpec } from "./commands/spec.js";
@@ -220,9 +231,7 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
       return connection.send(argv, options);
     }
     if (route === Route.Streaming) {
-      return Promise.reject(
-        new DataError(`${String(argv[0]).toUpperCase()} is not available as a plain command: use ${streamingCommand(argv)}`),
-      );
+      return Promise.reject(new DataError(`${String(argv[0]).toUpperCase()} is not available as a plain command: use ${streamingCommand(argv)}`));
     }
     const blockFor = route === Route.Blocking ? blockingTimeout(argv) : null;
     if (this.singleConnectionClient) {
@@ -235,9 +244,7 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
     }
     const state = route === Route.State ? connectionStateCommand(argv) : null;
     if (state) {
-      return Promise.reject(
-        new DataError(`${state} changes the state of its connection, which this client shares: use redis.client() for it`),
-      );
+      return Promise.reject(new DataError(`${state} changes the state of its connection, which this client shares: use redis.client() for it`));
     }
     if (blockFor !== null) return this.sendBlocking(argv, { ...options, blockFor });
     let connection: Connection;
@@ -269,7 +276,11 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
 
   private markDirty(): void {
     if (this.bound.connection) this.bound.connection.dirty = true;
-    else void this.acquire().then((c) => (c.dirty = true), () => {});
+    else
+      void this.acquire().then(
+        (c) => (c.dirty = true),
+        () => {},
+      );
   }
 
   /** @internal */
@@ -371,10 +382,11 @@ type FromUrlSays<S, O> = S extends "true" ? string : S extends "false" ? Buffer 
  * `string` (or a template with holes) could say anything: `options.decodeResponses` is
  * trusted when given, else the type is `string | Buffer`.
  */
-export type UrlReplyType<U extends string, O> = IsLiteral<U> extends true
-  ? U extends string
-    ? FromUrlSays<UrlDecodeSays<U>, O>
-    : never
-  : O extends { decodeResponses: boolean }
-    ? ReplyTypeOf<O>
-    : RedisString;
+export type UrlReplyType<U extends string, O> =
+  IsLiteral<U> extends true
+    ? U extends string
+      ? FromUrlSays<UrlDecodeSays<U>, O>
+      : never
+    : O extends { decodeResponses: boolean }
+      ? ReplyTypeOf<O>
+      : RedisString;

@@ -119,7 +119,9 @@ export function withCallOptions(send: SendOptions | undefined, call: CallOptions
  */
 export function commandArgv(args: readonly unknown[]): CommandArg[] {
   const head = args[0];
-  const argv = (typeof head === "string" && head.includes(" ") ? [...head.split(" ").filter((w) => w.length > 0), ...args.slice(1)] : [...args]) as CommandArg[];
+  const argv = (
+    typeof head === "string" && head.includes(" ") ? [...head.split(" ").filter((w) => w.length > 0), ...args.slice(1)] : [...args]
+  ) as CommandArg[];
   if (argv.length === 0) throw new DataError("executeCommand: no command given");
   for (let i = 0; i < argv.length; i++) {
     if (!isArgValue(argv[i])) {

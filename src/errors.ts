@@ -157,10 +157,7 @@ export function errorFromReply(reply: string): ResponseError | ConnectionError {
       if (message.startsWith("ERR max number of clients reached")) {
         return new ConnectionError(message);
       }
-      if (
-        message.startsWith("ERR wrong number of arguments for 'auth' command") ||
-        message.startsWith("ERR wrong number of arguments for 'AUTH' command")
-      ) {
+      if (message.startsWith("ERR wrong number of arguments for 'auth' command") || message.startsWith("ERR wrong number of arguments for 'AUTH' command")) {
         return new AuthenticationWrongNumberOfArgsError(message, code);
       }
       if (message.startsWith("ERR Error unloading module") || message.startsWith("ERR Error loading the extension")) {

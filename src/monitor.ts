@@ -25,7 +25,10 @@ export function parseMonitorLine(line: string): MonitoredCommand {
   const match = MONITOR_LINE.exec(line.slice(space + 1));
   if (space === -1 || !match || Number.isNaN(time)) throw new RedisError(`Unexpected MONITOR output: ${line.slice(0, 80)}`);
   const [, db, clientInfo = "", rest = ""] = match;
-  const command = [...rest.matchAll(QUOTED_WORD)].map((m) => m[1]).join(" ").replace(/\\"/g, '"');
+  const command = [...rest.matchAll(QUOTED_WORD)]
+    .map((m) => m[1])
+    .join(" ")
+    .replace(/\\"/g, '"');
   let clientAddress: string;
   let clientPort: string;
   let clientType: MonitoredCommand["clientType"];

@@ -5,7 +5,16 @@ import { blockingTimeout, connectionStateCommand, Route, routeOf, streamingComma
 import type { CommandSpec, EmptyResponse } from "./commands/spec.js";
 import { truncateText } from "./commands/text.js";
 import { abortError } from "./connection/cancel.js";
-import { bindCommand, checkKeys, commandArgv, installPipelineCommands, mergeCallOptions, checkCallOptionsObject, type CallOptions, type CommandRunner } from "./core.js";
+import {
+  bindCommand,
+  checkKeys,
+  commandArgv,
+  installPipelineCommands,
+  mergeCallOptions,
+  checkCallOptionsObject,
+  type CallOptions,
+  type CommandRunner,
+} from "./core.js";
 import { DataError, ExecAbortError, RedisError, ResponseError, WatchError } from "./errors.js";
 import type { RedisString } from "./pool.js";
 import type { CommandArg, RespValue } from "./protocol/index.js";
@@ -398,12 +407,22 @@ export class PipelineImpl<T extends RedisString = Buffer> {
       if (transactional) {
         this.watching = false; // EXEC ends every WATCH, whatever its outcome
         if (tracingBatch()) {
-          return await traceBatch("MULTI", queue.map((c) => c.argv), connection.options, () => this.executeTransaction(connection, queue, raiseOnError, call));
+          return await traceBatch(
+            "MULTI",
+            queue.map((c) => c.argv),
+            connection.options,
+            () => this.executeTransaction(connection, queue, raiseOnError, call),
+          );
         }
         return await this.executeTransaction(connection, queue, raiseOnError, call);
       }
       if (tracingBatch()) {
-        return await traceBatch("PIPELINE", queue.map((c) => c.argv), connection.options, () => this.executePipeline(connection, queue, raiseOnError, call));
+        return await traceBatch(
+          "PIPELINE",
+          queue.map((c) => c.argv),
+          connection.options,
+          () => this.executePipeline(connection, queue, raiseOnError, call),
+        );
       }
       return await this.executePipeline(connection, queue, raiseOnError, call);
     } finally {
@@ -437,11 +456,14 @@ export class PipelineImpl<T extends RedisString = Buffer> {
   private async executePipeline(connection: Connection, queue: Queued[], raiseOnError: boolean, call: CallOptions | undefined): Promise<unknown[]> {
     const sent = sentCommands(queue);
     const perCommand = sent.some((c) => c.spec?.decode !== undefined);
-    const replies = await connection.sendBatch(sent.map((c) => c.argv), {
-      decodeEach: perCommand ? sent.map((c) => c.spec?.decode) : undefined,
-      signal: call?.signal,
-      timeout: call?.timeout,
-    });
+    const replies = await connection.sendBatch(
+      sent.map((c) => c.argv),
+      {
+        decodeEach: perCommand ? sent.map((c) => c.spec?.decode) : undefined,
+        signal: call?.signal,
+        timeout: call?.timeout,
+      },
+    );
     return transformAll(queue, replies, raiseOnError);
   }
 

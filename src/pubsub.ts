@@ -362,7 +362,13 @@ export class PubSub<T extends RedisString = Buffer> extends EventEmitter {
     const subs = (["channel", "pattern", "shard"] as const).flatMap((kind) =>
       [...this.subscriptions[kind].values()].map((sub) => ({ ...sub, kind: kind === "pattern" ? "Pattern" : "Channel" })),
     );
-    await runDispatchLoop(this, subs, () => this.closed, options, () => this.connect());
+    await runDispatchLoop(
+      this,
+      subs,
+      () => this.closed,
+      options,
+      () => this.connect(),
+    );
   }
 
   /** Unsubscribes from everything and gives the connection back (closed, since it was subscribed). */
@@ -747,25 +753,28 @@ export class PubSub<T extends RedisString = Buffer> extends EventEmitter {
     const interval = connection.options.healthCheckInterval;
     if (interval <= 0 || this.healthTimer) return;
     const waitForPong = (connection.options.socketTimeout ?? interval) * 1000;
-    this.healthTimer = setInterval(() => {
-      const current = this.connection;
-      if (!current || !current.isConnected || !this.subscribed) return;
-      if (this.paused) {
-        // Not reading on purpose: no answer is expected.
-        this.pingSentAt = 0;
-        return;
-      }
-      const now = Date.now();
-      if (this.pingSentAt > this.lastTraffic && now - this.pingSentAt > waitForPong) {
-        this.pingSentAt = 0;
-        current.disconnect(false, new TimeoutError(`No answer to the health check PING from ${current.description}`));
-        return;
-      }
-      if (now - this.lastTraffic >= interval * 1000 && this.pingSentAt <= this.lastTraffic) {
-        this.pingSentAt = now;
-        void this.sendHealthPing(current);
-      }
-    }, Math.max(10, Math.min(interval * 1000, waitForPong) / 2));
+    this.healthTimer = setInterval(
+      () => {
+        const current = this.connection;
+        if (!current || !current.isConnected || !this.subscribed) return;
+        if (this.paused) {
+          // Not reading on purpose: no answer is expected.
+          this.pingSentAt = 0;
+          return;
+        }
+        const now = Date.now();
+        if (this.pingSentAt > this.lastTraffic && now - this.pingSentAt > waitForPong) {
+          this.pingSentAt = 0;
+          current.disconnect(false, new TimeoutError(`No answer to the health check PING from ${current.description}`));
+          return;
+        }
+        if (now - this.lastTraffic >= interval * 1000 && this.pingSentAt <= this.lastTraffic) {
+          this.pingSentAt = now;
+          void this.sendHealthPing(current);
+        }
+      },
+      Math.max(10, Math.min(interval * 1000, waitForPong) / 2),
+    );
     this.healthTimer.unref();
   }
 

@@ -37,10 +37,7 @@ function checkSeconds(owner: string, name: string, value: unknown): number {
 function capAndBase(owner: string, capOrOptions: number | BackoffOptions | undefined, base: number | undefined): [number, number] {
   if (capOrOptions !== null && typeof capOrOptions === "object") {
     if (base !== undefined) throw new TypeError(`${owner}: pass either (cap, base) or ({ cap, base }), not both`);
-    return [
-      checkSeconds(owner, "cap", capOrOptions.cap ?? DEFAULT_CAP),
-      checkSeconds(owner, "base", capOrOptions.base ?? DEFAULT_BASE),
-    ];
+    return [checkSeconds(owner, "cap", capOrOptions.cap ?? DEFAULT_CAP), checkSeconds(owner, "base", capOrOptions.base ?? DEFAULT_BASE)];
   }
   return [checkSeconds(owner, "cap", capOrOptions ?? DEFAULT_CAP), checkSeconds(owner, "base", base ?? DEFAULT_BASE)];
 }
@@ -308,11 +305,7 @@ export class Retry {
    * `backoff.compute(failures)` seconds and tries again. Any other error is rethrown at once,
    * as is an error thrown by `fail`. `backoff.reset()` is called first.
    */
-  async callWithRetry<T>(
-    doFn: () => Promise<T>,
-    fail: (err: unknown, failures: number) => unknown,
-    opts?: CallWithRetryOptions,
-  ): Promise<T> {
+  async callWithRetry<T>(doFn: () => Promise<T>, fail: (err: unknown, failures: number) => unknown, opts?: CallWithRetryOptions): Promise<T> {
     const signal = opts?.signal;
     const extraCheck = opts?.isRetryable;
     this._backoff.reset();

@@ -312,7 +312,9 @@ export class SentinelImpl<T extends RedisString = Buffer> extends EventEmitter {
     this.sentinelKwargs = hideSecrets(kwargs);
     // A sentinel that does not answer is skipped for the next one: no reconnect attempts.
     const retry = kwargs.retry === undefined ? null : kwargs.retry;
-    this.sentinels = sentinels.map(([host, port]) => new Redis({ ...withSecrets(kwargs), retry, host, port, decodeResponses: true }) as unknown as Redis<string>);
+    this.sentinels = sentinels.map(
+      ([host, port]) => new Redis({ ...withSecrets(kwargs), retry, host, port, decodeResponses: true }) as unknown as Redis<string>,
+    );
     this.minOtherSentinels = minOtherSentinels ?? 0;
     this.forceMasterIp = forceMasterIp ?? null;
     this.connectionKwargs = hideSecrets(connectionKwargs);
@@ -352,7 +354,9 @@ export class SentinelImpl<T extends RedisString = Buffer> extends EventEmitter {
         continue;
       }
       if (!this.checkMasterState(info)) {
-        problems.push(`${describeSentinel(sentinel)}: master flagged '${String(info["flags"] ?? "")}', ${String(info["num-other-sentinels"] ?? 0)} other sentinels`);
+        problems.push(
+          `${describeSentinel(sentinel)}: master flagged '${String(info["flags"] ?? "")}', ${String(info["num-other-sentinels"] ?? 0)} other sentinels`,
+        );
         continue;
       }
       if (i > 0) {

@@ -242,7 +242,10 @@ const KEPT_ARGUMENTS: readonly [RegExp, number][] = [
   [/^ECHO/, 0],
   [/^(LPUSH|MSET|PFA|PUBLISH|RPUSH|SADD|SET|SPUBLISH|XADD|ZADD)/, 1],
   [/^(HSET|HMSET|LSET|LINSERT)/, 2],
-  [/^(BIT|B[LRZ]|CLIENT|CLUSTER|COMMAND|DECR|DEL|EVAL|EX|FUNCTION|GEO|GET|HINCR|HMGET|HSCAN|INCR|L[TRLM]|MEMORY|P[EFISTU]|RPOP|S[CDIMORSU]|XACK|X[CDGILPRT]|Z[CDILMPRS])/, -1],
+  [
+    /^(BIT|B[LRZ]|CLIENT|CLUSTER|COMMAND|DECR|DEL|EVAL|EX|FUNCTION|GEO|GET|HINCR|HMGET|HSCAN|INCR|L[TRLM]|MEMORY|P[EFISTU]|RPOP|S[CDIMORSU]|XACK|X[CDGILPRT]|Z[CDILMPRS])/,
+    -1,
+  ],
 ];
 
 /** Answers of `keptArguments` by command name (bounded: `executeCommand` takes any name). */
@@ -384,11 +387,7 @@ export function publishMessage(kind: string, channel: string | Buffer, pattern: 
 // ---- cluster ----------------------------------------------------------------------------------
 
 /** Publishes `aioredis:cluster:redirect` (the caller checked `hasSubscribers`). */
-export function publishRedirect(
-  err: Error & { slotId: number; host: string; port: number },
-  from: string,
-  argv: readonly CommandArg[] | undefined,
-): void {
+export function publishRedirect(err: Error & { slotId: number; host: string; port: number }, from: string, argv: readonly CommandArg[] | undefined): void {
   const kind = err.message.startsWith("MOVED") ? "MOVED" : "ASK";
   const to = err.host.includes(":") ? `[${err.host}]:${err.port}` : `${err.host}:${err.port}`;
   const message: ClusterRedirectMessage = { kind, slot: err.slotId, from, to, command: commandWord(argv?.[0]) };

@@ -219,7 +219,10 @@ function queryOption(name: string): QueryOption | undefined {
 
 /** The known option a mistyped name probably meant (`decodeResponses`, `DB`). */
 function suggestion(name: string): string | undefined {
-  const snake = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace(/-/g, "_").toLowerCase();
+  const snake = name
+    .replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+    .replace(/-/g, "_")
+    .toLowerCase();
   if (queryOption(snake)) return snake;
   const lower = name.toLowerCase();
   return Object.keys(QUERY_OPTIONS).find((known) => known === lower);
@@ -309,9 +312,7 @@ class UrlErrors {
 
   /** `${what} in connection URL '<redacted>'${detail}`, plus a hint when the URL looks mangled by its password. */
   at(what: string, detail = ""): DataError {
-    const hint = this.ambiguous
-      ? " (if the password holds '/', '?', '#' or '&', percent-encode them as %2F, %3F, %23 and %26)"
-      : "";
+    const hint = this.ambiguous ? " (if the password holds '/', '?', '#' or '&', percent-encode them as %2F, %3F, %23 and %26)" : "";
     return new DataError(`${what} in connection URL '${redactUrl(this.url)}'${detail}${hint}`);
   }
 }
@@ -435,8 +436,7 @@ export function parseUrl(url: string): ParsedUrl {
       const showable = name !== undefined && /^[A-Za-z0-9_.-]{1,64}$/.test(name) && !afterSecret && !errors.ambiguous;
       if (!showable) {
         throw new DataError(
-          "Unknown or malformed option in connection URL (its name is not shown, as it may be part of a password: " +
-            "percent-encode '&' in passwords as %26)",
+          "Unknown or malformed option in connection URL (its name is not shown, as it may be part of a password: " + "percent-encode '&' in passwords as %26)",
         );
       }
       const hint = suggestion(name);

@@ -172,7 +172,17 @@ describe("one describer, one message format for arguments and options", () => {
       [new Map([[secret, secret]]), "a Map"],
       [new Uint8Array(2), "a Uint8Array"],
       [new Custom(), "a Custom"],
-      [new Proxy({}, { getPrototypeOf: () => { throw new Error(secret); } }), "an object"],
+      [
+        new Proxy(
+          {},
+          {
+            getPrototypeOf: () => {
+              throw new Error(secret);
+            },
+          },
+        ),
+        "an object",
+      ],
     ];
     for (const [value, expected] of cases) expect(describeValue(value)).toBe(expected);
   });

@@ -1,16 +1,6 @@
 import * as net from "node:net";
 import { afterAll, describe, expect, test, vi } from "vitest";
-import {
-  AuthenticationError,
-  ConnectionError,
-  fromUrl,
-  NoBackoff,
-  NoPermissionError,
-  Redis,
-  ResponseError,
-  Retry,
-  TimeoutError,
-} from "../src/index.js";
+import { AuthenticationError, ConnectionError, fromUrl, NoBackoff, NoPermissionError, Redis, ResponseError, Retry, TimeoutError } from "../src/index.js";
 import { startFakeServer, startRedisServer, useRedisServer, type RedisServer } from "./harness/index.js";
 
 const SECRET = "s3cr3t-P@ss:/word";

@@ -131,9 +131,7 @@ describe("redis-server", () => {
     const prev = process.env.REDIS_SERVER_BIN;
     process.env.REDIS_SERVER_BIN = "/nonexistent/redis-server";
     try {
-      await expect(startRedisServer()).rejects.toThrow(
-        "redis-server not found (set REDIS_SERVER_BIN or install it: apt-get install redis-server)",
-      );
+      await expect(startRedisServer()).rejects.toThrow("redis-server not found (set REDIS_SERVER_BIN or install it: apt-get install redis-server)");
     } finally {
       if (prev === undefined) delete process.env.REDIS_SERVER_BIN;
       else process.env.REDIS_SERVER_BIN = prev;
@@ -311,7 +309,10 @@ describe("fake servers", () => {
     const payload = Buffer.concat([resp.command("SET", "k", "v"), resp.command("GET", "k")]);
     const r = await rawExchange({ port: fake.port }, payload, { until: (b) => b.toString() === "+OK\r\n$-1\r\n" });
     expect(r.data.toString()).toBe("+OK\r\n$-1\r\n");
-    expect(seen).toEqual([["SET", "k", "v"], ["GET", "k"]]);
+    expect(seen).toEqual([
+      ["SET", "k", "v"],
+      ["GET", "k"],
+    ]);
   });
 
   test("RespCommandParser handles split input and inline commands", () => {
@@ -319,6 +320,9 @@ describe("fake servers", () => {
     const wire = Buffer.concat([resp.command("ECHO", "a\r\nb"), Buffer.from("PING x\r\n")]);
     const out: string[][] = [];
     for (const byte of wire) out.push(...p.push(Buffer.from([byte])).map((c) => c.map(String)));
-    expect(out).toEqual([["ECHO", "a\r\nb"], ["PING", "x"]]);
+    expect(out).toEqual([
+      ["ECHO", "a\r\nb"],
+      ["PING", "x"],
+    ]);
   });
 });

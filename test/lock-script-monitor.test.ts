@@ -166,7 +166,12 @@ describe("monitor output parsing", () => {
       clientType: "tcp",
       command: "keys *",
     });
-    expect(parseMonitorLine('1.5 [3 unix:/tmp/redis.sock] "get" "a"')).toMatchObject({ db: 3, clientAddress: "unix", clientPort: "/tmp/redis.sock", clientType: "unix" });
+    expect(parseMonitorLine('1.5 [3 unix:/tmp/redis.sock] "get" "a"')).toMatchObject({
+      db: 3,
+      clientAddress: "unix",
+      clientPort: "/tmp/redis.sock",
+      clientType: "unix",
+    });
     expect(parseMonitorLine('2 [0 lua] "incr" "n"')).toMatchObject({ clientAddress: "lua", clientType: "lua", command: "incr n" });
     expect(parseMonitorLine('2 [0 [::1]:5000] "ping"')).toMatchObject({ clientAddress: "[::1]", clientPort: "5000" });
   });

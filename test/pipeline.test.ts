@@ -286,15 +286,24 @@ describe("pipelines of a single-connection client run on its connection", () => 
       // EXEC ended the watch: the same pattern without a concurrent writer succeeds
       expect(await c.executeCommand("WATCH", "sc:balance")).toBe("OK");
       const now = Number(await c.get("sc:balance"));
-      expect(await c.pipeline().set("sc:balance", String(now - 30)).execute()).toEqual([true]);
+      expect(
+        await c
+          .pipeline()
+          .set("sc:balance", String(now - 30))
+          .execute(),
+      ).toEqual([true]);
       expect(await r.get("sc:balance")).toBe("120");
       // pipe.watch() and transaction() on client() use its connection too, and leave it bound
       await expect(
-        c.transaction(async (p) => {
-          await r.set("sc:balance", "999");
-          p.multi();
-          p.set("sc:balance", "0");
-        }, "sc:balance", { maxAttempts: 1 }),
+        c.transaction(
+          async (p) => {
+            await r.set("sc:balance", "999");
+            p.multi();
+            p.set("sc:balance", "0");
+          },
+          "sc:balance",
+          { maxAttempts: 1 },
+        ),
       ).rejects.toBeInstanceOf(WatchError);
       expect(await r.get("sc:balance")).toBe("999");
       expect(c.connection).not.toBeNull();

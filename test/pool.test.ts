@@ -1,12 +1,5 @@
 import { describe, expect, test } from "vitest";
-import {
-  BlockingConnectionPool,
-  ConnectionError,
-  ConnectionPool,
-  DataError,
-  MaxConnectionsError,
-  Redis,
-} from "../src/index.js";
+import { BlockingConnectionPool, ConnectionError, ConnectionPool, DataError, MaxConnectionsError, Redis } from "../src/index.js";
 import { useRedisServer } from "./harness/index.js";
 
 const server = useRedisServer();

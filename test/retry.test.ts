@@ -308,8 +308,14 @@ describe("Retry", () => {
     const backoff = new DecorrelatedJitterBackoff(1, 0);
     const reset = vi.spyOn(backoff, "reset");
     const retry = new Retry(backoff, 1);
-    await retry.callWithRetry(async () => 1, () => undefined);
-    await retry.callWithRetry(async () => 2, () => undefined);
+    await retry.callWithRetry(
+      async () => 1,
+      () => undefined,
+    );
+    await retry.callWithRetry(
+      async () => 2,
+      () => undefined,
+    );
     expect(reset).toHaveBeenCalledTimes(2);
   });
 

@@ -89,7 +89,7 @@ describe("Sentinel", () => {
   });
 
   test("a failover during traffic (SENTINEL FAILOVER, the old master demoted): the client follows, every acknowledged write is readable", async () => {
-    const [oldMaster, oldReplica] = group.dataNodes as [typeof group.dataNodes[0], typeof group.dataNodes[0]];
+    const [oldMaster, oldReplica] = group.dataNodes as [(typeof group.dataNodes)[0], (typeof group.dataNodes)[0]];
     const master = sentinel.masterFor("mymaster", { decodeResponses: true, socketTimeout: 2 });
     const pubsub = master.pubsub();
     await pubsub.subscribe("events");
@@ -118,11 +118,14 @@ describe("Sentinel", () => {
     // master and the replica catches up before the failover starts.
     await oldMaster!.cli("CLIENT", "PAUSE", "20000", "WRITE");
     await expect
-      .poll(async () => {
-        const m = /master_repl_offset:(\d+)/.exec(await oldMaster!.cli("INFO", "replication"))?.[1];
-        const r = /slave_repl_offset:(\d+)/.exec(await oldReplica!.cli("INFO", "replication"))?.[1];
-        return m !== undefined && m === r;
-      }, { timeout: 5000, interval: 20 })
+      .poll(
+        async () => {
+          const m = /master_repl_offset:(\d+)/.exec(await oldMaster!.cli("INFO", "replication"))?.[1];
+          const r = /slave_repl_offset:(\d+)/.exec(await oldReplica!.cli("INFO", "replication"))?.[1];
+          return m !== undefined && m === r;
+        },
+        { timeout: 5000, interval: 20 },
+      )
       .toBe(true);
     const t0 = Date.now();
     expect(await group.sentinels[0]!.cli("SENTINEL", "FAILOVER", "mymaster")).toBe("OK");
@@ -140,7 +143,9 @@ describe("Sentinel", () => {
     await Promise.all(writers);
     const firstAckAfter = ackTimes.filter((t) => t >= t0).sort((a, b) => a - b)[0];
     const kinds: Record<string, number> = {};
-    for (const { error } of errors) kinds[`${error.name}: ${error.message.replace(/\d+/g, "N").slice(0, 90)}`] = (kinds[`${error.name}: ${error.message.replace(/\d+/g, "N").slice(0, 90)}`] ?? 0) + 1;
+    for (const { error } of errors)
+      kinds[`${error.name}: ${error.message.replace(/\d+/g, "N").slice(0, 90)}`] =
+        (kinds[`${error.name}: ${error.message.replace(/\d+/g, "N").slice(0, 90)}`] ?? 0) + 1;
     console.log(
       `sentinel failover: client switched ${switchedAt - t0} ms after SENTINEL FAILOVER; first acknowledged write after it at +${
         firstAckAfter === undefined ? "none" : firstAckAfter - t0
@@ -160,11 +165,14 @@ describe("Sentinel", () => {
     expect(((await master.executeCommand("ROLE")) as string[])[0]).toBe("master");
     // The subscriber moved to the new master too.
     await expect
-      .poll(async () => {
-        await master.publish("events", "after");
-        const m = await pubsub.getMessage({ timeout: 0.2, ignoreSubscribeMessages: true });
-        return m?.data;
-      }, { timeout: 8000, interval: 50 })
+      .poll(
+        async () => {
+          await master.publish("events", "after");
+          const m = await pubsub.getMessage({ timeout: 0.2, ignoreSubscribeMessages: true });
+          return m?.data;
+        },
+        { timeout: 8000, interval: 50 },
+      )
       .toBe("after");
     await pubsub.close();
     await master.close();
@@ -196,11 +204,14 @@ describe("Sentinel", () => {
     await sleep(300);
     await hung.cli("CLIENT", "PAUSE", "30000", "WRITE");
     await expect
-      .poll(async () => {
-        const m = /master_repl_offset:(\d+)/.exec(await hung.cli("INFO", "replication"))?.[1];
-        const r = /slave_repl_offset:(\d+)/.exec(await standby.cli("INFO", "replication"))?.[1];
-        return m !== undefined && m === r;
-      }, { timeout: 5000, interval: 20 })
+      .poll(
+        async () => {
+          const m = /master_repl_offset:(\d+)/.exec(await hung.cli("INFO", "replication"))?.[1];
+          const r = /slave_repl_offset:(\d+)/.exec(await standby.cli("INFO", "replication"))?.[1];
+          return m !== undefined && m === r;
+        },
+        { timeout: 5000, interval: 20 },
+      )
       .toBe(true);
     const t0 = Date.now();
     hung.pause();

@@ -89,7 +89,14 @@ describe("imports", () => {
       ["/d.ts", ["/a.ts"]],
     ]);
     expect(importCycles(g)).toHaveLength(1);
-    expect(importCycles(new Map([["/a.ts", ["/b.ts"]], ["/b.ts", []]]))).toEqual([]);
+    expect(
+      importCycles(
+        new Map([
+          ["/a.ts", ["/b.ts"]],
+          ["/b.ts", []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   test.each(DIRS)("no import circle through %s/", (dir) => {
@@ -100,7 +107,12 @@ describe("imports", () => {
 
 describe("file sizes", () => {
   // Widened by directory as the restructuring reaches it.
-  const CHECKED = [...sourceFiles(join(root, "src", "cluster")), join(root, "src", "client.ts"), join(root, "src", "pipeline.ts"), join(root, "src", "core.ts")];
+  const CHECKED = [
+    ...sourceFiles(join(root, "src", "cluster")),
+    join(root, "src", "client.ts"),
+    join(root, "src", "pipeline.ts"),
+    join(root, "src", "core.ts"),
+  ];
 
   test.each(CHECKED.map((file) => [relative(root, file), file]))("%s has at most 600 lines", (_name, file) => {
     const lines = readFileSync(file, "utf8").split("\n").length;

@@ -44,12 +44,28 @@ const GOOD: Array<[string, ParsedUrl]> = [
   ["redis://h?decode_responses=false", { host: "h", decodeResponses: false }],
   ["redis://h?decode_responses=False", { host: "h", decodeResponses: false }],
   ["redis://h?decode_responses=True", { host: "h", decodeResponses: true }],
-  ["redis://h?decode_responses=0&socket_keepalive=NO&retry_on_timeout=off&ssl_check_hostname=n&ssl=F", {
-    host: "h", decodeResponses: false, socketKeepalive: false, retryOnTimeout: false, sslCheckHostname: false, ssl: false,
-  }],
-  ["redis://h?decode_responses=1&socket_keepalive=Yes&retry_on_timeout=ON&ssl_check_hostname=y&ssl=t", {
-    host: "h", decodeResponses: true, socketKeepalive: true, retryOnTimeout: true, sslCheckHostname: true, ssl: true,
-  }],
+  [
+    "redis://h?decode_responses=0&socket_keepalive=NO&retry_on_timeout=off&ssl_check_hostname=n&ssl=F",
+    {
+      host: "h",
+      decodeResponses: false,
+      socketKeepalive: false,
+      retryOnTimeout: false,
+      sslCheckHostname: false,
+      ssl: false,
+    },
+  ],
+  [
+    "redis://h?decode_responses=1&socket_keepalive=Yes&retry_on_timeout=ON&ssl_check_hostname=y&ssl=t",
+    {
+      host: "h",
+      decodeResponses: true,
+      socketKeepalive: true,
+      retryOnTimeout: true,
+      sslCheckHostname: true,
+      ssl: true,
+    },
+  ],
   // every typed option
   [
     "redis://h?db=1&socket_timeout=1.5&socket_connect_timeout=2&socket_keepalive=yes&socket_read_size=65536" +
@@ -87,20 +103,46 @@ const GOOD: Array<[string, ParsedUrl]> = [
       sslPassword: "kp",
     },
   ],
-  ["redis://h?protocol=3&health_check_interval=30&socket_timeout=.25&timeout=1e1", {
-    host: "h", protocol: 3, healthCheckInterval: 30, socketTimeout: 0.25, timeout: 10,
-  }],
+  [
+    "redis://h?protocol=3&health_check_interval=30&socket_timeout=.25&timeout=1e1",
+    {
+      host: "h",
+      protocol: 3,
+      healthCheckInterval: 30,
+      socketTimeout: 0.25,
+      timeout: 10,
+    },
+  ],
   // "none" / empty timeouts are null
-  ["redis://h?socket_timeout=none&socket_connect_timeout=&timeout=None", {
-    host: "h", socketTimeout: null, socketConnectTimeout: null, timeout: null,
-  }],
+  [
+    "redis://h?socket_timeout=none&socket_connect_timeout=&timeout=None",
+    {
+      host: "h",
+      socketTimeout: null,
+      socketConnectTimeout: null,
+      timeout: null,
+    },
+  ],
   // enumerations, with the spellings Python users carry over
-  ["redis://h?encoding=utf-8&encoding_errors=STRICT&ssl_cert_reqs=NONE&ssl_min_version=tlsv1_3", {
-    host: "h", encoding: "utf-8", encodingErrors: "strict", sslCertReqs: "none", sslMinVersion: "TLSv1.3",
-  }],
-  ["redis://h?encoding=UTF8&ssl_cert_reqs=CERT_REQUIRED&ssl_min_version=771", {
-    host: "h", encoding: "utf8", sslCertReqs: "required", sslMinVersion: "TLSv1.2",
-  }],
+  [
+    "redis://h?encoding=utf-8&encoding_errors=STRICT&ssl_cert_reqs=NONE&ssl_min_version=tlsv1_3",
+    {
+      host: "h",
+      encoding: "utf-8",
+      encodingErrors: "strict",
+      sslCertReqs: "none",
+      sslMinVersion: "TLSv1.3",
+    },
+  ],
+  [
+    "redis://h?encoding=UTF8&ssl_cert_reqs=CERT_REQUIRED&ssl_min_version=771",
+    {
+      host: "h",
+      encoding: "utf8",
+      sslCertReqs: "required",
+      sslMinVersion: "TLSv1.2",
+    },
+  ],
   ["redis://h?encoding=latin-1&ssl_min_version=TLSv1", { host: "h", encoding: "latin1", sslMinVersion: "TLSv1" }],
   // query values are decoded once, '+' is a space, '@' and ':' are fine in the query
   ["redis://h?ssl_ca_certs=/my+dir/%2Bca%2525.pem", { host: "h", sslCaCerts: "/my dir/+ca%25.pem" }],
@@ -286,10 +328,7 @@ describe("redactUrl", () => {
     ["redis://user:@host", "redis://user:***@host"],
     ["redis://host:6379", "redis://host:6379"],
     ["unix://u:p@/tmp/redis.sock?db=1", "unix://u:***@/tmp/redis.sock?db=1"],
-    [
-      "rediss://u:p%40ss@h?db=1&password=x&ssl_password=y&client_name=c",
-      "rediss://u:***@h?db=1&password=***&ssl_password=***&client_name=c",
-    ],
+    ["rediss://u:p%40ss@h?db=1&password=x&ssl_password=y&client_name=c", "rediss://u:***@h?db=1&password=***&ssl_password=***&client_name=c"],
     ["redis://host?password=a&b&c=d&db=1", "redis://host?password=***&db=1"],
     ["redis://host?auth_token=abc&db=1", "redis://host?auth_token=***&db=1"],
     ["redis://u:pa/ss@host/0", "redis://***@host/0"],

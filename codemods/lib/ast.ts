@@ -288,7 +288,14 @@ export function isDeclarationId(path: P): boolean {
     if (parent.type === "TSParameterProperty") return true;
     if (parent.type === "VariableDeclarator") return parent.id === p.node;
     if (parent.type === "CatchClause") return parent.param === p.node;
-    if ((parent.type === "FunctionDeclaration" || parent.type === "FunctionExpression" || parent.type === "ClassDeclaration" || parent.type === "ClassExpression") && parent.id === p.node) return true;
+    if (
+      (parent.type === "FunctionDeclaration" ||
+        parent.type === "FunctionExpression" ||
+        parent.type === "ClassDeclaration" ||
+        parent.type === "ClassExpression") &&
+      parent.id === p.node
+    )
+      return true;
     if (isFunction(parent)) return parent.params.includes(p.node);
     return false;
   }

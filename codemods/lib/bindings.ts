@@ -87,9 +87,31 @@ export function collectModuleInfo(ctx: Ctx): ModuleInfo {
       } else if (spec.type === "ImportSpecifier") {
         const imported = spec.imported.type === "Identifier" ? spec.imported.name : spec.imported.value;
         if (imported === "default") {
-          info.bindings.push({ kind: "namespace", local, imported: null, style: "import", declPath: path, specNode: spec, declNode: spec.local, source: node.source.value, typeOnly, wasDefault: true });
+          info.bindings.push({
+            kind: "namespace",
+            local,
+            imported: null,
+            style: "import",
+            declPath: path,
+            specNode: spec,
+            declNode: spec.local,
+            source: node.source.value,
+            typeOnly,
+            wasDefault: true,
+          });
         } else {
-          info.bindings.push({ kind: "named", local, imported, style: "import", declPath: path, specNode: spec, declNode: spec.local, source: node.source.value, typeOnly, wasDefault: false });
+          info.bindings.push({
+            kind: "named",
+            local,
+            imported,
+            style: "import",
+            declPath: path,
+            specNode: spec,
+            declNode: spec.local,
+            source: node.source.value,
+            typeOnly,
+            wasDefault: false,
+          });
         }
       }
     }
@@ -125,7 +147,18 @@ export function collectModuleInfo(ctx: Ctx): ModuleInfo {
     if (id.type === "Identifier") {
       captured.add(init);
       info.sourceNodes.push(src);
-      info.bindings.push({ kind: "namespace", local: id.name, imported: null, style, declPath, specNode: path.node, declNode: id, source: src.value, typeOnly: false, wasDefault: false });
+      info.bindings.push({
+        kind: "namespace",
+        local: id.name,
+        imported: null,
+        style,
+        declPath,
+        specNode: path.node,
+        declNode: id,
+        source: src.value,
+        typeOnly: false,
+        wasDefault: false,
+      });
     } else if (id.type === "ObjectPattern" && id.properties.every((p: N) => propName(p) !== null && p.value?.type === "Identifier")) {
       captured.add(init);
       info.sourceNodes.push(src);

@@ -190,7 +190,15 @@ export function addMarker(ctx: Ctx, stmt: N, message: string): void {
 }
 
 /** Statements recast prints the way they were written when only a comment is added to them. */
-const SIMPLE_STATEMENTS = new Set(["ExpressionStatement", "VariableDeclaration", "ReturnStatement", "ThrowStatement", "ImportDeclaration", "ExportNamedDeclaration", "ExportAllDeclaration"]);
+const SIMPLE_STATEMENTS = new Set([
+  "ExpressionStatement",
+  "VariableDeclaration",
+  "ReturnStatement",
+  "ThrowStatement",
+  "ImportDeclaration",
+  "ExportNamedDeclaration",
+  "ExportAllDeclaration",
+]);
 
 /** Writes the pending markers as `// TODO(aioredis-v2): ...` line comments, each at most once. */
 export function flushMarkers(ctx: Ctx): number {
@@ -210,7 +218,8 @@ export function flushMarkers(ctx: Ctx): number {
       comments.splice(at, 0, comment);
     };
     const line = stmt.loc?.start?.line;
-    const simple = SIMPLE_STATEMENTS.has(stmt.type) && !(stmt.type === "ExportNamedDeclaration" && stmt.declaration && !SIMPLE_STATEMENTS.has(stmt.declaration.type));
+    const simple =
+      SIMPLE_STATEMENTS.has(stmt.type) && !(stmt.type === "ExportNamedDeclaration" && stmt.declaration && !SIMPLE_STATEMENTS.has(stmt.declaration.type));
     if (simple || !line || !sourceLines[line - 1]) attach();
     else ctx.lineInserts.push({ anchor: () => sourceLines[line - 1]!, near: line, where: "before", text: `//${text}`, fallback: attach });
     inserted++;

@@ -100,7 +100,10 @@ export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo, plan: ImportPlan, o
   const taken = new Set<string>(nodesOf(ctx, "Identifier").map((p: P) => p.node.name));
   // code the rewrite wrote as text (`new aioredis.Redis({ ... })`) names a namespace without an Identifier node for it
   let raws: string[] | null = null;
-  const rawTexts = (): string[] => (raws ??= nodesOf(ctx, "Identifier").filter((p: P) => p.node.__raw).map((p: P) => p.node.name as string));
+  const rawTexts = (): string[] =>
+    (raws ??= nodesOf(ctx, "Identifier")
+      .filter((p: P) => p.node.__raw)
+      .map((p: P) => p.node.name as string));
 
   /** Decides where one binding goes: "v2", "compat", or "both" (compat references renamed). */
   const place = new Map<Binding, { v2: boolean; compat: boolean; compatLocal: string }>();
@@ -166,7 +169,8 @@ export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo, plan: ImportPlan, o
       if (b.kind === "namespace") {
         if (where.v2) {
           v2Specs.push(spec.type === "ImportNamespaceSpecifier" ? spec : j.importNamespaceSpecifier(j.identifier(b.local)));
-          if (spec.type !== "ImportNamespaceSpecifier") recordChange(ctx, decl, "import", `default import of "${V1_PACKAGE}" is a namespace import in v2 (no default export)`);
+          if (spec.type !== "ImportNamespaceSpecifier")
+            recordChange(ctx, decl, "import", `default import of "${V1_PACKAGE}" is a namespace import in v2 (no default export)`);
         }
         if (where.compat) compatSpecs.push(where.v2 ? j.importNamespaceSpecifier(j.identifier(where.compatLocal)) : spec);
       } else {
@@ -268,7 +272,9 @@ export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo, plan: ImportPlan, o
     if (v2Props.length && compatProps.length) {
       declarator.id.properties = v2Props;
       setSource(ctx, sourceNode, V1_PACKAGE);
-      const compatDecl = j.variableDeclaration(declNode.kind, [j.variableDeclarator(j.objectPattern(compatProps), cloneLoad(ctx, declarator.init, COMPAT_PACKAGE))]);
+      const compatDecl = j.variableDeclaration(declNode.kind, [
+        j.variableDeclarator(j.objectPattern(compatProps), cloneLoad(ctx, declarator.init, COMPAT_PACKAGE)),
+      ]);
       newDecls.push({ after: b.declPath, node: compatDecl });
       namedTarget ??= { kind: "require", node: declarator.id };
     } else if (compatProps.length) {
@@ -289,7 +295,8 @@ export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo, plan: ImportPlan, o
   // inline require("aioredis").x: compat when x is v1 API that was left as it is
   for (const p of inlineLoadsNow(ctx)) {
     const parent = p.parent?.node;
-    const name = parent && (parent.type === "MemberExpression" || parent.type === "OptionalMemberExpression") && parent.object === p.node ? memberName(parent) : null;
+    const name =
+      parent && (parent.type === "MemberExpression" || parent.type === "OptionalMemberExpression") && parent.object === p.node ? memberName(parent) : null;
     const sourceNode = p.node.type === "ImportExpression" ? p.node.source : p.node.arguments[0];
     const compat = name === null ? sourceNode.value === COMPAT_PACKAGE : plan.isV1Name(name);
     setSource(ctx, sourceNode, compat ? COMPAT_PACKAGE : V1_PACKAGE);
@@ -309,7 +316,6 @@ export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo, plan: ImportPlan, o
         target.node.properties.push(j.objectProperty.from({ key: j.identifier(name), value: j.identifier(need.local), shorthand: name === need.local }));
         needed.delete(name);
       }
-
     }
     if (needed.size) {
       const specs = [...needed].map(([name, need]) => makeSpecifier(ctx, name, need.local, !need.value && ctx.lang !== "js"));
@@ -318,7 +324,11 @@ export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo, plan: ImportPlan, o
       if (usesRequire) {
         node = j.variableDeclaration("const", [
           j.variableDeclarator(
-            j.objectPattern([...needed].map(([name, need]) => j.objectProperty.from({ key: j.identifier(name), value: j.identifier(need.local), shorthand: name === need.local }))),
+            j.objectPattern(
+              [...needed].map(([name, need]) =>
+                j.objectProperty.from({ key: j.identifier(name), value: j.identifier(need.local), shorthand: name === need.local }),
+              ),
+            ),
             j.callExpression(j.identifier("require"), [j.stringLiteral(V1_PACKAGE)]),
           ),
         ]);
@@ -332,7 +342,11 @@ export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo, plan: ImportPlan, o
       else {
         const body = ctx.root.get().node.program.body;
         let at = 0;
-        while (at < body.length && (body[at].type === "ImportDeclaration" || body[at].directive || body[at].type === "ExpressionStatement" && body[at].directive)) at++;
+        while (
+          at < body.length &&
+          (body[at].type === "ImportDeclaration" || body[at].directive || (body[at].type === "ExpressionStatement" && body[at].directive))
+        )
+          at++;
         body.splice(at, 0, node);
       }
     }
@@ -495,4 +509,3 @@ function rewriteReexports(ctx: Ctx, info: ModuleInfo, plan: ImportPlan): void {
     }
   }
 }
-

@@ -47,9 +47,12 @@ export function rewriteImportTypes(ctx: Ctx, target: string): boolean {
 export function rewriteJsDocTypes(text: string, target: string): string {
   if (!MENTION.test(text)) return text;
   return text.replace(/\/\*\*[\s\S]*?\*\//g, (comment) =>
-    comment.replace(/import\(\s*(["'])aioredis(?:\/compat)?\1\s*\)(\.([A-Za-z_$][\w$]*))?/g, (_m, q: string, member: string | undefined, name: string | undefined) => {
-      const renamed = target === V1_PACKAGE && name ? (TYPE_RENAMES[name] ?? ERROR_RENAMES[name] ?? name) : name;
-      return `import(${q}${target}${q})${member ? `.${renamed}` : ""}`;
-    }),
+    comment.replace(
+      /import\(\s*(["'])aioredis(?:\/compat)?\1\s*\)(\.([A-Za-z_$][\w$]*))?/g,
+      (_m, q: string, member: string | undefined, name: string | undefined) => {
+        const renamed = target === V1_PACKAGE && name ? (TYPE_RENAMES[name] ?? ERROR_RENAMES[name] ?? name) : name;
+        return `import(${q}${target}${q})${member ? `.${renamed}` : ""}`;
+      },
+    ),
   );
 }

@@ -15,7 +15,8 @@ function nameOf(node: N): string {
 function requireSource(init: N): string | null {
   let n = init;
   if (n?.type === "AwaitExpression") n = n.argument;
-  if (n?.type === "CallExpression" && n.callee.type === "Identifier" && n.callee.name === "require" && n.arguments.length === 1 && isStringLit(n.arguments[0])) return n.arguments[0].value;
+  if (n?.type === "CallExpression" && n.callee.type === "Identifier" && n.callee.name === "require" && n.arguments.length === 1 && isStringLit(n.arguments[0]))
+    return n.arguments[0].value;
   if (n?.type === "ImportExpression" && isStringLit(n.source)) return n.source.value;
   if (n?.type === "CallExpression" && n.callee.type === "Import" && isStringLit(n.arguments[0])) return n.arguments[0].value;
   return null;
@@ -35,7 +36,8 @@ export function summarizeModule(ctx: Ctx): ModuleSummary {
   }
   for (const p of nodesOf(ctx, "TSImportEqualsDeclaration") as P[]) {
     const ref = p.node.moduleReference;
-    if (ref?.type === "TSExternalModuleReference" && isStringLit(ref.expression)) out.imports.push({ local: p.node.id.name, source: ref.expression.value, imported: "*" });
+    if (ref?.type === "TSExternalModuleReference" && isStringLit(ref.expression))
+      out.imports.push({ local: p.node.id.name, source: ref.expression.value, imported: "*" });
   }
   const localDecl = (stmt: N): string[] => {
     if (!stmt) return [];
@@ -49,7 +51,8 @@ export function summarizeModule(ctx: Ctx): ModuleSummary {
         if (d.id.type !== "Identifier") {
           const src = requireSource(d.init);
           if (src && d.id.type === "ObjectPattern") {
-            for (const prop of d.id.properties) if (prop.value?.type === "Identifier" && prop.key) out.imports.push({ local: prop.value.name, source: src, imported: nameOf(prop.key) });
+            for (const prop of d.id.properties)
+              if (prop.value?.type === "Identifier" && prop.key) out.imports.push({ local: prop.value.name, source: src, imported: nameOf(prop.key) });
           }
           continue;
         }
@@ -61,8 +64,10 @@ export function summarizeModule(ctx: Ctx): ModuleSummary {
     if (decl?.type === "VariableDeclaration") {
       for (const d of decl.declarations) {
         let init = d.init;
-        while (init?.type === "AwaitExpression" || init?.type === "TSAsExpression" || init?.type === "TSNonNullExpression") init = init.expression ?? init.argument;
-        if (d.id.type === "Identifier" && init?.type === "NewExpression" && init.callee.type === "Identifier") out.instances.push({ local: d.id.name, cls: init.callee.name });
+        while (init?.type === "AwaitExpression" || init?.type === "TSAsExpression" || init?.type === "TSNonNullExpression")
+          init = init.expression ?? init.argument;
+        if (d.id.type === "Identifier" && init?.type === "NewExpression" && init.callee.type === "Identifier")
+          out.instances.push({ local: d.id.name, cls: init.callee.name });
       }
     }
     if (stmt.type === "ExportNamedDeclaration") {

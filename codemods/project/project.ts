@@ -99,7 +99,15 @@ export class Project {
     readonly options: TransformOptions,
   ) {
     this.root = path.resolve(root);
-    for (const f of files) this.entries.set(path.resolve(f.file), { pf: { file: path.resolve(f.file), source: f.source, result: null }, module: null, report: null, sig: "", heldSig: "", needsGraph: false });
+    for (const f of files)
+      this.entries.set(path.resolve(f.file), {
+        pf: { file: path.resolve(f.file), source: f.source, result: null },
+        module: null,
+        report: null,
+        sig: "",
+        heldSig: "",
+        needsGraph: false,
+      });
   }
 
   rel(file: string): string {
@@ -215,7 +223,8 @@ export class Project {
     const prefixes = this.visiblePrefixes(e);
     const out: [string, ObjFact][] = [];
     for (const [id, fact] of this.facts) {
-      if (prefixes.some((p) => (p.endsWith("#") || p.endsWith(".") ? id.startsWith(p) : id === p || id.startsWith(`${p}.`) || id.startsWith(`${p}(`)))) out.push([id, fact]);
+      if (prefixes.some((p) => (p.endsWith("#") || p.endsWith(".") ? id.startsWith(p) : id === p || id.startsWith(`${p}.`) || id.startsWith(`${p}(`))))
+        out.push([id, fact]);
     }
     return out;
   }
@@ -298,7 +307,8 @@ export class Project {
           reasonOf.set(root, `${this.rel(e.pf.file)}: ${r?.message ?? "kept on compat"}`);
         }
         for (const id of g.ids) {
-          if (this.conflicts.has(id) && !reasonOf.has(root)) reasonOf.set(root, `${id} is given objects made in different ways (decoding or kind) by different callers`);
+          if (this.conflicts.has(id) && !reasonOf.has(root))
+            reasonOf.set(root, `${id} is given objects made in different ways (decoding or kind) by different callers`);
           const h = this.held.get(id);
           if (h && !reasonOf.has(root)) reasonOf.set(root, h);
         }
@@ -310,7 +320,12 @@ export class Project {
         if (!reason) continue;
         for (const id of g.ids) {
           if (!this.held.has(id)) {
-            this.held.set(id, reason.startsWith("kept on aioredis/compat") || reason.startsWith("the v2 rewrite") ? reason : `kept on aioredis/compat with the values it shares a group with (see ${reason})`);
+            this.held.set(
+              id,
+              reason.startsWith("kept on aioredis/compat") || reason.startsWith("the v2 rewrite")
+                ? reason
+                : `kept on aioredis/compat with the values it shares a group with (see ${reason})`,
+            );
             changed = true;
           }
         }
@@ -405,7 +420,13 @@ export class Project {
   }
 
   state(): ProjectState {
-    return { root: this.root, files: [...this.entries.values()].map((e) => e.pf), groups: this.options.mode === "compat" ? [] : this.groups(), runs: this.runs, held: this.held };
+    return {
+      root: this.root,
+      files: [...this.entries.values()].map((e) => e.pf),
+      groups: this.options.mode === "compat" ? [] : this.groups(),
+      runs: this.runs,
+      held: this.held,
+    };
   }
 }
 

@@ -201,7 +201,10 @@ export function verifyProject(project: Project, tsc: Tsc, baseline: TscRun, writ
         }
         // and when that is not enough (a value reached the file by a path the analysis does not
         // see, such as a field of a field), every group goes back: the compat step had no such error
-        const rest = project.groups().filter((g) => !g.held).flatMap((g) => g.ids);
+        const rest = project
+          .groups()
+          .filter((g) => !g.held)
+          .flatMap((g) => g.ids);
         if (rest.length) {
           project.hold(rest, `the v2 rewrite did not type-check and the error could not be traced to one group: ${quote}`);
           report.rolledBack.push({ error: text, ids: rest });

@@ -24,7 +24,12 @@ export interface ObjFact {
 }
 
 export function sameFact(a: ObjFact, b: ObjFact): boolean {
-  return a.kind === b.kind && a.decode === b.decode && !!a.blockingPool === !!b.blockingPool && (a.encoding ?? "").toLowerCase().replace(/[-_]/g, "") === (b.encoding ?? "").toLowerCase().replace(/[-_]/g, "");
+  return (
+    a.kind === b.kind &&
+    a.decode === b.decode &&
+    !!a.blockingPool === !!b.blockingPool &&
+    (a.encoding ?? "").toLowerCase().replace(/[-_]/g, "") === (b.encoding ?? "").toLowerCase().replace(/[-_]/g, "")
+  );
 }
 
 /** The project as one file sees it (given to the transform by the whole-program pass). */

@@ -107,7 +107,21 @@ function isAwaited(callPath: P): P | null {
 const SAME_ENCODING = (a: string, b: string) => a.toLowerCase().replace(/[-_]/g, "") === b.toLowerCase().replace(/[-_]/g, "");
 
 /** Methods whose reply is one bulk string (or null): a per-call decode is `?.toString(enc) ?? null`. */
-const SINGLE_BULK = new Set(["get", "getset", "getrange", "hget", "lindex", "lpop", "rpop", "rpoplpush", "brpoplpush", "randomkey", "echo", "clientGetname", "dump"]);
+const SINGLE_BULK = new Set([
+  "get",
+  "getset",
+  "getrange",
+  "hget",
+  "lindex",
+  "lpop",
+  "rpop",
+  "rpoplpush",
+  "brpoplpush",
+  "randomkey",
+  "echo",
+  "clientGetname",
+  "dump",
+]);
 
 /**
  * Methods whose reply is an array of bulk strings: a per-call decode maps it. The value says
@@ -137,16 +151,23 @@ function planEncoding(cx: CmdCtx, method: string, kw: Map<string, N>): { reason:
   const value = prop.value;
   const { decode, encoding } = cx.obj;
   const isNull = isNullLit(value) || isUndefinedId(value);
-  if (!isNull && !isStringLit(value)) return { reason: "its per-call encoding is not a literal; v2 has no per-call encoding: decode the Buffer yourself or use a client with decodeResponses" };
-  if (decode === null) return { reason: "per-call encoding on a client the codemod cannot see the options of; v2 decodes per client (decodeResponses), not per call" };
+  if (!isNull && !isStringLit(value))
+    return { reason: "its per-call encoding is not a literal; v2 has no per-call encoding: decode the Buffer yourself or use a client with decodeResponses" };
+  if (decode === null)
+    return { reason: "per-call encoding on a client the codemod cannot see the options of; v2 decodes per client (decodeResponses), not per call" };
   if (decode) {
-    if (isNull) return { reason: "encoding: null on a decoding client asked for a Buffer; v2 has no per-call switch: use a second client without decodeResponses for this call" };
+    if (isNull)
+      return {
+        reason: "encoding: null on a decoding client asked for a Buffer; v2 has no per-call switch: use a second client without decodeResponses for this call",
+      };
     if (SAME_ENCODING(value.value, encoding ?? "utf-8")) return { decodeTo: null };
     return { reason: `encoding ${value.value} differs from the client's; use a client with that encoding` };
   }
   if (isNull) return { decodeTo: null };
   if ((SINGLE_BULK.has(method) || ARRAY_BULK.has(method)) && isAwaited(cx.use.callPath) && !cx.inPipeline) return { decodeTo: value.value };
-  return { reason: `per-call encoding on a client without decodeResponses; v2 has none: create the client with { encoding: "${value.value}", decodeResponses: true }, or decode the Buffers of this reply yourself` };
+  return {
+    reason: `per-call encoding on a client without decodeResponses; v2 has none: create the client with { encoding: "${value.value}", decodeResponses: true }, or decode the Buffers of this reply yourself`,
+  };
 }
 
 /** `await call` -> `(await call)?.toString(enc) ?? null` (an array reply: each element, by map). */
@@ -157,9 +178,12 @@ function wrapDecode(cx: CmdCtx, enc: string): void {
   const nullable = ARRAY_BULK.get(cx.use.method);
   if (nullable !== undefined) {
     const taken = new Set<string>();
-    cx.ctx.j(awaitNode).find(cx.ctx.j.Identifier).forEach((p: P) => {
-      taken.add(p.node.name);
-    });
+    cx.ctx
+      .j(awaitNode)
+      .find(cx.ctx.j.Identifier)
+      .forEach((p: P) => {
+        taken.add(p.node.name);
+      });
     const v = taken.has("v") ? "value" : "v";
     const each = nullable ? `${v}?.toString(${quoteString(cx.ctx, enc)}) ?? null` : `${v}.toString(${quoteString(cx.ctx, enc)})`;
     replaceNode(awaitPath, j.callExpression(j.memberExpression(awaitNode, j.identifier("map")), [raw(cx.ctx, `(${v}) => ${each}`)]));
@@ -200,7 +224,8 @@ function mappingEntry(cx: CmdCtx, keyNode: N, valueNode: N): Entry | null {
 function boundText(cx: CmdCtx, node: N | undefined, exclusive: boolean, fallback: string): string {
   if (!node) return str(cx, fallback);
   if (node.type === "Identifier" && node.name === "Infinity") return str(cx, "+inf");
-  if (node.type === "UnaryExpression" && node.operator === "-" && node.argument.type === "Identifier" && node.argument.name === "Infinity") return str(cx, "-inf");
+  if (node.type === "UnaryExpression" && node.operator === "-" && node.argument.type === "Identifier" && node.argument.name === "Infinity")
+    return str(cx, "-inf");
   if (!exclusive) return text(cx, node);
   if (isNumberLit(node)) return str(cx, `(${node.value}`);
   if (node.type === "UnaryExpression" && node.operator === "-" && isNumberLit(node.argument)) return str(cx, `(-${node.argument.value}`);
@@ -250,16 +275,16 @@ const BLOCKED: Record<string, string> = {
   quit: "v2 has no quit(); use await client.close()",
   multi: "use a pipeline: client.pipeline({ transaction: true })",
   exec: "use a pipeline: client.pipeline({ transaction: true }) and execute()",
-  role: "role() is not in v2: use executeCommand(\"ROLE\") and parse the reply",
+  role: 'role() is not in v2: use executeCommand("ROLE") and parse the reply',
   executePubsub: "use client.pubsub() in v2",
   migrateKeys: "use migrate(host, port, keys, destinationDb, timeout) in v2",
   xinfo: "use xinfoStream in v2 (its reply is parsed)",
-  xinfoHelp: "xinfoHelp is gone in v2; use executeCommand(\"XINFO\", \"HELP\")",
-  debugSleep: "use executeCommand(\"DEBUG\", \"SLEEP\", seconds) in v2",
-  command: "use executeCommand(\"COMMAND\") in v2",
-  commandCount: "use executeCommand(\"COMMAND\", \"COUNT\") in v2",
-  commandInfo: "use executeCommand(\"COMMAND\", \"INFO\", ...) in v2",
-  commandGetkeys: "use executeCommand(\"COMMAND\", \"GETKEYS\", ...) in v2",
+  xinfoHelp: 'xinfoHelp is gone in v2; use executeCommand("XINFO", "HELP")',
+  debugSleep: 'use executeCommand("DEBUG", "SLEEP", seconds) in v2',
+  command: 'use executeCommand("COMMAND") in v2',
+  commandCount: 'use executeCommand("COMMAND", "COUNT") in v2',
+  commandInfo: 'use executeCommand("COMMAND", "INFO", ...) in v2',
+  commandGetkeys: 'use executeCommand("COMMAND", "GETKEYS", ...) in v2',
 };
 
 const HANDLERS: Record<string, Handler> = {
@@ -288,7 +313,8 @@ const HANDLERS: Record<string, Handler> = {
         entries.push({ key: c, text: "true" });
       } else return { reason: `set() option ${name} is not v1 API the codemod knows` };
     }
-    if (entries.some((e) => e.key === "ex") && entries.some((e) => e.key === "px")) return { reason: "set() with both expire and pexpire: v1 used PX, v2 refuses both; keep one" };
+    if (entries.some((e) => e.key === "ex") && entries.some((e) => e.key === "px"))
+      return { reason: "set() with both expire and pexpire: v1 used PX, v2 refuses both; keep one" };
     const usage = resultUsage(cx.use.callPath);
     const wrap = conditional && usage === "used" && !cx.inPipeline;
     const awaited = isAwaited(cx.use.callPath);
@@ -336,7 +362,10 @@ const HANDLERS: Record<string, Handler> = {
     const [key, ...rest] = cx.args;
     if (!key) return { reason: "hmset() without arguments" };
     if (rest.length === 1 && isObjectExpr(rest[0])) {
-      return { description: "hmset(key, obj) is hset(key, { mapping: obj }) in v2", rewrite: () => setCall(cx, "hset", [key, raw(cx.ctx, `{ mapping: ${text(cx, rest[0])} }`)]) };
+      return {
+        description: "hmset(key, obj) is hset(key, { mapping: obj }) in v2",
+        rewrite: () => setCall(cx, "hset", [key, raw(cx.ctx, `{ mapping: ${text(cx, rest[0])} }`)]),
+      };
     }
     if (rest.length === 0 || rest.length % 2 !== 0 || rest.some((a) => a.type === "SpreadElement")) return { reason: "hmset() without field/value pairs" };
     const notes = resultUsage(cx.use.callPath) === "used" ? ["hset resolves the number of new fields in v2 (v1 hmset resolved true)"] : [];
@@ -352,7 +381,11 @@ const HANDLERS: Record<string, Handler> = {
     } else {
       option = `{ items: [${rest.map((a) => text(cx, a)).join(", ")}] }`;
     }
-    return { notes, description: "hmset(key, field, value, ...) is hset(key, { mapping }) in v2", rewrite: () => setCall(cx, "hset", [key, raw(cx.ctx, option)]) };
+    return {
+      notes,
+      description: "hmset(key, field, value, ...) is hset(key, { mapping }) in v2",
+      rewrite: () => setCall(cx, "hset", [key, raw(cx.ctx, option)]),
+    };
   },
 
   mset: pairsToMapping("mset"),
@@ -395,10 +428,13 @@ const HANDLERS: Record<string, Handler> = {
       return decl?.typeAnnotation?.typeAnnotation?.type === "TSStringKeyword";
     };
     const asMap = mapping.some((e, i) => e.computed && !stringTyped(2 + 2 * i));
-    const mapText = (): string => `new Map${cx.ctx.lang === "js" ? "" : `<${cx.state.namedLocal("EncodableT", false)}, number | string>`}([${mapping.map((e) => `[${e.computed ? e.key : quoteString(cx.ctx, e.key)}, ${text(cx, e.value)}]`).join(", ")}])`;
+    const mapText = (): string =>
+      `new Map${cx.ctx.lang === "js" ? "" : `<${cx.state.namedLocal("EncodableT", false)}, number | string>`}([${mapping.map((e) => `[${e.computed ? e.key : quoteString(cx.ctx, e.key)}, ${text(cx, e.value)}]`).join(", ")}])`;
     return {
       notes,
-      description: asMap ? "zadd(key, score, member, ...) is zadd(key, new Map([[member, score]])) in v2 (members that may be Buffers)" : "zadd(key, score, member, ...) is zadd(key, { member: score }) in v2",
+      description: asMap
+        ? "zadd(key, score, member, ...) is zadd(key, new Map([[member, score]])) in v2 (members that may be Buffers)"
+        : "zadd(key, score, member, ...) is zadd(key, { member: score }) in v2",
       rewrite: () => {
         const out = kwOut(cx, kwNode, entries);
         const map = raw(cx.ctx, asMap ? mapText() : objectText(cx.ctx, mapping));
@@ -461,7 +497,10 @@ const HANDLERS: Record<string, Handler> = {
     if (!before || isBoolLit(before, false)) where = str(cx, "AFTER");
     else if (isBoolLit(before, true)) where = str(cx, "BEFORE");
     else where = `${text(cx, before)} ? ${str(cx, "BEFORE")} : ${str(cx, "AFTER")}`;
-    return { description: "linsert(key, pivot, value, before) is linsert(key, where, pivot, value) in v2", rewrite: () => setCall(cx, null, [key, raw(cx.ctx, where), pivot, value]) };
+    return {
+      description: "linsert(key, pivot, value, before) is linsert(key, where, pivot, value) in v2",
+      rewrite: () => setCall(cx, null, [key, raw(cx.ctx, where), pivot, value]),
+    };
   },
 
   sort(cx, kw, positional, kwNode) {
@@ -526,7 +565,10 @@ const HANDLERS: Record<string, Handler> = {
     if (!save || isNullLit(save)) return null;
     const c = constantOf(cx, save);
     if (c !== "save" && c !== "nosave") return { reason: "shutdown()'s argument is not SHUTDOWN_SAVE / SHUTDOWN_NOSAVE" };
-    return { description: "shutdown(SHUTDOWN_*) is shutdown({ save | nosave: true }) in v2", rewrite: () => setCall(cx, null, [raw(cx.ctx, `{ ${c}: true }`)]) };
+    return {
+      description: "shutdown(SHUTDOWN_*) is shutdown({ save | nosave: true }) in v2",
+      rewrite: () => setCall(cx, null, [raw(cx.ctx, `{ ${c}: true }`)]),
+    };
   },
 
   publishJson(cx, kw, positional) {
@@ -550,7 +592,8 @@ const HANDLERS: Record<string, Handler> = {
 
   expire(cx, kw, positional, kwNode) {
     const t = positional[1] ?? kw.get("timeout")?.value;
-    if (t && isNumberLit(t) && !Number.isInteger(t.value)) return { reason: "v1 sent a fractional expire as PEXPIRE; v2 wants whole seconds: use pexpire(key, ms)" };
+    if (t && isNumberLit(t) && !Number.isInteger(t.value))
+      return { reason: "v1 sent a fractional expire as PEXPIRE; v2 wants whole seconds: use pexpire(key, ms)" };
     return keywordsToPositional(["key", "timeout"])(cx, kw, positional, kwNode);
   },
   setex: keywordsToPositional(["key", "seconds", "value"]),
@@ -623,7 +666,8 @@ function pairsToMapping(method: string): Handler {
   return (cx) => {
     const args = cx.args;
     if (args.length === 1 && isObjectExpr(args[0])) return null;
-    if (args.some((a) => a.type === "SpreadElement")) return { reason: `${method}() with spread arguments; v2 takes one object of key/value pairs: ${method}(Object.fromEntries(...))` };
+    if (args.some((a) => a.type === "SpreadElement"))
+      return { reason: `${method}() with spread arguments; v2 takes one object of key/value pairs: ${method}(Object.fromEntries(...))` };
     if (args.length === 0 || args.length % 2 !== 0) return { reason: `${method}() without key/value pairs` };
     const entries: Entry[] = [];
     for (let i = 0; i < args.length; i += 2) {
@@ -684,7 +728,7 @@ function scoreRange(method: string, reversed: boolean): Handler {
       rewrite: () => {
         const out = entries.length ? raw(cx.ctx, objectText(cx.ctx, entries)) : null;
         const bounds = reversed ? [raw(cx.ctx, max), raw(cx.ctx, min)] : [raw(cx.ctx, min), raw(cx.ctx, max)];
-            setCall(cx, null, out ? [positional[0], ...bounds, out] : [positional[0], ...bounds]);
+        setCall(cx, null, out ? [positional[0], ...bounds, out] : [positional[0], ...bounds]);
       },
     };
   };
@@ -702,7 +746,10 @@ function scoreBounds(cx: CmdCtx, kw: Map<string, N>, positional: N[]): CmdResult
   const min = boundText(cx, minNode, exclude === "min" || exclude === "both", "-inf");
   const max = boundText(cx, maxNode, exclude === "max" || exclude === "both", "+inf");
   if (!exclude && minNode && maxNode && min === text(cx, minNode) && max === text(cx, maxNode) && kw.size === 0 && cx.args.length === 3) return null;
-  return { description: "score bounds are explicit in v2 ('(' for exclusive, -inf/+inf)", rewrite: () => setCall(cx, null, [key, raw(cx.ctx, min), raw(cx.ctx, max)]) };
+  return {
+    description: "score bounds are explicit in v2 ('(' for exclusive, -inf/+inf)",
+    rewrite: () => setCall(cx, null, [key, raw(cx.ctx, min), raw(cx.ctx, max)]),
+  };
 }
 
 function evalLike(cx: CmdCtx, kw: Map<string, N>, positional: N[]): CmdResult {
@@ -718,7 +765,8 @@ function evalLike(cx: CmdCtx, kw: Map<string, N>, positional: N[]): CmdResult {
   let count: string;
   if (!keys) count = "0";
   else if (keys.type === "ArrayExpression") {
-    if (keys.elements.some((e: N) => !e || e.type === "SpreadElement")) return { reason: "eval()'s keys array has spread elements; write keys.length, ...keys" };
+    if (keys.elements.some((e: N) => !e || e.type === "SpreadElement"))
+      return { reason: "eval()'s keys array has spread elements; write keys.length, ...keys" };
     count = String(keys.elements.length);
     parts.push(...keys.elements.map((e: N) => text(cx, e)));
   } else {
@@ -726,7 +774,8 @@ function evalLike(cx: CmdCtx, kw: Map<string, N>, positional: N[]): CmdResult {
     parts.push(`...${text(cx, keys)}`);
   }
   if (args) {
-    if (args.type === "ArrayExpression" && args.elements.every((e: N) => e && e.type !== "SpreadElement")) parts.push(...args.elements.map((e: N) => text(cx, e)));
+    if (args.type === "ArrayExpression" && args.elements.every((e: N) => e && e.type !== "SpreadElement"))
+      parts.push(...args.elements.map((e: N) => text(cx, e)));
     else parts.push(`...${text(cx, args)}`);
   }
   return {
@@ -741,7 +790,10 @@ function blockingPop(cx: CmdCtx, kw: Map<string, N>, positional: N[], kwNode: N 
   kw.delete("timeout");
   if (kw.size) return { reason: `${method}() option not known` };
   if (positional.length === 0) return { reason: `${method}() without keys` };
-  const notes = (method === "bzpopmin" || method === "bzpopmax") && resultUsage(cx.use.callPath) === "used" ? [`${method} gives [key, member, score] with a number score in v2 (v1: the raw score string)`] : [];
+  const notes =
+    (method === "bzpopmin" || method === "bzpopmax") && resultUsage(cx.use.callPath) === "used"
+      ? [`${method} gives [key, member, score] with a number score in v2 (v1: the raw score string)`]
+      : [];
   let keys: string | N;
   if (positional.length === 1 && positional[0].type === "SpreadElement") keys = positional[0].argument;
   else if (positional.some((a) => a.type === "SpreadElement")) keys = `[${positional.map((a) => text(cx, a)).join(", ")}]`;
@@ -763,7 +815,10 @@ function geoLike(cx: CmdCtx, kw: Map<string, N>, positional: N[], kwNode: N | nu
   const entries = renamedKw(kw, renames, ["count", "sort"]);
   if ("reason" in entries) return entries;
   const withAny = entries.some((e) => e.key.startsWith("with"));
-  const notes = withAny && resultUsage(cx.use.callPath) === "used" ? [`${cx.use.method} with withdist/withhash/withcoord gives plain arrays in v2 (v1: GeoMember records)`] : [];
+  const notes =
+    withAny && resultUsage(cx.use.callPath) === "used"
+      ? [`${cx.use.method} with withdist/withhash/withcoord gives plain arrays in v2 (v1: GeoMember records)`]
+      : [];
   if (!Object.keys(renames).some((k) => kw.has(k))) return notes.length ? { notes } : null;
   // a positional unit joins the options: v2 takes (name, ..., radius, { unit, withdist, ... })
   const center = cx.use.method === "georadius" ? 4 : 3;
@@ -784,14 +839,20 @@ function geoLike(cx: CmdCtx, kw: Map<string, N>, positional: N[], kwNode: N | nu
 function bitop(op: string): Handler {
   return (cx, kw, positional) => {
     if (kw.size) return { reason: "bitop option not known" };
-    return { description: `bitop${op[0]}${op.slice(1).toLowerCase()}(...) is bitop("${op}", ...) in v2`, rewrite: () => setCall(cx, "bitop", [raw(cx.ctx, str(cx, op)), ...positional]) };
+    return {
+      description: `bitop${op[0]}${op.slice(1).toLowerCase()}(...) is bitop("${op}", ...) in v2`,
+      rewrite: () => setCall(cx, "bitop", [raw(cx.ctx, str(cx, op)), ...positional]),
+    };
   };
 }
 
 function objectSub(sub: string): Handler {
   return (cx, kw, positional) => {
     if (kw.size || positional.length !== 1) return { reason: "object* arguments not known" };
-    return { description: `object${sub[0]!.toUpperCase()}${sub.slice(1)}(key) is object("${sub}", key) in v2`, rewrite: () => setCall(cx, "object", [raw(cx.ctx, str(cx, sub)), positional[0]]) };
+    return {
+      description: `object${sub[0]!.toUpperCase()}${sub.slice(1)}(key) is object("${sub}", key) in v2`,
+      rewrite: () => setCall(cx, "object", [raw(cx.ctx, str(cx, sub)), positional[0]]),
+    };
   };
 }
 
@@ -809,7 +870,8 @@ function streamRead(cx: CmdCtx, kw: Map<string, N>, positional: N[], to: string,
     return { reason: `${cx.use.method}()'s streams are not an array literal; v2 takes { stream: id }` };
   }
   const ids = given.latestIds;
-  if (ids && (ids.type !== "ArrayExpression" || ids.elements.length !== streams.elements.length)) return { reason: `${cx.use.method}()'s latestIds are not an array literal matching the streams` };
+  if (ids && (ids.type !== "ArrayExpression" || ids.elements.length !== streams.elements.length))
+    return { reason: `${cx.use.method}()'s latestIds are not an array literal matching the streams` };
   const mapping: Entry[] = streams.elements.map((s: N, i: number) => {
     const id = ids ? ids.elements[i] : null;
     const e = mappingEntry(cx, s, id ?? raw(cx.ctx, str(cx, "$")))!;
@@ -820,7 +882,10 @@ function streamRead(cx: CmdCtx, kw: Map<string, N>, positional: N[], to: string,
   else if (!isNullLit(given.timeout)) entries.push({ key: "block", value: given.timeout });
   if (given.count && !isNullLit(given.count)) entries.push({ key: "count", value: given.count });
   if (given.noAck && !isBoolLit(given.noAck, false)) entries.push({ key: "noack", value: given.noAck });
-  const notes = resultUsage(cx.use.callPath) === "used" ? [`${to}'s reply is nested per stream in v2 ([stream, [[id, fields], ...]]); v1 gave flat [stream, id, fields] entries: adapt the code reading it`] : [];
+  const notes =
+    resultUsage(cx.use.callPath) === "used"
+      ? [`${to}'s reply is nested per stream in v2 ([stream, [[id, fields], ...]]); v1 gave flat [stream, id, fields] entries: adapt the code reading it`]
+      : [];
   return {
     notes,
     description: `${cx.use.method}(streams, { timeout, latestIds }) is ${to}({ stream: id }, { block }) in v2`,
@@ -832,7 +897,21 @@ function streamRead(cx: CmdCtx, kw: Map<string, N>, positional: N[], to: string,
 }
 
 /** Methods whose trailing plain object is data, not keyword options. */
-const TRAILING_OBJECT_IS_DATA = new Set(["hmsetDict", "hmset", "mset", "msetnx", "xadd", "set", "publishJson", "execute", "lpush", "rpush", "sadd", "hset", "publish"]);
+const TRAILING_OBJECT_IS_DATA = new Set([
+  "hmsetDict",
+  "hmset",
+  "mset",
+  "msetnx",
+  "xadd",
+  "set",
+  "publishJson",
+  "execute",
+  "lpush",
+  "rpush",
+  "sadd",
+  "hset",
+  "publish",
+]);
 
 /**
  * Plans the rewrite of one command call on a tracked object. Adds edits, notes or a blocker
@@ -857,7 +936,8 @@ export function planCommand(state: V2State, obj: Obj, use: CallUse, inPipeline: 
   let kwNode: N | null = null;
   if (method === "set") kwNode = lastObject(args, 2);
   else if (method === "xadd") kwNode = lastObject(args, 2);
-  else if (method === "execute") kwNode = args.length > 1 && isObjectExpr(args[args.length - 1]) && findEncoding(args[args.length - 1]) ? args[args.length - 1] : null;
+  else if (method === "execute")
+    kwNode = args.length > 1 && isObjectExpr(args[args.length - 1]) && findEncoding(args[args.length - 1]) ? args[args.length - 1] : null;
   else if (!dataMethod) kwNode = lastObject(args, 0);
   const kwMap = kwEntries(kwNode);
   if ("reason" in kwMap) {
@@ -888,20 +968,26 @@ export function planCommand(state: V2State, obj: Obj, use: CallUse, inPipeline: 
 
   const rewrite = result?.rewrite;
   if (enc || rewrite) {
-    group.edit(1, call, `command:${method}`, result?.description ?? (enc?.decodeTo ? `per-call encoding of ${method}() is an explicit decode in v2` : `per-call encoding of ${method}() is the client's in v2`), () => {
-      if (enc && !rewrite) {
-        // only the encoding goes: rebuild the keyword object without it
-        const rest: Entry[] = [...kwMap].map(([key, prop]) => ({ key, prop }));
-        const out = rest.length ? renderObject(ctx, kwNode ?? undefined, [], rest) : null;
-        call.arguments = out ? [...positional, out] : positional;
-      }
-      rewrite?.();
-      if (enc?.decodeTo) wrapDecode(cx, enc.decodeTo);
-    });
+    group.edit(
+      1,
+      call,
+      `command:${method}`,
+      result?.description ??
+        (enc?.decodeTo ? `per-call encoding of ${method}() is an explicit decode in v2` : `per-call encoding of ${method}() is the client's in v2`),
+      () => {
+        if (enc && !rewrite) {
+          // only the encoding goes: rebuild the keyword object without it
+          const rest: Entry[] = [...kwMap].map(([key, prop]) => ({ key, prop }));
+          const out = rest.length ? renderObject(ctx, kwNode ?? undefined, [], rest) : null;
+          call.arguments = out ? [...positional, out] : positional;
+        }
+        rewrite?.();
+        if (enc?.decodeTo) wrapDecode(cx, enc.decodeTo);
+      },
+    );
   }
 }
 
 function findEncoding(obj: N): boolean {
   return isObjectExpr(obj) && obj.properties.some((p: N) => propName(p) === "encoding");
 }
-

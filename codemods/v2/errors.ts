@@ -81,7 +81,11 @@ export function rewriteErrors(state: V2State): void {
         state.compatNodes.add(ref.node);
         if (origin === "mixed") {
           const stmt = enclosingStatement(ref);
-          addMarker(ctx, stmt?.node ?? ref.node, `this catch handles errors of clients on v2 and on aioredis/compat: test for both ${name} (compat) and its v2 class (${ERROR_RENAMES[name] ?? "ResponseError / WatchError"})`);
+          addMarker(
+            ctx,
+            stmt?.node ?? ref.node,
+            `this catch handles errors of clients on v2 and on aioredis/compat: test for both ${name} (compat) and its v2 class (${ERROR_RENAMES[name] ?? "ResponseError / WatchError"})`,
+          );
         }
         continue;
       }
@@ -89,12 +93,19 @@ export function rewriteErrors(state: V2State): void {
       const outer = climbWrappers(target);
       const bin = outer.parent?.node;
       const isInstanceof = bin?.type === "BinaryExpression" && bin.operator === "instanceof" && bin.right === outer.node;
-      const isType = target.parent?.node.type === "TSTypeReference" || target.parent?.node.type === "TSExpressionWithTypeArguments" || target.node.type === "TSQualifiedName";
+      const isType =
+        target.parent?.node.type === "TSTypeReference" ||
+        target.parent?.node.type === "TSExpressionWithTypeArguments" ||
+        target.node.type === "TSQualifiedName";
 
       if (name in ERROR_INSTANCEOF) {
         if (!isInstanceof) {
           const stmt = enclosingStatement(ref);
-          addMarker(ctx, stmt?.node ?? ref.node, `${name} has no single v2 class; it is kept on aioredis/compat here. In v2 catch ResponseError and WatchError (see MIGRATION.md)`);
+          addMarker(
+            ctx,
+            stmt?.node ?? ref.node,
+            `${name} has no single v2 class; it is kept on aioredis/compat here. In v2 catch ResponseError and WatchError (see MIGRATION.md)`,
+          );
           state.compatNodes.add(ref.node);
           continue;
         }
@@ -108,7 +119,8 @@ export function rewriteErrors(state: V2State): void {
       const to = ERROR_RENAMES[name];
       if (!to) continue;
       if (isType) {
-        const typeName = target.node.type === "TSQualifiedName" ? j.tsQualifiedName(target.node.left, j.identifier(to)) : j.identifier(state.namedLocal(to, false));
+        const typeName =
+          target.node.type === "TSQualifiedName" ? j.tsQualifiedName(target.node.left, j.identifier(to)) : j.identifier(state.namedLocal(to, false));
         replaceNode(target, typeName);
       } else {
         replaceNode(target, state.ref(to, like));

@@ -6,17 +6,7 @@
  */
 import type { ExportRef } from "../lib/bindings.js";
 import { nodesOf, quoteString, raw, type Ctx } from "../lib/context.js";
-import {
-  isBoolLit,
-  isNullLit,
-  isObjectExpr,
-  isObjectProp,
-  isStringLit,
-  isUndefinedId,
-  propName,
-  type N,
-  type P,
-} from "../lib/ast.js";
+import { isBoolLit, isNullLit, isObjectExpr, isObjectProp, isStringLit, isUndefinedId, propName, type N, type P } from "../lib/ast.js";
 import type { Kind } from "./objects.js";
 import { renderObject, type Entry } from "../lib/render.js";
 import type { V2State } from "./state.js";
@@ -39,10 +29,7 @@ export interface FactoryPlan {
   blockingPool: boolean;
 }
 
-type Address =
-  | { type: "url"; node: N; query: Record<string, string> | null; sure: boolean }
-  | { type: "tuple"; host: N; port: N }
-  | { type: "unix"; node: N };
+type Address = { type: "url"; node: N; query: Record<string, string> | null; sure: boolean } | { type: "tuple"; host: N; port: N } | { type: "unix"; node: N };
 
 const URL_RE = /^(redis|rediss|unix):\/\//;
 
@@ -55,7 +42,8 @@ function analyzeAddress(state: V2State, path: P, depth = 0): Address | { reason:
   if (node.type === "TemplateLiteral") {
     const head = node.quasis[0].value.cooked ?? "";
     const all = node.quasis.map((q: N) => q.value.cooked ?? "").join("");
-    if (/[?&](encoding|timeout|ssl)=/.test(all)) return { reason: "the address URL is built at run time and carries v1 query options (encoding, timeout, ssl)" };
+    if (/[?&](encoding|timeout|ssl)=/.test(all))
+      return { reason: "the address URL is built at run time and carries v1 query options (encoding, timeout, ssl)" };
     if (URL_RE.test(head)) return { type: "url", node, query: null, sure: true };
     if (head.length > 0 && !head.includes(":")) return { reason: "the address looks like a unix socket path built at run time" };
     return { type: "url", node, query: null, sure: false };
@@ -66,7 +54,13 @@ function analyzeAddress(state: V2State, path: P, depth = 0): Address | { reason:
     }
     return { reason: "the address array is not a [host, port] pair" };
   }
-  if (node.type === "MemberExpression" && node.object.type === "MemberExpression" && node.object.object.type === "Identifier" && node.object.object.name === "process" && node.object.property.name === "env") {
+  if (
+    node.type === "MemberExpression" &&
+    node.object.type === "MemberExpression" &&
+    node.object.object.type === "Identifier" &&
+    node.object.object.name === "process" &&
+    node.object.property.name === "env"
+  ) {
     return { type: "url", node, query: null, sure: true };
   }
   if (node.type === "TSNonNullExpression") {
@@ -78,7 +72,8 @@ function analyzeAddress(state: V2State, path: P, depth = 0): Address | { reason:
     const right = analyzeAddress(state, path.get("right"), depth + 1);
     if ("type" in right && right.type === "url" && right.query === null) return { type: "url", node, query: null, sure: right.sure };
     if ("type" in right && right.type === "url") {
-      if (Object.keys(right.query ?? {}).some((k) => k in QUERY_RENAMES || k === "encoding" || k === "ssl")) return { reason: "the fallback URL carries v1 query options" };
+      if (Object.keys(right.query ?? {}).some((k) => k in QUERY_RENAMES || k === "encoding" || k === "ssl"))
+        return { reason: "the fallback URL carries v1 query options" };
       return { type: "url", node, query: null, sure: true };
     }
     return { reason: "the address is chosen at run time between values that are not all URLs" };
@@ -219,7 +214,8 @@ function convertOptions(
       entries.push({ key: "decodeResponses", text: "true" });
       continue;
     }
-    if (name === "ssl" && !isBoolLit(value)) return { reason: "its ssl option is an SSL context; v2 takes ssl: true with sslCaCerts / sslCertfile / sslKeyfile" };
+    if (name === "ssl" && !isBoolLit(value))
+      return { reason: "its ssl option is an SSL context; v2 takes ssl: true with sslCaCerts / sslCertfile / sslKeyfile" };
     if (name === "maxsize" && factory !== "createSentinel") maxsize = true;
     entries.push({ key: to, prop });
   }
@@ -289,10 +285,12 @@ export function planFactory(state: V2State, callPath: P, ref: ExportRef): Factor
       }
       if (rewritten.url !== address.node.value) urlNode = raw(ctx, quoteString(ctx, rewritten.url));
     }
-    if (!address.sure) notes.push("v2 takes only URLs here: check this address is a redis://, rediss:// or unix:// URL (v1 also took [host, port] and bare socket paths)");
+    if (!address.sure)
+      notes.push("v2 takes only URLs here: check this address is a redis://, rediss:// or unix:// URL (v1 also took [host, port] and bare socket paths)");
     const blocking = options.maxsize;
     const poolCls = blocking ? "BlockingConnectionPool" : "ConnectionPool";
-    const target = factory === "createPool" ? `${poolCls}.fromUrl` : blocking ? "new Redis({ connectionPool: BlockingConnectionPool.fromUrl(url) })" : "fromUrl";
+    const target =
+      factory === "createPool" ? `${poolCls}.fromUrl` : blocking ? "new Redis({ connectionPool: BlockingConnectionPool.fromUrl(url) })" : "fromUrl";
     return {
       kind,
       decode,

@@ -87,7 +87,14 @@ export function isV2File(ctx: Ctx, info: ModuleInfo): boolean {
   return false;
 }
 
-const V2_TYPE: Record<Kind, string> = { client: "Redis", connection: "Redis", pool: "ConnectionPool", sentinel: "Sentinel", pipeline: "Pipeline", channel: "PubSub" };
+const V2_TYPE: Record<Kind, string> = {
+  client: "Redis",
+  connection: "Redis",
+  pool: "ConnectionPool",
+  sentinel: "Sentinel",
+  pipeline: "Pipeline",
+  channel: "PubSub",
+};
 
 class Analyzer {
   readonly registry: PubSubRegistry = new Map();
@@ -119,10 +126,16 @@ class Analyzer {
       if (ref.name === "Redis" && p.node.arguments.length === 1 && p.node.arguments[0].type !== "ObjectExpression") {
         const g = this.state.group("new Redis");
         g.v1Refs.push(p.node.callee, p.node.callee.object ?? p.node.callee);
-        g.block(stmtOf(p), "new Redis(poolOrConnection) is v1 API; the codemod could not follow the pool or connection passed here. In v2: new Redis({ connectionPool: pool })");
+        g.block(
+          stmtOf(p),
+          "new Redis(poolOrConnection) is v1 API; the codemod could not follow the pool or connection passed here. In v2: new Redis({ connectionPool: pool })",
+        );
       } else if (ref.name === "Receiver" || ref.name === "Channel") {
         const g = this.state.group(ref.name);
-        g.block(stmtOf(p), `${ref.name} has no v2 equivalent: in v2 use redis.pubsub(), subscribe it, and read messages from listen() (dispatch on message.channel / message.pattern)`);
+        g.block(
+          stmtOf(p),
+          `${ref.name} has no v2 equivalent: in v2 use redis.pubsub(), subscribe it, and read messages from listen() (dispatch on message.channel / message.pattern)`,
+        );
       }
     });
     this.subclassRoots();
@@ -183,13 +196,25 @@ class Analyzer {
     // `return createRedis(url)`: the caller awaits what the function returns (a function that
     // was not async returned the Promise itself, so it becomes async: same result for its callers)
     const returnFn = aw?.node.type === "ReturnStatement" && this.ctx.view ? enclosingFunction(aw) : null;
-    const returnedFromAsync = !!returnFn && (returnFn.node.async || (returnFn.node.kind !== "get" && returnFn.node.kind !== "set" && returnFn.node.kind !== "constructor" && !returnFn.node.generator));
+    const returnedFromAsync =
+      !!returnFn &&
+      (returnFn.node.async ||
+        (returnFn.node.kind !== "get" && returnFn.node.kind !== "set" && returnFn.node.kind !== "constructor" && !returnFn.node.generator));
     if (returnedFromAsync) {
       aw = climbWrappers(callPath);
-      if (!returnFn!.node.async) group.edit(4, returnFn!.node, "async", "a function that returned the v1 factory's Promise is async in v2 (the factory is not)", () => (returnFn!.node.async = true));
-    }
-    else if (aw?.node.type !== "AwaitExpression" || aw.node.argument !== climbWrappers(callPath).node) {
-      group.block(stmt, `${ref.name}() is not awaited where it is called, so the codemod cannot follow what it makes; in v2 it is ${ref.name === "createPool" ? "ConnectionPool.fromUrl()" : "fromUrl()"} (not async)`);
+      if (!returnFn!.node.async)
+        group.edit(
+          4,
+          returnFn!.node,
+          "async",
+          "a function that returned the v1 factory's Promise is async in v2 (the factory is not)",
+          () => (returnFn!.node.async = true),
+        );
+    } else if (aw?.node.type !== "AwaitExpression" || aw.node.argument !== climbWrappers(callPath).node) {
+      group.block(
+        stmt,
+        `${ref.name}() is not awaited where it is called, so the codemod cannot follow what it makes; in v2 it is ${ref.name === "createPool" ? "ConnectionPool.fromUrl()" : "fromUrl()"} (not async)`,
+      );
       return;
     }
     const plan = planFactory(state, callPath, ref);
@@ -207,18 +232,39 @@ class Analyzer {
         const fn = returnTarget(aw);
         const id = fn ? fnIdOf(this.ctx, fn) : null;
         if (id) {
-          const obj: Obj = { kind: plan.kind, group, decode: plan.decode, encoding: plan.encoding, blockingPool: plan.blockingPool, label: `${ref.name}()`, holder: { type: "binding", name: "", declId: null, declPath: null }, origin: callPath };
+          const obj: Obj = {
+            kind: plan.kind,
+            group,
+            decode: plan.decode,
+            encoding: plan.encoding,
+            blockingPool: plan.blockingPool,
+            label: `${ref.name}()`,
+            holder: { type: "binding", name: "", declId: null, declPath: null },
+            origin: callPath,
+          };
           this.port(obj, `${id}()`);
           this.returnTypes(obj, fn!);
           return;
         }
       }
       if (held.reason !== "is not kept anywhere") {
-        group.block(stmt, `the ${plan.kind} made here ${held.reason}, so the codemod cannot see all its uses; migrate them together by hand (or keep it in a local variable)`);
+        group.block(
+          stmt,
+          `the ${plan.kind} made here ${held.reason}, so the codemod cannot see all its uses; migrate them together by hand (or keep it in a local variable)`,
+        );
       }
       return;
     }
-    const obj: Obj = { kind: plan.kind, group, decode: plan.decode, encoding: plan.encoding, label: held.holder.name, holder: held.holder, origin: callPath, blockingPool: plan.blockingPool };
+    const obj: Obj = {
+      kind: plan.kind,
+      group,
+      decode: plan.decode,
+      encoding: plan.encoding,
+      label: held.holder.name,
+      holder: held.holder,
+      origin: callPath,
+      blockingPool: plan.blockingPool,
+    };
     this.eagerConnect(obj, held.declStmt);
     this.annotation(obj);
     this.analyze(obj);
@@ -240,11 +286,18 @@ class Analyzer {
     if (!inTry) return;
     const list = statementList(declStmt);
     if (!list) return;
-    const target = obj.holder.type === "field" ? `this.${obj.holder.name}` : obj.holder.type === "member" ? `${obj.holder.object}.${obj.holder.name}` : obj.holder.name;
-    obj.group.edit(4, declStmt.node, "eager-connect", "v2 connects lazily: a ping() right after creating the client keeps connection errors inside this try", () => {
-      const [ping] = parseStatements(this.ctx, `await ${target}.ping();`);
-      list.splice(list.indexOf(declStmt.node) + 1, 0, ping);
-    });
+    const target =
+      obj.holder.type === "field" ? `this.${obj.holder.name}` : obj.holder.type === "member" ? `${obj.holder.object}.${obj.holder.name}` : obj.holder.name;
+    obj.group.edit(
+      4,
+      declStmt.node,
+      "eager-connect",
+      "v2 connects lazily: a ping() right after creating the client keeps connection errors inside this try",
+      () => {
+        const [ping] = parseStatements(this.ctx, `await ${target}.ping();`);
+        list.splice(list.indexOf(declStmt.node) + 1, 0, ping);
+      },
+    );
   }
 
   /** Parameters and class fields typed with a v1 class, in a v1 file. */
@@ -338,7 +391,10 @@ class Analyzer {
   private port(obj: Obj, id: string): void {
     obj.group.addId(id);
     if (this.ctx.report && (obj.kind === "client" || obj.kind === "pool" || obj.kind === "connection" || obj.kind === "sentinel")) {
-      this.ctx.report.facts.push({ id, fact: { kind: obj.kind, decode: obj.decode, encoding: obj.encoding, ...(obj.blockingPool ? { blockingPool: true } : {}) } });
+      this.ctx.report.facts.push({
+        id,
+        fact: { kind: obj.kind, decode: obj.decode, encoding: obj.encoding, ...(obj.blockingPool ? { blockingPool: true } : {}) },
+      });
     }
   }
 
@@ -485,7 +541,12 @@ class Analyzer {
       if (cls) this.resultRoot(p, `${cls}.${n.property.name}`);
     });
     // parameters that receive objects
-    const fns: P[] = [...nodesOf(ctx, "FunctionDeclaration"), ...nodesOf(ctx, "ClassMethod"), ...nodesOf(ctx, "ArrowFunctionExpression"), ...nodesOf(ctx, "FunctionExpression")];
+    const fns: P[] = [
+      ...nodesOf(ctx, "FunctionDeclaration"),
+      ...nodesOf(ctx, "ClassMethod"),
+      ...nodesOf(ctx, "ArrowFunctionExpression"),
+      ...nodesOf(ctx, "FunctionExpression"),
+    ];
     for (const fn of fns) {
       const id = fnIdOf(ctx, fn);
       if (!id) continue;
@@ -502,12 +563,17 @@ class Analyzer {
           while (c && c.node.type !== "ClassDeclaration" && c.node.type !== "ClassExpression") c = c.parent;
           if (!c || this.claimed.has(param.parameter)) return;
           this.claimed.add(param.parameter);
-          this.projectRoot(fact, { type: "field", name: param.parameter.name, classPath: c, declPath: paramPath.get("parameter") }, [`${id}(${i})`], stmtOf(fn), param.parameter.name);
+          this.projectRoot(
+            fact,
+            { type: "field", name: param.parameter.name, classPath: c, declPath: paramPath.get("parameter") },
+            [`${id}(${i})`],
+            stmtOf(fn),
+            param.parameter.name,
+          );
         }
       });
     }
   }
-
 
   /** The value a project function (or getter) `id` returns, at a call site `p` in this file. */
   private resultRoot(p: P, id: string): void {
@@ -535,11 +601,19 @@ class Analyzer {
       // used where it is made: `(await this.client).ttl(key)`
       const use = classifyUse(valuePath);
       if (use.type === "call" && valuePath.node.type === "AwaitExpression") {
-        const obj: Obj = { ...fact, group, label: codeOf(ctx, valuePath.node), holder: { type: "binding", name: "", declId: null, declPath: null }, origin: valuePath, ids: [`${id}()`] };
+        const obj: Obj = {
+          ...fact,
+          group,
+          label: codeOf(ctx, valuePath.node),
+          holder: { type: "binding", name: "", declId: null, declPath: null },
+          origin: valuePath,
+          ids: [`${id}()`],
+        };
         this.callUse(obj, use, new Set<N>(), []);
         return;
       }
-      if (held.reason !== "is not kept anywhere") group.block(stmtOf(p), `the ${fact.kind} ${id}() returns ${held.reason}, so the codemod cannot see all its uses`);
+      if (held.reason !== "is not kept anywhere")
+        group.block(stmtOf(p), `the ${fact.kind} ${id}() returns ${held.reason}, so the codemod cannot see all its uses`);
       return;
     }
     const obj: Obj = { ...fact, group, label: held.holder.name, holder: held.holder, origin: valuePath, ids: [`${id}()`] };
@@ -581,7 +655,9 @@ class Analyzer {
     for (const g of this.state.groups) {
       if (g.blocked) continue;
       // an earlier run's tsc verdict, kept in its marker: the group stays where that run put it
-      const verdict = (g.anchor?.comments ?? []).find((c: N) => typeof c.value === "string" && c.value.includes("TODO(aioredis-v2):") && c.value.includes("did not type-check"));
+      const verdict = (g.anchor?.comments ?? []).find(
+        (c: N) => typeof c.value === "string" && c.value.includes("TODO(aioredis-v2):") && c.value.includes("did not type-check"),
+      );
       if (verdict) {
         g.block(g.anchor, verdict.value.slice(verdict.value.indexOf("TODO(aioredis-v2):") + "TODO(aioredis-v2):".length).trim());
         continue;
@@ -604,7 +680,10 @@ class Analyzer {
       // the same holder reached a second way (a typed field and `this.f = param`, say): one group
       if (prev.group.root() !== obj.group.root()) prev.group.absorb(obj.group);
       if ((prev.decode !== obj.decode && obj.decode !== null && prev.decode !== null) || prev.kind !== obj.kind) {
-        prev.group.block(stmtOf(obj.origin ?? obj.holder.declPath ?? prev.origin!), `${obj.label} is given objects made in different ways (decoding or kind); migrate it by hand`);
+        prev.group.block(
+          stmtOf(obj.origin ?? obj.holder.declPath ?? prev.origin!),
+          `${obj.label} is given objects made in different ways (decoding or kind); migrate it by hand`,
+        );
       }
       return;
     }
@@ -651,10 +730,15 @@ class Analyzer {
     for (const use of calls) this.callUse(obj, use, consumed, releases);
     for (const use of unsubscribes) planUnsubscribe(state, obj, use, this.registry);
     for (const use of releases) {
-      if (!consumed.has(use.callPath.node)) group.block(stmtOf(use.callPath), "pool.release(conn) for a connection the codemod did not follow; in v2 close the client: await conn.close()");
+      if (!consumed.has(use.callPath.node))
+        group.block(stmtOf(use.callPath), "pool.release(conn) for a connection the codemod did not follow; in v2 close the client: await conn.close()");
     }
     for (const c of constants) {
-      if (!consumed.has(c.memberPath.node)) group.block(stmtOf(c.memberPath), `${obj.label}.${c.name} is a v1 option constant used where the codemod cannot rewrite it (v2 takes boolean options like { nx: true })`);
+      if (!consumed.has(c.memberPath.node))
+        group.block(
+          stmtOf(c.memberPath),
+          `${obj.label}.${c.name} is a v1 option constant used where the codemod cannot rewrite it (v2 takes boolean options like { nx: true })`,
+        );
     }
   }
 
@@ -673,18 +757,28 @@ class Analyzer {
         if (m === "subscribe" || m === "psubscribe") return planSubscribe(state, obj, use, this.registry);
         if (m === "watch" || m === "unwatch") {
           if (obj.watchPipeline) return;
-          return group.block(stmtOf(use.callPath), `${m}() on a shared client: in v2 WATCH runs on a pipeline: const pipe = redis.pipeline({ transaction: true }); await pipe.watch(key); ...; pipe.multi(); ...; await pipe.execute()`);
+          return group.block(
+            stmtOf(use.callPath),
+            `${m}() on a shared client: in v2 WATCH runs on a pipeline: const pipe = redis.pipeline({ transaction: true }); await pipe.watch(key); ...; pipe.multi(); ...; await pipe.execute()`,
+          );
         }
         return planCommand(state, obj, use, false, consumed);
       case "connection":
         return planCommand(state, obj, use, false, consumed);
       case "pool":
         if (m === "get" || m === "acquire") return this.poolAcquireUse(obj, use, consumed, releases);
-        if (m === "execute") return group.block(stmtOf(use.callPath), "pool.execute(): in v2 run commands on a client of the pool: new Redis({ connectionPool: pool }).executeCommand(...)");
+        if (m === "execute")
+          return group.block(
+            stmtOf(use.callPath),
+            "pool.execute(): in v2 run commands on a client of the pool: new Redis({ connectionPool: pool }).executeCommand(...)",
+          );
         return group.block(stmtOf(use.callPath), `pool.${m}() has no v2 equivalent the codemod can write (see MIGRATION.md)`);
       case "sentinel":
         if (m === "masterFor" || m === "slaveFor") return this.derivedClient(obj, use);
-        return group.block(stmtOf(use.callPath), `sentinel.${m}() has no v2 equivalent the codemod can write; v2 sentinel commands are discoverMaster(), discoverSlaves() and the sentinel* methods of its clients`);
+        return group.block(
+          stmtOf(use.callPath),
+          `sentinel.${m}() has no v2 equivalent the codemod can write; v2 sentinel commands are discoverMaster(), discoverSlaves() and the sentinel* methods of its clients`,
+        );
       default:
         return group.block(stmtOf(use.callPath), `${m}() on a ${obj.kind} is not something the codemod knows`);
     }
@@ -713,7 +807,16 @@ class Analyzer {
           const u = classifyUse(r);
           return u.type === "call" && (u.method === "close" || u.method === "waitClosed");
         });
-        const client: Obj = { kind: "client", group, decode: obj.decode, encoding: obj.encoding, label: held.holder.name, holder: held.holder, origin: use.callPath, ownPool: closesPool ? null : poolText };
+        const client: Obj = {
+          kind: "client",
+          group,
+          decode: obj.decode,
+          encoding: obj.encoding,
+          label: held.holder.name,
+          holder: held.holder,
+          origin: use.callPath,
+          ownPool: closesPool ? null : poolText,
+        };
         this.annotation(client);
         this.analyze(client);
         return;
@@ -761,10 +864,19 @@ class Analyzer {
   private derivedClient(parent: Obj, use: CallUse): void {
     const held = holderOf(this.state, use.callPath);
     if ("reason" in held) {
-      if (held.reason !== "is not kept anywhere") parent.group.block(stmtOf(use.callPath), `the client made here ${held.reason}; migrate its uses together by hand`);
+      if (held.reason !== "is not kept anywhere")
+        parent.group.block(stmtOf(use.callPath), `the client made here ${held.reason}; migrate its uses together by hand`);
       return;
     }
-    const client: Obj = { kind: "client", group: parent.group, decode: parent.decode, encoding: parent.encoding, label: held.holder.name, holder: held.holder, origin: use.callPath };
+    const client: Obj = {
+      kind: "client",
+      group: parent.group,
+      decode: parent.decode,
+      encoding: parent.encoding,
+      label: held.holder.name,
+      holder: held.holder,
+      origin: use.callPath,
+    };
     this.annotation(client);
     this.analyze(client);
   }
@@ -786,7 +898,16 @@ class Analyzer {
     }
     const name = declarator.node.id.name;
     const holder: Holder = { type: "binding", name, declId: declarator.node.id, declPath: declarator };
-    const exclusive: Obj = { kind: "client", group, decode: parent.decode, encoding: parent.encoding, label: name, holder, origin: use.callPath, exclusive: true };
+    const exclusive: Obj = {
+      kind: "client",
+      group,
+      decode: parent.decode,
+      encoding: parent.encoding,
+      label: name,
+      holder,
+      origin: use.callPath,
+      exclusive: true,
+    };
 
     // WATCH on the exclusive connection: v2 watches on a pipeline of its own
     const uses = referencesOfHolder(this.state, holder).map(classifyUse);
@@ -794,27 +915,39 @@ class Analyzer {
     const multis = uses.filter((u): u is CallUse => u.type === "call" && u.method === "multiExec");
     if (watches.length) {
       if (multis.length !== 1) {
-        return group.block(stmt, "WATCH on an exclusive connection without exactly one multiExec(); in v2 watch on a pipeline: await using pipe = redis.pipeline({ transaction: true }); await pipe.watch(key); ...; pipe.multi(); ...; await pipe.execute()");
+        return group.block(
+          stmt,
+          "WATCH on an exclusive connection without exactly one multiExec(); in v2 watch on a pipeline: await using pipe = redis.pipeline({ transaction: true }); await pipe.watch(key); ...; pipe.multi(); ...; await pipe.execute()",
+        );
       }
       const multiStart = multis[0]!.callPath.node.start ?? 0;
       const late = uses.find((u) => u.type === "call" && u.method !== "multiExec" && (u.callPath.node.start ?? 0) > multiStart);
       const notAwaited = uses.find((u) => u.type === "call" && u.method !== "multiExec" && climbWrappers(u.callPath).parent?.node.type !== "AwaitExpression");
       if (late || notAwaited) {
-        return group.block(stmt, "WATCH on an exclusive connection used in a way the codemod cannot turn into a v2 pipeline (commands after multiExec(), or not awaited); see MIGRATION.md");
+        return group.block(
+          stmt,
+          "WATCH on an exclusive connection used in a way the codemod cannot turn into a v2 pipeline (commands after multiExec(), or not awaited); see MIGRATION.md",
+        );
       }
       exclusive.watchPipeline = true;
     }
     const call = use.callPath.node;
     const clientText = codeOf(this.ctx, use.memberPath.node.object);
-    group.edit(2, decl.node, "acquire", exclusive.watchPipeline ? "acquire() + watch + multiExec() is a WATCH pipeline in v2" : "acquire() is client() in v2 (await using)", () => {
-      decl.node.kind = "await using";
-      if (exclusive.watchPipeline) {
-        declarator.node.init = raw(this.ctx, `${clientText}.pipeline({ transaction: true })`);
-      } else {
-        use.memberPath.node.property = this.ctx.j.identifier("client");
-        declarator.node.init = call;
-      }
-    });
+    group.edit(
+      2,
+      decl.node,
+      "acquire",
+      exclusive.watchPipeline ? "acquire() + watch + multiExec() is a WATCH pipeline in v2" : "acquire() is client() in v2 (await using)",
+      () => {
+        decl.node.kind = "await using";
+        if (exclusive.watchPipeline) {
+          declarator.node.init = raw(this.ctx, `${clientText}.pipeline({ transaction: true })`);
+        } else {
+          use.memberPath.node.property = this.ctx.j.identifier("client");
+          declarator.node.init = call;
+        }
+      },
+    );
     this.analyze(exclusive);
   }
 
@@ -826,7 +959,10 @@ class Analyzer {
     const declarator = aw ? climbWrappers(aw).parent : null;
     const decl = declarator?.parent;
     if (aw?.node.type !== "AwaitExpression" || declarator?.node.type !== "VariableDeclarator" || declarator.node.id.type !== "Identifier" || !decl) {
-      return group.block(stmt, `pool.${use.method}() is used in a way the codemod cannot follow; in v2: await using conn = new Redis({ connectionPool: pool }).client()`);
+      return group.block(
+        stmt,
+        `pool.${use.method}() is used in a way the codemod cannot follow; in v2: await using conn = new Redis({ connectionPool: pool }).client()`,
+      );
     }
     const name = declarator.node.id.name;
     const using = decl.node.kind === "using" || decl.node.kind === "await using";
@@ -835,7 +971,10 @@ class Analyzer {
       return a.length === 1 && a[0].type === "Identifier" && a[0].name === name;
     });
     if (!using && myReleases.length === 0) {
-      return group.block(stmt, `the connection from pool.${use.method}() is never released here; in v2 write: await using ${name} = new Redis({ connectionPool: pool }).client()`);
+      return group.block(
+        stmt,
+        `the connection from pool.${use.method}() is never released here; in v2 write: await using ${name} = new Redis({ connectionPool: pool }).client()`,
+      );
     }
     for (const r of myReleases) {
       const rs = enclosingStatement(r.callPath);
@@ -942,8 +1081,6 @@ class Analyzer {
   }
 }
 
-
-
 /**
  * The function a `return` gives its value to: the enclosing one, or, for an immediately
  * invoked `(async () => { ... return x; })()` that is itself returned, the function around it.
@@ -965,7 +1102,8 @@ function returnTarget(path: P): P | null {
 
 function unwrapAwait(node: N): N {
   let n = node;
-  while (n && (n.type === "AwaitExpression" || n.type === "TSAsExpression" || n.type === "TSNonNullExpression" || n.type === "ParenthesizedExpression")) n = n.argument ?? n.expression;
+  while (n && (n.type === "AwaitExpression" || n.type === "TSAsExpression" || n.type === "TSNonNullExpression" || n.type === "ParenthesizedExpression"))
+    n = n.argument ?? n.expression;
   return n;
 }
 
@@ -1013,7 +1151,11 @@ function fnIdOf(ctx: Ctx, fn: P): string | null {
     if (p?.node.type === "ExportNamedDeclaration" || p?.node.type === "ExportDefaultDeclaration") p = p.parent;
     return p?.node.type === "Program" ? `${view.id}#${node.id.name}` : null;
   }
-  if ((node.type === "ArrowFunctionExpression" || node.type === "FunctionExpression") && fn.parent?.node.type === "VariableDeclarator" && fn.parent.node.id.type === "Identifier") {
+  if (
+    (node.type === "ArrowFunctionExpression" || node.type === "FunctionExpression") &&
+    fn.parent?.node.type === "VariableDeclarator" &&
+    fn.parent.node.id.type === "Identifier"
+  ) {
     return isModuleLevel(fn.parent) ? `${view.id}#${fn.parent.node.id.name}` : null;
   }
   if (node.type === "ClassMethod" && !node.computed && node.key.type === "Identifier") {
@@ -1078,7 +1220,12 @@ export function transformV2(ctx: Ctx, info: ModuleInfo): V2State | null {
         if (exportName === "__version__" && blocked) return true;
         // a type or class no converted group owns follows the file: on compat where the file keeps values on compat
         // (only v1 code, as the compat step left it: a name already imported from aioredis is v2 code)
-        if (b.source === COMPAT_PACKAGE && !state.v2Nodes.has(path.node) && !state.v2Nodes.has(path.parent?.node) && (SHARED_NAMES.has(exportName) || exportName in TYPE_RENAMES)) {
+        if (
+          b.source === COMPAT_PACKAGE &&
+          !state.v2Nodes.has(path.node) &&
+          !state.v2Nodes.has(path.parent?.node) &&
+          (SHARED_NAMES.has(exportName) || exportName in TYPE_RENAMES)
+        ) {
           if (state.blockedCount > 0 || (state.groups.length === 0 && !!ctx.view?.anyHeld)) return true;
         }
         if (V1_ONLY.has(exportName)) {
@@ -1090,7 +1237,11 @@ export function transformV2(ctx: Ctx, info: ModuleInfo): V2State | null {
       reexport: (name) => {
         if (name in ERROR_RENAMES && !blocked) return { v2: ERROR_RENAMES[name]! };
         if (name === "ReplyError" || name === "WatchVariableError" || name in ERROR_RENAMES) return { compat: true };
-        if (V1_ONLY.has(name)) return { compat: true, message: `${name} is v1 API, re-exported from aioredis/compat; re-export its v2 replacement once the code using it is migrated (see MIGRATION.md)` };
+        if (V1_ONLY.has(name))
+          return {
+            compat: true,
+            message: `${name} is v1 API, re-exported from aioredis/compat; re-export its v2 replacement once the code using it is migrated (see MIGRATION.md)`,
+          };
         return { v2: name };
       },
     },
@@ -1105,7 +1256,6 @@ function markLeftover(ctx: Ctx, path: P, name: string): void {
   if (!stmt) return;
   if (ctx.pendingMarkers.some((m) => m.stmt === stmt.node)) return;
   if (stmt.node.comments?.some((c: N) => c.value.includes("TODO(aioredis-v2)"))) return;
-  if (stmt.node.type === "ImportDeclaration" || stmt.node.type === "ExportNamedDeclaration" && stmt.node.source) return;
+  if (stmt.node.type === "ImportDeclaration" || (stmt.node.type === "ExportNamedDeclaration" && stmt.node.source)) return;
   addMarker(ctx, stmt.node, `${name} is v1 API the codemod left on aioredis/compat; migrate it by hand (see MIGRATION.md)`);
 }
-

@@ -28,15 +28,7 @@ export const ERROR_INSTANCEOF: Record<string, (cls: (name: string) => string, su
 };
 
 /** Names that exist in both APIs with the same meaning: a reference to them is fine on v2. */
-export const SHARED_NAMES = new Set([
-  "Redis",
-  "RedisError",
-  "ProtocolError",
-  "ReadOnlyError",
-  "MasterNotFoundError",
-  "SlaveNotFoundError",
-  "Pipeline",
-]);
+export const SHARED_NAMES = new Set(["Redis", "RedisError", "ProtocolError", "ReadOnlyError", "MasterNotFoundError", "SlaveNotFoundError", "Pipeline"]);
 
 /** v1 class names used as types, and the v2 type a value of them becomes. */
 export const TYPE_RENAMES: Record<string, string> = {
@@ -65,7 +57,9 @@ export const V1_ONLY = new Set<string>([
   "BusyGroupError",
   "__version__",
   // types and helpers only the v1 API exports
-  ..."CreateConnectionOptions CreatePoolOptions ContextRedis CreateRedisOptions CreateRedisPoolOptions CommandsFactory PipelineExecuteOptions PipelineCommands AbcChannel Sender GetOptions ReceiverOptions MessageSource AbcConnection Address ConnectOptions SslOptions Arg Encoding EncodingOption SetOptions ScanOptions SortOptions MigrateOptions ZaddOptions ZstoreOptions RangeOptions ScoreRangeOptions LexRangeOptions LexOptions BlockingPopOptions ExcludeOption ScriptOptions ClientInfo InfoReply MasterInfo SlaveInfo SentinelInfo MasterSlaveInfo GeoRadiusOptions StreamMessage StreamEntry XaddOptions XreadOptions XreadGroupOptions ManagedPool SentinelState CreateSentinelOptions CreateSentinelPoolOptions SentinelPoolOptions ManagedPoolOptions".split(" "),
+  ..."CreateConnectionOptions CreatePoolOptions ContextRedis CreateRedisOptions CreateRedisPoolOptions CommandsFactory PipelineExecuteOptions PipelineCommands AbcChannel Sender GetOptions ReceiverOptions MessageSource AbcConnection Address ConnectOptions SslOptions Arg Encoding EncodingOption SetOptions ScanOptions SortOptions MigrateOptions ZaddOptions ZstoreOptions RangeOptions ScoreRangeOptions LexRangeOptions LexOptions BlockingPopOptions ExcludeOption ScriptOptions ClientInfo InfoReply MasterInfo SlaveInfo SentinelInfo MasterSlaveInfo GeoRadiusOptions StreamMessage StreamEntry XaddOptions XreadOptions XreadGroupOptions ManagedPool SentinelState CreateSentinelOptions CreateSentinelPoolOptions SentinelPoolOptions ManagedPoolOptions".split(
+    " ",
+  ),
   ...Object.keys(ERROR_RENAMES),
 ]);
 

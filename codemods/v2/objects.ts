@@ -5,18 +5,7 @@
  * functions it is passed to). Each use is sorted into "rewrite like this", "fine as it is",
  * or "cannot be rewritten safely" (which keeps the whole group on aioredis/compat).
  */
-import {
-  climbWrappers,
-  enclosingStatement,
-  isCall,
-  isDeclarationId,
-  isFunction,
-  isMember,
-  isReferencePath,
-  memberName,
-  type N,
-  type P,
-} from "../lib/ast.js";
+import { climbWrappers, enclosingStatement, isCall, isDeclarationId, isFunction, isMember, isReferencePath, memberName, type N, type P } from "../lib/ast.js";
 import type { Group, V2State } from "./state.js";
 import { resolveBinding } from "../lib/scope.js";
 import { identifiersNamed, nodesOf } from "../lib/context.js";
@@ -118,7 +107,8 @@ export function classifyUse(refPath: P): Use {
   }
   if (NEUTRAL_PARENTS.has(parent.type) && parent.test === p.node) return { type: "neutral", refPath };
   if (parent.type === "LogicalExpression") return { type: "neutral", refPath };
-  if (parent.type === "UnaryExpression" && (parent.operator === "!" || parent.operator === "typeof" || parent.operator === "void")) return { type: "neutral", refPath };
+  if (parent.type === "UnaryExpression" && (parent.operator === "!" || parent.operator === "typeof" || parent.operator === "void"))
+    return { type: "neutral", refPath };
   if (parent.type === "BinaryExpression" && ["===", "!==", "==", "!="].includes(parent.operator)) return { type: "neutral", refPath };
   if (parent.type === "ExpressionStatement") return { type: "neutral", refPath };
   if (parent.type === "ReturnStatement" || parent.type === "ArrowFunctionExpression") return { type: "escape", reason: "is returned", refPath };
@@ -161,7 +151,9 @@ export function holderOf(state: V2State, valuePath: P): { holder: Holder; declSt
       while (c && c.node.type !== "ClassDeclaration" && c.node.type !== "ClassExpression") c = c.parent;
       if (!c || !thisBelongsTo(assignPath.get("left"), c.node)) return { reason: "is assigned to `this` outside a class" };
       const name = left.property.name;
-      const prop = (c.node.body.body as N[]).find((m) => (m.type === "ClassProperty" || m.type === "PropertyDefinition") && !m.computed && m.key?.name === name);
+      const prop = (c.node.body.body as N[]).find(
+        (m) => (m.type === "ClassProperty" || m.type === "PropertyDefinition") && !m.computed && m.key?.name === name,
+      );
       const propPath = prop ? c.get("body", "body", c.node.body.body.indexOf(prop)) : null;
       return { holder: { type: "field", name, classPath: c, declPath: propPath }, declStmt: enclosingStatement(assignPath) };
     }
@@ -190,7 +182,8 @@ export function localCallee(state: V2State, callPath: P, index: number): { fn: P
   let fn: P | null = null;
   const parent = declPath.parent.node;
   if (parent.type === "FunctionDeclaration" && parent.id === decl) fn = declPath.parent;
-  else if (parent.type === "VariableDeclarator" && parent.id === decl && isFunction(parent.init) && declPath.parent.parent.node.kind === "const") fn = declPath.parent.get("init");
+  else if (parent.type === "VariableDeclarator" && parent.id === decl && isFunction(parent.init) && declPath.parent.parent.node.kind === "const")
+    fn = declPath.parent.get("init");
   if (!fn) return null;
   const f: P = fn;
   if (index >= f.node.params.length) return null;
@@ -205,7 +198,13 @@ export function stmtOf(path: P): N {
   // a marker goes above a whole statement: the body of an unbraced `for`/`if`/`while` shares
   // its line with its head, where a comment written above the body would not be found again
   let p = enclosingStatement(path);
-  while (p?.parent && !Array.isArray(p.parent.node.body) && p.parent.node.type !== "SwitchCase" && /Statement$/.test(p.parent.node.type) && p.parent.node.type !== "BlockStatement") {
+  while (
+    p?.parent &&
+    !Array.isArray(p.parent.node.body) &&
+    p.parent.node.type !== "SwitchCase" &&
+    /Statement$/.test(p.parent.node.type) &&
+    p.parent.node.type !== "BlockStatement"
+  ) {
     const up = enclosingStatement(p.parent);
     if (!up || up === p) break;
     p = up;

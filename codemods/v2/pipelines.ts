@@ -5,7 +5,20 @@
  * rewritten; a Promise that escapes (returned, stored, awaited before `execute()`) keeps the
  * group on compat with a marker.
  */
-import { climbWrappers, enclosingStatement, isBoolLit, isCall, isObjectExpr, propName, replaceNode, statementList, uniqueName, namesIn, type N, type P } from "../lib/ast.js";
+import {
+  climbWrappers,
+  enclosingStatement,
+  isBoolLit,
+  isCall,
+  isObjectExpr,
+  propName,
+  replaceNode,
+  statementList,
+  uniqueName,
+  namesIn,
+  type N,
+  type P,
+} from "../lib/ast.js";
 import { codeOf, raw, type Ctx } from "../lib/context.js";
 import { planCommand } from "./commands.js";
 import { classifyUse, holderOf, referencesOfHolder, stmtOf, type Obj } from "./objects.js";
@@ -60,7 +73,10 @@ export function planPipeline(state: V2State, origin: PipelineOrigin): void {
   }
   const held = holderOf(state, use.callPath);
   if ("reason" in held) {
-    group.block(stmt, `this ${use.method}() object ${held.reason}; v2 pipelines chain (pipe.get(a).incr(b)) and give results from execute(): rewrite it by hand`);
+    group.block(
+      stmt,
+      `this ${use.method}() object ${held.reason}; v2 pipelines chain (pipe.get(a).incr(b)) and give results from execute(): rewrite it by hand`,
+    );
     return;
   }
   if (held.holder.type !== "binding" || !held.declStmt) {
@@ -92,7 +108,10 @@ export function planPipeline(state: V2State, origin: PipelineOrigin): void {
     } else if (u.type === "call") {
       commands.push(u);
     } else {
-      group.block(stmtOf(ref), `the ${use.method}() object ${u.type === "escape" ? u.reason : "is used other than by its commands"}: rewrite this pipeline by hand`);
+      group.block(
+        stmtOf(ref),
+        `the ${use.method}() object ${u.type === "escape" ? u.reason : "is used other than by its commands"}: rewrite this pipeline by hand`,
+      );
       return;
     }
   }
@@ -138,13 +157,21 @@ export function planPipeline(state: V2State, origin: PipelineOrigin): void {
       straight.push(p.parent.parent);
       continue;
     }
-    if (parentNode.type === "VariableDeclarator" && parentNode.init === p.node && parentNode.id.type === "Identifier" && p.parent.parent.node.declarations.length === 1) {
+    if (
+      parentNode.type === "VariableDeclarator" &&
+      parentNode.init === p.node &&
+      parentNode.id.type === "Identifier" &&
+      p.parent.parent.node.declarations.length === 1
+    ) {
       const decl = p.parent.parent;
       futures.push({ name: parentNode.id.name, index: -1, declStmt: decl, refs: [] });
       straight.push(decl);
       continue;
     }
-    group.block(stmtOf(c.callPath), `the Promise of this ${use.method}() command is used directly; in v2 pipelined commands chain and their replies come from execute(): rewrite it by hand`);
+    group.block(
+      stmtOf(c.callPath),
+      `the Promise of this ${use.method}() command is used directly; in v2 pipelined commands chain and their replies come from execute(): rewrite it by hand`,
+    );
     return;
   }
   const inline = !!list && !!execStmt && straight.every((s) => statementList(s) === list) && statementList(execStmt) === list;
@@ -154,7 +181,10 @@ export function planPipeline(state: V2State, origin: PipelineOrigin): void {
       return;
     }
     if (exec.returnExceptions !== false) {
-      group.block(stmtOf(execute.callPath), "with returnExceptions, awaiting a command's Promise threw its error in v1; in v2 the error is in execute()'s array: check the results by hand");
+      group.block(
+        stmtOf(execute.callPath),
+        "with returnExceptions, awaiting a command's Promise threw its error in v1; in v2 the error is in execute()'s array: check the results by hand",
+      );
       return;
     }
     const order = straight.map((s) => list!.indexOf(s.node));
@@ -175,7 +205,10 @@ export function planPipeline(state: V2State, origin: PipelineOrigin): void {
         const execEnd = execStmt!.node.end ?? execStmt!.node.range?.[1] ?? 0;
         const ok = start > execEnd && (isAwaitOf(r) || promiseAllElement(r, futures));
         if (!ok) {
-          group.block(stmtOf(r), `the Promise ${f.name} of a pipelined command is used ${start > execEnd ? "other than by await" : "before execute()"}; in v2 its reply is execute()'s result at index ${f.index}: rewrite it by hand`);
+          group.block(
+            stmtOf(r),
+            `the Promise ${f.name} of a pipelined command is used ${start > execEnd ? "other than by await" : "before execute()"}; in v2 its reply is execute()'s result at index ${f.index}: rewrite it by hand`,
+          );
           return;
         }
       }
@@ -189,7 +222,8 @@ export function planPipeline(state: V2State, origin: PipelineOrigin): void {
   const parentCall = use.callPath.node;
   const resultsName = (() => {
     const declarator = executeAwait.parent?.node;
-    if (declarator?.type === "VariableDeclarator" && declarator.init === executeAwait.node && declarator.id.type === "Identifier") return { name: declarator.id.name, declare: false };
+    if (declarator?.type === "VariableDeclarator" && declarator.init === executeAwait.node && declarator.id.type === "Identifier")
+      return { name: declarator.id.name, declare: false };
     const taken = namesIn(j, ctx.root.get().node);
     return { name: uniqueName(taken, ["results", `${obj.label}Results`]), declare: true };
   })();
@@ -199,20 +233,28 @@ export function planPipeline(state: V2State, origin: PipelineOrigin): void {
   }
 
   const watch = origin.watchPipeline;
-  group.edit(2, parentCall, "pipeline", transaction ? "multiExec() is pipeline({ transaction: true }) in v2" : "pipeline() is pipeline({ transaction: false }) in v2 (v2's default is a transaction)", () => {
-    if (watch) {
-      // the exclusive client already is the pipeline: `const tr = r.multiExec()` -> `r.multi()`
-      const decl = declStmt.node;
-      const ex = j.expressionStatement(j.callExpression(j.memberExpression(j.identifier(watch.name), j.identifier("multi")), []));
-      ex.comments = decl.comments;
-      const at = list!.indexOf(decl);
-      list![at] = ex;
-      for (const ref of refs) ref.node.name = watch.name;
-    } else {
-      use.memberPath.node.property = j.identifier("pipeline");
-      parentCall.arguments = [raw(ctx, pipelineOptionText(transaction))];
-    }
-  });
+  group.edit(
+    2,
+    parentCall,
+    "pipeline",
+    transaction
+      ? "multiExec() is pipeline({ transaction: true }) in v2"
+      : "pipeline() is pipeline({ transaction: false }) in v2 (v2's default is a transaction)",
+    () => {
+      if (watch) {
+        // the exclusive client already is the pipeline: `const tr = r.multiExec()` -> `r.multi()`
+        const decl = declStmt.node;
+        const ex = j.expressionStatement(j.callExpression(j.memberExpression(j.identifier(watch.name), j.identifier("multi")), []));
+        ex.comments = decl.comments;
+        const at = list!.indexOf(decl);
+        list![at] = ex;
+        for (const ref of refs) ref.node.name = watch.name;
+      } else {
+        use.memberPath.node.property = j.identifier("pipeline");
+        parentCall.arguments = [raw(ctx, pipelineOptionText(transaction))];
+      }
+    },
+  );
   group.edit(2, execute.callPath.node, "pipeline-execute", "execute() options are { raiseOnError } in v2", () => {
     execute!.callPath.node.arguments = exec.args;
   });
@@ -257,7 +299,14 @@ export function planPipeline(state: V2State, origin: PipelineOrigin): void {
       const execAt = list.findIndex((s) => containsNode(s, execute!.callPath.node));
       if (declAt < 0 || execAt < 0) return;
       const between = list.slice(declAt + 1, execAt);
-      const onlyCommands = between.every((s) => s.type === "ExpressionStatement" && isCall(s.expression) && s.expression.callee.type === "MemberExpression" && s.expression.callee.object.type === "Identifier" && s.expression.callee.object.name === obj.label);
+      const onlyCommands = between.every(
+        (s) =>
+          s.type === "ExpressionStatement" &&
+          isCall(s.expression) &&
+          s.expression.callee.type === "MemberExpression" &&
+          s.expression.callee.object.type === "Identifier" &&
+          s.expression.callee.object.name === obj.label,
+      );
       const commented = between.some((s) => s.comments?.length) || (list[execAt].comments?.length ?? 0) > 0;
       const otherRefs = refs.length !== between.length + 1;
       if (!onlyCommands || commented || otherRefs || !list[execAt]) return;
@@ -302,7 +351,15 @@ function promiseAllAwait(ref: P): P | null {
   const call = arr.parent;
   if (call?.node.type !== "CallExpression" || call.node.arguments.length !== 1 || call.node.arguments[0] !== arr.node) return null;
   const callee = call.node.callee;
-  if (!(callee.type === "MemberExpression" && callee.object.type === "Identifier" && callee.object.name === "Promise" && (callee.property.name === "all" || callee.property.name === "allSettled" ? callee.property.name === "all" : false))) return null;
+  if (
+    !(
+      callee.type === "MemberExpression" &&
+      callee.object.type === "Identifier" &&
+      callee.object.name === "Promise" &&
+      (callee.property.name === "all" || callee.property.name === "allSettled" ? callee.property.name === "all" : false)
+    )
+  )
+    return null;
   const aw = call.parent;
   return aw?.node.type === "AwaitExpression" ? aw : null;
 }

@@ -9,7 +9,19 @@
  * Messages keep their v1 type: a Buffer unless an encoding was asked for, pattern messages a
  * [channel, message] pair. `unsubscribe(name)` on the client goes to the PubSub holding name.
  */
-import { climbWrappers, enclosingFunction, enclosingStatement, isStringLit, memberName, namesIn, propName, replaceNode, uniqueName, type N, type P } from "../lib/ast.js";
+import {
+  climbWrappers,
+  enclosingFunction,
+  enclosingStatement,
+  isStringLit,
+  memberName,
+  namesIn,
+  propName,
+  replaceNode,
+  uniqueName,
+  type N,
+  type P,
+} from "../lib/ast.js";
 import { codeOf, parseStatements, quoteString, rawStatement, type Ctx } from "../lib/context.js";
 import { classifyUse, referencesOfHolder, stmtOf, type Obj } from "./objects.js";
 import type { V2State } from "./state.js";
@@ -55,7 +67,7 @@ const UTF8 = /^utf-?8$/i;
 
 /** The v1 value of a message's data, written against the v2 message `m`. */
 function dataText(ctx: Ctx, obj: Obj, m: string, opts: ReadOptions): string | { reason: string } {
-  const enc = opts.json ? opts.encoding ?? "utf-8" : opts.encoding;
+  const enc = opts.json ? (opts.encoding ?? "utf-8") : opts.encoding;
   let value: string;
   if (enc === undefined || enc === null) {
     if (obj.decode === null) return { reason: "the client's decoding is unknown" };
@@ -92,7 +104,10 @@ export function planSubscribe(state: V2State, client: Obj, use: CallUse, registr
     return;
   }
   if (args.some((a) => a.type === "CallExpression" && ["channel", "pattern"].includes(memberName(a.callee) ?? ""))) {
-    group.block(stmt, "Receiver (mpsc) subscriptions: in v2 use one PubSub, subscribe it to every channel and pattern, and dispatch on message.channel / message.pattern in its listen() loop");
+    group.block(
+      stmt,
+      "Receiver (mpsc) subscriptions: in v2 use one PubSub, subscribe it to every channel and pattern, and dispatch on message.channel / message.pattern in its listen() loop",
+    );
     return;
   }
   const aw = climbWrappers(use.callPath).parent;
@@ -116,7 +131,8 @@ export function planSubscribe(state: V2State, client: Obj, use: CallUse, registr
   } else {
     // (await redis.subscribe("x"))[0]
     const member = climbWrappers(aw).parent;
-    const isIndex0 = member?.node.type === "MemberExpression" && member.node.computed && member.node.property.type.endsWith("Literal") && member.node.property.value === 0;
+    const isIndex0 =
+      member?.node.type === "MemberExpression" && member.node.computed && member.node.property.type.endsWith("Literal") && member.node.property.value === 0;
     if (!isIndex0 || args.length !== 1) {
       group.block(stmt, `the channels from ${use.method}() are used in a way the codemod cannot follow; in v2 use redis.pubsub() and ${use.method}() on it`);
       return;
@@ -129,7 +145,14 @@ export function planSubscribe(state: V2State, client: Obj, use: CallUse, registr
       const iterMember = holder;
       const iterCall = iterMember ? climbWrappers(iterMember).parent : null;
       const loop = iterCall ? climbWrappers(iterCall).parent : null;
-      if (iterMember?.node.type === "MemberExpression" && memberName(iterMember.node) === "iter" && iterCall?.node.type === "CallExpression" && loop?.node.type === "ForOfStatement" && loop.node.await && loop.node.right === iterCall.node) {
+      if (
+        iterMember?.node.type === "MemberExpression" &&
+        memberName(iterMember.node) === "iter" &&
+        iterCall?.node.type === "CallExpression" &&
+        loop?.node.type === "ForOfStatement" &&
+        loop.node.await &&
+        loop.node.right === iterCall.node
+      ) {
         inlineLoop = loop;
       } else {
         group.block(stmt, `the channel from ${use.method}() is used in a way the codemod cannot follow`);
@@ -263,7 +286,8 @@ function planWaitLoop(state: V2State, channel: Obj, use: CallUse, pattern: boole
   const ctx = state.ctx;
   const aw = climbWrappers(use.callPath).parent;
   const loop = aw ? climbWrappers(aw).parent : null;
-  if (aw?.node.type !== "AwaitExpression" || loop?.node.type !== "WhileStatement" || loop.node.test !== aw.node) return { reason: "waitMessage() is not the test of a while loop" };
+  if (aw?.node.type !== "AwaitExpression" || loop?.node.type !== "WhileStatement" || loop.node.test !== aw.node)
+    return { reason: "waitMessage() is not the test of a while loop" };
   const body = loop.node.body;
   if (body.type !== "BlockStatement" || body.body.length === 0) return { reason: "the loop body does not start with reading the message" };
   const first = body.body[0];
@@ -279,7 +303,11 @@ function planWaitLoop(state: V2State, channel: Obj, use: CallUse, pattern: boole
       const stmts = lines.lines.map((l) => rawStatement(ctx, l));
       body.body.splice(0, 1, ...stmts);
       stmts[0].comments = first.comments;
-      const forOf = j.forOfStatement(j.variableDeclaration("const", [j.variableDeclarator(j.identifier(m))]), j.callExpression(j.memberExpression(j.identifier(name), j.identifier("listen")), []), body);
+      const forOf = j.forOfStatement(
+        j.variableDeclaration("const", [j.variableDeclarator(j.identifier(m))]),
+        j.callExpression(j.memberExpression(j.identifier(name), j.identifier("listen")), []),
+        body,
+      );
       forOf.await = true;
       forOf.comments = loop.node.comments;
       replaceNode(loop, forOf);
@@ -295,22 +323,36 @@ interface ReadStatement {
 }
 
 function readStatement(ctx: Ctx, channel: Obj, stmt: N, pattern: boolean): ReadStatement | { reason: string } {
-  if (stmt.type !== "VariableDeclaration" || stmt.declarations.length !== 1) return { reason: "the loop body does not start with `const msg = await ch.get()`" };
+  if (stmt.type !== "VariableDeclaration" || stmt.declarations.length !== 1)
+    return { reason: "the loop body does not start with `const msg = await ch.get()`" };
   const d = stmt.declarations[0];
   const init = d.init;
-  if (init?.type !== "AwaitExpression" || init.argument.type !== "CallExpression") return { reason: "the loop body does not start with `const msg = await ch.get()`" };
+  if (init?.type !== "AwaitExpression" || init.argument.type !== "CallExpression")
+    return { reason: "the loop body does not start with `const msg = await ch.get()`" };
   const callee = init.argument.callee;
   const method = memberName(callee);
-  if (callee.type !== "MemberExpression" || callee.object.type !== "Identifier" || callee.object.name !== channel.label || (method !== "get" && method !== "getJson")) {
+  if (
+    callee.type !== "MemberExpression" ||
+    callee.object.type !== "Identifier" ||
+    callee.object.name !== channel.label ||
+    (method !== "get" && method !== "getJson")
+  ) {
     return { reason: "the loop body does not start with `const msg = await ch.get()`" };
   }
   const opts = readOptions(ctx, init.argument.arguments, method === "getJson");
   if ("reason" in opts) return opts;
-  if (pattern && d.id.type !== "ArrayPattern") return { reason: "a pattern message is a [channel, message] pair in v1; destructure it (const [channel, msg] = ...)" };
+  if (pattern && d.id.type !== "ArrayPattern")
+    return { reason: "a pattern message is a [channel, message] pair in v1; destructure it (const [channel, msg] = ...)" };
   return { opts, target: d.id, kind: stmt.kind, refNode: callee.object };
 }
 
-function buildReadLines(ctx: Ctx, channel: Obj, m: string, pattern: boolean, read: { opts: ReadOptions; target: N; kind: string }): { lines: string[] } | { reason: string } {
+function buildReadLines(
+  ctx: Ctx,
+  channel: Obj,
+  m: string,
+  pattern: boolean,
+  read: { opts: ReadOptions; target: N; kind: string },
+): { lines: string[] } | { reason: string } {
   const type = quoteString(ctx, pattern ? "pmessage" : "message");
   const data = dataText(ctx, channel, m, read.opts);
   if (typeof data !== "string") return data;
@@ -318,7 +360,8 @@ function buildReadLines(ctx: Ctx, channel: Obj, m: string, pattern: boolean, rea
   const t = read.target;
   if (pattern) {
     const [c, v] = t.elements;
-    if (!c || !v || c.type !== "Identifier" || v.type !== "Identifier" || t.elements.length !== 2) return { reason: "the pattern message is not destructured as [channel, message]" };
+    if (!c || !v || c.type !== "Identifier" || v.type !== "Identifier" || t.elements.length !== 2)
+      return { reason: "the pattern message is not destructured as [channel, message]" };
     lines.push(`${read.kind} ${c.name} = ${channelText(ctx, channel, m)}`, `${read.kind} ${v.name} = ${data}`);
   } else {
     lines.push(`${read.kind} ${codeOf(ctx, t)} = ${data}`);
@@ -362,8 +405,10 @@ export function planUnsubscribe(state: V2State, client: Obj, use: CallUse, regis
   const args: N[] = use.callPath.node.arguments;
   const aw = climbWrappers(use.callPath).parent;
   const entries = (registry.get(client) ?? []).filter((e) => e.pattern === pattern);
-  const fail = (why: string) => group.block(stmt?.node ?? use.callPath.node, `${use.method}(): ${why}; in v2 call ${use.method}() on the PubSub that subscribed`);
-  if (!stmt || stmt.node.type !== "ExpressionStatement" || stmt.node.expression !== (aw?.node.type === "AwaitExpression" ? aw.node : use.callPath.node)) return fail("its result is used");
+  const fail = (why: string) =>
+    group.block(stmt?.node ?? use.callPath.node, `${use.method}(): ${why}; in v2 call ${use.method}() on the PubSub that subscribed`);
+  if (!stmt || stmt.node.type !== "ExpressionStatement" || stmt.node.expression !== (aw?.node.type === "AwaitExpression" ? aw.node : use.callPath.node))
+    return fail("its result is used");
   if (args.length === 0 || !args.every(isStringLit)) return fail("the channel names are not literals");
   const targets = new Map<string, string[]>();
   for (const a of args) {

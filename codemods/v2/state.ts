@@ -232,7 +232,8 @@ export class V2State {
       typeName = j.identifier(this.namedLocal(name, false));
     }
     const ref = j.tsTypeReference(typeName);
-    if (typeArg) (ref as N).typeParameters = j.tsTypeParameterInstantiation([typeArg === "string" ? j.tsStringKeyword() : j.tsTypeReference(j.identifier(typeArg))]);
+    if (typeArg)
+      (ref as N).typeParameters = j.tsTypeParameterInstantiation([typeArg === "string" ? j.tsStringKeyword() : j.tsTypeReference(j.identifier(typeArg))]);
     return ref;
   }
 }

@@ -130,8 +130,7 @@ export class RedisBase<T extends RedisString = Buffer> {
    * MULTI passes through, as v1's converters let it).
    */
   protected _exec(command: string, args: readonly unknown[], encoding: Encoding | NotSet = NOTSET, convert?: (reply: any) => unknown): Promise<any> {
-    const sent: Promise<unknown> =
-      encoding === NOTSET ? this._poolOrConn.execute(command, ...args) : this._poolOrConn.execute(command, ...args, { encoding });
+    const sent: Promise<unknown> = encoding === NOTSET ? this._poolOrConn.execute(command, ...args) : this._poolOrConn.execute(command, ...args, { encoding });
     if (!convert) return sent;
     return quiet(sent.then((reply) => (isQueued(reply) ? reply : convert(reply))));
   }

@@ -51,7 +51,6 @@ export class PubSubCommands<T extends RedisString = Buffer> extends RedisBase<T>
     return this._poolOrConn.executePubsub("PUNSUBSCRIBE", pattern, ...patterns);
   }
 
-
   /** PUBSUB CHANNELS (matching `pattern`). */
   pubsubChannels(pattern?: Arg | null): Promise<T[]> {
     const a = pubSubSignatures.bind("pubsubChannels", arguments);

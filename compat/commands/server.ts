@@ -1,6 +1,18 @@
 /** The Server command group (aioredis 1.x's `ServerCommandsMixin`), installed on `Redis` by commands/index.ts. */
 import { encodingOf, signatures } from "../calling.js";
-import { isInt, makeDict, namedTuple, v1RaisesNotImplemented, NOTSET, setKey, toInt, type Arg, type Dec, type EncodingOption, type RedisString } from "../util.js";
+import {
+  isInt,
+  makeDict,
+  namedTuple,
+  v1RaisesNotImplemented,
+  NOTSET,
+  setKey,
+  toInt,
+  type Arg,
+  type Dec,
+  type EncodingOption,
+  type RedisString,
+} from "../util.js";
 import { RedisBase, CONSTANTS, type ShutdownSave } from "./base.js";
 import { waitOkReply } from "./generic.js";
 
@@ -15,9 +27,14 @@ function splitField(item: string): [string, string] {
 
 /** v1's `to_tuples` for CLIENT LIST. */
 function toClientInfos(value: unknown): ClientInfo[] {
-  const lines = String(value).split(/\r?\n/).filter((line) => line.length > 0);
+  const lines = String(value)
+    .split(/\r?\n/)
+    .filter((line) => line.length > 0);
   return lines.map((line) => {
-    const fields = line.split(" ").filter((f) => f.length > 0).map(splitField);
+    const fields = line
+      .split(" ")
+      .filter((f) => f.length > 0)
+      .map(splitField);
     return namedTuple<ClientInfo>(
       fields.map(([k]) => k),
       fields.map(([, v]) => v),

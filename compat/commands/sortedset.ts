@@ -4,7 +4,20 @@
  * bounds exclusive, and the lex commands add the `[`/`(` prefixes themselves.
  */
 import { encodingOf, signatures } from "../calling.js";
-import { formatNumber, isInt, isNumber, NOTSET, optionalIntOrFloat, intOrFloat, pairsIntOrFloat, toInt, type Arg, type Dec, type EncodingOption, type RedisString } from "../util.js";
+import {
+  formatNumber,
+  isInt,
+  isNumber,
+  NOTSET,
+  optionalIntOrFloat,
+  intOrFloat,
+  pairsIntOrFloat,
+  toInt,
+  type Arg,
+  type Dec,
+  type EncodingOption,
+  type RedisString,
+} from "../util.js";
 import { RedisBase, CONSTANTS, type ZsetAggregate, type ZsetExclude, type ZsetExist } from "./base.js";
 import { scanArgs, scanIter, type ScanOptions } from "./generic.js";
 
@@ -188,9 +201,15 @@ export class SortedSetCommands<T extends RedisString = Buffer> extends RedisBase
     return this._exec("ZUNIONSTORE", [a.destkey, ...storeArgs([a.key, ...a.rest], a.withWeights, a.aggregate)]);
   }
 
-
   /** ZLEXCOUNT; bounds are Buffers (`-`/`+` by default), prefixed for you. */
-  zlexcount(key: Arg, min?: Buffer | LexOptions, max?: Buffer | LexOptions, includeMin?: boolean | LexOptions, includeMax?: boolean | LexOptions, options?: LexOptions): Promise<number> {
+  zlexcount(
+    key: Arg,
+    min?: Buffer | LexOptions,
+    max?: Buffer | LexOptions,
+    includeMin?: boolean | LexOptions,
+    includeMax?: boolean | LexOptions,
+    options?: LexOptions,
+  ): Promise<number> {
     const a = sortedSetSignatures.bind("zlexcount", arguments);
     const min_ = lexBound(a.min ?? MINUS, "min", a.includeMin ?? true, "-");
     const max_ = lexBound(a.max ?? PLUS, "max", a.includeMax ?? true, "+");
@@ -212,7 +231,16 @@ export class SortedSetCommands<T extends RedisString = Buffer> extends RedisBase
   }
 
   /** ZRANGEBYLEX; bounds are Buffers, prefixed for you; `offset` and `count` together. */
-  zrangebylex<O extends LexRangeOptions = {}>(key: Arg, min?: Buffer | O, max?: Buffer | O, includeMin?: boolean | O, includeMax?: boolean | O, offset?: number | null | O, count?: number | null | O, options?: O): Promise<Dec<T, O>[]> {
+  zrangebylex<O extends LexRangeOptions = {}>(
+    key: Arg,
+    min?: Buffer | O,
+    max?: Buffer | O,
+    includeMin?: boolean | O,
+    includeMax?: boolean | O,
+    offset?: number | null | O,
+    count?: number | null | O,
+    options?: O,
+  ): Promise<Dec<T, O>[]> {
     const a = sortedSetSignatures.bind("zrangebylex", arguments);
     const min_ = lexBound(a.min ?? MINUS, "min", a.includeMin ?? true, "-");
     const max_ = lexBound(a.max ?? PLUS, "max", a.includeMax ?? true, "+");
@@ -223,7 +251,15 @@ export class SortedSetCommands<T extends RedisString = Buffer> extends RedisBase
    * ZRANGEBYSCORE between numeric bounds; the 4th positional is `withscores` (as in v1);
    * `{ exclude, offset, count, encoding }`.
    */
-  zrangebyscore<O extends ScoreRangeOptions = {}>(key: Arg, min?: number | O, max?: number | O, withscores?: boolean | O, offset?: number | null | O, count?: number | null | O, options?: O): Promise<any[]> {
+  zrangebyscore<O extends ScoreRangeOptions = {}>(
+    key: Arg,
+    min?: number | O,
+    max?: number | O,
+    withscores?: boolean | O,
+    offset?: number | null | O,
+    count?: number | null | O,
+    options?: O,
+  ): Promise<any[]> {
     const a = sortedSetSignatures.bind("zrangebyscore", arguments);
     const min_ = a.min ?? NEG_INF;
     const max_ = a.max ?? POS_INF;
@@ -245,7 +281,14 @@ export class SortedSetCommands<T extends RedisString = Buffer> extends RedisBase
     return this._exec("ZREM", [a.key, a.member, ...a.rest]);
   }
 
-  zremrangebylex(key: Arg, min?: Buffer | LexOptions, max?: Buffer | LexOptions, includeMin?: boolean | LexOptions, includeMax?: boolean | LexOptions, options?: LexOptions): Promise<number> {
+  zremrangebylex(
+    key: Arg,
+    min?: Buffer | LexOptions,
+    max?: Buffer | LexOptions,
+    includeMin?: boolean | LexOptions,
+    includeMax?: boolean | LexOptions,
+    options?: LexOptions,
+  ): Promise<number> {
     const a = sortedSetSignatures.bind("zremrangebylex", arguments);
     const min_ = lexBound(a.min ?? MINUS, "min", a.includeMin ?? true, "-");
     const max_ = lexBound(a.max ?? PLUS, "max", a.includeMax ?? true, "+");
@@ -278,7 +321,16 @@ export class SortedSetCommands<T extends RedisString = Buffer> extends RedisBase
   }
 
   /** ZREVRANGEBYLEX: parameters named `min`, `max` as in v1; `max` is sent first. */
-  zrevrangebylex<O extends LexRangeOptions = {}>(key: Arg, min?: Buffer | O, max?: Buffer | O, includeMin?: boolean | O, includeMax?: boolean | O, offset?: number | null | O, count?: number | null | O, options?: O): Promise<Dec<T, O>[]> {
+  zrevrangebylex<O extends LexRangeOptions = {}>(
+    key: Arg,
+    min?: Buffer | O,
+    max?: Buffer | O,
+    includeMin?: boolean | O,
+    includeMax?: boolean | O,
+    offset?: number | null | O,
+    count?: number | null | O,
+    options?: O,
+  ): Promise<Dec<T, O>[]> {
     const a = sortedSetSignatures.bind("zrevrangebylex", arguments);
     const min_ = lexBound(a.min ?? MINUS, "min", a.includeMin ?? true, "-");
     const max_ = lexBound(a.max ?? PLUS, "max", a.includeMax ?? true, "+");
@@ -312,10 +364,7 @@ export class SortedSetCommands<T extends RedisString = Buffer> extends RedisBase
   /** ZSCAN: `[cursor, [[member, score], ...]]`. */
   zscan(key: Arg, cursor?: Arg | ScanOptions, match?: Arg | null | ScanOptions, count?: number | null | ScanOptions): Promise<[number, [T, number][]]> {
     const a = sortedSetSignatures.bind("zscan", arguments);
-    return this._exec("ZSCAN", [a.key, a.cursor ?? 0, ...scanArgs(a.match, a.count)], NOTSET, (reply: any) => [
-      toInt(reply[0]),
-      pairsIntOrFloat(reply[1]),
-    ]);
+    return this._exec("ZSCAN", [a.key, a.cursor ?? 0, ...scanArgs(a.match, a.count)], NOTSET, (reply: any) => [toInt(reply[0]), pairsIntOrFloat(reply[1])]);
   }
 
   /** Every `[member, score]`, by ZSCAN, as an async iterator. */

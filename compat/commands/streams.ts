@@ -74,7 +74,14 @@ export const streamSignatures = signatures({
 
 export class StreamCommands<T extends RedisString = Buffer> extends RedisBase<T> {
   /** XADD `fields` (an object); resolves with the new id. `maxLen` trims approximately unless `exactLen`. */
-  xadd(stream: Arg, fields: Record<string, Arg>, messageId?: Arg | XaddOptions, maxLen?: number | null | XaddOptions, exactLen?: boolean | XaddOptions, options?: XaddOptions): Promise<T> {
+  xadd(
+    stream: Arg,
+    fields: Record<string, Arg>,
+    messageId?: Arg | XaddOptions,
+    maxLen?: number | null | XaddOptions,
+    exactLen?: boolean | XaddOptions,
+    options?: XaddOptions,
+  ): Promise<T> {
     const a = streamSignatures.bind("xadd", arguments);
     if (!isPlainObject(a.fields)) throw new TypeError("fields must be a dict");
     const args: unknown[] = [];
@@ -104,14 +111,29 @@ export class StreamCommands<T extends RedisString = Buffer> extends RedisBase<T>
    * XREAD `streams` (an array): a flat `[[stream, id, fields], ...]`, `[]` on timeout.
    * `timeout` is BLOCK in milliseconds and defaults to 0: block forever, as in v1.
    */
-  xread(streams: Arg[], timeout?: number | null | XreadOptions, count?: number | null | XreadOptions, latestIds?: Arg[] | null | XreadOptions, options?: XreadOptions): Promise<StreamEntry<T>[]> {
+  xread(
+    streams: Arg[],
+    timeout?: number | null | XreadOptions,
+    count?: number | null | XreadOptions,
+    latestIds?: Arg[] | null | XreadOptions,
+    options?: XreadOptions,
+  ): Promise<StreamEntry<T>[]> {
     const a = streamSignatures.bind("xread", arguments);
     const args = xreadArgs(a.streams, a.timeout === undefined ? 0 : a.timeout, a.count, a.latestIds, false);
     return this._exec("XREAD", args, NOTSET, parseMessagesByStream);
   }
 
   /** XREADGROUP GROUP `groupName` `consumerName`, same shape and defaults as `xread`. */
-  xreadGroup(groupName: Arg, consumerName: Arg, streams: Arg[], timeout?: number | null | XreadGroupOptions, count?: number | null | XreadGroupOptions, latestIds?: Arg[] | null | XreadGroupOptions, noAck?: boolean | XreadGroupOptions, options?: XreadGroupOptions): Promise<StreamEntry<T>[]> {
+  xreadGroup(
+    groupName: Arg,
+    consumerName: Arg,
+    streams: Arg[],
+    timeout?: number | null | XreadGroupOptions,
+    count?: number | null | XreadGroupOptions,
+    latestIds?: Arg[] | null | XreadGroupOptions,
+    noAck?: boolean | XreadGroupOptions,
+    options?: XreadGroupOptions,
+  ): Promise<StreamEntry<T>[]> {
     const a = streamSignatures.bind("xreadGroup", arguments);
     const args = xreadArgs(a.streams, a.timeout === undefined ? 0 : a.timeout, a.count, a.latestIds, Boolean(a.noAck));
     return this._exec("XREADGROUP", ["GROUP", a.groupName, a.consumerName, ...args], NOTSET, parseMessagesByStream);
@@ -141,7 +163,14 @@ export class StreamCommands<T extends RedisString = Buffer> extends RedisBase<T>
   }
 
   /** XPENDING: the raw reply (summary, or with start/stop/count the entries). */
-  xpending(stream: Arg, groupName: Arg, start?: Arg | null | { start?: Arg; stop?: Arg; count?: number; consumer?: Arg }, stop?: Arg | null, count?: number | null, consumer?: Arg | null): Promise<any[]> {
+  xpending(
+    stream: Arg,
+    groupName: Arg,
+    start?: Arg | null | { start?: Arg; stop?: Arg; count?: number; consumer?: Arg },
+    stop?: Arg | null,
+    count?: number | null,
+    consumer?: Arg | null,
+  ): Promise<any[]> {
     const a = streamSignatures.bind("xpending", arguments);
     const ssc = [a.start, a.stop, a.count].filter((v) => v !== undefined && v !== null);
     if (ssc.length !== 0 && ssc.length !== 3) throw new RangeError("Either specify non or all of the start/stop/count arguments");

@@ -5,7 +5,19 @@ import { connectionStateCommand, streamingCommand } from "../commands/routing.js
 import { installScanIterators, type ScanIterators } from "../commands/scan.js";
 import { isArgValue, isPlainObject, type CommandSpec } from "../commands/spec.js";
 import type { AsyncMode } from "../commands/types.js";
-import { bindCommand, checkClientOptions, ClientCore, sendOptionsOf, checkKeys, commandArgv, installClientCommands, withCallOptions, type BoundCommand, type CallOptions, type OptionRule } from "../core.js";
+import {
+  bindCommand,
+  checkClientOptions,
+  ClientCore,
+  sendOptionsOf,
+  checkKeys,
+  commandArgv,
+  installClientCommands,
+  withCallOptions,
+  type BoundCommand,
+  type CallOptions,
+  type OptionRule,
+} from "../core.js";
 import { ClusterError, ConnectionError, DataError, RedisError, TimeoutError } from "../errors.js";
 import type { PoolOptions } from "../options.js";
 import type { RedisString, ReplyTypeOf } from "../pool.js";
@@ -333,7 +345,12 @@ export class RedisClusterImpl<T extends RedisString = Buffer> extends ClientCore
     return this.run(command.argv, withCallOptions(sendOptionsOf(spec, command.values), this.callOptions), spec, targetNodes);
   }
 
-  private async run(argv: CommandArg[], options: SendOptions | undefined, spec: CommandSpec | undefined, targetNodes: TargetNodes | undefined): Promise<unknown> {
+  private async run(
+    argv: CommandArg[],
+    options: SendOptions | undefined,
+    spec: CommandSpec | undefined,
+    targetNodes: TargetNodes | undefined,
+  ): Promise<unknown> {
     const refused = this.refusal(argv);
     if (refused) throw refused;
     await this.ensureReady();
@@ -415,9 +432,12 @@ export class RedisClusterImpl<T extends RedisString = Buffer> extends ClientCore
   }
 
   toString(): string {
-    return `<RedisCluster(${this.getNodes().map((n) => n.name).join(",") || [...this.nodesManager.startupNodes.keys()].join(",")})>`;
+    return `<RedisCluster(${
+      this.getNodes()
+        .map((n) => n.name)
+        .join(",") || [...this.nodesManager.startupNodes.keys()].join(",")
+    })>`;
   }
-
 }
 
 installClientCommands(RedisClusterImpl.prototype);

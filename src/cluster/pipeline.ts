@@ -4,16 +4,7 @@ import { connectionStateCommand, streamingCommand } from "../commands/routing.js
 import type { CommandSpec } from "../commands/spec.js";
 import { abortError, isCancellation } from "../connection/cancel.js";
 import { bindCommand, checkCallOptionsObject, checkKeys, commandArgv, installPipelineCommands, sendOptionsOf, type CallOptions } from "../core.js";
-import {
-  AskError,
-  ClusterCrossSlotError,
-  ClusterDownError,
-  DataError,
-  MovedError,
-  RedisError,
-  TryAgainError,
-  WatchError,
-} from "../errors.js";
+import { AskError, ClusterCrossSlotError, ClusterDownError, DataError, MovedError, RedisError, TryAgainError, WatchError } from "../errors.js";
 import { annotate, describeCommand, sentCommands, transactionResults, type QueuedCommand } from "../pipeline.js";
 import type { RedisString } from "../pool.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
@@ -238,7 +229,8 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
   private async executePipeline(queue: Queued[], raiseOnError: boolean): Promise<unknown[]> {
     const plans: Plan[] = [];
     // A command answered without the server (MGET of no keys) has no parts: nothing is sent for it.
-    for (const command of queue) plans.push(command.empty ? NOTHING_TO_SEND : await this.router.plan(command.argv, command.spec?.readonly, command.targetNodes));
+    for (const command of queue)
+      plans.push(command.empty ? NOTHING_TO_SEND : await this.router.plan(command.argv, command.spec?.readonly, command.targetNodes));
     const items: Item[] = [];
     plans.forEach((plan, i) => {
       const options = sendOptionsOf(queue[i]!.spec, queue[i]!.values);
@@ -304,11 +296,14 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
     try {
       replies = await Promise.all(
         runs.map((run) =>
-          connection.sendBatch(run.map((item) => item.part.argv), {
-            decode: run[0]!.options?.decode,
-            signal: this.call?.signal,
-            timeout: this.call?.timeout,
-          }),
+          connection.sendBatch(
+            run.map((item) => item.part.argv),
+            {
+              decode: run[0]!.options?.decode,
+              signal: this.call?.signal,
+              timeout: this.call?.timeout,
+            },
+          ),
         ),
       );
     } catch (err) {

@@ -50,7 +50,21 @@ const POLICIES: Record<string, [PolicyTarget, Merge]> = {
 };
 
 /** Container commands whose policy depends on the subcommand. */
-const CONTAINERS = new Set(["SCRIPT", "FUNCTION", "CONFIG", "SLOWLOG", "MEMORY", "PUBSUB", "CLUSTER", "CLIENT", "ACL", "COMMAND", "OBJECT", "XINFO", "LATENCY"]);
+const CONTAINERS = new Set([
+  "SCRIPT",
+  "FUNCTION",
+  "CONFIG",
+  "SLOWLOG",
+  "MEMORY",
+  "PUBSUB",
+  "CLUSTER",
+  "CLIENT",
+  "ACL",
+  "COMMAND",
+  "OBJECT",
+  "XINFO",
+  "LATENCY",
+]);
 
 /** Multi-key commands split per slot when their keys span slots. */
 const SPLITTABLE = new Set(["MGET", "MSET", "DEL", "UNLINK", "EXISTS", "TOUCH"]);

@@ -32,15 +32,7 @@ import { ClusterNode, type NodesManager } from "./topology.js";
 import { commandChannel, commandContext, publishRedirect, redirectChannel, tracePromise } from "../tracing.js";
 
 /** Where a command goes when the caller chooses (redis-py's `target_nodes`). */
-export type TargetNodes =
-  | "primaries"
-  | "replicas"
-  | "all"
-  | "random"
-  | "default-node"
-  | ClusterNode
-  | ClusterNode[]
-  | Record<string, ClusterNode>;
+export type TargetNodes = "primaries" | "replicas" | "all" | "random" | "default-node" | ClusterNode | ClusterNode[] | Record<string, ClusterNode>;
 
 /**
  * How reads are spread when `readFromReplicas` is on (redis-py's `LoadBalancingStrategy`):
@@ -153,10 +145,7 @@ export class ClusterRouter {
 
   /** The error of a command redirected more than `maxRedirections` times; the last redirection is its `cause`. */
   tooManyRedirections(err: AskError): ClusterError {
-    return new ClusterError(
-      `Too many cluster redirections (more than maxRedirections ${this.maxRedirections}); the last was ${err.message}`,
-      { cause: err },
-    );
+    return new ClusterError(`Too many cluster redirections (more than maxRedirections ${this.maxRedirections}); the last was ${err.message}`, { cause: err });
   }
 
   /**
@@ -351,12 +340,15 @@ export class ClusterRouter {
         }
         default: {
           const node = this.nodesManager.nodesCache.get(target);
-          if (!node) throw new DataError(`targetNodes: unknown node or target '${target}' (use "primaries", "replicas", "all", "random", "default-node" or a ClusterNode)`);
+          if (!node)
+            throw new DataError(
+              `targetNodes: unknown node or target '${target}' (use "primaries", "replicas", "all", "random", "default-node" or a ClusterNode)`,
+            );
           nodes = [node];
         }
       }
     } else if (isPlainObject(target)) nodes = Object.values(target);
-    else throw new DataError("targetNodes must be \"primaries\", \"replicas\", \"all\", \"random\", \"default-node\", a ClusterNode or an array of them");
+    else throw new DataError('targetNodes must be "primaries", "replicas", "all", "random", "default-node", a ClusterNode or an array of them');
     if (nodes.length === 0) throw new ClusterError(`targetNodes: no node matches ${typeof target === "string" ? `'${target}'` : "the given nodes"}`);
     // A ClusterNode made by the user is an address: use the cluster's node at that address.
     return nodes.map((node) => {

@@ -315,10 +315,7 @@ export class NodesManager {
         errors.push(`${answer[0].name}: ${(err as Error).message}`);
       }
     }
-    throw new ClusterError(
-      `Redis Cluster cannot be reached: no node answered CLUSTER SLOTS (${errors.join("; ") || "no node to ask"})`,
-      { cause: causes[0] },
-    );
+    throw new ClusterError(`Redis Cluster cannot be reached: no node answered CLUSTER SLOTS (${errors.join("; ") || "no node to ask"})`, { cause: causes[0] });
   }
 
   /** @internal Nodes to ask, best first: the preferred one, known primaries, other known nodes, then startup nodes. */

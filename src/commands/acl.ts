@@ -171,7 +171,22 @@ const SETUSER_PARAMS = [
 ] as const;
 
 function setuserArgs(p: Bound<typeof SETUSER_PARAMS>): CommandArg[] {
-  const { username, enabled, nopass, passwords, hashedPasswords: hashed, categories, commands, keys, channels, selectors, reset, resetKeys, resetChannels, resetPasswords } = p;
+  const {
+    username,
+    enabled,
+    nopass,
+    passwords,
+    hashedPasswords: hashed,
+    categories,
+    commands,
+    keys,
+    channels,
+    selectors,
+    reset,
+    resetKeys,
+    resetChannels,
+    resetPasswords,
+  } = p;
   const argv: CommandArg[] = ["ACL", "SETUSER", username];
   if (reset) argv.push("reset");
   if (resetKeys) argv.push("resetkeys");

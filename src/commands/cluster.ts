@@ -169,10 +169,7 @@ function server(reply: RespValue): [string, number] {
 function parseClusterSlots(reply: RespValue): [[number, number], ClusterSlotRange][] {
   return toArray(reply).map((raw) => {
     const slot = toArray(raw);
-    return [
-      [toNumber(slot[0]!), toNumber(slot[1]!)],
-      { primary: server(slot[2]!), replicas: slot.slice(3).map(server) },
-    ];
+    return [[toNumber(slot[0]!), toNumber(slot[1]!)], { primary: server(slot[2]!), replicas: slot.slice(3).map(server) }];
   });
 }
 
@@ -238,9 +235,8 @@ export const CLUSTER_COMMANDS: Record<string, CommandSpec> = defineCommands({
   clusterFailover: {
     command: "CLUSTER FAILOVER",
     params: ["option?"],
-    build: ({ option }) => option === undefined
-      ? ["CLUSTER", "FAILOVER"]
-      : ["CLUSTER", "FAILOVER", oneOf("CLUSTER FAILOVER", "option", option, ["FORCE", "TAKEOVER"])],
+    build: ({ option }) =>
+      option === undefined ? ["CLUSTER", "FAILOVER"] : ["CLUSTER", "FAILOVER", oneOf("CLUSTER FAILOVER", "option", option, ["FORCE", "TAKEOVER"])],
     reply: boolOk,
   },
   clusterFlushslots: { command: "CLUSTER FLUSHSLOTS", params: [], build: () => ["CLUSTER", "FLUSHSLOTS"], reply: boolOk },

@@ -86,13 +86,41 @@ export interface GeoCommands<T, M> {
   geopos(name: KeyT, ...values: EncodableT[]): Ret<M, (GeoCoordinate | null)[]>;
   /** GEORADIUS: members, `[member, dist?, hash?, coord?]` with a `with*` option, or a count with `store`/`storeDist`. */
   georadius(name: KeyT, longitude: number, latitude: number, radius: number, options: GeoRadiusOptions & Stores): Ret<M, number>;
-  georadius(name: KeyT, longitude: number, latitude: number, radius: number, unit: GeoUnit | null, options: Without<GeoRadiusOptions & Stores, "unit">): Ret<M, number>;
+  georadius(
+    name: KeyT,
+    longitude: number,
+    latitude: number,
+    radius: number,
+    unit: GeoUnit | null,
+    options: Without<GeoRadiusOptions & Stores, "unit">,
+  ): Ret<M, number>;
   georadius(name: KeyT, longitude: number, latitude: number, radius: number, options: GeoRadiusOptions & NoStore & WithAny): Ret<M, GeoSearchResult<T>[]>;
-  georadius(name: KeyT, longitude: number, latitude: number, radius: number, unit: GeoUnit | null, options: Without<GeoRadiusOptions & NoStore & WithAny, "unit">): Ret<M, GeoSearchResult<T>[]>;
+  georadius(
+    name: KeyT,
+    longitude: number,
+    latitude: number,
+    radius: number,
+    unit: GeoUnit | null,
+    options: Without<GeoRadiusOptions & NoStore & WithAny, "unit">,
+  ): Ret<M, GeoSearchResult<T>[]>;
   georadius(name: KeyT, longitude: number, latitude: number, radius: number, options?: GeoRadiusOptions & NoStore & WithNone): Ret<M, T[]>;
-  georadius(name: KeyT, longitude: number, latitude: number, radius: number, unit: GeoUnit | null, options: Without<GeoRadiusOptions & NoStore & WithNone, "unit">): Ret<M, T[]>;
+  georadius(
+    name: KeyT,
+    longitude: number,
+    latitude: number,
+    radius: number,
+    unit: GeoUnit | null,
+    options: Without<GeoRadiusOptions & NoStore & WithNone, "unit">,
+  ): Ret<M, T[]>;
   georadius(name: KeyT, longitude: number, latitude: number, radius: number, options?: GeoRadiusOptions): Ret<M, T[] | GeoSearchResult<T>[] | number>;
-  georadius(name: KeyT, longitude: number, latitude: number, radius: number, unit: GeoUnit | null, options: Without<GeoRadiusOptions, "unit">): Ret<M, T[] | GeoSearchResult<T>[] | number>;
+  georadius(
+    name: KeyT,
+    longitude: number,
+    latitude: number,
+    radius: number,
+    unit: GeoUnit | null,
+    options: Without<GeoRadiusOptions, "unit">,
+  ): Ret<M, T[] | GeoSearchResult<T>[] | number>;
   georadius(
     name: KeyT,
     longitude: number,
@@ -112,11 +140,29 @@ export interface GeoCommands<T, M> {
   georadiusbymember(name: KeyT, member: EncodableT, radius: number, options: GeoRadiusOptions & Stores): Ret<M, number>;
   georadiusbymember(name: KeyT, member: EncodableT, radius: number, unit: GeoUnit | null, options: Without<GeoRadiusOptions & Stores, "unit">): Ret<M, number>;
   georadiusbymember(name: KeyT, member: EncodableT, radius: number, options: GeoRadiusOptions & NoStore & WithAny): Ret<M, GeoSearchResult<T>[]>;
-  georadiusbymember(name: KeyT, member: EncodableT, radius: number, unit: GeoUnit | null, options: Without<GeoRadiusOptions & NoStore & WithAny, "unit">): Ret<M, GeoSearchResult<T>[]>;
+  georadiusbymember(
+    name: KeyT,
+    member: EncodableT,
+    radius: number,
+    unit: GeoUnit | null,
+    options: Without<GeoRadiusOptions & NoStore & WithAny, "unit">,
+  ): Ret<M, GeoSearchResult<T>[]>;
   georadiusbymember(name: KeyT, member: EncodableT, radius: number, options?: GeoRadiusOptions & NoStore & WithNone): Ret<M, T[]>;
-  georadiusbymember(name: KeyT, member: EncodableT, radius: number, unit: GeoUnit | null, options: Without<GeoRadiusOptions & NoStore & WithNone, "unit">): Ret<M, T[]>;
+  georadiusbymember(
+    name: KeyT,
+    member: EncodableT,
+    radius: number,
+    unit: GeoUnit | null,
+    options: Without<GeoRadiusOptions & NoStore & WithNone, "unit">,
+  ): Ret<M, T[]>;
   georadiusbymember(name: KeyT, member: EncodableT, radius: number, options?: GeoRadiusOptions): Ret<M, T[] | GeoSearchResult<T>[] | number>;
-  georadiusbymember(name: KeyT, member: EncodableT, radius: number, unit: GeoUnit | null, options: Without<GeoRadiusOptions, "unit">): Ret<M, T[] | GeoSearchResult<T>[] | number>;
+  georadiusbymember(
+    name: KeyT,
+    member: EncodableT,
+    radius: number,
+    unit: GeoUnit | null,
+    options: Without<GeoRadiusOptions, "unit">,
+  ): Ret<M, T[] | GeoSearchResult<T>[] | number>;
   georadiusbymember(
     name: KeyT,
     member: EncodableT,
@@ -133,11 +179,32 @@ export interface GeoCommands<T, M> {
   ): Ret<M, T[] | GeoSearchResult<T>[] | number>;
   /** GEORADIUS_RO (no redis-py method): `georadius` without `store`/`storeDist`. */
   georadiusRo(name: KeyT, longitude: number, latitude: number, radius: number, options: GeoRadiusReadOptions & WithAny): Ret<M, GeoSearchResult<T>[]>;
-  georadiusRo(name: KeyT, longitude: number, latitude: number, radius: number, unit: GeoUnit | null, options: Without<GeoRadiusReadOptions & WithAny, "unit">): Ret<M, GeoSearchResult<T>[]>;
+  georadiusRo(
+    name: KeyT,
+    longitude: number,
+    latitude: number,
+    radius: number,
+    unit: GeoUnit | null,
+    options: Without<GeoRadiusReadOptions & WithAny, "unit">,
+  ): Ret<M, GeoSearchResult<T>[]>;
   georadiusRo(name: KeyT, longitude: number, latitude: number, radius: number, options?: GeoRadiusReadOptions & WithNone): Ret<M, T[]>;
-  georadiusRo(name: KeyT, longitude: number, latitude: number, radius: number, unit: GeoUnit | null, options: Without<GeoRadiusReadOptions & WithNone, "unit">): Ret<M, T[]>;
+  georadiusRo(
+    name: KeyT,
+    longitude: number,
+    latitude: number,
+    radius: number,
+    unit: GeoUnit | null,
+    options: Without<GeoRadiusReadOptions & WithNone, "unit">,
+  ): Ret<M, T[]>;
   georadiusRo(name: KeyT, longitude: number, latitude: number, radius: number, options?: GeoRadiusReadOptions): Ret<M, T[] | GeoSearchResult<T>[]>;
-  georadiusRo(name: KeyT, longitude: number, latitude: number, radius: number, unit: GeoUnit | null, options: Without<GeoRadiusReadOptions, "unit">): Ret<M, T[] | GeoSearchResult<T>[]>;
+  georadiusRo(
+    name: KeyT,
+    longitude: number,
+    latitude: number,
+    radius: number,
+    unit: GeoUnit | null,
+    options: Without<GeoRadiusReadOptions, "unit">,
+  ): Ret<M, T[] | GeoSearchResult<T>[]>;
   georadiusRo(
     name: KeyT,
     longitude: number,
@@ -153,11 +220,29 @@ export interface GeoCommands<T, M> {
   ): Ret<M, T[] | GeoSearchResult<T>[]>;
   /** GEORADIUSBYMEMBER_RO (no redis-py method): `georadiusbymember` without `store`/`storeDist`. */
   georadiusbymemberRo(name: KeyT, member: EncodableT, radius: number, options: GeoRadiusReadOptions & WithAny): Ret<M, GeoSearchResult<T>[]>;
-  georadiusbymemberRo(name: KeyT, member: EncodableT, radius: number, unit: GeoUnit | null, options: Without<GeoRadiusReadOptions & WithAny, "unit">): Ret<M, GeoSearchResult<T>[]>;
+  georadiusbymemberRo(
+    name: KeyT,
+    member: EncodableT,
+    radius: number,
+    unit: GeoUnit | null,
+    options: Without<GeoRadiusReadOptions & WithAny, "unit">,
+  ): Ret<M, GeoSearchResult<T>[]>;
   georadiusbymemberRo(name: KeyT, member: EncodableT, radius: number, options?: GeoRadiusReadOptions & WithNone): Ret<M, T[]>;
-  georadiusbymemberRo(name: KeyT, member: EncodableT, radius: number, unit: GeoUnit | null, options: Without<GeoRadiusReadOptions & WithNone, "unit">): Ret<M, T[]>;
+  georadiusbymemberRo(
+    name: KeyT,
+    member: EncodableT,
+    radius: number,
+    unit: GeoUnit | null,
+    options: Without<GeoRadiusReadOptions & WithNone, "unit">,
+  ): Ret<M, T[]>;
   georadiusbymemberRo(name: KeyT, member: EncodableT, radius: number, options?: GeoRadiusReadOptions): Ret<M, T[] | GeoSearchResult<T>[]>;
-  georadiusbymemberRo(name: KeyT, member: EncodableT, radius: number, unit: GeoUnit | null, options: Without<GeoRadiusReadOptions, "unit">): Ret<M, T[] | GeoSearchResult<T>[]>;
+  georadiusbymemberRo(
+    name: KeyT,
+    member: EncodableT,
+    radius: number,
+    unit: GeoUnit | null,
+    options: Without<GeoRadiusReadOptions, "unit">,
+  ): Ret<M, T[] | GeoSearchResult<T>[]>;
   georadiusbymemberRo(
     name: KeyT,
     member: EncodableT,
@@ -278,17 +363,7 @@ function pushRadiusOptions(command: string, argv: CommandArg[], o: RadiusArgs): 
   if (o.storeDist !== undefined) argv.push("STOREDIST", o.storeDist as CommandArg);
 }
 
-const RADIUS_OPTIONS = [
-  "unit?",
-  "withdist?:bool",
-  "withcoord?:bool",
-  "withhash?:bool",
-  "count?:int",
-  "sort?",
-  "store?",
-  "storeDist?",
-  "any?:bool",
-] as const;
+const RADIUS_OPTIONS = ["unit?", "withdist?:bool", "withcoord?:bool", "withhash?:bool", "count?:int", "sort?", "store?", "storeDist?", "any?:bool"] as const;
 const RADIUS_RO_OPTIONS = ["unit?", "withdist?:bool", "withcoord?:bool", "withhash?:bool", "count?:int", "sort?", "any?:bool"] as const;
 
 /**
@@ -314,7 +389,18 @@ function radiusSpec(command: string, center: string[], ro: boolean): CommandDef<
   };
 }
 
-const SEARCH_SHAPE = ["member?", "longitude?:num", "latitude?:num", "unit?", "radius?:num", "width?:num", "height?:num", "sort?", "count?:int", "any?:bool"] as const;
+const SEARCH_SHAPE = [
+  "member?",
+  "longitude?:num",
+  "latitude?:num",
+  "unit?",
+  "radius?:num",
+  "width?:num",
+  "height?:num",
+  "sort?",
+  "count?:int",
+  "any?:bool",
+] as const;
 
 /** redis-py's `_geosearchgeneric`: the shape options. */
 function pushSearchShape(command: string, argv: CommandArg[], p: Bound<typeof SEARCH_SHAPE>): void {

@@ -96,7 +96,14 @@ const HSET = { command: "HSET" };
 
 export const HASH_COMMANDS: Record<string, CommandSpec> = defineCommands({
   hdel: { command: "HDEL", params: ["name", "...keys"], build: ({ name, keys }) => ["HDEL", arg(name), ...nonEmpty("HDEL", "keys", keys)], keys: ["name"] },
-  hexists: { command: "HEXISTS", params: ["name", "key"], build: ({ name, key }) => ["HEXISTS", arg(name), arg(key)], reply: toBool, readonly: true, keys: ["name"] },
+  hexists: {
+    command: "HEXISTS",
+    params: ["name", "key"],
+    build: ({ name, key }) => ["HEXISTS", arg(name), arg(key)],
+    reply: toBool,
+    readonly: true,
+    keys: ["name"],
+  },
   hget: { command: "HGET", params: ["name", "key"], build: ({ name, key }) => ["HGET", arg(name), arg(key)], readonly: true, keys: ["name"] },
   hgetall: { command: "HGETALL", params: ["name"], build: ({ name }) => ["HGETALL", arg(name)], reply: (r) => toObject(r), readonly: true, keys: ["name"] },
   hincrby: {

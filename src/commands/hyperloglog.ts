@@ -17,7 +17,13 @@ export interface HyperLogLogCommands<T, M> {
 
 export const HYPERLOGLOG_COMMANDS: Record<string, CommandSpec> = defineCommands({
   pfadd: { command: "PFADD", params: ["name", "...values"], build: ({ name, values }) => ["PFADD", name, ...(values as CommandArg[])], keys: ["name"] },
-  pfcount: { command: "PFCOUNT", params: ["...sources:list"], build: ({ sources }) => ["PFCOUNT", ...nonEmpty("PFCOUNT", "sources", sources, "at least one key")], readonly: true, keys: ["sources"] },
+  pfcount: {
+    command: "PFCOUNT",
+    params: ["...sources:list"],
+    build: ({ sources }) => ["PFCOUNT", ...nonEmpty("PFCOUNT", "sources", sources, "at least one key")],
+    readonly: true,
+    keys: ["sources"],
+  },
   pfmerge: {
     command: "PFMERGE",
     params: ["dest", "...sources"],

@@ -114,8 +114,25 @@ export interface KeyCommands<T, M> {
    * the server's status, "OK" or "NOKEY" (as redis-py, which returns it unparsed).
    */
   migrate(host: string, port: number, keys: KeyT | KeyT[], destinationDb: number, timeout: number, options?: MigrateOptions): Ret<M, T>;
-  migrate(host: string, port: number, keys: KeyT | KeyT[], destinationDb: number, timeout: number, copy: boolean, options: Without<MigrateOptions, "copy">): Ret<M, T>;
-  migrate(host: string, port: number, keys: KeyT | KeyT[], destinationDb: number, timeout: number, copy?: boolean, replace?: boolean, auth?: EncodableT | null): Ret<M, T>;
+  migrate(
+    host: string,
+    port: number,
+    keys: KeyT | KeyT[],
+    destinationDb: number,
+    timeout: number,
+    copy: boolean,
+    options: Without<MigrateOptions, "copy">,
+  ): Ret<M, T>;
+  migrate(
+    host: string,
+    port: number,
+    keys: KeyT | KeyT[],
+    destinationDb: number,
+    timeout: number,
+    copy?: boolean,
+    replace?: boolean,
+    auth?: EncodableT | null,
+  ): Ret<M, T>;
   /** MOVE: `true` when the key was moved. */
   move(name: KeyT, db: number): Ret<M, boolean>;
   /** OBJECT ENCODING|FREQ|IDLETIME|REFCOUNT key (redis-py's `object`); `null` when the key does not exist. */
@@ -259,7 +276,14 @@ function expireatSpec(command: "EXPIREAT" | "PEXPIREAT"): CommandDef<typeof EXPI
 function sortArgs(
   command: string,
   name: CommandArg,
-  { start, num, by, get, desc, alpha }: { start?: number | bigint | string; num?: number | bigint | string; by?: CommandArg; get?: CommandArg[]; desc?: boolean; alpha?: boolean },
+  {
+    start,
+    num,
+    by,
+    get,
+    desc,
+    alpha,
+  }: { start?: number | bigint | string; num?: number | bigint | string; by?: CommandArg; get?: CommandArg[]; desc?: boolean; alpha?: boolean },
 ): CommandArg[] {
   if ((start === undefined) !== (num === undefined)) {
     throw new DataError(`${command}: 'start' and 'num' must both be specified`);
@@ -292,7 +316,13 @@ export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
   del: { command: "DEL", params: ["...names:list"], build: ({ names }) => ["DEL", ...nonEmpty("DEL", "names", names, "at least one key")], keys: ["names"] },
   // A binary payload: never decoded, so it is a Buffer even with decodeResponses.
   dump: { ...oneKey("DUMP", true), decode: false },
-  exists: { command: "EXISTS", params: ["...names:list"], build: ({ names }) => ["EXISTS", ...nonEmpty("EXISTS", "names", names, "at least one key")], readonly: true, keys: ["names"] },
+  exists: {
+    command: "EXISTS",
+    params: ["...names:list"],
+    build: ({ names }) => ["EXISTS", ...nonEmpty("EXISTS", "names", names, "at least one key")],
+    readonly: true,
+    keys: ["names"],
+  },
   expire: expireSpec("EXPIRE"),
   expireat: expireatSpec("EXPIREAT"),
   expiretime: oneKey("EXPIRETIME", true, "key"),
@@ -383,10 +413,21 @@ export const KEY_COMMANDS: Record<string, CommandSpec> = defineCommands({
     build: (p) => sortArgs("SORT_RO", p.key, p),
     readonly: true,
   },
-  touch: { command: "TOUCH", params: ["...args:list"], build: ({ args }) => ["TOUCH", ...nonEmpty("TOUCH", "args", args, "at least one key")], readonly: true, keys: ["args"] },
+  touch: {
+    command: "TOUCH",
+    params: ["...args:list"],
+    build: ({ args }) => ["TOUCH", ...nonEmpty("TOUCH", "args", args, "at least one key")],
+    readonly: true,
+    keys: ["args"],
+  },
   ttl: oneKey("TTL", true),
   type: oneKey("TYPE", true),
-  unlink: { command: "UNLINK", params: ["...names:list"], build: ({ names }) => ["UNLINK", ...nonEmpty("UNLINK", "names", names, "at least one key")], keys: ["names"] },
+  unlink: {
+    command: "UNLINK",
+    params: ["...names:list"],
+    build: ({ names }) => ["UNLINK", ...nonEmpty("UNLINK", "names", names, "at least one key")],
+    keys: ["names"],
+  },
   wait: {
     command: "WAIT",
     params: ["numReplicas:int", "timeout:int"],

@@ -28,7 +28,13 @@ export interface ListCommands<T, M> {
   /** BLMOVE: the moved element, or `null` when `timeout` seconds passed (0 blocks forever). */
   blmove(firstList: KeyT, secondList: KeyT, timeout: number, src?: ListDirection, dest?: ListDirection): Ret<M, T | null>;
   blmove(firstList: KeyT, secondList: KeyT, timeout: number, options: { src?: ListDirection; dest?: ListDirection }): Ret<M, T | null>;
-  blmove(firstList: KeyT, secondList: KeyT, timeout: number, src: ListDirection, options: Without<{ src?: ListDirection; dest?: ListDirection }, "src">): Ret<M, T | null>;
+  blmove(
+    firstList: KeyT,
+    secondList: KeyT,
+    timeout: number,
+    src: ListDirection,
+    options: Without<{ src?: ListDirection; dest?: ListDirection }, "src">,
+  ): Ret<M, T | null>;
   /**
    * BLMPOP timeout numkeys key... direction [COUNT count]: `[key, elements]` or `null` on timeout.
    * `direction` (and `count`) are keyword-only: `blmpop(1, 2, "a", "b", { direction: "LEFT" })`.
@@ -204,8 +210,18 @@ export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
     },
     readonly: true,
   },
-  lpush: { command: "LPUSH", params: ["name", "...values"], build: ({ name, values }) => ["LPUSH", arg(name), ...nonEmpty("LPUSH", "values", values)], keys: ["name"] },
-  lpushx: { command: "LPUSHX", params: ["name", "...values"], build: ({ name, values }) => ["LPUSHX", arg(name), ...nonEmpty("LPUSHX", "values", values)], keys: ["name"] },
+  lpush: {
+    command: "LPUSH",
+    params: ["name", "...values"],
+    build: ({ name, values }) => ["LPUSH", arg(name), ...nonEmpty("LPUSH", "values", values)],
+    keys: ["name"],
+  },
+  lpushx: {
+    command: "LPUSHX",
+    params: ["name", "...values"],
+    build: ({ name, values }) => ["LPUSHX", arg(name), ...nonEmpty("LPUSHX", "values", values)],
+    keys: ["name"],
+  },
   lrange: {
     command: "LRANGE",
     params: ["name", "start:int", "end:int"],
@@ -213,9 +229,26 @@ export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
     build: ({ name, start, end }) => ["LRANGE", arg(name), arg(start), arg(end)],
     readonly: true,
   },
-  lrem: { command: "LREM", params: ["name", "count:int", "value"], build: ({ name, count, value }) => ["LREM", arg(name), arg(count), arg(value)], keys: ["name"] },
-  lset: { command: "LSET", params: ["name", "index:int", "value"], build: ({ name, index, value }) => ["LSET", arg(name), arg(index), arg(value)], reply: okToTrue, keys: ["name"] },
-  ltrim: { command: "LTRIM", params: ["name", "start:int", "end:int"], build: ({ name, start, end }) => ["LTRIM", arg(name), arg(start), arg(end)], reply: okToTrue, keys: ["name"] },
+  lrem: {
+    command: "LREM",
+    params: ["name", "count:int", "value"],
+    build: ({ name, count, value }) => ["LREM", arg(name), arg(count), arg(value)],
+    keys: ["name"],
+  },
+  lset: {
+    command: "LSET",
+    params: ["name", "index:int", "value"],
+    build: ({ name, index, value }) => ["LSET", arg(name), arg(index), arg(value)],
+    reply: okToTrue,
+    keys: ["name"],
+  },
+  ltrim: {
+    command: "LTRIM",
+    params: ["name", "start:int", "end:int"],
+    build: ({ name, start, end }) => ["LTRIM", arg(name), arg(start), arg(end)],
+    reply: okToTrue,
+    keys: ["name"],
+  },
   rpop: {
     command: "RPOP",
     params: ["name", "count?:int"],
@@ -223,6 +256,16 @@ export const LIST_COMMANDS: Record<string, CommandSpec> = defineCommands({
     build: ({ name, count }) => (count === undefined ? ["RPOP", arg(name)] : ["RPOP", arg(name), arg(count)]),
   },
   rpoplpush: { command: "RPOPLPUSH", params: ["src", "dst"], build: ({ src, dst }) => ["RPOPLPUSH", arg(src), arg(dst)], keys: ["src", "dst"] },
-  rpush: { command: "RPUSH", params: ["name", "...values"], build: ({ name, values }) => ["RPUSH", arg(name), ...nonEmpty("RPUSH", "values", values)], keys: ["name"] },
-  rpushx: { command: "RPUSHX", params: ["name", "...values"], build: ({ name, values }) => ["RPUSHX", arg(name), ...nonEmpty("RPUSHX", "values", values)], keys: ["name"] },
+  rpush: {
+    command: "RPUSH",
+    params: ["name", "...values"],
+    build: ({ name, values }) => ["RPUSH", arg(name), ...nonEmpty("RPUSH", "values", values)],
+    keys: ["name"],
+  },
+  rpushx: {
+    command: "RPUSHX",
+    params: ["name", "...values"],
+    build: ({ name, values }) => ["RPUSHX", arg(name), ...nonEmpty("RPUSHX", "values", values)],
+    keys: ["name"],
+  },
 });

@@ -113,4 +113,3 @@ export const Route = {
   Streaming: 3,
 } as const;
 export type Route = (typeof Route)[keyof typeof Route];
-

@@ -184,7 +184,8 @@ export const SCRIPTING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   scriptFlush: {
     command: "SCRIPT FLUSH",
     params: ["syncType?"],
-    build: ({ syncType }) => syncType === undefined ? ["SCRIPT", "FLUSH"] : ["SCRIPT", "FLUSH", oneOf("SCRIPT FLUSH", "syncType", syncType, ["SYNC", "ASYNC"])],
+    build: ({ syncType }) =>
+      syncType === undefined ? ["SCRIPT", "FLUSH"] : ["SCRIPT", "FLUSH", oneOf("SCRIPT FLUSH", "syncType", syncType, ["SYNC", "ASYNC"])],
     reply: okToTrue,
   },
   scriptKill: { command: "SCRIPT KILL", params: [], build: () => ["SCRIPT", "KILL"], reply: okToTrue },

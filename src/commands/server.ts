@@ -91,7 +91,11 @@ function infoValue(value: string): InfoValue {
     const n = value.includes(".") ? pyFloat(value) : pyInt(value);
     return n === undefined ? value : n;
   }
-  if (!value.includes("=")) return value.split(",").filter((v) => v.length > 0).map(infoValue);
+  if (!value.includes("="))
+    return value
+      .split(",")
+      .filter((v) => v.length > 0)
+      .map(infoValue);
   const sub: Record<string, InfoValue> = {};
   for (const item of value.split(",")) {
     if (!item) continue;
@@ -256,7 +260,9 @@ function parseTrackingInfo(reply: RespValue): ClientTrackingInfo {
 }
 
 function parseMemoryStats(reply: RespValue): Record<string, any> {
-  return toObject(reply, (value, key) => (key.startsWith("db.") && value !== null && typeof value === "object" && !Buffer.isBuffer(value) ? toObject(value, numberish) : numberish(value)));
+  return toObject(reply, (value, key) =>
+    key.startsWith("db.") && value !== null && typeof value === "object" && !Buffer.isBuffer(value) ? toObject(value, numberish) : numberish(value),
+  );
 }
 
 function clientKillReply(reply: RespValue): boolean | number {
@@ -475,7 +481,15 @@ export interface ServerCommands<T, M> {
   /** CLIENT KILL with filters: the number of clients killed. */
   clientKillFilter(options: ClientKillFilterOptions): Ret<M, number>;
   clientKillFilter(_id: EncodableT | null, options: Without<ClientKillFilterOptions, "_id">): Ret<M, number>;
-  clientKillFilter(_id?: EncodableT | null, _type?: string | null, addr?: string | null, skipme?: boolean | null, laddr?: string | null, user?: string | null, maxage?: number | null): Ret<M, number>;
+  clientKillFilter(
+    _id?: EncodableT | null,
+    _type?: string | null,
+    addr?: string | null,
+    skipme?: boolean | null,
+    laddr?: string | null,
+    user?: string | null,
+    maxage?: number | null,
+  ): Ret<M, number>;
   /** CLIENT LIST [TYPE t] [ID id ...]: one object of string fields per client. */
   clientList(options?: ClientListOptions): Ret<M, Record<string, string>[]>;
   clientList(_type: string | null, options: Without<ClientListOptions, "_type">): Ret<M, Record<string, string>[]>;
@@ -552,10 +566,11 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "COMMAND GETKEYSANDFLAGS",
     params: ["...args"],
     build: ({ args }) => ["COMMAND", "GETKEYSANDFLAGS", ...nonEmpty("COMMAND GETKEYSANDFLAGS", "args", args, "a command")],
-    reply: (r) => toArray(r).map((item) => {
-      const [key, flags] = toArray(item);
-      return [key, strList(flags!)];
-    }),
+    reply: (r) =>
+      toArray(r).map((item) => {
+        const [key, flags] = toArray(item);
+        return [key, strList(flags!)];
+      }),
   },
   commandInfo: {
     command: "COMMAND INFO",
@@ -656,10 +671,7 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
     command: "LATENCY HISTOGRAM",
     params: ["...commands"],
     build: ({ commands }) => ["LATENCY", "HISTOGRAM", ...rest(commands)],
-    reply: (r) =>
-      toObject(r, (entry) =>
-        toObject(entry, (v, k) => (k === "histogram_usec" ? toObject(v, toNumber) : toNumber(v))),
-      ),
+    reply: (r) => toObject(r, (entry) => toObject(entry, (v, k) => (k === "histogram_usec" ? toObject(v, toNumber) : toNumber(v)))),
     decode: true,
   },
   latencyHistory: {

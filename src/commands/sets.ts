@@ -58,7 +58,12 @@ export interface SetCommands<T, M> {
 const keysAndArgs = (command: string, p: { keys: CommandArg[]; args: CommandArg[] }): CommandArg[] => nonEmpty(command, "keys", [...p.keys, ...p.args]);
 
 export const SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
-  sadd: { command: "SADD", params: ["name", "...values"], build: ({ name, values }) => ["SADD", arg(name), ...nonEmpty("SADD", "values", values)], keys: ["name"] },
+  sadd: {
+    command: "SADD",
+    params: ["name", "...values"],
+    build: ({ name, values }) => ["SADD", arg(name), ...nonEmpty("SADD", "values", values)],
+    keys: ["name"],
+  },
   scard: { command: "SCARD", params: ["name"], build: ({ name }) => ["SCARD", arg(name)], readonly: true, keys: ["name"] },
   sdiff: {
     command: "SDIFF",
@@ -116,7 +121,13 @@ export const SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
     reply: boolList,
     readonly: true,
   },
-  smove: { command: "SMOVE", params: ["src", "dst", "value"], build: ({ src, dst, value }) => ["SMOVE", arg(src), arg(dst), arg(value)], reply: toBool, keys: ["src", "dst"] },
+  smove: {
+    command: "SMOVE",
+    params: ["src", "dst", "value"],
+    build: ({ src, dst, value }) => ["SMOVE", arg(src), arg(dst), arg(value)],
+    reply: toBool,
+    keys: ["src", "dst"],
+  },
   spop: {
     command: "SPOP",
     params: ["name", "count?:int"],
@@ -132,7 +143,12 @@ export const SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
     reply: (r, { number }) => (number === undefined ? r : toArray(r)),
     readonly: true,
   },
-  srem: { command: "SREM", params: ["name", "...values"], build: ({ name, values }) => ["SREM", arg(name), ...nonEmpty("SREM", "values", values)], keys: ["name"] },
+  srem: {
+    command: "SREM",
+    params: ["name", "...values"],
+    build: ({ name, values }) => ["SREM", arg(name), ...nonEmpty("SREM", "values", values)],
+    keys: ["name"],
+  },
   sscan: {
     command: "SSCAN",
     params: ["name", "cursor?", "match?", "count?:int"],

@@ -97,7 +97,13 @@ export interface SortedSetCommands<T, M> {
    * timeout. Exactly one of `min` and `max`; `numkeys` must equal the number of keys.
    */
   bzmpop(timeout: number, numkeys: number | string, keys: KeyT | KeyT[], options: ZMpopOptions): Ret<M, [T, ZScorePair<T>[]] | null>;
-  bzmpop(timeout: number, numkeys: number | string, keys: KeyT | KeyT[], min: boolean, options: Without<ZMpopOptions, "min">): Ret<M, [T, ZScorePair<T>[]] | null>;
+  bzmpop(
+    timeout: number,
+    numkeys: number | string,
+    keys: KeyT | KeyT[],
+    min: boolean,
+    options: Without<ZMpopOptions, "min">,
+  ): Ret<M, [T, ZScorePair<T>[]] | null>;
   bzmpop(
     timeout: number,
     numkeys: number | string,
@@ -120,7 +126,16 @@ export interface SortedSetCommands<T, M> {
   zadd(name: KeyT, mapping: ZScoreMapping, nx: boolean | undefined, options: Without<ZaddOptions & { incr: true }, "nx">): Ret<M, number | null>;
   zadd(name: KeyT, mapping: ZScoreMapping, options?: ZaddOptions & { incr?: false }): Ret<M, number>;
   zadd(name: KeyT, mapping: ZScoreMapping, nx: boolean | undefined, options: Without<ZaddOptions & { incr?: false }, "nx">): Ret<M, number>;
-  zadd(name: KeyT, mapping: ZScoreMapping, nx: boolean | undefined, xx: boolean | undefined, ch: boolean | undefined, incr: true, gt?: boolean, lt?: boolean): Ret<M, number | null>;
+  zadd(
+    name: KeyT,
+    mapping: ZScoreMapping,
+    nx: boolean | undefined,
+    xx: boolean | undefined,
+    ch: boolean | undefined,
+    incr: true,
+    gt?: boolean,
+    lt?: boolean,
+  ): Ret<M, number | null>;
   zadd(name: KeyT, mapping: ZScoreMapping, nx?: boolean, xx?: boolean, ch?: boolean, incr?: false, gt?: boolean, lt?: boolean): Ret<M, number>;
   zadd(name: KeyT, mapping: ZScoreMapping, options?: ZaddOptions): Ret<M, number | null>;
   zadd(name: KeyT, mapping: ZScoreMapping, nx: boolean | undefined, options: Without<ZaddOptions, "nx">): Ret<M, number | null>;
@@ -137,12 +152,24 @@ export interface SortedSetCommands<T, M> {
   /** ZINTER: `keys` may be a `{ key: weight }` mapping. */
   zinter(keys: ZAggregateKeys, aggregate: ZAggregate | null | undefined, withscores: true): Ret<M, ZScorePair<T>[]>;
   zinter(keys: ZAggregateKeys, options: { aggregate?: ZAggregate | null; withscores: true }): Ret<M, ZScorePair<T>[]>;
-  zinter(keys: ZAggregateKeys, aggregate: ZAggregate | null | undefined, options: Without<{ aggregate?: ZAggregate | null; withscores: true }, "aggregate">): Ret<M, ZScorePair<T>[]>;
+  zinter(
+    keys: ZAggregateKeys,
+    aggregate: ZAggregate | null | undefined,
+    options: Without<{ aggregate?: ZAggregate | null; withscores: true }, "aggregate">,
+  ): Ret<M, ZScorePair<T>[]>;
   zinter(keys: ZAggregateKeys, aggregate?: ZAggregate | null, withscores?: false): Ret<M, T[]>;
   zinter(keys: ZAggregateKeys, options: { aggregate?: ZAggregate | null; withscores?: false }): Ret<M, T[]>;
-  zinter(keys: ZAggregateKeys, aggregate: ZAggregate | null | undefined, options: Without<{ aggregate?: ZAggregate | null; withscores?: false }, "aggregate">): Ret<M, T[]>;
+  zinter(
+    keys: ZAggregateKeys,
+    aggregate: ZAggregate | null | undefined,
+    options: Without<{ aggregate?: ZAggregate | null; withscores?: false }, "aggregate">,
+  ): Ret<M, T[]>;
   zinter(keys: ZAggregateKeys, options: { aggregate?: ZAggregate | null; withscores?: boolean }): Ret<M, T[] | ZScorePair<T>[]>;
-  zinter(keys: ZAggregateKeys, aggregate: ZAggregate | null | undefined, options: Without<{ aggregate?: ZAggregate | null; withscores?: boolean }, "aggregate">): Ret<M, T[] | ZScorePair<T>[]>;
+  zinter(
+    keys: ZAggregateKeys,
+    aggregate: ZAggregate | null | undefined,
+    options: Without<{ aggregate?: ZAggregate | null; withscores?: boolean }, "aggregate">,
+  ): Ret<M, T[] | ZScorePair<T>[]>;
   /** ZINTERCARD numkeys key... LIMIT limit (0: no limit). `numkeys` must equal the number of keys. */
   zintercard(numkeys: number | string, keys: KeyT | KeyT[], limit?: number): Ret<M, number>;
   zintercard(numkeys: number | string, keys: KeyT | KeyT[], options: { limit?: number }): Ret<M, number>;
@@ -183,9 +210,21 @@ export interface SortedSetCommands<T, M> {
    * `desc` for REV, LIMIT with `offset` and `num`.
    */
   zrange<S = number>(name: KeyT, start: ZScoreBoundT, end: ZScoreBoundT, options: WithScores<ZRangeOptions<S>>): Ret<M, ZScorePair<T, S>[]>;
-  zrange<S = number>(name: KeyT, start: ZScoreBoundT, end: ZScoreBoundT, desc: boolean | null | undefined, options: Without<WithScores<ZRangeOptions<S>>, "desc">): Ret<M, ZScorePair<T, S>[]>;
+  zrange<S = number>(
+    name: KeyT,
+    start: ZScoreBoundT,
+    end: ZScoreBoundT,
+    desc: boolean | null | undefined,
+    options: Without<WithScores<ZRangeOptions<S>>, "desc">,
+  ): Ret<M, ZScorePair<T, S>[]>;
   zrange(name: KeyT, start: ZScoreBoundT, end: ZScoreBoundT, options?: NoScores<ZRangeOptions<unknown>>): Ret<M, T[]>;
-  zrange(name: KeyT, start: ZScoreBoundT, end: ZScoreBoundT, desc: boolean | null | undefined, options: Without<NoScores<ZRangeOptions<unknown>>, "desc">): Ret<M, T[]>;
+  zrange(
+    name: KeyT,
+    start: ZScoreBoundT,
+    end: ZScoreBoundT,
+    desc: boolean | null | undefined,
+    options: Without<NoScores<ZRangeOptions<unknown>>, "desc">,
+  ): Ret<M, T[]>;
   zrange<S = number>(
     name: KeyT,
     start: ZScoreBoundT,
@@ -211,16 +250,40 @@ export interface SortedSetCommands<T, M> {
     num?: number | null,
   ): Ret<M, T[]>;
   zrange<S = number>(name: KeyT, start: ZScoreBoundT, end: ZScoreBoundT, options?: ZRangeOptions<S>): Ret<M, T[] | ZScorePair<T, S>[]>;
-  zrange<S = number>(name: KeyT, start: ZScoreBoundT, end: ZScoreBoundT, desc: boolean | null | undefined, options: Without<ZRangeOptions<S>, "desc">): Ret<M, T[] | ZScorePair<T, S>[]>;
+  zrange<S = number>(
+    name: KeyT,
+    start: ZScoreBoundT,
+    end: ZScoreBoundT,
+    desc: boolean | null | undefined,
+    options: Without<ZRangeOptions<S>, "desc">,
+  ): Ret<M, T[] | ZScorePair<T, S>[]>;
   /** ZRANGEBYLEX name min max [LIMIT start num]. */
   zrangebylex(name: KeyT, min: EncodableT, max: EncodableT, start?: number | null, num?: number | null): Ret<M, T[]>;
   zrangebylex(name: KeyT, min: EncodableT, max: EncodableT, options: { start?: number | null; num?: number | null }): Ret<M, T[]>;
-  zrangebylex(name: KeyT, min: EncodableT, max: EncodableT, start: number | null, options: Without<{ start?: number | null; num?: number | null }, "start">): Ret<M, T[]>;
+  zrangebylex(
+    name: KeyT,
+    min: EncodableT,
+    max: EncodableT,
+    start: number | null,
+    options: Without<{ start?: number | null; num?: number | null }, "start">,
+  ): Ret<M, T[]>;
   /** ZRANGEBYSCORE name min max [LIMIT start num] [WITHSCORES]. */
   zrangebyscore<S = number>(name: KeyT, min: ZScoreBoundT, max: ZScoreBoundT, options: WithScores<ZRangeByScoreOptions<S>>): Ret<M, ZScorePair<T, S>[]>;
-  zrangebyscore<S = number>(name: KeyT, min: ZScoreBoundT, max: ZScoreBoundT, start: number | null | undefined, options: Without<WithScores<ZRangeByScoreOptions<S>>, "start">): Ret<M, ZScorePair<T, S>[]>;
+  zrangebyscore<S = number>(
+    name: KeyT,
+    min: ZScoreBoundT,
+    max: ZScoreBoundT,
+    start: number | null | undefined,
+    options: Without<WithScores<ZRangeByScoreOptions<S>>, "start">,
+  ): Ret<M, ZScorePair<T, S>[]>;
   zrangebyscore(name: KeyT, min: ZScoreBoundT, max: ZScoreBoundT, options?: NoScores<ZRangeByScoreOptions<unknown>>): Ret<M, T[]>;
-  zrangebyscore(name: KeyT, min: ZScoreBoundT, max: ZScoreBoundT, start: number | null | undefined, options: Without<NoScores<ZRangeByScoreOptions<unknown>>, "start">): Ret<M, T[]>;
+  zrangebyscore(
+    name: KeyT,
+    min: ZScoreBoundT,
+    max: ZScoreBoundT,
+    start: number | null | undefined,
+    options: Without<NoScores<ZRangeByScoreOptions<unknown>>, "start">,
+  ): Ret<M, T[]>;
   zrangebyscore<S = number>(
     name: KeyT,
     min: ZScoreBoundT,
@@ -240,10 +303,23 @@ export interface SortedSetCommands<T, M> {
     scoreCastFunc?: ScoreCastFunc<unknown> | null,
   ): Ret<M, T[]>;
   zrangebyscore<S = number>(name: KeyT, min: ZScoreBoundT, max: ZScoreBoundT, options?: ZRangeByScoreOptions<S>): Ret<M, T[] | ZScorePair<T, S>[]>;
-  zrangebyscore<S = number>(name: KeyT, min: ZScoreBoundT, max: ZScoreBoundT, start: number | null | undefined, options: Without<ZRangeByScoreOptions<S>, "start">): Ret<M, T[] | ZScorePair<T, S>[]>;
+  zrangebyscore<S = number>(
+    name: KeyT,
+    min: ZScoreBoundT,
+    max: ZScoreBoundT,
+    start: number | null | undefined,
+    options: Without<ZRangeByScoreOptions<S>, "start">,
+  ): Ret<M, T[] | ZScorePair<T, S>[]>;
   /** ZRANGESTORE: the size of the stored range. */
   zrangestore(dest: KeyT, name: KeyT, start: ZScoreBoundT, end: ZScoreBoundT, options?: ZRangeStoreOptions): Ret<M, number>;
-  zrangestore(dest: KeyT, name: KeyT, start: ZScoreBoundT, end: ZScoreBoundT, byscore: boolean, options: Without<ZRangeStoreOptions, "byscore">): Ret<M, number>;
+  zrangestore(
+    dest: KeyT,
+    name: KeyT,
+    start: ZScoreBoundT,
+    end: ZScoreBoundT,
+    byscore: boolean,
+    options: Without<ZRangeStoreOptions, "byscore">,
+  ): Ret<M, number>;
   zrangestore(
     dest: KeyT,
     name: KeyT,
@@ -263,21 +339,61 @@ export interface SortedSetCommands<T, M> {
   zremrangebyrank(name: KeyT, min: number, max: number): Ret<M, number>;
   zremrangebyscore(name: KeyT, min: ZScoreBoundT, max: ZScoreBoundT): Ret<M, number>;
   /** ZREVRANGE name start end [WITHSCORES]. */
-  zrevrange<S = number>(name: KeyT, start: number, end: number, options: { withscores: true; scoreCastFunc?: ScoreCastFunc<S> | null }): Ret<M, ZScorePair<T, S>[]>;
-  zrevrange<S = number>(name: KeyT, start: number, end: number, withscores: true, options: Without<{ withscores: true; scoreCastFunc?: ScoreCastFunc<S> | null }, "withscores">): Ret<M, ZScorePair<T, S>[]>;
+  zrevrange<S = number>(
+    name: KeyT,
+    start: number,
+    end: number,
+    options: { withscores: true; scoreCastFunc?: ScoreCastFunc<S> | null },
+  ): Ret<M, ZScorePair<T, S>[]>;
+  zrevrange<S = number>(
+    name: KeyT,
+    start: number,
+    end: number,
+    withscores: true,
+    options: Without<{ withscores: true; scoreCastFunc?: ScoreCastFunc<S> | null }, "withscores">,
+  ): Ret<M, ZScorePair<T, S>[]>;
   zrevrange<S = number>(name: KeyT, start: number, end: number, withscores: true, scoreCastFunc?: ScoreCastFunc<S> | null): Ret<M, ZScorePair<T, S>[]>;
   zrevrange(name: KeyT, start: number, end: number, withscores?: false | null, scoreCastFunc?: ScoreCastFunc<unknown> | null): Ret<M, T[]>;
-  zrevrange<S = number>(name: KeyT, start: number, end: number, options?: { withscores?: boolean; scoreCastFunc?: ScoreCastFunc<S> | null }): Ret<M, T[] | ZScorePair<T, S>[]>;
-  zrevrange<S = number>(name: KeyT, start: number, end: number, withscores: true, options: Without<{ withscores?: boolean; scoreCastFunc?: ScoreCastFunc<S> | null }, "withscores">): Ret<M, T[] | ZScorePair<T, S>[]>;
+  zrevrange<S = number>(
+    name: KeyT,
+    start: number,
+    end: number,
+    options?: { withscores?: boolean; scoreCastFunc?: ScoreCastFunc<S> | null },
+  ): Ret<M, T[] | ZScorePair<T, S>[]>;
+  zrevrange<S = number>(
+    name: KeyT,
+    start: number,
+    end: number,
+    withscores: true,
+    options: Without<{ withscores?: boolean; scoreCastFunc?: ScoreCastFunc<S> | null }, "withscores">,
+  ): Ret<M, T[] | ZScorePair<T, S>[]>;
   /** ZREVRANGEBYLEX name max min [LIMIT start num]. */
   zrevrangebylex(name: KeyT, max: EncodableT, min: EncodableT, start?: number | null, num?: number | null): Ret<M, T[]>;
   zrevrangebylex(name: KeyT, max: EncodableT, min: EncodableT, options: { start?: number | null; num?: number | null }): Ret<M, T[]>;
-  zrevrangebylex(name: KeyT, max: EncodableT, min: EncodableT, start: number | null, options: Without<{ start?: number | null; num?: number | null }, "start">): Ret<M, T[]>;
+  zrevrangebylex(
+    name: KeyT,
+    max: EncodableT,
+    min: EncodableT,
+    start: number | null,
+    options: Without<{ start?: number | null; num?: number | null }, "start">,
+  ): Ret<M, T[]>;
   /** ZREVRANGEBYSCORE name max min [LIMIT start num] [WITHSCORES]. */
   zrevrangebyscore<S = number>(name: KeyT, max: ZScoreBoundT, min: ZScoreBoundT, options: WithScores<ZRangeByScoreOptions<S>>): Ret<M, ZScorePair<T, S>[]>;
-  zrevrangebyscore<S = number>(name: KeyT, max: ZScoreBoundT, min: ZScoreBoundT, start: number | null | undefined, options: Without<WithScores<ZRangeByScoreOptions<S>>, "start">): Ret<M, ZScorePair<T, S>[]>;
+  zrevrangebyscore<S = number>(
+    name: KeyT,
+    max: ZScoreBoundT,
+    min: ZScoreBoundT,
+    start: number | null | undefined,
+    options: Without<WithScores<ZRangeByScoreOptions<S>>, "start">,
+  ): Ret<M, ZScorePair<T, S>[]>;
   zrevrangebyscore(name: KeyT, max: ZScoreBoundT, min: ZScoreBoundT, options?: NoScores<ZRangeByScoreOptions<unknown>>): Ret<M, T[]>;
-  zrevrangebyscore(name: KeyT, max: ZScoreBoundT, min: ZScoreBoundT, start: number | null | undefined, options: Without<NoScores<ZRangeByScoreOptions<unknown>>, "start">): Ret<M, T[]>;
+  zrevrangebyscore(
+    name: KeyT,
+    max: ZScoreBoundT,
+    min: ZScoreBoundT,
+    start: number | null | undefined,
+    options: Without<NoScores<ZRangeByScoreOptions<unknown>>, "start">,
+  ): Ret<M, T[]>;
   zrevrangebyscore<S = number>(
     name: KeyT,
     max: ZScoreBoundT,
@@ -297,7 +413,13 @@ export interface SortedSetCommands<T, M> {
     scoreCastFunc?: ScoreCastFunc<unknown> | null,
   ): Ret<M, T[]>;
   zrevrangebyscore<S = number>(name: KeyT, max: ZScoreBoundT, min: ZScoreBoundT, options?: ZRangeByScoreOptions<S>): Ret<M, T[] | ZScorePair<T, S>[]>;
-  zrevrangebyscore<S = number>(name: KeyT, max: ZScoreBoundT, min: ZScoreBoundT, start: number | null | undefined, options: Without<ZRangeByScoreOptions<S>, "start">): Ret<M, T[] | ZScorePair<T, S>[]>;
+  zrevrangebyscore<S = number>(
+    name: KeyT,
+    max: ZScoreBoundT,
+    min: ZScoreBoundT,
+    start: number | null | undefined,
+    options: Without<ZRangeByScoreOptions<S>, "start">,
+  ): Ret<M, T[] | ZScorePair<T, S>[]>;
   /** ZREVRANK: the 0-based rank from the highest score, or `null` when the member is missing. */
   zrevrank(name: KeyT, value: EncodableT): Ret<M, number | null>;
   /** ZSCAN: `[nextCursor, [member, score][]]`; iteration is over when the cursor is 0. */
@@ -323,15 +445,27 @@ export interface SortedSetCommands<T, M> {
     keys: ZAggregateKeys,
     options: { aggregate?: ZAggregate | null; withscores: true; scoreCastFunc?: ScoreCastFunc<S> | null },
   ): Ret<M, ZScorePair<T, S>[]>;
-  zunion<S = number>(keys: ZAggregateKeys, aggregate: ZAggregate | null | undefined, options: Without<{ aggregate?: ZAggregate | null; withscores: true; scoreCastFunc?: ScoreCastFunc<S> | null }, "aggregate">): Ret<M, ZScorePair<T, S>[]>;
+  zunion<S = number>(
+    keys: ZAggregateKeys,
+    aggregate: ZAggregate | null | undefined,
+    options: Without<{ aggregate?: ZAggregate | null; withscores: true; scoreCastFunc?: ScoreCastFunc<S> | null }, "aggregate">,
+  ): Ret<M, ZScorePair<T, S>[]>;
   zunion(keys: ZAggregateKeys, aggregate?: ZAggregate | null, withscores?: false | null): Ret<M, T[]>;
   zunion(keys: ZAggregateKeys, options: { aggregate?: ZAggregate | null; withscores?: false }): Ret<M, T[]>;
-  zunion(keys: ZAggregateKeys, aggregate: ZAggregate | null | undefined, options: Without<{ aggregate?: ZAggregate | null; withscores?: false }, "aggregate">): Ret<M, T[]>;
+  zunion(
+    keys: ZAggregateKeys,
+    aggregate: ZAggregate | null | undefined,
+    options: Without<{ aggregate?: ZAggregate | null; withscores?: false }, "aggregate">,
+  ): Ret<M, T[]>;
   zunion<S = number>(
     keys: ZAggregateKeys,
     options: { aggregate?: ZAggregate | null; withscores?: boolean; scoreCastFunc?: ScoreCastFunc<S> | null },
   ): Ret<M, T[] | ZScorePair<T, S>[]>;
-  zunion<S = number>(keys: ZAggregateKeys, aggregate: ZAggregate | null | undefined, options: Without<{ aggregate?: ZAggregate | null; withscores?: boolean; scoreCastFunc?: ScoreCastFunc<S> | null }, "aggregate">): Ret<M, T[] | ZScorePair<T, S>[]>;
+  zunion<S = number>(
+    keys: ZAggregateKeys,
+    aggregate: ZAggregate | null | undefined,
+    options: Without<{ aggregate?: ZAggregate | null; withscores?: boolean; scoreCastFunc?: ScoreCastFunc<S> | null }, "aggregate">,
+  ): Ret<M, T[] | ZScorePair<T, S>[]>;
   /** ZUNIONSTORE: the size of the stored set. `keys` may be a `{ key: weight }` mapping. */
   zunionstore(dest: KeyT, keys: ZAggregateKeys, aggregate?: ZAggregate | null): Ret<M, number>;
   zunionstore(dest: KeyT, keys: ZAggregateKeys, options: { aggregate?: ZAggregate | null }): Ret<M, number>;
@@ -438,7 +572,15 @@ function zrangeArgs(
 function byScoreArgs(
   command: string,
   [first, second]: ["min", "max"] | ["max", "min"],
-  p: { name: CommandArg; min: unknown; max: unknown; start?: number | bigint | string; num?: number | bigint | string; withscores?: boolean; scoreCastFunc?: unknown },
+  p: {
+    name: CommandArg;
+    min: unknown;
+    max: unknown;
+    start?: number | bigint | string;
+    num?: number | bigint | string;
+    withscores?: boolean;
+    scoreCastFunc?: unknown;
+  },
 ): CommandArg[] {
   bothOrNeither(command, "start", p.start, "num", p.num);
   castFunc(command, p.scoreCastFunc);
@@ -792,6 +934,11 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
  * (redis-py's `_zaggregate`). Its kind is `any` (no kind takes both), so its position is marked
  * as a mapping position by hand: a plain object there is the weights, not the keyword object.
  */
-for (const [method, position] of [["zinter", 0], ["zunion", 0], ["zinterstore", 1], ["zunionstore", 1]] as const) {
+for (const [method, position] of [
+  ["zinter", 0],
+  ["zunion", 0],
+  ["zinterstore", 1],
+  ["zunionstore", 1],
+] as const) {
   SORTED_SET_COMMANDS[method]!.mappingPositions.add(position);
 }

@@ -191,9 +191,11 @@ function byNameOf(names: readonly string[]): (values: unknown[]) => Record<strin
  * Makes the specs of a family of commands. Each entry's `build`/`reply`/`error` are typed from
  * its `params` literals; `keys` must name parameters of the entry.
  */
-export function defineCommands<const T extends Record<string, readonly string[]>>(defs: {
-  [K in keyof T]: CommandDef<T[K]>;
-}): Record<string, CommandSpec> {
+export function defineCommands<const T extends Record<string, readonly string[]>>(
+  defs: {
+    [K in keyof T]: CommandDef<T[K]>;
+  },
+): Record<string, CommandSpec> {
   const specs: Record<string, CommandSpec> = {};
   for (const [method, loose] of Object.entries(defs as Record<string, unknown>)) {
     // Each entry was checked against its own parameter list above; here any list will do.
@@ -230,13 +232,7 @@ export function defineCommands<const T extends Record<string, readonly string[]>
       blocking: def.blocking,
       keys,
       keyIndexes,
-      route: streamingCommand(words)
-        ? Route.Streaming
-        : connectionStateCommand(words)
-          ? Route.State
-          : def.blocking
-            ? Route.Blocking
-            : Route.Plain,
+      route: streamingCommand(words) ? Route.Streaming : connectionStateCommand(words) ? Route.State : def.blocking ? Route.Blocking : Route.Plain,
       parsed,
       index,
       restIndex: parsed.findIndex((p) => p.rest),
@@ -349,7 +345,10 @@ export function bindArgs(spec: CommandSpec, args: readonly unknown[]): unknown[]
       if (i === undefined || params[i]!.rest) {
         if (atMapping !== null) {
           // Neither a mapping (a value is an object, a boolean or a function) nor keyword arguments.
-          const names = params.filter((p) => !p.rest).map((p) => p.name).join(", ");
+          const names = params
+            .filter((p) => !p.rest)
+            .map((p) => p.name)
+            .join(", ");
           throw new DataError(
             `${spec.command}: argument '${atMapping}' must be a mapping of strings, Buffers or numbers (or the object of keyword arguments: ${names}), got an object that is neither`,
           );
@@ -429,12 +428,7 @@ function checkValue(spec: CommandSpec, name: string, value: unknown, kind: Param
 }
 
 export function isArgValue(value: unknown): value is CommandArg {
-  return (
-    typeof value === "string" ||
-    Buffer.isBuffer(value) ||
-    (typeof value === "number" && Number.isFinite(value)) ||
-    typeof value === "bigint"
-  );
+  return typeof value === "string" || Buffer.isBuffer(value) || (typeof value === "number" && Number.isFinite(value)) || typeof value === "bigint";
 }
 
 export function badArg(spec: { command: string }, name: string, expected: string, value: unknown): DataError {

@@ -196,7 +196,14 @@ export interface StreamCommands<T, M> {
   ): Ret<M, T | null>;
   /** XAUTOCLAIM: `[nextId, entries, deletedIds]`, or only the claimed IDs with `justid`. */
   xautoclaim(name: KeyT, groupname: KeyT, consumername: KeyT, minIdleTime: number, options: XAutoClaimOptions & { justid: true }): Ret<M, T[]>;
-  xautoclaim(name: KeyT, groupname: KeyT, consumername: KeyT, minIdleTime: number, startId: StreamIdT, options: Without<XAutoClaimOptions & { justid: true }, "startId">): Ret<M, T[]>;
+  xautoclaim(
+    name: KeyT,
+    groupname: KeyT,
+    consumername: KeyT,
+    minIdleTime: number,
+    startId: StreamIdT,
+    options: Without<XAutoClaimOptions & { justid: true }, "startId">,
+  ): Ret<M, T[]>;
   xautoclaim(
     name: KeyT,
     groupname: KeyT,
@@ -204,7 +211,14 @@ export interface StreamCommands<T, M> {
     minIdleTime: number,
     options?: XAutoClaimOptions & { justid?: false },
   ): Ret<M, XAutoClaimReply<T>>;
-  xautoclaim(name: KeyT, groupname: KeyT, consumername: KeyT, minIdleTime: number, startId: StreamIdT, options: Without<XAutoClaimOptions & { justid?: false }, "startId">): Ret<M, XAutoClaimReply<T>>;
+  xautoclaim(
+    name: KeyT,
+    groupname: KeyT,
+    consumername: KeyT,
+    minIdleTime: number,
+    startId: StreamIdT,
+    options: Without<XAutoClaimOptions & { justid?: false }, "startId">,
+  ): Ret<M, XAutoClaimReply<T>>;
   xautoclaim(
     name: KeyT,
     groupname: KeyT,
@@ -215,15 +229,16 @@ export interface StreamCommands<T, M> {
     justid?: boolean,
   ): Ret<M, XAutoClaimReply<T> | T[]>;
   /** XCLAIM: the claimed entries, or only their IDs with `justid`. */
+  xclaim(name: KeyT, groupname: KeyT, consumername: KeyT, minIdleTime: number, messageIds: StreamIdT[], options: XClaimOptions & { justid: true }): Ret<M, T[]>;
   xclaim(
     name: KeyT,
     groupname: KeyT,
     consumername: KeyT,
     minIdleTime: number,
     messageIds: StreamIdT[],
-    options: XClaimOptions & { justid: true },
+    idle: number | null,
+    options: Without<XClaimOptions & { justid: true }, "idle">,
   ): Ret<M, T[]>;
-  xclaim(name: KeyT, groupname: KeyT, consumername: KeyT, minIdleTime: number, messageIds: StreamIdT[], idle: number | null, options: Without<XClaimOptions & { justid: true }, "idle">): Ret<M, T[]>;
   xclaim(
     name: KeyT,
     groupname: KeyT,
@@ -232,7 +247,15 @@ export interface StreamCommands<T, M> {
     messageIds: StreamIdT[],
     options?: XClaimOptions & { justid?: false },
   ): Ret<M, StreamEntry<T>[]>;
-  xclaim(name: KeyT, groupname: KeyT, consumername: KeyT, minIdleTime: number, messageIds: StreamIdT[], idle: number | null, options: Without<XClaimOptions & { justid?: false }, "idle">): Ret<M, StreamEntry<T>[]>;
+  xclaim(
+    name: KeyT,
+    groupname: KeyT,
+    consumername: KeyT,
+    minIdleTime: number,
+    messageIds: StreamIdT[],
+    idle: number | null,
+    options: Without<XClaimOptions & { justid?: false }, "idle">,
+  ): Ret<M, StreamEntry<T>[]>;
   xclaim(
     name: KeyT,
     groupname: KeyT,
@@ -305,7 +328,13 @@ export interface StreamCommands<T, M> {
   xreadgroup(groupname: KeyT, consumername: KeyT, streams: StreamsMapping, options?: XReadGroupOptions): Ret<M, XReadReply<T>>;
   /** redis-py's keyword form: `xreadgroup(group, consumer, { streams: { s: ">" }, count: 1 })`. */
   xreadgroup(groupname: KeyT, consumername: KeyT, options: XReadGroupOptions & { streams: StreamsMapping }): Ret<M, XReadReply<T>>;
-  xreadgroup(groupname: KeyT, consumername: KeyT, streams: StreamsMapping, count: number | null, options: Without<XReadGroupOptions, "count">): Ret<M, XReadReply<T>>;
+  xreadgroup(
+    groupname: KeyT,
+    consumername: KeyT,
+    streams: StreamsMapping,
+    count: number | null,
+    options: Without<XReadGroupOptions, "count">,
+  ): Ret<M, XReadReply<T>>;
   xreadgroup(
     groupname: KeyT,
     consumername: KeyT,

@@ -203,7 +203,11 @@ const LCS_PARAMS = ["key1", "key2", "len?:bool", "idx?:bool", "minmatchlen?:int"
 const OVERFLOWS = ["WRAP", "SAT", "FAIL"] as const;
 
 /** EX/PX/EXAT/PXAT words from their values (redis-py's `extract_expire_flags`). */
-function pushExpiry(command: string, argv: CommandArg[], o: { ex?: number | bigint | string; px?: number | bigint | string; exat?: unknown; pxat?: unknown }): void {
+function pushExpiry(
+  command: string,
+  argv: CommandArg[],
+  o: { ex?: number | bigint | string; px?: number | bigint | string; exat?: unknown; pxat?: unknown },
+): void {
   if (o.ex !== undefined) argv.push("EX", o.ex);
   if (o.px !== undefined) argv.push("PX", o.px);
   if (o.exat !== undefined) argv.push("EXAT", absTime(command, "exat", o.exat, false));
@@ -327,7 +331,13 @@ export const STRING_COMMANDS: Record<string, CommandSpec> = defineCommands({
   decr: incrSpec("DECRBY"),
   decrby: incrSpec("DECRBY"),
   get: oneKey("GET", true),
-  getbit: { command: "GETBIT", params: ["name", "offset:int"], build: ({ name, offset }) => ["GETBIT", name, offset as number], readonly: true, keys: ["name"] },
+  getbit: {
+    command: "GETBIT",
+    params: ["name", "offset:int"],
+    build: ({ name, offset }) => ["GETBIT", name, offset as number],
+    readonly: true,
+    keys: ["name"],
+  },
   getdel: oneKey("GETDEL", false),
   getex: {
     command: "GETEX",

@@ -7,7 +7,11 @@
  * em-dash rule (`--` between words) is not ported.
  */
 export function truncateText(text: string, width = 100, placeholder = "..."): string {
-  const normalized = text.trim().split(/\s+/).filter((w) => w.length > 0).join(" ");
+  const normalized = text
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w.length > 0)
+    .join(" ");
   if (normalized.length <= width) return normalized;
   // The chunks in reverse order, as TextWrapper keeps them.
   const chunks: string[] = [];

@@ -13,16 +13,7 @@ import {
 } from "../errors.js";
 import { commandProblem, RespDecoder, WriteBatch, type CommandArg, type RespValue } from "../protocol/index.js";
 import { Deque } from "./deque.js";
-import {
-  abortError,
-  callTimeoutError,
-  checkCallOptions,
-  DeadlineHeap,
-  unwatchSignal,
-  watchSignal,
-  type CancelTarget,
-  type Cancellation,
-} from "./cancel.js";
+import { abortError, callTimeoutError, checkCallOptions, DeadlineHeap, unwatchSignal, watchSignal, type CancelTarget, type Cancellation } from "./cancel.js";
 import type { ResolvedConnectionOptions } from "./resolve.js";
 import { describeAddress, openSocket } from "./socket.js";
 import type { ConnectionEvents } from "../events.js";
@@ -535,10 +526,7 @@ export class Connection implements CancelTarget {
     if (!this.finishCall(cancel)) return;
     cancel.reject(error);
     if (cancel.written && cancel.blocking && this.socket !== null) {
-      this.disconnect(
-        false,
-        new ConnectionError(`Connection to ${this.address} closed to stop a blocking command that was cancelled (${cancel.what})`),
-      );
+      this.disconnect(false, new ConnectionError(`Connection to ${this.address} closed to stop a blocking command that was cancelled (${cancel.what})`));
     }
   }
 
@@ -592,11 +580,7 @@ export class Connection implements CancelTarget {
    * connection may be used again afterwards (it reconnects) unless `permanently`.
    */
   disconnect(permanently = false, reason?: Error): void {
-    const error =
-      reason ??
-      new ConnectionError(
-        `Connection to ${this.address} closed by the client while the command awaited its reply: it may have run`,
-      );
+    const error = reason ?? new ConnectionError(`Connection to ${this.address} closed by the client while the command awaited its reply: it may have run`);
     this.closingByClient = true;
     try {
       this.teardown(error, true);
@@ -674,8 +658,7 @@ export class Connection implements CancelTarget {
           this.teardown(null, false);
         },
         {
-          isRetryable: (err) =>
-            this.state !== "closed" && retry.isRetryable(err) && !(err instanceof AuthenticationError) && !(err instanceof DataError),
+          isRetryable: (err) => this.state !== "closed" && retry.isRetryable(err) && !(err instanceof AuthenticationError) && !(err instanceof DataError),
           onRetry: (failures, delay, err) => this.reconnecting(failures + 1, delay * 1000, err as Error),
         },
       );
@@ -799,10 +782,12 @@ export class Connection implements CancelTarget {
     let password = opts.password;
     if (opts.credentialProvider) {
       const creds = await opts.credentialProvider.getCredentials();
-      if (creds === null || typeof creds !== "object") throw new DataError("credentialProvider.getCredentials() must return an object { username?, password? }");
+      if (creds === null || typeof creds !== "object")
+        throw new DataError("credentialProvider.getCredentials() must return an object { username?, password? }");
       for (const key of ["username", "password"] as const) {
         const value = creds[key];
-        if (value !== undefined && value !== null && typeof value !== "string") throw new DataError(`credentialProvider.getCredentials(): '${key}' must be a string`);
+        if (value !== undefined && value !== null && typeof value !== "string")
+          throw new DataError(`credentialProvider.getCredentials(): '${key}' must be a string`);
       }
       username = creds.username ?? null;
       password = creds.password ?? null;
@@ -948,7 +933,10 @@ export class Connection implements CancelTarget {
         else batch.add(command.args);
       } catch (err) {
         batch.rollback();
-        const error = err instanceof RedisError ? err : new DataError(`${commandName(command.args)}: cannot encode the command (${(err as Error).message}); it was not sent`);
+        const error =
+          err instanceof RedisError
+            ? err
+            : new DataError(`${commandName(command.args)}: cannot encode the command (${(err as Error).message}); it was not sent`);
         this.rejectCommand(command, error);
         continue;
       }

@@ -46,7 +46,10 @@ type Check = (value: unknown) => boolean;
 const isString: Check = (v) => typeof v === "string";
 const isBool: Check = (v) => typeof v === "boolean";
 const isSeconds: Check = (v) => typeof v === "number" && Number.isFinite(v) && v >= 0;
-const orNull = (check: Check): Check => (v) => v === null || check(v);
+const orNull =
+  (check: Check): Check =>
+  (v) =>
+    v === null || check(v);
 
 /** Every connection option, with the check its value must pass and the words used when it fails. */
 const CONNECTION_OPTION_CHECKS: Record<keyof ConnectionOptions | "clientSideCache", [Check, string]> = {

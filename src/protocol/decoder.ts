@@ -20,16 +20,7 @@ import { constants as bufferConstants, isUtf8 } from "node:buffer";
 import { StringDecoder } from "node:string_decoder";
 import { errorFromReply, DataError, DecodeError, ProtocolError } from "../errors.js";
 
-export type RespValue =
-  | null
-  | boolean
-  | number
-  | bigint
-  | string
-  | Buffer
-  | Error
-  | RespValue[]
-  | Map<RespValue, RespValue>;
+export type RespValue = null | boolean | number | bigint | string | Buffer | Error | RespValue[] | Map<RespValue, RespValue>;
 
 export interface DecoderHandlers {
   /** A complete top-level reply (error replies arrive here as `Error` values, not thrown). */
@@ -110,33 +101,59 @@ function shortAscii(buf: Buffer, s: number, n: number): string | undefined {
       return a & 128 ? undefined : fcc(a);
     }
     case 2: {
-      const a = buf[s]!, b = buf[s + 1]!;
+      const a = buf[s]!,
+        b = buf[s + 1]!;
       return (a | b) & 128 ? undefined : fcc(a, b);
     }
     case 3: {
-      const a = buf[s]!, b = buf[s + 1]!, c = buf[s + 2]!;
+      const a = buf[s]!,
+        b = buf[s + 1]!,
+        c = buf[s + 2]!;
       return (a | b | c) & 128 ? undefined : fcc(a, b, c);
     }
     case 4: {
-      const a = buf[s]!, b = buf[s + 1]!, c = buf[s + 2]!, d = buf[s + 3]!;
+      const a = buf[s]!,
+        b = buf[s + 1]!,
+        c = buf[s + 2]!,
+        d = buf[s + 3]!;
       return (a | b | c | d) & 128 ? undefined : fcc(a, b, c, d);
     }
     case 5: {
-      const a = buf[s]!, b = buf[s + 1]!, c = buf[s + 2]!, d = buf[s + 3]!, e = buf[s + 4]!;
+      const a = buf[s]!,
+        b = buf[s + 1]!,
+        c = buf[s + 2]!,
+        d = buf[s + 3]!,
+        e = buf[s + 4]!;
       return (a | b | c | d | e) & 128 ? undefined : fcc(a, b, c, d, e);
     }
     case 6: {
-      const a = buf[s]!, b = buf[s + 1]!, c = buf[s + 2]!, d = buf[s + 3]!, e = buf[s + 4]!, f = buf[s + 5]!;
+      const a = buf[s]!,
+        b = buf[s + 1]!,
+        c = buf[s + 2]!,
+        d = buf[s + 3]!,
+        e = buf[s + 4]!,
+        f = buf[s + 5]!;
       return (a | b | c | d | e | f) & 128 ? undefined : fcc(a, b, c, d, e, f);
     }
     case 7: {
-      const a = buf[s]!, b = buf[s + 1]!, c = buf[s + 2]!, d = buf[s + 3]!, e = buf[s + 4]!, f = buf[s + 5]!;
+      const a = buf[s]!,
+        b = buf[s + 1]!,
+        c = buf[s + 2]!,
+        d = buf[s + 3]!,
+        e = buf[s + 4]!,
+        f = buf[s + 5]!;
       const g = buf[s + 6]!;
       return (a | b | c | d | e | f | g) & 128 ? undefined : fcc(a, b, c, d, e, f, g);
     }
     default: {
-      const a = buf[s]!, b = buf[s + 1]!, c = buf[s + 2]!, d = buf[s + 3]!, e = buf[s + 4]!, f = buf[s + 5]!;
-      const g = buf[s + 6]!, h = buf[s + 7]!;
+      const a = buf[s]!,
+        b = buf[s + 1]!,
+        c = buf[s + 2]!,
+        d = buf[s + 3]!,
+        e = buf[s + 4]!,
+        f = buf[s + 5]!;
+      const g = buf[s + 6]!,
+        h = buf[s + 7]!;
       return (a | b | c | d | e | f | g | h) & 128 ? undefined : fcc(a, b, c, d, e, f, g, h);
     }
   }
@@ -868,10 +885,7 @@ export class RespDecoder {
       return this.checkText(whole.toString(encoding, skip), whole, skip, total);
     } catch (e) {
       // Longer than the longest JS string: keep the stream in sync and report this reply only.
-      return new DataError(
-        `Reply of ${total - skip} bytes is too long to decode as a string; read it as a Buffer`,
-        { cause: e },
-      );
+      return new DataError(`Reply of ${total - skip} bytes is too long to decode as a string; read it as a Buffer`, { cause: e });
     }
   }
 

@@ -48,16 +48,12 @@ function describeType(value: unknown): string {
 }
 
 function invalidArg(command: string, position: number, value: unknown): DataError {
-  return new DataError(
-    `Invalid argument #${position} to ${command}: expected string, Buffer or number, got ${describeType(value)}`,
-  );
+  return new DataError(`Invalid argument #${position} to ${command}: expected string, Buffer or number, got ${describeType(value)}`);
 }
 
 function isValidArg(a: unknown): boolean {
   const t = typeof a;
-  return (
-    t === "string" || t === "bigint" || (t === "number" ? Number.isFinite(a) : a instanceof Buffer)
-  );
+  return t === "string" || t === "bigint" || (t === "number" ? Number.isFinite(a) : a instanceof Buffer);
 }
 
 /**
@@ -134,13 +130,7 @@ const hasUtf8Write = typeof (Buffer.prototype as unknown as Partial<FastWrite>).
 
 /** Encodings in which an ASCII character is one byte of the same value. */
 function asciiCompatible(encoding: BufferEncoding): boolean {
-  return (
-    encoding === "utf8" ||
-    encoding === "utf-8" ||
-    encoding === "latin1" ||
-    encoding === "binary" ||
-    encoding === "ascii"
-  );
+  return encoding === "utf8" || encoding === "utf-8" || encoding === "latin1" || encoding === "binary" || encoding === "ascii";
 }
 
 /**

@@ -116,11 +116,15 @@ describe("client-side cache: no stale read after an acknowledged write (property
     try {
       let reads = 0;
       await fc.assert(
-        fc.asyncProperty(fc.array(writeArb, { minLength: 50, maxLength: 200 }), fc.array(readArb, { minLength: 50, maxLength: 300 }), async (writes, readList) => {
-          const result = await run(reader, writer, false, writes, readList, 700);
-          reads += result.reads;
-          expect(result.violations).toEqual([]);
-        }),
+        fc.asyncProperty(
+          fc.array(writeArb, { minLength: 50, maxLength: 200 }),
+          fc.array(readArb, { minLength: 50, maxLength: 300 }),
+          async (writes, readList) => {
+            const result = await run(reader, writer, false, writes, readList, 700);
+            reads += result.reads;
+            expect(result.violations).toEqual([]);
+          },
+        ),
         { numRuns: 3, seed: 17, endOnFailure: true },
       );
       const stats = reader.cacheStats()!;
@@ -142,12 +146,16 @@ describe("client-side cache: no stale read after an acknowledged write (property
       let reads = 0;
       let inWindow = 0;
       await fc.assert(
-        fc.asyncProperty(fc.array(writeArb, { minLength: 50, maxLength: 200 }), fc.array(readArb, { minLength: 50, maxLength: 300 }), async (writes, readList) => {
-          const result = await run(reader, writer, true, writes, readList, 900);
-          reads += result.reads;
-          inWindow += result.inWindow;
-          expect(result.violations).toEqual([]);
-        }),
+        fc.asyncProperty(
+          fc.array(writeArb, { minLength: 50, maxLength: 200 }),
+          fc.array(readArb, { minLength: 50, maxLength: 300 }),
+          async (writes, readList) => {
+            const result = await run(reader, writer, true, writes, readList, 900);
+            reads += result.reads;
+            inWindow += result.inWindow;
+            expect(result.violations).toEqual([]);
+          },
+        ),
         { numRuns: 3, seed: 17, endOnFailure: true },
       );
       const stats = reader.cacheStats()!;

@@ -137,7 +137,11 @@ describe("pipelines and transactions", () => {
     const r = client({ port: proxy.port });
     await r.ping();
     proxy.stall(true);
-    const error = await r.pipeline().echo("x").execute({ timeout: 0.15 }).catch((e: unknown) => e);
+    const error = await r
+      .pipeline()
+      .echo("x")
+      .execute({ timeout: 0.15 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as Error).message).toMatch(/may have run/);
     proxy.stall(false);

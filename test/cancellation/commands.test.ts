@@ -87,7 +87,10 @@ describe("aborted before it is written: never sent", () => {
     await server().cli("CONFIG", "RESETSTAT");
     const reason = new Error("user left");
     const signal = AbortSignal.abort(reason);
-    const error = await r.withOptions({ signal }).incr("cancel:c1").catch((e: unknown) => e);
+    const error = await r
+      .withOptions({ signal })
+      .incr("cancel:c1")
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AbortError);
     expect((error as AbortError).cause).toBe(reason);
     expect((error as AbortError).mayHaveRun).toBe(false);
@@ -131,7 +134,10 @@ describe("aborted before it is written: never sent", () => {
     const silent = await startFakeServer(() => {}); // never answers the handshake
     try {
       const r = new Redis({ port: silent.port, password: "pw", socketTimeout: null, decodeResponses: true });
-      const error = await r.withOptions({ timeout: 0.2 }).get("x").catch((e: unknown) => e);
+      const error = await r
+        .withOptions({ timeout: 0.2 })
+        .get("x")
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TimeoutError);
       expect((error as Error).message).toMatch(/GET could not be sent within its 0.2s timeout; it did not run/);
       await r.close({ force: true });

@@ -149,7 +149,7 @@ describe("RedisCluster", () => {
     await expect.poll(() => rc.executeCommand("DBSIZE", { targetNodes: "all" }), { timeout: 5000 }).toBe(60);
     const infos = (await rc.withTargetNodes("primaries").info()) as Record<string, Record<string, unknown>>;
     expect(await rc.withTargetNodes("all").configSet("slowlog-max-len", 200)).toBe(true);
-    expect((await rc.withTargetNodes("replicas").configGet("slowlog-max-len"))).toEqual(
+    expect(await rc.withTargetNodes("replicas").configGet("slowlog-max-len")).toEqual(
       Object.fromEntries(rc.getReplicas().map((n) => [n.name, { "slowlog-max-len": "200" }])),
     );
     expect(Object.keys(infos).sort()).toEqual(primaries.map((n) => n.name).sort());
@@ -244,14 +244,11 @@ describe("cluster pipelines", () => {
 
   test("WATCH on a slot and rc.transaction() with retries", async () => {
     await rc.set("{w}:balance", "10");
-    const result = await rc.transaction(
-      async (pipe) => {
-        const balance = Number(await (pipe.get("{w}:balance") as unknown as Promise<string>));
-        pipe.multi();
-        pipe.set("{w}:balance", String(balance - 3));
-      },
-      "{w}:balance",
-    );
+    const result = await rc.transaction(async (pipe) => {
+      const balance = Number(await (pipe.get("{w}:balance") as unknown as Promise<string>));
+      pipe.multi();
+      pipe.set("{w}:balance", String(balance - 3));
+    }, "{w}:balance");
     expect(result).toEqual([true]);
     expect(await rc.get("{w}:balance")).toBe("7");
     // A watched key changed by someone else: WatchError.

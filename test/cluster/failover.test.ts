@@ -191,11 +191,14 @@ describe("cluster under change", () => {
       await cluster.migrateSlot(slot, target);
       // The subscription is made again on the new owner by itself.
       await expect
-        .poll(async () => {
-          const receivers = await rc.spublish(channel, "after");
-          const m = await p.getMessage({ timeout: 0.2 });
-          return receivers === 1 && m?.data === "after";
-        }, { timeout: 8000, interval: 100 })
+        .poll(
+          async () => {
+            const receivers = await rc.spublish(channel, "after");
+            const m = await p.getMessage({ timeout: 0.2 });
+            return receivers === 1 && m?.data === "after";
+          },
+          { timeout: 8000, interval: 100 },
+        )
         .toBe(true);
     } finally {
       await p.close();
@@ -263,11 +266,14 @@ describe("cluster under change", () => {
     // on the primary and the replica catches up first, so every acknowledged write must survive.
     await primary.server.cli("CLIENT", "PAUSE", "20000", "WRITE");
     await expect
-      .poll(async () => {
-        const m = /master_repl_offset:(\d+)/.exec(await primary.server.cli("INFO", "replication"))?.[1];
-        const r = /slave_repl_offset:(\d+)/.exec(await replica.server.cli("INFO", "replication"))?.[1];
-        return m !== undefined && m === r;
-      }, { timeout: 5000, interval: 20 })
+      .poll(
+        async () => {
+          const m = /master_repl_offset:(\d+)/.exec(await primary.server.cli("INFO", "replication"))?.[1];
+          const r = /slave_repl_offset:(\d+)/.exec(await replica.server.cli("INFO", "replication"))?.[1];
+          return m !== undefined && m === r;
+        },
+        { timeout: 5000, interval: 20 },
+      )
       .toBe(true);
     const killedAt = Date.now();
     await primary.server.kill();
@@ -302,12 +308,15 @@ describe("cluster under change", () => {
     // Both subscriptions moved off the dead node by themselves.
     try {
       await expect
-        .poll(async () => {
-          await rc.publish("fo-news", "n");
-          await rc.spublish(`${tag}:events`, "e").catch(() => 0);
-          const got = await Promise.all([classic.getMessage({ timeout: 0.2 }), sharded.getMessage({ timeout: 0.2 })]);
-          return got.map((m) => m?.data ?? null);
-        }, { timeout: 10_000, interval: 50 })
+        .poll(
+          async () => {
+            await rc.publish("fo-news", "n");
+            await rc.spublish(`${tag}:events`, "e").catch(() => 0);
+            const got = await Promise.all([classic.getMessage({ timeout: 0.2 }), sharded.getMessage({ timeout: 0.2 })]);
+            return got.map((m) => m?.data ?? null);
+          },
+          { timeout: 10_000, interval: 50 },
+        )
         .toEqual(["n", "e"]);
       expect(classic.node).not.toBe(primaryNode);
     } finally {

@@ -8,7 +8,16 @@ import { CommandsParser } from "../../src/cluster/commands-parser.js";
 import { mayHaveRun } from "../../src/cluster/plan.js";
 import { ClusterRouter, type Hop, type RedirectRoute } from "../../src/cluster/router.js";
 import { ClusterNode, type NodesManager } from "../../src/cluster/topology.js";
-import { AskError, AuthenticationError, BusyLoadingError, ClusterDownError, ClusterError, ConnectionError, MovedError, TryAgainError } from "../../src/errors.js";
+import {
+  AskError,
+  AuthenticationError,
+  BusyLoadingError,
+  ClusterDownError,
+  ClusterError,
+  ConnectionError,
+  MovedError,
+  TryAgainError,
+} from "../../src/errors.js";
 import { NoBackoff, Retry } from "../../src/retry.js";
 
 const a = new ClusterNode("10.0.0.1", 7000);

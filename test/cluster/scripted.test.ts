@@ -19,10 +19,7 @@ afterEach(async () => {
 });
 
 /** A fake node owning every slot (or the slots `slots()` says), answering the handshake itself. */
-async function fakeNode(
-  onCommand: (args: string[], socket: net.Socket) => void,
-  slots?: () => Buffer,
-): Promise<FakeServer> {
+async function fakeNode(onCommand: (args: string[], socket: net.Socket) => void, slots?: () => Buffer): Promise<FakeServer> {
   let self: FakeServer;
   const server = await startCommandServer((args, socket) => {
     const name = args[0]!.toUpperCase();
@@ -116,7 +113,8 @@ describe("scripted cluster nodes", () => {
     let calls = 0;
     const a = await fakeNode((args, socket) => {
       calls++;
-      if (args[0] === "MGET") socket.write(calls <= 2 ? resp.error("TRYAGAIN Multiple keys request during rehashing of slot") : resp.array([resp.bulk("1"), resp.bulk("2")]));
+      if (args[0] === "MGET")
+        socket.write(calls <= 2 ? resp.error("TRYAGAIN Multiple keys request during rehashing of slot") : resp.array([resp.bulk("1"), resp.bulk("2")]));
       else if (args[0] === "INCRBY") socket.write(calls <= 5 ? resp.error("CLUSTERDOWN The cluster is down") : resp.int(1));
       else socket.write(resp.error("TRYAGAIN always"));
     });

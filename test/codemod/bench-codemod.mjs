@@ -32,9 +32,15 @@ for (let i = 0; i < count; i++) {
 // one warm-up pass over a few files (parser and printer set-up), then the measured run
 for (const file of files.slice(0, 20)) applyTransform(fs.readFileSync(file, "utf8"), file);
 const started = process.hrtime.bigint();
-const project = new Project(dir, files.map((file) => ({ file, source: fs.readFileSync(file, "utf8") })), { mode: "v2", assumeV1: false });
+const project = new Project(
+  dir,
+  files.map((file) => ({ file, source: fs.readFileSync(file, "utf8") })),
+  { mode: "v2", assumeV1: false },
+);
 const state = project.run();
 const changed = state.files.filter((f) => f.result?.changed).length;
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 fs.rmSync(dir, { recursive: true, force: true });
-console.log(`aioredis-codemod: ${files.length} files (${changed} changed, ${state.runs} transform runs, ${state.groups.length} groups) in ${seconds.toFixed(2)} s: ${Math.round(files.length / seconds)} files/s`);
+console.log(
+  `aioredis-codemod: ${files.length} files (${changed} changed, ${state.runs} transform runs, ${state.groups.length} groups) in ${seconds.toFixed(2)} s: ${Math.round(files.length / seconds)} files/s`,
+);

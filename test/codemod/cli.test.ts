@@ -60,7 +60,10 @@ module.exports = { main };
 };
 
 function git(dir: string, ...args: string[]): string {
-  return execFileSync("git", ["-c", "user.name=codemod-test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] }).toString();
+  return execFileSync("git", ["-c", "user.name=codemod-test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args], {
+    cwd: dir,
+    stdio: ["ignore", "pipe", "pipe"],
+  }).toString();
 }
 
 function project(extra: Record<string, string> = {}): string {
@@ -126,7 +129,9 @@ describe("aioredis-codemod (the command)", () => {
 
     const forced = await run(dir, "--force", "src", "lib");
     expect(forced.code).toBe(0);
-    expect(fs.readFileSync(path.join(dir, "src/cache.ts"), "utf8")).toContain('aioredis.fromUrl("redis://localhost", { encoding: "utf-8", decodeResponses: true })');
+    expect(fs.readFileSync(path.join(dir, "src/cache.ts"), "utf8")).toContain(
+      'aioredis.fromUrl("redis://localhost", { encoding: "utf-8", decodeResponses: true })',
+    );
   });
 
   it("with --dry writes nothing and says what would change", async () => {
@@ -171,7 +176,17 @@ describe("aioredis-codemod (the command)", () => {
     // the report
     const report = JSON.parse(fs.readFileSync(path.join(dir, "codemod-report.json"), "utf8")) as Report;
     expect(report.mode).toBe("v2");
-    expect(report.summary).toEqual({ files: 5, changed: 3, unchanged: 1, skipped: 1, failed: 0, markers: 1, groups: 3, held: 1, transformMs: expect.any(Number) });
+    expect(report.summary).toEqual({
+      files: 5,
+      changed: 3,
+      unchanged: 1,
+      skipped: 1,
+      failed: 0,
+      markers: 1,
+      groups: 3,
+      held: 1,
+      transformMs: expect.any(Number),
+    });
     expect(report.groups.filter((g) => g.held).map((g) => g.files)).toEqual([["src/admin.ts"]]);
     const byFile = Object.fromEntries(report.files.map((f) => [f.file, f]));
     expect(byFile["src/cache.ts"]!.status).toBe("changed");

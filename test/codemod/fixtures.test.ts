@@ -13,10 +13,16 @@ describe("codemod fixtures", () => {
   it("cover the 25 usage patterns of the v1 reference, every import style, negative, formatting, TSX and JS cases", () => {
     const names = fixtures.map((f) => f.name);
     for (let n = 1; n <= 25; n++) {
-      expect(names.some((name) => name.startsWith(`p${String(n).padStart(2, "0")}-`)), `pattern ${n}`).toBe(true);
+      expect(
+        names.some((name) => name.startsWith(`p${String(n).padStart(2, "0")}-`)),
+        `pattern ${n}`,
+      ).toBe(true);
     }
     for (const group of ["import-", "require-", "reexport", "neg-", "fmt-", "marker-", "compat-"]) {
-      expect(names.some((name) => name.startsWith(group)), group).toBe(true);
+      expect(
+        names.some((name) => name.startsWith(group)),
+        group,
+      ).toBe(true);
     }
     const exts = new Set(fixtures.map((f) => f.ext));
     for (const ext of ["ts", "tsx", "js", "mjs", "cjs", "jsx"]) expect(exts.has(ext), ext).toBe(true);

@@ -49,7 +49,10 @@ const COVERAGE = ["1", "true", "on", "yes"].includes(MODE);
 const LANES = Math.max(1, Number(process.env.CODEMOD_CORPUS_CONCURRENCY ?? 2) || 1);
 const buildDir = path.resolve(path.dirname(inject("distEntry")), "..");
 /** CODEMOD_CORPUS_ONLY=a,b runs only those projects; CODEMOD_CORPUS_KEEP=1 leaves the workspace for a look. */
-const ONLY = (process.env.CODEMOD_CORPUS_ONLY ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+const ONLY = (process.env.CODEMOD_CORPUS_ONLY ?? "")
+  .split(",")
+  .map((s) => s.trim())
+  .filter(Boolean);
 const KEEP = ["1", "true", "yes"].includes((process.env.CODEMOD_CORPUS_KEEP ?? "").toLowerCase());
 const projects = listProjects().filter((p) => ONLY.length === 0 || ONLY.includes(p.name));
 
@@ -115,16 +118,22 @@ describe("codemod on the project corpus (compat, then v2, judged by tsc and by r
       o.crashed
         ? `  ${o.name}: CODEMOD FAILED (${o.crashed})`
         : `  ${o.name}: ${o.fullyOnV2 ? "fully on v2" : `compat files ${o.compatFiles.length}, markers ${o.markers.length}`}, ` +
-        `compat tsc ${o.compatTsc.length} exit ${o.compatExit}, v2 new tsc ${o.newTsc.length} exit ${o.v2Exit}, ` +
-        `${o.same ? "same output" : "DIFFERENT output"}${o.idempotent ? "" : ", second v2 run CHANGED files"}` +
+          `compat tsc ${o.compatTsc.length} exit ${o.compatExit}, v2 new tsc ${o.newTsc.length} exit ${o.v2Exit}, ` +
+          `${o.same ? "same output" : "DIFFERENT output"}${o.idempotent ? "" : ", second v2 run CHANGED files"}` +
           (o.problems.length ? `\n    ${o.problems.join("\n    ")}` : ""),
     );
     console.log(`codemod corpus (${COVERAGE ? "safety and coverage" : STRICT ? "safety" : "CODEMOD_CORPUS_STRICT=0"}):\n${lines.join("\n")}`);
-    console.log(`projects ${n}, fully on v2 ${fully}, same ${same}, new tsc errors ${newTsc}, markers ${markers}${crashed ? `, codemod failed on ${crashed}` : ""}`);
+    console.log(
+      `projects ${n}, fully on v2 ${fully}, same ${same}, new tsc errors ${newTsc}, markers ${markers}${crashed ? `, codemod failed on ${crashed}` : ""}`,
+    );
   });
 
   it("has at least 10 projects, each with SOURCES.md, tsconfig.json, package.json and a main", () => {
-    for (const name of ONLY) expect(listProjects().some((p) => p.name === name), `CODEMOD_CORPUS_ONLY names no project ${name}`).toBe(true);
+    for (const name of ONLY)
+      expect(
+        listProjects().some((p) => p.name === name),
+        `CODEMOD_CORPUS_ONLY names no project ${name}`,
+      ).toBe(true);
     expect(projects.length).toBeGreaterThan(0);
     if (STRICT && ONLY.length === 0) expect(projects.length, "the corpus holds at least 10 projects").toBeGreaterThanOrEqual(10);
     for (const p of projects) {
@@ -182,7 +191,8 @@ describe("codemod on the project corpus (compat, then v2, judged by tsc and by r
     await server.cli("FLUSHALL");
     const compatRun = await runProgram(dir, server.url);
     if (compatTsc.errors.length) problems.push(`compat tsc:\n${show(compatTsc.errors)}`);
-    if (compatRun.code !== 0) problems.push(`compat run exit ${compatRun.timedOut ? "(timed out)" : compatRun.code}: ${compatRun.stderr.trim().split("\n").slice(0, 8).join("\n")}`);
+    if (compatRun.code !== 0)
+      problems.push(`compat run exit ${compatRun.timedOut ? "(timed out)" : compatRun.code}: ${compatRun.stderr.trim().split("\n").slice(0, 8).join("\n")}`);
 
     // 2. the v2 step
     const c2 = await runCodemod(buildDir, dir, "v2", "v2");
@@ -193,14 +203,20 @@ describe("codemod on the project corpus (compat, then v2, judged by tsc and by r
     await server.cli("FLUSHALL");
     const v2Run = await runProgram(dir, server.url);
     if (added.length) problems.push(`new tsc errors after v2:\n${show(added)}`);
-    if (v2Run.code !== 0) problems.push(`v2 run exit ${v2Run.timedOut ? "(timed out)" : v2Run.code}: ${v2Run.stderr.trim().split("\n").slice(0, 8).join("\n")}`);
+    if (v2Run.code !== 0)
+      problems.push(`v2 run exit ${v2Run.timedOut ? "(timed out)" : v2Run.code}: ${v2Run.stderr.trim().split("\n").slice(0, 8).join("\n")}`);
 
     // 3. a second v2 run changes nothing
     const c3 = await runCodemod(buildDir, dir, "v2", "v2-again");
     checkRun("second --mode v2", c3);
     const again = sources(dir);
     const idempotent = JSON.stringify(again) === JSON.stringify(afterV2);
-    if (!idempotent) problems.push(`second v2 run changed: ${Object.keys(again).filter((f) => again[f] !== afterV2[f]).join(", ")}`);
+    if (!idempotent)
+      problems.push(
+        `second v2 run changed: ${Object.keys(again)
+          .filter((f) => again[f] !== afterV2[f])
+          .join(", ")}`,
+      );
 
     const { compatFiles, markers } = leftovers(afterV2);
     const same = compatRun.code === 0 && v2Run.code === 0 && compatRun.stdout === v2Run.stdout;
@@ -226,7 +242,7 @@ describe("codemod on the project corpus (compat, then v2, judged by tsc and by r
 
     if (!STRICT) return;
     // the targets
-    expect(compatRun.stdout, "the program prints something, so that \"same\" compares something").not.toBe("");
+    expect(compatRun.stdout, 'the program prints something, so that "same" compares something').not.toBe("");
     expect(compatTsc.errors, "the compat step type-checks").toEqual([]);
     expect(compatRun.code, `the program runs on compat: ${compatRun.stderr}`).toBe(0);
     expect(show(added), "no tsc error the compat step did not have").toBe("");

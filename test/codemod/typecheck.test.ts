@@ -27,7 +27,10 @@ async function runTsc(): Promise<TscError[]> {
   const tsc = path.join(root, "node_modules/typescript/bin/tsc");
   let output = "";
   try {
-    const r = await promisify(execFile)(process.execPath, [tsc, "-p", path.join(here, "tsconfig.json"), "--pretty", "false"], { cwd: root, maxBuffer: 16 << 20 });
+    const r = await promisify(execFile)(process.execPath, [tsc, "-p", path.join(here, "tsconfig.json"), "--pretty", "false"], {
+      cwd: root,
+      maxBuffer: 16 << 20,
+    });
     output = r.stdout;
   } catch (err) {
     output = String((err as { stdout?: string }).stdout ?? err);

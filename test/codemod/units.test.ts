@@ -51,7 +51,9 @@ describe("package.json: bumpPackageJson", () => {
   it("handles each dependency section on its own", () => {
     const text = `{\n  "dependencies": { "aioredis": "^1.3.1" },\n  "devDependencies": { "aioredis": "workspace:^" },\n  "optionalDependencies": { "aioredis": "^1.3.1" }\n}\n`;
     const r = bumpPackageJson(text);
-    expect(r.text).toBe(`{\n  "dependencies": { "aioredis": "^2.0.0" },\n  "devDependencies": { "aioredis": "workspace:^" },\n  "optionalDependencies": { "aioredis": "^2.0.0" }\n}\n`);
+    expect(r.text).toBe(
+      `{\n  "dependencies": { "aioredis": "^2.0.0" },\n  "devDependencies": { "aioredis": "workspace:^" },\n  "optionalDependencies": { "aioredis": "^2.0.0" }\n}\n`,
+    );
     expect(r.changes.map((c) => c.to)).toEqual(["^2.0.0", null, "^2.0.0"]);
   });
 
@@ -91,23 +93,27 @@ describe("parsers and file formats", () => {
   });
 
   it("keeps CRLF line endings", () => {
-    const input = 'import * as aioredis from "aioredis";\r\n\r\nexport async function main() {\r\n  const redis = await aioredis.createRedisPool("redis://localhost");\r\n  await redis.set("k", "v", { expire: 1 });\r\n}\r\n';
+    const input =
+      'import * as aioredis from "aioredis";\r\n\r\nexport async function main() {\r\n  const redis = await aioredis.createRedisPool("redis://localhost");\r\n  await redis.set("k", "v", { expire: 1 });\r\n}\r\n';
     const { output } = applyTransform(input, "a.ts");
     expect(output).toBe(input.replace("await aioredis.createRedisPool", "aioredis.fromUrl").replace("expire", "ex"));
   });
 
   it("reads `<T>x` casts in .ts files (the tsx parser would take them for JSX)", () => {
-    const input = 'import * as aioredis from "aioredis";\nexport async function f() {\n  const redis = await aioredis.createRedisPool(<string>process.env.URL);\n  return <number>(await redis.incr("n"));\n}\n';
+    const input =
+      'import * as aioredis from "aioredis";\nexport async function f() {\n  const redis = await aioredis.createRedisPool(<string>process.env.URL);\n  return <number>(await redis.incr("n"));\n}\n';
     expect(applyTransform(input, "a.ts").output).toContain("const redis = aioredis.fromUrl(<string>process.env.URL);");
   });
 
   it("parses JSX in .js files", () => {
-    const input = 'import * as aioredis from "aioredis";\nexport async function f() {\n  const redis = await aioredis.createRedisPool("redis://x");\n  return <b>{await redis.get("k")}</b>;\n}\n';
+    const input =
+      'import * as aioredis from "aioredis";\nexport async function f() {\n  const redis = await aioredis.createRedisPool("redis://x");\n  return <b>{await redis.get("k")}</b>;\n}\n';
     expect(applyTransform(input, "a.js").output).toContain('const redis = aioredis.fromUrl("redis://x");');
   });
 
   it("decodes an array reply's elements for a per-call encoding on a client that does not decode", () => {
-    const input = 'import * as aioredis from "aioredis";\nexport async function f() {\n  const redis = await aioredis.createRedisPool("redis://x");\n  const ks = await redis.keys("a:*", { encoding: "utf8" });\n  const vs = await redis.mget("a", "b", { encoding: "utf-8" });\n  return [ks, vs];\n}\n';
+    const input =
+      'import * as aioredis from "aioredis";\nexport async function f() {\n  const redis = await aioredis.createRedisPool("redis://x");\n  const ks = await redis.keys("a:*", { encoding: "utf8" });\n  const vs = await redis.mget("a", "b", { encoding: "utf-8" });\n  return [ks, vs];\n}\n';
     const { output, markers } = applyTransform(input, "a.ts");
     expect(output).toContain('const ks = (await redis.keys("a:*")).map((v) => v.toString("utf8"));');
     expect(output).toContain('const vs = (await redis.mget("a", "b")).map((v) => v?.toString("utf-8") ?? null);');
@@ -116,7 +122,8 @@ describe("parsers and file formats", () => {
   });
 
   it("keeps set()'s boolean for a Promise used without await (.then(Boolean))", () => {
-    const input = 'import * as aioredis from "aioredis";\nexport async function f(t: number): Promise<boolean> {\n  const redis = await aioredis.createRedisPool("redis://x");\n  await redis.set("a", "b", { expire: t });\n  return redis.set("a", "b", { exist: redis.SET_IF_NOT_EXIST });\n}\n';
+    const input =
+      'import * as aioredis from "aioredis";\nexport async function f(t: number): Promise<boolean> {\n  const redis = await aioredis.createRedisPool("redis://x");\n  await redis.set("a", "b", { expire: t });\n  return redis.set("a", "b", { exist: redis.SET_IF_NOT_EXIST });\n}\n';
     const { output } = applyTransform(input, "a.ts");
     expect(output).toContain('  await redis.set("a", "b", { ex: t || undefined });\n');
     expect(output).toContain('  return redis.set("a", "b", { nx: true }).then(Boolean);\n');
@@ -149,10 +156,17 @@ describe("package layout", () => {
     const path = await import("node:path");
     const root = path.resolve(import.meta.dirname, "../..");
     const filesUnder = (dir: string): string[] =>
-      fs.readdirSync(path.join(root, dir), { withFileTypes: true, recursive: true }).filter((e) => e.isFile() && e.name.endsWith(".ts")).map((e) => path.join(e.parentPath, e.name));
+      fs
+        .readdirSync(path.join(root, dir), { withFileTypes: true, recursive: true })
+        .filter((e) => e.isFile() && e.name.endsWith(".ts"))
+        .map((e) => path.join(e.parentPath, e.name));
     // import/export declarations at the start of a line (not examples in comments)
     const importsOf = (file: string) =>
-      [...fs.readFileSync(file, "utf8").matchAll(/^(?:import\s+(?:type\s+)?(?:[\w$*{}\s,]+?\s+from\s+)?|export\s+(?:type\s+)?(?:\*(?:\s+as\s+\w+)?|\{[^}]*\})\s+from\s+)["']([^"']+)["']/gm)].map((m) => m[1]!);
+      [
+        ...fs
+          .readFileSync(file, "utf8")
+          .matchAll(/^(?:import\s+(?:type\s+)?(?:[\w$*{}\s,]+?\s+from\s+)?|export\s+(?:type\s+)?(?:\*(?:\s+as\s+\w+)?|\{[^}]*\})\s+from\s+)["']([^"']+)["']/gm),
+      ].map((m) => m[1]!);
     for (const file of filesUnder("src")) {
       for (const spec of importsOf(file)) expect(spec, `${file} imports ${spec}`).not.toMatch(/jscodeshift|semver|recast|codemods/);
     }
@@ -168,9 +182,25 @@ describe("whole-program pass: modules, tsc output, decisions", () => {
     const root = "/p";
     const modules = new Map([
       ["/p/db.ts", { imports: [], exports: [{ exported: "redis", local: "redis" }], reexports: [], exportAll: [], instances: [] }],
-      ["/p/lib/index.ts", { imports: [], exports: [], reexports: [{ source: "../db.js", imported: "redis", exported: "client" }], exportAll: ["./app"], instances: [] }],
+      [
+        "/p/lib/index.ts",
+        { imports: [], exports: [], reexports: [{ source: "../db.js", imported: "redis", exported: "client" }], exportAll: ["./app"], instances: [] },
+      ],
       ["/p/lib/app.ts", { imports: [], exports: [{ exported: "app", local: "app" }], reexports: [], exportAll: [], instances: [{ local: "app", cls: "App" }] }],
-      ["/p/main.ts", { imports: [{ local: "c", source: "./lib", imported: "client" }, { local: "app", source: "./lib/index.js", imported: "app" }, { local: "x", source: "aioredis", imported: "x" }], exports: [], reexports: [], exportAll: [], instances: [] }],
+      [
+        "/p/main.ts",
+        {
+          imports: [
+            { local: "c", source: "./lib", imported: "client" },
+            { local: "app", source: "./lib/index.js", imported: "app" },
+            { local: "x", source: "aioredis", imported: "x" },
+          ],
+          exports: [],
+          reexports: [],
+          exportAll: [],
+          instances: [],
+        },
+      ],
     ]);
     const g = new ModuleGraph(modules, root);
     expect(g.localId("/p/main.ts", "c")).toBe("db.ts#redis");
@@ -182,7 +212,10 @@ describe("whole-program pass: modules, tsc output, decisions", () => {
   it("parses tsc's plain output and tells new errors from the baseline's by file, code and message", async () => {
     const { parseTscOutput, newErrors } = await import("../../codemods/project/verify.js");
     const before = parseTscOutput("a.ts(3,1): error TS2322: Type 'x' is not assignable to type 'y'.\n  elaboration\n", "/p");
-    const after = parseTscOutput("a.ts(5,1): error TS2322: Type 'x' is not assignable to type 'y'.\nb.ts(1,2): error TS2339: Property 'q' does not exist.\n", "/p");
+    const after = parseTscOutput(
+      "a.ts(5,1): error TS2322: Type 'x' is not assignable to type 'y'.\nb.ts(1,2): error TS2339: Property 'q' does not exist.\n",
+      "/p",
+    );
     expect(before).toEqual([{ file: "/p/a.ts", line: 3, column: 1, code: "TS2322", message: "Type 'x' is not assignable to type 'y'." }]);
     expect(newErrors(before, after, "/p").map((e) => `${e.file}:${e.code}`)).toEqual(["/p/b.ts:TS2339"]);
   });
@@ -192,7 +225,11 @@ describe("whole-program pass: modules, tsc output, decisions", () => {
     const files = [
       { file: "/p/db.ts", source: 'import * as aioredis from "aioredis/compat";\nexport const redis = await aioredis.createRedisPool("redis://localhost");\n' },
       { file: "/p/use.ts", source: 'import { redis } from "./db.js";\nexport async function f(): Promise<void> {\n  await redis.select(2);\n}\n' },
-      { file: "/p/ok.ts", source: 'import * as aioredis from "aioredis/compat";\nexport async function g(): Promise<void> {\n  const r = await aioredis.createRedis("redis://localhost");\n  await r.set("k", "v", { expire: 5 });\n}\n' },
+      {
+        file: "/p/ok.ts",
+        source:
+          'import * as aioredis from "aioredis/compat";\nexport async function g(): Promise<void> {\n  const r = await aioredis.createRedis("redis://localhost");\n  await r.set("k", "v", { expire: 5 });\n}\n',
+      },
     ];
     const state = new Project("/p", files, { mode: "v2" }).run();
     const byFile = new Map(state.files.map((f) => [f.file, f.result?.output ?? ""]));

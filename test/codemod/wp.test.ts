@@ -53,7 +53,11 @@ async function cli(dir: string, ...args: string[]): Promise<{ code: number; out:
   const out = sink();
   const err = sink();
   const reportFile = path.join(dir, "..", `${path.basename(dir)}.report.json`);
-  const code = await main([".", "--force", "--no-package-json", "--report", reportFile, ...args], { cwd: dir, stdout: out, stderr: err as unknown as NodeJS.WriteStream });
+  const code = await main([".", "--force", "--no-package-json", "--report", reportFile, ...args], {
+    cwd: dir,
+    stdout: out,
+    stderr: err as unknown as NodeJS.WriteStream,
+  });
   const report = JSON.parse(fs.readFileSync(reportFile, "utf8")) as Report;
   return { code, out: out.text() + err.text(), report };
 }
@@ -91,7 +95,12 @@ async function runMain(file: string): Promise<string[]> {
   return printed;
 }
 
-const projects = fs.existsSync(WP) ? fs.readdirSync(WP).filter((d) => fs.existsSync(path.join(WP, d, "expect.json"))).sort() : [];
+const projects = fs.existsSync(WP)
+  ? fs
+      .readdirSync(WP)
+      .filter((d) => fs.existsSync(path.join(WP, d, "expect.json")))
+      .sort()
+  : [];
 
 describe("whole-program codemod: one project per capability", () => {
   let server: RedisServer;
@@ -128,7 +137,10 @@ describe("whole-program codemod: one project per capability", () => {
       expect(v2.report.verification?.failure, v2.out).toBeUndefined();
       expect(v2.report.verification?.remaining ?? ["no check"], v2.out).toEqual([]);
       if (want.onV2) {
-        expect(groups.filter((g) => g.held), v2.out).toEqual([]);
+        expect(
+          groups.filter((g) => g.held),
+          v2.out,
+        ).toEqual([]);
         expect(groups.length, v2.out).toBeGreaterThan(0);
       }
       for (const id of want.held ?? []) {

@@ -14,12 +14,25 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
 }
 
 async function atLeast(client: Redis<string>, major: number, minor: number): Promise<boolean> {
-  const [ma = 0, mi = 0] = String((await client.info("server")).redis_version).split(".").map(Number);
+  const [ma = 0, mi = 0] = String((await client.info("server")).redis_version)
+    .split(".")
+    .map(Number);
   return ma > major || (ma === major && mi >= minor);
 }
 
 const clusterNode = (name: string) =>
-  useRedisServer({ args: ["--cluster-enabled", "yes", "--cluster-config-file", `nodes-${name}-${process.pid}.conf`, "--cluster-node-timeout", "5000", "--repl-diskless-sync-delay", "0"] });
+  useRedisServer({
+    args: [
+      "--cluster-enabled",
+      "yes",
+      "--cluster-config-file",
+      `nodes-${name}-${process.pid}.conf`,
+      "--cluster-node-timeout",
+      "5000",
+      "--repl-diskless-sync-delay",
+      "0",
+    ],
+  });
 
 describe.each([2, 3] as const)("cluster admin commands over RESP%i", (protocol) => {
   // nodes of their own for each protocol run: the tests change the cluster's shape

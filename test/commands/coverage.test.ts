@@ -39,7 +39,7 @@ const EXCLUSIONS: Record<string, string> = {
   RESET: "connection lifecycle: would silently drop the connection's state under the client",
   QUIT: "connection lifecycle: close the client instead (close()/aclose())",
   SELECT:
-    "design choice: redis-py (asyncio too) has select(), which switches the database of whatever pooled connection runs it; here ordinary commands share one connection, so the database is chosen at connect (`db`) and SELECT runs only on a connection of one's own (`client().executeCommand(\"SELECT\", n)`)",
+    'design choice: redis-py (asyncio too) has select(), which switches the database of whatever pooled connection runs it; here ordinary commands share one connection, so the database is chosen at connect (`db`) and SELECT runs only on a connection of one\'s own (`client().executeCommand("SELECT", n)`)',
   "CLIENT REPLY": "would break the one-reply-per-command pairing the connection relies on",
   ASKING: "cluster client internal (sent by RedisCluster on ASK redirections)",
   "RESTORE-ASKING": "cluster internal (sent by MIGRATE between cluster nodes)",

@@ -109,14 +109,8 @@ describe.each([2, 3] as const)("geo commands over RESP%i", (protocol) => {
   });
 
   test("geosearch", async () => {
-    expect(await r.geosearch(g, { longitude: 15, latitude: 37, radius: 200, unit: "km", sort: "ASC" })).toEqual([
-      "Catania",
-      "Palermo",
-    ]);
-    expect(await r.geosearch(g, { member: "Palermo", width: 400, height: 400, unit: "km", sort: "DESC" })).toEqual([
-      "Catania",
-      "Palermo",
-    ]);
+    expect(await r.geosearch(g, { longitude: 15, latitude: 37, radius: 200, unit: "km", sort: "ASC" })).toEqual(["Catania", "Palermo"]);
+    expect(await r.geosearch(g, { member: "Palermo", width: 400, height: 400, unit: "km", sort: "DESC" })).toEqual(["Catania", "Palermo"]);
     expect(
       await r.geosearch(g, { longitude: 15, latitude: 37, radius: 200, unit: "km", sort: "ASC", withdist: true, withhash: true, withcoord: true }),
     ).toEqual([

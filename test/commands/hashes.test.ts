@@ -28,14 +28,35 @@ describe.each([2, 3] as const)("hash commands over RESP%i", (protocol) => {
     expect(await r.hset(k("kv"), { key: "i", value: "9" })).toBe(2);
     expect(await r.hgetall(k("kv"))).toEqual({ key: "i", value: "9" });
     expect(await r.hset(h, { i: "9" })).toBe(1);
-    expect(await r.hset(h, null, null, new Map<string | Buffer, string>([["j", "10"], [Buffer.from("k"), "11"]]))).toBe(2);
+    expect(
+      await r.hset(
+        h,
+        null,
+        null,
+        new Map<string | Buffer, string>([
+          ["j", "10"],
+          [Buffer.from("k"), "11"],
+        ]),
+      ),
+    ).toBe(2);
     expect(await r.hset(h, null, null, null, ["l", "12"])).toBe(1);
     expect(await r.hget(h, "a")).toBe("2");
     expect(await r.hget(h, "nope")).toBeNull();
     expect(await r.hget(k("none"), "a")).toBeNull();
     expect(await r.hlen(h)).toBe(12);
     expect(await r.hgetall(h)).toEqual({
-      a: "2", b: "2", c: "3", d: "4", e: "5", f: "6", g: "7", h: "8", i: "9", j: "10", k: "11", l: "12",
+      a: "2",
+      b: "2",
+      c: "3",
+      d: "4",
+      e: "5",
+      f: "6",
+      g: "7",
+      h: "8",
+      i: "9",
+      j: "10",
+      k: "11",
+      l: "12",
     });
     expect((await r.hkeys(h)).sort()).toEqual(["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"]);
     expect((await r.hvals(h)).map(Number).sort((x, y) => x - y)).toEqual([2, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
@@ -100,7 +121,11 @@ describe.each([2, 3] as const)("hash commands over RESP%i", (protocol) => {
     expect((await r.hrandfield(h, 3)).sort()).toEqual(["a", "b", "c"]);
     expect(await r.hrandfield(h, -5)).toHaveLength(5);
     const pairs = await r.hrandfield(h, 3, true);
-    expect(pairs.sort()).toEqual([["a", "1"], ["b", "2"], ["c", "3"]]);
+    expect(pairs.sort()).toEqual([
+      ["a", "1"],
+      ["b", "2"],
+      ["c", "3"],
+    ]);
     const viaKeywords = await r.hrandfield(h, { count: 2, withvalues: true });
     expect(viaKeywords).toHaveLength(2);
     for (const [field, value] of viaKeywords) expect(await r.hget(h, field)).toBe(value);

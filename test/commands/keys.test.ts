@@ -219,8 +219,13 @@ describe.each([2, 3] as const)("generic commands over RESP%i", (protocol) => {
     const list = k("sort:list");
     await r.executeCommand("RPUSH", list, "3", "1", "2", "10");
     await r.mset({
-      [k("sort:w_1")]: "40", [k("sort:w_2")]: "30", [k("sort:w_3")]: "20", [k("sort:w_10")]: "10",
-      [k("sort:n_1")]: "one", [k("sort:n_2")]: "two", [k("sort:n_3")]: "three",
+      [k("sort:w_1")]: "40",
+      [k("sort:w_2")]: "30",
+      [k("sort:w_3")]: "20",
+      [k("sort:w_10")]: "10",
+      [k("sort:n_1")]: "one",
+      [k("sort:n_2")]: "two",
+      [k("sort:n_3")]: "three",
     });
     expect(await r.sort(list)).toEqual(["1", "2", "3", "10"]);
     expect(await r.sort(list, { desc: true })).toEqual(["10", "3", "2", "1"]);

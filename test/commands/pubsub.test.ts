@@ -72,10 +72,13 @@ describe.each([2, 3] as const)("pub/sub introspection over RESP%i", (protocol) =
     ]);
     try {
       await Promise.all([a.ready, b.ready]);
-      await waitFor("the subscriptions", async () => (await r.pubsubNumsub(ch("a")))[0]![1] === 2 && (await r.pubsubNumpat()) === 1 && (await r.pubsubShardchannels()).length === 1);
+      await waitFor(
+        "the subscriptions",
+        async () => (await r.pubsubNumsub(ch("a")))[0]![1] === 2 && (await r.pubsubNumpat()) === 1 && (await r.pubsubShardchannels()).length === 1,
+      );
 
       expect((await r.pubsubChannels(ch("*"))).sort()).toEqual([ch("a"), ch("b")]);
-      expect((await r.pubsubChannels({ pattern: ch("b") }))).toEqual([ch("b")]);
+      expect(await r.pubsubChannels({ pattern: ch("b") })).toEqual([ch("b")]);
       expect(await r.pubsubChannels()).toEqual(expect.arrayContaining([ch("a"), ch("b")]));
       expect((await rb.pubsubChannels(ch("*"))).map(String).sort()).toEqual([ch("a"), ch("b")]);
       expect(Buffer.isBuffer((await rb.pubsubChannels(ch("a")))[0])).toBe(true);

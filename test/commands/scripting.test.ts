@@ -173,9 +173,7 @@ describe.each([2, 3] as const)("scripting commands over RESP%i", (protocol) => {
     expect(await r.functionRestore(payload, { policy: "flush" })).toBe(true);
     expect((await r.functionList()).map((l) => l.library_name)).toEqual([lib]);
 
-    await expect(r.functionRestore(payload, "MERGE" as never)).rejects.toThrow(
-      /FUNCTION RESTORE: 'policy' must be one of APPEND, FLUSH, REPLACE/,
-    );
+    await expect(r.functionRestore(payload, "MERGE" as never)).rejects.toThrow(/FUNCTION RESTORE: 'policy' must be one of APPEND, FLUSH, REPLACE/);
     await expect(r.functionFlush("NOW" as never)).rejects.toThrow(/FUNCTION FLUSH: 'mode' must be one of SYNC, ASYNC/);
     await r.functionFlush();
   });
@@ -183,9 +181,7 @@ describe.each([2, 3] as const)("scripting commands over RESP%i", (protocol) => {
   test("function stats and function kill", async () => {
     await r.functionFlush();
     const lib = `spin${protocol}`;
-    await r.functionLoad(
-      `#!lua name=${lib}\nredis.register_function{function_name='${lib}', callback=function() while true do end end, flags={'no-writes'}}`,
-    );
+    await r.functionLoad(`#!lua name=${lib}\nredis.register_function{function_name='${lib}', callback=function() while true do end end, flags={'no-writes'}}`);
     expect(await r.functionStats()).toEqual({
       running_script: null,
       engines: { LUA: { libraries_count: 1, functions_count: 1 } },

@@ -52,7 +52,9 @@ function buildModule(): string | null {
 const modulePath = buildModule();
 
 async function atLeast(client: Redis<string>, major: number, minor: number): Promise<boolean> {
-  const [ma = 0, mi = 0] = String((await client.info("server")).redis_version).split(".").map(Number);
+  const [ma = 0, mi = 0] = String((await client.info("server")).redis_version)
+    .split(".")
+    .map(Number);
   return ma > major || (ma === major && mi >= minor);
 }
 

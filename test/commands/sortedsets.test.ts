@@ -26,7 +26,15 @@ describe.each([2, 3] as const)("sorted set commands over RESP%i", (protocol) => 
     const s = k("add");
     await r.delete(s);
     expect(await r.zadd(s, { a: 1, b: "2" })).toBe(2);
-    expect(await r.zadd(s, new Map<string | Buffer, number>([["c", 3], [Buffer.from("d"), 4]]))).toBe(2);
+    expect(
+      await r.zadd(
+        s,
+        new Map<string | Buffer, number>([
+          ["c", 3],
+          [Buffer.from("d"), 4],
+        ]),
+      ),
+    ).toBe(2);
     expect(await r.zadd(s, { a: 10, x: 0 }, { nx: true })).toBe(1);
     expect(await r.zscore(s, "a")).toBe(1);
     expect(await r.zadd(s, { a: 10, y: 0 }, { xx: true })).toBe(0);
@@ -74,11 +82,21 @@ describe.each([2, 3] as const)("sorted set commands over RESP%i", (protocol) => 
 
   test("zrange by index, score and lex, with scores, limits and desc", async () => {
     expect(await r.zrange(z, 0, -1)).toEqual(["d", "a", "b", "c", "e"]);
-    expect(await r.zrange(z, 0, 1, { withscores: true })).toEqual([["d", -Infinity], ["a", 1]]);
+    expect(await r.zrange(z, 0, 1, { withscores: true })).toEqual([
+      ["d", -Infinity],
+      ["a", 1],
+    ]);
     expect(await r.zrange(z, 0, 1, { desc: true })).toEqual(["e", "c"]);
-    expect(await r.zrange(z, 0, 1, true, true)).toEqual([["e", Infinity], ["c", 3.5]]);
+    expect(await r.zrange(z, 0, 1, true, true)).toEqual([
+      ["e", Infinity],
+      ["c", 3.5],
+    ]);
     expect(await r.zrange(z, 1, 3, { byscore: true })).toEqual(["a", "b"]);
-    expect(await r.zrange(z, "(1", Infinity, { byscore: true, withscores: true })).toEqual([["b", 2], ["c", 3.5], ["e", Infinity]]);
+    expect(await r.zrange(z, "(1", Infinity, { byscore: true, withscores: true })).toEqual([
+      ["b", 2],
+      ["c", 3.5],
+      ["e", Infinity],
+    ]);
     expect(await r.zrange(z, Infinity, 2, { byscore: true, desc: true, offset: 1, num: 2 })).toEqual(["c", "b"]);
     expect(await r.zrange(z, -Infinity, Infinity, { byscore: true, offset: 0, num: 2, withscores: true })).toEqual([
       ["d", -Infinity],
@@ -103,7 +121,13 @@ describe.each([2, 3] as const)("sorted set commands over RESP%i", (protocol) => 
       return `#${score}`;
     };
     const cast2 = await r.zrange(z, 0, -1, { withscores: true, scoreCastFunc: cast });
-    expect(cast2).toEqual([["d", "#-Infinity"], ["a", "#1"], ["b", "#2"], ["c", "#3.5"], ["e", "#Infinity"]]);
+    expect(cast2).toEqual([
+      ["d", "#-Infinity"],
+      ["a", "#1"],
+      ["b", "#2"],
+      ["c", "#3.5"],
+      ["e", "#Infinity"],
+    ]);
     expect(seen).toEqual([-Infinity, 1, 2, 3.5, Infinity]);
     expectTypeOf(cast2).toEqualTypeOf<[string, string][]>();
     expect(await r.zrange(z, 0, 0, false, true, Math.round)).toEqual([["d", -Infinity]]);
@@ -118,7 +142,13 @@ describe.each([2, 3] as const)("sorted set commands over RESP%i", (protocol) => 
       ["e", true],
     ]);
     const [, page] = await r.zscan(z, { scoreCastFunc: (s) => -s });
-    expect(page.sort()).toEqual([["a", -1], ["b", -2], ["c", -3.5], ["d", Infinity], ["e", -Infinity]]);
+    expect(page.sort()).toEqual([
+      ["a", -1],
+      ["b", -2],
+      ["c", -3.5],
+      ["d", Infinity],
+      ["e", -Infinity],
+    ]);
     // A tiny fraction keeps its exact value (RESP2 sends "0.10000000000000001", RESP3 a double).
     await r.zadd(z, { f: 0.1 });
     expect(await r.zscore(z, "f")).toBe(0.1);
@@ -127,14 +157,23 @@ describe.each([2, 3] as const)("sorted set commands over RESP%i", (protocol) => 
 
   test("zrangebyscore, zrevrangebyscore, zrevrange, zrangebylex, zrevrangebylex", async () => {
     expect(await r.zrangebyscore(z, 1, 3.5)).toEqual(["a", "b", "c"]);
-    expect(await r.zrangebyscore(z, "-inf", "(2", { withscores: true })).toEqual([["d", -Infinity], ["a", 1]]);
+    expect(await r.zrangebyscore(z, "-inf", "(2", { withscores: true })).toEqual([
+      ["d", -Infinity],
+      ["a", 1],
+    ]);
     expect(await r.zrangebyscore(z, -Infinity, Infinity, 1, 2)).toEqual(["a", "b"]);
-    expect(await r.zrangebyscore(z, -Infinity, Infinity, { start: 3, num: 10, withscores: true })).toEqual([["c", 3.5], ["e", Infinity]]);
+    expect(await r.zrangebyscore(z, -Infinity, Infinity, { start: 3, num: 10, withscores: true })).toEqual([
+      ["c", 3.5],
+      ["e", Infinity],
+    ]);
     expect(await r.zrevrangebyscore(z, 3.5, 1)).toEqual(["c", "b", "a"]);
     expect(await r.zrevrangebyscore(z, Infinity, "(3.5", { withscores: true })).toEqual([["e", Infinity]]);
     expect(await r.zrevrangebyscore(z, "+inf", "-inf", 0, 2)).toEqual(["e", "c"]);
     expect(await r.zrevrange(z, 0, 1)).toEqual(["e", "c"]);
-    expect(await r.zrevrange(z, 0, 1, true)).toEqual([["e", Infinity], ["c", 3.5]]);
+    expect(await r.zrevrange(z, 0, 1, true)).toEqual([
+      ["e", Infinity],
+      ["c", 3.5],
+    ]);
     expect(await r.zrevrange(z, -1, -1, { withscores: true })).toEqual([["d", -Infinity]]);
     const lex = k("lex");
     await r.zadd(lex, { a: 0, b: 0, c: 0, d: 0 });
@@ -149,7 +188,10 @@ describe.each([2, 3] as const)("sorted set commands over RESP%i", (protocol) => 
   test("zrangestore and the zremrange family", async () => {
     const dst = k("dst");
     expect(await r.zrangestore(dst, z, 0, 1)).toBe(2);
-    expect(await r.zrange(dst, 0, -1, { withscores: true })).toEqual([["d", -Infinity], ["a", 1]]);
+    expect(await r.zrange(dst, 0, -1, { withscores: true })).toEqual([
+      ["d", -Infinity],
+      ["a", 1],
+    ]);
     expect(await r.zrangestore(dst, z, 1, Infinity, { byscore: true, desc: false, offset: 1, num: 5 })).toBe(3);
     expect(await r.zrange(dst, 0, -1)).toEqual(["b", "c", "e"]);
     expect(await r.zrangestore(dst, z, 0, 0, false, false, true)).toBe(1);
@@ -171,12 +213,37 @@ describe.each([2, 3] as const)("sorted set commands over RESP%i", (protocol) => 
     await r.zadd(x, { a: 1, b: 2, c: 3 });
     await r.zadd(y, { b: 10, c: 20, d: 30 });
     expect(await r.zinter([x, y])).toEqual(["b", "c"]);
-    expect(await r.zinter([x, y], null, true)).toEqual([["b", 12], ["c", 23]]);
-    expect(await r.zinter([x, y], { aggregate: "MAX", withscores: true })).toEqual([["b", 10], ["c", 20]]);
-    expect(await r.zinter({ [x]: 10, [y]: 1 }, "min", true)).toEqual([["b", 10], ["c", 20]]);
-    expect(await r.zinter(new Map([[x, 2], [y, 0.5]]), { withscores: true })).toEqual([["b", 9], ["c", 16]]);
+    expect(await r.zinter([x, y], null, true)).toEqual([
+      ["b", 12],
+      ["c", 23],
+    ]);
+    expect(await r.zinter([x, y], { aggregate: "MAX", withscores: true })).toEqual([
+      ["b", 10],
+      ["c", 20],
+    ]);
+    expect(await r.zinter({ [x]: 10, [y]: 1 }, "min", true)).toEqual([
+      ["b", 10],
+      ["c", 20],
+    ]);
+    expect(
+      await r.zinter(
+        new Map([
+          [x, 2],
+          [y, 0.5],
+        ]),
+        { withscores: true },
+      ),
+    ).toEqual([
+      ["b", 9],
+      ["c", 16],
+    ]);
     expect(await r.zunion([x, y])).toEqual(["a", "b", "c", "d"]);
-    expect(await r.zunion([x, y], "SUM", true)).toEqual([["a", 1], ["b", 12], ["c", 23], ["d", 30]]);
+    expect(await r.zunion([x, y], "SUM", true)).toEqual([
+      ["a", 1],
+      ["b", 12],
+      ["c", 23],
+      ["d", 30],
+    ]);
     expect(await r.zunion({ [x]: 1, [y]: -1 }, { aggregate: "min", withscores: true })).toEqual([
       ["d", -30],
       ["c", -20],
@@ -185,16 +252,35 @@ describe.each([2, 3] as const)("sorted set commands over RESP%i", (protocol) => 
     ]);
     expect(await r.zdiff([x, y])).toEqual(["a"]);
     expect(await r.zdiff([y, x], true)).toEqual([["d", 30]]);
-    expect(await r.zdiff([x], { withscores: true })).toEqual([["a", 1], ["b", 2], ["c", 3]]);
+    expect(await r.zdiff([x], { withscores: true })).toEqual([
+      ["a", 1],
+      ["b", 2],
+      ["c", 3],
+    ]);
     const dst = k("agg");
     expect(await r.zinterstore(dst, [x, y])).toBe(2);
-    expect(await r.zrange(dst, 0, -1, { withscores: true })).toEqual([["b", 12], ["c", 23]]);
+    expect(await r.zrange(dst, 0, -1, { withscores: true })).toEqual([
+      ["b", 12],
+      ["c", 23],
+    ]);
     expect(await r.zinterstore(dst, { [x]: 3, [y]: 0 }, { aggregate: "MAX" })).toBe(2);
-    expect(await r.zrange(dst, 0, -1, { withscores: true })).toEqual([["b", 6], ["c", 9]]);
+    expect(await r.zrange(dst, 0, -1, { withscores: true })).toEqual([
+      ["b", 6],
+      ["c", 9],
+    ]);
     expect(await r.zunionstore(dst, [x, y], "MIN")).toBe(4);
-    expect(await r.zrange(dst, 0, -1, { withscores: true })).toEqual([["a", 1], ["b", 2], ["c", 3], ["d", 30]]);
+    expect(await r.zrange(dst, 0, -1, { withscores: true })).toEqual([
+      ["a", 1],
+      ["b", 2],
+      ["c", 3],
+      ["d", 30],
+    ]);
     expect(await r.zunionstore(dst, new Map([[x, 2]]))).toBe(3);
-    expect(await r.zrange(dst, 0, -1, { withscores: true })).toEqual([["a", 2], ["b", 4], ["c", 6]]);
+    expect(await r.zrange(dst, 0, -1, { withscores: true })).toEqual([
+      ["a", 2],
+      ["b", 4],
+      ["c", 6],
+    ]);
     expect(await r.zdiffstore(dst, [y, x])).toBe(1);
     expect(await r.zrange(dst, 0, -1)).toEqual(["d"]);
     expect(await r.zintercard(2, [x, y])).toBe(2);
@@ -205,13 +291,22 @@ describe.each([2, 3] as const)("sorted set commands over RESP%i", (protocol) => 
   test("zpopmin, zpopmax, zmpop, zrandmember", async () => {
     expect(await r.zpopmin(z)).toEqual([["d", -Infinity]]);
     expect(await r.zpopmax(z)).toEqual([["e", Infinity]]);
-    expect(await r.zpopmin(z, 2)).toEqual([["a", 1], ["b", 2]]);
+    expect(await r.zpopmin(z, 2)).toEqual([
+      ["a", 1],
+      ["b", 2],
+    ]);
     expect(await r.zpopmax(z, { count: 5 })).toEqual([["c", 3.5]]);
     expect(await r.zpopmin(z)).toEqual([]);
     expect(await r.zpopmax(z, 2)).toEqual([]);
     await r.zadd(z, { a: 1, b: 2, c: 3 });
     expect(await r.zmpop(2, [k("none"), z], { min: true })).toEqual([z, [["a", 1]]]);
-    expect(await r.zmpop(1, [z], false, true, 5)).toEqual([z, [["c", 3], ["b", 2]]]);
+    expect(await r.zmpop(1, [z], false, true, 5)).toEqual([
+      z,
+      [
+        ["c", 3],
+        ["b", 2],
+      ],
+    ]);
     expect(await r.zmpop(1, z, { max: true })).toBeNull();
     await r.zadd(z, { a: 1, b: 2, c: 3 });
     const one = await r.zrandmember(z);
@@ -220,7 +315,11 @@ describe.each([2, 3] as const)("sorted set commands over RESP%i", (protocol) => 
     expect((await r.zrandmember(z, 3)).sort()).toEqual(["a", "b", "c"]);
     expect(await r.zrandmember(z, -4)).toHaveLength(4);
     const pairs = await r.zrandmember(z, 3, true);
-    expect(pairs.sort()).toEqual([["a", 1], ["b", 2], ["c", 3]]);
+    expect(pairs.sort()).toEqual([
+      ["a", 1],
+      ["b", 2],
+      ["c", 3],
+    ]);
     expect(await r.zrandmember(z, { count: -2, withscores: true })).toHaveLength(2);
     expect(await r.zrandmember(k("none"), 2, true)).toEqual([]);
     expectTypeOf(pairs).toEqualTypeOf<[string, number][]>();
@@ -231,7 +330,13 @@ describe.each([2, 3] as const)("sorted set commands over RESP%i", (protocol) => 
     expect(await r.bzpopmin([none, z], 1)).toEqual([z, "d", -Infinity]);
     expect(await r.bzpopmax(z)).toEqual([z, "e", Infinity]);
     expect(await r.bzpopmin(z, { timeout: 1 })).toEqual([z, "a", 1]);
-    expect(await r.bzmpop(1, 2, [none, z], { max: true, count: 10 })).toEqual([z, [["c", 3.5], ["b", 2]]]);
+    expect(await r.bzmpop(1, 2, [none, z], { max: true, count: 10 })).toEqual([
+      z,
+      [
+        ["c", 3.5],
+        ["b", 2],
+      ],
+    ]);
     expect(await r.bzpopmin(none, 0.1)).toBeNull();
     expect(await r.bzpopmax([none], 0.1)).toBeNull();
     expect(await r.bzmpop(0.1, 1, none, true)).toBeNull();
@@ -269,10 +374,19 @@ describe.each([2, 3] as const)("sorted set commands over RESP%i", (protocol) => 
     await rb.zadd(s, new Map([[bytes, 1.5]]));
     await rb.zadd(s, { x: 2 });
     expect(await rb.zrange(s, 0, -1)).toEqual([bytes, Buffer.from("x")]);
-    expect(await rb.zrange(s, 0, -1, { withscores: true })).toEqual([[bytes, 1.5], [Buffer.from("x"), 2]]);
+    expect(await rb.zrange(s, 0, -1, { withscores: true })).toEqual([
+      [bytes, 1.5],
+      [Buffer.from("x"), 2],
+    ]);
     expect(await rb.zscore(s, bytes)).toBe(1.5);
     expect(await rb.zincrby(s, 1, "x")).toBe(3);
-    expect(await rb.zscan(s)).toEqual([0, [[bytes, 1.5], [Buffer.from("x"), 3]]]);
+    expect(await rb.zscan(s)).toEqual([
+      0,
+      [
+        [bytes, 1.5],
+        [Buffer.from("x"), 3],
+      ],
+    ]);
     expect(await rb.zmpop(1, [s], { min: true })).toEqual([Buffer.from(s), [[bytes, 1.5]]]);
     expect(await rb.bzpopmax(s, 1)).toEqual([Buffer.from(s), Buffer.from("x"), 3]);
     const typed = await rb.zrange(s, 0, -1, { withscores: true });
@@ -288,7 +402,16 @@ describe.each([2, 3] as const)("sorted set commands over RESP%i", (protocol) => 
       .zscore(k("pipe"), "b")
       .zmpop(1, [k("pipe")], { max: true })
       .execute();
-    expect(results).toEqual([2, [["a", 10], ["b", 20]], [["a", 1]], 2, [k("pipe"), [["b", 2]]]]);
+    expect(results).toEqual([
+      2,
+      [
+        ["a", 10],
+        ["b", 20],
+      ],
+      [["a", 1]],
+      2,
+      [k("pipe"), [["b", 2]]],
+    ]);
   });
 
   test("argument errors are DataErrors raised before sending", async () => {

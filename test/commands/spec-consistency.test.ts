@@ -110,7 +110,12 @@ function propsOf(node: any, types: Map<string, TypeDecl>, env: Map<string, any> 
         .map((t: any) => propsOf(t, types, env, depth + 1));
       if (parts.length === 0 || parts.some((p: Props | null) => !p)) return null;
       const props: Props = new Map();
-      for (const part of parts as Props[]) for (const [name] of part) props.set(name, parts.every((p: Props) => p.get(name) === true));
+      for (const part of parts as Props[])
+        for (const [name] of part)
+          props.set(
+            name,
+            parts.every((p: Props) => p.get(name) === true),
+          );
       return props;
     }
     case "TSTypeReference": {
@@ -195,7 +200,12 @@ function collectMethods(sources: string[], interfaces: Set<string>): Map<string,
  * with the spec's required ones required. Returns them.
  */
 function checkOptions(method: string, sig: string, props: Props, spec: SpecParam[], from: number, problems: string[]): Props {
-  const later = new Map(spec.slice(from).filter((p) => !p.rest).map((p) => [p.name, p]));
+  const later = new Map(
+    spec
+      .slice(from)
+      .filter((p) => !p.rest)
+      .map((p) => [p.name, p]),
+  );
   for (const [name, required] of props) {
     const param = later.get(name);
     if (!param) {
@@ -242,7 +252,9 @@ function disagreements(
         const expected = spec[i];
         if (param.rest) {
           if (!expected?.rest || expected.name !== name) {
-            problems.push(`${method}(${sig}): rest parameter '...${param.name}' where the spec has ${expected ? `'${expected.rest ? "..." : ""}${expected.name}'` : "nothing"}`);
+            problems.push(
+              `${method}(${sig}): rest parameter '...${param.name}' where the spec has ${expected ? `'${expected.rest ? "..." : ""}${expected.name}'` : "nothing"}`,
+            );
             break;
           }
           covered.add(name);
@@ -272,7 +284,9 @@ function disagreements(
         if (i === params.length - 1) {
           const props = propsOf(param.type, types);
           if (!props) {
-            problems.push(`${method}(${sig}): parameter #${i + 1} '${param.name}' is neither the spec's '${expected?.name ?? "(none)"}' nor an options object the checker can read`);
+            problems.push(
+              `${method}(${sig}): parameter #${i + 1} '${param.name}' is neither the spec's '${expected?.name ?? "(none)"}' nor an options object the checker can read`,
+            );
             break;
           }
           for (const [k, required] of checkOptions(method, sig, props, spec, i, problems)) cover(k, required);
@@ -292,7 +306,15 @@ function disagreements(
     for (const p of spec) {
       if (p.optional && !p.rest && !omittable.has(p.name)) problems.push(`${method}: '${p.name}' is optional in the spec, required in every overload`);
     }
-    if (!complete) problems.push(`${method}: no overload takes all of ${spec.slice(0, positionalCount).map((p) => p.name).join(", ") || "(nothing)"} positionally`);
+    if (!complete)
+      problems.push(
+        `${method}: no overload takes all of ${
+          spec
+            .slice(0, positionalCount)
+            .map((p) => p.name)
+            .join(", ") || "(nothing)"
+        } positionally`,
+      );
   }
   return problems;
 }
@@ -321,7 +343,16 @@ describe("command specs and the Commands interfaces", () => {
     expect(methods.size).toBeGreaterThan(300);
     expect(methods.get("set")!.length).toBe(9); // typed by `get`: 3 keyword-object, 3 with `ex` then keywords, 3 positional
     expect(propsOf({ type: "TSTypeReference", typeName: { type: "Identifier", name: "SetOptions" } }, types)).toEqual(
-      new Map([["ex", false], ["px", false], ["nx", false], ["xx", false], ["keepttl", false], ["get", false], ["exat", false], ["pxat", false]]),
+      new Map([
+        ["ex", false],
+        ["px", false],
+        ["nx", false],
+        ["xx", false],
+        ["keepttl", false],
+        ["get", false],
+        ["exat", false],
+        ["pxat", false],
+      ]),
     );
   });
 
@@ -375,9 +406,20 @@ describe("command specs and the Commands interfaces", () => {
 
 describe("facts kept in the specs", () => {
   test("the blocking commands are derived from the specs", () => {
-    expect([...BLOCKING_COMMANDS.keys()].sort()).toEqual(
-      ["BLMOVE", "BLMPOP", "BLPOP", "BRPOP", "BRPOPLPUSH", "BZMPOP", "BZPOPMAX", "BZPOPMIN", "WAIT", "WAITAOF", "XREAD", "XREADGROUP"],
-    );
+    expect([...BLOCKING_COMMANDS.keys()].sort()).toEqual([
+      "BLMOVE",
+      "BLMPOP",
+      "BLPOP",
+      "BRPOP",
+      "BRPOPLPUSH",
+      "BZMPOP",
+      "BZPOPMAX",
+      "BZPOPMIN",
+      "WAIT",
+      "WAITAOF",
+      "XREAD",
+      "XREADGROUP",
+    ]);
     for (const spec of Object.values(COMMANDS)) {
       expect(spec.route === 1, spec.method).toBe(spec.blocking !== undefined);
     }
@@ -385,7 +427,11 @@ describe("facts kept in the specs", () => {
 
   test("key parameters name parameters of their spec", () => {
     for (const spec of Object.values(COMMANDS)) {
-      for (const key of spec.keys) expect(spec.params.map((d) => d.replace(/^\.\.\./, "").split(/[?:]/)[0]), spec.method).toContain(key);
+      for (const key of spec.keys)
+        expect(
+          spec.params.map((d) => d.replace(/^\.\.\./, "").split(/[?:]/)[0]),
+          spec.method,
+        ).toContain(key);
     }
   });
 });
@@ -514,7 +560,14 @@ describe("keyword objects", () => {
       xgroupCreate(name: KeyT, groupname: KeyT, id?: KeyT, options?: { mkstream?: boolean }): M;
       xgroupDestroy(name: KeyT, groupname: KeyT, options: { id?: KeyT }): M;
     }`;
-    const found = missingKeywords(collectMethods([source], new Set(["K"])), { xgroupCreate: { params: ["name", "groupname", "id?", "mkstream?:bool", "entriesRead?:int"] }, xgroupDestroy: { params: ["name", "groupname", "id?", "force?:bool"] } }, collectTypes([source]));
+    const found = missingKeywords(
+      collectMethods([source], new Set(["K"])),
+      {
+        xgroupCreate: { params: ["name", "groupname", "id?", "mkstream?:bool", "entriesRead?:int"] },
+        xgroupDestroy: { params: ["name", "groupname", "id?", "force?:bool"] },
+      },
+      collectTypes([source]),
+    );
     expect(found).toEqual([
       "xgroupCreate: the options object after 3 argument(s) lacks entriesRead",
       "xgroupDestroy: no options object after 3 argument(s) (id given positionally)",

@@ -144,7 +144,15 @@ describe("key parameters in the specs", () => {
     expect(keysOf("mget", ["a", "b"], "c")).toEqual(["a", "b", "c"]);
     expect(keysOf("mset", { a: "1", b: "2" })).toEqual(["a", "b"]);
     expect(keysOf("zunionstore", "dest", { x: 1, y: 2 })).toEqual(["dest", "x", "y"]);
-    expect(keysOf("xread", new Map([["s1", "0"], ["s2", "0"]]))).toEqual(["s1", "s2"]);
+    expect(
+      keysOf(
+        "xread",
+        new Map([
+          ["s1", "0"],
+          ["s2", "0"],
+        ]),
+      ),
+    ).toEqual(["s1", "s2"]);
     expect(keysOf("sort", "list", { store: "out" })).toEqual(["list", "out"]);
     expect(keysOf("ping")).toEqual([]);
     expect(keysOf("blmpop", 1, 2, "l1", "l2", { direction: "LEFT" })).toEqual(["l1", "l2"]);

@@ -319,9 +319,7 @@ describe.each([2, 3] as const)("stream commands over RESP%i", (protocol) => {
       ],
     });
     expect((await r.xinfoStream(s, true)).entries).toEqual(full.entries);
-    expect(await r.xinfoGroups(s)).toEqual([
-      { name: "g", consumers: 1, pending: 1, "last-delivered-id": "1-0", "entries-read": 1, lag: 1 },
-    ]);
+    expect(await r.xinfoGroups(s)).toEqual([{ name: "g", consumers: 1, pending: 1, "last-delivered-id": "1-0", "entries-read": 1, lag: 1 }]);
     expect(await r.xinfoConsumers(s, "g")).toEqual([{ name: "c", pending: 1, idle: anyNumber }]);
 
     // an empty stream has no first and last entries

@@ -89,7 +89,14 @@ describe.each([2, 3] as const)("string and bitmap commands over RESP%i", (protoc
     expect(await r.get(k("nx"))).toBe("1");
     expect(await r.mset({ [k("m1")]: "a", [k("m2")]: 2 })).toBe(true);
     expect(await r.msetnx({ [k("m3")]: "c", [k("m4")]: "d" })).toBe(true);
-    expect(await r.msetnx(new Map([[k("m4"), "x"], [k("m5"), "y"]]))).toBe(false);
+    expect(
+      await r.msetnx(
+        new Map([
+          [k("m4"), "x"],
+          [k("m5"), "y"],
+        ]),
+      ),
+    ).toBe(false);
     expect(await r.mget([k("m1"), k("m2"), k("m3"), k("m4"), k("m5")])).toEqual(["a", "2", "c", "d", null]);
     expect(await rb.mget(k("m1"), k("m3"))).toEqual([Buffer.from("a"), Buffer.from("c")]);
     await expect(r.msetnx({})).rejects.toThrow(/MSETNX: 'mapping' must not be empty/);
@@ -128,8 +135,14 @@ describe.each([2, 3] as const)("string and bitmap commands over RESP%i", (protoc
     expect(await r.lcs(k("l1"), k("l2"), { idx: true })).toEqual([
       "matches",
       [
-        [[4, 7], [5, 8]],
-        [[2, 3], [0, 1]],
+        [
+          [4, 7],
+          [5, 8],
+        ],
+        [
+          [2, 3],
+          [0, 1],
+        ],
       ],
       "len",
       6,
@@ -211,9 +224,19 @@ describe.each([2, 3] as const)("string and bitmap commands over RESP%i", (protoc
       ]),
     ).toEqual([0, 200, 44, 144, null, 0]);
     expect(await r.bitfield(f)).toEqual([]);
-    expect(await r.bitfield(f, [["SET", "i64", 64, -9007199254740991n], ["GET", "i64", 64]])).toEqual([0, -9007199254740991]);
+    expect(
+      await r.bitfield(f, [
+        ["SET", "i64", 64, -9007199254740991n],
+        ["GET", "i64", 64],
+      ]),
+    ).toEqual([0, -9007199254740991]);
     expect(await r.bitfieldRo(f, "u8", 0)).toEqual([144]);
-    expect(await r.bitfieldRo(f, "u4", 0, [["u4", 4], ["u8", "#0"]])).toEqual([9, 0, 144]);
+    expect(
+      await r.bitfieldRo(f, "u4", 0, [
+        ["u4", 4],
+        ["u8", "#0"],
+      ]),
+    ).toEqual([9, 0, 144]);
     expect(await rb.bitfieldRo(f, "u8", 0, [])).toEqual([144]);
 
     const op = new BitFieldOperation(r, f, "SAT");
@@ -241,7 +264,17 @@ describe.each([2, 3] as const)("string and bitmap commands over RESP%i", (protoc
     const [bits, ok, float, nx, value, lcs] = await pipe.execute();
     expect(bits).toEqual([0, 7]);
     expect([ok, float, nx, value]).toEqual([true, 1.25, false, "1.25"]);
-    expect(lcs).toEqual(["matches", [[[0, 3], [0, 3]]], "len", 4]);
+    expect(lcs).toEqual([
+      "matches",
+      [
+        [
+          [0, 3],
+          [0, 3],
+        ],
+      ],
+      "len",
+      4,
+    ]);
   });
 });
 

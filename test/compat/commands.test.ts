@@ -10,8 +10,10 @@ const server = useRedisServer({ args: ["--enable-debug-command", "yes"] });
 
 /** Every method of reference section 3.1 (plus the connection and transaction ones), camelCased. */
 const V1_METHODS = {
-  generic: "delete dump exists expire expireat keys migrate migrateKeys move objectRefcount objectEncoding objectIdletime persist pexpire pexpireat pttl ttl randomkey rename renamenx restore scan iscan sort touch type unlink wait",
-  string: "append bitcount bitfield bitopAnd bitopOr bitopXor bitopNot bitpos decr decrby get getbit getrange getset incr incrby incrbyfloat mget mset msetnx psetex set setbit setex setnx setrange strlen",
+  generic:
+    "delete dump exists expire expireat keys migrate migrateKeys move objectRefcount objectEncoding objectIdletime persist pexpire pexpireat pttl ttl randomkey rename renamenx restore scan iscan sort touch type unlink wait",
+  string:
+    "append bitcount bitfield bitopAnd bitopOr bitopXor bitopNot bitpos decr decrby get getbit getrange getset incr incrby incrbyfloat mget mset msetnx psetex set setbit setex setnx setrange strlen",
   hash: "hdel hexists hget hgetall hincrby hincrbyfloat hkeys hvals hlen hstrlen hmget hmset hmsetDict hset hsetnx hscan ihscan",
   list: "blpop brpop brpoplpush lindex linsert llen lpush rpush lpushx rpushx lpop rpop lrange lrem lset ltrim rpoplpush",
   set: "sadd srem scard sdiff sinter sunion sdiffstore sinterstore sunionstore sismember smembers smove spop srandmember sscan isscan",

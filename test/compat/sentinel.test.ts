@@ -88,7 +88,10 @@ describe("masterFor / slaveFor", () => {
     expect(await redis.hmsetDict("s:h", { a: 1, b: "2" })).toBe(true);
     expect(await redis.hgetall("s:h")).toEqual({ a: "1", b: "2" });
     expect(await redis.zadd("s:z", 1, "one", 2.5, "two")).toBe(2);
-    expect(await redis.zrange("s:z", 0, -1, true)).toEqual([["one", 1], ["two", 2.5]]);
+    expect(await redis.zrange("s:z", 0, -1, true)).toEqual([
+      ["one", 1],
+      ["two", 2.5],
+    ]);
     const role = await redis.role();
     expect(role.role).toBe("master");
     expect(await redis.delete("s:h", "s:z")).toBe(2);
@@ -122,7 +125,10 @@ describe("masterFor / slaveFor", () => {
   test("a wrong password for the data nodes: MasterReplyError wrapping the AuthError (v1's discovery error)", async () => {
     const wrong = await aioredis.createSentinel(group.sentinelAddresses, { password: "wrong", timeout: 1 });
     try {
-      const err = await wrong.masterFor("mymaster").get("k").catch((e: unknown) => e);
+      const err = await wrong
+        .masterFor("mymaster")
+        .get("k")
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(aioredis.MasterReplyError);
       expect((err as Error).message).toMatch(/^Service mymaster error \(AuthError: /);
       expect((err as Error).cause).toBeInstanceOf(aioredis.AuthError);

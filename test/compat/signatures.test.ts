@@ -45,7 +45,10 @@ function declaredMethods(file: string): Map<string, DeclaredParam[]> {
 }
 
 const DECLARED = new Map<string, DeclaredParam[]>();
-for (const file of [...readdirSync(path.join(here, "../../compat/commands")).map((f) => path.join(here, "../../compat/commands", f)), path.join(here, "../../compat/sentinel.ts")]) {
+for (const file of [
+  ...readdirSync(path.join(here, "../../compat/commands")).map((f) => path.join(here, "../../compat/commands", f)),
+  path.join(here, "../../compat/sentinel.ts"),
+]) {
   for (const [key, params] of declaredMethods(file)) DECLARED.set(key, params);
 }
 
@@ -118,7 +121,10 @@ describe("v1 signatures", () => {
     }
     expect(seen.size).toBeGreaterThan(200);
     for (const name of Object.getOwnPropertyNames(SentinelCommands.prototype)) {
-      if (name !== "constructor") expect((RedisSentinel.prototype as unknown as Record<string, unknown>)[name], name).toBe((SentinelCommands.prototype as unknown as Record<string, unknown>)[name]);
+      if (name !== "constructor")
+        expect((RedisSentinel.prototype as unknown as Record<string, unknown>)[name], name).toBe(
+          (SentinelCommands.prototype as unknown as Record<string, unknown>)[name],
+        );
     }
   });
 });

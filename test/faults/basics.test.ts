@@ -1,12 +1,5 @@
 import { describe, expect, test } from "vitest";
-import {
-  ConnectionError,
-  ConstantBackoff,
-  NoBackoff,
-  ProtocolError,
-  Redis,
-  Retry,
-} from "../../src/index.js";
+import { ConnectionError, ConstantBackoff, NoBackoff, ProtocolError, Redis, Retry } from "../../src/index.js";
 import { freePort, startFakeServer, startProxy, startRedisServer, useRedisServer } from "../harness/index.js";
 
 describe("a server killed in the middle of traffic", () => {

@@ -50,7 +50,18 @@ describe("oversized arguments", () => {
 
   test("executeCommand rejects, never throws, whatever it is given", async () => {
     const r = new Redis({ port: server().port });
-    const inputs: unknown[][] = [[], [null], [undefined], [{}], ["GET", Symbol("x")], ["GET", NaN], ["GET", () => 1], [42], [Buffer.from("PING")], ["GET", ["nested"]]];
+    const inputs: unknown[][] = [
+      [],
+      [null],
+      [undefined],
+      [{}],
+      ["GET", Symbol("x")],
+      ["GET", NaN],
+      ["GET", () => 1],
+      [42],
+      [Buffer.from("PING")],
+      ["GET", ["nested"]],
+    ];
     let threw = 0;
     let rejected = 0;
     for (const args of inputs) {

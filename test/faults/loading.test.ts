@@ -31,7 +31,10 @@ describe("LOADING after a restart", () => {
       let loadingSeen = false;
       const probe = new Redis({ port: server.port, retry: new Retry(new ConstantBackoff(0.02), 200) });
       for (let i = 0; i < 200 && !loadingSeen; i++) {
-        loadingSeen = await probe.executeCommand("INFO", "persistence").then((info) => /loading:1/.test(String(info)), () => false);
+        loadingSeen = await probe.executeCommand("INFO", "persistence").then(
+          (info) => /loading:1/.test(String(info)),
+          () => false,
+        );
         if (!loadingSeen) await sleep(10);
       }
       const started = Date.now();

@@ -13,7 +13,13 @@ describe("PubSub through an outage longer than the retry budget", () => {
     const server = await startRedisServer();
     try {
       // A retry budget of about 0.2 s; the outage lasts 1.5 s.
-      const options = { port: server.port, decodeResponses: true, retry: new Retry(new ConstantBackoff(0.1), 2), socketConnectTimeout: 0.5, socketTimeout: 0.5 } as const;
+      const options = {
+        port: server.port,
+        decodeResponses: true,
+        retry: new Retry(new ConstantBackoff(0.1), 2),
+        socketConnectTimeout: 0.5,
+        socketTimeout: 0.5,
+      } as const;
       const r = new Redis(options);
       const p = r.pubsub({ ignoreSubscribeMessages: true });
       await p.subscribe("news");

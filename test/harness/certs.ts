@@ -76,21 +76,51 @@ const KEY_ARGS = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "
 
 async function makeCa(dir: string, name: string): Promise<void> {
   await openssl(
-    ["req", "-x509", "-new", ...KEY_ARGS, "-config", "openssl.cnf", "-extensions", "v3_ca",
-      "-keyout", `${name}.key`, "-out", `${name}.crt`, "-days", "30", "-subj", `/CN=${name}-aioredis-test`],
+    [
+      "req",
+      "-x509",
+      "-new",
+      ...KEY_ARGS,
+      "-config",
+      "openssl.cnf",
+      "-extensions",
+      "v3_ca",
+      "-keyout",
+      `${name}.key`,
+      "-out",
+      `${name}.crt`,
+      "-days",
+      "30",
+      "-subj",
+      `/CN=${name}-aioredis-test`,
+    ],
     dir,
   );
 }
 
 async function makeLeaf(dir: string, name: string, ca: string, cn: string, ext: "server" | "client"): Promise<void> {
+  await openssl(["req", "-new", ...KEY_ARGS, "-config", "openssl.cnf", "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", `/CN=${cn}`], dir);
   await openssl(
-    ["req", "-new", ...KEY_ARGS, "-config", "openssl.cnf", "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", `/CN=${cn}`],
-    dir,
-  );
-  await openssl(
-    ["x509", "-req", "-in", `${name}.csr`, "-CA", `${ca}.crt`, "-CAkey", `${ca}.key`,
-      "-set_serial", `0x${crypto.randomBytes(8).toString("hex")}`, "-days", "30",
-      "-extfile", "openssl.cnf", "-extensions", ext, "-out", `${name}.crt`],
+    [
+      "x509",
+      "-req",
+      "-in",
+      `${name}.csr`,
+      "-CA",
+      `${ca}.crt`,
+      "-CAkey",
+      `${ca}.key`,
+      "-set_serial",
+      `0x${crypto.randomBytes(8).toString("hex")}`,
+      "-days",
+      "30",
+      "-extfile",
+      "openssl.cnf",
+      "-extensions",
+      ext,
+      "-out",
+      `${name}.crt`,
+    ],
     dir,
   );
 }

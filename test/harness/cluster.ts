@@ -85,13 +85,20 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
   const replicasPer = options.replicasPerPrimary ?? 1;
   const total = primaries * (1 + replicasPer);
   const args = [
-    "--cluster-enabled", "yes",
-    "--cluster-config-file", "nodes.conf",
-    "--cluster-node-timeout", String(options.nodeTimeoutMs ?? 1000),
-    "--cluster-allow-replica-migration", "no",
-    "--repl-diskless-sync", "yes",
-    "--repl-diskless-sync-delay", "0",
-    "--repl-diskless-load", "disabled",
+    "--cluster-enabled",
+    "yes",
+    "--cluster-config-file",
+    "nodes.conf",
+    "--cluster-node-timeout",
+    String(options.nodeTimeoutMs ?? 1000),
+    "--cluster-allow-replica-migration",
+    "no",
+    "--repl-diskless-sync",
+    "yes",
+    "--repl-diskless-sync-delay",
+    "0",
+    "--repl-diskless-load",
+    "disabled",
     ...(options.args ?? []),
   ];
   const started = await Promise.allSettled(Array.from({ length: total }, () => startRedisServer({ args })));
@@ -119,13 +126,17 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
     // Bump epochs so that every primary has a distinct config epoch (no collision resolution wait).
     await Promise.all(nodes.map((node, i) => node.server.cli("CLUSTER", "SET-CONFIG-EPOCH", String(i + 1))));
     await Promise.all(nodes.slice(1).map((node) => expectOk(nodes[0]!.server.cli("CLUSTER", "MEET", "127.0.0.1", String(node.port)))));
-    await waitFor(async () => {
-      for (const node of nodes) {
-        const known = parseNodes(await node.server.cli("CLUSTER", "NODES"));
-        if (known.length < total || known.some((n) => n.flags.includes("handshake") || !n.connected)) return false;
-      }
-      return true;
-    }, 15_000, "nodes to meet");
+    await waitFor(
+      async () => {
+        for (const node of nodes) {
+          const known = parseNodes(await node.server.cli("CLUSTER", "NODES"));
+          if (known.length < total || known.some((n) => n.flags.includes("handshake") || !n.connected)) return false;
+        }
+        return true;
+      },
+      15_000,
+      "nodes to meet",
+    );
     for (let r = 0; r < replicasPer; r++) {
       await Promise.all(
         nodes.slice(0, primaries).map((primary, i) => {
@@ -137,13 +148,17 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
     const cluster = new TestClusterImpl(nodes, primaries);
     await cluster.waitStable(20_000);
     // Replicas in sync with their primaries.
-    await waitFor(async () => {
-      for (const node of nodes.slice(primaries)) {
-        const info = await node.server.cli("INFO", "replication");
-        if (!/master_link_status:up/.test(info)) return false;
-      }
-      return true;
-    }, 15_000, "replicas to sync");
+    await waitFor(
+      async () => {
+        for (const node of nodes.slice(primaries)) {
+          const info = await node.server.cli("INFO", "replication");
+          if (!/master_link_status:up/.test(info)) return false;
+        }
+        return true;
+      },
+      15_000,
+      "replicas to sync",
+    );
     // CLUSTER SLOTS lists a replica only once its replication offset is not 0: a replicated
     // write on every primary (FLUSHALL of the empty data set) gets the offsets moving.
     await Promise.all(nodes.slice(0, primaries).map((node) => node.server.cli("FLUSHALL")));
@@ -242,52 +257,54 @@ class TestClusterImpl implements TestCluster {
   }
 
   async waitStable(timeoutMs = 20_000): Promise<void> {
-    await waitFor(async () => {
-      let reference: string | null = null;
-      for (const node of this.live()) {
-        const info = await node.server.cli("CLUSTER", "INFO");
-        if (!/cluster_state:ok/.test(info)) return false;
-        const lines = parseNodes(await node.server.cli("CLUSTER", "NODES"));
-        // Every live node seen by every other, no failure flags pending on live nodes.
-        const livePorts = new Set(this.live().map((n) => n.port));
-        for (const line of lines) {
-          if (livePorts.has(line.port) && (line.flags.includes("fail?") || line.flags.includes("fail") || line.flags.includes("handshake"))) return false;
+    await waitFor(
+      async () => {
+        let reference: string | null = null;
+        for (const node of this.live()) {
+          const info = await node.server.cli("CLUSTER", "INFO");
+          if (!/cluster_state:ok/.test(info)) return false;
+          const lines = parseNodes(await node.server.cli("CLUSTER", "NODES"));
+          // Every live node seen by every other, no failure flags pending on live nodes.
+          const livePorts = new Set(this.live().map((n) => n.port));
+          for (const line of lines) {
+            if (livePorts.has(line.port) && (line.flags.includes("fail?") || line.flags.includes("fail") || line.flags.includes("handshake"))) return false;
+          }
+          const portOf = new Map(lines.map((l) => [l.id, l.port]));
+          const slotsView = lines
+            .filter((l) => livePorts.has(l.port))
+            .map((l) =>
+              l.flags.includes("master") ? `${l.port}:${l.slots.map(([a, b]) => `${a}-${b}`).join(",")}` : `${l.port}>${portOf.get(l.masterId) ?? "?"}`,
+            )
+            .sort()
+            .join("|");
+          if (reference === null) reference = slotsView;
+          else if (reference !== slotsView) return false;
         }
-        const portOf = new Map(lines.map((l) => [l.id, l.port]));
-        const slotsView = lines
-          .filter((l) => livePorts.has(l.port))
-          .map((l) =>
-            l.flags.includes("master")
-              ? `${l.port}:${l.slots.map(([a, b]) => `${a}-${b}`).join(",")}`
-              : `${l.port}>${portOf.get(l.masterId) ?? "?"}`,
-          )
-          .sort()
-          .join("|");
-        if (reference === null) reference = slotsView;
-        else if (reference !== slotsView) return false;
-      }
-      return true;
-    }, timeoutMs, "the cluster to be stable (cluster_state:ok and one slot map)");
+        return true;
+      },
+      timeoutMs,
+      "the cluster to be stable (cluster_state:ok and one slot map)",
+    );
   }
 
   /** Waits until CLUSTER SLOTS on every running node lists every running replica. */
   async waitSlotsListReplicas(timeoutMs = 15_000): Promise<void> {
-    await waitFor(async () => {
-      const { replicas } = await this.roles();
-      const wanted = [...replicas.values()].flat().filter((n) => n.server.running);
-      for (const node of this.live()) {
-        const lines = new Set((await node.server.cli("CLUSTER", "SLOTS")).split("\n").map((l) => l.trim()));
-        if (wanted.some((r) => !lines.has(String(r.port)))) return false;
-      }
-      return true;
-    }, timeoutMs, "CLUSTER SLOTS to list the replicas");
+    await waitFor(
+      async () => {
+        const { replicas } = await this.roles();
+        const wanted = [...replicas.values()].flat().filter((n) => n.server.running);
+        for (const node of this.live()) {
+          const lines = new Set((await node.server.cli("CLUSTER", "SLOTS")).split("\n").map((l) => l.trim()));
+          if (wanted.some((r) => !lines.has(String(r.port)))) return false;
+        }
+        return true;
+      },
+      timeoutMs,
+      "CLUSTER SLOTS to list the replicas",
+    );
   }
 
-  async migrateSlot(
-    slot: number,
-    to: ClusterNodeHandle,
-    options: { batch?: number; onBatch?: (moved: number) => Promise<void> | void } = {},
-  ): Promise<number> {
+  async migrateSlot(slot: number, to: ClusterNodeHandle, options: { batch?: number; onBatch?: (moved: number) => Promise<void> | void } = {}): Promise<number> {
     const from = await this.ownerOf(slot);
     if (from === to) return 0;
     const batch = options.batch ?? 10;

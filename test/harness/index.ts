@@ -101,9 +101,7 @@ export function rawExchange(
     };
     const host = target.host ?? "127.0.0.1";
     if (target.tls) {
-      socket = tls.connect({ host, port: target.port, servername: net.isIP(host) ? undefined : host, ...target.tls }, () =>
-        socket.write(payload),
-      );
+      socket = tls.connect({ host, port: target.port, servername: net.isIP(host) ? undefined : host, ...target.tls }, () => socket.write(payload));
     } else if (target.path !== undefined) {
       socket = net.connect({ path: target.path }, () => socket.write(payload));
     } else {

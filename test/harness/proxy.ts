@@ -300,9 +300,7 @@ export async function startFakeServer(handler: (socket: net.Socket, data: Buffer
  * inline commands) and calls `onCommand(args, socket)` once per command, in order.
  * Reply with `socket.write(resp.simple("OK"))` etc.; ignore to leave a command unanswered.
  */
-export async function startCommandServer(
-  onCommand: (args: string[], socket: net.Socket, raw: Buffer[]) => void,
-): Promise<FakeServer> {
+export async function startCommandServer(onCommand: (args: string[], socket: net.Socket, raw: Buffer[]) => void): Promise<FakeServer> {
   return listenFake((socket) => {
     const parser = new RespCommandParser();
     socket.on("data", (d: Buffer) => {
@@ -315,7 +313,11 @@ export async function startCommandServer(
       }
       for (const raw of cmds) {
         if (socket.destroyed) return;
-        onCommand(raw.map((b) => b.toString("utf8")), socket, raw);
+        onCommand(
+          raw.map((b) => b.toString("utf8")),
+          socket,
+          raw,
+        );
       }
     });
   });

@@ -124,7 +124,10 @@ export async function stopAllServers(): Promise<void> {
 }
 
 class StartFailure extends Error {
-  constructor(message: string, readonly addressInUse: boolean) {
+  constructor(
+    message: string,
+    readonly addressInUse: boolean,
+  ) {
     super(message);
   }
 }
@@ -199,24 +202,37 @@ class RedisServerImpl implements RedisServer {
     if (o.tls) {
       const c = this.certs!;
       args.push(
-        "--port", "0",
-        "--tls-port", String(this.port),
-        "--tls-cert-file", c.serverCert,
-        "--tls-key-file", c.serverKey,
-        "--tls-ca-cert-file", c.caCert,
-        "--tls-auth-clients", o.tlsAuthClients ?? "optional",
+        "--port",
+        "0",
+        "--tls-port",
+        String(this.port),
+        "--tls-cert-file",
+        c.serverCert,
+        "--tls-key-file",
+        c.serverKey,
+        "--tls-ca-cert-file",
+        c.caCert,
+        "--tls-auth-clients",
+        o.tlsAuthClients ?? "optional",
       );
     } else {
       args.push("--port", String(this.port));
     }
     args.push(
-      "--bind", "127.0.0.1",
-      "--save", "",
-      "--appendonly", "no",
-      "--daemonize", "no",
-      "--dir", this.dir,
-      "--logfile", this.logFile,
-      "--enable-debug-command", "local",
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--daemonize",
+      "no",
+      "--dir",
+      this.dir,
+      "--logfile",
+      this.logFile,
+      "--enable-debug-command",
+      "local",
     );
     if (this.socketPath) args.push("--unixsocket", this.socketPath, "--unixsocketperm", "700");
     if (o.password !== undefined) args.push("--requirepass", o.password);

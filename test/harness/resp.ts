@@ -19,16 +19,13 @@ export const resp = {
   int: (n: number | bigint): Buffer => Buffer.from(`:${n}${CRLF}`),
   bulk: (b: Bytes | null): Buffer => (b === null ? Buffer.from(`$-1${CRLF}`) : bulkBytes(b)),
   /** RESP2 array; items are already-encoded replies. null -> *-1 */
-  array: (items: Buffer[] | null): Buffer =>
-    items === null ? Buffer.from(`*-1${CRLF}`) : Buffer.concat([Buffer.from(`*${items.length}${CRLF}`), ...items]),
+  array: (items: Buffer[] | null): Buffer => (items === null ? Buffer.from(`*-1${CRLF}`) : Buffer.concat([Buffer.from(`*${items.length}${CRLF}`), ...items])),
   /** A client command: array of bulk strings, e.g. resp.command("SET", "k", "v"). */
-  command: (...args: Bytes[]): Buffer =>
-    Buffer.concat([Buffer.from(`*${args.length}${CRLF}`), ...args.map(bulkBytes)]),
+  command: (...args: Bytes[]): Buffer => Buffer.concat([Buffer.from(`*${args.length}${CRLF}`), ...args.map(bulkBytes)]),
   // RESP3
   null: (): Buffer => Buffer.from(`_${CRLF}`),
   bool: (b: boolean): Buffer => Buffer.from(`#${b ? "t" : "f"}${CRLF}`),
-  double: (d: number): Buffer =>
-    Buffer.from(`,${Number.isNaN(d) ? "nan" : d === Infinity ? "inf" : d === -Infinity ? "-inf" : String(d)}${CRLF}`),
+  double: (d: number): Buffer => Buffer.from(`,${Number.isNaN(d) ? "nan" : d === Infinity ? "inf" : d === -Infinity ? "-inf" : String(d)}${CRLF}`),
   bigNumber: (n: bigint | string): Buffer => Buffer.from(`(${n}${CRLF}`),
   verbatim: (format: string, text: string): Buffer => {
     const body = Buffer.from(`${format}:${text}`, "utf8");
@@ -38,12 +35,10 @@ export const resp = {
     const body = Buffer.from(s, "utf8");
     return Buffer.concat([Buffer.from(`!${body.length}${CRLF}`), body, Buffer.from(CRLF)]);
   },
-  map: (pairs: [Buffer, Buffer][]): Buffer =>
-    Buffer.concat([Buffer.from(`%${pairs.length}${CRLF}`), ...pairs.flat()]),
+  map: (pairs: [Buffer, Buffer][]): Buffer => Buffer.concat([Buffer.from(`%${pairs.length}${CRLF}`), ...pairs.flat()]),
   set: (items: Buffer[]): Buffer => Buffer.concat([Buffer.from(`~${items.length}${CRLF}`), ...items]),
   push: (items: Buffer[]): Buffer => Buffer.concat([Buffer.from(`>${items.length}${CRLF}`), ...items]),
-  attribute: (pairs: [Buffer, Buffer][]): Buffer =>
-    Buffer.concat([Buffer.from(`|${pairs.length}${CRLF}`), ...pairs.flat()]),
+  attribute: (pairs: [Buffer, Buffer][]): Buffer => Buffer.concat([Buffer.from(`|${pairs.length}${CRLF}`), ...pairs.flat()]),
 };
 
 /**
@@ -73,7 +68,10 @@ export class RespCommandParser {
       const nl = buf.indexOf(0x0a);
       if (nl < 0) return undefined;
       const line = buf.subarray(0, nl).toString("utf8").replace(/\r$/, "");
-      const args = line.split(" ").filter((s) => s.length > 0).map((s) => Buffer.from(s, "utf8"));
+      const args = line
+        .split(" ")
+        .filter((s) => s.length > 0)
+        .map((s) => Buffer.from(s, "utf8"));
       if (args.length === 0) {
         this.buf = buf.subarray(nl + 1);
         return this.parseOne();

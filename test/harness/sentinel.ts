@@ -127,46 +127,58 @@ class SentinelGroupImpl implements TestSentinelGroup {
   }
 
   async waitForMaster(server: RedisServer, timeoutMs = 20_000): Promise<void> {
-    await waitFor(async () => {
-      for (const sentinel of this.live()) {
-        const addr = (await sentinel.cli("SENTINEL", "GET-MASTER-ADDR-BY-NAME", this.serviceName)).split("\n");
-        if (Number(addr[1]) !== server.port) return false;
-      }
-      return true;
-    }, timeoutMs, `every sentinel to name port ${server.port} as master`);
+    await waitFor(
+      async () => {
+        for (const sentinel of this.live()) {
+          const addr = (await sentinel.cli("SENTINEL", "GET-MASTER-ADDR-BY-NAME", this.serviceName)).split("\n");
+          if (Number(addr[1]) !== server.port) return false;
+        }
+        return true;
+      },
+      timeoutMs,
+      `every sentinel to name port ${server.port} as master`,
+    );
   }
 
   async waitReady(replicas = 1, timeoutMs = 20_000): Promise<void> {
     const others = this.live().length - 1;
-    await waitFor(async () => {
-      for (const sentinel of this.live()) {
-        const info = await this.masterInfo(sentinel);
-        const flags = (info["flags"] ?? "").split(",");
-        if (!flags.includes("master") || flags.some((f) => f === "s_down" || f === "o_down" || f === "failover_in_progress")) return false;
-        if (Number(info["num-slaves"]) < replicas || Number(info["num-other-sentinels"]) < others) return false;
-      }
-      return true;
-    }, timeoutMs, "the sentinels to see the master, its replicas and each other");
+    await waitFor(
+      async () => {
+        for (const sentinel of this.live()) {
+          const info = await this.masterInfo(sentinel);
+          const flags = (info["flags"] ?? "").split(",");
+          if (!flags.includes("master") || flags.some((f) => f === "s_down" || f === "o_down" || f === "failover_in_progress")) return false;
+          if (Number(info["num-slaves"]) < replicas || Number(info["num-other-sentinels"]) < others) return false;
+        }
+        return true;
+      },
+      timeoutMs,
+      "the sentinels to see the master, its replicas and each other",
+    );
   }
 
   async waitReplicaHealthy(replica: RedisServer, timeoutMs = 20_000): Promise<void> {
-    await waitFor(async () => {
-      for (const sentinel of this.live()) {
-        const text = await sentinel.cli("SENTINEL", "REPLICAS", this.serviceName);
-        // redis-cli prints each replica's fields one per line, replicas one after another.
-        const lines = text.split("\n").map((l) => l.trim());
-        let ok = false;
-        for (let i = 0; i + 1 < lines.length; i++) {
-          if (lines[i] === "port" && Number(lines[i + 1]) === replica.port) {
-            const rest = lines.slice(i);
-            ok = (rest[rest.indexOf("flags") + 1] ?? "") === "slave";
+    await waitFor(
+      async () => {
+        for (const sentinel of this.live()) {
+          const text = await sentinel.cli("SENTINEL", "REPLICAS", this.serviceName);
+          // redis-cli prints each replica's fields one per line, replicas one after another.
+          const lines = text.split("\n").map((l) => l.trim());
+          let ok = false;
+          for (let i = 0; i + 1 < lines.length; i++) {
+            if (lines[i] === "port" && Number(lines[i + 1]) === replica.port) {
+              const rest = lines.slice(i);
+              ok = (rest[rest.indexOf("flags") + 1] ?? "") === "slave";
+            }
           }
+          if (!ok) return false;
         }
-        if (!ok) return false;
-      }
-      // The sentinels refresh a replica's link status only every 10 s: ask the replica itself.
-      return /master_link_status:up/.test(await replica.cli("INFO", "replication"));
-    }, timeoutMs, `the sentinels to see port ${replica.port} as a healthy replica`);
+        // The sentinels refresh a replica's link status only every 10 s: ask the replica itself.
+        return /master_link_status:up/.test(await replica.cli("INFO", "replication"));
+      },
+      timeoutMs,
+      `the sentinels to see port ${replica.port} as a healthy replica`,
+    );
   }
 
   async stop(): Promise<void> {

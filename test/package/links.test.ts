@@ -74,11 +74,12 @@ describe("the anchor and link readers", () => {
       "locks-scripts-and-monitor",
       "pubsub-1",
     ]);
-    expect(brokenLinks("docs/x.md", "# Here\n[ok](#here) [up](../README.md#install) [gone](nope.md) [bad](#there) [out](../../etc/passwd) [web](https://example.com/x)")).toEqual([
-      "nope.md: no such file in the repository",
-      "#there: no heading #there in docs/x.md",
-      "../../etc/passwd: no such file in the repository",
-    ]);
+    expect(
+      brokenLinks(
+        "docs/x.md",
+        "# Here\n[ok](#here) [up](../README.md#install) [gone](nope.md) [bad](#there) [out](../../etc/passwd) [web](https://example.com/x)",
+      ),
+    ).toEqual(["nope.md: no such file in the repository", "#there: no heading #there in docs/x.md", "../../etc/passwd: no such file in the repository"]);
     expect(links('See [a](docs/a.md#x), ![img](b.svg "t"), `[c](nope.md)`.\n\n[ref]: ../c.md\n```\n[d](code.md)\n```\n')).toEqual([
       "docs/a.md#x",
       "b.svg",
@@ -91,7 +92,9 @@ describe("documentation links", () => {
   const files = markdownFiles();
 
   it("covers the README, MIGRATION.md and the docs", () => {
-    expect(files).toEqual(expect.arrayContaining(["README.md", "MIGRATION.md", "docs/api.md", "docs/design.md", "docs/v1-api.md", "docs/failure-behaviour.md"]));
+    expect(files).toEqual(
+      expect.arrayContaining(["README.md", "MIGRATION.md", "docs/api.md", "docs/design.md", "docs/v1-api.md", "docs/failure-behaviour.md"]),
+    );
   });
 
   for (const file of files) {

@@ -144,7 +144,9 @@ describe("the aioredis tarball", () => {
     ]) {
       expect(files).toContain(f);
     }
-    const unwanted = files.filter((f) => /(^package\/test\/|\.test\.|\/fixtures\/|\.map$|^package\/dist\/codemods\/|^package\/(src|compat|codemods|bench|examples)\/|\.ts$(?<!\.d\.ts))/.test(f));
+    const unwanted = files.filter((f) =>
+      /(^package\/test\/|\.test\.|\/fixtures\/|\.map$|^package\/dist\/codemods\/|^package\/(src|compat|codemods|bench|examples)\/|\.ts$(?<!\.d\.ts))/.test(f),
+    );
     expect(unwanted).toEqual([]);
     // every file is JavaScript, a declaration, package.json or documentation
     expect(files.filter((f) => !/\.(js|cjs|d\.ts|d\.cts|md)$|\/package\.json$|\/LICENSE$/.test(f))).toEqual([]);
@@ -267,18 +269,29 @@ describe("consumer projects (packed tarball, fresh install)", () => {
     });
     expect(await runProgram(dir, "main.js", "cjs")).toEqual(EXPECTED);
     // the same module instance whichever way it is loaded
-    const same = await ok(process.execPath, ["--input-type=module", "-e", `import { createRequire } from "node:module"; const a = createRequire(process.cwd() + "/")("aioredis"); const b = await import("aioredis"); console.log(a.Redis === b.Redis)`], dir);
+    const same = await ok(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `import { createRequire } from "node:module"; const a = createRequire(process.cwd() + "/")("aioredis"); const b = await import("aioredis"); console.log(a.Redis === b.Redis)`,
+      ],
+      dir,
+    );
     expect(same.trim()).toBe("true");
   });
 
-  it.skipIf(!process.allowedNodeEnvironmentFlags.has("--no-experimental-require-module"))("CommonJS on a Node.js that cannot require() ES modules: a clear error", async () => {
-    const dir = path.join(consumers, "cjs-old");
-    write(dir, { "package.json": JSON.stringify({ type: "commonjs" }), "main.js": `require("aioredis/compat");` });
-    const r = await run(process.execPath, ["--no-experimental-require-module", "main.js"], dir);
-    expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain('require("aioredis/compat") needs Node.js >= 20.19');
-    expect(r.stderr).toContain('import("aioredis/compat")');
-  });
+  it.skipIf(!process.allowedNodeEnvironmentFlags.has("--no-experimental-require-module"))(
+    "CommonJS on a Node.js that cannot require() ES modules: a clear error",
+    async () => {
+      const dir = path.join(consumers, "cjs-old");
+      write(dir, { "package.json": JSON.stringify({ type: "commonjs" }), "main.js": `require("aioredis/compat");` });
+      const r = await run(process.execPath, ["--no-experimental-require-module", "main.js"], dir);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain('require("aioredis/compat") needs Node.js >= 20.19');
+      expect(r.stderr).toContain('import("aioredis/compat")');
+    },
+  );
 
   for (const [kind, type, options] of [
     ["ts-node16-cjs", "commonjs", { module: "node16", moduleResolution: "node16" }],

@@ -2,16 +2,7 @@ import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { ProtocolError } from "../../src/errors.js";
 import { RespDecoder } from "../../src/protocol/index.js";
-import {
-  encodeAll,
-  expectedEvents,
-  feedSplit,
-  model,
-  recorder,
-  replies,
-  type DecodeEvent,
-  type ExpectOptions,
-} from "./resp-model.js";
+import { encodeAll, expectedEvents, feedSplit, model, recorder, replies, type DecodeEvent, type ExpectOptions } from "./resp-model.js";
 
 const modes: ExpectOptions[] = [{ decodeStrings: true }, { decodeStrings: false }];
 
@@ -161,9 +152,7 @@ describe("corrupt input", () => {
   const randomBytes = fc.oneof(
     fc.uint8Array({ maxLength: 200 }).map((u) => Buffer.from(u)),
     // Mostly protocol-looking bytes.
-    fc
-      .array(fc.constantFrom(..."+-:$*_#,(!=%~|>\r\n0123456789-abc".split("")), { maxLength: 200 })
-      .map((a) => Buffer.from(a.join(""), "latin1")),
+    fc.array(fc.constantFrom(..."+-:$*_#,(!=%~|>\r\n0123456789-abc".split("")), { maxLength: 200 }).map((a) => Buffer.from(a.join(""), "latin1")),
   );
 
   const corrupt = fc.oneof(mutated, randomBytes);

@@ -115,13 +115,7 @@ describe("RESP2 types", () => {
   });
 
   test("several replies in one chunk, in order", () => {
-    expect(decode("+OK\r\n:1\r\n$1\r\nx\r\n*1\r\n:2\r\n-ERR x\r\n").map((e) => e[1])).toEqual([
-      "OK",
-      1,
-      "x",
-      [2],
-      new ResponseError("ERR x"),
-    ]);
+    expect(decode("+OK\r\n:1\r\n$1\r\nx\r\n*1\r\n:2\r\n-ERR x\r\n").map((e) => e[1])).toEqual(["OK", 1, "x", [2], new ResponseError("ERR x")]);
   });
 });
 
@@ -449,9 +443,7 @@ describe("protocol errors", () => {
     for (let i = 0; i < 100; i++) chunks.push(b("y".repeat(1000)));
     expect(protocolError(chunks).message).toMatch(/header line longer than 65536 bytes at offset 4/);
     // Digits too: a length line of endless zeros.
-    expect(protocolError([b("*"), ...Array.from({ length: 100 }, () => b("0".repeat(1000)))]).message).toMatch(
-      /too many digits|longer than/,
-    );
+    expect(protocolError([b("*"), ...Array.from({ length: 100 }, () => b("0".repeat(1000)))]).message).toMatch(/too many digits|longer than/);
     expect(protocolError(":" + "1".repeat(70_000)).message).toMatch(/invalid integer \(too many digits\)/);
     expect(protocolError([b(":"), b("1".repeat(10)), b("1".repeat(11))]).message).toMatch(/too many digits/);
     // But a long line that fits is fine.

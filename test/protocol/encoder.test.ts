@@ -150,9 +150,7 @@ describe("WriteBatch", () => {
 
   test("add() rejects bad arguments with the position after the command name", () => {
     const batch = new WriteBatch();
-    expect(() => batch.add(["SET", "k", null as unknown as string])).toThrow(
-      "Invalid argument #2 to SET: expected string, Buffer or number, got null",
-    );
+    expect(() => batch.add(["SET", "k", null as unknown as string])).toThrow("Invalid argument #2 to SET: expected string, Buffer or number, got null");
     expect(() => batch.add(["INCRBY", "k", NaN])).toThrow("Invalid argument #2 to INCRBY");
     expect(() => batch.add([{} as unknown as string])).toThrow("Invalid command name");
   });

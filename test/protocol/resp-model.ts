@@ -28,9 +28,7 @@ export type DecodeEvent = ["reply", RespValue] | ["push", RespValue[]] | ["attr"
 // ---- arbitraries ----
 
 /** Text without CR or LF (simple strings and errors). */
-const lineText = fc
-  .string({ unit: "grapheme-composite", maxLength: 20 })
-  .map((s) => s.replace(/[\r\n]/g, " "));
+const lineText = fc.string({ unit: "grapheme-composite", maxLength: 20 }).map((s) => s.replace(/[\r\n]/g, " "));
 const errorText = fc
   .tuple(fc.constantFrom("ERR", "WRONGTYPE", "NOSCRIPT", "MOVED", "ASK", "LOADING", "NOAUTH", "OOM", "X"), lineText)
   .map(([code, rest]) => `${code} ${rest}`);
@@ -89,9 +87,7 @@ export const model: fc.Arbitrary<Model> = fc.letrec<{ value: Model }>((tie) => (
     fc.array(fc.tuple(tie("value"), tie("value")), { maxLength: 4 }).map((v): Model => ({ t: "map", v })),
     fc.array(tie("value"), { maxLength: 4 }).map((v): Model => ({ t: "set", v })),
     fc.array(tie("value"), { maxLength: 3 }).map((v): Model => ({ t: "push", v })),
-    fc
-      .tuple(fc.array(fc.tuple(scalar, scalar), { maxLength: 2 }), tie("value"))
-      .map(([attrs, v]): Model => ({ t: "attr", attrs, v })),
+    fc.tuple(fc.array(fc.tuple(scalar, scalar), { maxLength: 2 }), tie("value")).map(([attrs, v]): Model => ({ t: "attr", attrs, v })),
   ),
 })).value;
 

@@ -21,14 +21,14 @@ async function addNopassUser(port: number): Promise<void> {
   await admin.close();
 }
 
-describe("username without a password (redis-py: AUTH user \"\")", () => {
+describe('username without a password (redis-py: AUTH user "")', () => {
   // `default` is left open (no requirepass): a silent fall back to it would succeed.
   const server = useRedisServer({ aclUsers: users });
   const noHello = useRedisServer({ aclUsers: users, args: ["--rename-command", "HELLO", ""] });
 
   for (const [label, which, protocol] of [
-    ["RESP3 (HELLO 3 AUTH user \"\")", server, 3],
-    ["RESP2 (AUTH user \"\")", server, 2],
+    ['RESP3 (HELLO 3 AUTH user "")', server, 3],
+    ['RESP2 (AUTH user "")', server, 2],
     ["RESP2 fallback, server without HELLO", noHello, 3],
   ] as const) {
     test(`${label}: a nopass user is authenticated as itself`, async () => {

@@ -79,7 +79,14 @@ describe.each([2, 3] as const)("redis-py's arguments and reply shapes over RESP%
     }
     await r.set(k("m"), "1");
     // A pipeline leaves it out of what it sends and puts [] at its position (redis-py's _execute_pipeline parse_response).
-    expect(await r.pipeline({ transaction: false }).get(k("m")).mget([]).mget([k("m")]).execute()).toEqual(["1", [], ["1"]]);
+    expect(
+      await r
+        .pipeline({ transaction: false })
+        .get(k("m"))
+        .mget([])
+        .mget([k("m")])
+        .execute(),
+    ).toEqual(["1", [], ["1"]]);
     // A transaction leaves it out of MULTI/EXEC and inserts the value at its index (redis-py's _execute_transaction).
     expect(await r.pipeline().mget([]).incr(k("m")).mget([]).get(k("m")).execute()).toEqual([[], 2, [], "2"]);
     // A transaction of nothing else still runs MULTI/EXEC, and an error's position counts the empty command.
@@ -116,7 +123,12 @@ describe.each([2, 3] as const)("redis-py's arguments and reply shapes over RESP%
     // REPLICAOF "NO ONE" as one word: the server refuses it (so the server's replication does not change).
     await expect(r.replicaof("NO ONE")).rejects.toBeInstanceOf(ResponseError);
     // In a pipeline the server's error is annotated with the command's position.
-    const results = await r.pipeline({ transaction: false }).ping().zrem(k("z13")).bitcount(k("b"), 0, 1, "word" as never).execute({ raiseOnError: false });
+    const results = await r
+      .pipeline({ transaction: false })
+      .ping()
+      .zrem(k("z13"))
+      .bitcount(k("b"), 0, 1, "word" as never)
+      .execute({ raiseOnError: false });
     expect(results[0]).toBe(true);
     expect((results[1] as Error).message).toMatch(/^Command # 2 \(ZREM rp\d:z13\) of pipeline caused error: .*wrong number of arguments/);
     expect(results[2]).toBeInstanceOf(ResponseError);
@@ -127,11 +139,43 @@ describe.each([2, 3] as const)("redis-py's arguments and reply shapes over RESP%
     await r.mset({ [k("foo")]: "ohmytext", [k("bar")]: "mynewtext" });
     expect(await r.lcs(k("foo"), k("bar"))).toBe("mytext");
     expect(await r.lcs(k("foo"), k("bar"), { len: true })).toBe(6);
-    expect(await r.lcs(k("foo"), k("bar"), { idx: true, minmatchlen: 3 })).toEqual(["matches", [[[4, 7], [5, 8]]], "len", 6]);
-    expect(await rb.lcs(k("foo"), k("bar"), { idx: true, minmatchlen: 3 })).toEqual([Buffer.from("matches"), [[[4, 7], [5, 8]]], Buffer.from("len"), 6]);
+    expect(await r.lcs(k("foo"), k("bar"), { idx: true, minmatchlen: 3 })).toEqual([
+      "matches",
+      [
+        [
+          [4, 7],
+          [5, 8],
+        ],
+      ],
+      "len",
+      6,
+    ]);
+    expect(await rb.lcs(k("foo"), k("bar"), { idx: true, minmatchlen: 3 })).toEqual([
+      Buffer.from("matches"),
+      [
+        [
+          [4, 7],
+          [5, 8],
+        ],
+      ],
+      Buffer.from("len"),
+      6,
+    ]);
     await expect(r.lcs(k("foo"), k("bar"), { len: true, idx: true })).rejects.toBeInstanceOf(ResponseError);
     // The same shape inside a pipeline.
-    expect(await r.pipeline().lcs(k("foo"), k("bar"), { idx: true, minmatchlen: 3 }).execute()).toEqual([["matches", [[[4, 7], [5, 8]]], "len", 6]]);
+    expect(await r.pipeline().lcs(k("foo"), k("bar"), { idx: true, minmatchlen: 3 }).execute()).toEqual([
+      [
+        "matches",
+        [
+          [
+            [4, 7],
+            [5, 8],
+          ],
+        ],
+        "len",
+        6,
+      ],
+    ]);
 
     expect(await r.commandGetkeys("MSET", "a", "1", "b", "2")).toEqual(["a", "b"]);
     expect(await rb.commandGetkeys("MSET", "a", "1", "b", "2")).toEqual([Buffer.from("a"), Buffer.from("b")]);
@@ -160,13 +204,22 @@ describe.each([2, 3] as const)("redis-py's arguments and reply shapes over RESP%
     const read = await r.xreadgroup("grp", "c1", { streams: { [s]: ">" }, count: 1, noack: false });
     expect(read).toEqual(positional);
     // In a pipeline too.
-    expect(await r.pipeline().xread({ streams: { [s]: "1-0" } }).execute()).toEqual([await r.xread({ [s]: "1-0" })]);
+    expect(
+      await r
+        .pipeline()
+        .xread({ streams: { [s]: "1-0" } })
+        .execute(),
+    ).toEqual([await r.xread({ [s]: "1-0" })]);
     // Neither a mapping of IDs nor keyword arguments: the message says what was expected.
     await expect(r.xread({ [s]: { nested: true } } as never)).rejects.toThrow(
       /XREAD: argument 'streams' must be a mapping of strings, Buffers or numbers \(or the object of keyword arguments: streams, count, block\), got an object that is neither/,
     );
-    await expect(r.hset(k("h16"), { f: [1] } as never)).rejects.toThrow(/HSET: argument 'mapping' must be a mapping of strings, Buffers or numbers \(or the object of keyword arguments: name, key, value, mapping, items\)/);
-    await expect(r.xread({ streams: { [s]: {} } } as never)).rejects.toThrow(/XREAD: argument 'streams' must be a mapping of stream names to IDs, got an object/);
+    await expect(r.hset(k("h16"), { f: [1] } as never)).rejects.toThrow(
+      /HSET: argument 'mapping' must be a mapping of strings, Buffers or numbers \(or the object of keyword arguments: name, key, value, mapping, items\)/,
+    );
+    await expect(r.xread({ streams: { [s]: {} } } as never)).rejects.toThrow(
+      /XREAD: argument 'streams' must be a mapping of stream names to IDs, got an object/,
+    );
     // The rule cuts both ways: an object of plain values is the mapping, so { count: 1 } reads a stream named "count".
     expect(await r.xread({ count: 1 })).toEqual([]);
     expectTypeOf(r.xread).toBeCallableWith({ streams: { a: "0" }, count: 1 });
@@ -232,7 +285,9 @@ describe.each([2, 3] as const)("redis-py's arguments and reply shapes over RESP%
     const coverage = fs.readFileSync(new URL("../commands/coverage.test.ts", import.meta.url), "utf8");
     expect(coverage).not.toMatch(/has no select\(\)/);
     expect(coverage).toMatch(/SELECT:\s*\n?\s*"design choice: redis-py \(asyncio too\) has select\(\)/);
-    await expect(r.executeCommand("SELECT", 1)).rejects.toThrow(/SELECT changes the state of its connection, which this client shares: use redis.client\(\) for it/);
+    await expect(r.executeCommand("SELECT", 1)).rejects.toThrow(
+      /SELECT changes the state of its connection, which this client shares: use redis.client\(\) for it/,
+    );
     const own = r.client();
     try {
       expect(await own.executeCommand("SELECT", 1)).toBe("OK");

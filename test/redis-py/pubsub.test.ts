@@ -61,7 +61,7 @@ describe.each([2, 3] as const)("redis-py PubSub fidelity over RESP%i", (protocol
     await p.close();
   });
 
-  test("item 10: without decodeResponses the pong data is a Buffer (b\"\" / the message)", async () => {
+  test('item 10: without decodeResponses the pong data is a Buffer (b"" / the message)', async () => {
     const p = rb.pubsub({ ignoreSubscribeMessages: true });
     await p.ping();
     expect(await waitForMessage(p)).toEqual({ type: "pong", pattern: null, channel: null, data: Buffer.alloc(0) });

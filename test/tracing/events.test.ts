@@ -33,7 +33,13 @@ test("connected, ready, closed (error), reconnecting, connected, ready, in order
   try {
     await r.ping();
     expect(seen).toEqual(["connected", "ready"]);
-    expect(payloads.ready![0]).toMatchObject({ serverAddress: "127.0.0.1", serverPort: server.port, database: 0, protocol: 3, address: `127.0.0.1:${server.port}` });
+    expect(payloads.ready![0]).toMatchObject({
+      serverAddress: "127.0.0.1",
+      serverPort: server.port,
+      database: 0,
+      protocol: 3,
+      address: `127.0.0.1:${server.port}`,
+    });
     await server.kill();
     await until(() => seen.includes("closed"));
     expect(payloads.closed![0]).toMatchObject({ reason: "error", serverPort: server.port });

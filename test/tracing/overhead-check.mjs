@@ -80,7 +80,11 @@ const mA = median(results.A);
 const mB = median(results.B);
 const mC = median(results.C);
 console.log(`GET, 1 in flight, ${rounds} alternating rounds of ${ms} ms (ops/s, median [min-max]):`);
-for (const [k, label] of [["A", "this build, no subscriber"], ["B", "other build"], ["C", "this build, subscriber"]]) {
+for (const [k, label] of [
+  ["A", "this build, no subscriber"],
+  ["B", "other build"],
+  ["C", "this build, subscriber"],
+]) {
   const xs = results[k];
   console.log(
     `  ${k} ${label.padEnd(28)} ${Math.round(median(xs))} [${Math.round(Math.min(...xs))}-${Math.round(Math.max(...xs))}]   CPU ${median(cpu[k]).toFixed(1)} µs/GET`,
@@ -88,7 +92,12 @@ for (const [k, label] of [["A", "this build, no subscriber"], ["B", "other build
 }
 console.log(`  rate A/B (hooks present, unused): ${(mA / mB).toFixed(3)}   C/A (with a subscriber): ${(mC / mA).toFixed(3)}`);
 console.log(`  CPU per GET A/B: ${(median(cpu.A) / median(cpu.B)).toFixed(3)}   C/A: ${(median(cpu.C) / median(cpu.A)).toFixed(3)}`);
-console.log(`  load average: ${(await import("node:os")).loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+console.log(
+  `  load average: ${(await import("node:os"))
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" ")}`,
+);
 await a.close();
 await b.close();
 server.kill();

@@ -89,9 +89,12 @@ describe("WatchingPipeline", () => {
     expect(withOptions).toBe("1");
     // keys of unknown number: either mode, said as a union
     const keys: string[] = ["tw:d"];
-    await r.transaction((pipe) => {
-      expectTypeOf(pipe).toEqualTypeOf<WatchingPipeline<string> | Pipeline<string>>();
-    }, ...keys);
+    await r.transaction(
+      (pipe) => {
+        expectTypeOf(pipe).toEqualTypeOf<WatchingPipeline<string> | Pipeline<string>>();
+      },
+      ...keys,
+    );
   });
 
   test("redis-py's `pipe.multi(); pipe.set(...)` on the same object still works at runtime", async () => {

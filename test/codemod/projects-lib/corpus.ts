@@ -62,7 +62,10 @@ export function makeWorkspace(buildDir: string, tag: string): string {
   const pkgDir = path.join(ws, "node_modules", "aioredis");
   fs.mkdirSync(pkgDir, { recursive: true });
   const ours = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { version: string; exports: unknown };
-  fs.writeFileSync(path.join(pkgDir, "package.json"), `${JSON.stringify({ name: "aioredis", version: ours.version, type: "module", exports: ours.exports }, null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(pkgDir, "package.json"),
+    `${JSON.stringify({ name: "aioredis", version: ours.version, type: "module", exports: ours.exports }, null, 2)}\n`,
+  );
   fs.symlinkSync(buildDir, path.join(pkgDir, "dist"), "dir");
   return ws;
 }
