@@ -284,7 +284,7 @@ describe.each([2, 3] as const)("redis-py's arguments and reply shapes over RESP%
   test("19: SELECT: redis-py (asyncio too) has select(); here it is refused on the shared connection by design, and runs on a connection of one's own", async () => {
     const coverage = fs.readFileSync(new URL("../commands/coverage.test.ts", import.meta.url), "utf8");
     expect(coverage).not.toMatch(/has no select\(\)/);
-    expect(coverage).toMatch(/SELECT:\s*\n?\s*"design choice: redis-py \(asyncio too\) has select\(\)/);
+    expect(coverage).toMatch(/SELECT:\s*\n?\s*["']design choice: redis-py \(asyncio too\) has select\(\)/);
     await expect(r.executeCommand("SELECT", 1)).rejects.toThrow(
       /SELECT changes the state of its connection, which this client shares: use redis.client\(\) for it/,
     );
