@@ -864,8 +864,12 @@ export class RespDecoder {
       if (parts.length > 1 && (encoding === "utf8" || encoding === "utf-8")) {
         // Decode piece by piece (a StringDecoder keeps characters cut between pieces whole):
         // no intermediate copy of the whole payload; V8 joins the pieces as a rope.
+        // Each piece is searched for U+FFFD while it is still a flat string: searching the joined
+        // rope would flatten (copy) the whole payload, which doubled the cost of a 1 MB GET.
+        const check = this.encodingErrors !== "replace";
         const sd = new StringDecoder("utf8");
         let text = "";
+        let suspect = false;
         for (let i = 0; i < parts.length; i++) {
           let p = parts[i]!;
           if (skip > 0) {
@@ -876,10 +880,14 @@ export class RespDecoder {
             p = p.subarray(skip);
             skip = 0;
           }
-          text += sd.write(p);
+          const piece = sd.write(p);
+          if (check && !suspect && piece.includes("\uFFFD")) suspect = true;
+          text += piece;
         }
-        text += sd.end();
-        return text.includes("\uFFFD") ? this.checkText(text, concatParts(parts, total), skip, total) : text;
+        const last = sd.end();
+        if (check && !suspect && last.includes("\uFFFD")) suspect = true;
+        text += last;
+        return suspect ? this.checkText(text, concatParts(parts, total), skip, total) : text;
       }
       const whole = concatParts(parts, total);
       return this.checkText(whole.toString(encoding, skip), whole, skip, total);
