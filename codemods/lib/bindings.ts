@@ -71,49 +71,22 @@ export function collectModuleInfo(ctx: Ctx): ModuleInfo {
     for (const spec of node.specifiers ?? []) {
       const local = spec.local.name;
       const typeOnly = declTypeOnly || spec.importKind === "type";
-      if (spec.type === "ImportNamespaceSpecifier" || spec.type === "ImportDefaultSpecifier") {
-        info.bindings.push({
-          kind: "namespace",
-          local,
-          imported: null,
-          style: "import",
-          declPath: path,
-          specNode: spec,
-          declNode: spec.local,
-          source: node.source.value,
-          typeOnly,
-          wasDefault: spec.type === "ImportDefaultSpecifier",
-        });
-      } else if (spec.type === "ImportSpecifier") {
-        const imported = spec.imported.type === "Identifier" ? spec.imported.name : spec.imported.value;
-        if (imported === "default") {
-          info.bindings.push({
-            kind: "namespace",
-            local,
-            imported: null,
-            style: "import",
-            declPath: path,
-            specNode: spec,
-            declNode: spec.local,
-            source: node.source.value,
-            typeOnly,
-            wasDefault: true,
-          });
-        } else {
-          info.bindings.push({
-            kind: "named",
-            local,
-            imported,
-            style: "import",
-            declPath: path,
-            specNode: spec,
-            declNode: spec.local,
-            source: node.source.value,
-            typeOnly,
-            wasDefault: false,
-          });
-        }
-      }
+      if (spec.type !== "ImportNamespaceSpecifier" && spec.type !== "ImportDefaultSpecifier" && spec.type !== "ImportSpecifier") continue;
+      const imported = spec.type === "ImportSpecifier" ? (spec.imported.type === "Identifier" ? spec.imported.name : spec.imported.value) : null;
+      // `import * as X`, `import X` and `import { default as X }` all bind the module's namespace.
+      const namespace = imported === null || imported === "default";
+      info.bindings.push({
+        kind: namespace ? "namespace" : "named",
+        local,
+        imported: namespace ? null : imported,
+        style: "import",
+        declPath: path,
+        specNode: spec,
+        declNode: spec.local,
+        source: node.source.value,
+        typeOnly,
+        wasDefault: spec.type === "ImportDefaultSpecifier" || imported === "default",
+      });
     }
   });
 

@@ -3,7 +3,7 @@
  * score is an integer), `withscores` is the 4th positional argument, `exclude` makes
  * bounds exclusive, and the lex commands add the `[`/`(` prefixes themselves.
  */
-import { encodingOf, signatures } from "../calling.js";
+import { encodingOf, signatures, type Bound } from "../calling.js";
 import {
   formatNumber,
   isInt,
@@ -87,6 +87,13 @@ function limitArgs(offset: unknown, count: unknown): unknown[] {
   if (hasOffset && !isInt(offset)) throw new TypeError("offset argument must be int");
   if (hasCount && !isInt(count)) throw new TypeError("count argument must be int");
   return hasOffset ? ["LIMIT", offset, count] : [];
+}
+
+/** ZRANGEBYLEX/ZREVRANGEBYLEX: the prefixed `min` and `max` bounds and the LIMIT words of a bound call. */
+function lexRange(a: Bound): [Buffer, Buffer, unknown[]] {
+  const min = lexBound(a.min ?? MINUS, "min", a.includeMin ?? true, "-");
+  const max = lexBound(a.max ?? PLUS, "max", a.includeMax ?? true, "+");
+  return [min, max, limitArgs(a.offset, a.count)];
 }
 
 function checkBlockingTimeout(timeout: unknown): number {
@@ -242,9 +249,8 @@ export class SortedSetCommands<T extends RedisString = Buffer> extends RedisBase
     options?: O,
   ): Promise<Dec<T, O>[]> {
     const a = sortedSetSignatures.bind("zrangebylex", arguments);
-    const min_ = lexBound(a.min ?? MINUS, "min", a.includeMin ?? true, "-");
-    const max_ = lexBound(a.max ?? PLUS, "max", a.includeMax ?? true, "+");
-    return this._exec("ZRANGEBYLEX", [a.key, min_, max_, ...limitArgs(a.offset, a.count)], encodingOf(a));
+    const [min_, max_, limit] = lexRange(a);
+    return this._exec("ZRANGEBYLEX", [a.key, min_, max_, ...limit], encodingOf(a));
   }
 
   /**
@@ -332,9 +338,8 @@ export class SortedSetCommands<T extends RedisString = Buffer> extends RedisBase
     options?: O,
   ): Promise<Dec<T, O>[]> {
     const a = sortedSetSignatures.bind("zrevrangebylex", arguments);
-    const min_ = lexBound(a.min ?? MINUS, "min", a.includeMin ?? true, "-");
-    const max_ = lexBound(a.max ?? PLUS, "max", a.includeMax ?? true, "+");
-    return this._exec("ZREVRANGEBYLEX", [a.key, max_, min_, ...limitArgs(a.offset, a.count)], encodingOf(a));
+    const [min_, max_, limit] = lexRange(a);
+    return this._exec("ZREVRANGEBYLEX", [a.key, max_, min_, ...limit], encodingOf(a));
   }
 
   /** ZREVRANGEBYSCORE(key, max, min); everything after `min` by keyword. */
