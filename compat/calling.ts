@@ -1,5 +1,5 @@
 /**
- * Python's calling convention (V1-API.md rule 2), the one way compat binds a v1 call.
+ * Python's calling convention (docs/v1-api.md, "How Python v1 reads in TypeScript"), the one way compat binds a v1 call.
  *
  * A method's v1 signature is a spec string, `"key, start?, stop?, *, encoding?"`: the
  * parameters Python takes positionally in Python's order (`?` where Python has a

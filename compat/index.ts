@@ -1,5 +1,5 @@
 /**
- * `aioredis/compat`: the aioredis 1.x API (as fixed in V1-API.md), running on the v2 client.
+ * `aioredis/compat`: the aioredis 1.x API (as docs/v1-api.md describes it), running on the v2 client.
  *
  * ```ts
  * import * as aioredis from "aioredis/compat";

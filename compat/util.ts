@@ -129,7 +129,7 @@ export function encodeArg(arg: unknown, index: number): string | Buffer {
 
 /**
  * aioredis 1.3.1 itself raised `NotImplementedError` from `bitfield()`, `client_kill()`,
- * `client_reply()` and `monitor()` (reference/aioredis-v1-python.md section 3.1). compat keeps
+ * `client_reply()` and `monitor()` (`aioredis/commands/server.py` and `string.py` of 1.3.1). compat keeps
  * that v1 behaviour on purpose, so v1 code sees the error it was written against; the v2
  * client has working `bitfield`, `clientKill`, `clientReply`-free connections and `monitor()`.
  */

@@ -1,5 +1,5 @@
 /**
- * The error hierarchy (API.md section 6), shaped after redis-py's `redis/exceptions.py`.
+ * The error hierarchy (docs/api.md, "Errors"), shaped after redis-py's `redis/exceptions.py`.
  * Every class sets its own `name` so that `err.name`, `instanceof` and stack traces agree.
  * No message built here ever contains a password: callers pass messages, never arguments.
  */

@@ -239,7 +239,7 @@ type Handler = (cx: CmdCtx, kw: Map<string, N>, positional: N[], kwNode: N | nul
 
 const RENAMED: Record<string, string> = { iscan: "scanIter", isscan: "sscanIter", ihscan: "hscanIter", izscan: "zscanIter" };
 
-/** Replies whose shape changed in v2 (reference/aioredis-v1-python.md section 10). */
+/** Replies whose shape changed in v2. */
 const REPLY_CHANGES: Record<string, { message: string; truthySame?: boolean }> = {
   ping: { message: "ping() resolves true in v2 (v1 gave the PONG reply); check how the result is used", truthySame: true },
   sismember: { message: "sismember resolves a boolean in v2 (v1: 0 or 1)", truthySame: true },
@@ -614,7 +614,7 @@ const HANDLERS: Record<string, Handler> = {
 };
 
 /**
- * V1-API rule 2 lets any parameter be given by name in a trailing object
+ * Python's calling convention (docs/v1-api.md) lets any parameter be given by name in a trailing object
  * (`setex(k, { value, seconds })`); v2 takes these positionally, in v1's order.
  */
 function keywordsToPositional(names: string[]): Handler {

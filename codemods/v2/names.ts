@@ -2,7 +2,7 @@
 
 export const FACTORIES = new Set(["createRedisPool", "createRedis", "createPool", "createConnection", "createSentinel"]);
 
-/** v1 error classes and their v2 counterparts (reference/aioredis-v1-python.md section 6). */
+/** v1 error classes and their v2 counterparts (aioredis 1.3.1 `aioredis/errors.py`; redis-py `redis/exceptions.py`). */
 export const ERROR_RENAMES: Record<string, string> = {
   ReplyError: "ResponseError",
   PipelineError: "ResponseError",

@@ -10,7 +10,7 @@ import { connectionStateCommand, Route, streamingCommand, type BlockingRule } fr
  * test/commands/spec-consistency.test.ts checks each typed method of the `Commands` interfaces
  * against its spec (parameter names, order, optionality).
  *
- * Parameters follow Python's calling convention (API.md section 1): any parameter may be
+ * Parameters follow Python's calling convention (docs/api.md, "Conventions"): any parameter may be
  * given positionally in redis-py's order, and a trailing plain object carries keyword
  * arguments by name. A parameter is declared as a string:
  *
