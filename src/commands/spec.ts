@@ -301,7 +301,6 @@ export function isMappingArgument(spec: CommandSpec, at: number, value: Record<s
  */
 export function bindArgs(spec: CommandSpec, args: readonly unknown[]): unknown[] {
   const params = spec.parsed;
-  const values = new Array<unknown>(params.length);
   let positional = args.length;
   let keywords: Record<string, unknown> | null = null;
   /** The keyword object stands where a mapping could (the mapping parameter's name): an unknown name there means a bad mapping. */
@@ -317,6 +316,10 @@ export function bindArgs(spec: CommandSpec, args: readonly unknown[]): unknown[]
     }
   }
   const rest = spec.restIndex;
+  // Only as long as the call reaches: a parameter past the end reads as undefined. The array
+  // lives as long as the command (a pipeline holds it until its reply), so SET's ten
+  // parameters given two arguments keep two slots, not ten.
+  const values = new Array<unknown>(keywords !== null || rest !== -1 || spec.mappingAt ? params.length : Math.min(positional, params.length));
   const fixed = rest === -1 ? params.length : rest;
   if (rest === -1 && positional > params.length) {
     throw new DataError(`${spec.command} takes at most ${params.length} positional arguments, got ${positional}`);
@@ -378,7 +381,7 @@ export function bindArgs(spec: CommandSpec, args: readonly unknown[]): unknown[]
         const hint = keywords && i === positional ? " (a plain object in its place is read as keyword arguments)" : "";
         throw new DataError(`${spec.command} missing required argument '${param.name}'${hint}`);
       }
-      values[i] = undefined;
+      if (value === null) values[i] = undefined;
       continue;
     }
     checkValue(spec, param.name, value, param.kind);
