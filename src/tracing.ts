@@ -307,21 +307,46 @@ export function queryText(context: { command: string; args: readonly string[] })
 // ---- batches ----------------------------------------------------------------------------------
 
 /**
+ * Moves a running batch trace to another server (a cluster transaction redirected by MOVED or
+ * ASK): the batch's and its commands' `serverAddress`/`serverPort` name the node written to.
+ */
+export type BatchRetarget = (host: string, port: number) => void;
+
+/** The server fields of a cluster node (`database` 0, no `clientName`), for its traces. */
+export function nodeServer(node: { host: string; port: number } | null | undefined): ServerOptions {
+  return { host: node?.host ?? "", port: node?.port ?? 0, unixSocketPath: null, db: 0, clientName: null };
+}
+
+/**
  * Runs a pipeline or transaction `run` under a `batch` trace and one `command` trace per
  * queued command (with `batchMode` and `batchSize`), for whichever of the two channels has
  * subscribers. Each command's trace starts right after the batch's (inside its context) and
  * ends with the batch; its `result` is its own
  * entry in the results (an error reply's `Error` goes to `error`), and when the batch
- * rejects every command's `error` is that rejection. Call only when `tracingBatch()`.
+ * rejects every command's `error` is that rejection. `run` may call the `BatchRetarget` it is
+ * given when the batch goes to another server than `server`. Call only when `tracingBatch()`.
  */
 export function traceBatch<R extends unknown[]>(
   mode: "PIPELINE" | "MULTI",
   argvs: readonly (readonly CommandArg[])[],
   server: ServerOptions,
-  run: () => Promise<R>,
+  run: (retarget: BatchRetarget) => Promise<R>,
 ): Promise<R> {
   const size = argvs.length;
   let commands: CommandTraceContext[] | null = null;
+  let batch: BatchTraceContext | null = null;
+  const retarget: BatchRetarget = (host, port) => {
+    if (batch !== null) {
+      batch.serverAddress = host;
+      batch.serverPort = port;
+    }
+    const traced: CommandTraceContext[] | null = commands;
+    if (traced === null) return;
+    for (const context of traced) {
+      context.serverAddress = host;
+      context.serverPort = port;
+    }
+  };
   // Inside the batch's trace (after its start): the commands' traces begin.
   const begin = (): void => {
     if (commandChannel.hasSubscribers !== true) return;
@@ -352,7 +377,7 @@ export function traceBatch<R extends unknown[]>(
   };
   const wrapped = (): Promise<R> => {
     begin();
-    return run().then(
+    return run(retarget).then(
       (results) => {
         settle(results, null);
         return results;
@@ -367,6 +392,7 @@ export function traceBatch<R extends unknown[]>(
   const context = serverContext(server) as BatchTraceContext;
   context.batchMode = mode;
   context.batchSize = size;
+  batch = context;
   return tracePromise(batchChannel, wrapped, context);
 }
 
