@@ -199,6 +199,11 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> extends EventEmitter im
   /** Called when a slot may have become free. */
   protected connectionFreed(): void {}
 
+  /** Up to `count` slots became free at once (connections closed by the pool): as many callers waiting may try. */
+  private slotsFreed(count: number): void {
+    for (let i = 0; i < count; i++) this.connectionFreed();
+  }
+
   /** True when callers wait for a connection (a `BlockingConnectionPool`): they go first. */
   protected callersWaiting(): boolean {
     return false;
@@ -237,6 +242,7 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> extends EventEmitter im
    */
   async disconnect(inuseConnections = true): Promise<void> {
     const closing: Promise<void>[] = [];
+    const freed = this.available.length + (inuseConnections ? this.inUse.size : 0);
     for (const connection of this.available.splice(0)) closing.push(connection.close());
     if (this.shared) {
       closing.push(this.shared.close());
@@ -246,6 +252,7 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> extends EventEmitter im
       for (const connection of this.inUse) closing.push(connection.close());
       this.inUse.clear();
     }
+    this.slotsFreed(freed);
     await Promise.all(closing);
   }
 
@@ -258,6 +265,7 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> extends EventEmitter im
    */
   async close(options?: { force?: boolean }): Promise<void> {
     const closing: Promise<void>[] = [];
+    const freed = this.available.length + this.inUse.size;
     for (const connection of this.available.splice(0)) closing.push(connection.close());
     if (this.shared) {
       closing.push(this.shared.close({ graceful: !options?.force }));
@@ -265,12 +273,15 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> extends EventEmitter im
     }
     for (const connection of this.inUse) closing.push(connection.close());
     this.inUse.clear();
+    this.slotsFreed(freed);
     await Promise.all(closing);
   }
 
   /** Closes idle connections now and the others once their replies are in (used on garbage collection). */
   releaseWhenIdle(): void {
-    for (const connection of this.available.splice(0)) connection.disconnect(true);
+    const idle = this.available.splice(0);
+    for (const connection of idle) connection.disconnect(true);
+    this.slotsFreed(idle.length);
     this.shared?.closeWhenDone();
     this.shared = null;
   }

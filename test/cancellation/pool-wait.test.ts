@@ -137,6 +137,22 @@ describe("BlockingConnectionPool.getConnection({ signal, timeout })", () => {
     expect(waiting(pool)).toBe(0);
   });
 
+  test("disconnect() frees the slots: the callers waiting get connections, in order", async () => {
+    const { pool, held } = await exhausted(30);
+    const waits = [pool.getConnection(), pool.getConnection()];
+    expect(waiting(pool)).toBe(2);
+    await pool.disconnect();
+    expect(held.isClosed).toBe(true);
+    const first = await waits[0]!;
+    expect(first).not.toBe(held);
+    expect(await first.send(["PING"])).toEqual(Buffer.from("PONG"));
+    expect(waiting(pool)).toBe(1);
+    pool.release(first);
+    expect(await waits[1]).toBe(first);
+    pool.release(first);
+    expect(waiting(pool)).toBe(0);
+  });
+
   test("an already aborted signal rejects at once, before any connection is taken", async () => {
     const pool = new BlockingConnectionPool({ port: server().port, maxConnections: 1 });
     closing.push(pool);
