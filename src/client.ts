@@ -28,7 +28,7 @@ import type { PoolOptions } from "./options.js";
 import { ConnectionPool, ConnectionPoolImpl, type AcquireOptions, type RedisString, type ReplyTypeOf } from "./pool.js";
 import { isCancellation } from "./connection/cancel.js";
 import type { CommandArg } from "./protocol/index.js";
-import { commandChannel, commandContext, tracePromise } from "./tracing.js";
+import { commandChannel, commandContext, traceCommand } from "./tracing.js";
 import { forwardLifecycle } from "./events.js";
 
 /** `new Redis(options)`: redis-py's constructor options in camelCase. */
@@ -177,7 +177,7 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
     }
     const options = withCallOptions(undefined, this.callOptions);
     if (commandChannel.hasSubscribers === true) {
-      return tracePromise(commandChannel, () => this.dispatch(argv, options, routeOf(argv)), commandContext(argv, this.connectionPool.connectionKwargs));
+      return traceCommand(() => this.dispatch(argv, options, routeOf(argv)), commandContext(argv, this.connectionPool.connectionKwargs));
     }
     return this.dispatch(argv, options, routeOf(argv));
   }
@@ -215,8 +215,7 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
   /** `dispatch` (or the cache) under a `aioredis:command` trace (someone subscribed). */
   private tracedDispatch(command: BoundCommand, spec: CommandSpec, options: SendOptions | undefined, cache: ClientSideCache | null): Promise<unknown> {
     const context = commandContext(command.argv, this.connectionPool.connectionKwargs);
-    return tracePromise(
-      commandChannel,
+    return traceCommand(
       () => (cache === null ? null : cache.run(this.sharedConnection, spec, command, options)) ?? this.dispatch(command.argv, options, spec.route),
       context,
     );

@@ -29,7 +29,7 @@ import { markMaybeSent, mayHaveRun, type Part, type PartTarget, type Plan } from
 import { byNode, first, isSplittable, planSplit, policyOf, word, type PolicyTarget } from "./policies.js";
 import { keySlot, REDIS_CLUSTER_HASH_SLOTS } from "./slots.js";
 import { ClusterNode, type NodesManager } from "./topology.js";
-import { commandChannel, commandContext, nodeServer, publishRedirect, redirectChannel, tracePromise } from "../tracing.js";
+import { commandChannel, commandContext, nodeServer, publishRedirect, redirectChannel, traceCommand } from "../tracing.js";
 
 /** Where a command goes when the caller chooses (redis-py's `target_nodes`). */
 export type TargetNodes = "primaries" | "replicas" | "all" | "random" | "default-node" | ClusterNode | ClusterNode[] | Record<string, ClusterNode>;
@@ -420,7 +420,7 @@ export class ClusterRouter {
         context.serverPort = hop.node.port;
         return blockFor === null ? this.sendTo(hop, part.argv, options) : this.sendBlocking(hop, part.argv, options, blockFor);
       });
-    return tracePromise(commandChannel, run, context);
+    return traceCommand(run, context);
   }
 
   /** On the node's shared connection, connected first: a failure to connect means nothing was sent. */
