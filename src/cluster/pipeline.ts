@@ -3,7 +3,16 @@ import type { Commands } from "../commands/index.js";
 import { connectionStateCommand, streamingCommand } from "../commands/routing.js";
 import type { CommandSpec } from "../commands/spec.js";
 import { abortError, isCancellation } from "../connection/cancel.js";
-import { bindCommand, checkCallOptionsObject, checkKeys, commandArgv, installPipelineCommands, sendOptionsOf, type CallOptions } from "../core.js";
+import {
+  bindCommand,
+  checkCallOptionsObject,
+  checkKeys,
+  commandArgv,
+  installPipelineCommands,
+  mergeCallOptions,
+  sendOptionsOf,
+  type CallOptions,
+} from "../core.js";
 import { AskError, ClusterCrossSlotError, ClusterDownError, DataError, MovedError, RedisError, TryAgainError, WatchError } from "../errors.js";
 import { annotate, describeCommand, sentCommands, transactionResults, type QueuedCommand } from "../pipeline.js";
 import type { RedisString } from "../pool.js";
@@ -77,9 +86,13 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
   private watchNode: ClusterNode | null = null;
   private watchConnection: Connection | null = null;
 
-  constructor(router: ClusterRouter, transaction = false) {
+  /** The per-call options of the `withOptions()` view the pipeline was made from. */
+  private readonly callOptions: CallOptions | undefined;
+
+  constructor(router: ClusterRouter, transaction = false, callOptions?: CallOptions) {
     this.router = router;
     this.transaction = transaction;
+    this.callOptions = callOptions;
   }
 
   /** The number of queued commands. */
@@ -207,8 +220,10 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
   async execute(options: ClusterExecuteOptions = {}): Promise<any[]> {
     checkKeys("execute", options, ["raiseOnError", "allowRedirections", "signal", "timeout"]);
     const raiseOnError = options.raiseOnError ?? true;
-    const { signal, timeout } = options;
-    this.call = signal || timeout ? checkCallOptionsObject("execute", { signal, timeout }) : undefined;
+    const { raiseOnError: _, allowRedirections: __, ...own } = options as ClusterExecuteOptions & { allowRedirections?: unknown };
+    // execute()'s own signal and timeout over those of the view the pipeline was made from
+    this.call = mergeCallOptions(this.callOptions, checkCallOptionsObject("execute", own));
+    const signal = this.call?.signal;
     const queue = this.queue;
     try {
       if (queue.length === 0 && !this.watching) return [];
