@@ -25,7 +25,7 @@ import { Monitor } from "./monitor.js";
 import type { AsyncMode } from "./commands/types.js";
 import { ConnectionError, DataError } from "./errors.js";
 import type { PoolOptions } from "./options.js";
-import { ConnectionPool, ConnectionPoolImpl, type AcquireOptions, type RedisString, type ReplyTypeOf } from "./pool.js";
+import { ConnectionPool, ConnectionPoolImpl, type ConnectionWaitOptions, type RedisString, type ReplyTypeOf } from "./pool.js";
 import { isCancellation } from "./connection/cancel.js";
 import type { CommandArg } from "./protocol/index.js";
 import { commandChannel, commandContext, traceCommand } from "./tracing.js";
@@ -155,7 +155,7 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
    * @internal The connection a pipeline of this client runs on: the client's own one when it
    * is a single-connection client (so its SELECT and WATCH apply), else the pool's shared one.
    */
-  async connectionForPipeline(wait?: AcquireOptions): Promise<Connection> {
+  async connectionForPipeline(wait?: ConnectionWaitOptions): Promise<Connection> {
     if (this.singleConnectionClient) return this.acquire(wait);
     return this.connectionPool.sharedConnection();
   }
@@ -297,7 +297,7 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
    * signal and timeout) ends the wait for it; a call that finds another call's wait under way
    * shares it, and waits again on its own if that one was cancelled.
    */
-  acquire(wait?: AcquireOptions): Promise<Connection> {
+  acquire(wait?: ConnectionWaitOptions): Promise<Connection> {
     if (this.bound.connection) return Promise.resolve(this.bound.connection);
     // another call's wait: its signal or timeout is not this call's
     if (this.acquiring) return this.acquiring.catch((err: unknown) => (isCancellation(err) ? this.acquire(wait) : Promise.reject(err)));

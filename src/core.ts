@@ -14,7 +14,7 @@ import { bindArgs, isArgValue, type CommandSpec, type EmptyResponse } from "./co
 import { argumentMessage, describeValue } from "./describe.js";
 import { DataError } from "./errors.js";
 import { createLock, type Lock, type LockOptions } from "./lock.js";
-import type { AcquireOptions, RedisString } from "./pool.js";
+import type { ConnectionWaitOptions, RedisString } from "./pool.js";
 import type { CommandArg } from "./protocol/index.js";
 import { callableScript, type CallableScript } from "./script.js";
 import { runTransaction, type TransactionOptions, type TransactionPipeline } from "./transaction.js";
@@ -117,7 +117,7 @@ export function withCallOptions(send: SendOptions | undefined, call: CallOptions
  * What bounds a call's wait for a connection of its own (a `BlockingConnectionPool` may make
  * it wait): its signal and per-call timeout, and its name for messages. Undefined without them.
  */
-export function waitOptionsOf(call: CallOptions | undefined, what: () => string): AcquireOptions | undefined {
+export function waitOptionsOf(call: CallOptions | undefined, what: () => string): ConnectionWaitOptions | undefined {
   if (call === undefined || (!call.signal && !call.timeout)) return undefined;
   return { signal: call.signal ?? null, timeout: call.timeout ?? null, what: what() };
 }

@@ -18,7 +18,7 @@ import {
   type CommandRunner,
 } from "./core.js";
 import { DataError, ExecAbortError, RedisError, ResponseError, WatchError } from "./errors.js";
-import type { AcquireOptions, RedisString } from "./pool.js";
+import type { ConnectionWaitOptions, RedisString } from "./pool.js";
 import type { CommandArg, RespValue } from "./protocol/index.js";
 import type { Script } from "./script.js";
 import { secretArgumentLimit, traceBatch, tracingBatch } from "./tracing.js";
@@ -29,7 +29,7 @@ export interface PipelineBoundClient<T extends RedisString> extends Commands<T, 
   /** A single-connection client's connection, once it has one. */
   readonly connection: Connection | null;
   /** The connection this client's pipelines run on (`wait` ends a wait for one of its own). */
-  connectionForPipeline(wait?: AcquireOptions): Promise<Connection>;
+  connectionForPipeline(wait?: ConnectionWaitOptions): Promise<Connection>;
   close(): Promise<void>;
   readonly __replyType?: T;
   /** The per-call options of a `withOptions()` view the pipeline was made from. */
@@ -446,7 +446,7 @@ export class PipelineImpl<T extends RedisString = Buffer> {
     return this.host.singleConnectionClient ? this.host : this.host.client();
   }
 
-  private async connectionFor(queue: Queued[], wait: AcquireOptions | undefined): Promise<Connection> {
+  private async connectionFor(queue: Queued[], wait: ConnectionWaitOptions | undefined): Promise<Connection> {
     if (this.bound) return this.bound.connectionForPipeline(wait);
     const changesState = queue.some((c) => c.route === Route.State);
     if (this.host.singleConnectionClient) {

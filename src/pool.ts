@@ -110,7 +110,7 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> extends EventEmitter im
    * Raises `MaxConnectionsError` when `maxConnections` are open. An aborted `signal` rejects
    * with `AbortError` at once (a `BlockingConnectionPool` also ends its wait with it).
    */
-  async getConnection(options?: AcquireOptions): Promise<Connection> {
+  async getConnection(options?: ConnectionWaitOptions): Promise<Connection> {
     const signal = options?.signal;
     if (signal?.aborted) throw abortError(options?.what ?? "command", signal, false);
     const startedAt = acquireChannel.hasSubscribers ? Date.now() : 0;
@@ -311,7 +311,7 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> extends EventEmitter im
 }
 
 /** What ends a caller's wait for a connection (docs/cancellation.md), and what it is for. */
-export interface AcquireOptions {
+export interface ConnectionWaitOptions {
   /** Ends the wait with `AbortError` (the command did not run). */
   signal?: AbortSignal | null;
   /** Seconds the wait may take (the call's per-call timeout), else `TimeoutError`. */
@@ -359,7 +359,7 @@ class BlockingConnectionPoolImpl<T extends RedisString = Buffer> extends Connect
    * (then `ConnectionError`). The wait also ends when `signal` aborts (`AbortError`) or the
    * call's `timeout` passes (`TimeoutError`); either way the command did not run.
    */
-  override async getConnection(options?: AcquireOptions): Promise<Connection> {
+  override async getConnection(options?: ConnectionWaitOptions): Promise<Connection> {
     const signal = options?.signal ?? null;
     const callTimeout = options?.timeout ?? null;
     const what = options?.what ?? "command";
