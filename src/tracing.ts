@@ -295,13 +295,13 @@ function ruleOf(name: string): RedactionRule {
   return { name, kept: secret >= 0 ? secret : keptArguments(name), secret: secret >= 0 };
 }
 
-/** The redaction rule of a command from its first word (cached for string names). */
+/** The redaction rule of a command from its first word (cached by the name as sent; a Buffer by its text). */
 function redactionRule(arg: CommandArg | undefined): RedactionRule {
-  if (typeof arg !== "string") return ruleOf(commandWord(arg));
-  let rule = rules.get(arg);
+  const key = typeof arg === "string" ? arg : commandWord(arg);
+  let rule = rules.get(key);
   if (rule === undefined) {
-    rule = ruleOf(arg.toUpperCase());
-    if (rules.size < 1000) rules.set(arg, rule);
+    rule = ruleOf(key === arg ? key.toUpperCase() : key);
+    if (rules.size < 1000) rules.set(key, rule);
   }
   return rule;
 }
