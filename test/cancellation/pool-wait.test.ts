@@ -216,13 +216,13 @@ describe("through a client whose pool is exhausted", () => {
     const { r, pool } = client();
     const holder = r.client();
     await holder.ping();
-    const blocked = r.withOptions({ timeout: 1 }).blpop(["pool-wait:empty"], 0);
+    const blocked = r.withOptions({ timeout: 2 }).blpop(["pool-wait:empty"], 0);
     await until(() => waiting(pool) === 1, "BLPOP to wait for a connection");
     await holder.close();
     const error = await blocked.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     // its own timeout named, whatever part of it the wait took
-    expect((error as Error).message).toBe("Timeout: BLPOP got no reply within its 1s timeout; it was sent and may have run (its reply is discarded)");
+    expect((error as Error).message).toBe("Timeout: BLPOP got no reply within its 2s timeout; it was sent and may have run (its reply is discarded)");
     await until(() => pool.inUseConnections === 0, "the connection to come back");
   });
 
