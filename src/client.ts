@@ -10,6 +10,9 @@ import {
   commandArgv,
   installClientCommands,
   withCallOptions,
+  waitOptionsOf,
+  afterWait,
+  commandWordOf,
   type BoundCommand,
   type OptionRule,
 } from "./core.js";
@@ -22,9 +25,10 @@ import { Monitor } from "./monitor.js";
 import type { AsyncMode } from "./commands/types.js";
 import { ConnectionError, DataError } from "./errors.js";
 import type { PoolOptions } from "./options.js";
-import { ConnectionPool, ConnectionPoolImpl, type RedisString, type ReplyTypeOf } from "./pool.js";
+import { ConnectionPool, ConnectionPoolImpl, type ConnectionWaitOptions, type RedisString, type ReplyTypeOf } from "./pool.js";
+import { isCancellation } from "./connection/cancel.js";
 import type { CommandArg } from "./protocol/index.js";
-import { commandChannel, commandContext, tracePromise } from "./tracing.js";
+import { commandChannel, commandContext, traceCommand } from "./tracing.js";
 import { forwardLifecycle } from "./events.js";
 
 /** `new Redis(options)`: redis-py's constructor options in camelCase. */
@@ -151,8 +155,8 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
    * @internal The connection a pipeline of this client runs on: the client's own one when it
    * is a single-connection client (so its SELECT and WATCH apply), else the pool's shared one.
    */
-  async connectionForPipeline(): Promise<Connection> {
-    if (this.singleConnectionClient) return this.acquire();
+  async connectionForPipeline(wait?: ConnectionWaitOptions): Promise<Connection> {
+    if (this.singleConnectionClient) return this.acquire(wait);
     return this.connectionPool.sharedConnection();
   }
 
@@ -173,7 +177,7 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
     }
     const options = withCallOptions(undefined, this.callOptions);
     if (commandChannel.hasSubscribers === true) {
-      return tracePromise(commandChannel, () => this.dispatch(argv, options, routeOf(argv)), commandContext(argv, this.connectionPool.connectionKwargs));
+      return traceCommand(() => this.dispatch(argv, options, routeOf(argv)), commandContext(argv, this.connectionPool.connectionKwargs));
     }
     return this.dispatch(argv, options, routeOf(argv));
   }
@@ -211,8 +215,7 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
   /** `dispatch` (or the cache) under a `aioredis:command` trace (someone subscribed). */
   private tracedDispatch(command: BoundCommand, spec: CommandSpec, options: SendOptions | undefined, cache: ClientSideCache | null): Promise<unknown> {
     const context = commandContext(command.argv, this.connectionPool.connectionKwargs);
-    return tracePromise(
-      commandChannel,
+    return traceCommand(
       () => (cache === null ? null : cache.run(this.sharedConnection, spec, command, options)) ?? this.dispatch(command.argv, options, spec.route),
       context,
     );
@@ -240,7 +243,10 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
       const connection = this.bound.connection;
       const send = blockFor === null ? options : { ...options, blockFor };
       if (connection) return connection.send(argv, send);
-      return this.acquire().then((c) => c.send(argv, send));
+      const wait = waitOptionsOf(send, () => commandWordOf(argv));
+      if (wait === undefined) return this.acquire().then((c) => c.send(argv, send));
+      const startedAt = Date.now();
+      return this.acquire(wait).then((c) => c.send(argv, afterWait(send!, startedAt)));
     }
     const state = route === Route.State ? connectionStateCommand(argv) : null;
     if (state) {
@@ -266,9 +272,12 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
         pool.release(ready);
       }
     }
-    const connection = await pool.getConnection();
+    // a BlockingConnectionPool may make it wait: its signal and timeout end that wait too
+    const wait = waitOptionsOf(options, () => commandWordOf(argv));
+    const startedAt = wait === undefined ? 0 : Date.now();
+    const connection = await pool.getConnection(wait);
     try {
-      return await connection.send(argv, options);
+      return await connection.send(argv, wait === undefined ? options : afterWait(options, startedAt));
     } finally {
       this.connectionPool.release(connection);
     }
@@ -283,26 +292,30 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
       );
   }
 
-  /** @internal */
-  acquire(): Promise<Connection> {
+  /**
+   * @internal The client's own connection, taken from the pool at first use. `wait` (a call's
+   * signal and timeout) ends the wait for it; a call that finds another call's wait under way
+   * shares it, and waits again on its own if that one was cancelled.
+   */
+  acquire(wait?: ConnectionWaitOptions): Promise<Connection> {
     if (this.bound.connection) return Promise.resolve(this.bound.connection);
-    if (!this.acquiring) {
-      this.acquiring = this.connectionPool.getConnection().then(
-        (connection) => {
-          this.acquiring = null;
-          if (this.closed) {
-            this.connectionPool.release(connection);
-            throw new ConnectionError("The client is closed");
-          }
-          this.bound.connection = connection;
-          return connection;
-        },
-        (err) => {
-          this.acquiring = null;
-          throw err;
-        },
-      );
-    }
+    // another call's wait: its signal or timeout is not this call's
+    if (this.acquiring) return this.acquiring.catch((err: unknown) => (isCancellation(err) ? this.acquire(wait) : Promise.reject(err)));
+    this.acquiring = this.connectionPool.getConnection(wait).then(
+      (connection) => {
+        this.acquiring = null;
+        if (this.closed) {
+          this.connectionPool.release(connection);
+          throw new ConnectionError("The client is closed");
+        }
+        this.bound.connection = connection;
+        return connection;
+      },
+      (err) => {
+        this.acquiring = null;
+        throw err;
+      },
+    );
     return this.acquiring;
   }
 

@@ -14,7 +14,7 @@ import { bindArgs, isArgValue, type CommandSpec, type EmptyResponse } from "./co
 import { argumentMessage, describeValue } from "./describe.js";
 import { DataError } from "./errors.js";
 import { createLock, type Lock, type LockOptions } from "./lock.js";
-import type { RedisString } from "./pool.js";
+import type { ConnectionWaitOptions, RedisString } from "./pool.js";
 import type { CommandArg } from "./protocol/index.js";
 import { callableScript, type CallableScript } from "./script.js";
 import { runTransaction, type TransactionOptions, type TransactionPipeline } from "./transaction.js";
@@ -111,6 +111,31 @@ export function mergeCallOptions(outer: CallOptions | undefined, inner: CallOpti
 export function withCallOptions(send: SendOptions | undefined, call: CallOptions | undefined): SendOptions | undefined {
   if (call === undefined || (!call.signal && !call.timeout)) return send;
   return { ...send, signal: call.signal ?? null, timeout: call.timeout ?? null };
+}
+
+/**
+ * What bounds a call's wait for a connection of its own (a `BlockingConnectionPool` may make
+ * it wait): its signal and per-call timeout, and its name for messages. Undefined without them.
+ */
+export function waitOptionsOf(call: CallOptions | undefined, what: () => string): ConnectionWaitOptions | undefined {
+  if (call === undefined || (!call.signal && !call.timeout)) return undefined;
+  return { signal: call.signal ?? null, timeout: call.timeout ?? null, what: what() };
+}
+
+/**
+ * A call's options once it waited for a connection since `startedAt` (ms): its per-call timeout
+ * counts from the call, not from the send. Unchanged without a timeout.
+ */
+export function afterWait<O extends CallOptions>(call: O, startedAt: number): O & { startedAt?: number };
+export function afterWait<O extends CallOptions>(call: O | undefined, startedAt: number): (O & { startedAt?: number }) | undefined;
+export function afterWait<O extends CallOptions>(call: O | undefined, startedAt: number): (O & { startedAt?: number }) | undefined {
+  return call?.timeout ? { ...call, startedAt } : call;
+}
+
+/** The upper-cased name of a command, for messages. */
+export function commandWordOf(argv: readonly CommandArg[]): string {
+  const name = argv[0];
+  return Buffer.isBuffer(name) ? name.toString("latin1").toUpperCase() : String(name).toUpperCase();
 }
 
 /**

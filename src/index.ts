@@ -23,6 +23,7 @@ export {
   BlockingConnectionPool,
   type ConnectionPoolConstructor,
   type BlockingConnectionPoolConstructor,
+  type ConnectionWaitOptions,
   type RedisString,
   type ReplyTypeOf,
 } from "./pool.js";

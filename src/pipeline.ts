@@ -12,11 +12,13 @@ import {
   installPipelineCommands,
   mergeCallOptions,
   checkCallOptionsObject,
+  waitOptionsOf,
+  afterWait,
   type CallOptions,
   type CommandRunner,
 } from "./core.js";
 import { DataError, ExecAbortError, RedisError, ResponseError, WatchError } from "./errors.js";
-import type { RedisString } from "./pool.js";
+import type { ConnectionWaitOptions, RedisString } from "./pool.js";
 import type { CommandArg, RespValue } from "./protocol/index.js";
 import type { Script } from "./script.js";
 import { secretArgumentLimit, traceBatch, tracingBatch } from "./tracing.js";
@@ -24,8 +26,10 @@ import { secretArgumentLimit, traceBatch, tracingBatch } from "./tracing.js";
 /** The parts of a client a pipeline runs commands through while watching: its command methods. */
 export interface PipelineBoundClient<T extends RedisString> extends Commands<T, AsyncMode>, CommandRunner {
   executeCommand(...args: unknown[]): Promise<any>;
-  /** The connection this client's pipelines run on. */
-  connectionForPipeline(): Promise<Connection>;
+  /** A single-connection client's connection, once it has one. */
+  readonly connection: Connection | null;
+  /** The connection this client's pipelines run on (`wait` ends a wait for one of its own). */
+  connectionForPipeline(wait?: ConnectionWaitOptions): Promise<Connection>;
   close(): Promise<void>;
   readonly __replyType?: T;
   /** The per-call options of a `withOptions()` view the pipeline was made from. */
@@ -350,13 +354,16 @@ export class PipelineImpl<T extends RedisString = Buffer> {
       if (watching) await bound.executeCommand("UNWATCH").catch(() => {});
       return;
     }
-    try {
-      const connection = await bound.connectionForPipeline();
-      if (watching) await bound.executeCommand("UNWATCH");
-      // WATCH is cleared by EXEC or UNWATCH: the connection can go back to the pool.
-      if (!stateChanged && connection.isConnected) connection.dirty = false;
-    } catch {
-      // a lost connection is closed by the pool on release
+    // No connection when the wait for one was cancelled: then only the client is closed.
+    const connection = bound.connection;
+    if (connection !== null) {
+      try {
+        if (watching) await bound.executeCommand("UNWATCH");
+        // WATCH is cleared by EXEC or UNWATCH: the connection can go back to the pool.
+        if (!stateChanged && connection.isConnected) connection.dirty = false;
+      } catch {
+        // a lost connection is closed by the pool on release
+      }
     }
     await bound.close();
   }
@@ -384,7 +391,7 @@ export class PipelineImpl<T extends RedisString = Buffer> {
     checkKeys("execute", options, ["raiseOnError", "signal", "timeout"]);
     const raiseOnError = options.raiseOnError ?? true;
     const { raiseOnError: _, ...own } = options;
-    const call = mergeCallOptions(this.host.callOptions, checkCallOptionsObject("execute", own));
+    let call: (CallOptions & { startedAt?: number }) | undefined = mergeCallOptions(this.host.callOptions, checkCallOptionsObject("execute", own));
     const queue = this.queue;
     let special = false;
     for (const command of queue) {
@@ -402,7 +409,11 @@ export class PipelineImpl<T extends RedisString = Buffer> {
         throw new DataError(`${String(command.argv[0]).toUpperCase()} cannot run in a pipeline: use ${streamingCommand(command.argv)}`);
       }
       if (call?.signal?.aborted) throw abortError(`pipeline of ${queue.length} commands`, call.signal, false);
-      const connection = await this.connectionFor(special ? queue : []);
+      // A connection of its own may be waited for (BlockingConnectionPool): the call's signal and timeout end that wait.
+      const wait = waitOptionsOf(call, () => `pipeline of ${queue.length} commands`);
+      const startedAt = wait === undefined ? 0 : Date.now();
+      const connection = await this.connectionFor(special ? queue : [], wait);
+      if (wait !== undefined) call = afterWait(call, startedAt);
       if (this.scripts.size > 0) await this.loadScripts(connection);
       if (transactional) {
         this.watching = false; // EXEC ends every WATCH, whatever its outcome
@@ -435,12 +446,12 @@ export class PipelineImpl<T extends RedisString = Buffer> {
     return this.host.singleConnectionClient ? this.host : this.host.client();
   }
 
-  private async connectionFor(queue: Queued[]): Promise<Connection> {
-    if (this.bound) return this.bound.connectionForPipeline();
+  private async connectionFor(queue: Queued[], wait: ConnectionWaitOptions | undefined): Promise<Connection> {
+    if (this.bound) return this.bound.connectionForPipeline(wait);
     const changesState = queue.some((c) => c.route === Route.State);
     if (this.host.singleConnectionClient) {
       // The client's own connection, with its SELECT and WATCH: what the pipeline changes stays with it.
-      const connection = await this.host.connectionForPipeline();
+      const connection = await this.host.connectionForPipeline(wait);
       if (changesState) connection.dirty = true;
       return connection;
     }
@@ -448,12 +459,17 @@ export class PipelineImpl<T extends RedisString = Buffer> {
     if (needsOwn) {
       // A blocking command or a state change would hold up or leak into the shared connection.
       this.bound = this.host.client();
-      return this.bound.connectionForPipeline();
+      return this.bound.connectionForPipeline(wait);
     }
     return this.host.connectionForPipeline();
   }
 
-  private async executePipeline(connection: Connection, queue: Queued[], raiseOnError: boolean, call: CallOptions | undefined): Promise<unknown[]> {
+  private async executePipeline(
+    connection: Connection,
+    queue: Queued[],
+    raiseOnError: boolean,
+    call: (CallOptions & { startedAt?: number }) | undefined,
+  ): Promise<unknown[]> {
     const sent = sentCommands(queue);
     const perCommand = sent.some((c) => c.spec?.decode !== undefined);
     const replies = await connection.sendBatch(
@@ -462,12 +478,18 @@ export class PipelineImpl<T extends RedisString = Buffer> {
         decodeEach: perCommand ? sent.map((c) => c.spec?.decode) : undefined,
         signal: call?.signal,
         timeout: call?.timeout,
+        startedAt: call?.startedAt,
       },
     );
     return transformAll(queue, replies, raiseOnError);
   }
 
-  private async executeTransaction(connection: Connection, all: Queued[], raiseOnError: boolean, call: CallOptions | undefined): Promise<unknown[]> {
+  private async executeTransaction(
+    connection: Connection,
+    all: Queued[],
+    raiseOnError: boolean,
+    call: (CallOptions & { startedAt?: number }) | undefined,
+  ): Promise<unknown[]> {
     // Commands answered without the server are left out of MULTI/EXEC (redis-py's EMPTY_RESPONSE).
     const queue = sentCommands(all);
     const argvs: CommandArg[][] = new Array(queue.length + 2);
@@ -482,6 +504,7 @@ export class PipelineImpl<T extends RedisString = Buffer> {
       decodeEach: mixed ? argvs.map((_, i) => i !== queue.length + 1) : undefined,
       signal: call?.signal,
       timeout: call?.timeout,
+      startedAt: call?.startedAt,
     });
     if (mixed) {
       const exec = replies[queue.length + 1];

@@ -4,6 +4,7 @@ import { Connection } from "./connection/connection.js";
 import { safeEmit, type ConnectionEvents, type LifecycleEventName } from "./events.js";
 import { acquireChannel, releaseChannel, serverContext, type PoolMessage } from "./tracing.js";
 import { checkOptions, resolveConnectionOptions, type ResolvedConnectionOptions } from "./connection/resolve.js";
+import { abortError, callTimeoutError, checkCallOptions, unwatchSignal, watchSignal, type Cancellation, type CancelTarget } from "./connection/cancel.js";
 import { ConnectionError, DataError, MaxConnectionsError } from "./errors.js";
 import type { PoolOptions } from "./options.js";
 import { mergeUrlOptions } from "./url.js";
@@ -106,9 +107,12 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> extends EventEmitter im
 
   /**
    * A connection for exclusive use, connected and ready. Give it back with `release()`.
-   * Raises `MaxConnectionsError` when `maxConnections` are open.
+   * Raises `MaxConnectionsError` when `maxConnections` are open. An aborted `signal` rejects
+   * with `AbortError` at once (a `BlockingConnectionPool` also ends its wait with it).
    */
-  async getConnection(): Promise<Connection> {
+  async getConnection(options?: ConnectionWaitOptions): Promise<Connection> {
+    const signal = options?.signal;
+    if (signal?.aborted) throw abortError(options?.what ?? "command", signal, false);
     const startedAt = acquireChannel.hasSubscribers ? Date.now() : 0;
     const connection = this.takeConnection();
     return this.ready(connection, startedAt);
@@ -119,6 +123,7 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> extends EventEmitter im
    * `null` (then use `getConnection()`). Blocking commands use it to skip a few hops.
    */
   takeReadyConnection(): Connection | null {
+    if (this.callersWaiting()) return null;
     const available = this.available;
     while (available.length > 0) {
       const connection = available[available.length - 1]!;
@@ -194,6 +199,16 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> extends EventEmitter im
   /** Called when a slot may have become free. */
   protected connectionFreed(): void {}
 
+  /** Up to `count` slots became free at once (connections closed by the pool): as many callers waiting may try. */
+  private slotsFreed(count: number): void {
+    for (let i = 0; i < count; i++) this.connectionFreed();
+  }
+
+  /** True when callers wait for a connection (a `BlockingConnectionPool`): they go first. */
+  protected callersWaiting(): boolean {
+    return false;
+  }
+
   // ---- lifecycle events and pool channels ------------------------------------------------------
 
   /** @internal Who hears this pool's connection events besides its own listeners (a cluster, for its nodes' pools). */
@@ -227,6 +242,7 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> extends EventEmitter im
    */
   async disconnect(inuseConnections = true): Promise<void> {
     const closing: Promise<void>[] = [];
+    const freed = this.available.length + (inuseConnections ? this.inUse.size : 0);
     for (const connection of this.available.splice(0)) closing.push(connection.close());
     if (this.shared) {
       closing.push(this.shared.close());
@@ -236,6 +252,7 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> extends EventEmitter im
       for (const connection of this.inUse) closing.push(connection.close());
       this.inUse.clear();
     }
+    this.slotsFreed(freed);
     await Promise.all(closing);
   }
 
@@ -248,6 +265,7 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> extends EventEmitter im
    */
   async close(options?: { force?: boolean }): Promise<void> {
     const closing: Promise<void>[] = [];
+    const freed = this.available.length + this.inUse.size;
     for (const connection of this.available.splice(0)) closing.push(connection.close());
     if (this.shared) {
       closing.push(this.shared.close({ graceful: !options?.force }));
@@ -255,12 +273,15 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> extends EventEmitter im
     }
     for (const connection of this.inUse) closing.push(connection.close());
     this.inUse.clear();
+    this.slotsFreed(freed);
     await Promise.all(closing);
   }
 
   /** Closes idle connections now and the others once their replies are in (used on garbage collection). */
   releaseWhenIdle(): void {
-    for (const connection of this.available.splice(0)) connection.disconnect(true);
+    const idle = this.available.splice(0);
+    for (const connection of idle) connection.disconnect(true);
+    this.slotsFreed(idle.length);
     this.shared?.closeWhenDone();
     this.shared = null;
   }
@@ -289,13 +310,35 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> extends EventEmitter im
   }
 }
 
+/** What ends a caller's wait for a connection (docs/cancellation.md), and what it is for. */
+export interface ConnectionWaitOptions {
+  /** Ends the wait with `AbortError` (the command did not run). */
+  signal?: AbortSignal | null;
+  /** Seconds the wait may take (the call's per-call timeout), else `TimeoutError`. */
+  timeout?: number | null;
+  /** The command (or "pipeline of N commands") the connection is for, for messages. */
+  what?: string;
+}
+
+/** A caller waiting for a free connection: a call's `Cancellation`, ended by a release, its signal or a deadline. */
+interface Waiter extends Cancellation {
+  /** Try again: `true` when a release chose this caller, `false` when the pool's own timeout passed. */
+  wake: (handed: boolean) => void;
+  /** The one timer of the wait: the earlier of the pool's `timeout` and the call's deadline. */
+  timer: NodeJS.Timeout | undefined;
+}
+
 /**
  * A pool that waits up to `timeout` seconds for a free connection instead of failing
- * (redis-py's `BlockingConnectionPool`; defaults: 50 connections, 20 seconds).
+ * (redis-py's `BlockingConnectionPool`; defaults: 50 connections, 20 seconds). A caller's
+ * `signal` and per-call `timeout` end its wait too (docs/cancellation.md).
  */
-class BlockingConnectionPoolImpl<T extends RedisString = Buffer> extends ConnectionPoolImpl<T> {
+class BlockingConnectionPoolImpl<T extends RedisString = Buffer> extends ConnectionPoolImpl<T> implements CancelTarget {
   readonly timeout: number | null;
-  private readonly waiters: (() => void)[] = [];
+  /** The callers waiting, first come first served (insertion order); a cancelled one leaves at once. */
+  private readonly waiters = new Set<Waiter>();
+  /** Waiters a release woke that have not tried again yet: a newcomer queues behind them. */
+  private woken = 0;
 
   constructor(options: PoolOptions = {}) {
     super(options);
@@ -306,39 +349,105 @@ class BlockingConnectionPoolImpl<T extends RedisString = Buffer> extends Connect
     return 50;
   }
 
-  override async getConnection(): Promise<Connection> {
+  /** @internal Callers waiting for a connection now. */
+  get waitingCount(): number {
+    return this.waiters.size;
+  }
+
+  /**
+   * A connection for exclusive use, waiting up to the pool's `timeout` for one to be free
+   * (then `ConnectionError`). The wait also ends when `signal` aborts (`AbortError`) or the
+   * call's `timeout` passes (`TimeoutError`); either way the command did not run.
+   */
+  override async getConnection(options?: ConnectionWaitOptions): Promise<Connection> {
+    const signal = options?.signal ?? null;
+    const callTimeout = options?.timeout ?? null;
+    const what = options?.what ?? "command";
+    checkCallOptions(what, signal, callTimeout);
+    if (signal?.aborted) throw abortError(what, signal, false);
     const startedAt = Date.now();
     const deadline = this.timeout === null ? null : startedAt + this.timeout * 1000;
+    const callDeadline = callTimeout === null ? 0 : startedAt + callTimeout * 1000;
+    // Callers already waiting go first: a newcomer does not take the connection a release handed to one of them.
+    let inLine = this.callersWaiting();
     for (;;) {
-      try {
-        return await this.ready(this.takeConnection(), startedAt);
-      } catch (err) {
-        if (!(err instanceof MaxConnectionsError)) throw err;
-      }
-      const waitMs = deadline === null ? null : deadline - Date.now();
-      if (waitMs !== null && waitMs <= 0) {
-        throw new ConnectionError(`No connection available within ${this.timeout}s (maxConnections ${this.maxConnections})`);
-      }
-      await new Promise<void>((resolve) => {
-        let timer: NodeJS.Timeout | undefined;
-        const wake = () => {
-          if (timer) clearTimeout(timer);
-          resolve();
-        };
-        this.waiters.push(wake);
-        if (waitMs !== null) {
-          timer = setTimeout(() => {
-            const index = this.waiters.indexOf(wake);
-            if (index !== -1) this.waiters.splice(index, 1);
-            resolve();
-          }, waitMs);
+      if (!inLine) {
+        try {
+          return await this.ready(this.takeConnection(), startedAt);
+        } catch (err) {
+          if (!(err instanceof MaxConnectionsError)) throw err;
         }
-      });
+        if (deadline !== null && deadline <= Date.now()) {
+          throw new ConnectionError(`No connection available within ${this.timeout}s (maxConnections ${this.maxConnections})`);
+        }
+      }
+      inLine = false;
+      // `takeConnection` runs in the same tick as this, so nobody takes the freed slot in between.
+      if (await this.wait(what, signal, callTimeout, callDeadline, deadline)) this.woken--;
     }
   }
 
+  /** Waits for a release (resolves), the pool's deadline (resolves: the caller checks), the signal or the call's deadline (rejects). */
+  private wait(what: string, signal: AbortSignal | null, timeout: number | null, callDeadline: number, deadline: number | null): Promise<boolean> {
+    return new Promise<boolean>((wake, reject) => {
+      const waiter: Waiter = {
+        target: this,
+        signal,
+        timeout,
+        callDeadline,
+        what,
+        written: false,
+        done: false,
+        reject,
+        blocking: false,
+        wake,
+        timer: undefined,
+      };
+      if (callDeadline !== 0 && callDeadline <= Date.now()) {
+        reject(callTimeoutError(waiter));
+        return;
+      }
+      this.waiters.add(waiter);
+      if (signal !== null) watchSignal(waiter);
+      const until = callDeadline === 0 ? deadline : deadline === null ? callDeadline : Math.min(deadline, callDeadline);
+      if (until !== null) waiter.timer = setTimeout(() => this.expire(waiter), Math.max(until - Date.now(), 0));
+    });
+  }
+
+  /** The wait's timer fired: the call's deadline (`TimeoutError`), or the pool's own (one last try). */
+  private expire(waiter: Waiter): void {
+    if (waiter.callDeadline !== 0 && waiter.callDeadline <= Date.now()) this.cancelCall(waiter, callTimeoutError(waiter));
+    else if (this.leave(waiter)) waiter.wake(false);
+  }
+
+  /** Takes a waiter out of the queue, its timer and signal watch with it; false if it already left. */
+  private leave(waiter: Waiter): boolean {
+    if (waiter.done) return false;
+    waiter.done = true;
+    this.waiters.delete(waiter);
+    if (waiter.timer !== undefined) clearTimeout(waiter.timer);
+    if (waiter.signal !== null) unwatchSignal(waiter);
+    return true;
+  }
+
+  /** @internal A waiter's signal aborted or its deadline passed: it leaves the queue and rejects. */
+  cancelCall(cancel: Cancellation, error: Error): void {
+    const waiter = cancel as Waiter;
+    if (this.leave(waiter)) waiter.reject(error);
+  }
+
+  protected override callersWaiting(): boolean {
+    return this.waiters.size > 0 || this.woken > 0;
+  }
+
+  /** A connection may be free: the longest-waiting caller still waiting tries again. */
   protected override connectionFreed(): void {
-    this.waiters.shift()?.();
+    for (const waiter of this.waiters) {
+      this.leave(waiter);
+      this.woken++;
+      waiter.wake(true);
+      return;
+    }
   }
 }
 

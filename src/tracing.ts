@@ -178,6 +178,15 @@ export function tracePromise<R, C extends object>(channel: Tracing<C>, fn: () =>
   return traced;
 }
 
+/**
+ * Runs a command `fn` inside an `aioredis:command` trace (the caller checked `hasSubscribers`)
+ * and returns the traced promise as the caller's own: handled or not exactly as the same call
+ * without a subscriber would be (no catch added).
+ */
+export function traceCommand<R>(fn: () => Promise<R>, context: CommandTraceContext): Promise<R> {
+  return commandChannel.tracePromise(fn, context) as Promise<R>;
+}
+
 /** Publishes `aioredis:error` when someone listens. */
 export function publishError(error: unknown, origin: string, server?: ServerContext): void {
   if (errorChannel.hasSubscribers !== true) return;
@@ -209,12 +218,26 @@ export function serverContext(o: ServerOptions): ServerContext {
   return context;
 }
 
-/** A command's trace context: name, redacted arguments, server. */
+/**
+ * A command's trace context: server, name, redacted arguments. Built as one object literal
+ * (the fields in the order `serverContext` gives them, then `command` and `args`) from the
+ * command name's cached redaction rule: the hot path of a traced call.
+ */
 export function commandContext(argv: readonly CommandArg[], server: ServerOptions): CommandTraceContext {
-  const context = serverContext(server) as CommandTraceContext;
-  context.command = commandWord(argv[0]);
-  context.args = redactArgs(argv);
-  return context;
+  const rule = redactionRule(argv[0]);
+  const args = redactWith(argv, rule);
+  const path = server.unixSocketPath;
+  if (server.clientName) {
+    return {
+      serverAddress: path ?? server.host,
+      serverPort: path ? undefined : server.port,
+      database: server.db,
+      clientName: server.clientName,
+      command: rule.name,
+      args,
+    };
+  }
+  return { serverAddress: path ?? server.host, serverPort: path ? undefined : server.port, database: server.db, command: rule.name, args };
 }
 
 // ---- redaction --------------------------------------------------------------------------------
@@ -248,22 +271,39 @@ const KEPT_ARGUMENTS: readonly [RegExp, number][] = [
   ],
 ];
 
-/** Answers of `keptArguments` by command name (bounded: `executeCommand` takes any name). */
-const keptCache = new Map<string, number>();
-
 /** Arguments a trace keeps of a command that is not secret (0 for a command not in the table). */
 function keptArguments(name: string): number {
-  const known = keptCache.get(name);
-  if (known !== undefined) return known;
-  let kept = 0;
-  for (const [pattern, n] of KEPT_ARGUMENTS) {
-    if (pattern.test(name)) {
-      kept = n;
-      break;
-    }
+  for (const [pattern, n] of KEPT_ARGUMENTS) if (pattern.test(name)) return n;
+  return 0;
+}
+
+/** How a command's arguments are shown, from its name: the two rules of `redactArgs`, resolved once. */
+interface RedactionRule {
+  /** The name upper-cased. */
+  name: string;
+  /** Leading arguments shown (-1: all). */
+  kept: number;
+  /** A secret command: the arguments shown (its subcommand) are upper-cased. */
+  secret: boolean;
+}
+
+/** Rules by command name as sent (bounded: `executeCommand` takes any name, in any case). */
+const rules = new Map<string, RedactionRule>();
+
+function ruleOf(name: string): RedactionRule {
+  const secret = secretArgumentLimit(name);
+  return { name, kept: secret >= 0 ? secret : keptArguments(name), secret: secret >= 0 };
+}
+
+/** The redaction rule of a command from its first word (cached by the name as sent; a Buffer by its text). */
+function redactionRule(arg: CommandArg | undefined): RedactionRule {
+  const key = typeof arg === "string" ? arg : commandWord(arg);
+  let rule = rules.get(key);
+  if (rule === undefined) {
+    rule = ruleOf(key === arg ? key.toUpperCase() : key);
+    if (rules.size < 1000) rules.set(key, rule);
   }
-  if (keptCache.size < 1000) keptCache.set(name, kept);
-  return kept;
+  return rule;
 }
 
 const REDACTED = "?";
@@ -284,14 +324,16 @@ function argText(arg: CommandArg): string {
  * The argument count is kept, so `db.query.text` can say how many were hidden.
  */
 export function redactArgs(argv: readonly CommandArg[]): string[] {
-  const name = commandWord(argv[0]);
+  return redactWith(argv, redactionRule(argv[0]));
+}
+
+function redactWith(argv: readonly CommandArg[], rule: RedactionRule): string[] {
   const count = argv.length - 1;
-  const secret = secretArgumentLimit(name);
-  const kept = secret >= 0 ? secret : keptArguments(name);
+  const kept = rule.kept;
   const out: string[] = new Array(Math.max(count, 0));
   for (let i = 0; i < count; i++) {
     if (kept >= 0 && i >= kept) out[i] = REDACTED;
-    else out[i] = secret >= 0 ? argText(argv[i + 1]!).toUpperCase() : argText(argv[i + 1]!);
+    else out[i] = rule.secret ? argText(argv[i + 1]!).toUpperCase() : argText(argv[i + 1]!);
   }
   return out;
 }
@@ -307,21 +349,46 @@ export function queryText(context: { command: string; args: readonly string[] })
 // ---- batches ----------------------------------------------------------------------------------
 
 /**
+ * Moves a running batch trace to another server (a cluster transaction redirected by MOVED or
+ * ASK): the batch's and its commands' `serverAddress`/`serverPort` name the node written to.
+ */
+export type BatchRetarget = (host: string, port: number) => void;
+
+/** The server fields of a cluster node (`database` 0, no `clientName`), for its traces. */
+export function nodeServer(node: { host: string; port: number } | null | undefined): ServerOptions {
+  return { host: node?.host ?? "", port: node?.port ?? 0, unixSocketPath: null, db: 0, clientName: null };
+}
+
+/**
  * Runs a pipeline or transaction `run` under a `batch` trace and one `command` trace per
  * queued command (with `batchMode` and `batchSize`), for whichever of the two channels has
  * subscribers. Each command's trace starts right after the batch's (inside its context) and
  * ends with the batch; its `result` is its own
  * entry in the results (an error reply's `Error` goes to `error`), and when the batch
- * rejects every command's `error` is that rejection. Call only when `tracingBatch()`.
+ * rejects every command's `error` is that rejection. `run` may call the `BatchRetarget` it is
+ * given when the batch goes to another server than `server`. Call only when `tracingBatch()`.
  */
 export function traceBatch<R extends unknown[]>(
   mode: "PIPELINE" | "MULTI",
   argvs: readonly (readonly CommandArg[])[],
   server: ServerOptions,
-  run: () => Promise<R>,
+  run: (retarget: BatchRetarget) => Promise<R>,
 ): Promise<R> {
   const size = argvs.length;
   let commands: CommandTraceContext[] | null = null;
+  let batch: BatchTraceContext | null = null;
+  const retarget: BatchRetarget = (host, port) => {
+    if (batch !== null) {
+      batch.serverAddress = host;
+      batch.serverPort = port;
+    }
+    const traced: CommandTraceContext[] | null = commands;
+    if (traced === null) return;
+    for (const context of traced) {
+      context.serverAddress = host;
+      context.serverPort = port;
+    }
+  };
   // Inside the batch's trace (after its start): the commands' traces begin.
   const begin = (): void => {
     if (commandChannel.hasSubscribers !== true) return;
@@ -352,7 +419,7 @@ export function traceBatch<R extends unknown[]>(
   };
   const wrapped = (): Promise<R> => {
     begin();
-    return run().then(
+    return run(retarget).then(
       (results) => {
         settle(results, null);
         return results;
@@ -367,6 +434,7 @@ export function traceBatch<R extends unknown[]>(
   const context = serverContext(server) as BatchTraceContext;
   context.batchMode = mode;
   context.batchSize = size;
+  batch = context;
   return tracePromise(batchChannel, wrapped, context);
 }
 

@@ -3,16 +3,26 @@ import type { Commands } from "../commands/index.js";
 import { connectionStateCommand, streamingCommand } from "../commands/routing.js";
 import type { CommandSpec } from "../commands/spec.js";
 import { abortError, isCancellation } from "../connection/cancel.js";
-import { bindCommand, checkCallOptionsObject, checkKeys, commandArgv, installPipelineCommands, sendOptionsOf, type CallOptions } from "../core.js";
+import {
+  bindCommand,
+  checkCallOptionsObject,
+  checkKeys,
+  commandArgv,
+  installPipelineCommands,
+  mergeCallOptions,
+  sendOptionsOf,
+  type CallOptions,
+} from "../core.js";
 import { AskError, ClusterCrossSlotError, ClusterDownError, DataError, MovedError, RedisError, TryAgainError, WatchError } from "../errors.js";
 import { annotate, describeCommand, sentCommands, transactionResults, type QueuedCommand } from "../pipeline.js";
 import type { RedisString } from "../pool.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
 import type { Script } from "../script.js";
-import { markMaybeSent, type Part, type Plan } from "./plan.js";
+import { markMaybeSent, type Part, type PartTarget, type Plan } from "./plan.js";
 import { isNodeFailure, takeTargetNodes, type ClusterRouter, type TargetNodes } from "./router.js";
 import { keySlot } from "./slots.js";
 import type { ClusterNode } from "./topology.js";
+import { nodeServer, traceBatch, tracingBatch, type BatchRetarget } from "../tracing.js";
 
 interface Queued extends QueuedCommand {
   targetNodes: TargetNodes | undefined;
@@ -30,6 +40,8 @@ interface Item {
   error: Error | null;
   /** Send it again on its own (redirected, or its node could not be reached). */
   redo: boolean;
+  /** The MOVED, ASK, TRYAGAIN or CLUSTERDOWN reply that sent it again (for its trace). */
+  redirect: Error | null;
 }
 
 export interface ClusterExecuteOptions {
@@ -74,9 +86,13 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
   private watchNode: ClusterNode | null = null;
   private watchConnection: Connection | null = null;
 
-  constructor(router: ClusterRouter, transaction = false) {
+  /** The per-call options of the `withOptions()` view the pipeline was made from. */
+  private readonly callOptions: CallOptions | undefined;
+
+  constructor(router: ClusterRouter, transaction = false, callOptions?: CallOptions) {
     this.router = router;
     this.transaction = transaction;
+    this.callOptions = callOptions;
   }
 
   /** The number of queued commands. */
@@ -204,8 +220,10 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
   async execute(options: ClusterExecuteOptions = {}): Promise<any[]> {
     checkKeys("execute", options, ["raiseOnError", "allowRedirections", "signal", "timeout"]);
     const raiseOnError = options.raiseOnError ?? true;
-    const { signal, timeout } = options;
-    this.call = signal || timeout ? checkCallOptionsObject("execute", { signal, timeout }) : undefined;
+    const { raiseOnError: _, allowRedirections: __, ...own } = options as ClusterExecuteOptions & { allowRedirections?: unknown };
+    // execute()'s own signal and timeout over those of the view the pipeline was made from
+    this.call = mergeCallOptions(this.callOptions, checkCallOptionsObject("execute", own));
+    const signal = this.call?.signal;
     const queue = this.queue;
     try {
       if (queue.length === 0 && !this.watching) return [];
@@ -235,7 +253,7 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
     plans.forEach((plan, i) => {
       const options = sendOptionsOf(queue[i]!.spec, queue[i]!.values);
       for (const part of plan.parts) {
-        items.push({ command: i, part, explicit: plan.explicit, options, node: null, done: false, value: undefined, error: null, redo: false });
+        items.push({ command: i, part, explicit: plan.explicit, options, node: null, done: false, value: undefined, error: null, redo: false, redirect: null });
       }
     });
     const groups = new Map<ClusterNode, Item[]>();
@@ -282,7 +300,7 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
     }
     // Runs of commands that want the same decoding, written together in order.
     const runs: Item[][] = [];
-    let decode: boolean | undefined = undefined;
+    let decode: boolean | undefined;
     for (const item of group) {
       const wanted = item.options?.decode;
       const run = runs[runs.length - 1];
@@ -292,9 +310,8 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
         decode = wanted;
       }
     }
-    let replies: RespValue[][];
-    try {
-      replies = await Promise.all(
+    const send = (): Promise<void> =>
+      Promise.all(
         runs.map((run) =>
           connection.sendBatch(
             run.map((item) => item.part.argv),
@@ -305,7 +322,17 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
             },
           ),
         ),
-      );
+      ).then((replies) => this.takeReplies(runs, replies));
+    try {
+      if (tracingBatch()) {
+        // One batch trace per node written to; each command's entry is what that node's reply made of it.
+        await traceBatch(
+          "PIPELINE",
+          group.map((item) => item.part.argv),
+          nodeServer(node),
+          () => send().then(() => group.map(outcomeOf)),
+        );
+      } else await send();
     } catch (err) {
       if (isCancellation(err)) {
         for (const item of group) item.error = err as Error;
@@ -320,8 +347,11 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
           item.error = err as Error;
         }
       }
-      return;
     }
+  }
+
+  /** Each item's reply: its value (transformed), its error, or a redirection to follow (`redo`). */
+  private takeReplies(runs: Item[][], replies: RespValue[][]): void {
     runs.forEach((run, r) => {
       run.forEach((item, j) => {
         const reply = replies[r]![j]!;
@@ -329,6 +359,7 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
           if (!item.explicit && isRedirect(reply)) {
             if (reply instanceof MovedError) this.router.noteMoved(reply);
             item.redo = true;
+            item.redirect = reply;
             return;
           }
           item.error = reply;
@@ -436,11 +467,29 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
   private async executeTransaction(queue: Queued[], raiseOnError: boolean): Promise<unknown[]> {
     const slot = await this.transactionSlot(queue);
     const commands = sentCommands(queue).map((c) => c.argv);
-    const watched = this.watchConnection;
     // A watching transaction runs on its own connection: nothing is followed, a redirection means the watch is lost.
-    const target = this.watchNode ? { node: this.watchNode } : slot === null ? { defaultNode: true as const } : { slot };
+    const target: PartTarget = this.watchNode ? { node: this.watchNode } : slot === null ? { defaultNode: true } : { slot };
+    if (!tracingBatch()) return this.runTransaction(queue, commands, target, raiseOnError, null);
+    // One batch trace for all the hops: its server fields follow each MOVED or ASK to the node written to.
+    return traceBatch(
+      "MULTI",
+      queue.map((c) => c.argv),
+      nodeServer(this.router.expectedNode(target)),
+      (retarget) => this.runTransaction(queue, commands, target, raiseOnError, retarget),
+    );
+  }
+
+  private runTransaction(
+    queue: Queued[],
+    commands: CommandArg[][],
+    target: PartTarget,
+    raiseOnError: boolean,
+    retarget: BatchRetarget | null,
+  ): Promise<unknown[]> {
+    const watched = this.watchConnection;
     return this.router.withRedirects({ target, readonly: false, explicit: watched !== null }, async (hop) => {
       const node = hop.node;
+      retarget?.(node.host, node.port);
       const connection = watched ?? node.sharedConnection();
       if (!connection.isConnected) await connection.connect();
       if (this.scripts.size > 0) await this.loadScripts(node);
@@ -475,6 +524,11 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
       throw err instanceof AskError ? watchLost(err) : err;
     });
   }
+}
+
+/** What a traced command of a cluster pipeline's node write ended with (an `Error` goes to the trace's `error`). */
+function outcomeOf(item: Item): unknown {
+  return item.error ?? (item.redo ? item.redirect : item.value);
 }
 
 Object.defineProperty(ClusterPipelineImpl, "name", { value: "ClusterPipeline" });

@@ -29,7 +29,7 @@ import { markMaybeSent, mayHaveRun, type Part, type PartTarget, type Plan } from
 import { byNode, first, isSplittable, planSplit, policyOf, word, type PolicyTarget } from "./policies.js";
 import { keySlot, REDIS_CLUSTER_HASH_SLOTS } from "./slots.js";
 import { ClusterNode, type NodesManager } from "./topology.js";
-import { commandChannel, commandContext, publishRedirect, redirectChannel, tracePromise } from "../tracing.js";
+import { commandChannel, commandContext, nodeServer, publishRedirect, redirectChannel, traceCommand } from "../tracing.js";
 
 /** Where a command goes when the caller chooses (redis-py's `target_nodes`). */
 export type TargetNodes = "primaries" | "replicas" | "all" | "random" | "default-node" | ClusterNode | ClusterNode[] | Record<string, ClusterNode>;
@@ -399,6 +399,12 @@ export class ClusterRouter {
     );
   }
 
+  /** The node a target is sent to first, as the topology stands (for traces; null when unknown). */
+  expectedNode(target: PartTarget): ClusterNode | null {
+    const node = "node" in target ? target.node : "slot" in target ? this.nodesManager.slotsCache[target.slot]?.[0] : this.nodesManager.defaultNode;
+    return node ?? null;
+  }
+
   /**
    * `executePart` under an `aioredis:command` trace: one trace per part (a command split over
    * nodes has one per node), whatever the redirections. The server fields start as the node
@@ -406,9 +412,7 @@ export class ClusterRouter {
    */
   private tracedPart(part: Part, options: SendOptions | undefined, explicit: boolean): Promise<unknown> {
     const target = part.target;
-    const guess = "node" in target ? target.node : "slot" in target ? this.nodesManager.slotsCache[target.slot]?.[0] : this.nodesManager.defaultNode;
-    const node = guess ?? null;
-    const context = commandContext(part.argv, { host: node?.host ?? "", port: node?.port ?? 0, unixSocketPath: null, db: 0, clientName: null });
+    const context = commandContext(part.argv, nodeServer(this.expectedNode(target)));
     const blockFor = blockingTimeout(part.argv);
     const run = () =>
       this.withRedirects({ target, readonly: part.readonly, explicit, argv: part.argv }, (hop) => {
@@ -416,7 +420,7 @@ export class ClusterRouter {
         context.serverPort = hop.node.port;
         return blockFor === null ? this.sendTo(hop, part.argv, options) : this.sendBlocking(hop, part.argv, options, blockFor);
       });
-    return tracePromise(commandChannel, run, context);
+    return traceCommand(run, context);
   }
 
   /** On the node's shared connection, connected first: a failure to connect means nothing was sent. */

@@ -99,6 +99,8 @@ export interface SendOptions {
   signal?: AbortSignal | null;
   /** Seconds the call may take from `send()` to its reply, else it rejects like an abort with `TimeoutError`. */
   timeout?: number | null;
+  /** When the call began (ms since the epoch), when before `send()` (it waited for a connection): `timeout` counts from then. */
+  startedAt?: number;
 }
 
 const noop = (): void => {};
@@ -346,7 +348,7 @@ export class Connection implements CancelTarget {
    */
   sendBatch(
     commands: readonly (readonly CommandArg[])[],
-    options?: { decode?: boolean; decodeEach?: readonly (boolean | undefined)[]; signal?: AbortSignal | null; timeout?: number | null },
+    options?: { decode?: boolean; decodeEach?: readonly (boolean | undefined)[]; signal?: AbortSignal | null; timeout?: number | null; startedAt?: number },
   ): Promise<RespValue[]> {
     const signal = options?.signal ?? null;
     const callTimeout = options?.timeout ?? null;
@@ -384,7 +386,7 @@ export class Connection implements CancelTarget {
         resolve,
         reject,
       };
-      const cancel = signal !== null || callTimeout !== null ? this.startCall(what, signal, callTimeout, false, reject) : null;
+      const cancel = signal !== null || callTimeout !== null ? this.startCall(what, signal, callTimeout, false, reject, options?.startedAt) : null;
       if (cancel) {
         collector.resolve = (replies) => {
           if (this.finishCall(cancel)) resolve(replies);
@@ -458,7 +460,7 @@ export class Connection implements CancelTarget {
         return;
       }
       const blockFor = options.blockFor ?? 0;
-      const cancel = this.startCall(commandName(args), signal, callTimeout, blockFor !== 0, reject);
+      const cancel = this.startCall(commandName(args), signal, callTimeout, blockFor !== 0, reject, options.startedAt);
       this.toWrite.push({
         args,
         collector: null,
@@ -485,12 +487,19 @@ export class Connection implements CancelTarget {
   }
 
   /** The `Cancellation` of a new call, watching its signal and its deadline. */
-  private startCall(what: string, signal: AbortSignal | null, timeout: number | null, blocking: boolean, reject: (error: Error) => void): Cancellation {
+  private startCall(
+    what: string,
+    signal: AbortSignal | null,
+    timeout: number | null,
+    blocking: boolean,
+    reject: (error: Error) => void,
+    startedAt?: number,
+  ): Cancellation {
     const cancel: Cancellation = {
       target: this,
       signal,
       timeout,
-      callDeadline: timeout === null ? 0 : Date.now() + timeout * 1000,
+      callDeadline: timeout === null ? 0 : (startedAt ?? Date.now()) + timeout * 1000,
       what,
       written: false,
       done: false,

@@ -61,6 +61,27 @@ describe("RedisCluster per-call options", () => {
     expect(await rc.get("cancel:p")).toBe("1");
   });
 
+  test("a pipeline or transaction made from a view carries its options; execute()'s own win", async () => {
+    await rc.set("{cancel-view}:n", "0");
+    const controller = new AbortController();
+    const view = rc.withOptions({ signal: controller.signal });
+    expect(await view.pipeline().incr("{cancel-view}:n").execute()).toEqual([1]);
+    controller.abort();
+    for (const transaction of [false, true]) {
+      const error = await view
+        .pipeline({ transaction })
+        .incr("{cancel-view}:n")
+        .execute()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AbortError);
+      expect((error as AbortError).mayHaveRun).toBe(false);
+    }
+    await expect(view.transaction((pipe) => void pipe.incr("{cancel-view}:n"))).rejects.toBeInstanceOf(AbortError);
+    expect(await rc.get("{cancel-view}:n")).toBe("1");
+    // null clears the view's signal for this execute()
+    expect(await view.pipeline().incr("{cancel-view}:n").execute({ signal: null })).toEqual([2]);
+  });
+
   test("scanIter({ signal }) walks every primary and stops on abort", async () => {
     for (let i = 0; i < 200; i++) await rc.set(`cancel:scan:${i}`, "1");
     const all: string[] = [];

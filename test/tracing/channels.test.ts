@@ -6,6 +6,7 @@ import dc from "node:diagnostics_channel";
 import { afterEach, describe, expect, test } from "vitest";
 import { CHANNELS, NoBackoff, Redis, redactArgs, Retry } from "../../src/index.js";
 import { describeCommand } from "../../src/pipeline.js";
+import { commandContext } from "../../src/tracing.js";
 import { startRedisServer, useRedisServer } from "../harness/index.js";
 import { payloadText, recordAll } from "./helpers.js";
 
@@ -262,5 +263,43 @@ describe("secrets", () => {
     expect(redactArgs(["SENTINEL", "SET", "m", "auth-pass", "pw"])).toEqual(["SET", "?", "?", "?"]);
     expect(describeCommand(["ACL", "SETUSER", "u", ">pw"])).toBe("ACL SETUSER ...");
     expect(describeCommand(["AUTH", "pw"])).toBe("AUTH ...");
+    // the same name in another case, or as a Buffer, gets the same rule (rules are kept per name as sent)
+    for (let i = 0; i < 2; i++) {
+      expect(redactArgs(["set", "k", "v"])).toEqual(["k", "?"]);
+      expect(redactArgs([Buffer.from("Set"), "k", "v"])).toEqual(["k", "?"]);
+      expect(redactArgs(["Auth", "pw"])).toEqual(["?"]);
+      expect(redactArgs(["config", "set", "requirepass", "pw"])).toEqual(["SET", "?", "?"]);
+    }
+  });
+
+  test("a command's trace context: the server fields, then the name and the redacted arguments, in that order", () => {
+    const tcp = { host: "db.local", port: 6380, unixSocketPath: null, db: 3, clientName: null };
+    const named = { ...tcp, clientName: "worker-1" };
+    const unix = { host: "localhost", port: 6379, unixSocketPath: "/tmp/redis.sock", db: 0, clientName: null };
+    const get = commandContext(["get", "k"], tcp);
+    expect(Object.entries(get)).toEqual([
+      ["serverAddress", "db.local"],
+      ["serverPort", 6380],
+      ["database", 3],
+      ["command", "GET"],
+      ["args", ["k"]],
+    ]);
+    expect(Object.entries(commandContext([Buffer.from("HSET"), "h", "f", "v"], named))).toEqual([
+      ["serverAddress", "db.local"],
+      ["serverPort", 6380],
+      ["database", 3],
+      ["clientName", "worker-1"],
+      ["command", "HSET"],
+      ["args", ["h", "f", "?"]],
+    ]);
+    expect(Object.entries(commandContext(["PING"], unix))).toEqual([
+      ["serverAddress", "/tmp/redis.sock"],
+      ["serverPort", undefined],
+      ["database", 0],
+      ["command", "PING"],
+      ["args", []],
+    ]);
+    // each call its own object (subscribers keep per-trace state keyed by it)
+    expect(commandContext(["get", "k"], tcp)).not.toBe(get);
   });
 });

@@ -3,6 +3,8 @@
 //   A  this build, nobody subscribed          (the hooks' cost when unused)
 //   B  another build (e.g. one without tracing), nobody subscribed
 //   C  this build, with a no-op subscriber on every aioredis channel
+//   D  the other build, with that subscriber (the channels are shared by name: C/D compares
+//      the cost of being traced between the two builds)
 // It starts its own redis-server on a free port. Numbers move with machine load: compare
 // the medians of the same run only.
 //
@@ -51,7 +53,7 @@ function subscribe() {
   };
 }
 
-const cpu = { A: [], B: [], C: [] };
+const cpu = { A: [], B: [], C: [], D: [] };
 /** Runs GETs for `ms`; returns ops/s, and records this process's CPU µs per GET (less sensitive to load than the rate). */
 async function round(client, key) {
   const c0 = process.cpuUsage();
@@ -66,13 +68,14 @@ async function round(client, key) {
   return (n / ms) * 1000;
 }
 
-const results = { A: [], B: [], C: [] };
+const results = { A: [], B: [], C: [], D: [] };
 for (const c of [a, b]) await round(c); // warm-up
 for (let r = 0; r < rounds; r++) {
   results.A.push(await round(a, "A"));
   results.B.push(await round(b, "B"));
   const off = subscribe();
   results.C.push(await round(a, "C"));
+  results.D.push(await round(b, "D"));
   off();
 }
 const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
@@ -84,6 +87,7 @@ for (const [k, label] of [
   ["A", "this build, no subscriber"],
   ["B", "other build"],
   ["C", "this build, subscriber"],
+  ["D", "other build, subscriber"],
 ]) {
   const xs = results[k];
   console.log(
@@ -92,6 +96,9 @@ for (const [k, label] of [
 }
 console.log(`  rate A/B (hooks present, unused): ${(mA / mB).toFixed(3)}   C/A (with a subscriber): ${(mC / mA).toFixed(3)}`);
 console.log(`  CPU per GET A/B: ${(median(cpu.A) / median(cpu.B)).toFixed(3)}   C/A: ${(median(cpu.C) / median(cpu.A)).toFixed(3)}`);
+console.log(
+  `  with a subscriber: CPU per GET C/D (this build / other build): ${(median(cpu.C) / median(cpu.D)).toFixed(3)}   D/B (other build's own cost of a subscriber): ${(median(cpu.D) / median(cpu.B)).toFixed(3)}`,
+);
 console.log(
   `  load average: ${(await import("node:os"))
     .loadavg()
