@@ -37,14 +37,13 @@ describe("RedisCluster per-call options", () => {
   });
 
   test("BLPOP with a per-call timeout: TimeoutError, not retried on another node", async () => {
-    const started = Date.now();
+    // BLPOP 0 blocks forever: only the per-call timeout can end this call
     const error = await rc
       .withOptions({ timeout: 0.2 })
       .blpop(["cancel:q"], 0)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as Error).message).toMatch(/may have run/);
-    expect(Date.now() - started).toBeLessThan(10_000);
     await rc.rpush("cancel:q", "x");
     expect(await rc.lpop("cancel:q")).toBe("x"); // the cancelled BLPOP took nothing
   });
