@@ -1,4 +1,4 @@
-import type { Node as BaseNode, Collection, ExpressionStatement, Identifier, JSCodeshift, Program } from "jscodeshift";
+import type { Node as BaseNode, Collection, ExpressionStatement, File, Identifier, JSCodeshift, Program } from "jscodeshift";
 import { asArray, fieldOf, isNode, lineOf, type Node, type NodeOfType, type NodePath } from "./ast.js";
 import type { FileReport, FileView } from "../project/view.js";
 
@@ -186,10 +186,27 @@ export function programOf(ctx: Ctx): Program {
 }
 
 function programOfRoot<T>(root: Collection<T>): Program {
+  return fileOf(root).program;
+}
+
+function fileOf<T>(root: Collection<T>): File {
   // a parsed source's collection holds its File node (ast-types types `get()` as `any`)
   const file: unknown = root.get().node;
   if (!isNode(file) || file.type !== "File") throw new Error("expected a parsed file");
-  return file.program;
+  return file;
+}
+
+/** The source text as recast parsed it (tabs expanded: node offsets index this), from the File's `loc.lines`; null without one. */
+export function parsedTextOf<T>(root: Collection<T>): string | null {
+  const loc = fileOf(root).loc;
+  // recast's Lines object, which ast-types does not declare
+  const lines = loc ? fieldOf(loc, "lines") : undefined;
+  if (typeof lines !== "object" || lines === null || typeof fieldOf(lines, "toString") !== "function") return null;
+  return (lines as { toString(options: { tabWidth: number; useTabs: boolean; reuseWhitespace: boolean }): string }).toString({
+    tabWidth: 4,
+    useTabs: false,
+    reuseWhitespace: false,
+  });
 }
 
 /** Strips position data so recast prints a node fresh instead of reusing another file's text. */
