@@ -438,7 +438,7 @@ export function isDeclarationId(path: ASTPath<unknown>): boolean {
       field("id") === p.node
     )
       return true;
-    if (isFunction(parent)) return parent.params.includes(p.node as (typeof parent.params)[number]);
+    if (isFunction(parent)) return holds(parent.params, p.node);
     return false;
   }
 }

@@ -25,6 +25,7 @@ import {
   fieldOf,
   isIdentifier,
   isNode,
+  isObjectProp,
   isPathOf,
   isStringLit,
   memberName,
@@ -184,13 +185,15 @@ export function collectModuleInfo(ctx: Ctx): ModuleInfo<Reexport> {
         wasDefault: false,
       });
     } else if (id.type === "ObjectPattern") {
-      const props: ObjectProp[] = [];
-      for (const p of id.properties) if (propName(p) !== null && isIdentifier(fieldOf(p, "value"))) props.push(p as ObjectProp);
+      const props: { prop: ObjectProp; value: Identifier }[] = [];
+      for (const p of id.properties) {
+        const value = isObjectProp(p) ? p.value : null;
+        if (isObjectProp(p) && propName(p) !== null && isIdentifier(value)) props.push({ prop: p, value });
+      }
       if (props.length !== id.properties.length) continue;
       captured.add(init);
       info.sourceNodes.push(src);
-      for (const prop of props) {
-        const value = prop.value as Identifier;
+      for (const { prop, value } of props) {
         info.bindings.push({
           kind: "named",
           local: value.name,

@@ -115,7 +115,7 @@ function setSource(_ctx: Ctx, node: StringLit, value: string): void {
   if (node.value !== value) setStringValue(node, value);
 }
 
-/** A string literal in the file's default quotes, for a module name. */
+/** A new string literal for a module name, its written text (`extra.raw`) set as `setStringValue` sets it. */
 function sourceLiteral(ctx: Ctx, value: string): StringLit {
   const node = ctx.j.stringLiteral(value);
   setStringValue(node, value);
