@@ -4,48 +4,160 @@
  * Literal, Property, PropertyDefinition). Every matcher accepts both, so no rule silently
  * misses a file because of the parser that read it (facebook/jscodeshift#489).
  */
-import type { ASTPath, JSCodeshift } from "jscodeshift";
+import type {
+  ArrowFunctionExpression,
+  ASTNode,
+  ASTPath,
+  Node as BaseNode,
+  BooleanLiteral,
+  CallExpression,
+  ClassMethod,
+  ClassPrivateMethod,
+  FunctionDeclaration,
+  FunctionExpression,
+  Identifier,
+  JSCodeshift,
+  Literal,
+  MemberExpression,
+  NullLiteral,
+  NumericLiteral,
+  ObjectExpression,
+  ObjectMethod,
+  ObjectProperty,
+  OptionalCallExpression,
+  OptionalMemberExpression,
+  Property,
+  StringLiteral,
+  TSDeclareMethod,
+} from "jscodeshift";
 
-/** AST nodes are handled structurally: the codemod reads many node shapes from three parsers. */
+/**
+ * A node of any of the three parsers: jscodeshift's (ast-types') union of every node type,
+ * narrowed by its `type` field. Fields the parsers add that ast-types does not declare
+ * (offsets, `extra`, ESTree's `raw`) are read through `fieldOf` and `offsetsOf`.
+ */
+export type Node = ASTNode;
+/** A path to a node; `parent` and `get()` are untyped in ast-types, so read them through `parentOf`. */
+export type NodePath<T = Node> = ASTPath<T>;
+
+/**
+ * The untyped node and path the rules in `v2/` and `project/` still use. The helpers here take
+ * them (every parameter accepts `unknown` or a path of any node) and keep them untyped in
+ * what they return, so those callers compile as they are; typed callers get typed results.
+ */
 export type N = any;
 export type P = ASTPath<N>;
 
-export function isStringLit(node: N): node is { value: string } {
-  return !!node && (node.type === "StringLiteral" || (node.type === "Literal" && typeof node.value === "string"));
+export type StringLit = StringLiteral | (Literal & { value: string });
+export type NumberLit = NumericLiteral | (Literal & { value: number });
+export type BoolLit = BooleanLiteral | (Literal & { value: boolean });
+export type NullLit = NullLiteral | (Literal & { value: null });
+/** A plain `key: value` member of an object literal (Babel's ObjectProperty, ESTree's init Property). */
+export type ObjectProp = ObjectProperty | (Property & { kind: "init" });
+export type Member = MemberExpression | OptionalMemberExpression;
+export type Call = CallExpression | OptionalCallExpression;
+export type FunctionNode =
+  | FunctionDeclaration
+  | FunctionExpression
+  | ArrowFunctionExpression
+  | ClassMethod
+  | ClassPrivateMethod
+  | ObjectMethod
+  | TSDeclareMethod;
+
+/** Whether a value is an AST node (an object with a string `type`). */
+export function isNode(value: unknown): value is Node {
+  return typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string";
 }
 
-export function isNumberLit(node: N): boolean {
-  return !!node && (node.type === "NumericLiteral" || (node.type === "Literal" && typeof node.value === "number"));
+/** A field read where ast-types does not declare it (parser extras, or not on every node of a union). */
+export function fieldOf(node: object, key: string): unknown {
+  return (node as Record<string, unknown>)[key];
 }
 
-export function isBoolLit(node: N, value?: boolean): boolean {
-  const ok = !!node && (node.type === "BooleanLiteral" || (node.type === "Literal" && typeof node.value === "boolean"));
-  return ok && (value === undefined || node.value === value);
+/** A value as an array of unknown elements (`Array.isArray` alone would give `any[]`), or null. */
+export function asArray(value: unknown): unknown[] | null {
+  return Array.isArray(value) ? value : null;
 }
 
-export function isNullLit(node: N): boolean {
-  return !!node && (node.type === "NullLiteral" || (node.type === "Literal" && node.value === null && !node.regex));
+/** A field holding a node, where ast-types does not declare it: the node, or null. */
+export function nodeField(node: object, key: string): Node | null {
+  const value = fieldOf(node, key);
+  return isNode(value) ? value : null;
 }
 
-export function isUndefinedId(node: N): boolean {
-  return !!node && node.type === "Identifier" && node.name === "undefined";
+/** The parent path of a path (ast-types types `parent` as `any`). */
+export function parentOf<T>(path: ASTPath<T>): ASTPath<T | Node> | null {
+  const parent: ASTPath<Node> | null | undefined = path.parent;
+  return parent ?? null;
+}
+
+/** A path's child path at `names` (ast-types types `get()` as `any`). */
+export function childOf(path: ASTPath<unknown>, ...names: (string | number)[]): ASTPath<unknown> {
+  return path.get(...names);
+}
+
+/** The node type named by a `type` string (`NodeOfType<"CallExpression">` is CallExpression). */
+export type NodeOfType<K extends string> = Extract<Node, { type: K }>;
+
+/** Whether a path holds a node of this type. */
+export function isPathOf<K extends Node["type"]>(path: ASTPath<unknown> | null | undefined, type: K): path is NodePath<NodeOfType<K>> {
+  const node = path?.node;
+  return isNode(node) && node.type === type;
+}
+
+export function isStringLit(node: unknown): node is StringLit {
+  return isNode(node) && (node.type === "StringLiteral" || (node.type === "Literal" && typeof node.value === "string"));
+}
+
+export function isNumberLit(node: unknown): node is NumberLit {
+  return isNode(node) && (node.type === "NumericLiteral" || (node.type === "Literal" && typeof node.value === "number"));
+}
+
+function isBoolNode(node: unknown): node is BoolLit {
+  return isNode(node) && (node.type === "BooleanLiteral" || (node.type === "Literal" && typeof node.value === "boolean"));
+}
+
+/** A boolean literal (of `value`, when given). Not a type guard: with a value, false does not mean "not a boolean". */
+export function isBoolLit(node: unknown, value?: boolean): boolean {
+  return isBoolNode(node) && (value === undefined || node.value === value);
+}
+
+export function isNullLit(node: unknown): node is NullLit {
+  return isNode(node) && (node.type === "NullLiteral" || (node.type === "Literal" && node.value === null && !fieldOf(node, "regex")));
+}
+
+export function isIdentifier(node: unknown): node is Identifier {
+  return isNode(node) && node.type === "Identifier";
+}
+
+export function isUndefinedId(node: unknown): node is Identifier & { name: "undefined" } {
+  return isNode(node) && node.type === "Identifier" && node.name === "undefined";
 }
 
 /** A literal whose value is known statically (string, number, boolean, null). */
-export function isLiteral(node: N): boolean {
-  return isStringLit(node) || isNumberLit(node) || isBoolLit(node) || isNullLit(node);
+export function isLiteral(node: unknown): node is StringLit | NumberLit | BoolLit | NullLit {
+  return isStringLit(node) || isNumberLit(node) || isBoolNode(node) || isNullLit(node);
 }
 
-export function isObjectProp(node: N): boolean {
-  return !!node && (node.type === "ObjectProperty" || (node.type === "Property" && node.kind === "init" && !node.method));
+export function isObjectProp(node: unknown): node is ObjectProp {
+  return isNode(node) && (node.type === "ObjectProperty" || (node.type === "Property" && node.kind === "init" && !node.method));
 }
 
-export function isObjectExpr(node: N): boolean {
-  return !!node && node.type === "ObjectExpression";
+/**
+ * Whether a node is an object literal. Not a type guard: the rules in `v2/` read the members of
+ * an untyped object as untyped; `asObjectExpr` gives the typed node.
+ */
+export function isObjectExpr(node: unknown): boolean {
+  return asObjectExpr(node) !== null;
+}
+
+export function asObjectExpr(node: unknown): ObjectExpression | null {
+  return isNode(node) && node.type === "ObjectExpression" ? node : null;
 }
 
 /** The static name of an object property's key (`a`, `"a"`, `1`), or null when computed. */
-export function propName(prop: N): string | null {
+export function propName(prop: unknown): string | null {
   if (!isObjectProp(prop) || prop.computed) return null;
   const key = prop.key;
   if (key.type === "Identifier") return key.name;
@@ -55,37 +167,38 @@ export function propName(prop: N): string | null {
 }
 
 /** True when every member of an object literal is a plain `key: value` with a static key. */
-export function isPlainObject(node: N): boolean {
-  return isObjectExpr(node) && node.properties.every((p: N) => propName(p) !== null);
+export function isPlainObject(node: unknown): boolean {
+  return !!asObjectExpr(node)?.properties.every((p) => propName(p) !== null);
 }
 
-export function findProp(obj: N, name: string): N | undefined {
-  if (!isObjectExpr(obj)) return undefined;
-  return obj.properties.find((p: N) => propName(p) === name);
+/** The property of an object literal with this static name. */
+export function findProp(obj: unknown, name: string): ObjectProp | undefined {
+  return asObjectExpr(obj)?.properties.find((p): p is ObjectProp => isObjectProp(p) && propName(p) === name);
 }
 
-export function memberName(node: N): string | null {
-  if (!node) return null;
-  if ((node.type === "MemberExpression" || node.type === "OptionalMemberExpression") && !node.computed) {
-    return node.property.type === "Identifier" ? node.property.name : null;
-  }
-  if ((node.type === "MemberExpression" || node.type === "OptionalMemberExpression") && node.computed && isStringLit(node.property)) {
-    return node.property.value;
-  }
-  return null;
+/** The name of the identifier or string literal naming an import or export (`x`, `"a-b"`). */
+export function moduleExportName(node: unknown): string | null {
+  if (isNode(node) && node.type === "Identifier") return node.name;
+  return isStringLit(node) ? node.value : null;
 }
 
-export function isMember(node: N): boolean {
-  return !!node && (node.type === "MemberExpression" || node.type === "OptionalMemberExpression");
+export function memberName(node: unknown): string | null {
+  if (!isMember(node)) return null;
+  if (!node.computed) return node.property.type === "Identifier" ? node.property.name : null;
+  return isStringLit(node.property) ? node.property.value : null;
 }
 
-export function isCall(node: N): boolean {
-  return !!node && (node.type === "CallExpression" || node.type === "OptionalCallExpression");
+export function isMember(node: unknown): node is Member {
+  return isNode(node) && (node.type === "MemberExpression" || node.type === "OptionalMemberExpression");
 }
 
-export function isFunction(node: N): boolean {
+export function isCall(node: unknown): node is Call {
+  return isNode(node) && (node.type === "CallExpression" || node.type === "OptionalCallExpression");
+}
+
+export function isFunction(node: unknown): node is FunctionNode {
   return (
-    !!node &&
+    isNode(node) &&
     (node.type === "FunctionDeclaration" ||
       node.type === "FunctionExpression" ||
       node.type === "ArrowFunctionExpression" ||
@@ -96,93 +209,103 @@ export function isFunction(node: N): boolean {
   );
 }
 
+const WRAPPERS = new Set(["TSNonNullExpression", "ParenthesizedExpression", "TSAsExpression", "TSSatisfiesExpression", "TypeCastExpression"]);
+
 /** Parentheses and TS-only wrappers that do not change which value an expression is. */
-export function unwrapExpr(node: N): N {
+export function unwrapExpr(node: Node): Node {
   let n = node;
-  while (
-    n &&
-    (n.type === "TSNonNullExpression" ||
-      n.type === "ParenthesizedExpression" ||
-      n.type === "TSAsExpression" ||
-      n.type === "TSSatisfiesExpression" ||
-      n.type === "TypeCastExpression")
-  ) {
-    n = n.expression;
+  while (isNode(n) && WRAPPERS.has(n.type)) {
+    const inner = nodeField(n, "expression");
+    if (!inner) break;
+    n = inner;
   }
   return n;
 }
 
+/**
+ * What a path helper returns: `Precise` for a typed argument, the untyped `N` for an untyped one
+ * (an `any` argument), so the untyped callers in `v2/` and `project/` compile as they are.
+ */
+export type Typed<T, Precise> = 0 extends 1 & T ? N : Precise;
+
 /** Climbs from a path over wrappers (`x!`, `(x)`) to the outermost path that is the same value. */
-export function climbWrappers(path: P): P {
-  let p = path;
-  while (
-    p.parent &&
-    ((p.parent.node.type === "TSNonNullExpression" && p.parent.node.expression === p.node) ||
-      (p.parent.node.type === "ParenthesizedExpression" && p.parent.node.expression === p.node))
-  ) {
-    p = p.parent;
+export function climbWrappers<T>(path: ASTPath<T>): ASTPath<Typed<T, T | Node>> {
+  let p: ASTPath<T | Node> = path;
+  for (let parent = parentOf(p); parent; parent = parentOf(p)) {
+    const up = parent.node;
+    if (!isNode(up) || (up.type !== "TSNonNullExpression" && up.type !== "ParenthesizedExpression") || up.expression !== p.node) break;
+    p = parent;
   }
   return p;
 }
 
-export function enclosingFunction(path: P): P | null {
-  let p: P | null = path.parent;
-  while (p) {
-    if (isFunction(p.node)) return p;
-    p = p.parent;
+export function enclosingFunction<T>(path: ASTPath<T>): ASTPath<Typed<T, FunctionNode>> | null {
+  for (let p = parentOf(path); p; p = parentOf(p)) {
+    if (isFunction(p.node)) return p as ASTPath<FunctionNode>;
   }
   return null;
 }
 
 /** Whether `await` may be written at this point: inside an async function, or at a module's top level. */
-export function canAwait(path: P): boolean {
+export function canAwait(path: ASTPath<unknown>): boolean {
   const fn = enclosingFunction(path);
   if (!fn) return true;
   return !!fn.node.async;
 }
 
+/** A node's `body` when it is a list of statements (a block, a program, a module block). */
+export function bodyOf(node: unknown): Node[] | null {
+  // a `body` array holds statements
+  return isNode(node) ? (asArray(fieldOf(node, "body")) as Node[] | null) : null;
+}
+
+/** The statement list of a node: a block's or program's `body` array, or a switch case's `consequent`. */
+function listOf(node: unknown): Node[] | null {
+  if (isNode(node) && node.type === "SwitchCase") return node.consequent;
+  return bodyOf(node);
+}
+
+/** Whether a list holds a value (a typed list asked about a node of unknown type). */
+export function holds(list: readonly unknown[] | null | undefined, value: unknown): boolean {
+  return !!list?.includes(value);
+}
+
+const STATEMENT_PARENTS = new Set([
+  "IfStatement",
+  "ForStatement",
+  "ForOfStatement",
+  "ForInStatement",
+  "WhileStatement",
+  "DoWhileStatement",
+  "LabeledStatement",
+  "ExportNamedDeclaration",
+]);
+
 /** The statement that contains a path, and the list (block body) that holds it. */
-export function enclosingStatement(path: P): P | null {
-  let p: P | null = path;
-  while (p) {
-    const parent: P | null = p.parent;
-    if (!parent) return null;
-    if (Array.isArray(parent.node.body) && parent.node.body.includes(p.node)) return p;
-    if (parent.node.type === "SwitchCase" && parent.node.consequent.includes(p.node)) return p;
-    if (
-      /Statement$|Declaration$/.test(p.node.type) &&
-      (parent.node.type === "IfStatement" ||
-        parent.node.type === "ForStatement" ||
-        parent.node.type === "ForOfStatement" ||
-        parent.node.type === "ForInStatement" ||
-        parent.node.type === "WhileStatement" ||
-        parent.node.type === "DoWhileStatement" ||
-        parent.node.type === "LabeledStatement" ||
-        parent.node.type === "ExportNamedDeclaration")
-    ) {
-      if (parent.node.type === "ExportNamedDeclaration") return parent;
-      return p;
+export function enclosingStatement<T>(path: ASTPath<T>): ASTPath<Typed<T, Node>> | null {
+  let p: ASTPath<T | Node> = path;
+  for (let parent = parentOf(p); parent; p = parent, parent = parentOf(p)) {
+    const up = parent.node;
+    if (holds(listOf(up), p.node)) return p as ASTPath<Node>;
+    if (isNode(p.node) && /Statement$|Declaration$/.test(p.node.type) && isNode(up) && STATEMENT_PARENTS.has(up.type)) {
+      return (up.type === "ExportNamedDeclaration" ? parent : p) as ASTPath<Node>;
     }
-    p = parent;
   }
   return null;
 }
 
 /** The array a statement sits in (`Program.body`, `BlockStatement.body`, `SwitchCase.consequent`). */
-export function statementList(stmt: P): N[] | null {
-  const parent = stmt.parent?.node;
-  if (!parent) return null;
-  if (Array.isArray(parent.body) && parent.body.includes(stmt.node)) return parent.body;
-  if (parent.type === "SwitchCase" && parent.consequent.includes(stmt.node)) return parent.consequent;
-  return null;
+export function statementList<T>(stmt: ASTPath<T>): Typed<T, Node>[] | null {
+  const list = listOf(parentOf(stmt)?.node);
+  return holds(list, stmt.node) ? list : null;
 }
 
 /** Every identifier name used anywhere under a node (for picking names that cannot clash). */
-export function namesIn(j: JSCodeshift, node: N): Set<string> {
+export function namesIn(j: JSCodeshift, node: Node): Set<string> {
   const names = new Set<string>();
   j(node)
     .find(j.Identifier)
-    .forEach((p: P) => {
+    .forEach((p) => {
       names.add(p.node.name);
     });
   return names;
@@ -205,40 +328,50 @@ const RESERVED = new Set(
 );
 
 /** Moves the comments of one node onto another (recast drops them with the node otherwise). */
-export function moveComments(from: N, to: N): void {
+export function moveComments(from: BaseNode | null | undefined, to: BaseNode): void {
   if (from?.comments?.length) {
     to.comments = [...(from.comments ?? []), ...(to.comments ?? [])];
     from.comments = null;
   }
 }
 
-/** The original source text of a node, by its offsets. Only for nodes the codemod has not changed. */
-export function originalText(source: string, node: N): string | null {
-  const start = node?.start ?? node?.range?.[0];
-  const end = node?.end ?? node?.range?.[1];
-  if (typeof start !== "number" || typeof end !== "number") return null;
-  return source.slice(start, end);
+/** A node's offsets into the parsed text: Babel's `start`/`end`, or ESTree's `range`. Null for a node the codemod built. */
+export function offsetsOf(node: unknown): { start: number; end: number } | null {
+  if (!isNode(node)) return null;
+  const range = asArray(fieldOf(node, "range"));
+  const start = fieldOf(node, "start") ?? range?.[0];
+  const end = fieldOf(node, "end") ?? range?.[1];
+  return typeof start === "number" && typeof end === "number" ? { start, end } : null;
 }
 
-export function lineOf(node: N): number {
-  return node?.loc?.start?.line ?? 0;
+/** The original source text of a node, by its offsets. Only for nodes the codemod has not changed. */
+export function originalText(source: string, node: unknown): string | null {
+  const at = offsetsOf(node);
+  return at ? source.slice(at.start, at.end) : null;
+}
+
+export function lineOf(node: unknown): number {
+  const base: BaseNode | null = isNode(node) ? node : null;
+  return base?.loc?.start?.line ?? 0;
 }
 
 /**
  * Whether an Identifier path is a reference to a binding (a value or a type name), rather
  * than a property name, an object key, a label, or the name being declared by an import.
+ * Read structurally: the parents include ESTree nodes ast-types does not declare (PropertyDefinition).
  */
-export function isReferencePath(path: P): boolean {
+export function isReferencePath(path: ASTPath<unknown>): boolean {
   const node = path.node;
-  const parent = path.parent?.node;
-  if (!parent) return false;
-  switch (parent.type) {
+  const parent = parentOf(path)?.node;
+  if (!isNode(parent)) return false;
+  const field = (key: string) => fieldOf(parent, key);
+  switch (parent.type as string) {
     case "MemberExpression":
     case "OptionalMemberExpression":
-      return parent.object === node || parent.computed;
+      return field("object") === node || !!field("computed");
     case "ObjectProperty":
     case "Property":
-      return parent.value === node || (parent.computed && parent.key === node);
+      return field("value") === node || (!!field("computed") && field("key") === node);
     case "ClassProperty":
     case "PropertyDefinition":
     case "ClassMethod":
@@ -248,7 +381,7 @@ export function isReferencePath(path: P): boolean {
     case "TSPropertySignature":
     case "TSMethodSignature":
     case "TSEnumMember":
-      return parent.computed && parent.key === node ? true : parent.value === node;
+      return field("computed") && field("key") === node ? true : field("value") === node;
     case "ImportSpecifier":
     case "ImportDefaultSpecifier":
     case "ImportNamespaceSpecifier":
@@ -261,9 +394,9 @@ export function isReferencePath(path: P): boolean {
     case "ContinueStatement":
       return false;
     case "TSQualifiedName":
-      return parent.left === node;
+      return field("left") === node;
     case "TSImportEqualsDeclaration":
-      return parent.id !== node;
+      return field("id") !== node;
     case "MetaProperty":
       return false;
     default:
@@ -272,17 +405,26 @@ export function isReferencePath(path: P): boolean {
 }
 
 /** Whether an Identifier path is the name a declaration introduces (variable, parameter, function, class, catch). */
-export function isDeclarationId(path: P): boolean {
-  let p: P = path;
+export function isDeclarationId(path: ASTPath<unknown>): boolean {
+  let p: ASTPath<unknown> = path;
   for (;;) {
-    const parent: N = p.parent?.node;
-    if (!parent) return false;
-    if ((parent.type === "ObjectProperty" || parent.type === "Property") && parent.value === p.node && p.parent.parent?.node.type === "ObjectPattern") {
-      p = p.parent.parent;
+    const up = parentOf(p);
+    const parent = up?.node;
+    if (!up || !isNode(parent)) return false;
+    const field = (key: string) => fieldOf(parent, key);
+    const grand = parentOf(up);
+    if (
+      (parent.type === "ObjectProperty" || parent.type === "Property") &&
+      parent.value === p.node &&
+      grand &&
+      isNode(grand.node) &&
+      grand.node.type === "ObjectPattern"
+    ) {
+      p = grand;
       continue;
     }
     if (parent.type === "ArrayPattern" || parent.type === "RestElement" || (parent.type === "AssignmentPattern" && parent.left === p.node)) {
-      p = p.parent;
+      p = up;
       continue;
     }
     if (parent.type === "TSParameterProperty") return true;
@@ -293,10 +435,10 @@ export function isDeclarationId(path: P): boolean {
         parent.type === "FunctionExpression" ||
         parent.type === "ClassDeclaration" ||
         parent.type === "ClassExpression") &&
-      parent.id === p.node
+      field("id") === p.node
     )
       return true;
-    if (isFunction(parent)) return parent.params.includes(p.node);
+    if (isFunction(parent)) return holds(parent.params, p.node);
     return false;
   }
 }
@@ -305,20 +447,23 @@ export function isDeclarationId(path: P): boolean {
  * Replaces a node in its parent by identity. Safer than `path.replace()` once statement lists
  * have been spliced, since a path's index into a list may be stale by then.
  */
-export function replaceNode(path: P, replacement: N): void {
+export function replaceNode(path: ASTPath<unknown>, replacement: Node): void {
   const old = path.node;
-  const parent = path.parent?.node;
-  if (!parent) throw new Error("replaceNode: no parent");
-  for (const key of Object.keys(parent)) {
-    const value = parent[key];
+  const parent = parentOf(path)?.node;
+  if (!isNode(parent)) throw new Error("replaceNode: no parent");
+  // any field of any node type may hold it: walk the parent as a plain record
+  const fields = parent as unknown as Record<string, unknown>;
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
     if (value === old) {
-      parent[key] = replacement;
+      fields[key] = replacement;
       return;
     }
-    if (Array.isArray(value)) {
-      const at = value.indexOf(old);
+    const list = asArray(value);
+    if (list) {
+      const at = list.indexOf(old);
       if (at !== -1) {
-        value[at] = replacement;
+        list[at] = replacement;
         return;
       }
     }

@@ -1,5 +1,5 @@
-import type { Collection, JSCodeshift } from "jscodeshift";
-import { lineOf, type N, type P } from "./ast.js";
+import type { Node as BaseNode, Collection, ExpressionStatement, File, Identifier, JSCodeshift, Program } from "jscodeshift";
+import { asArray, fieldOf, isNode, lineOf, type Node, type NodeOfType, type NodePath } from "./ast.js";
 import type { FileReport, FileView } from "../project/view.js";
 
 export type Mode = "v2" | "compat";
@@ -32,7 +32,7 @@ export const IGNORE_COMMENT = "aioredis-codemod-ignore";
 /** Everything one file's transformation shares. */
 export interface Ctx {
   j: JSCodeshift;
-  root: Collection<N>;
+  root: Collection<Node>;
   source: string;
   /**
    * The text the parser saw: recast expands tabs before parsing, so node offsets
@@ -45,7 +45,7 @@ export interface Ctx {
   options: Required<TransformOptions>;
   changes: ChangeRecord[];
   /** Markers to add once the rewrites are done: the statement to put them on, and the text. */
-  pendingMarkers: { stmt: N; message: string }[];
+  pendingMarkers: { stmt: Node; message: string }[];
   /** Text to append to a printed line (a trailing marker on a line the codemod wrote). */
   lineSuffixes: { line: string; suffix: string }[];
   /**
@@ -64,8 +64,8 @@ export interface Ctx {
 }
 
 export interface NodeIndex {
-  byType: Map<string, P[]>;
-  byName: Map<string, P[]>;
+  byType: Map<string, NodePath[]>;
+  byName: Map<string, NodePath<Identifier>[]>;
 }
 
 /**
@@ -73,12 +73,13 @@ export interface NodeIndex {
  * tree changes (`invalidateIndex`): the analysis asks many questions of each file, and a
  * jscodeshift `find()` per question is a walk per question.
  */
-export function nodesOf(ctx: Ctx, type: string): P[] {
-  return buildIndex(ctx).byType.get(type) ?? [];
+export function nodesOf<K extends Node["type"]>(ctx: Ctx, type: K): NodePath<NodeOfType<K>>[] {
+  // the index files each path under its node's `type`
+  return (buildIndex(ctx).byType.get(type) ?? []) as NodePath<NodeOfType<K>>[];
 }
 
 /** Identifier paths with this name (values and types). */
-export function identifiersNamed(ctx: Ctx, name: string): P[] {
+export function identifiersNamed(ctx: Ctx, name: string): NodePath<Identifier>[] {
   return buildIndex(ctx).byName.get(name) ?? [];
 }
 
@@ -88,17 +89,19 @@ export function invalidateIndex(ctx: Ctx): void {
 
 function buildIndex(ctx: Ctx): NodeIndex {
   if (ctx.index) return ctx.index;
-  const byType = new Map<string, P[]>();
-  const byName = new Map<string, P[]>();
-  ctx.root.find(ctx.j.Node).forEach((p: P) => {
-    const t = p.node.type;
-    let list = byType.get(t);
-    if (!list) byType.set(t, (list = []));
+  const byType = new Map<string, NodePath[]>();
+  const byName = new Map<string, NodePath<Identifier>[]>();
+  ctx.root.find(ctx.j.Node).forEach((found) => {
+    // `find(j.Node)` types its paths with ast-types' base Node; each holds a node of the union
+    const p = found as NodePath;
+    const node = p.node;
+    let list = byType.get(node.type);
+    if (!list) byType.set(node.type, (list = []));
     list.push(p);
-    if (t === "Identifier") {
-      let named = byName.get(p.node.name);
-      if (!named) byName.set(p.node.name, (named = []));
-      named.push(p);
+    if (node.type === "Identifier") {
+      let named = byName.get(node.name);
+      if (!named) byName.set(node.name, (named = []));
+      named.push(p as NodePath<Identifier>);
     }
   });
   ctx.index = { byType, byName };
@@ -116,7 +119,7 @@ export interface LineInsert {
   fallback: () => void;
 }
 
-export function recordChange(ctx: Ctx, node: N, rule: string, message: string): void {
+export function recordChange(ctx: Ctx, node: unknown, rule: string, message: string): void {
   ctx.changes.push({ line: lineOf(node), rule, message });
 }
 
@@ -133,20 +136,23 @@ export function quoteString(ctx: Ctx, value: string): string {
  * true }`) it writes the text itself, so the result reads as a person would write it.
  * Only for one-line text, and only as the last step: later rules cannot look inside it.
  */
-export function raw(ctx: Ctx, code: string): N {
-  const node = ctx.j.identifier(code);
-  (node as N).__raw = true;
-  return node;
+export function raw(ctx: Ctx, code: string): Identifier {
+  return Object.assign(ctx.j.identifier(code), { __raw: true });
+}
+
+/** Whether a node is verbatim text made by `raw` (its `name` is the text). */
+export function isRaw(node: unknown): node is Identifier {
+  return isNode(node) && node.type === "Identifier" && fieldOf(node, "__raw") === true;
 }
 
 /** A statement that prints as the given one-line text (without its final semicolon). */
-export function rawStatement(ctx: Ctx, code: string): N {
+export function rawStatement(ctx: Ctx, code: string): ExpressionStatement {
   return ctx.j.expressionStatement(raw(ctx, code));
 }
 
 /** Source text of a node: the original text where it is unchanged, recast's printing otherwise. */
-export function codeOf(ctx: Ctx, node: N): string {
-  if (node?.__raw) return node.name;
+export function codeOf(ctx: Ctx, node: Node): string {
+  if (isRaw(node)) return node.name;
   return ctx.j(node).toSource({ quote: ctx.quote === "'" ? "single" : "double" });
 }
 
@@ -155,35 +161,77 @@ export function isOneLine(code: string): boolean {
 }
 
 /** Parses an expression written as source text into fresh nodes (printed by recast's rules). */
-export function parseExpr(ctx: Ctx, code: string): N {
-  const program = ctx.j(`(${code});`).get().node.program;
-  return clean(program.body[0].expression);
+export function parseExpr(ctx: Ctx, code: string): Node {
+  const [stmt] = parseProgram(ctx, `(${code});`).body;
+  if (stmt?.type !== "ExpressionStatement") throw new Error(`parseExpr: not an expression: ${code}`);
+  return clean(stmt.expression);
 }
 
 /** Parses statements written as source text into fresh nodes. */
-export function parseStatements(ctx: Ctx, code: string): N[] {
+export function parseStatements(ctx: Ctx, code: string): Node[] {
   // inside a loop of an async function, so `await`, `continue` and `break` parse
-  const program = ctx.j(`async function __aioredisCodemod__() {\nfor (;;) {\n${code}\n}\n}`).get().node.program;
-  return program.body[0].body.body[0].body.body.map(clean);
+  const [fn] = parseProgram(ctx, `async function __aioredisCodemod__() {\nfor (;;) {\n${code}\n}\n}`).body;
+  const loop = fn?.type === "FunctionDeclaration" ? fn.body.body[0] : undefined;
+  if (loop?.type !== "ForStatement" || loop.body.type !== "BlockStatement") throw new Error(`parseStatements: cannot parse: ${code}`);
+  return loop.body.body.map(clean);
+}
+
+function parseProgram(ctx: Ctx, code: string): Program {
+  return programOfRoot(ctx.j(code));
+}
+
+/** The program of the file being transformed. */
+export function programOf(ctx: Ctx): Program {
+  return programOfRoot(ctx.root);
+}
+
+function programOfRoot<T>(root: Collection<T>): Program {
+  return fileOf(root).program;
+}
+
+function fileOf<T>(root: Collection<T>): File {
+  // a parsed source's collection holds its File node (ast-types types `get()` as `any`)
+  const file: unknown = root.get().node;
+  if (!isNode(file) || file.type !== "File") throw new Error("expected a parsed file");
+  return file;
+}
+
+/** The source text as recast parsed it (tabs expanded: node offsets index this), from the File's `loc.lines`; null without one. */
+export function parsedTextOf<T>(root: Collection<T>): string | null {
+  const loc = fileOf(root).loc;
+  // recast's Lines object, which ast-types does not declare
+  const lines = loc ? fieldOf(loc, "lines") : undefined;
+  if (typeof lines !== "object" || lines === null || typeof fieldOf(lines, "toString") !== "function") return null;
+  return (lines as { toString(options: { tabWidth: number; useTabs: boolean; reuseWhitespace: boolean }): string }).toString({
+    tabWidth: 4,
+    useTabs: false,
+    reuseWhitespace: false,
+  });
 }
 
 /** Strips position data so recast prints a node fresh instead of reusing another file's text. */
-function clean(node: N): N {
-  if (Array.isArray(node)) return node.map(clean);
+function clean<T>(node: T): T {
+  const list = asArray(node);
+  if (list) {
+    for (const item of list) clean(item);
+    return node;
+  }
   if (!node || typeof node !== "object") return node;
-  for (const key of Object.keys(node)) {
+  const fields = node as Record<string, unknown>;
+  for (const key of Object.keys(fields)) {
     if (key === "loc" || key === "start" || key === "end" || key === "range" || key === "original" || key === "tokens") {
-      delete node[key];
+      delete fields[key];
     } else if (key === "extra") {
-      if (node.extra) delete node.extra.parenthesized;
+      const extra = fields.extra;
+      if (extra && typeof extra === "object") delete (extra as Record<string, unknown>).parenthesized;
     } else {
-      clean(node[key]);
+      clean(fields[key]);
     }
   }
   return node;
 }
 
-export function addMarker(ctx: Ctx, stmt: N, message: string): void {
+export function addMarker(ctx: Ctx, stmt: Node | null | undefined, message: string): void {
   if (!stmt) return;
   if (ctx.pendingMarkers.some((m) => m.stmt === stmt && m.message === message)) return;
   ctx.pendingMarkers.push({ stmt, message });
@@ -206,18 +254,19 @@ export function flushMarkers(ctx: Ctx): number {
   let inserted = 0;
   const sourceLines = ctx.source.split(/\r?\n/);
   for (const { stmt, message } of ctx.pendingMarkers) {
+    const base: BaseNode = stmt;
     const text = ` ${MARKER_PREFIX} ${message}`;
     // (reading, not creating, the comment list: an empty list set on a node makes recast reprint it)
-    if ((stmt.comments ?? []).some((c: N) => c.value.trim() === text.trim())) continue;
+    if ((base.comments ?? []).some((c) => c.value.trim() === text.trim())) continue;
     const attach = () => {
-      const comments: N[] = (stmt.comments ??= []);
+      const comments = (base.comments ??= []);
       const comment = j.commentLine(text, true, false);
       // after the statement's existing leading comments, so the marker sits right above the code
       let at = 0;
       while (at < comments.length && comments[at].leading !== false && comments[at].trailing !== true) at++;
       comments.splice(at, 0, comment);
     };
-    const line = stmt.loc?.start?.line;
+    const line = base.loc?.start?.line;
     const simple =
       SIMPLE_STATEMENTS.has(stmt.type) && !(stmt.type === "ExportNamedDeclaration" && stmt.declaration && !SIMPLE_STATEMENTS.has(stmt.declaration.type));
     if (simple || !line || !sourceLines[line - 1]) attach();
@@ -263,6 +312,7 @@ export function applyLineInserts(ctx: Ctx, output: string): string | null {
   return lines.join(eol);
 }
 
-export function hasIgnoreComment(node: N): boolean {
-  return !!node?.comments?.some((c: N) => c.value.includes(IGNORE_COMMENT));
+export function hasIgnoreComment(node: unknown): boolean {
+  const base: BaseNode | null = isNode(node) ? node : null;
+  return !!base?.comments?.some((c) => c.value.includes(IGNORE_COMMENT));
 }

@@ -4,14 +4,74 @@
  * `aioredis` when what it names is now v2 code, moves to `aioredis/compat` when what it names
  * was left on v1 (with a marker), and is split in two when both happen in one file.
  */
-import { COMPAT_PACKAGE, V1_PACKAGE, refersTo, type Binding, type ModuleInfo } from "./bindings.js";
-import { isDeclarationId, isReferencePath, isStringLit, memberName, originalText, propName, statementList, uniqueName, type N, type P } from "./ast.js";
-import { addMarker, codeOf, identifiersNamed, MARKER_PREFIX, nodesOf, quoteString, raw, rawStatement, recordChange, type Ctx } from "./context.js";
+import type {
+  AwaitExpression,
+  Node as BaseNode,
+  CallExpression,
+  ExportNamedDeclaration,
+  Identifier,
+  ImportDeclaration,
+  ImportExpression,
+  ImportDefaultSpecifier,
+  ImportNamespaceSpecifier,
+  ImportSpecifier,
+  ObjectPattern,
+  VariableDeclaration,
+  VariableDeclarator,
+} from "jscodeshift";
+import {
+  COMPAT_PACKAGE,
+  V1_PACKAGE,
+  loadArgument,
+  refersTo,
+  type Binding,
+  type BindingDecl,
+  type LoadCall,
+  type ModuleInfo,
+  type Reexport,
+} from "./bindings.js";
+import {
+  bodyOf,
+  fieldOf,
+  holds,
+  isIdentifier,
+  isDeclarationId,
+  isMember,
+  isNode,
+  isObjectProp,
+  isReferencePath,
+  isStringLit,
+  lineOf,
+  memberName,
+  moduleExportName,
+  originalText,
+  parentOf,
+  propName,
+  statementList,
+  uniqueName,
+  type Node,
+  type NodePath,
+  type StringLit,
+} from "./ast.js";
+import {
+  addMarker,
+  codeOf,
+  identifiersNamed,
+  isRaw,
+  MARKER_PREFIX,
+  nodesOf,
+  programOf,
+  quoteString,
+  raw,
+  rawStatement,
+  recordChange,
+  type Ctx,
+} from "./context.js";
 import { setStringValue } from "./strings.js";
 
 export interface ImportPlan {
   /** Is this reference (Identifier path of a binding) v1 code that must resolve to compat? */
-  isCompatRef(binding: Binding, path: P, exportName: string | null): boolean;
+  isCompatRef(binding: Binding, path: NodePath<Identifier>, exportName: string | null): boolean;
   /** Named v2 exports to add: export name -> { local, value }. */
   needed: Map<string, { local: string; value: boolean }>;
   /** Whether an unused binding (imported but never referenced) names v1-only API. */
@@ -20,33 +80,46 @@ export interface ImportPlan {
   reexport(name: string): { v2: string } | { compat: true; message?: string };
 }
 
+type ImportSpec = ImportSpecifier | ImportDefaultSpecifier | ImportNamespaceSpecifier;
+/** A member of a destructuring pattern. */
+type PatternProperty = ObjectPattern["properties"][number];
+
 interface RefInfo {
-  path: P;
+  path: NodePath<Identifier>;
   exportName: string | null;
   compat: boolean;
 }
 
-export function referencesOf(ctx: Ctx, b: Binding): P[] {
-  return identifiersNamed(ctx, b.local).filter((p: P) => p.node !== b.declNode && isReferencePath(p) && !isDeclarationId(p) && refersTo(p, b.local, b));
+export function referencesOf(ctx: Ctx, b: Binding): NodePath<Identifier>[] {
+  return identifiersNamed(ctx, b.local).filter((p) => p.node !== b.declNode && isReferencePath(p) && !isDeclarationId(p) && refersTo(p, b.local, b));
 }
 
-function exportNameOf(b: Binding, path: P): string | null {
+function exportNameOf(b: Binding, path: NodePath<Identifier>): string | null {
   if (b.kind === "named") return b.imported;
-  const parent = path.parent?.node;
-  if ((parent?.type === "MemberExpression" || parent?.type === "OptionalMemberExpression") && parent.object === path.node) return memberName(parent);
-  if (parent?.type === "TSQualifiedName" && parent.left === path.node) return parent.right.name;
+  const parent = parentOf(path)?.node;
+  if (!isNode(parent)) return null;
+  if ((parent.type === "MemberExpression" || parent.type === "OptionalMemberExpression") && parent.object === path.node) return memberName(parent);
+  if (parent.type === "TSQualifiedName" && parent.left === path.node) return isIdentifier(parent.right) ? parent.right.name : null;
   return null;
 }
 
-function makeSpecifier(ctx: Ctx, imported: string, local: string, typeOnly = false): N {
+function makeSpecifier(ctx: Ctx, imported: string, local: string, typeOnly = false): ImportSpecifier {
   const j = ctx.j;
   const spec = j.importSpecifier(j.identifier(imported), imported === local ? null : j.identifier(local));
-  if (typeOnly) (spec as N).importKind = "type";
+  // (Babel's `import { type X }`; ast-types does not declare importKind on a specifier)
+  if (typeOnly) Object.assign(spec, { importKind: "type" });
   return spec;
 }
 
-function setSource(_ctx: Ctx, node: N, value: string): void {
+function setSource(_ctx: Ctx, node: StringLit, value: string): void {
   if (node.value !== value) setStringValue(node, value);
+}
+
+/** A new string literal for a module name, its written text (`extra.raw`) set as `setStringValue` sets it. */
+function sourceLiteral(ctx: Ctx, value: string): StringLit {
+  const node = ctx.j.stringLiteral(value);
+  setStringValue(node, value);
+  return node;
 }
 
 /**
@@ -54,20 +127,19 @@ function setSource(_ctx: Ctx, node: N, value: string): void {
  * namespace import (`import aioredis from` -> `import * as aioredis from`): ES modules have
  * no default export to offer here, and the namespace has every name the default object had.
  */
-export function repointAllToCompat(ctx: Ctx, info: ModuleInfo): boolean {
+export function repointAllToCompat(ctx: Ctx, info: ModuleInfo<unknown>): boolean {
   const j = ctx.j;
   let changed = false;
   for (const b of info.bindings) {
-    if (!b.wasDefault || b.style !== "import") continue;
     const decl = b.declPath.node;
+    if (!b.wasDefault || b.style !== "import" || decl.type !== "ImportDeclaration") continue;
     const ns = j.importNamespaceSpecifier(j.identifier(b.local));
-    const others = decl.specifiers.filter((s: N) => s !== b.specNode);
+    const others = (decl.specifiers ?? []).filter((s) => s !== b.specNode);
     if (others.length === 0) {
       decl.specifiers = [ns];
     } else {
       decl.specifiers = others;
-      const extra = j.importDeclaration([ns], j.stringLiteral(COMPAT_PACKAGE));
-      setStringValue(extra.source, COMPAT_PACKAGE);
+      const extra = j.importDeclaration([ns], sourceLiteral(ctx, COMPAT_PACKAGE));
       const list = statementList(b.declPath);
       if (list) list.splice(list.indexOf(decl), 0, extra);
     }
@@ -84,7 +156,7 @@ export function repointAllToCompat(ctx: Ctx, info: ModuleInfo): boolean {
   return changed;
 }
 
-export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo, plan: ImportPlan, originallyUsed: Set<Binding>): void {
+export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo<Reexport>, plan: ImportPlan, originallyUsed: Set<Binding>): void {
   const j = ctx.j;
   const refs = new Map<Binding, RefInfo[]>();
   for (const b of info.bindings) {
@@ -97,13 +169,13 @@ export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo, plan: ImportPlan, o
     );
   }
 
-  const taken = new Set<string>(nodesOf(ctx, "Identifier").map((p: P) => p.node.name));
+  const taken = new Set<string>(nodesOf(ctx, "Identifier").map((p) => p.node.name));
   // code the rewrite wrote as text (`new aioredis.Redis({ ... })`) names a namespace without an Identifier node for it
   let raws: string[] | null = null;
   const rawTexts = (): string[] =>
     (raws ??= nodesOf(ctx, "Identifier")
-      .filter((p: P) => p.node.__raw)
-      .map((p: P) => p.node.name as string));
+      .filter((p) => isRaw(p.node))
+      .map((p) => p.node.name));
 
   /** Decides where one binding goes: "v2", "compat", or "both" (compat references renamed). */
   const place = new Map<Binding, { v2: boolean; compat: boolean; compatLocal: string }>();
@@ -140,32 +212,34 @@ export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo, plan: ImportPlan, o
     if (existing) needed.delete(name);
   }
 
-  const byDecl = new Map<N, Binding[]>();
+  const byDecl = new Map<BindingDecl, Binding[]>();
   for (const b of info.bindings) {
     const list = byDecl.get(b.declPath.node) ?? [];
     list.push(b);
     byDecl.set(b.declPath.node, list);
   }
 
-  const newDecls: { after: P; node: N }[] = [];
-  const removed: P[] = [];
-  const emptied: P[] = [];
-  type NamedTarget = { kind: "import"; node: N; typeOnly: boolean } | { kind: "require"; node: N };
+  const newDecls: { after: NodePath<Node>; node: Node }[] = [];
+  const removed: NodePath<Node>[] = [];
+  const emptied: NodePath<BindingDecl>[] = [];
+  type NamedTarget = { kind: "import"; node: ImportDeclaration; typeOnly: boolean } | { kind: "require"; node: ObjectPattern };
   let namedTarget = null as NamedTarget | null;
 
-  nodesOf(ctx, "ImportDeclaration").forEach((path: P) => {
+  for (const path of nodesOf(ctx, "ImportDeclaration")) {
     const decl = path.node;
-    if (!isStringLit(decl.source) || (decl.source.value !== V1_PACKAGE && decl.source.value !== COMPAT_PACKAGE)) return;
+    const declSource = decl.source;
+    if (!isStringLit(declSource) || (declSource.value !== V1_PACKAGE && declSource.value !== COMPAT_PACKAGE)) continue;
     const bindings = byDecl.get(decl) ?? [];
     if (!decl.specifiers?.length) {
-      setSource(ctx, decl.source, V1_PACKAGE);
-      return;
+      setSource(ctx, declSource, V1_PACKAGE);
+      continue;
     }
-    const v2Specs: N[] = [];
-    const compatSpecs: N[] = [];
+    const v2Specs: ImportSpec[] = [];
+    const compatSpecs: ImportSpec[] = [];
     for (const b of bindings) {
       const where = place.get(b)!;
       const spec = b.specNode;
+      if (spec.type !== "ImportSpecifier" && spec.type !== "ImportDefaultSpecifier" && spec.type !== "ImportNamespaceSpecifier") continue;
       if (b.kind === "namespace") {
         if (where.v2) {
           v2Specs.push(spec.type === "ImportNamespaceSpecifier" ? spec : j.importNamespaceSpecifier(j.identifier(b.local)));
@@ -179,67 +253,68 @@ export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo, plan: ImportPlan, o
       }
     }
     const typeOnlyDecl = decl.importKind === "type";
-    const hasNamespace = (specs: N[]) => specs.some((s) => s.type === "ImportNamespaceSpecifier");
-    const build = (specs: N[], source: string): N[] => {
+    const hasNamespace = (specs: readonly ImportSpec[]) => specs.some((s) => s.type === "ImportNamespaceSpecifier");
+    const build = (specs: ImportSpec[], source: string): ImportDeclaration[] => {
       // a namespace specifier cannot share a declaration with named ones
       const ns = specs.filter((s) => s.type === "ImportNamespaceSpecifier" || s.type === "ImportDefaultSpecifier");
       const named = specs.filter((s) => s.type === "ImportSpecifier");
-      const out: N[] = [];
+      const out: ImportSpec[][] = [];
       if (ns.length && named.length && ns.some((s) => s.type === "ImportNamespaceSpecifier")) {
         out.push(ns, named);
       } else {
         out.push([...ns, ...named]);
       }
       return out.map((group) => {
-        const d = j.importDeclaration(group, j.stringLiteral(source));
-        if (typeOnlyDecl) (d as N).importKind = "type";
-        setStringValue(d.source, source);
+        const d = j.importDeclaration(group, sourceLiteral(ctx, source));
+        if (typeOnlyDecl) d.importKind = "type";
         return d;
       });
     };
 
     if (compatSpecs.length && v2Specs.length) {
       decl.specifiers = v2Specs;
-      setSource(ctx, decl.source, V1_PACKAGE);
+      setSource(ctx, declSource, V1_PACKAGE);
       if (hasNamespace(v2Specs) && v2Specs.length > 1) {
         const [first, ...rest] = build(v2Specs, V1_PACKAGE);
-        decl.specifiers = first.specifiers;
+        decl.specifiers = first!.specifiers;
         for (const d of rest) newDecls.push({ after: path, node: d });
       }
       for (const d of build(compatSpecs, COMPAT_PACKAGE)) newDecls.push({ after: path, node: d });
       recordChange(ctx, decl, "import", `v1 names still used here are imported from "${COMPAT_PACKAGE}"`);
     } else if (compatSpecs.length) {
       decl.specifiers = compatSpecs;
-      setSource(ctx, decl.source, COMPAT_PACKAGE);
+      setSource(ctx, declSource, COMPAT_PACKAGE);
     } else if (v2Specs.length) {
-      if (decl.specifiers.length !== v2Specs.length || decl.specifiers.some((s: N, i: number) => s !== v2Specs[i])) {
+      const specifiers = decl.specifiers;
+      if (specifiers.length !== v2Specs.length || specifiers.some((s, i) => s !== v2Specs[i])) {
         const groups = build(v2Specs, V1_PACKAGE);
-        decl.specifiers = groups[0].specifiers;
+        decl.specifiers = groups[0]!.specifiers;
         for (const d of groups.slice(1)) newDecls.push({ after: path, node: d });
       }
-      setSource(ctx, decl.source, V1_PACKAGE);
+      setSource(ctx, declSource, V1_PACKAGE);
     } else {
       // nothing left: keep the declaration (and its comments) for the v2 names, remove it at the end if none come
       decl.specifiers = [];
-      setSource(ctx, decl.source, V1_PACKAGE);
+      setSource(ctx, declSource, V1_PACKAGE);
       emptied.push(path);
     }
-    const finalSpecs: N[] = decl.specifiers ?? [];
-    if (decl.source.value === V1_PACKAGE && !removed.includes(path) && !hasNamespace(finalSpecs)) {
+    const finalSpecs: ImportSpec[] = decl.specifiers ?? [];
+    if (declSource.value === V1_PACKAGE && !removed.includes(path) && !hasNamespace(finalSpecs)) {
       if (!namedTarget || (namedTarget.kind === "import" && namedTarget.typeOnly && !typeOnlyDecl)) {
         namedTarget = { kind: "import", node: decl, typeOnly: typeOnlyDecl };
       }
     }
-  });
+  }
 
   // require(), import x = require(), await import(): namespace or destructured
-  const handledDecls = new Set<N>();
-  const collapse: { pattern: N; declarator: N; oneLine: boolean }[] = [];
+  const handledDecls = new Set<BindingDecl>();
+  const collapse: { pattern: ObjectPattern; declarator: VariableDeclarator; oneLine: boolean }[] = [];
   for (const b of info.bindings) {
     if (b.style === "import") continue;
     const where = place.get(b)!;
     if (b.kind === "namespace") {
       const sourceNode = sourceNodeOf(b);
+      if (!sourceNode) continue;
       if (where.v2 && where.compat) {
         const compatDecl = cloneNamespaceLoad(ctx, b, where.compatLocal);
         if (compatDecl) newDecls.push({ after: b.declPath, node: compatDecl });
@@ -253,28 +328,32 @@ export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo, plan: ImportPlan, o
     }
     // destructured require: handled per declaration
     const declNode = b.declPath.node;
-    if (handledDecls.has(declNode)) continue;
+    if (handledDecls.has(declNode) || declNode.type !== "VariableDeclaration") continue;
     handledDecls.add(declNode);
-    const declarator = declNode.declarations.find((d: N) => d.id.type === "ObjectPattern" && d.id.properties.includes(b.specNode));
+    const declarator = declNode.declarations.find(
+      (d): d is VariableDeclarator & { id: ObjectPattern } =>
+        d.type === "VariableDeclarator" && d.id.type === "ObjectPattern" && holds(d.id.properties, b.specNode),
+    );
+    const loadInit = declarator?.init;
+    const sourceNode = loadArgument(loadInit?.type === "AwaitExpression" ? loadInit.argument : loadInit);
+    if (!declarator || !loadInit || !isStringLit(sourceNode)) continue;
     const group = (byDecl.get(declNode) ?? []).filter((x) => x.kind === "named");
-    const v2Props: N[] = [];
-    const compatProps: N[] = [];
+    const v2Props: PatternProperty[] = [];
+    const compatProps: PatternProperty[] = [];
     for (const x of group) {
       const w = place.get(x)!;
-      if (w.v2) v2Props.push(x.specNode);
+      const spec = x.specNode;
+      if (!isObjectProp(spec)) continue;
+      if (w.v2) v2Props.push(spec);
       if (w.compat) {
-        compatProps.push(w.v2 ? j.objectProperty.from({ key: j.identifier(x.imported!), value: j.identifier(w.compatLocal), shorthand: false }) : x.specNode);
+        compatProps.push(w.v2 ? j.objectProperty.from({ key: j.identifier(x.imported!), value: j.identifier(w.compatLocal), shorthand: false }) : spec);
       }
     }
-    const init = declarator.init.type === "AwaitExpression" ? declarator.init.argument : declarator.init;
-    const sourceNode = init.type === "ImportExpression" ? init.source : init.arguments[0];
     collapse.push({ pattern: declarator.id, declarator, oneLine: !originalText(ctx.parsedSource, declarator.id)?.includes("\n") });
     if (v2Props.length && compatProps.length) {
       declarator.id.properties = v2Props;
       setSource(ctx, sourceNode, V1_PACKAGE);
-      const compatDecl = j.variableDeclaration(declNode.kind, [
-        j.variableDeclarator(j.objectPattern(compatProps), cloneLoad(ctx, declarator.init, COMPAT_PACKAGE)),
-      ]);
+      const compatDecl = j.variableDeclaration(declNode.kind, [j.variableDeclarator(j.objectPattern(compatProps), cloneLoad(ctx, loadInit, COMPAT_PACKAGE))]);
       newDecls.push({ after: b.declPath, node: compatDecl });
       namedTarget ??= { kind: "require", node: declarator.id };
     } else if (compatProps.length) {
@@ -293,11 +372,9 @@ export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo, plan: ImportPlan, o
   }
 
   // inline require("aioredis").x: compat when x is v1 API that was left as it is
-  for (const p of inlineLoadsNow(ctx)) {
-    const parent = p.parent?.node;
-    const name =
-      parent && (parent.type === "MemberExpression" || parent.type === "OptionalMemberExpression") && parent.object === p.node ? memberName(parent) : null;
-    const sourceNode = p.node.type === "ImportExpression" ? p.node.source : p.node.arguments[0];
+  for (const { path: p, source: sourceNode } of inlineLoadsNow(ctx)) {
+    const parent = parentOf(p)?.node;
+    const name = isMember(parent) && parent.object === p.node ? memberName(parent) : null;
     const compat = name === null ? sourceNode.value === COMPAT_PACKAGE : plan.isV1Name(name);
     setSource(ctx, sourceNode, compat ? COMPAT_PACKAGE : V1_PACKAGE);
   }
@@ -306,9 +383,11 @@ export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo, plan: ImportPlan, o
   if (needed.size) {
     const target = namedTarget as NamedTarget | null;
     if (target && target.kind === "import") {
+      const specifiers = target.node.specifiers ?? [];
+      target.node.specifiers = specifiers;
       for (const [name, need] of needed) {
         if (target.typeOnly && need.value) continue;
-        target.node.specifiers.push(makeSpecifier(ctx, name, need.local, !need.value && ctx.lang !== "js" && !target.typeOnly));
+        specifiers.push(makeSpecifier(ctx, name, need.local, !need.value && ctx.lang !== "js" && !target.typeOnly));
         needed.delete(name);
       }
     } else if (target && target.kind === "require") {
@@ -320,7 +399,7 @@ export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo, plan: ImportPlan, o
     if (needed.size) {
       const specs = [...needed].map(([name, need]) => makeSpecifier(ctx, name, need.local, !need.value && ctx.lang !== "js"));
       const usesRequire = info.bindings.length > 0 && info.bindings.every((b) => b.style === "require");
-      let node: N;
+      let node: VariableDeclaration | ImportDeclaration;
       if (usesRequire) {
         node = j.variableDeclaration("const", [
           j.variableDeclarator(
@@ -329,24 +408,19 @@ export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo, plan: ImportPlan, o
                 j.objectProperty.from({ key: j.identifier(name), value: j.identifier(need.local), shorthand: name === need.local }),
               ),
             ),
-            j.callExpression(j.identifier("require"), [j.stringLiteral(V1_PACKAGE)]),
+            j.callExpression(j.identifier("require"), [sourceLiteral(ctx, V1_PACKAGE)]),
           ),
         ]);
-        setStringValue(node.declarations[0].init.arguments[0], V1_PACKAGE);
       } else {
-        node = j.importDeclaration(specs, j.stringLiteral(V1_PACKAGE));
-        setStringValue(node.source, V1_PACKAGE);
+        node = j.importDeclaration(specs, sourceLiteral(ctx, V1_PACKAGE));
       }
       const anchor = info.bindings[0]?.declPath ?? null;
       if (anchor) newDecls.push({ after: anchor, node });
       else {
-        const body = ctx.root.get().node.program.body;
+        const body = programOf(ctx).body;
         let at = 0;
-        while (
-          at < body.length &&
-          (body[at].type === "ImportDeclaration" || body[at].directive || (body[at].type === "ExpressionStatement" && body[at].directive))
-        )
-          at++;
+        // after the imports and the directives (`"use strict"`: Babel's `directive`, ESTree's ExpressionStatement with one)
+        while (at < body.length && (body[at]!.type === "ImportDeclaration" || fieldOf(body[at]!, "directive"))) at++;
         body.splice(at, 0, node);
       }
     }
@@ -355,10 +429,11 @@ export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo, plan: ImportPlan, o
   // a destructuring that was on one line stays on one line (recast would spread it over several)
   for (const { pattern, declarator, oneLine } of collapse) {
     if (!oneLine || declarator.id !== pattern || pattern.type !== "ObjectPattern") continue;
-    const text = pattern.properties.map((p: N) => {
+    const text = pattern.properties.map((p) => {
       const key = propName(p);
-      const value = p.value?.type === "Identifier" ? p.value.name : null;
-      return key === value ? key : `${key}: ${value}`;
+      const value = fieldOf(p, "value");
+      const valueName = isIdentifier(value) ? value.name : null;
+      return key === valueName ? key : `${key}: ${valueName}`;
     });
     declarator.id = raw(ctx, `{ ${text.join(", ")} }`);
   }
@@ -367,34 +442,35 @@ export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo, plan: ImportPlan, o
   // one line (recast would put a blank line before a new statement), in the AST otherwise
   for (const { after, node } of newDecls) {
     const insertInAst = () => {
-      const list = statementList(after) ?? after.parent?.node?.body;
+      const list = statementList(after) ?? bodyOf(parentOf(after)?.node);
       if (!list) return;
       const siblings = newDecls.filter((d) => d.after === after);
       const at = list.indexOf(after.node) + 1 + siblings.indexOf(siblings.find((d) => d.node === node)!);
       list.splice(Math.min(at, list.length), 0, node);
     };
     const text = codeOf(ctx, node);
-    if (after.parent?.node.type !== "Program" || text.includes("\n")) {
+    if (parentOf(after)?.node.type !== "Program" || text.includes("\n")) {
       insertInAst();
       continue;
     }
-    ctx.lineInserts.push({ anchor: () => codeOf(ctx, after.node), near: after.node.loc?.start?.line ?? 0, where: "after", text, fallback: insertInAst });
+    ctx.lineInserts.push({ anchor: () => codeOf(ctx, after.node), near: lineOf(after.node), where: "after", text, fallback: insertInAst });
   }
   for (const path of emptied) {
     const n = path.node;
-    if (n.type === "ImportDeclaration" && n.specifiers.length === 0) removed.push(path);
+    if (n.type === "ImportDeclaration" && (n.specifiers ?? []).length === 0) removed.push(path);
     if (n.type === "VariableDeclaration") {
-      const empty = n.declarations.filter((d: N) => d.id.type === "ObjectPattern" && d.id.properties.length === 0);
+      const empty = n.declarations.filter((d) => d.type === "VariableDeclarator" && d.id.type === "ObjectPattern" && d.id.properties.length === 0);
       if (empty.length === n.declarations.length) removed.push(path);
-      else if (empty.length) n.declarations = n.declarations.filter((d: N) => !empty.includes(d));
+      else if (empty.length) n.declarations = n.declarations.filter((d) => !empty.includes(d));
     }
   }
   for (const path of removed) {
     const list = statementList(path);
     if (!list) continue;
     const at = list.indexOf(path.node);
-    const next = list[at + 1];
-    if (next && path.node.comments?.length) next.comments = [...path.node.comments.filter((c: N) => c.leading !== false), ...(next.comments ?? [])];
+    const next: BaseNode | undefined = list[at + 1];
+    const gone: BaseNode = path.node;
+    if (next && gone.comments?.length) next.comments = [...gone.comments.filter((c) => c.leading !== false), ...(next.comments ?? [])];
     list.splice(at, 1);
   }
 
@@ -402,61 +478,70 @@ export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo, plan: ImportPlan, o
 }
 
 /** `require("aioredis")` / `import("aioredis")` calls not bound to a variable, found again after the rewrites. */
-function inlineLoadsNow(ctx: Ctx): P[] {
-  const out: P[] = [];
-  const visit = (p: P) => {
+function inlineLoadsNow(ctx: Ctx): { path: NodePath<LoadCall>; source: StringLit }[] {
+  const out: { path: NodePath<LoadCall>; source: StringLit }[] = [];
+  const visit = (p: NodePath<LoadCall>) => {
     const n = p.node;
     const isRequire = n.type === "CallExpression" && n.callee.type === "Identifier" && n.callee.name === "require" && n.arguments.length === 1;
     const isImport = n.type === "ImportExpression" || (n.type === "CallExpression" && n.callee.type === "Import");
     if (!isRequire && !isImport) return;
     const src = n.type === "ImportExpression" ? n.source : n.arguments[0];
     if (!isStringLit(src) || (src.value !== V1_PACKAGE && src.value !== COMPAT_PACKAGE)) return;
-    let up = p.parent;
-    if (up?.node.type === "AwaitExpression") up = up.parent;
+    let up = parentOf(p);
+    if (up?.node.type === "AwaitExpression") up = parentOf(up);
     if (up?.node.type === "VariableDeclarator") return;
-    out.push(p);
+    out.push({ path: p, source: src });
   };
   nodesOf(ctx, "CallExpression").forEach(visit);
   nodesOf(ctx, "ImportExpression").forEach(visit);
   return out;
 }
 
-function sourceNodeOf(b: Binding): N {
+/** The module name of a namespace binding's `import x = require()` / `require()` / `import()`. */
+function sourceNodeOf(b: Binding): StringLit | null {
   const n = b.declPath.node;
-  if (n.type === "TSImportEqualsDeclaration") return n.moduleReference.expression;
+  if (n.type === "TSImportEqualsDeclaration") {
+    const ref = n.moduleReference;
+    return ref.type === "TSExternalModuleReference" && isStringLit(ref.expression) ? ref.expression : null;
+  }
   const d = b.specNode;
-  const init = d.init.type === "AwaitExpression" ? d.init.argument : d.init;
-  return init.type === "ImportExpression" ? init.source : init.arguments[0];
+  if (d.type !== "VariableDeclarator") return null;
+  const source = loadArgument(d.init?.type === "AwaitExpression" ? d.init.argument : d.init);
+  return isStringLit(source) ? source : null;
 }
 
-function cloneLoad(ctx: Ctx, init: N, source: string): N {
+function cloneLoad(ctx: Ctx, init: Node, source: string): AwaitExpression | CallExpression | ImportExpression {
   const j = ctx.j;
   const awaited = init.type === "AwaitExpression";
   const call = awaited ? init.argument : init;
-  let load: N;
-  if (call.type === "ImportExpression") load = j.importExpression(j.stringLiteral(source));
-  else load = j.callExpression(j.identifier(call.callee.type === "Import" ? "import" : "require"), [j.stringLiteral(source)]);
+  let load: CallExpression | ImportExpression;
+  if (call?.type === "ImportExpression") load = j.importExpression(j.stringLiteral(source));
+  else
+    load = j.callExpression(j.identifier(call?.type === "CallExpression" && call.callee.type === "Import" ? "import" : "require"), [j.stringLiteral(source)]);
   return awaited ? j.awaitExpression(load) : load;
 }
 
-function cloneNamespaceLoad(ctx: Ctx, b: Binding, local: string): N | null {
+function cloneNamespaceLoad(ctx: Ctx, b: Binding, local: string): Node | null {
   const j = ctx.j;
   const n = b.declPath.node;
   if (n.type === "TSImportEqualsDeclaration") {
     return j.tsImportEqualsDeclaration(j.identifier(local), j.tsExternalModuleReference(j.stringLiteral(COMPAT_PACKAGE)));
   }
-  if (n.type === "VariableDeclaration") {
-    return j.variableDeclaration(n.kind, [j.variableDeclarator(j.identifier(local), cloneLoad(ctx, b.specNode.init, COMPAT_PACKAGE))]);
+  const init = b.specNode.type === "VariableDeclarator" ? b.specNode.init : null;
+  if (n.type === "VariableDeclaration" && init) {
+    return j.variableDeclaration(n.kind, [j.variableDeclarator(j.identifier(local), cloneLoad(ctx, init, COMPAT_PACKAGE))]);
   }
   return null;
 }
 
-function rewriteReexports(ctx: Ctx, info: ModuleInfo, plan: ImportPlan): void {
+function rewriteReexports(ctx: Ctx, info: ModuleInfo<Reexport>, plan: ImportPlan): void {
   const j = ctx.j;
   for (const path of info.reexports) {
     const decl = path.node;
+    const source = decl.source;
+    if (!isStringLit(source)) continue;
     if (decl.type === "ExportAllDeclaration") {
-      setSource(ctx, decl.source, COMPAT_PACKAGE);
+      setSource(ctx, source, COMPAT_PACKAGE);
       addMarker(
         ctx,
         decl,
@@ -464,16 +549,17 @@ function rewriteReexports(ctx: Ctx, info: ModuleInfo, plan: ImportPlan): void {
       );
       continue;
     }
-    const v2Specs: N[] = [];
-    const compatSpecs: N[] = [];
+    type ExportSpec = NonNullable<ExportNamedDeclaration["specifiers"]>[number];
+    const v2Specs: ExportSpec[] = [];
+    const compatSpecs: ExportSpec[] = [];
     const notes: string[] = [];
     for (const spec of decl.specifiers ?? []) {
-      if (spec.type !== "ExportSpecifier") {
+      const local = spec.type === "ExportSpecifier" ? moduleExportName(spec.local) : null;
+      const exported = spec.type === "ExportSpecifier" ? moduleExportName(spec.exported) : null;
+      if (local === null || exported === null) {
         compatSpecs.push(spec);
         continue;
       }
-      const local = spec.local.type === "Identifier" ? spec.local.name : spec.local.value;
-      const exported = spec.exported.type === "Identifier" ? spec.exported.name : spec.exported.value;
       const what = plan.reexport(local);
       if ("v2" in what) {
         if (what.v2 === local) v2Specs.push(spec);
@@ -488,10 +574,10 @@ function rewriteReexports(ctx: Ctx, info: ModuleInfo, plan: ImportPlan): void {
     }
     if (compatSpecs.length && v2Specs.length) {
       decl.specifiers = v2Specs;
-      setSource(ctx, decl.source, V1_PACKAGE);
-      const specText = compatSpecs.map((sp: N) => {
-        const l = sp.local.name ?? sp.local.value;
-        const e = sp.exported.name ?? sp.exported.value;
+      setSource(ctx, source, V1_PACKAGE);
+      const specText = compatSpecs.map((sp) => {
+        const l = moduleExportName(fieldOf(sp, "local"));
+        const e = moduleExportName(fieldOf(sp, "exported"));
         return l === e ? l : `${l} as ${e}`;
       });
       // one line, with the marker after it: recast would space out a new statement carrying a leading comment
@@ -501,11 +587,11 @@ function rewriteReexports(ctx: Ctx, info: ModuleInfo, plan: ImportPlan): void {
       const list = statementList(path);
       if (list) list.splice(list.indexOf(decl) + 1, 0, extra);
     } else if (compatSpecs.length) {
-      setSource(ctx, decl.source, COMPAT_PACKAGE);
+      setSource(ctx, source, COMPAT_PACKAGE);
       for (const note of notes) addMarker(ctx, decl, note);
     } else {
       decl.specifiers = v2Specs;
-      setSource(ctx, decl.source, V1_PACKAGE);
+      setSource(ctx, source, V1_PACKAGE);
     }
   }
 }

@@ -1,12 +1,13 @@
 import { codeOf, isOneLine, quoteString, raw, type Ctx } from "./context.js";
-import { isObjectExpr, isValidIdentifier, originalText, propName, type N } from "./ast.js";
+import type { Identifier, ObjectExpression, ObjectProperty } from "jscodeshift";
+import { asObjectExpr, isValidIdentifier, offsetsOf, originalText, propName, type Node, type ObjectProp } from "./ast.js";
 
 /** One property of an object literal the codemod writes. */
 export interface Entry {
   key: string;
   /** The original property, reused (its value and comments) when only its key changes. */
-  prop?: N;
-  value?: N;
+  prop?: ObjectProp;
+  value?: ObjectProperty["value"];
   /** The value as source text. */
   text?: string;
   /** Write `[key]: value` (key is source text). */
@@ -19,7 +20,8 @@ export function keyText(ctx: Ctx, key: string): string {
 
 export function entryText(ctx: Ctx, e: Entry): string {
   const valueNode = e.prop ? e.prop.value : e.value;
-  const valueText = e.text ?? codeOf(ctx, valueNode);
+  const valueText = e.text ?? (valueNode ? codeOf(ctx, valueNode) : null);
+  if (valueText === null) throw new Error(`renderObject: entry ${e.key} has no value`);
   if (e.computed) return `[${e.key}]: ${valueText}`;
   if (valueText === e.key && (valueNode?.type === "Identifier" || e.text !== undefined) && isValidIdentifier(e.key)) return e.key;
   return `${keyText(ctx, e.key)}: ${valueText}`;
@@ -31,7 +33,7 @@ export function entryText(ctx: Ctx, e: Entry): string {
  * is edited as text (keys renamed, properties dropped or inserted where they belong), so its
  * layout and comments stay exactly as they were; recast would re-lay it out otherwise.
  */
-export function renderObject(ctx: Ctx, original: N | undefined, lead: Entry[], entries: Entry[]): N | null {
+export function renderObject(ctx: Ctx, original: Node | undefined, lead: Entry[], entries: Entry[]): Identifier | ObjectExpression | null {
   const all = [...lead, ...entries];
   if (all.length === 0) return null;
   const j = ctx.j;
@@ -39,8 +41,9 @@ export function renderObject(ctx: Ctx, original: N | undefined, lead: Entry[], e
   const texts = all.map((e) => entryText(ctx, e));
   const oneLine = `{ ${texts.join(", ")} }`;
   if ((!originalCode || isOneLine(originalCode)) && isOneLine(oneLine) && oneLine.length <= 100) return raw(ctx, oneLine);
-  if (original && isObjectExpr(original) && originalCode) {
-    const patched = patchObjectText(ctx, original, all);
+  const originalObject = asObjectExpr(original);
+  if (originalObject && originalCode) {
+    const patched = patchObjectText(ctx, originalObject, all);
     if (patched !== null) return raw(ctx, patched);
   }
   const props = all.map((e) => {
@@ -58,9 +61,9 @@ export function renderObject(ctx: Ctx, original: N | undefined, lead: Entry[], e
     if (e.computed) p.computed = true;
     return p;
   });
-  if (original && isObjectExpr(original)) {
-    original.properties = props;
-    return original;
+  if (originalObject) {
+    originalObject.properties = props;
+    return originalObject;
   }
   return j.objectExpression(props);
 }
@@ -100,14 +103,22 @@ function commaAfter(src: string, at: number): number | null {
  * The object's original text with its properties renamed, dropped and inserted as `entries`
  * says, laid out like the original. Null when the object is not laid out simply enough.
  */
-function patchObjectText(ctx: Ctx, obj: N, entries: Entry[]): string | null {
+function patchObjectText(ctx: Ctx, obj: ObjectExpression, entries: Entry[]): string | null {
   const src = ctx.parsedSource;
-  const start: number = obj.start;
-  const end: number = obj.end;
-  const props: N[] = obj.properties;
-  if (typeof start !== "number" || props.some((p) => typeof p.start !== "number")) return null;
+  const objAt = offsetsOf(obj);
+  const props = obj.properties;
+  type Prop = (typeof props)[number];
+  const offsets = new Map<unknown, { start: number; end: number }>();
+  for (const p of props) {
+    const at = offsetsOf(p);
+    if (at) offsets.set(p, at);
+  }
+  if (!objAt || offsets.size !== props.length) return null;
+  const { start, end } = objAt;
+  /** Where a property of this object starts and ends in the source. */
+  const pos = (p: Prop) => offsets.get(p)!;
   // referenced original properties must keep their order
-  const used = entries.filter((e) => e.prop).map((e) => e.prop);
+  const used = entries.flatMap((e) => (e.prop ? [e.prop] : []));
   let last = -1;
   for (const p of used) {
     const i = props.indexOf(p);
@@ -115,14 +126,14 @@ function patchObjectText(ctx: Ctx, obj: N, entries: Entry[]): string | null {
     last = i;
   }
   const edits: { from: number; to: number; text: string }[] = [];
-  const trailingComma = props.length > 0 && commaAfter(src, props[props.length - 1].end) !== null;
+  const trailingComma = props.length > 0 && commaAfter(src, pos(props[props.length - 1]!).end) !== null;
 
   // renamed and dropped properties
   for (const p of props) {
     const entry = entries.find((e) => e.prop === p);
     if (!entry) {
-      let from = p.start;
-      let to = p.end;
+      let from = pos(p).start;
+      let to = pos(p).end;
       const comma = commaAfter(src, to);
       if (comma !== null) to = comma;
       const ls = lineStart(src, from);
@@ -143,43 +154,50 @@ function patchObjectText(ctx: Ctx, obj: N, entries: Entry[]): string | null {
       continue;
     }
     if (propName(p) !== entry.key) {
-      if (p.shorthand) edits.push({ from: p.start, to: p.end, text: `${keyText(ctx, entry.key)}: ${codeOf(ctx, p.value)}` });
-      else edits.push({ from: p.key.start, to: p.key.end, text: keyText(ctx, entry.key) });
+      // (an entry's property is a plain `key: value` one: propName gave it a name)
+      const prop = entry.prop!;
+      const keyAt = offsetsOf(prop.key);
+      if (prop.shorthand) edits.push({ from: pos(p).start, to: pos(p).end, text: `${keyText(ctx, entry.key)}: ${codeOf(ctx, prop.value)}` });
+      else if (keyAt) edits.push({ from: keyAt.start, to: keyAt.end, text: keyText(ctx, entry.key) });
+      else return null;
     }
   }
 
   // new properties: after the kept property before them, or at the start
-  let anchor: N | null = null;
+  let anchor: ObjectProp | null = null;
   let pending: Entry[] = [];
   const flush = () => {
     if (!pending.length) return;
     const texts = pending.map((e) => entryText(ctx, e));
     if (anchor) {
-      const after = commaAfter(src, anchor.end);
-      const next = props[props.indexOf(anchor) + 1];
-      const nextStart = next ? next.start : end - 1;
-      const lineMode = src.slice(anchor.end, nextStart).includes("\n");
+      const kept = anchor;
+      const at = pos(kept);
+      const after = commaAfter(src, at.end);
+      const next = props[props.indexOf(kept) + 1];
+      const nextStart = next ? pos(next).start : end - 1;
+      const lineMode = src.slice(at.end, nextStart).includes("\n");
       if (lineMode) {
-        const indent = indentAt(src, anchor.start);
-        const le = lineEnd(src, anchor.end);
-        const keptAfter = used.some((u) => props.indexOf(u) > props.indexOf(anchor));
+        const indent = indentAt(src, at.start);
+        const le = lineEnd(src, at.end);
+        const keptAfter = used.some((u) => props.indexOf(u) > props.indexOf(kept));
         const comma = keptAfter || trailingComma ? "," : "";
-        if (after === null) edits.push({ from: anchor.end, to: anchor.end, text: "," });
+        if (after === null) edits.push({ from: at.end, to: at.end, text: "," });
         edits.push({ from: le, to: le, text: texts.map((t) => `\n${indent}${t}`).join(",") + comma });
       } else if (after !== null) {
         edits.push({ from: after, to: after, text: ` ${texts.join(", ")},` });
       } else {
-        edits.push({ from: anchor.end, to: anchor.end, text: `, ${texts.join(", ")}` });
+        edits.push({ from: at.end, to: at.end, text: `, ${texts.join(", ")}` });
       }
     } else {
       const first = props[0];
       if (!first) return;
-      if (src.slice(start + 1, first.start).includes("\n")) {
-        const ls = lineStart(src, first.start);
-        const indent = indentAt(src, first.start);
+      const firstStart = pos(first).start;
+      if (src.slice(start + 1, firstStart).includes("\n")) {
+        const ls = lineStart(src, firstStart);
+        const indent = indentAt(src, firstStart);
         edits.push({ from: ls, to: ls, text: texts.map((t) => `${indent}${t},\n`).join("") });
       } else {
-        edits.push({ from: first.start, to: first.start, text: `${texts.join(", ")}, ` });
+        edits.push({ from: firstStart, to: firstStart, text: `${texts.join(", ")}, ` });
       }
     }
     pending = [];

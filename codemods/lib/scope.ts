@@ -5,7 +5,8 @@
  * function declarations per block, `var` and parameters per function, loop heads, catch
  * clauses, imports at the top.
  */
-import type { N, P } from "./ast.js";
+import type { ASTPath, Identifier } from "jscodeshift";
+import { asArray, fieldOf, isIdentifier, isNode, nodeField, parentOf, type Node, type Typed } from "./ast.js";
 
 const FUNCTION_TYPES = new Set([
   "FunctionDeclaration",
@@ -18,21 +19,29 @@ const FUNCTION_TYPES = new Set([
   "TSDeclareMethod",
 ]);
 
-let cache = new WeakMap<N, Map<string, N>>();
+/** Names a scope declares, each to the Identifier that declares it. */
+type Declarations = Map<string, Identifier>;
+
+let cache = new WeakMap<Node, Declarations>();
 
 /** Forget cached scopes (after statements were added or removed). */
 export function resetScopes(): void {
   cache = new WeakMap();
 }
 
-function addPattern(pattern: N, out: Map<string, N>): void {
-  if (!pattern) return;
+function declare(id: unknown, out: Declarations): void {
+  if (isIdentifier(id) && !out.has(id.name)) out.set(id.name, id);
+}
+
+/** The names a binding pattern declares (read structurally: Babel's and ESTree's patterns differ). */
+function addPattern(pattern: unknown, out: Declarations): void {
+  if (!isNode(pattern)) return;
   switch (pattern.type) {
     case "Identifier":
-      if (!out.has(pattern.name)) out.set(pattern.name, pattern);
+      declare(pattern, out);
       return;
     case "ObjectPattern":
-      for (const p of pattern.properties) addPattern(p.type === "RestElement" || p.type === "RestProperty" ? p.argument : p.value, out);
+      for (const p of pattern.properties) addPattern(p.type === "RestElement" || p.type === "RestProperty" ? p.argument : fieldOf(p, "value"), out);
       return;
     case "ArrayPattern":
       for (const e of pattern.elements) addPattern(e, out);
@@ -49,18 +58,18 @@ function addPattern(pattern: N, out: Map<string, N>): void {
   }
 }
 
-function isLexical(decl: N): boolean {
-  return decl.type === "VariableDeclaration" && decl.kind !== "var";
+function isLexical(decl: unknown): decl is Node & { type: "VariableDeclaration" } {
+  return isNode(decl) && decl.type === "VariableDeclaration" && decl.kind !== "var";
 }
 
 /** Declarations made directly by the statements of one list (a block, a program, a case). */
-function addStatements(statements: N[], out: Map<string, N>): void {
-  for (let stmt of statements) {
-    if (stmt.type === "ExportNamedDeclaration" || stmt.type === "ExportDefaultDeclaration") stmt = stmt.declaration ?? stmt;
-    if (!stmt) continue;
+function addStatements(statements: readonly Node[], out: Declarations): void {
+  for (const statement of statements) {
+    const stmt =
+      statement.type === "ExportNamedDeclaration" || statement.type === "ExportDefaultDeclaration" ? (statement.declaration ?? statement) : statement;
     switch (stmt.type) {
       case "VariableDeclaration":
-        if (isLexical(stmt)) for (const d of stmt.declarations) addPattern(d.id, out);
+        if (isLexical(stmt)) for (const d of stmt.declarations) addPattern(fieldOf(d, "id"), out);
         break;
       case "FunctionDeclaration":
       case "ClassDeclaration":
@@ -68,54 +77,55 @@ function addStatements(statements: N[], out: Map<string, N>): void {
       case "TSModuleDeclaration":
       case "TSInterfaceDeclaration":
       case "TSTypeAliasDeclaration":
-      case "TSDeclareFunction":
-        if (stmt.id?.type === "Identifier" && !out.has(stmt.id.name)) out.set(stmt.id.name, stmt.id);
+      case "TSDeclareFunction": {
+        declare(fieldOf(stmt, "id"), out);
         break;
+      }
       case "ImportDeclaration":
-        for (const s of stmt.specifiers ?? []) if (s.local && !out.has(s.local.name)) out.set(s.local.name, s.local);
+        for (const s of stmt.specifiers ?? []) declare(s.local, out);
         break;
       case "TSImportEqualsDeclaration":
-        if (!out.has(stmt.id.name)) out.set(stmt.id.name, stmt.id);
+        declare(stmt.id, out);
         break;
     }
   }
 }
 
 /** `var` declarations anywhere in a function body (they hoist), without entering nested functions. */
-function addVars(node: N, out: Map<string, N>): void {
-  if (!node || typeof node !== "object") return;
-  if (Array.isArray(node)) {
-    for (const n of node) addVars(n, out);
+function addVars(node: unknown, out: Declarations): void {
+  const list = asArray(node);
+  if (list) {
+    for (const n of list) addVars(n, out);
     return;
   }
+  if (!isNode(node)) return;
   if (FUNCTION_TYPES.has(node.type) || node.type === "ClassBody") return;
   if (node.type === "VariableDeclaration" && node.kind === "var") {
-    for (const d of node.declarations) addPattern(d.id, out);
+    for (const d of node.declarations) addPattern(fieldOf(d, "id"), out);
   }
   for (const key of Object.keys(node)) {
     if (key === "loc" || key === "comments" || key === "original" || key === "tokens" || key === "typeAnnotation") continue;
-    const v = node[key];
-    if (v && typeof v === "object" && (Array.isArray(v) || typeof v.type === "string")) {
-      if (!Array.isArray(v) && /Expression$/.test(v.type) && v.type !== "ClassExpression") continue;
-      addVars(v, out);
-    }
+    const v = fieldOf(node, key);
+    if (asArray(v)) addVars(v, out);
+    else if (isNode(v) && !(/Expression$/.test(v.type) && v.type !== "ClassExpression")) addVars(v, out);
   }
 }
 
 /** The names a node introduces for the code inside it, or null when it is not a scope. */
-function declarationsOf(node: N): Map<string, N> | null {
+function declarationsOf(node: Node): Declarations | null {
   const cached = cache.get(node);
   if (cached) return cached;
-  let out: Map<string, N> | null = null;
+  let out: Declarations | null = null;
   if (node.type === "Program") {
     out = new Map();
     addStatements(node.body, out);
     addVars(node.body, out);
   } else if (FUNCTION_TYPES.has(node.type)) {
     out = new Map();
-    for (const p of node.params ?? []) addPattern(p, out);
+    for (const p of asArray(fieldOf(node, "params")) ?? []) addPattern(p, out);
     if (node.type === "FunctionExpression" && node.id) addPattern(node.id, out);
-    if (node.body?.type === "BlockStatement") addVars(node.body.body, out);
+    const body = nodeField(node, "body");
+    if (body?.type === "BlockStatement") addVars(body.body, out);
   } else if (node.type === "BlockStatement" || node.type === "StaticBlock" || node.type === "TSModuleBlock") {
     out = new Map();
     addStatements(node.body, out);
@@ -125,11 +135,11 @@ function declarationsOf(node: N): Map<string, N> | null {
   } else if (node.type === "ForStatement" || node.type === "ForInStatement" || node.type === "ForOfStatement") {
     out = new Map();
     const head = node.type === "ForStatement" ? node.init : node.left;
-    if (head && isLexical(head)) for (const d of head.declarations) addPattern(d.id, out);
+    if (isLexical(head)) for (const d of head.declarations) addPattern(fieldOf(d, "id"), out);
   } else if (node.type === "CatchClause") {
     out = new Map();
     addPattern(node.param, out);
-  } else if ((node.type === "ClassExpression" || node.type === "ClassDeclaration") && node.id) {
+  } else if ((node.type === "ClassExpression" || node.type === "ClassDeclaration") && isIdentifier(node.id)) {
     out = new Map([[node.id.name, node.id]]);
   }
   if (out) cache.set(node, out);
@@ -140,13 +150,13 @@ function declarationsOf(node: N): Map<string, N> | null {
  * The node that declares `name` as seen from `path`: an Identifier (declarator, parameter,
  * function or class name, import local), or null for a global.
  */
-export function resolveBinding(path: P, name: string): N | null {
-  let p: P | null = path;
-  let child: N = path.node;
-  while (p) {
+export function resolveBinding<T>(path: ASTPath<T>, name: string): Typed<T, Identifier> | null;
+export function resolveBinding(path: ASTPath<unknown>, name: string): Identifier | null {
+  let child: unknown = path.node;
+  for (let p: ASTPath<unknown> | null = path; p; p = parentOf(p)) {
     const node = p.node;
     // a function's parameters and body see its declarations; its name is declared outside
-    if (node !== path.node || FUNCTION_TYPES.has(node.type) === false) {
+    if (isNode(node) && (node !== path.node || !FUNCTION_TYPES.has(node.type))) {
       const decls = declarationsOf(node);
       if (decls) {
         const found = decls.get(name);
@@ -155,7 +165,6 @@ export function resolveBinding(path: P, name: string): N | null {
       }
     }
     child = node;
-    p = p.parent;
   }
   return null;
 }

@@ -1,14 +1,17 @@
-import type { N } from "./ast.js";
+import { fieldOf, type StringLit } from "./ast.js";
 
 /** Changes a string literal's value, keeping the quote character it was written with. */
-export function setStringValue(node: N, value: string): void {
-  const rawBefore: string | undefined = node.extra?.raw ?? node.raw;
-  const quote = rawBefore && (rawBefore[0] === "'" || rawBefore[0] === '"') ? rawBefore[0] : '"';
+export function setStringValue(node: StringLit, value: string): void {
+  // Babel keeps the written text in `extra.raw`, ESTree in `raw`; ast-types declares neither on Literal
+  const extra = fieldOf(node, "extra");
+  const extraRaw = typeof extra === "object" && extra !== null ? fieldOf(extra, "raw") : undefined;
+  const rawBefore = extraRaw ?? fieldOf(node, "raw");
+  const quote = typeof rawBefore === "string" && (rawBefore[0] === "'" || rawBefore[0] === '"') ? rawBefore[0] : '"';
   const escaped = value.replace(/\\/g, "\\\\").replace(new RegExp(quote, "g"), `\\${quote}`);
   const raw = `${quote}${escaped}${quote}`;
   node.value = value;
-  if (node.type === "Literal") node.raw = raw;
-  node.extra = { ...(node.extra ?? {}), raw, rawValue: value };
+  if (node.type === "Literal") Object.assign(node, { raw });
+  Object.assign(node, { extra: { ...(typeof extra === "object" ? extra : {}), raw, rawValue: value } });
 }
 
 /** The quote character most string literals in a file use. */

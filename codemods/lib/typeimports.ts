@@ -5,7 +5,8 @@
  * mode and wherever v1 values stay on compat, to `aioredis` (with v1 class names renamed)
  * where the file's values went to v2.
  */
-import { isStringLit, type N, type P } from "./ast.js";
+import type { TSImportType } from "jscodeshift";
+import { isNode, isStringLit, type StringLit } from "./ast.js";
 import { COMPAT_PACKAGE, V1_PACKAGE } from "./bindings.js";
 import { nodesOf, recordChange, type Ctx } from "./context.js";
 import { setStringValue } from "./strings.js";
@@ -13,17 +14,18 @@ import { ERROR_RENAMES, TYPE_RENAMES } from "../v2/names.js";
 
 export const MENTION = /import\(\s*["']aioredis(?:\/compat)?["']\s*\)/;
 
-function literalOf(node: N): N | null {
-  const arg = node.argument;
+/** The module name of `import("x")`: Babel 7 gives a StringLiteral argument, later versions a TSLiteralType around one. */
+function literalOf(node: TSImportType): StringLit | null {
+  const arg: unknown = node.argument;
   if (isStringLit(arg)) return arg;
-  if (arg?.type === "TSLiteralType" && isStringLit(arg.literal)) return arg.literal;
+  if (isNode(arg) && arg.type === "TSLiteralType" && isStringLit(arg.literal)) return arg.literal;
   return null;
 }
 
 /** `import("aioredis")` types: pointed at `target`, v1 names renamed when the target is v2. */
 export function rewriteImportTypes(ctx: Ctx, target: string): boolean {
   let changed = false;
-  for (const p of nodesOf(ctx, "TSImportType") as P[]) {
+  for (const p of nodesOf(ctx, "TSImportType")) {
     const lit = literalOf(p.node);
     if (!lit || (lit.value !== V1_PACKAGE && lit.value !== COMPAT_PACKAGE)) continue;
     if (lit.value !== target) {
