@@ -13,6 +13,7 @@ import { SET_COMMANDS, type SetCommands } from "./sets.js";
 import type { BlockingRule } from "./route.js";
 import type { CommandSpec } from "./spec.js";
 import { SORTED_SET_COMMANDS, type SortedSetCommands } from "./sortedsets.js";
+import { SORTED_SET_RANGE_COMMANDS, type SortedSetRangeCommands } from "./sortedsets-ranges.js";
 import { STREAM_COMMANDS, type StreamCommands } from "./streams.js";
 import { STRING_COMMANDS, type StringCommands } from "./strings.js";
 
@@ -26,6 +27,7 @@ export interface Commands<T, M>
     ListCommands<T, M>,
     SetCommands<T, M>,
     SortedSetCommands<T, M>,
+    SortedSetRangeCommands<T, M>,
     StreamCommands<T, M>,
     GeoCommands<T, M>,
     ScriptingCommands<T, M>,
@@ -55,6 +57,7 @@ export const COMMANDS: Record<string, CommandSpec> = merge([
   LIST_COMMANDS,
   SET_COMMANDS,
   SORTED_SET_COMMANDS,
+  SORTED_SET_RANGE_COMMANDS,
   STREAM_COMMANDS,
   GEO_COMMANDS,
   SCRIPTING_COMMANDS,
