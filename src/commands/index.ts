@@ -15,6 +15,7 @@ import type { CommandSpec } from "./spec.js";
 import { SORTED_SET_COMMANDS, type SortedSetCommands } from "./sortedsets.js";
 import { SORTED_SET_RANGE_COMMANDS, type SortedSetRangeCommands } from "./sortedsets-ranges.js";
 import { STREAM_COMMANDS, type StreamCommands } from "./streams.js";
+import { STREAM_GROUP_COMMANDS, type StreamGroupCommands } from "./streams-groups.js";
 import { STRING_COMMANDS, type StringCommands } from "./strings.js";
 
 /** Every command method, typed: `M` is `AsyncMode` on a client and the pipeline type on a pipeline. */
@@ -29,6 +30,7 @@ export interface Commands<T, M>
     SortedSetCommands<T, M>,
     SortedSetRangeCommands<T, M>,
     StreamCommands<T, M>,
+    StreamGroupCommands<T, M>,
     GeoCommands<T, M>,
     ScriptingCommands<T, M>,
     ServerCommands<T, M>,
@@ -59,6 +61,7 @@ export const COMMANDS: Record<string, CommandSpec> = merge([
   SORTED_SET_COMMANDS,
   SORTED_SET_RANGE_COMMANDS,
   STREAM_COMMANDS,
+  STREAM_GROUP_COMMANDS,
   GEO_COMMANDS,
   SCRIPTING_COMMANDS,
   SERVER_COMMANDS,
