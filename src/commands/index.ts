@@ -9,6 +9,8 @@ import { LIST_COMMANDS, type ListCommands } from "./lists.js";
 import { PUBSUB_COMMANDS, type PubSubCommands } from "./pubsub.js";
 import { SCRIPTING_COMMANDS, type ScriptingCommands } from "./scripting.js";
 import { SERVER_COMMANDS, type ServerCommands } from "./server.js";
+import { SERVER_CLIENT_COMMANDS, type ServerClientCommands } from "./server-client.js";
+import { SERVER_COMMAND_INFO_COMMANDS, type ServerCommandInfoCommands } from "./server-command-info.js";
 import { SET_COMMANDS, type SetCommands } from "./sets.js";
 import type { BlockingRule } from "./route.js";
 import type { CommandSpec } from "./spec.js";
@@ -34,6 +36,8 @@ export interface Commands<T, M>
     GeoCommands<T, M>,
     ScriptingCommands<T, M>,
     ServerCommands<T, M>,
+    ServerClientCommands<T, M>,
+    ServerCommandInfoCommands<T, M>,
     AclCommands<T, M>,
     ClusterCommands<T, M>,
     PubSubCommands<T, M> {}
@@ -65,6 +69,8 @@ export const COMMANDS: Record<string, CommandSpec> = merge([
   GEO_COMMANDS,
   SCRIPTING_COMMANDS,
   SERVER_COMMANDS,
+  SERVER_CLIENT_COMMANDS,
+  SERVER_COMMAND_INFO_COMMANDS,
   ACL_COMMANDS,
   CLUSTER_COMMANDS,
   PUBSUB_COMMANDS,

@@ -136,3 +136,9 @@ function describeReply(reply: RespValue): string {
   if (Buffer.isBuffer(reply)) return "a Buffer";
   return typeof reply;
 }
+
+/** Python's `int(text)`: an optionally signed decimal integer, or undefined. */
+export function pyInt(text: string): number | undefined {
+  const t = text.trim();
+  return /^[+-]?\d+(_\d+)*$/.test(t) ? Number(t.replace(/_/g, "")) : undefined;
+}
