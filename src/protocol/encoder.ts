@@ -339,7 +339,7 @@ function writeHeader(buf: Buffer, off: number, type: number, n: number): number 
   } else {
     let digits = 3;
     for (let m = n / 1000; m >= 1; m /= 10) digits++;
-    let end = off + digits;
+    const end = off + digits;
     for (let p = end - 1; p >= off; p--) {
       const q = Math.floor(n / 10);
       buf[p] = 48 + n - q * 10;
