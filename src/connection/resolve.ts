@@ -127,7 +127,7 @@ export function resolveConnectionOptions(options: ConnectionOptions & Pick<PoolO
   if (options.credentialProvider && (options.username || options.password)) {
     throw new DataError("'username' and 'password' cannot be passed along with 'credentialProvider'");
   }
-  let retry = options.retry ? options.retry.clone() : options.retry === null ? new Retry(defaultRetry().backoff, 0) : defaultRetry();
+  const retry = options.retry ? options.retry.clone() : options.retry === null ? new Retry(defaultRetry().backoff, 0) : defaultRetry();
   const extraErrors = [...(options.retryOnError ?? [])];
   if (extraErrors.length > 0) retry.updateSupportedErrors(extraErrors);
   const certReqs = options.sslCertReqs ?? "required";
