@@ -62,3 +62,19 @@ export function messageType(head: RespValue | undefined): string {
   }
   return head === undefined || head === null ? "" : String(head).toLowerCase();
 }
+
+/**
+ * redis-py's `handle_message`: a plain (not `["pong", data]`) `PONG` reply becomes empty
+ * data, any other reply (the PING message) is the data; in the client's reply type.
+ */
+export function pongData<T extends RedisString>(
+  reply: RespValue | undefined,
+  plain: boolean,
+  client: { decodeResponses: boolean; encoding: BufferEncoding },
+): T {
+  const decode = client.decodeResponses;
+  if (reply === undefined || reply === null || (plain && String(reply) === "PONG")) return (decode ? "" : Buffer.alloc(0)) as T;
+  if (typeof reply === "string") return (decode ? reply : Buffer.from(reply, client.encoding)) as T;
+  if (Buffer.isBuffer(reply)) return (decode ? reply.toString(client.encoding) : reply) as T;
+  return String(reply) as T;
+}

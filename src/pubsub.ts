@@ -10,6 +10,7 @@ import {
   HEALTH_CHECK_MESSAGE,
   KIND_OF_TYPE,
   messageType,
+  pongData,
   pingArgument,
   SUBSCRIBE,
   SUBSCRIBE_TYPES,
@@ -451,7 +452,7 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
     }
     const reply = (await connection.send(argv)) as RespValue;
     this.lastTraffic = Date.now();
-    this.enqueue({ type: "pong", pattern: null, channel: null, data: this.pongData(reply, true) });
+    this.enqueue({ type: "pong", pattern: null, channel: null, data: pongData(reply, true, this.pool) });
   }
 
   // ---- receiving --------------------------------------------------------------------------
@@ -479,7 +480,7 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
         if (frame.length === 1) return this.onPlainPong(head);
         const data = frame[1] ?? null;
         if (data !== null && String(data) === HEALTH_CHECK_MESSAGE) return;
-        message = { type: "pong", pattern: null, channel: null, data: this.pongData(data, false) };
+        message = { type: "pong", pattern: null, channel: null, data: pongData(data, false, this.pool) };
         break;
       }
       default:
@@ -505,19 +506,7 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
   /** A PING answered outside subscribed mode on RESP2: the reply alone, as redis-py turns it into a pong. */
   private onPlainPong(reply: RespValue | undefined): void {
     if (reply === undefined || (reply !== null && String(reply) === HEALTH_CHECK_MESSAGE)) return;
-    this.enqueue({ type: "pong", pattern: null, channel: null, data: this.pongData(reply, true) });
-  }
-
-  /**
-   * redis-py's `handle_message`: a plain (not `["pong", data]`) `PONG` reply becomes empty
-   * data, any other reply (the PING message) is the data; in the client's reply type.
-   */
-  private pongData(reply: RespValue | undefined, plain: boolean): T {
-    const decode = this.pool.decodeResponses;
-    if (reply === undefined || reply === null || (plain && String(reply) === "PONG")) return (decode ? "" : Buffer.alloc(0)) as T;
-    if (typeof reply === "string") return (decode ? reply : Buffer.from(reply, this.pool.encoding)) as T;
-    if (Buffer.isBuffer(reply)) return (decode ? reply.toString(this.pool.encoding) : reply) as T;
-    return String(reply) as T;
+    this.enqueue({ type: "pong", pattern: null, channel: null, data: pongData(reply, true, this.pool) });
   }
 
   private async handleMessage(message: PubSubMessage<T>, ignoreSubscribeMessages: boolean): Promise<PubSubMessage<T> | null> {
