@@ -27,7 +27,8 @@ import {
   toV1Error,
 } from "./errors.js";
 import { ConnectionsPool, createPool } from "./pool.js";
-import { checkEncoding, describe, isPlainObject, quiet, type EncodingOf, type RedisString } from "./util.js";
+import { checkEncoding, isPlainObject, quiet, type EncodingOf, type RedisString } from "./util.js";
+import { describeValue } from "../src/index.js";
 
 type V2Pool = ConnectionPool<Buffer>;
 
@@ -256,7 +257,7 @@ function sentinelAddress(address: unknown): { v1: Address; v2: SentinelAddress }
     if (typeof where === "string") throw new TypeError(`a sentinel address must be [host, port] or a redis:// URL, not a unix socket path: '${address}'`);
     return { v1: address, v2: where };
   }
-  throw new TypeError(`a sentinel address must be [host, port] or a redis:// URL, got ${describe(address)}`);
+  throw new TypeError(`a sentinel address must be [host, port] or a redis:// URL, got ${describeValue(address)}`);
 }
 
 /**
@@ -277,7 +278,7 @@ export class SentinelPool<T extends RedisString = Buffer> {
   private readonly closedSignal: { promise: Promise<void>; resolve: () => void };
 
   constructor(sentinels: readonly Address[], options: SentinelPoolOptions = {}) {
-    if (!Array.isArray(sentinels)) throw new TypeError(`sentinels must be a list of addresses, got ${describe(sentinels)}`);
+    if (!Array.isArray(sentinels)) throw new TypeError(`sentinels must be a list of addresses, got ${describeValue(sentinels)}`);
     checkOptionNames("SentinelPool", options, SENTINEL_POOL_OPTIONS);
     const seen = new Set<string>();
     for (const address of sentinels) {
