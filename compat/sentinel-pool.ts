@@ -175,7 +175,7 @@ export class ManagedPool<T extends RedisString = Buffer> extends ConnectionsPool
         conn.close();
         throw err;
       }
-      return conn as unknown as RedisConnection<T>;
+      return conn as RedisConnection<T>;
     })();
     try {
       return await withTimeout(attempt, timeout, (conn) => conn.close());
@@ -393,7 +393,7 @@ export class SentinelPool<T extends RedisString = Buffer> {
     const clientOptions = options as SentinelClientOptions;
     const sentinel = this.sentinelV2();
     const client = isMaster ? sentinel.masterFor(service, clientOptions) : sentinel.slaveFor(service, clientOptions);
-    return client.connectionPool as unknown as V2Pool;
+    return client.connectionPool;
   }
 
   private sentinelV2(): V2Sentinel<Buffer> {

@@ -30,7 +30,7 @@ import { word } from "./policies.js";
 import { ClusterPubSub, type ClusterPubSubOptions } from "./pubsub.js";
 import { ClusterRouter, takeTargetNodes, type LoadBalancingStrategy, type TargetNodes } from "./router.js";
 import { keySlot } from "./slots.js";
-import { ClusterNode, NodesManager, nodeName, type AddressRemap } from "./topology.js";
+import { type ClusterNode, NodesManager, nodeName, type AddressRemap } from "./topology.js";
 import { safeEmit, type LifecycleEventName } from "../events.js";
 
 export type { LoadBalancingStrategy, TargetNodes } from "./router.js";

@@ -282,7 +282,7 @@ export class ClusterPipelineImpl<T extends RedisString = Buffer> {
     }
     // Runs of commands that want the same decoding, written together in order.
     const runs: Item[][] = [];
-    let decode: boolean | undefined = undefined;
+    let decode: boolean | undefined;
     for (const item of group) {
       const wanted = item.options?.decode;
       const run = runs[runs.length - 1];

@@ -355,7 +355,7 @@ export abstract class CommandQueue implements CancelTarget {
     command = this.awaiting.shift()!;
     if (value instanceof BusyLoadingError && !many && !command.collector && this.waitForLoading(command)) {
       value = null;
-      command = null as unknown as PendingCommand;
+      command = undefined;
     }
     const next = this.awaiting.peek();
     // Push messages between replies are decoded as the connection's options say.
