@@ -37,11 +37,11 @@ export interface RunOptions {
  * handler; then messages are dispatched (by `getMessage`) until `done()`, errors going to the
  * `exceptionHandler` when there is one.
  */
-export async function runDispatchLoop<P>(
-  pubsub: P & { getMessage(options: GetMessageOptions): Promise<unknown> },
+export async function runDispatchLoop<P extends { getMessage(options: GetMessageOptions): Promise<unknown> }>(
+  pubsub: P,
   subscriptions: Iterable<{ name: string | Buffer; handler: unknown; kind: string }>,
   done: () => boolean,
-  options: RunOptions = {},
+  options: { exceptionHandler?: (error: unknown, pubsub: P) => unknown; pollTimeout?: number } = {},
   connect?: () => Promise<void>,
 ): Promise<void> {
   if (options === null || typeof options !== "object") throw new DataError("run: options must be an object");
@@ -58,7 +58,7 @@ export async function runDispatchLoop<P>(
       await pubsub.getMessage({ timeout: pollTimeout, ignoreSubscribeMessages: true });
     } catch (err) {
       if (!exceptionHandler) throw err;
-      await exceptionHandler(err, pubsub as unknown as PubSub<any>);
+      await exceptionHandler(err, pubsub);
     }
   }
 }
