@@ -3,7 +3,8 @@
  * options they become.
  */
 import type { ConnectionOptions, PoolOptions } from "../src/index.js";
-import { checkEncoding, describe } from "./util.js";
+import { checkEncoding } from "./util.js";
+import { describeValue } from "../src/index.js";
 
 /** A `redis://`, `rediss://` or `unix://` URL, a `[host, port]` pair, or a unix socket path. */
 export type Address = string | readonly [string, number];
@@ -162,13 +163,13 @@ export function resolveAddress(address: unknown, options: ConnectOptions): Resol
       ssl = ssl || urlOptions.ssl;
     }
   } else {
-    throw new TypeError(`tuple or str expected: address must be a URL, a [host, port] pair or a socket path, got ${describe(address)}`);
+    throw new TypeError(`tuple or str expected: address must be a URL, a [host, port] pair or a socket path, got ${describeValue(address)}`);
   }
   if (timeout !== null && !(typeof timeout === "number" && timeout > 0)) {
     throw new RangeError("Timeout has to be None or a number greater than 0");
   }
   if (db !== null) {
-    if (!Number.isInteger(db)) throw new TypeError(`DB must be of int type, not ${describe(db)}`);
+    if (!Number.isInteger(db)) throw new TypeError(`DB must be of int type, not ${describeValue(db)}`);
     if (db < 0) throw new RangeError(`DB must be greater or equal 0, got ${db}`);
   }
   if (password !== null && typeof password !== "string") throw new TypeError("password must be a string");

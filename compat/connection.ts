@@ -2,7 +2,7 @@
  * v1's `RedisConnection` and `create_connection`, on a v2 single-connection client
  * (`decodeResponses: false`, RESP2, no read timeout, no reconnection, as v1 was).
  */
-import { ConnectionPool, Redis as V2Redis, RedisError } from "../src/index.js";
+import { ConnectionPool, describeValue, Redis as V2Redis, RedisError } from "../src/index.js";
 import { channelView, PUBSUB_COMMANDS, type AbcConnection } from "./abc.js";
 import { describeAddress, resolveAddress, v2Options, type Address, type ConnectOptions, type ResolvedAddress } from "./address.js";
 import { ConnectionClosedError, ConnectionForcedCloseError, MaxClientsError, ReplyError, toV1Error, WatchVariableError } from "./errors.js";
@@ -11,7 +11,6 @@ import { PubSubHub } from "./pubsub-hub.js";
 import {
   checkEncoding,
   decodeBytes,
-  describe,
   encodeArg,
   isPlainObject,
   NOTSET,
@@ -240,7 +239,7 @@ export class RedisConnection<T extends RedisString = Buffer> implements AbcConne
 
   /** SELECT `db`; resolves with true. */
   select(db: number): Promise<boolean> {
-    if (!Number.isInteger(db)) throw new TypeError(`DB must be of int type, not ${describe(db)}`);
+    if (!Number.isInteger(db)) throw new TypeError(`DB must be of int type, not ${describeValue(db)}`);
     if (db < 0) throw new RangeError(`DB must be greater or equal 0, got ${db}`);
     return quiet(this.execute("SELECT", db).then(waitOk));
   }

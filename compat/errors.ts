@@ -33,7 +33,8 @@ import {
 
 export { RedisError, ProtocolError };
 
-type ReplyErrorClass = new (message?: string) => ReplyError;
+/** A `ReplyError` class and the reply prefixes it stands for. */
+type ReplyErrorClass = (new (message?: string) => ReplyError) & { readonly MATCH_REPLY: readonly string[] };
 
 /**
  * An error reply from the server, with the server's full text as its message
@@ -74,7 +75,7 @@ const REPLY_SUBCLASSES: ReplyErrorClass[] = [MaxClientsError, AuthError, BusyGro
 
 function replyClassFor(message: string): ReplyErrorClass | undefined {
   for (const cls of REPLY_SUBCLASSES) {
-    if ((cls as unknown as typeof ReplyError).MATCH_REPLY.some((prefix) => message.startsWith(prefix))) return cls;
+    if (cls.MATCH_REPLY.some((prefix) => message.startsWith(prefix))) return cls;
   }
   return undefined;
 }

@@ -11,7 +11,8 @@ import { isBlocking } from "./blocking.js";
 import { PoolClosedError } from "./errors.js";
 import type { AbcChannel } from "./pubsub.js";
 import { bind } from "./calling.js";
-import { describe, encodeArg, isPlainObject, quiet, type EncodingOf, type RedisString } from "./util.js";
+import { encodeArg, isPlainObject, quiet, type EncodingOf, type RedisString } from "./util.js";
+import { describeValue } from "../src/index.js";
 
 type V2Pool = ConnectionPool<Buffer>;
 
@@ -350,7 +351,7 @@ export class ConnectionsPool<T extends RedisString = Buffer> implements AbcConne
 
   /** SELECT `db` on every free connection and make it the pool's db (connections in use on another db are closed on release). */
   async select(db: number): Promise<boolean> {
-    if (!Number.isInteger(db)) throw new TypeError(`DB must be of int type, not ${describe(db)}`);
+    if (!Number.isInteger(db)) throw new TypeError(`DB must be of int type, not ${describeValue(db)}`);
     if (db < 0) throw new RangeError(`DB must be greater or equal 0, got ${db}`);
     await this.cond.acquire();
     try {

@@ -5,7 +5,7 @@
  */
 import type { PubSub as V2PubSub, PubSubMessage } from "../src/index.js";
 import { ConnectionClosedError, toV1Error } from "./errors.js";
-import { AbcChannel, Channel, nameKey, type MessageSource } from "./pubsub.js";
+import { type AbcChannel, Channel, nameKey, type MessageSource } from "./pubsub.js";
 import { deferred, quiet, type Deferred } from "./util.js";
 
 /** The seconds each read of the v2 PubSub waits before checking whether anybody still waits. */

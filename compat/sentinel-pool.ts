@@ -27,7 +27,8 @@ import {
   toV1Error,
 } from "./errors.js";
 import { ConnectionsPool, createPool } from "./pool.js";
-import { checkEncoding, describe, isPlainObject, quiet, type EncodingOf, type RedisString } from "./util.js";
+import { checkEncoding, isPlainObject, quiet, type EncodingOf, type RedisString } from "./util.js";
+import { describeValue } from "../src/index.js";
 
 type V2Pool = ConnectionPool<Buffer>;
 
@@ -174,7 +175,7 @@ export class ManagedPool<T extends RedisString = Buffer> extends ConnectionsPool
         conn.close();
         throw err;
       }
-      return conn as unknown as RedisConnection<T>;
+      return conn as RedisConnection<T>;
     })();
     try {
       return await withTimeout(attempt, timeout, (conn) => conn.close());
@@ -256,7 +257,7 @@ function sentinelAddress(address: unknown): { v1: Address; v2: SentinelAddress }
     if (typeof where === "string") throw new TypeError(`a sentinel address must be [host, port] or a redis:// URL, not a unix socket path: '${address}'`);
     return { v1: address, v2: where };
   }
-  throw new TypeError(`a sentinel address must be [host, port] or a redis:// URL, got ${describe(address)}`);
+  throw new TypeError(`a sentinel address must be [host, port] or a redis:// URL, got ${describeValue(address)}`);
 }
 
 /**
@@ -277,7 +278,7 @@ export class SentinelPool<T extends RedisString = Buffer> {
   private readonly closedSignal: { promise: Promise<void>; resolve: () => void };
 
   constructor(sentinels: readonly Address[], options: SentinelPoolOptions = {}) {
-    if (!Array.isArray(sentinels)) throw new TypeError(`sentinels must be a list of addresses, got ${describe(sentinels)}`);
+    if (!Array.isArray(sentinels)) throw new TypeError(`sentinels must be a list of addresses, got ${describeValue(sentinels)}`);
     checkOptionNames("SentinelPool", options, SENTINEL_POOL_OPTIONS);
     const seen = new Set<string>();
     for (const address of sentinels) {
@@ -392,7 +393,7 @@ export class SentinelPool<T extends RedisString = Buffer> {
     const clientOptions = options as SentinelClientOptions;
     const sentinel = this.sentinelV2();
     const client = isMaster ? sentinel.masterFor(service, clientOptions) : sentinel.slaveFor(service, clientOptions);
-    return client.connectionPool as unknown as V2Pool;
+    return client.connectionPool;
   }
 
   private sentinelV2(): V2Sentinel<Buffer> {

@@ -2,6 +2,7 @@
  * Shared helpers of the v1 layer: argument encoding, reply decoding, v1's result
  * converters (`wait_ok`, `int_or_float`, ...) and Python's calling convention.
  */
+import { describeValue } from "../src/index.js";
 
 /** What a v1 command accepts as an argument (Python's bytes, str, int, float). */
 export type Arg = string | Buffer | number;
@@ -57,7 +58,7 @@ const ENCODING_ALIASES: Record<string, BufferEncoding> = {
 
 /** Python's codec name -> Node's Buffer encoding; a `RangeError` for an unknown codec. */
 export function nodeEncoding(name: string): BufferEncoding {
-  if (typeof name !== "string") throw new TypeError(`encoding must be a codec name or null, got ${describe(name)}`);
+  if (typeof name !== "string") throw new TypeError(`encoding must be a codec name or null, got ${describeValue(name)}`);
   const key = name.trim().toLowerCase().replace(/_/g, "-");
   const alias = ENCODING_ALIASES[key];
   if (alias) return alias;
@@ -107,14 +108,6 @@ export function formatNumber(n: number): string {
   return String(n);
 }
 
-export function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (value === undefined) return "undefined";
-  if (Buffer.isBuffer(value)) return "a Buffer";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
-}
-
 /**
  * v1's `encode_command` check: only Buffers, strings and numbers may be sent (strings as
  * UTF-8 whatever the connection's encoding); `null`, booleans and objects are a TypeError.
@@ -124,7 +117,7 @@ export function encodeArg(arg: unknown, index: number): string | Buffer {
   if (typeof arg === "number") return formatNumber(arg);
   if (typeof arg === "bigint") return arg.toString();
   if (arg === null || arg === undefined) throw new TypeError("args must not contain None");
-  throw new TypeError(`Argument #${index + 1} of type ${describe(arg)} is not supported: use a string, Buffer or number`);
+  throw new TypeError(`Argument #${index + 1} of type ${describeValue(arg)} is not supported: use a string, Buffer or number`);
 }
 
 /**

@@ -98,10 +98,18 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
     if (connectionPool) throw new DataError("Redis.fromUrl: 'connectionPool' cannot be combined with a URL");
     const pool = ConnectionPool.fromUrl(url, rest);
     const client = new this({ connectionPool: pool, singleConnectionClient: singleConnectionClient ?? false });
+    RedisImpl.ownPool(client);
+    return client;
+  }
+
+  /**
+   * @internal The client owns its pool from now on: closing the client, or its garbage
+   * collection, closes the pool (redis-py's `from_pool`). For `fromUrl` and the Sentinel's clients.
+   */
+  static ownPool(client: RedisImpl<any>): void {
     (client as { autoCloseConnectionPool: boolean }).autoCloseConnectionPool = true;
     finalizer.unregister(client);
-    finalizer.register(client, { pool, ownsPool: true, bound: client.bound }, client);
-    return client;
+    finalizer.register(client, { pool: client.connectionPool, ownsPool: true, bound: client.bound }, client);
   }
 
   /**

@@ -1,7 +1,9 @@
 /**
  * The one way a value is described in an error message ("got an array"): its kind, never
  * the value itself (it may be a password or a megabyte of data). Used by every check of
- * arguments and options in the client; exported for compat.
+ * arguments, options and replies: the encoder's (protocol/), the connection options',
+ * the command specs', the reply parsers' and compat's. It imports nothing, so the lowest
+ * layer may use it as it uses errors.ts.
  */
 export function describeValue(value: unknown): string {
   if (value === null) return "null";

@@ -1,63 +1,29 @@
 import type { Connection } from "./connection/connection.js";
 import { checkCallOptions, waitAbortedError } from "./connection/cancel.js";
-import { Deque } from "./connection/deque.js";
 import { isPlainObject } from "./commands/spec.js";
 import { ConnectionError, DataError, PubSubError, TimeoutError } from "./errors.js";
 import type { ConnectionPool, RedisString } from "./pool.js";
 import type { CommandArg, RespValue } from "./protocol/index.js";
 import { publishMessage, pubsubMessageChannel } from "./tracing.js";
-import { EventEmitter } from "node:events";
 import { alsoEmitOn } from "./events.js";
+import {
+  HEALTH_CHECK_MESSAGE,
+  KIND_OF_TYPE,
+  messageType,
+  pongData,
+  pingArgument,
+  SUBSCRIBE,
+  SUBSCRIBE_TYPES,
+  UNSUBSCRIBE,
+  UNSUBSCRIBE_TYPES,
+  type Kind,
+  type PingMessage,
+  type Subscription,
+} from "./pubsub-frames.js";
+import { MessageQueue, type GetMessageOptions, type MessageHandler, type PubSubMessage, type PubSubMessageType, type PubSubOptions } from "./pubsub-queue.js";
 
-export type PubSubMessageType =
-  | "subscribe"
-  | "unsubscribe"
-  | "psubscribe"
-  | "punsubscribe"
-  | "ssubscribe"
-  | "sunsubscribe"
-  | "message"
-  | "pmessage"
-  | "smessage"
-  | "pong";
-
-/** A message as redis-py's PubSub gives it: `data` is the subscription count for (un)subscribe messages. */
-export interface PubSubMessage<T extends RedisString = Buffer> {
-  type: PubSubMessageType;
-  pattern: T | null;
-  channel: T | null;
-  data: T | number | null;
-}
-
-export type MessageHandler<T extends RedisString = Buffer> = (message: PubSubMessage<T>) => unknown;
-
-export interface PubSubOptions {
-  /** Drop subscribe/unsubscribe confirmations instead of returning them. */
-  ignoreSubscribeMessages?: boolean;
-  /**
-   * Most messages kept for the reader (default 10,000). What happens at the limit is
-   * `overflow`'s choice.
-   */
-  maxQueuedMessages?: number;
-  /**
-   * `"pause"` (default): stop reading the socket until the reader has taken half of the
-   * queue, so messages wait in the server's output buffer, whose
-   * `client-output-buffer-limit pubsub` then applies (the server closes the connection past
-   * it; the PubSub reconnects and reports the loss as a `ConnectionError`).
-   * `"drop"`: keep reading and drop new messages, counted in `droppedMessages`.
-   */
-  overflow?: "pause" | "drop";
-}
-
-const PUBSUB_OPTION_NAMES = new Set(["ignoreSubscribeMessages", "maxQueuedMessages", "overflow"]);
-
-export interface GetMessageOptions {
-  /** Seconds to wait for a message: 0 (default) only looks, `null` waits forever. */
-  timeout?: number | null;
-  ignoreSubscribeMessages?: boolean;
-  /** Stops the wait: `getMessage` rejects with `AbortError` (its `cause` is the signal's reason; docs/cancellation.md). */
-  signal?: AbortSignal;
-}
+export type { PingMessage } from "./pubsub-frames.js";
+export type { GetMessageOptions, MessageHandler, PubSubMessage, PubSubMessageType, PubSubOptions } from "./pubsub-queue.js";
 
 export interface RunOptions {
   /** Called with errors instead of ending `run()`; may be async. */
@@ -66,73 +32,16 @@ export interface RunOptions {
   pollTimeout?: number;
 }
 
-interface Subscription<T extends RedisString> {
-  name: string | Buffer;
-  handler: MessageHandler<T> | null;
-}
-
-type Kind = "channel" | "pattern" | "shard";
-
-/** What PING accepts as its message (redis-py: any encodable value). */
-export type PingMessage = string | Buffer | number;
-
-/** The message of `ping()`, given as is or as `{ message }`: validated before anything is sent. */
-function pingArgument(arg: unknown): PingMessage | null {
-  let value = arg;
-  if (isPlainObject(arg)) {
-    for (const key of Object.keys(arg)) {
-      if (key !== "message") throw new DataError(`ping: unknown option '${key}' (expected { message })`);
-    }
-    value = (arg as { message?: unknown }).message;
-  }
-  if (value === undefined || value === null) return null;
-  if (typeof value === "string" || Buffer.isBuffer(value)) return value;
-  if (typeof value === "number" && Number.isFinite(value)) return value;
-  throw new DataError("ping: 'message' must be a string, a Buffer or a finite number");
-}
-
-/** The PING payload of health checks on RESP2, whose pong is not passed on (as redis-py). */
-const HEALTH_CHECK_MESSAGE = "aioredis-health-check";
-
-const SUBSCRIBE: Record<Kind, string> = { channel: "SUBSCRIBE", pattern: "PSUBSCRIBE", shard: "SSUBSCRIBE" };
-const UNSUBSCRIBE: Record<Kind, string> = { channel: "UNSUBSCRIBE", pattern: "PUNSUBSCRIBE", shard: "SUNSUBSCRIBE" };
-
-const UNSUBSCRIBE_TYPES = new Set(["unsubscribe", "punsubscribe", "sunsubscribe"]);
-const SUBSCRIBE_TYPES = new Set(["subscribe", "psubscribe", "ssubscribe", ...UNSUBSCRIBE_TYPES]);
-const KIND_OF_TYPE: Record<string, Kind> = {
-  subscribe: "channel",
-  unsubscribe: "channel",
-  psubscribe: "pattern",
-  punsubscribe: "pattern",
-  ssubscribe: "shard",
-  sunsubscribe: "shard",
-};
-
-/** The type word of a pub/sub frame, without decoding the common ones from a Buffer. */
-function messageType(head: RespValue | undefined): string {
-  if (typeof head === "string") return head.toLowerCase();
-  if (Buffer.isBuffer(head)) {
-    // "message", "pmessage", "smessage": the words of every delivered message
-    if (head.length === 7 && head[0] === 0x6d && head[6] === 0x65) return "message";
-    if (head.length === 8 && head[1] === 0x6d && head[7] === 0x65) {
-      if (head[0] === 0x70) return "pmessage";
-      if (head[0] === 0x73) return "smessage";
-    }
-    return head.toString().toLowerCase();
-  }
-  return head === undefined || head === null ? "" : String(head).toLowerCase();
-}
-
 /**
  * redis-py's `run()`, shared by `PubSub` and `ClusterPubSub`: every subscription must have a
  * handler; then messages are dispatched (by `getMessage`) until `done()`, errors going to the
  * `exceptionHandler` when there is one.
  */
-export async function runDispatchLoop<P>(
-  pubsub: P & { getMessage(options: GetMessageOptions): Promise<unknown> },
+export async function runDispatchLoop<P extends { getMessage(options: GetMessageOptions): Promise<unknown> }>(
+  pubsub: P,
   subscriptions: Iterable<{ name: string | Buffer; handler: unknown; kind: string }>,
   done: () => boolean,
-  options: RunOptions = {},
+  options: { exceptionHandler?: (error: unknown, pubsub: P) => unknown; pollTimeout?: number } = {},
   connect?: () => Promise<void>,
 ): Promise<void> {
   if (options === null || typeof options !== "object") throw new DataError("run: options must be an object");
@@ -149,7 +58,7 @@ export async function runDispatchLoop<P>(
       await pubsub.getMessage({ timeout: pollTimeout, ignoreSubscribeMessages: true });
     } catch (err) {
       if (!exceptionHandler) throw err;
-      await exceptionHandler(err, pubsub as unknown as PubSub<any>);
+      await exceptionHandler(err, pubsub);
     }
   }
 }
@@ -159,20 +68,10 @@ export async function runDispatchLoop<P>(
  * remembered: after the connection is lost it reconnects and subscribes again by itself.
  * The connection holds the process open only while someone waits for a message.
  */
-export class PubSub<T extends RedisString = Buffer> extends EventEmitter {
+export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
   readonly ignoreSubscribeMessages: boolean;
-  /** See `PubSubOptions.maxQueuedMessages`. */
-  readonly maxQueuedMessages: number;
-  /** See `PubSubOptions.overflow`. */
-  readonly overflow: "pause" | "drop";
-  /** Messages dropped because the queue was full (`overflow: "drop"`). */
-  droppedMessages = 0;
-  private paused = false;
-  /** Reading was paused on this socket: if it is lost, the server may have dropped messages. */
-  private pausedThisSocket = false;
   private reconnecting = false;
   private readonly pool: ConnectionPool<T>;
-  private connection: Connection | null = null;
   private connecting: Promise<Connection> | null = null;
   private readonly subscriptions: Record<Kind, Map<string, Subscription<T>>> = {
     channel: new Map(),
@@ -185,11 +84,6 @@ export class PubSub<T extends RedisString = Buffer> extends EventEmitter {
     pattern: new Set(),
     shard: new Set(),
   };
-  private readonly messages = new Deque<PubSubMessage<T>>();
-  private pendingError: Error | null = null;
-  private readonly waiters = new Set<() => void>();
-  private readers = 0;
-  private closed = false;
   /** Whether any subscription ever had a handler: spares the lookup per message otherwise. */
   private hasHandlers = false;
   private lastTraffic = Date.now();
@@ -197,19 +91,9 @@ export class PubSub<T extends RedisString = Buffer> extends EventEmitter {
   private pingSentAt = 0;
 
   constructor(pool: ConnectionPool<T>, options: PubSubOptions = {}) {
-    super();
-    if (options === null || typeof options !== "object") throw new DataError("pubsub: options must be an object");
-    for (const key of Object.keys(options)) {
-      if (!PUBSUB_OPTION_NAMES.has(key)) throw new DataError(`pubsub: unknown option '${key}'`);
-    }
-    const max = options.maxQueuedMessages ?? 10_000;
-    if (!Number.isInteger(max) || max < 1) throw new DataError("pubsub: option 'maxQueuedMessages' must be a positive integer");
-    const overflow = options.overflow ?? "pause";
-    if (overflow !== "pause" && overflow !== "drop") throw new DataError("pubsub: option 'overflow' must be 'pause' or 'drop'");
+    super(options);
     this.pool = pool;
     this.ignoreSubscribeMessages = options.ignoreSubscribeMessages ?? false;
-    this.maxQueuedMessages = max;
-    this.overflow = overflow;
   }
 
   /**
@@ -568,7 +452,7 @@ export class PubSub<T extends RedisString = Buffer> extends EventEmitter {
     }
     const reply = (await connection.send(argv)) as RespValue;
     this.lastTraffic = Date.now();
-    this.enqueue({ type: "pong", pattern: null, channel: null, data: this.pongData(reply, true) });
+    this.enqueue({ type: "pong", pattern: null, channel: null, data: pongData(reply, true, this.pool) });
   }
 
   // ---- receiving --------------------------------------------------------------------------
@@ -596,7 +480,7 @@ export class PubSub<T extends RedisString = Buffer> extends EventEmitter {
         if (frame.length === 1) return this.onPlainPong(head);
         const data = frame[1] ?? null;
         if (data !== null && String(data) === HEALTH_CHECK_MESSAGE) return;
-        message = { type: "pong", pattern: null, channel: null, data: this.pongData(data, false) };
+        message = { type: "pong", pattern: null, channel: null, data: pongData(data, false, this.pool) };
         break;
       }
       default:
@@ -622,101 +506,7 @@ export class PubSub<T extends RedisString = Buffer> extends EventEmitter {
   /** A PING answered outside subscribed mode on RESP2: the reply alone, as redis-py turns it into a pong. */
   private onPlainPong(reply: RespValue | undefined): void {
     if (reply === undefined || (reply !== null && String(reply) === HEALTH_CHECK_MESSAGE)) return;
-    this.enqueue({ type: "pong", pattern: null, channel: null, data: this.pongData(reply, true) });
-  }
-
-  /**
-   * redis-py's `handle_message`: a plain (not `["pong", data]`) `PONG` reply becomes empty
-   * data, any other reply (the PING message) is the data; in the client's reply type.
-   */
-  private pongData(reply: RespValue | undefined, plain: boolean): T {
-    const decode = this.pool.decodeResponses;
-    if (reply === undefined || reply === null || (plain && String(reply) === "PONG")) return (decode ? "" : Buffer.alloc(0)) as T;
-    if (typeof reply === "string") return (decode ? reply : Buffer.from(reply, this.pool.encoding)) as T;
-    if (Buffer.isBuffer(reply)) return (decode ? reply.toString(this.pool.encoding) : reply) as T;
-    return String(reply) as T;
-  }
-
-  private enqueue(message: PubSubMessage<T>): void {
-    const messages = this.messages;
-    if (messages.length >= this.maxQueuedMessages) {
-      if (this.overflow === "drop") {
-        if (message.type === "message" || message.type === "pmessage" || message.type === "smessage") {
-          this.droppedMessages++;
-          this.wake();
-          return;
-        }
-      } else if (!this.paused && this.connection) {
-        // Let the server hold them: its output-buffer limit for pub/sub clients applies.
-        this.paused = true;
-        this.pausedThisSocket = true;
-        this.connection.pauseReading(true);
-      }
-    }
-    messages.push(message);
-    this.wake();
-  }
-
-  /** The oldest queued message; reading resumes once the queue is down to half. */
-  private takeMessage(): PubSubMessage<T> | undefined {
-    const message = this.messages.shift();
-    if (this.paused && this.messages.length <= this.maxQueuedMessages >> 1) {
-      this.paused = false;
-      this.connection?.pauseReading(false);
-    }
-    return message;
-  }
-
-  /** Waits for a message; `stop` ends the wait early (checked whenever something happens). */
-  private async nextMessage(timeout: number | null, stop?: () => boolean, signal?: AbortSignal): Promise<PubSubMessage<T> | null> {
-    const deadline = timeout === null ? null : Date.now() + timeout * 1000;
-    const onAbort = () => this.wake();
-    signal?.addEventListener("abort", onAbort);
-    try {
-      return await this.waitLoop(deadline, stop, signal);
-    } finally {
-      signal?.removeEventListener("abort", onAbort);
-    }
-  }
-
-  private async waitLoop(deadline: number | null, stop?: () => boolean, signal?: AbortSignal): Promise<PubSubMessage<T> | null> {
-    for (;;) {
-      if (signal?.aborted) throw waitAbortedError("The wait for a pub/sub message", signal);
-      if (this.pendingError) {
-        const error = this.pendingError;
-        this.pendingError = null;
-        throw error;
-      }
-      const message = this.takeMessage();
-      if (message) return message;
-      if (this.closed || stop?.()) return null;
-      const wait = deadline === null ? null : deadline - Date.now();
-      if (wait !== null && wait <= 0) return null;
-      await this.waitForActivity(wait);
-    }
-  }
-
-  private waitForActivity(ms: number | null): Promise<void> {
-    return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
-      this.readers++;
-      if (this.readers === 1) this.connection?.hold(true);
-      const done = () => {
-        if (!this.waiters.delete(done)) return;
-        if (timer) clearTimeout(timer);
-        this.readers--;
-        if (this.readers === 0) this.connection?.hold(false);
-        resolve();
-      };
-      this.waiters.add(done);
-      if (ms !== null) timer = setTimeout(done, ms);
-    });
-  }
-
-  /** Wakes every reader waiting for a message. */
-  private wake(): void {
-    if (this.waiters.size === 0) return;
-    for (const waiter of [...this.waiters]) waiter();
+    this.enqueue({ type: "pong", pattern: null, channel: null, data: pongData(reply, true, this.pool) });
   }
 
   private async handleMessage(message: PubSubMessage<T>, ignoreSubscribeMessages: boolean): Promise<PubSubMessage<T> | null> {

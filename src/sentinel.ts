@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from "node:events";
 import { safeEmit } from "./events.js";
-import { Redis } from "./client.js";
+import { Redis, RedisImpl } from "./client.js";
 import { Connection } from "./connection/connection.js";
 import { checkOptions, resolveConnectionOptions } from "./connection/resolve.js";
 import { hideSecrets, withSecrets } from "./connection/secrets.js";
@@ -432,8 +432,7 @@ export class SentinelImpl<T extends RedisString = Buffer> extends EventEmitter {
     const pool = new SentinelConnectionPool(serviceName, this, { ...merged, isMaster });
     this.pools.add(new WeakRef(pool));
     const client = new Redis({ connectionPool: pool });
-    // The client owns its pool (closing it closes the pool), as redis-py's `from_pool`.
-    (client as unknown as { autoCloseConnectionPool: boolean }).autoCloseConnectionPool = true;
+    RedisImpl.ownPool(client);
     return client;
   }
 

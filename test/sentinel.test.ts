@@ -88,6 +88,35 @@ describe("Sentinel", () => {
     expect(result.code).toBe(0);
   });
 
+  test("a masterFor client that is garbage-collected closes its pool and its sockets", async () => {
+    const entry = inject("distEntry");
+    const script = `
+      import { Redis, Sentinel } from ${JSON.stringify(entry)};
+      const watcher = new Redis({ port: ${group.dataNodes[0]!.port}, decodeResponses: true });
+      const count = async () => (await watcher.executeCommand("CLIENT", "LIST")).split("\\n").filter((l) => l.includes("name=gc-sentinel")).length;
+      const sentinel = new Sentinel(${JSON.stringify(group.sentinelAddresses)});
+      let clients = [];
+      for (let i = 0; i < 3; i++) clients.push(sentinel.masterFor("mymaster", { clientName: "gc-sentinel" }));
+      await Promise.all(clients.map((c) => c.ping()));
+      const before = await count();
+      clients = null;
+      for (let i = 0; i < 20 && (await count()) > 0; i++) {
+        globalThis.gc();
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      console.log(before, await count());
+      await watcher.close();
+      await sentinel.close();
+    `;
+    const result = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, ["--expose-gc", "--input-type=module", "-e", script], { timeout: 20_000, killSignal: "SIGKILL" }, (_error, stdout, stderr) =>
+        resolve({ stdout, stderr }),
+      );
+    });
+    expect(result.stderr).toBe("");
+    expect(result.stdout.trim()).toBe("3 0");
+  });
+
   test("a failover during traffic (SENTINEL FAILOVER, the old master demoted): the client follows, every acknowledged write is readable", async () => {
     const [oldMaster, oldReplica] = group.dataNodes as [(typeof group.dataNodes)[0], (typeof group.dataNodes)[0]];
     const master = sentinel.masterFor("mymaster", { decodeResponses: true, socketTimeout: 2 });

@@ -3,7 +3,7 @@ import { encodingOf, signatures } from "../calling.js";
 import { RedisBase } from "./base.js";
 import { isInt, NOTSET, type Arg, type Dec, type EncodingOption, type RedisString } from "../util.js";
 import { waitOkReply } from "./generic.js";
-import { type BlockingPopOptions } from "./sortedset.js";
+import type { BlockingPopOptions } from "./sortedset.js";
 
 function checkTimeout(timeout: unknown): number {
   if (!isInt(timeout)) throw new TypeError("timeout argument must be int");

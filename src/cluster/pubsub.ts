@@ -1,7 +1,7 @@
 import { isPlainObject } from "../commands/spec.js";
 import { ConnectionError, DataError, MovedError, PubSubError, TimeoutError } from "../errors.js";
 import type { RedisString } from "../pool.js";
-import { runDispatchLoop, type MessageHandler, type PubSub, type PubSubMessage, type PubSubOptions, type RunOptions } from "../pubsub.js";
+import { runDispatchLoop, type MessageHandler, type PubSub, type PubSubMessage, type PubSubOptions } from "../pubsub.js";
 import type { ClusterRouter } from "./router.js";
 import { keySlot } from "./slots.js";
 import { ClusterNode } from "./topology.js";
@@ -216,7 +216,7 @@ export class ClusterPubSub<T extends RedisString = Buffer> {
   /** Dispatches every message to its handler until closed or unsubscribed from everything. */
   async run(options: { exceptionHandler?: (error: unknown, pubsub: ClusterPubSub<any>) => unknown; pollTimeout?: number } = {}): Promise<void> {
     const subs = [this.channelSubs, this.patternSubs, this.shardSubs].flatMap((subs) => [...subs.values()].map((sub) => ({ ...sub, kind: "Channel" })));
-    await runDispatchLoop(this, subs, () => this.closed || !this.subscribed, options as RunOptions);
+    await runDispatchLoop(this, subs, () => this.closed || !this.subscribed, options);
   }
 
   /** Unsubscribes from everything and closes every node connection of this pubsub. */

@@ -2,7 +2,7 @@ import { DataError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
 import { arg, help, nonEmpty } from "./args.js";
 import { boolOk, str, strList, toArray, toNumber, toObject } from "./replies.js";
-import { parseClientInfo } from "./server.js";
+import { parseClientInfo } from "./server-client.js";
 import { defineCommands, type Bound, type CommandSpec } from "./spec.js";
 import type { EncodableT, KeyT, Ret, Without } from "./types.js";
 

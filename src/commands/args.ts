@@ -100,3 +100,12 @@ export function oneKey(command: string, readonly: boolean, name: "name" | "key" 
   const byName: CommandDef<readonly ["name"]> = { command, params: ["name"], build: (p) => [...words, p.name], readonly, keys: ["name"] };
   return byName;
 }
+
+/** An array of argument values (redis-py requires a list here), checked item by item. */
+export function argList(command: string, name: string, value: unknown): CommandArg[] {
+  if (!Array.isArray(value)) throw new DataError(`${command}: '${name}' must be an array`);
+  for (const item of value) {
+    if (!isArgValue(item)) throw new DataError(`${command}: '${name}' must be an array of strings, Buffers or numbers`);
+  }
+  return value as CommandArg[];
+}

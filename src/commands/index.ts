@@ -9,11 +9,15 @@ import { LIST_COMMANDS, type ListCommands } from "./lists.js";
 import { PUBSUB_COMMANDS, type PubSubCommands } from "./pubsub.js";
 import { SCRIPTING_COMMANDS, type ScriptingCommands } from "./scripting.js";
 import { SERVER_COMMANDS, type ServerCommands } from "./server.js";
+import { SERVER_CLIENT_COMMANDS, type ServerClientCommands } from "./server-client.js";
+import { SERVER_COMMAND_INFO_COMMANDS, type ServerCommandInfoCommands } from "./server-command-info.js";
 import { SET_COMMANDS, type SetCommands } from "./sets.js";
 import type { BlockingRule } from "./route.js";
 import type { CommandSpec } from "./spec.js";
 import { SORTED_SET_COMMANDS, type SortedSetCommands } from "./sortedsets.js";
+import { SORTED_SET_RANGE_COMMANDS, type SortedSetRangeCommands } from "./sortedsets-ranges.js";
 import { STREAM_COMMANDS, type StreamCommands } from "./streams.js";
+import { STREAM_GROUP_COMMANDS, type StreamGroupCommands } from "./streams-groups.js";
 import { STRING_COMMANDS, type StringCommands } from "./strings.js";
 
 /** Every command method, typed: `M` is `AsyncMode` on a client and the pipeline type on a pipeline. */
@@ -26,10 +30,14 @@ export interface Commands<T, M>
     ListCommands<T, M>,
     SetCommands<T, M>,
     SortedSetCommands<T, M>,
+    SortedSetRangeCommands<T, M>,
     StreamCommands<T, M>,
+    StreamGroupCommands<T, M>,
     GeoCommands<T, M>,
     ScriptingCommands<T, M>,
     ServerCommands<T, M>,
+    ServerClientCommands<T, M>,
+    ServerCommandInfoCommands<T, M>,
     AclCommands<T, M>,
     ClusterCommands<T, M>,
     PubSubCommands<T, M> {}
@@ -55,10 +63,14 @@ export const COMMANDS: Record<string, CommandSpec> = merge([
   LIST_COMMANDS,
   SET_COMMANDS,
   SORTED_SET_COMMANDS,
+  SORTED_SET_RANGE_COMMANDS,
   STREAM_COMMANDS,
+  STREAM_GROUP_COMMANDS,
   GEO_COMMANDS,
   SCRIPTING_COMMANDS,
   SERVER_COMMANDS,
+  SERVER_CLIENT_COMMANDS,
+  SERVER_COMMAND_INFO_COMMANDS,
   ACL_COMMANDS,
   CLUSTER_COMMANDS,
   PUBSUB_COMMANDS,

@@ -1,3 +1,4 @@
+import { describeValue } from "../describe.js";
 import { ProtocolError } from "../errors.js";
 import type { RespValue } from "../protocol/index.js";
 
@@ -30,7 +31,7 @@ export function str(reply: RespValue): string {
   if (typeof reply === "string") return reply;
   if (Buffer.isBuffer(reply)) return reply.toString();
   if (typeof reply === "number" || typeof reply === "bigint") return String(reply);
-  throw new ProtocolError(`expected a string reply, got ${describeReply(reply)}`);
+  throw new ProtocolError(`expected a string reply, got ${describeValue(reply)}`);
 }
 
 /** A string reply or null. */
@@ -59,7 +60,7 @@ export function toNumberOrNull(reply: RespValue): number | null {
 export function toPairs(reply: RespValue): [RespValue, RespValue][] {
   if (reply === null) return [];
   if (reply instanceof Map) return [...reply.entries()];
-  if (!Array.isArray(reply)) throw new ProtocolError(`expected a map or an array, got ${describeReply(reply)}`);
+  if (!Array.isArray(reply)) throw new ProtocolError(`expected a map or an array, got ${describeValue(reply)}`);
   if (reply.length > 0 && Array.isArray(reply[0])) {
     return reply.map((pair): [RespValue, RespValue] => {
       const [key, value] = toArray(pair);
@@ -99,7 +100,7 @@ export function toObject<V = RespValue>(reply: RespValue, value?: (v: RespValue,
     }
     return out;
   }
-  if (!Array.isArray(reply)) throw new ProtocolError(`expected a map or an array, got ${describeReply(reply)}`);
+  if (!Array.isArray(reply)) throw new ProtocolError(`expected a map or an array, got ${describeValue(reply)}`);
   for (let i = 0; i + 1 < reply.length; i += 2) {
     const key = str(reply[i]!);
     setField(out, key, value ? value(reply[i + 1]!, key) : (reply[i + 1] as V));
@@ -111,7 +112,7 @@ export function toObject<V = RespValue>(reply: RespValue, value?: (v: RespValue,
 export function toArray(reply: RespValue): RespValue[] {
   if (reply === null) return [];
   if (Array.isArray(reply)) return reply;
-  throw new ProtocolError(`expected an array, got ${describeReply(reply)}`);
+  throw new ProtocolError(`expected an array, got ${describeValue(reply)}`);
 }
 
 /** A list of strings (redis-py's `list(map(str_if_bytes, r))`). */
@@ -129,10 +130,8 @@ export function parseScan<T>(reply: RespValue, items: (page: RespValue) => T): [
   return [toNumber(reply[0]!), items(reply[1]!)];
 }
 
-function describeReply(reply: RespValue): string {
-  if (reply === null) return "null";
-  if (Array.isArray(reply)) return "an array";
-  if (reply instanceof Map) return "a map";
-  if (Buffer.isBuffer(reply)) return "a Buffer";
-  return typeof reply;
+/** Python's `int(text)`: an optionally signed decimal integer, or undefined. */
+export function pyInt(text: string): number | undefined {
+  const t = text.trim();
+  return /^[+-]?\d+(_\d+)*$/.test(t) ? Number(t.replace(/_/g, "")) : undefined;
 }

@@ -1,63 +1,22 @@
 import { DataError, RedisError, ConnectionError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
-import { arg, exclusive, help, nonEmpty, oneOf, pushFlag, rest } from "./args.js";
-import { boolOk, objectList, okToTrue, setField, str, strList, strOrNull, toArray, toBool, toNumber, toObject } from "./replies.js";
-import { defineCommands, isArgValue, type Bound, type CommandSpec } from "./spec.js";
+import { arg, argList, exclusive, help, pushFlag, rest } from "./args.js";
+import { boolOk, pyInt, objectList, okToTrue, setField, str, strOrNull, toArray, toNumber, toObject } from "./replies.js";
+import { defineCommands, type CommandSpec } from "./spec.js";
 import type { EncodableT, KeyT, Ret, Without } from "./types.js";
+import type { ServerClientCommands } from "./server-client.js";
+import type { ServerCommandInfoCommands } from "./server-command-info.js";
+
+export type { CommandDoc, CommandInfoEntry, CommandListOptions } from "./server-command-info.js";
+export type { ClientKillFilterOptions, ClientListOptions, ClientTrackingInfo, ClientTrackingOptions } from "./server-client.js";
 
 /*
- * Server administration: COMMAND, CONFIG, INFO, LATENCY, MEMORY, MODULE, SLOWLOG, CLIENT,
- * persistence, replication and the like (redis-py's `ManagementCommands` and
- * `ModuleCommands`). `parseClientInfo` is shared with acl.ts (ACL LOG's `client-info`).
+ * Server administration: CONFIG, INFO, LATENCY, MEMORY, MODULE, SLOWLOG, persistence,
+ * replication and the like (redis-py's `ManagementCommands` and `ModuleCommands`). CLIENT is in
+ * server-client.ts, COMMAND in server-command-info.ts.
  */
 
 // ---- local helpers -------------------------------------------------------------------------
-
-/** An array of argument values (redis-py requires a list here), checked item by item. */
-export function argList(command: string, name: string, value: unknown): CommandArg[] {
-  if (!Array.isArray(value)) throw new DataError(`${command}: '${name}' must be an array`);
-  for (const item of value) {
-    if (!isArgValue(item)) throw new DataError(`${command}: '${name}' must be an array of strings, Buffers or numbers`);
-  }
-  return value as CommandArg[];
-}
-
-/**
- * The `key=value key=value` fields of one CLIENT LIST / CLIENT INFO line (redis-py's
- * `_parse_client_info_fields`): only the first `=` splits, and a token without `=` continues
- * the previous value (unix socket paths may hold spaces).
- */
-export function parseClientInfoFields(line: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  let last: string | null = null;
-  for (const token of line.split(" ")) {
-    const eq = token.indexOf("=");
-    if (eq !== -1) {
-      last = token.slice(0, eq);
-      setField(fields, last, token.slice(eq + 1));
-    } else if (last !== null) {
-      fields[last] += ` ${token}`;
-    }
-  }
-  return fields;
-}
-
-const CLIENT_INFO_INTS = ["id", "age", "idle", "db", "sub", "psub", "multi", "qbuf", "qbuf-free", "obl", "argv-mem", "oll", "omem", "tot-mem"];
-
-/** CLIENT INFO (and ACL LOG's `client-info`): fields with the integer ones typed (redis-py's `parse_client_info`). */
-export function parseClientInfo(reply: RespValue): Record<string, string | number> {
-  const info: Record<string, string | number> = parseClientInfoFields(str(reply).trim());
-  for (const key of CLIENT_INFO_INTS) {
-    if (key in info) info[key] = pyInt(info[key] as string) ?? info[key]!;
-  }
-  return info;
-}
-
-/** Python's `int(text)`: an optionally signed decimal integer, or undefined. */
-function pyInt(text: string): number | undefined {
-  const t = text.trim();
-  return /^[+-]?\d+(_\d+)*$/.test(t) ? Number(t.replace(/_/g, "")) : undefined;
-}
 
 /** Python's `float(text)` for the forms INFO uses, or undefined. */
 function pyFloat(text: string): number | undefined {
@@ -80,6 +39,9 @@ export function numberish(reply: RespValue): unknown {
   }
   return reply;
 }
+
+const SPACE = Buffer.from(" ");
+const asBuffer = (v: RespValue): Buffer => (Buffer.isBuffer(v) ? v : Buffer.from(str(v)));
 
 // ---- reply parsers -------------------------------------------------------------------------
 
@@ -129,93 +91,6 @@ export function parseInfo(reply: RespValue): Record<string, any> {
   return info;
 }
 
-/** One command of COMMAND / COMMAND INFO, as redis-py's `parse_command` makes it. */
-export interface CommandInfoEntry {
-  name: string;
-  arity: number;
-  flags: string[];
-  first_key_pos: number;
-  last_key_pos: number;
-  step_count: number;
-  acl_categories?: string[];
-  tips?: string[];
-  key_specifications?: Record<string, any>[];
-  subcommands?: CommandInfoEntry[];
-}
-
-function keySpec(reply: RespValue): Record<string, any> {
-  return toObject(reply, (value, key) => {
-    if (key === "flags") return strList(value);
-    if (key === "begin_search" || key === "find_keys") {
-      return toObject(value, (v, k) => (k === "spec" ? toObject(v) : v));
-    }
-    return value;
-  });
-}
-
-function commandEntry(reply: RespValue): CommandInfoEntry {
-  const c = toArray(reply);
-  const entry: CommandInfoEntry = {
-    name: str(c[0]!),
-    arity: toNumber(c[1]!),
-    flags: strList(c[2]!),
-    first_key_pos: toNumber(c[3]!),
-    last_key_pos: toNumber(c[4]!),
-    step_count: toNumber(c[5]!),
-  };
-  if (c.length > 6) entry.acl_categories = strList(c[6]!);
-  if (c.length > 7) {
-    entry.tips = strList(c[7]!);
-    entry.key_specifications = toArray(c[8]!).map(keySpec);
-    entry.subcommands = toArray(c[9]!).map(commandEntry);
-  }
-  return entry;
-}
-
-function parseCommand(reply: RespValue): Record<string, CommandInfoEntry> {
-  const out: Record<string, CommandInfoEntry> = {};
-  for (const item of toArray(reply)) {
-    if (item === null) continue; // COMMAND INFO of an unknown command
-    const entry = commandEntry(item);
-    setField(out, entry.name, entry);
-  }
-  return out;
-}
-
-/** One command's COMMAND DOCS entry (RESP2's flat arrays made into objects, as RESP3's maps). */
-export interface CommandDoc {
-  summary: string;
-  since: string;
-  group: string;
-  complexity?: string;
-  module?: string;
-  doc_flags?: string[];
-  deprecated_since?: string;
-  replaced_by?: string;
-  history?: [string, string][];
-  arguments?: Record<string, any>[];
-  subcommands?: Record<string, CommandDoc>;
-  [field: string]: unknown;
-}
-
-function docArgument(reply: RespValue): Record<string, any> {
-  return toObject(reply, (value, key) => {
-    if (key === "arguments") return toArray(value).map(docArgument);
-    if (key === "flags") return strList(value);
-    return value;
-  });
-}
-
-function commandDoc(reply: RespValue): CommandDoc {
-  return toObject(reply, (value, key) => {
-    if (key === "history") return toArray(value).map((h) => strList(h));
-    if (key === "arguments") return toArray(value).map(docArgument);
-    if (key === "subcommands") return toObject(value, commandDoc);
-    if (key === "doc_flags") return strList(value);
-    return value;
-  }) as CommandDoc;
-}
-
 function parseSlowlog(reply: RespValue): SlowlogEntry<any>[] {
   return toArray(reply).map((raw) => {
     const item = toArray(raw);
@@ -243,30 +118,10 @@ function parseSlowlog(reply: RespValue): SlowlogEntry<any>[] {
   });
 }
 
-const SPACE = Buffer.from(" ");
-const asBuffer = (v: RespValue): Buffer => (Buffer.isBuffer(v) ? v : Buffer.from(str(v)));
-
-function parseClientList(reply: RespValue): Record<string, string>[] {
-  const clients: Record<string, string>[] = [];
-  for (const line of str(reply).split(/\r\n|\n|\r/)) {
-    const fields = parseClientInfoFields(line);
-    if (Object.keys(fields).length > 0) clients.push(fields);
-  }
-  return clients;
-}
-
-function parseTrackingInfo(reply: RespValue): ClientTrackingInfo {
-  return toObject(reply, (value, key) => (key === "flags" || key === "prefixes" ? strList(value) : value)) as unknown as ClientTrackingInfo;
-}
-
 function parseMemoryStats(reply: RespValue): Record<string, any> {
   return toObject(reply, (value, key) =>
     key.startsWith("db.") && value !== null && typeof value === "object" && !Buffer.isBuffer(value) ? toObject(value, numberish) : numberish(value),
   );
-}
-
-function clientKillReply(reply: RespValue): boolean | number {
-  return typeof reply === "number" ? reply : boolOk(reply);
 }
 
 // ---- types -------------------------------------------------------------------------------
@@ -283,45 +138,6 @@ export interface SlowlogEntry<T> {
   complexity?: unknown;
   client_address?: T;
   client_name?: T;
-}
-
-export interface ClientTrackingInfo {
-  flags: string[];
-  redirect: number;
-  prefixes: string[];
-}
-
-export interface ClientListOptions {
-  /** One of `normal`, `master`, `replica`, `pubsub`. */
-  _type?: string | null;
-  /** Only these client ids. */
-  clientId?: EncodableT[];
-}
-
-export interface ClientKillFilterOptions {
-  _id?: EncodableT | null;
-  /** One of `normal`, `master`, `slave`, `replica`, `pubsub`. */
-  _type?: string | null;
-  /** `ip:port` */
-  addr?: string | null;
-  /** `true`: never kill the calling client (the server's default). */
-  skipme?: boolean | null;
-  /** `ip:port` of the local (bind) address. */
-  laddr?: string | null;
-  user?: string | null;
-  /** Clients older than this many seconds. */
-  maxage?: number | null;
-}
-
-export interface ClientTrackingOptions {
-  /** Send invalidation messages to the connection with this id. */
-  clientid?: number | null;
-  /** Key prefixes (broadcasting mode only). */
-  prefix?: KeyT[];
-  bcast?: boolean;
-  optin?: boolean;
-  optout?: boolean;
-  noloop?: boolean;
 }
 
 export interface ShutdownOptions {
@@ -344,12 +160,6 @@ export interface FailoverOptions {
   timeout?: number | null;
 }
 
-export interface CommandListOptions {
-  module?: string | null;
-  category?: string | null;
-  pattern?: string | null;
-}
-
 export interface ModuleLoadexOptions {
   /** `CONFIG name value ...`: flat name/value words. */
   options?: EncodableT[] | null;
@@ -364,29 +174,12 @@ export interface LatencyHistogramEntry {
   histogram_usec: Record<string, number>;
 }
 
-export interface ServerCommands<T, M> {
+export interface ServerCommands<T, M> extends ServerClientCommands<T, M>, ServerCommandInfoCommands<T, M> {
   /** BGREWRITEAOF: `true` once the rewrite is scheduled or started. */
   bgrewriteaof(): Ret<M, true>;
   /** BGSAVE [SCHEDULE] (`schedule` defaults to true, as redis-py). */
   bgsave(schedule?: boolean): Ret<M, true>;
   bgsave(options: { schedule?: boolean }): Ret<M, true>;
-
-  /** COMMAND: every command's details, by name (redis-py's `parse_command`). */
-  command(): Ret<M, Record<string, CommandInfoEntry>>;
-  commandCount(): Ret<M, number>;
-  /** COMMAND DOCS [name ...]: documentation by command name. */
-  commandDocs(...commandNames: EncodableT[]): Ret<M, Record<string, CommandDoc>>;
-  /** COMMAND GETKEYS command arg ...: the keys of a full command. */
-  commandGetkeys(...args: EncodableT[]): Ret<M, T[]>;
-  /** COMMAND GETKEYSANDFLAGS command arg ...: `[key, flags][]`. */
-  commandGetkeysandflags(...args: EncodableT[]): Ret<M, [T, string[]][]>;
-  /** COMMAND INFO name ...: details of these commands, by name (unknown names are left out). */
-  commandInfo(...commandNames: EncodableT[]): Ret<M, Record<string, CommandInfoEntry>>;
-  /** COMMAND LIST [FILTERBY MODULE m | ACLCAT c | PATTERN p]: command names. */
-  commandList(options?: CommandListOptions): Ret<M, string[]>;
-  commandList(module: string | null, options: Without<CommandListOptions, "module">): Ret<M, string[]>;
-  commandList(module?: string | null, category?: string | null, pattern?: string | null): Ret<M, string[]>;
-  commandHelp(): Ret<M, string[]>;
 
   /** CONFIG GET pattern [pattern ...] (pattern defaults to `*`): name -> value. */
   configGet(pattern?: EncodableT, ...args: EncodableT[]): Ret<M, Record<string, string>>;
@@ -468,76 +261,9 @@ export interface ServerCommands<T, M> {
   swapdb(first: number, second: number): Ret<M, boolean>;
   /** TIME: `[seconds, microseconds]`. */
   time(): Ret<M, [number, number]>;
-
-  /** CLIENT CACHING YES|NO (with tracking in OPTIN/OPTOUT mode, on `client()`). */
-  clientCaching(mode: "YES" | "NO" | "yes" | "no"): Ret<M, boolean>;
-  clientGetname(): Ret<M, string | null>;
-  clientGetredir(): Ret<M, number>;
-  clientId(): Ret<M, number>;
-  /** CLIENT INFO parsed, integer fields typed. */
-  clientInfo(): Ret<M, Record<string, string | number>>;
-  /** CLIENT KILL ip:port */
-  clientKill(address: string): Ret<M, boolean | number>;
-  /** CLIENT KILL with filters: the number of clients killed. */
-  clientKillFilter(options: ClientKillFilterOptions): Ret<M, number>;
-  clientKillFilter(_id: EncodableT | null, options: Without<ClientKillFilterOptions, "_id">): Ret<M, number>;
-  clientKillFilter(
-    _id?: EncodableT | null,
-    _type?: string | null,
-    addr?: string | null,
-    skipme?: boolean | null,
-    laddr?: string | null,
-    user?: string | null,
-    maxage?: number | null,
-  ): Ret<M, number>;
-  /** CLIENT LIST [TYPE t] [ID id ...]: one object of string fields per client. */
-  clientList(options?: ClientListOptions): Ret<M, Record<string, string>[]>;
-  clientList(_type: string | null, options: Without<ClientListOptions, "_type">): Ret<M, Record<string, string>[]>;
-  clientList(_type?: string | null, clientId?: EncodableT[]): Ret<M, Record<string, string>[]>;
-  clientNoEvict(mode: "ON" | "OFF" | "on" | "off"): Ret<M, T>;
-  /** CLIENT NO-TOUCH ON|OFF (Redis 7.2). */
-  clientNoTouch(mode: "ON" | "OFF" | "on" | "off"): Ret<M, T>;
-  /** CLIENT PAUSE timeout-ms [WRITE] (`all: false` pauses writes only). */
-  clientPause(timeout: number, all?: boolean): Ret<M, boolean>;
-  clientPause(timeout: number, options: { all?: boolean }): Ret<M, boolean>;
-  /** CLIENT SETNAME: changes its connection, so only on `client()`. */
-  clientSetname(name: EncodableT): Ret<M, boolean>;
-  /** CLIENT TRACKING ON|OFF ...: changes its connection, so only on `client()`. */
-  clientTracking(on?: boolean, options?: ClientTrackingOptions): Ret<M, T>;
-  clientTracking(options: ClientTrackingOptions & { on?: boolean }): Ret<M, T>;
-  clientTracking(on?: boolean, clientid?: number | null, prefix?: KeyT[], bcast?: boolean, optin?: boolean, optout?: boolean, noloop?: boolean): Ret<M, T>;
-  clientTrackingOn(options?: ClientTrackingOptions): Ret<M, T>;
-  clientTrackingOn(clientid: number | null, options: Without<ClientTrackingOptions, "clientid">): Ret<M, T>;
-  clientTrackingOn(clientid?: number | null, prefix?: KeyT[], bcast?: boolean, optin?: boolean, optout?: boolean, noloop?: boolean): Ret<M, T>;
-  clientTrackingOff(options?: ClientTrackingOptions): Ret<M, T>;
-  clientTrackingOff(clientid: number | null, options: Without<ClientTrackingOptions, "clientid">): Ret<M, T>;
-  clientTrackingOff(clientid?: number | null, prefix?: KeyT[], bcast?: boolean, optin?: boolean, optout?: boolean, noloop?: boolean): Ret<M, T>;
-  clientTrackinginfo(): Ret<M, ClientTrackingInfo>;
-  /** CLIENT UNBLOCK id [ERROR]: whether a blocked client was unblocked. */
-  clientUnblock(clientId: number, error?: boolean): Ret<M, boolean>;
-  clientUnblock(clientId: number, options: { error?: boolean }): Ret<M, boolean>;
-  clientUnpause(): Ret<M, T>;
-  clientHelp(): Ret<M, string[]>;
 }
 
 // ---- the table -----------------------------------------------------------------------------
-
-const CLIENT_LIST_TYPES = ["NORMAL", "MASTER", "REPLICA", "PUBSUB"] as const;
-const CLIENT_KILL_TYPES = ["NORMAL", "MASTER", "SLAVE", "REPLICA", "PUBSUB"] as const;
-
-const TRACKING_PARAMS = ["clientid?:int", "prefix?:list", "bcast?:bool", "optin?:bool", "optout?:bool", "noloop?:bool"] as const;
-
-function trackingArgs(on: boolean, { clientid, prefix, bcast, optin, optout, noloop }: Bound<typeof TRACKING_PARAMS>): CommandArg[] {
-  if (prefix && prefix.length > 0 && !bcast) throw new DataError("CLIENT TRACKING: 'prefix' can only be used with 'bcast'");
-  const argv: CommandArg[] = ["CLIENT", "TRACKING", on ? "ON" : "OFF"];
-  if (clientid !== undefined) argv.push("REDIRECT", clientid);
-  for (const prefixValue of prefix ?? []) argv.push("PREFIX", prefixValue);
-  pushFlag(argv, bcast, "BCAST");
-  pushFlag(argv, optin, "OPTIN");
-  pushFlag(argv, optout, "OPTOUT");
-  pushFlag(argv, noloop, "NOLOOP");
-  return argv;
-}
 
 export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
   bgrewriteaof: { command: "BGREWRITEAOF", params: [], build: () => ["BGREWRITEAOF"], reply: () => true },
@@ -547,53 +273,6 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
     build: ({ schedule }) => (schedule === false ? ["BGSAVE"] : ["BGSAVE", "SCHEDULE"]),
     reply: () => true,
   },
-
-  command: { command: "COMMAND", params: [], build: () => ["COMMAND"], reply: parseCommand, decode: true },
-  commandCount: { command: "COMMAND COUNT", params: [], build: () => ["COMMAND", "COUNT"] },
-  commandDocs: {
-    command: "COMMAND DOCS",
-    params: ["...commandNames"],
-    build: ({ commandNames }) => ["COMMAND", "DOCS", ...rest(commandNames)],
-    reply: (r) => toObject(r, commandDoc),
-    decode: true,
-  },
-  commandGetkeys: {
-    command: "COMMAND GETKEYS",
-    params: ["...args"],
-    build: ({ args }) => ["COMMAND", "GETKEYS", ...nonEmpty("COMMAND GETKEYS", "args", args, "a command")],
-  },
-  commandGetkeysandflags: {
-    command: "COMMAND GETKEYSANDFLAGS",
-    params: ["...args"],
-    build: ({ args }) => ["COMMAND", "GETKEYSANDFLAGS", ...nonEmpty("COMMAND GETKEYSANDFLAGS", "args", args, "a command")],
-    reply: (r) =>
-      toArray(r).map((item) => {
-        const [key, flags] = toArray(item);
-        return [key, strList(flags!)];
-      }),
-  },
-  commandInfo: {
-    command: "COMMAND INFO",
-    params: ["...commandNames"],
-    build: ({ commandNames }) => ["COMMAND", "INFO", ...rest(commandNames)],
-    reply: parseCommand,
-    decode: true,
-  },
-  commandList: {
-    command: "COMMAND LIST",
-    params: ["module?", "category?", "pattern?"],
-    build(p) {
-      exclusive("COMMAND LIST", { module: p.module, category: p.category, pattern: p.pattern });
-      const argv: CommandArg[] = ["COMMAND", "LIST"];
-      if (p.module !== undefined) argv.push("FILTERBY", "MODULE", arg(p.module));
-      if (p.category !== undefined) argv.push("FILTERBY", "ACLCAT", arg(p.category));
-      if (p.pattern !== undefined) argv.push("FILTERBY", "PATTERN", arg(p.pattern));
-      return argv;
-    },
-    reply: strList,
-    decode: true,
-  },
-  commandHelp: help("COMMAND"),
 
   configGet: {
     command: "CONFIG GET",
@@ -789,93 +468,4 @@ export const SERVER_COMMANDS: Record<string, CommandSpec> = defineCommands({
     build: () => ["TIME"],
     reply: (r) => toArray(r).map(toNumber),
   },
-
-  clientCaching: {
-    command: "CLIENT CACHING",
-    params: ["mode"],
-    build: ({ mode }) => ["CLIENT", "CACHING", oneOf("CLIENT CACHING", "mode", mode, ["YES", "NO"])],
-    reply: boolOk,
-  },
-  clientGetname: {
-    command: "CLIENT GETNAME",
-    params: [],
-    build: () => ["CLIENT", "GETNAME"],
-    reply: strOrNull,
-    decode: true,
-  },
-  clientGetredir: { command: "CLIENT GETREDIR", params: [], build: () => ["CLIENT", "GETREDIR"] },
-  clientId: { command: "CLIENT ID", params: [], build: () => ["CLIENT", "ID"] },
-  clientInfo: { command: "CLIENT INFO", params: [], build: () => ["CLIENT", "INFO"], reply: parseClientInfo, decode: true },
-  clientKill: {
-    command: "CLIENT KILL",
-    params: ["address"],
-    build: ({ address }) => ["CLIENT", "KILL", arg(address)],
-    reply: clientKillReply,
-    decode: true,
-  },
-  clientKillFilter: {
-    command: "CLIENT KILL",
-    params: ["_id?", "_type?", "addr?", "skipme?:bool", "laddr?", "user?", "maxage?:int"],
-    build(p) {
-      const { _id: id, _type: type, addr, skipme, laddr, user, maxage } = p;
-      const argv: CommandArg[] = ["CLIENT", "KILL"];
-      if (type !== undefined) argv.push("TYPE", oneOf("CLIENT KILL", "_type", type, CLIENT_KILL_TYPES));
-      if (skipme !== undefined) argv.push("SKIPME", skipme ? "YES" : "NO");
-      if (id !== undefined) argv.push("ID", arg(id));
-      if (addr !== undefined) argv.push("ADDR", arg(addr));
-      if (laddr !== undefined) argv.push("LADDR", arg(laddr));
-      if (user !== undefined) argv.push("USER", arg(user));
-      if (maxage !== undefined) argv.push("MAXAGE", arg(maxage));
-      if (argv.length === 2) throw new DataError("CLIENT KILL <filter> <value> ... ... <filter> <value> must specify at least one filter");
-      return argv;
-    },
-    reply: clientKillReply,
-    decode: true,
-  },
-  clientList: {
-    command: "CLIENT LIST",
-    params: ["_type?", "clientId?:any"],
-    build({ _type, clientId }) {
-      const argv: CommandArg[] = ["CLIENT", "LIST"];
-      if (_type !== undefined) argv.push("TYPE", oneOf("CLIENT LIST", "_type", _type, CLIENT_LIST_TYPES));
-      if (clientId !== undefined) {
-        const ids = argList("CLIENT LIST", "clientId", clientId);
-        if (ids.length > 0) argv.push("ID", ...ids);
-      }
-      return argv;
-    },
-    reply: parseClientList,
-    decode: true,
-  },
-  clientNoEvict: { command: "CLIENT NO-EVICT", params: ["mode"], build: ({ mode }) => ["CLIENT", "NO-EVICT", arg(mode)] },
-  clientNoTouch: { command: "CLIENT NO-TOUCH", params: ["mode"], build: ({ mode }) => ["CLIENT", "NO-TOUCH", arg(mode)] },
-  clientPause: {
-    command: "CLIENT PAUSE",
-    params: ["timeout:pyint", "all?:bool"],
-    build: ({ timeout, all }) => (all === false ? ["CLIENT", "PAUSE", arg(timeout), "WRITE"] : ["CLIENT", "PAUSE", arg(timeout)]),
-    reply: boolOk,
-  },
-  clientSetname: { command: "CLIENT SETNAME", params: ["name"], build: ({ name }) => ["CLIENT", "SETNAME", arg(name)], reply: boolOk },
-  clientTracking: {
-    command: "CLIENT TRACKING",
-    params: ["on?:bool", ...TRACKING_PARAMS],
-    build: (p) => trackingArgs(p.on !== false, p),
-  },
-  clientTrackingOn: { command: "CLIENT TRACKING", params: TRACKING_PARAMS, build: (p) => trackingArgs(true, p) },
-  clientTrackingOff: { command: "CLIENT TRACKING", params: TRACKING_PARAMS, build: (p) => trackingArgs(false, p) },
-  clientTrackinginfo: {
-    command: "CLIENT TRACKINGINFO",
-    params: [],
-    build: () => ["CLIENT", "TRACKINGINFO"],
-    reply: parseTrackingInfo,
-    decode: true,
-  },
-  clientUnblock: {
-    command: "CLIENT UNBLOCK",
-    params: ["clientId:int", "error?:bool"],
-    build: ({ clientId, error }) => (error ? ["CLIENT", "UNBLOCK", arg(clientId), "ERROR"] : ["CLIENT", "UNBLOCK", arg(clientId)]),
-    reply: toBool,
-  },
-  clientUnpause: { command: "CLIENT UNPAUSE", params: [], build: () => ["CLIENT", "UNPAUSE"] },
-  clientHelp: help("CLIENT"),
 });

@@ -1,25 +1,19 @@
 import { DataError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
 import { arg, exclusive, nonEmpty, numkeysMatch, rest, scanArgs, timeoutOf } from "./args.js";
-import { parseScan, toArray, toNumber, toNumberOrNull, toPairs } from "./replies.js";
+import { parseScan, toArray, toNumber, toNumberOrNull } from "./replies.js";
 import { badArg, defineCommands, entriesOf, isArgValue, isPlainObject, type CommandSpec } from "./spec.js";
 import type { EncodableT, KeyT, Ret, Without } from "./types.js";
+import { bound, castFunc, rangeReply, scorePairs, type ScoreCastFunc, type SortedSetRangeCommands, type ZScorePair } from "./sortedsets-ranges.js";
 
-/**
- * A score or a score-range bound: a number (`Infinity`/`-Infinity` are sent as `+inf`/`-inf`),
- * or the server's syntax as text (`"(1.5"`, `"-inf"`, `"[a"` for lexicographic ranges).
- */
-export type ZScoreBoundT = number | string | Buffer | bigint;
+export type { ScoreCastFunc, ZRangeByScoreOptions, ZRangeOptions, ZRangeStoreOptions, ZScoreBoundT, ZScorePair } from "./sortedsets-ranges.js";
+
 /** Member -> score pairs: a plain object, or a Map (whose members may also be Buffers). */
 export type ZScoreMapping = Record<string, number | string> | Map<EncodableT, number | string>;
 /** The keys of ZINTER/ZUNION(STORE): a list, one key, or a `{ key: weight }` mapping (WEIGHTS). */
 export type ZAggregateKeys = KeyT | KeyT[] | Record<string, number> | Map<KeyT, number>;
 /** SUM (default), MIN or MAX, in any case. */
 export type ZAggregate = "SUM" | "MIN" | "MAX" | "sum" | "min" | "max";
-/** Turns a score (a number under both protocols) into the value returned for it. */
-export type ScoreCastFunc<S> = (score: number) => S;
-/** A member and its score. */
-export type ZScorePair<T, S = number> = [member: T, score: S];
 
 export interface ZaddOptions {
   /** Only add new members, never update scores. */
@@ -34,38 +28,6 @@ export interface ZaddOptions {
   gt?: boolean;
   /** Only update when the new score is less. */
   lt?: boolean;
-}
-
-export interface ZRangeOptions<S = number> {
-  /** Reverse order (REV). */
-  desc?: boolean;
-  /** Return `[member, score]` pairs. */
-  withscores?: boolean;
-  /** Applied to each score (a number) when `withscores` is set. */
-  scoreCastFunc?: ScoreCastFunc<S> | null;
-  /** `start`/`end` are scores (BYSCORE). */
-  byscore?: boolean;
-  /** `start`/`end` are lexicographic bounds such as `"[a"` (BYLEX). */
-  bylex?: boolean;
-  /** LIMIT offset num (with `byscore` or `bylex`); give both or neither. */
-  offset?: number | null;
-  num?: number | null;
-}
-
-export interface ZRangeStoreOptions {
-  byscore?: boolean;
-  bylex?: boolean;
-  desc?: boolean;
-  offset?: number | null;
-  num?: number | null;
-}
-
-export interface ZRangeByScoreOptions<S = number> {
-  /** LIMIT start num; give both or neither. */
-  start?: number | null;
-  num?: number | null;
-  withscores?: boolean;
-  scoreCastFunc?: ScoreCastFunc<S> | null;
 }
 
 export interface ZMpopOptions {
@@ -84,14 +46,11 @@ export interface ZscanOptions<S = number> {
   scoreCastFunc?: ScoreCastFunc<S> | null;
 }
 
-type WithScores<O> = O & { withscores: true };
-type NoScores<O> = O & { withscores?: false };
-
 /**
  * SORTED SET commands (redis-py's `SortedSetCommands` and `zscan`). Scores are numbers;
  * WITHSCORES replies are `[member, score][]` under both protocols.
  */
-export interface SortedSetCommands<T, M> {
+export interface SortedSetCommands<T, M> extends SortedSetRangeCommands<T, M> {
   /**
    * BZMPOP timeout numkeys key... MIN|MAX COUNT count: `[key, [member, score][]]`, or `null` on
    * timeout. Exactly one of `min` and `max`; `numkeys` must equal the number of keys.
@@ -140,7 +99,6 @@ export interface SortedSetCommands<T, M> {
   zadd(name: KeyT, mapping: ZScoreMapping, options?: ZaddOptions): Ret<M, number | null>;
   zadd(name: KeyT, mapping: ZScoreMapping, nx: boolean | undefined, options: Without<ZaddOptions, "nx">): Ret<M, number | null>;
   zcard(name: KeyT): Ret<M, number>;
-  zcount(name: KeyT, min: ZScoreBoundT, max: ZScoreBoundT): Ret<M, number>;
   /** ZDIFF: the members of the first set not in the others (with scores: pairs). */
   zdiff(keys: KeyT | KeyT[], withscores: true): Ret<M, ZScorePair<T>[]>;
   zdiff(keys: KeyT | KeyT[], options: { withscores: true }): Ret<M, ZScorePair<T>[]>;
@@ -176,7 +134,6 @@ export interface SortedSetCommands<T, M> {
   /** ZINTERSTORE: the size of the stored set. `keys` may be a `{ key: weight }` mapping. */
   zinterstore(dest: KeyT, keys: ZAggregateKeys, aggregate?: ZAggregate | null): Ret<M, number>;
   zinterstore(dest: KeyT, keys: ZAggregateKeys, options: { aggregate?: ZAggregate | null }): Ret<M, number>;
-  zlexcount(name: KeyT, min: EncodableT, max: EncodableT): Ret<M, number>;
   /**
    * ZMPOP numkeys key... MIN|MAX [COUNT count]: `[key, [member, score][]]`, or `null` when all
    * are empty. Exactly one of `min` and `max`; `numKeys` must equal the number of keys.
@@ -205,221 +162,10 @@ export interface SortedSetCommands<T, M> {
   zrandmember(key: KeyT, count: number, options: Without<{ count: number; withscores?: false }, "count">): Ret<M, T[]>;
   zrandmember(key: KeyT, options: { count?: number | null; withscores?: boolean }): Ret<M, T | T[] | ZScorePair<T>[] | null>;
   zrandmember(key: KeyT, count: number, options: Without<{ count?: number | null; withscores?: boolean }, "count">): Ret<M, T | T[] | ZScorePair<T>[] | null>;
-  /**
-   * ZRANGE (redis-py 4+): by index, or by score (`byscore`) or lexicographically (`bylex`),
-   * `desc` for REV, LIMIT with `offset` and `num`.
-   */
-  zrange<S = number>(name: KeyT, start: ZScoreBoundT, end: ZScoreBoundT, options: WithScores<ZRangeOptions<S>>): Ret<M, ZScorePair<T, S>[]>;
-  zrange<S = number>(
-    name: KeyT,
-    start: ZScoreBoundT,
-    end: ZScoreBoundT,
-    desc: boolean | null | undefined,
-    options: Without<WithScores<ZRangeOptions<S>>, "desc">,
-  ): Ret<M, ZScorePair<T, S>[]>;
-  zrange(name: KeyT, start: ZScoreBoundT, end: ZScoreBoundT, options?: NoScores<ZRangeOptions<unknown>>): Ret<M, T[]>;
-  zrange(
-    name: KeyT,
-    start: ZScoreBoundT,
-    end: ZScoreBoundT,
-    desc: boolean | null | undefined,
-    options: Without<NoScores<ZRangeOptions<unknown>>, "desc">,
-  ): Ret<M, T[]>;
-  zrange<S = number>(
-    name: KeyT,
-    start: ZScoreBoundT,
-    end: ZScoreBoundT,
-    desc: boolean | null | undefined,
-    withscores: true,
-    scoreCastFunc?: ScoreCastFunc<S> | null,
-    byscore?: boolean,
-    bylex?: boolean,
-    offset?: number | null,
-    num?: number | null,
-  ): Ret<M, ZScorePair<T, S>[]>;
-  zrange(
-    name: KeyT,
-    start: ZScoreBoundT,
-    end: ZScoreBoundT,
-    desc?: boolean | null,
-    withscores?: false | null,
-    scoreCastFunc?: ScoreCastFunc<unknown> | null,
-    byscore?: boolean,
-    bylex?: boolean,
-    offset?: number | null,
-    num?: number | null,
-  ): Ret<M, T[]>;
-  zrange<S = number>(name: KeyT, start: ZScoreBoundT, end: ZScoreBoundT, options?: ZRangeOptions<S>): Ret<M, T[] | ZScorePair<T, S>[]>;
-  zrange<S = number>(
-    name: KeyT,
-    start: ZScoreBoundT,
-    end: ZScoreBoundT,
-    desc: boolean | null | undefined,
-    options: Without<ZRangeOptions<S>, "desc">,
-  ): Ret<M, T[] | ZScorePair<T, S>[]>;
-  /** ZRANGEBYLEX name min max [LIMIT start num]. */
-  zrangebylex(name: KeyT, min: EncodableT, max: EncodableT, start?: number | null, num?: number | null): Ret<M, T[]>;
-  zrangebylex(name: KeyT, min: EncodableT, max: EncodableT, options: { start?: number | null; num?: number | null }): Ret<M, T[]>;
-  zrangebylex(
-    name: KeyT,
-    min: EncodableT,
-    max: EncodableT,
-    start: number | null,
-    options: Without<{ start?: number | null; num?: number | null }, "start">,
-  ): Ret<M, T[]>;
-  /** ZRANGEBYSCORE name min max [LIMIT start num] [WITHSCORES]. */
-  zrangebyscore<S = number>(name: KeyT, min: ZScoreBoundT, max: ZScoreBoundT, options: WithScores<ZRangeByScoreOptions<S>>): Ret<M, ZScorePair<T, S>[]>;
-  zrangebyscore<S = number>(
-    name: KeyT,
-    min: ZScoreBoundT,
-    max: ZScoreBoundT,
-    start: number | null | undefined,
-    options: Without<WithScores<ZRangeByScoreOptions<S>>, "start">,
-  ): Ret<M, ZScorePair<T, S>[]>;
-  zrangebyscore(name: KeyT, min: ZScoreBoundT, max: ZScoreBoundT, options?: NoScores<ZRangeByScoreOptions<unknown>>): Ret<M, T[]>;
-  zrangebyscore(
-    name: KeyT,
-    min: ZScoreBoundT,
-    max: ZScoreBoundT,
-    start: number | null | undefined,
-    options: Without<NoScores<ZRangeByScoreOptions<unknown>>, "start">,
-  ): Ret<M, T[]>;
-  zrangebyscore<S = number>(
-    name: KeyT,
-    min: ZScoreBoundT,
-    max: ZScoreBoundT,
-    start: number | null | undefined,
-    num: number | null | undefined,
-    withscores: true,
-    scoreCastFunc?: ScoreCastFunc<S> | null,
-  ): Ret<M, ZScorePair<T, S>[]>;
-  zrangebyscore(
-    name: KeyT,
-    min: ZScoreBoundT,
-    max: ZScoreBoundT,
-    start?: number | null,
-    num?: number | null,
-    withscores?: false | null,
-    scoreCastFunc?: ScoreCastFunc<unknown> | null,
-  ): Ret<M, T[]>;
-  zrangebyscore<S = number>(name: KeyT, min: ZScoreBoundT, max: ZScoreBoundT, options?: ZRangeByScoreOptions<S>): Ret<M, T[] | ZScorePair<T, S>[]>;
-  zrangebyscore<S = number>(
-    name: KeyT,
-    min: ZScoreBoundT,
-    max: ZScoreBoundT,
-    start: number | null | undefined,
-    options: Without<ZRangeByScoreOptions<S>, "start">,
-  ): Ret<M, T[] | ZScorePair<T, S>[]>;
-  /** ZRANGESTORE: the size of the stored range. */
-  zrangestore(dest: KeyT, name: KeyT, start: ZScoreBoundT, end: ZScoreBoundT, options?: ZRangeStoreOptions): Ret<M, number>;
-  zrangestore(
-    dest: KeyT,
-    name: KeyT,
-    start: ZScoreBoundT,
-    end: ZScoreBoundT,
-    byscore: boolean,
-    options: Without<ZRangeStoreOptions, "byscore">,
-  ): Ret<M, number>;
-  zrangestore(
-    dest: KeyT,
-    name: KeyT,
-    start: ZScoreBoundT,
-    end: ZScoreBoundT,
-    byscore?: boolean,
-    bylex?: boolean,
-    desc?: boolean,
-    offset?: number | null,
-    num?: number | null,
-  ): Ret<M, number>;
   /** ZRANK: the 0-based rank, or `null` when the member is missing. */
   zrank(name: KeyT, value: EncodableT): Ret<M, number | null>;
   /** ZREM: the number of members removed. */
   zrem(name: KeyT, ...values: EncodableT[]): Ret<M, number>;
-  zremrangebylex(name: KeyT, min: EncodableT, max: EncodableT): Ret<M, number>;
-  zremrangebyrank(name: KeyT, min: number, max: number): Ret<M, number>;
-  zremrangebyscore(name: KeyT, min: ZScoreBoundT, max: ZScoreBoundT): Ret<M, number>;
-  /** ZREVRANGE name start end [WITHSCORES]. */
-  zrevrange<S = number>(
-    name: KeyT,
-    start: number,
-    end: number,
-    options: { withscores: true; scoreCastFunc?: ScoreCastFunc<S> | null },
-  ): Ret<M, ZScorePair<T, S>[]>;
-  zrevrange<S = number>(
-    name: KeyT,
-    start: number,
-    end: number,
-    withscores: true,
-    options: Without<{ withscores: true; scoreCastFunc?: ScoreCastFunc<S> | null }, "withscores">,
-  ): Ret<M, ZScorePair<T, S>[]>;
-  zrevrange<S = number>(name: KeyT, start: number, end: number, withscores: true, scoreCastFunc?: ScoreCastFunc<S> | null): Ret<M, ZScorePair<T, S>[]>;
-  zrevrange(name: KeyT, start: number, end: number, withscores?: false | null, scoreCastFunc?: ScoreCastFunc<unknown> | null): Ret<M, T[]>;
-  zrevrange<S = number>(
-    name: KeyT,
-    start: number,
-    end: number,
-    options?: { withscores?: boolean; scoreCastFunc?: ScoreCastFunc<S> | null },
-  ): Ret<M, T[] | ZScorePair<T, S>[]>;
-  zrevrange<S = number>(
-    name: KeyT,
-    start: number,
-    end: number,
-    withscores: true,
-    options: Without<{ withscores?: boolean; scoreCastFunc?: ScoreCastFunc<S> | null }, "withscores">,
-  ): Ret<M, T[] | ZScorePair<T, S>[]>;
-  /** ZREVRANGEBYLEX name max min [LIMIT start num]. */
-  zrevrangebylex(name: KeyT, max: EncodableT, min: EncodableT, start?: number | null, num?: number | null): Ret<M, T[]>;
-  zrevrangebylex(name: KeyT, max: EncodableT, min: EncodableT, options: { start?: number | null; num?: number | null }): Ret<M, T[]>;
-  zrevrangebylex(
-    name: KeyT,
-    max: EncodableT,
-    min: EncodableT,
-    start: number | null,
-    options: Without<{ start?: number | null; num?: number | null }, "start">,
-  ): Ret<M, T[]>;
-  /** ZREVRANGEBYSCORE name max min [LIMIT start num] [WITHSCORES]. */
-  zrevrangebyscore<S = number>(name: KeyT, max: ZScoreBoundT, min: ZScoreBoundT, options: WithScores<ZRangeByScoreOptions<S>>): Ret<M, ZScorePair<T, S>[]>;
-  zrevrangebyscore<S = number>(
-    name: KeyT,
-    max: ZScoreBoundT,
-    min: ZScoreBoundT,
-    start: number | null | undefined,
-    options: Without<WithScores<ZRangeByScoreOptions<S>>, "start">,
-  ): Ret<M, ZScorePair<T, S>[]>;
-  zrevrangebyscore(name: KeyT, max: ZScoreBoundT, min: ZScoreBoundT, options?: NoScores<ZRangeByScoreOptions<unknown>>): Ret<M, T[]>;
-  zrevrangebyscore(
-    name: KeyT,
-    max: ZScoreBoundT,
-    min: ZScoreBoundT,
-    start: number | null | undefined,
-    options: Without<NoScores<ZRangeByScoreOptions<unknown>>, "start">,
-  ): Ret<M, T[]>;
-  zrevrangebyscore<S = number>(
-    name: KeyT,
-    max: ZScoreBoundT,
-    min: ZScoreBoundT,
-    start: number | null | undefined,
-    num: number | null | undefined,
-    withscores: true,
-    scoreCastFunc?: ScoreCastFunc<S> | null,
-  ): Ret<M, ZScorePair<T, S>[]>;
-  zrevrangebyscore(
-    name: KeyT,
-    max: ZScoreBoundT,
-    min: ZScoreBoundT,
-    start?: number | null,
-    num?: number | null,
-    withscores?: false | null,
-    scoreCastFunc?: ScoreCastFunc<unknown> | null,
-  ): Ret<M, T[]>;
-  zrevrangebyscore<S = number>(name: KeyT, max: ZScoreBoundT, min: ZScoreBoundT, options?: ZRangeByScoreOptions<S>): Ret<M, T[] | ZScorePair<T, S>[]>;
-  zrevrangebyscore<S = number>(
-    name: KeyT,
-    max: ZScoreBoundT,
-    min: ZScoreBoundT,
-    start: number | null | undefined,
-    options: Without<ZRangeByScoreOptions<S>, "start">,
-  ): Ret<M, T[] | ZScorePair<T, S>[]>;
   /** ZREVRANK: the 0-based rank from the highest score, or `null` when the member is missing. */
   zrevrank(name: KeyT, value: EncodableT): Ret<M, number | null>;
   /** ZSCAN: `[nextCursor, [member, score][]]`; iteration is over when the cursor is 0. */
@@ -471,37 +217,6 @@ export interface SortedSetCommands<T, M> {
   zunionstore(dest: KeyT, keys: ZAggregateKeys, options: { aggregate?: ZAggregate | null }): Ret<M, number>;
 }
 
-/** A score or a bound: `Infinity`/`-Infinity` become `+inf`/`-inf`; other values are checked. */
-function bound(command: string, name: string, value: unknown): CommandArg {
-  if (value === Infinity) return "+inf";
-  if (value === -Infinity) return "-inf";
-  if (isArgValue(value)) return value;
-  throw badArg({ command }, name, "a number or a string", value);
-}
-
-function castFunc(command: string, value: unknown): ScoreCastFunc<unknown> | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "function") throw badArg({ command }, "scoreCastFunc", "a function", value);
-  return value as ScoreCastFunc<unknown>;
-}
-
-function bothOrNeither(command: string, n1: string, v1: unknown, n2: string, v2: unknown): void {
-  if ((v1 === undefined) !== (v2 === undefined)) throw new DataError(`${command}: '${n1}' and '${n2}' must both be given, or neither`);
-}
-
-/**
- * `[member, score]` pairs from a flat RESP2 list `[m1, s1, m2, s2]` (scores as text) or RESP3's
- * nested `[[m1, s1], ...]` (scores as doubles). Scores become numbers, then go through `cast`.
- */
-function scorePairs(reply: RespValue, cast?: ScoreCastFunc<unknown>): [RespValue, unknown][] {
-  const score = cast ? (s: RespValue) => cast(toNumber(s)) : toNumber;
-  return toPairs(reply).map(([member, s]): [RespValue, unknown] => [member, score(s)]);
-}
-
-/** A member list, or `[member, score]` pairs when `withscores` (parameter `w`) is set. */
-const rangeReply = (reply: RespValue, p: { withscores?: boolean; scoreCastFunc?: unknown }): unknown =>
-  p.withscores ? scorePairs(reply, p.scoreCastFunc as ScoreCastFunc<unknown> | undefined) : toArray(reply);
-
 /** `[key, [member, score][]]` of ZMPOP/BZMPOP, or `null`. */
 function keyAndPairs(reply: RespValue): unknown {
   if (reply === null) return null;
@@ -547,58 +262,6 @@ function aggregateArgs(argv: CommandArg[], command: string, keys: unknown, aggre
     if (!["SUM", "MIN", "MAX"].includes(word.toUpperCase())) throw new DataError(`${command}: 'aggregate' must be SUM, MIN or MAX`);
     argv.push("AGGREGATE", arg(aggregate));
   }
-  return argv;
-}
-
-/** ZRANGE/ZRANGESTORE's arguments after the keys (redis-py's `_zrange`). */
-function zrangeArgs(
-  argv: CommandArg[],
-  command: string,
-  o: { start: unknown; end: unknown; desc: unknown; byscore: unknown; bylex: unknown; withscores: unknown; offset: unknown; num: unknown },
-): CommandArg[] {
-  exclusive(command, { byscore: o.byscore, bylex: o.bylex });
-  bothOrNeither(command, "offset", o.offset, "num", o.num);
-  exclusive(command, { bylex: o.bylex, withscores: o.withscores });
-  argv.push(bound(command, "start", o.start), bound(command, "end", o.end));
-  if (o.byscore) argv.push("BYSCORE");
-  if (o.bylex) argv.push("BYLEX");
-  if (o.desc) argv.push("REV");
-  if (o.offset !== undefined) argv.push("LIMIT", arg(o.offset), arg(o.num));
-  if (o.withscores) argv.push("WITHSCORES");
-  return argv;
-}
-
-/** ZRANGEBYSCORE/ZREVRANGEBYSCORE name bound bound [LIMIT start num] [WITHSCORES]. */
-function byScoreArgs(
-  command: string,
-  [first, second]: ["min", "max"] | ["max", "min"],
-  p: {
-    name: CommandArg;
-    min: unknown;
-    max: unknown;
-    start?: number | bigint | string;
-    num?: number | bigint | string;
-    withscores?: boolean;
-    scoreCastFunc?: unknown;
-  },
-): CommandArg[] {
-  bothOrNeither(command, "start", p.start, "num", p.num);
-  castFunc(command, p.scoreCastFunc);
-  const argv: CommandArg[] = [command, p.name, bound(command, first, p[first]), bound(command, second, p[second])];
-  if (p.start !== undefined) argv.push("LIMIT", p.start, p.num!);
-  if (p.withscores) argv.push("WITHSCORES");
-  return argv;
-}
-
-/** ZRANGEBYLEX/ZREVRANGEBYLEX name bound bound [LIMIT start num]. */
-function byLexArgs(
-  command: string,
-  [first, second]: ["min", "max"] | ["max", "min"],
-  p: { name: CommandArg; min: CommandArg; max: CommandArg; start?: number | bigint | string; num?: number | bigint | string },
-): CommandArg[] {
-  bothOrNeither(command, "start", p.start, "num", p.num);
-  const argv: CommandArg[] = [command, p.name, p[first], p[second]];
-  if (p.start !== undefined) argv.push("LIMIT", p.start, p.num!);
   return argv;
 }
 
@@ -666,13 +329,6 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
     reply: (r, { incr }) => (incr ? toNumberOrNull(r) : r),
   },
   zcard: { command: "ZCARD", params: ["name"], build: ({ name }) => ["ZCARD", arg(name)], readonly: true, keys: ["name"] },
-  zcount: {
-    command: "ZCOUNT",
-    params: ["name", "min:any", "max:any"],
-    keys: ["name"],
-    build: ({ name, min, max }) => ["ZCOUNT", arg(name), bound("ZCOUNT", "min", min), bound("ZCOUNT", "max", max)],
-    readonly: true,
-  },
   zdiff: {
     command: "ZDIFF",
     params: ["keys:list", "withscores?:bool"],
@@ -731,13 +387,6 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
     keys: ["dest", "keys"],
     build: ({ dest, keys, aggregate }) => aggregateArgs(["ZINTERSTORE", arg(dest)], "ZINTERSTORE", keys, aggregate),
   },
-  zlexcount: {
-    command: "ZLEXCOUNT",
-    params: ["name", "min", "max"],
-    keys: ["name"],
-    build: ({ name, min, max }) => ["ZLEXCOUNT", arg(name), arg(min), arg(max)],
-    readonly: true,
-  },
   zmpop: {
     command: "ZMPOP",
     params: ["numKeys:int", "keys:list", "min?:bool", "max?:bool", "count?:int"],
@@ -789,105 +438,8 @@ export const SORTED_SET_COMMANDS: Record<string, CommandSpec> = defineCommands({
     reply: (r, { count, withscores }) => (count === undefined ? r : withscores ? scorePairs(r) : toArray(r)),
     readonly: true,
   },
-  zrange: {
-    command: "ZRANGE",
-    params: ["name", "start:any", "end:any", "desc?:bool", "withscores?:bool", "scoreCastFunc?:any", "byscore?:bool", "bylex?:bool", "offset?:int", "num?:int"],
-    keys: ["name"],
-    build(p) {
-      castFunc("ZRANGE", p.scoreCastFunc);
-      return zrangeArgs(["ZRANGE", arg(p.name)], "ZRANGE", {
-        start: p.start,
-        end: p.end,
-        desc: p.desc,
-        withscores: p.withscores,
-        byscore: p.byscore,
-        bylex: p.bylex,
-        offset: p.offset,
-        num: p.num,
-      });
-    },
-    reply: rangeReply,
-    readonly: true,
-  },
-  zrangebylex: {
-    command: "ZRANGEBYLEX",
-    params: ["name", "min", "max", "start?:int", "num?:int"],
-    keys: ["name"],
-    build: (p) => byLexArgs("ZRANGEBYLEX", ["min", "max"], p),
-    readonly: true,
-  },
-  zrangebyscore: {
-    command: "ZRANGEBYSCORE",
-    params: ["name", "min:any", "max:any", "start?:int", "num?:int", "withscores?:bool", "scoreCastFunc?:any"],
-    keys: ["name"],
-    build: (p) => byScoreArgs("ZRANGEBYSCORE", ["min", "max"], p),
-    reply: rangeReply,
-    readonly: true,
-  },
-  zrangestore: {
-    command: "ZRANGESTORE",
-    params: ["dest", "name", "start:any", "end:any", "byscore?:bool", "bylex?:bool", "desc?:bool", "offset?:int", "num?:int"],
-    keys: ["dest", "name"],
-    build: (p) =>
-      zrangeArgs(["ZRANGESTORE", arg(p.dest), arg(p.name)], "ZRANGESTORE", {
-        start: p.start,
-        end: p.end,
-        byscore: p.byscore,
-        bylex: p.bylex,
-        desc: p.desc,
-        withscores: false,
-        offset: p.offset,
-        num: p.num,
-      }),
-  },
   zrank: { command: "ZRANK", params: ["name", "value"], build: ({ name, value }) => ["ZRANK", arg(name), arg(value)], readonly: true, keys: ["name"] },
   zrem: { command: "ZREM", params: ["name", "...values"], build: ({ name, values }) => ["ZREM", arg(name), ...rest(values)], keys: ["name"] },
-  zremrangebylex: {
-    command: "ZREMRANGEBYLEX",
-    params: ["name", "min", "max"],
-    keys: ["name"],
-    build: ({ name, min, max }) => ["ZREMRANGEBYLEX", arg(name), arg(min), arg(max)],
-  },
-  zremrangebyrank: {
-    command: "ZREMRANGEBYRANK",
-    params: ["name", "min:int", "max:int"],
-    keys: ["name"],
-    build: ({ name, min, max }) => ["ZREMRANGEBYRANK", arg(name), arg(min), arg(max)],
-  },
-  zremrangebyscore: {
-    command: "ZREMRANGEBYSCORE",
-    params: ["name", "min:any", "max:any"],
-    keys: ["name"],
-    build: ({ name, min, max }) => ["ZREMRANGEBYSCORE", arg(name), bound("ZREMRANGEBYSCORE", "min", min), bound("ZREMRANGEBYSCORE", "max", max)],
-  },
-  zrevrange: {
-    command: "ZREVRANGE",
-    params: ["name", "start:int", "end:int", "withscores?:bool", "scoreCastFunc?:any"],
-    keys: ["name"],
-    build({ name, start, end, withscores, scoreCastFunc }) {
-      castFunc("ZREVRANGE", scoreCastFunc);
-      const argv: CommandArg[] = ["ZREVRANGE", arg(name), arg(start), arg(end)];
-      if (withscores) argv.push("WITHSCORES");
-      return argv;
-    },
-    reply: rangeReply,
-    readonly: true,
-  },
-  zrevrangebylex: {
-    command: "ZREVRANGEBYLEX",
-    params: ["name", "max", "min", "start?:int", "num?:int"],
-    keys: ["name"],
-    build: (p) => byLexArgs("ZREVRANGEBYLEX", ["max", "min"], p),
-    readonly: true,
-  },
-  zrevrangebyscore: {
-    command: "ZREVRANGEBYSCORE",
-    params: ["name", "max:any", "min:any", "start?:int", "num?:int", "withscores?:bool", "scoreCastFunc?:any"],
-    keys: ["name"],
-    build: (p) => byScoreArgs("ZREVRANGEBYSCORE", ["max", "min"], p),
-    reply: rangeReply,
-    readonly: true,
-  },
   zrevrank: { command: "ZREVRANK", params: ["name", "value"], build: ({ name, value }) => ["ZREVRANK", arg(name), arg(value)], readonly: true, keys: ["name"] },
   zscan: {
     command: "ZSCAN",

@@ -1,3 +1,4 @@
+import { argumentMessage } from "../describe.js";
 import { DataError } from "../errors.js";
 import type { CommandArg, RespValue } from "../protocol/index.js";
 import { connectionStateCommand, Route, streamingCommand, type BlockingRule } from "./route.js";
@@ -435,20 +436,7 @@ export function isArgValue(value: unknown): value is CommandArg {
 }
 
 export function badArg(spec: { command: string }, name: string, expected: string, value: unknown): DataError {
-  return new DataError(`${spec.command}: argument '${name}' must be ${expected}, got ${typeOf(value)}`);
-}
-
-function typeOf(value: unknown): string {
-  if (value === null) return "null";
-  if (value === undefined) return "undefined";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "number") {
-    if (Number.isNaN(value)) return "NaN";
-    if (!Number.isFinite(value)) return String(value);
-    return Number.isInteger(value) ? "a number" : "a fractional number";
-  }
-  if (typeof value === "object") return value instanceof Map ? "a Map" : "an object";
-  return `a ${typeof value}`;
+  return new DataError(argumentMessage(spec.command, `'${name}'`, expected, value));
 }
 
 /** The entries of a mapping parameter, from a plain object or a Map. */

@@ -1,4 +1,5 @@
 import { resolveClientSideCacheOptions, type ResolvedClientSideCacheOptions } from "../cache-options.js";
+import { describeValue } from "../describe.js";
 import { DataError } from "../errors.js";
 import type { ConnectionOptions, CredentialProvider, PoolOptions, SslCertReqs } from "../options.js";
 import { defaultRetry, Retry } from "../retry.js";
@@ -110,24 +111,16 @@ export function checkOptions(where: string, options: object, extra: Record<strin
       throw new DataError(`${where}: unknown option '${name}'`);
     }
     if (!rule[0](value)) {
-      throw new DataError(`${where}: option '${name}' must be ${rule[1]}, got ${describeType(value)}`);
+      throw new DataError(`${where}: option '${name}' must be ${rule[1]}, got ${describeValue(value)}`);
     }
   }
-}
-
-export function describeType(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (Buffer.isBuffer(value)) return "a Buffer";
-  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 export function resolveConnectionOptions(options: ConnectionOptions & Pick<PoolOptions, "clientSideCache">): ResolvedConnectionOptions {
   if (options.credentialProvider && (options.username || options.password)) {
     throw new DataError("'username' and 'password' cannot be passed along with 'credentialProvider'");
   }
-  let retry = options.retry ? options.retry.clone() : options.retry === null ? new Retry(defaultRetry().backoff, 0) : defaultRetry();
+  const retry = options.retry ? options.retry.clone() : options.retry === null ? new Retry(defaultRetry().backoff, 0) : defaultRetry();
   const extraErrors = [...(options.retryOnError ?? [])];
   if (extraErrors.length > 0) retry.updateSupportedErrors(extraErrors);
   const certReqs = options.sslCertReqs ?? "required";

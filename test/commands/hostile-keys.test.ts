@@ -6,7 +6,8 @@
  * ones. The objects stay ordinary objects (prototype `Object.prototype`), like redis-py's dicts.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { parseClientInfoFields, parseInfo } from "../../src/commands/server.js";
+import { parseClientInfoFields } from "../../src/commands/server-client.js";
+import { parseInfo } from "../../src/commands/server.js";
 import { toObject } from "../../src/commands/replies.js";
 import { Redis } from "../../src/index.js";
 import { useRedisServer } from "../harness/index.js";

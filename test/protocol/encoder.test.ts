@@ -168,21 +168,21 @@ describe("validateArgs", () => {
     }
   }
   const cases: [unknown, string][] = [
-    [true, "boolean"],
-    [false, "boolean"],
+    [true, "a boolean"],
+    [false, "a boolean"],
     [undefined, "undefined"],
     [null, "null"],
-    [{ password: secret }, "object"],
-    [Object.create(null), "object"],
-    [[secret], "array"],
-    [Symbol(secret), "symbol"],
-    [() => secret, "function"],
-    [NaN, "non-finite number"],
-    [Infinity, "non-finite number"],
-    [-Infinity, "non-finite number"],
-    [new Custom(), "Custom"],
-    [new Uint8Array([1, 2]), "Uint8Array"],
-    [new Date(0), "Date"],
+    [{ password: secret }, "an object"],
+    [Object.create(null), "an object"],
+    [[secret], "an array"],
+    [Symbol(secret), "a symbol"],
+    [() => secret, "a function"],
+    [NaN, "NaN"],
+    [Infinity, "Infinity"],
+    [-Infinity, "-Infinity"],
+    [new Custom(), "a Custom"],
+    [new Uint8Array([1, 2]), "a Uint8Array"],
+    [new Date(0), "a Date"],
   ];
 
   test.each(cases)("rejects %s", (bad, typeName) => {
