@@ -288,6 +288,11 @@ export function planFactory(state: V2State, callPath: P, ref: ExportRef): Factor
     if (!address.sure)
       notes.push("v2 takes only URLs here: check this address is a redis://, rediss:// or unix:// URL (v1 also took [host, port] and bare socket paths)");
     const blocking = options.maxsize;
+    // v2's fromUrl() types a URL it cannot read as `string | Buffer` replies (the URL may say
+    // decode_responses); a v1 URL never does, so the replies are Buffers: say so in the options
+    // (the URL still wins at runtime), and the type follows the value
+    const urlTyped = factory !== "createPool" && !blocking && !decode && !isLiteralText(urlNode);
+    const entries = urlTyped ? [...options.entries, { key: "decodeResponses", text: "false" }] : options.entries;
     const poolCls = blocking ? "BlockingConnectionPool" : "ConnectionPool";
     const target =
       factory === "createPool" ? `${poolCls}.fromUrl` : blocking ? "new Redis({ connectionPool: BlockingConnectionPool.fromUrl(url) })" : "fromUrl";
@@ -300,7 +305,7 @@ export function planFactory(state: V2State, callPath: P, ref: ExportRef): Factor
       description: `${factory}(url) is ${target}${single ? ".client()" : ""} in v2 (lazy: no await)${blocking ? "; maxsize: callers wait for a free connection, as in v1" : ""}`,
       build: () => {
         // the call itself is kept (and edited in place), so its layout stays as it was
-        const opts = renderObject(ctx, args[1], [], options.entries);
+        const opts = renderObject(ctx, args[1], [], entries);
         if (factory === "createPool" || blocking) {
           call.callee = j.memberExpression(state.ref(poolCls, like), j.identifier("fromUrl"));
         } else {
@@ -337,4 +342,10 @@ export function planFactory(state: V2State, callPath: P, ref: ExportRef): Factor
       return withClient(j.newExpression(state.ref(cls, like), [opts]));
     },
   };
+}
+
+/** A URL whose text TypeScript sees as a literal type (a string, or a template without holes). */
+function isLiteralText(node: N): boolean {
+  if (node.__raw) return true; // a rewritten literal URL
+  return isStringLit(node) || (node.type === "TemplateLiteral" && node.expressions.length === 0);
 }
