@@ -5,8 +5,8 @@
  * v2 connects lazily, so the `await` goes.
  */
 import type { ExportRef } from "../lib/bindings.js";
-import { nodesOf, quoteString, raw, type Ctx } from "../lib/context.js";
-import { isBoolLit, isNullLit, isObjectExpr, isObjectProp, isStringLit, isUndefinedId, propName, type N, type P } from "../lib/ast.js";
+import { codeOf, nodesOf, quoteString, raw, type Ctx } from "../lib/context.js";
+import { isBoolLit, isLiteral, isNullLit, isObjectExpr, isObjectProp, isStringLit, isUndefinedId, propName, type N, type P } from "../lib/ast.js";
 import type { Kind } from "./objects.js";
 import { renderObject, type Entry } from "../lib/render.js";
 import type { V2State } from "./state.js";
@@ -176,6 +176,9 @@ const OPTION_RULES: Record<string, (factory: string) => string | null | "drop" |
   loop: () => "drop",
 };
 
+/** v1 options where null (Python's None) meant "not given": a value that may be null becomes `?? undefined`. */
+const NULL_MEANS_UNSET = new Set(["db", "password", "name"]);
+
 const UNSUPPORTED_OPTIONS: Record<string, string> = {
   parser: "v2 has no pluggable reply parser; remove the parser option",
   connectionCls: "v2 has no connection class option; remove connectionCls or subclass Redis",
@@ -217,6 +220,16 @@ function convertOptions(
     if (name === "ssl" && !isBoolLit(value))
       return { reason: "its ssl option is an SSL context; v2 takes ssl: true with sslCaCerts / sslCertfile / sslKeyfile" };
     if (name === "maxsize" && factory !== "createSentinel") maxsize = true;
+    if (NULL_MEANS_UNSET.has(name) && (isNullLit(value) || isUndefinedId(value))) continue;
+    if (NULL_MEANS_UNSET.has(name) && !isLiteral(value)) {
+      // v1 took null for "not given"; v2's options take undefined
+      const t = codeOf(_ctx, value);
+      const operand = ["Identifier", "MemberExpression", "CallExpression", "OptionalMemberExpression", "OptionalCallExpression"].includes(value.type)
+        ? t
+        : `(${t})`;
+      entries.push({ key: to, text: `${operand} ?? undefined` });
+      continue;
+    }
     entries.push({ key: to, prop });
   }
   if (maxsize) entries.push({ key: "timeout", text: "null" });
