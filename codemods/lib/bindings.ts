@@ -7,11 +7,12 @@
 import { nodesOf, type Ctx } from "./context.js";
 import { isStringLit, memberName, propName, type N, type P } from "./ast.js";
 import { resolveBinding } from "./scope.js";
+import { findLoaderBindings } from "./loaders.js";
 
 export const V1_PACKAGE = "aioredis";
 export const COMPAT_PACKAGE = "aioredis/compat";
 
-export type BindingStyle = "import" | "require" | "import-equals" | "dynamic-import";
+export type BindingStyle = "import" | "require" | "import-equals" | "dynamic-import" | "loader";
 
 export interface Binding {
   kind: "namespace" | "named";
@@ -28,6 +29,8 @@ export interface Binding {
   source: string;
   typeOnly: boolean;
   wasDefault: boolean;
+  /** A `const x = await loadModule()` (style "loader", see loaders.ts): the `import()` specifiers that function loads. */
+  loaderSources?: N[];
 }
 
 export interface ModuleInfo {
@@ -151,6 +154,24 @@ export function collectModuleInfo(ctx: Ctx): ModuleInfo {
       }
     }
   });
+
+  // `const aioredis = await loadAioredis()`, where that function fills a variable with `await import()`
+  for (const l of findLoaderBindings(ctx, isOurSource)) {
+    for (const src of l.sources) if (!info.sourceNodes.includes(src)) info.sourceNodes.push(src);
+    info.bindings.push({
+      kind: "namespace",
+      local: l.local,
+      imported: null,
+      style: "loader",
+      declPath: l.declPath,
+      specNode: l.declarator,
+      declNode: l.id,
+      source: l.source,
+      typeOnly: false,
+      wasDefault: false,
+      loaderSources: l.sources,
+    });
+  }
 
   nodesOf(ctx, "CallExpression").forEach((path: P) => {
     if (isLoadCall(path.node) && !captured.has(path.node)) {
