@@ -14,6 +14,9 @@ type PropUse = Extract<Use, { type: "prop" }>;
 /** Whether this property read is rewritten here (else the caller marks it). */
 export function planClosed(obj: Obj, use: PropUse): boolean {
   if (use.name !== "closed" || (obj.kind !== "client" && obj.kind !== "connection")) return false;
+  // a connection taken from a pool (acquire(), pool.get()) was still open in v1 once given
+  // back, where its v2 client is closed: keep the marker for those
+  if (obj.exclusive) return false;
   const member: N = use.memberPath.node;
   if (member.computed) return false;
   const parent: N = use.memberPath.parent?.node;
