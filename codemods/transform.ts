@@ -162,6 +162,10 @@ export function applyTransform(source: string, file: string, options: TransformO
     const at = output.indexOf(line);
     if (at !== -1) output = output.slice(0, at + line.length) + suffix + output.slice(at + line.length);
   }
+  if (ctx.trailingText?.length) {
+    const eol = detectLineTerminator(source);
+    output = `${output.trimEnd()}${eol}${ctx.trailingText.map((t) => `${eol}${t.split("\n").join(eol)}${eol}`).join("")}`;
+  }
   if (source.endsWith("\n") && !output.endsWith("\n")) output += detectLineTerminator(source);
   if (typeTarget) output = rewriteJsDocTypes(output, typeTarget);
   const changes = [...ctx.changes].sort((a, b) => a.line - b.line);

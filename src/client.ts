@@ -129,6 +129,17 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
   }
 
   /**
+   * True once `close()` was called (commands then reject), and, for a client bound to one
+   * connection (`client()`), once that connection is gone, since it does not reconnect. An
+   * extension beyond redis-py, for code that makes a new client when the old one is closed.
+   */
+  get isClosed(): boolean {
+    if (this.closed) return true;
+    const connection = this.bound.connection;
+    return this.singleConnectionClient && connection !== null && connection.isClosed;
+  }
+
+  /**
    * A client bound to one connection of its own (redis-py's `client()`), for
    * connection-scoped state: WATCH, SELECT, CLIENT TRACKING. It does not reconnect, since
    * that state would be silently lost. Close it (or `await using`) to give it back.

@@ -5,7 +5,7 @@ import {
   DataError,
   describeValue,
   fromUrl,
-  Pipeline,
+  type Pipeline,
   Redis,
   RedisCluster,
   ResponseError,
@@ -283,6 +283,29 @@ describe("closing", () => {
     await r.close();
     await expect(r.get("k")).rejects.toBeInstanceOf(ConnectionError);
     await r.aclose();
+  });
+
+  test("isClosed: after close(); for a client() also once its connection is lost", async () => {
+    const r = new Redis({ port: server().port });
+    expect(r.isClosed).toBe(false);
+    await r.ping();
+    expect(r.isClosed).toBe(false);
+    const one = r.client();
+    expect(one.isClosed).toBe(false);
+    await one.ping();
+    const id = await one.clientId();
+    // a pooled client reconnects after a lost connection: it is not closed
+    const shared = await r.clientId();
+    await r.executeCommand("CLIENT", "KILL", "ID", String(shared));
+    // the single-connection client's connection is killed: it does not reconnect
+    await r.executeCommand("CLIENT", "KILL", "ID", String(id));
+    await expect(one.ping()).rejects.toBeInstanceOf(ConnectionError);
+    expect(one.isClosed).toBe(true);
+    expect(await r.ping()).toBe(true);
+    expect(r.isClosed).toBe(false);
+    await one.close();
+    await r.close();
+    expect(r.isClosed).toBe(true);
   });
 
   test("await using closes the client", async () => {

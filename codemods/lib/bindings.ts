@@ -38,11 +38,12 @@ import {
   type StringLit,
 } from "./ast.js";
 import { resolveBinding } from "./scope.js";
+import { findLoaderBindings } from "./loaders.js";
 
 export const V1_PACKAGE = "aioredis";
 export const COMPAT_PACKAGE = "aioredis/compat";
 
-export type BindingStyle = "import" | "require" | "import-equals" | "dynamic-import";
+export type BindingStyle = "import" | "require" | "import-equals" | "dynamic-import" | "loader";
 
 /** The declaration holding a binding. */
 export type BindingDecl = ImportDeclaration | VariableDeclaration | TSImportEqualsDeclaration;
@@ -67,6 +68,8 @@ export interface Binding {
   source: string;
   typeOnly: boolean;
   wasDefault: boolean;
+  /** A `const x = await loadModule()` (style "loader", see loaders.ts): the `import()` specifiers that function loads. */
+  loaderSources?: StringLit[];
 }
 
 /**
@@ -208,6 +211,24 @@ export function collectModuleInfo(ctx: Ctx): ModuleInfo<Reexport> {
         });
       }
     }
+  }
+
+  // `const aioredis = await loadAioredis()`, where that function fills a variable with `await import()`
+  for (const l of findLoaderBindings(ctx, isOurSource)) {
+    for (const src of l.sources) if (!info.sourceNodes.includes(src)) info.sourceNodes.push(src);
+    info.bindings.push({
+      kind: "namespace",
+      local: l.local,
+      imported: null,
+      style: "loader",
+      declPath: l.declPath,
+      specNode: l.declarator,
+      declNode: l.id,
+      source: l.source,
+      typeOnly: false,
+      wasDefault: false,
+      loaderSources: l.sources,
+    });
   }
 
   for (const path of [...nodesOf(ctx, "CallExpression"), ...nodesOf(ctx, "ImportExpression")]) {

@@ -55,6 +55,8 @@ export interface Ctx {
    * not found, `fallback` makes the change in the AST and the file is printed again.
    */
   lineInserts: LineInsert[];
+  /** Whole declarations to add at the end of the printed module (a function the rewrites call). */
+  trailingText?: string[];
   /** Every path of the tree by node type and identifiers by name, built in one walk (see `nodesOf`). */
   index: NodeIndex | null;
   /** The whole program as this file sees it (null when the file is transformed on its own). */

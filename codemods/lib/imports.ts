@@ -309,9 +309,14 @@ export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo<Reexport>, plan: Imp
   // require(), import x = require(), await import(): namespace or destructured
   const handledDecls = new Set<BindingDecl>();
   const collapse: { pattern: ObjectPattern; declarator: VariableDeclarator; oneLine: boolean }[] = [];
+  const loaders: { b: Binding; where: { v2: boolean; compat: boolean; compatLocal: string } }[] = [];
   for (const b of info.bindings) {
     if (b.style === "import") continue;
     const where = place.get(b)!;
+    if (b.style === "loader") {
+      loaders.push({ b, where });
+      continue;
+    }
     if (b.kind === "namespace") {
       const sourceNode = sourceNodeOf(b);
       if (!sourceNode) continue;
@@ -368,6 +373,21 @@ export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo<Reexport>, plan: Imp
       setSource(ctx, sourceNode, V1_PACKAGE);
       emptied.push(b.declPath);
       namedTarget ??= { kind: "require", node: declarator.id };
+    }
+  }
+
+  // a module loaded once by a function: v2 when any code using it is v2; code left on compat
+  // then loads compat itself (the same module instance the function would have given it)
+  for (const sources of new Set(loaders.map((l) => l.b.loaderSources!))) {
+    const users = loaders.filter((l) => l.b.loaderSources === sources);
+    const anyV2 = users.some((l) => l.where.v2);
+    for (const src of sources) setSource(ctx, src, anyV2 ? V1_PACKAGE : COMPAT_PACKAGE);
+    if (!anyV2) continue;
+    for (const { b, where } of users) {
+      if (!where.compat) continue;
+      const load = j.awaitExpression(j.importExpression(j.stringLiteral(COMPAT_PACKAGE)));
+      if (where.v2) newDecls.push({ after: b.declPath, node: j.variableDeclaration("const", [j.variableDeclarator(j.identifier(where.compatLocal), load)]) });
+      else if (b.specNode.type === "VariableDeclarator") b.specNode.init = load;
     }
   }
 

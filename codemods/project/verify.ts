@@ -158,7 +158,7 @@ export function formatError(e: TscError, root: string): string {
  * The rounds after the first write: tsc, new errors, hold their groups, write again.
  * `write` puts the project's current outputs on disk and returns the files it changed.
  */
-export function verifyProject(project: Project, tsc: Tsc, baseline: TscRun, write: () => void, maxRounds = 8): VerifyReport {
+export function verifyProject(project: Project, tsc: Tsc, baseline: TscRun, write: () => void, maxRounds = 12): VerifyReport {
   const root = project.root;
   const report: VerifyReport = {
     tsconfig: tsc.tsconfig,
@@ -186,7 +186,11 @@ export function verifyProject(project: Project, tsc: Tsc, baseline: TscRun, writ
     report.remaining = fresh.map((e) => formatError(e, root));
     if (fresh.length === 0) return report;
     let heldAny = false;
+    // groups held back in this round: an error in a file one of them rewrote may be gone once
+    // the file is written again, so it waits for the next round instead of taking more with it
+    const heldThisRound = new Set<string>();
     for (const e of fresh) {
+      if (project.groupsIn(e.file).some((g) => g.ids.some((id) => heldThisRound.has(id)))) continue;
       const ids = blame(project, e);
       const unheld = ids.filter((id) => !project.held.has(id));
       const text = formatError(e, root);
@@ -221,6 +225,7 @@ export function verifyProject(project: Project, tsc: Tsc, baseline: TscRun, writ
         continue;
       }
       project.hold(unheld, `the v2 rewrite of this group did not type-check: ${quote}`);
+      for (const id of unheld) heldThisRound.add(id);
       report.rolledBack.push({ error: text, ids: unheld });
       heldAny = true;
     }

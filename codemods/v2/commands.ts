@@ -23,6 +23,7 @@ import {
 import { codeOf, quoteString, raw, type Ctx } from "../lib/context.js";
 import { objectText, renderObject, type Entry } from "../lib/render.js";
 import { CONSTANTS } from "./names.js";
+import { DECODABLE_REPLY, isStableValue, pipelineDecodeOf, wrapInDecode } from "./decode-reply.js";
 import { resolveBinding } from "../lib/scope.js";
 import type { Obj, Use } from "./objects.js";
 import { stmtOf } from "./objects.js";
@@ -144,15 +145,21 @@ const ARRAY_BULK = new Map<string, boolean>([
  * The per-call `encoding` option: dropped when the client already decodes that way, turned
  * into an explicit decode of a single Buffer reply, or a reason it cannot be kept.
  */
-function planEncoding(cx: CmdCtx, method: string, kw: Map<string, N>): { reason: string } | { decodeTo: string | null } | null {
+function planEncoding(cx: CmdCtx, method: string, kw: Map<string, N>): { reason: string } | { decodeTo: string | null; decodeWith?: N } | null {
   const prop = kw.get("encoding");
   if (!prop) return null;
   kw.delete("encoding");
   const value = prop.value;
   const { decode, encoding } = cx.obj;
   const isNull = isNullLit(value) || isUndefinedId(value);
-  if (!isNull && !isStringLit(value))
+  // the pipeline decodes execute()'s replies with this encoding (decode-reply.ts)
+  if (cx.inPipeline && pipelineDecodeOf(cx.obj) && isStableValue(cx.ctx, value)) return { decodeTo: null };
+  // any encoding, on a client that does not decode: the reply goes through a decoding function
+  const byFunction = decode === false && DECODABLE_REPLY.has(method) && isAwaited(cx.use.callPath) && !cx.inPipeline && isStableValue(cx.ctx, value);
+  if (!isNull && !isStringLit(value)) {
+    if (byFunction) return { decodeTo: null, decodeWith: value };
     return { reason: "its per-call encoding is not a literal; v2 has no per-call encoding: decode the Buffer yourself or use a client with decodeResponses" };
+  }
   if (decode === null)
     return { reason: "per-call encoding on a client the codemod cannot see the options of; v2 decodes per client (decodeResponses), not per call" };
   if (decode) {
@@ -165,9 +172,25 @@ function planEncoding(cx: CmdCtx, method: string, kw: Map<string, N>): { reason:
   }
   if (isNull) return { decodeTo: null };
   if ((SINGLE_BULK.has(method) || ARRAY_BULK.has(method)) && isAwaited(cx.use.callPath) && !cx.inPipeline) return { decodeTo: value.value };
+  if (byFunction) return { decodeTo: null, decodeWith: value };
   return {
     reason: `per-call encoding on a client without decodeResponses; v2 has none: create the client with { encoding: "${value.value}", decodeResponses: true }, or decode the Buffers of this reply yourself`,
   };
+}
+
+/**
+ * hmset / hmsetDict resolved `true` in v1 (or threw); v2's hset resolves the number of new
+ * fields (0 when every field existed). Where the result is used or tested (not in a
+ * pipeline), `.then(() => true)` keeps v1's value.
+ */
+function resolvesTrueAsInV1(cx: CmdCtx): boolean {
+  return resultUsage(cx.use.callPath) !== "discarded" && !cx.inPipeline;
+}
+
+function thenTrue(cx: CmdCtx): void {
+  const j = cx.ctx.j;
+  const callPath = climbWrappers(cx.use.callPath);
+  replaceNode(callPath, j.callExpression(j.memberExpression(callPath.node, j.identifier("then")), [raw(cx.ctx, "() => true")]));
 }
 
 /** `await call` -> `(await call)?.toString(enc) ?? null` (an array reply: each element, by map). */
@@ -350,11 +373,15 @@ const HANDLERS: Record<string, Handler> = {
     } else {
       mapping = `{ ${dicts.map((d) => `...${text(cx, d)}`).join(", ")} }`;
     }
-    const notes = resultUsage(cx.use.callPath) === "used" ? ["hset resolves the number of new fields in v2 (v1 hmsetDict resolved true)"] : [];
+    const alwaysTrue = resolvesTrueAsInV1(cx);
+    const notes = resultUsage(cx.use.callPath) === "used" && !alwaysTrue ? ["hset resolves the number of new fields in v2 (v1 hmsetDict resolved true)"] : [];
     return {
       notes,
       description: "hmsetDict(key, obj) is hset(key, { mapping: obj }) in v2",
-      rewrite: () => setCall(cx, "hset", [key, raw(cx.ctx, `{ mapping: ${mapping} }`)]),
+      rewrite: () => {
+        setCall(cx, "hset", [key, raw(cx.ctx, `{ mapping: ${mapping} }`)]);
+        if (alwaysTrue) thenTrue(cx);
+      },
     };
   },
 
@@ -362,15 +389,28 @@ const HANDLERS: Record<string, Handler> = {
     const [key, ...rest] = cx.args;
     if (!key) return { reason: "hmset() without arguments" };
     if (rest.length === 1 && isObjectExpr(rest[0])) {
+      const objTrue = resolvesTrueAsInV1(cx);
       return {
+        notes: resultUsage(cx.use.callPath) === "used" && !objTrue ? ["hset resolves the number of new fields in v2 (v1 hmset resolved true)"] : [],
         description: "hmset(key, obj) is hset(key, { mapping: obj }) in v2",
-        rewrite: () => setCall(cx, "hset", [key, raw(cx.ctx, `{ mapping: ${text(cx, rest[0])} }`)]),
+        rewrite: () => {
+          setCall(cx, "hset", [key, raw(cx.ctx, `{ mapping: ${text(cx, rest[0])} }`)]);
+          if (objTrue) thenTrue(cx);
+        },
       };
     }
     if (rest.length === 0 || rest.length % 2 !== 0 || rest.some((a) => a.type === "SpreadElement")) return { reason: "hmset() without field/value pairs" };
-    const notes = resultUsage(cx.use.callPath) === "used" ? ["hset resolves the number of new fields in v2 (v1 hmset resolved true)"] : [];
+    const alwaysTrue = resolvesTrueAsInV1(cx);
+    const notes = resultUsage(cx.use.callPath) === "used" && !alwaysTrue ? ["hset resolves the number of new fields in v2 (v1 hmset resolved true)"] : [];
     if (rest.length === 2) {
-      return { notes, description: "hmset(key, field, value) is hset(key, field, value) in v2", rewrite: () => setCall(cx, "hset", [key, rest[0], rest[1]]) };
+      return {
+        notes,
+        description: "hmset(key, field, value) is hset(key, field, value) in v2",
+        rewrite: () => {
+          setCall(cx, "hset", [key, rest[0], rest[1]]);
+          if (alwaysTrue) thenTrue(cx);
+        },
+      };
     }
     const literalFields = rest.every((a, i) => i % 2 === 1 || isStringLit(a));
     let option: string;
@@ -384,7 +424,10 @@ const HANDLERS: Record<string, Handler> = {
     return {
       notes,
       description: "hmset(key, field, value, ...) is hset(key, { mapping }) in v2",
-      rewrite: () => setCall(cx, "hset", [key, raw(cx.ctx, option)]),
+      rewrite: () => {
+        setCall(cx, "hset", [key, raw(cx.ctx, option)]);
+        if (alwaysTrue) thenTrue(cx);
+      },
     };
   },
 
@@ -973,7 +1016,9 @@ export function planCommand(state: V2State, obj: Obj, use: CallUse, inPipeline: 
       call,
       `command:${method}`,
       result?.description ??
-        (enc?.decodeTo ? `per-call encoding of ${method}() is an explicit decode in v2` : `per-call encoding of ${method}() is the client's in v2`),
+        (enc?.decodeTo || enc?.decodeWith
+          ? `per-call encoding of ${method}() is an explicit decode in v2`
+          : `per-call encoding of ${method}() is the client's in v2`),
       () => {
         if (enc && !rewrite) {
           // only the encoding goes: rebuild the keyword object without it
@@ -983,6 +1028,10 @@ export function planCommand(state: V2State, obj: Obj, use: CallUse, inPipeline: 
         }
         rewrite?.();
         if (enc?.decodeTo) wrapDecode(cx, enc.decodeTo);
+        if (enc?.decodeWith) {
+          const awaitPath = isAwaited(cx.use.callPath)!;
+          replaceNode(awaitPath, wrapInDecode(ctx, awaitPath.node, enc.decodeWith));
+        }
       },
     );
   }

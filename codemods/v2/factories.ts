@@ -5,8 +5,8 @@
  * v2 connects lazily, so the `await` goes.
  */
 import type { ExportRef } from "../lib/bindings.js";
-import { nodesOf, quoteString, raw, type Ctx } from "../lib/context.js";
-import { isBoolLit, isNullLit, isObjectExpr, isObjectProp, isStringLit, isUndefinedId, propName, type N, type P } from "../lib/ast.js";
+import { codeOf, nodesOf, quoteString, raw, type Ctx } from "../lib/context.js";
+import { isBoolLit, isLiteral, isNullLit, isObjectExpr, isObjectProp, isStringLit, isUndefinedId, propName, type N, type P } from "../lib/ast.js";
 import type { Kind } from "./objects.js";
 import { renderObject, type Entry } from "../lib/render.js";
 import type { V2State } from "./state.js";
@@ -176,6 +176,9 @@ const OPTION_RULES: Record<string, (factory: string) => string | null | "drop" |
   loop: () => "drop",
 };
 
+/** v1 options where null (Python's None) meant "not given": a value that may be null becomes `?? undefined`. */
+const NULL_MEANS_UNSET = new Set(["db", "password", "name"]);
+
 const UNSUPPORTED_OPTIONS: Record<string, string> = {
   parser: "v2 has no pluggable reply parser; remove the parser option",
   connectionCls: "v2 has no connection class option; remove connectionCls or subclass Redis",
@@ -217,6 +220,16 @@ function convertOptions(
     if (name === "ssl" && !isBoolLit(value))
       return { reason: "its ssl option is an SSL context; v2 takes ssl: true with sslCaCerts / sslCertfile / sslKeyfile" };
     if (name === "maxsize" && factory !== "createSentinel") maxsize = true;
+    if (NULL_MEANS_UNSET.has(name) && (isNullLit(value) || isUndefinedId(value))) continue;
+    if (NULL_MEANS_UNSET.has(name) && !isLiteral(value)) {
+      // v1 took null for "not given"; v2's options take undefined
+      const t = codeOf(_ctx, value);
+      const operand = ["Identifier", "MemberExpression", "CallExpression", "OptionalMemberExpression", "OptionalCallExpression"].includes(value.type)
+        ? t
+        : `(${t})`;
+      entries.push({ key: to, text: `${operand} ?? undefined` });
+      continue;
+    }
     entries.push({ key: to, prop });
   }
   if (maxsize) entries.push({ key: "timeout", text: "null" });
@@ -288,6 +301,11 @@ export function planFactory(state: V2State, callPath: P, ref: ExportRef): Factor
     if (!address.sure)
       notes.push("v2 takes only URLs here: check this address is a redis://, rediss:// or unix:// URL (v1 also took [host, port] and bare socket paths)");
     const blocking = options.maxsize;
+    // v2's fromUrl() types a URL it cannot read as `string | Buffer` replies (the URL may say
+    // decode_responses); a v1 URL never does, so the replies are Buffers: say so in the options
+    // (the URL still wins at runtime), and the type follows the value
+    const urlTyped = factory !== "createPool" && !blocking && !decode && !isLiteralText(urlNode);
+    const entries = urlTyped ? [...options.entries, { key: "decodeResponses", text: "false" }] : options.entries;
     const poolCls = blocking ? "BlockingConnectionPool" : "ConnectionPool";
     const target =
       factory === "createPool" ? `${poolCls}.fromUrl` : blocking ? "new Redis({ connectionPool: BlockingConnectionPool.fromUrl(url) })" : "fromUrl";
@@ -300,7 +318,7 @@ export function planFactory(state: V2State, callPath: P, ref: ExportRef): Factor
       description: `${factory}(url) is ${target}${single ? ".client()" : ""} in v2 (lazy: no await)${blocking ? "; maxsize: callers wait for a free connection, as in v1" : ""}`,
       build: () => {
         // the call itself is kept (and edited in place), so its layout stays as it was
-        const opts = renderObject(ctx, args[1], [], options.entries);
+        const opts = renderObject(ctx, args[1], [], entries);
         if (factory === "createPool" || blocking) {
           call.callee = j.memberExpression(state.ref(poolCls, like), j.identifier("fromUrl"));
         } else {
@@ -337,4 +355,10 @@ export function planFactory(state: V2State, callPath: P, ref: ExportRef): Factor
       return withClient(j.newExpression(state.ref(cls, like), [opts]));
     },
   };
+}
+
+/** A URL whose text TypeScript sees as a literal type (a string, or a template without holes). */
+function isLiteralText(node: N): boolean {
+  if (node.__raw) return true; // a rewritten literal URL
+  return isStringLit(node) || (node.type === "TemplateLiteral" && node.expressions.length === 0);
 }

@@ -27,6 +27,8 @@ import { planFactory } from "./factories.js";
 import { CONSTANTS, ERROR_RENAMES, FACTORIES, SHARED_NAMES, TYPE_RENAMES, V1_ONLY, V2_ONLY } from "./names.js";
 import { classifyUse, holderOf, localCallee, referencesOfHolder, stmtOf, type Holder, type Kind, type Obj, type Use } from "./objects.js";
 import { planPipeline } from "./pipelines.js";
+import { planClosed } from "./closed.js";
+import { instanceMethodId } from "./instances.js";
 import { planSubscribe, planUnsubscribe, type PubSubRegistry } from "./pubsub.js";
 import { V2State, type Group } from "./state.js";
 import { resetScopes, resolveBinding } from "../lib/scope.js";
@@ -523,6 +525,7 @@ class Analyzer {
         } else if (callee.object.type === "Identifier") {
           const ns = view.local(callee.object.name);
           if (ns?.endsWith("#*")) id = `${ns.slice(0, -1)}${callee.property.name}`;
+          else id = instanceMethodId(ctx, p);
         }
       }
       if (id) this.resultRoot(p, id);
@@ -707,6 +710,7 @@ class Analyzer {
           break;
         case "prop":
           if (use.name in CONSTANTS) constants.push(use);
+          else if (planClosed(obj, use)) break;
           else group.block(stmtOf(ref), `${obj.label}.${use.name} is v1 API with no v2 equivalent the codemod can write (see MIGRATION.md)`);
           break;
         case "assign": {

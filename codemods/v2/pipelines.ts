@@ -21,6 +21,7 @@ import {
 } from "../lib/ast.js";
 import { codeOf, raw, type Ctx } from "../lib/context.js";
 import { planCommand } from "./commands.js";
+import { planPipelineDecode, wrapInDecode } from "./decode-reply.js";
 import { classifyUse, holderOf, referencesOfHolder, stmtOf, type Obj } from "./objects.js";
 import type { V2State } from "./state.js";
 
@@ -217,6 +218,7 @@ export function planPipeline(state: V2State, origin: PipelineOrigin): void {
 
   // the commands' own arguments (option renames), as on a client
   const consumed = new Set<N>();
+  const decodeWith = futures.length === 0 ? planPipelineDecode(ctx, obj, commands) : null;
   for (const c of commands) planCommand(state, obj, c, true, consumed);
 
   const parentCall = use.callPath.node;
@@ -258,6 +260,11 @@ export function planPipeline(state: V2State, origin: PipelineOrigin): void {
   group.edit(2, execute.callPath.node, "pipeline-execute", "execute() options are { raiseOnError } in v2", () => {
     execute!.callPath.node.arguments = exec.args;
   });
+  if (decodeWith) {
+    group.edit(2, executeAwait.node, "pipeline-decode", "the commands' per-call encoding is a decode of execute()'s replies in v2", () => {
+      replaceNode(executeAwait, wrapInDecode(ctx, executeAwait.node, decodeWith));
+    });
+  }
   if (futures.length) {
     group.edit(2, declStmt.node, "pipeline-futures", "pipelined commands' Promises are indexes into execute()'s result in v2", () => {
       for (const f of futures) {

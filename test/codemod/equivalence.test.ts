@@ -63,6 +63,8 @@ const RUNNABLE = [
   "marker-ignore-comment",
   "marker-unsupported",
   "eager-connect-in-try",
+  "per-call-encoding-variable",
+  "per-call-encoding-js",
 ];
 
 const haveCompat = fs.existsSync(COMPAT);

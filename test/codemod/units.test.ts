@@ -102,7 +102,7 @@ describe("parsers and file formats", () => {
   it("reads `<T>x` casts in .ts files (the tsx parser would take them for JSX)", () => {
     const input =
       'import * as aioredis from "aioredis";\nexport async function f() {\n  const redis = await aioredis.createRedisPool(<string>process.env.URL);\n  return <number>(await redis.incr("n"));\n}\n';
-    expect(applyTransform(input, "a.ts").output).toContain("const redis = aioredis.fromUrl(<string>process.env.URL);");
+    expect(applyTransform(input, "a.ts").output).toContain("const redis = aioredis.fromUrl(<string>process.env.URL, { decodeResponses: false });");
   });
 
   it("parses JSX in .js files", () => {
@@ -241,5 +241,23 @@ describe("whole-program pass: modules, tsc output, decisions", () => {
     expect(held).toHaveLength(1);
     expect(held[0]!.files.sort()).toEqual(["db.ts", "use.ts"]);
     expect(held[0]!.edits).toBe(0);
+  });
+});
+
+describe("v1 closed", () => {
+  it("of a client made by a factory is isClosed in v2; of a connection taken from a pool it keeps a marker", () => {
+    const made = applyTransform(
+      'import * as aioredis from "aioredis";\nexport async function f() {\n  const r = await aioredis.createRedis("redis://localhost");\n  if (!r.closed) await r.ping();\n  r.close();\n  await r.waitClosed();\n  return r.closed;\n}\n',
+      "a.ts",
+    );
+    expect(made.output).toContain("if (!r.isClosed) await r.ping();");
+    expect(made.output).toContain("return r.isClosed;");
+    expect(made.markers).toEqual([]);
+    const taken = applyTransform(
+      'import * as aioredis from "aioredis";\nexport async function f() {\n  const pool = await aioredis.createPool("redis://localhost");\n  const conn = await pool.acquire();\n  await conn.execute("PING");\n  pool.release(conn);\n  return conn.closed;\n}\n',
+      "b.ts",
+    );
+    expect(taken.output).not.toContain("isClosed");
+    expect(taken.markers.map((m) => m.message).join("\n")).toContain("conn.closed is v1 API");
   });
 });
