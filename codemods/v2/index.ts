@@ -28,6 +28,7 @@ import { CONSTANTS, ERROR_RENAMES, FACTORIES, SHARED_NAMES, TYPE_RENAMES, V1_ONL
 import { classifyUse, holderOf, localCallee, referencesOfHolder, stmtOf, type Holder, type Kind, type Obj, type Use } from "./objects.js";
 import { planPipeline } from "./pipelines.js";
 import { planSubscribe, planUnsubscribe, type PubSubRegistry } from "./pubsub.js";
+import { planPubSubClose } from "./pubsub-close.js";
 import { V2State, type Group } from "./state.js";
 import { resetScopes, resolveBinding } from "../lib/scope.js";
 import type { ObjFact } from "../project/view.js";
@@ -729,6 +730,7 @@ class Analyzer {
     }
     for (const use of calls) this.callUse(obj, use, consumed, releases);
     for (const use of unsubscribes) planUnsubscribe(state, obj, use, this.registry);
+    planPubSubClose(state, obj, calls, this.registry);
     for (const use of releases) {
       if (!consumed.has(use.callPath.node))
         group.block(stmtOf(use.callPath), "pool.release(conn) for a connection the codemod did not follow; in v2 close the client: await conn.close()");

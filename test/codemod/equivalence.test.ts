@@ -48,6 +48,7 @@ const RUNNABLE = [
   "p23-subscribe-channel",
   "p23b-subscribe-get-encoding",
   "p24-psubscribe-iter",
+  "pubsub-reader-functions",
   "fmt-comments-trailing-commas",
   "fmt-single-quotes-tabs",
   "follow-local-function",
