@@ -28,6 +28,7 @@ import { codeOf, identifiersNamed, parseStatements, quoteString, raw, rawStateme
 import { resolveExport } from "../lib/bindings.js";
 import { resolveBinding } from "../lib/scope.js";
 import { classifyUse, localCallee, referencesOfHolder, stmtOf, type Obj, type Use } from "./objects.js";
+import { deferUnsubscribe, isReceiverSubscription, noteReceiverSubscription } from "./receiver.js";
 import type { V2State } from "./state.js";
 
 type CallUse = { type: "call"; method: string; callPath: P; memberPath: P; refPath: P };
@@ -47,13 +48,13 @@ export interface PubSubEntry {
 /** The pubsubs each client made, for its unsubscribe calls. */
 export type PubSubRegistry = Map<Obj, PubSubEntry[]>;
 
-interface ReadOptions {
+export interface ReadOptions {
   encoding: string | null | undefined;
   decoder: string | null;
   json: boolean;
 }
 
-function readOptions(ctx: Ctx, args: N[], json: boolean): ReadOptions | { reason: string } {
+export function readOptions(ctx: Ctx, args: N[], json: boolean): ReadOptions | { reason: string } {
   const out: ReadOptions = { encoding: undefined, decoder: null, json };
   if (args.length === 0) return out;
   if (args.length > 1 || args[0].type !== "ObjectExpression") return { reason: "its options are not an object literal" };
@@ -74,7 +75,7 @@ function readOptions(ctx: Ctx, args: N[], json: boolean): ReadOptions | { reason
 const UTF8 = /^utf-?8$/i;
 
 /** The v1 value of a message's data, written against the v2 message `m`. */
-function dataText(ctx: Ctx, obj: Obj, m: string, opts: ReadOptions): string | { reason: string } {
+export function dataText(ctx: Ctx, obj: Obj, m: string, opts: ReadOptions): string | { reason: string } {
   const enc = opts.json ? (opts.encoding ?? "utf-8") : opts.encoding;
   let value: string;
   if (enc === undefined || enc === null) {
@@ -91,7 +92,7 @@ function dataText(ctx: Ctx, obj: Obj, m: string, opts: ReadOptions): string | { 
 }
 
 /** v1 gave a pattern message's channel as a Buffer. */
-function channelText(ctx: Ctx, obj: Obj, m: string): string {
+export function channelText(ctx: Ctx, obj: Obj, m: string): string {
   if (obj.decode) return `Buffer.from(String(${m}.channel))`;
   return ctx.lang === "js" ? `${m}.channel` : `${m}.channel as Buffer`;
 }
@@ -111,11 +112,8 @@ export function planSubscribe(state: V2State, client: Obj, use: CallUse, registr
     group.block(stmt, `${use.method}() without plain channel names`);
     return;
   }
-  if (args.some((a) => a.type === "CallExpression" && ["channel", "pattern"].includes(memberName(a.callee) ?? ""))) {
-    group.block(
-      stmt,
-      "Receiver (mpsc) subscriptions: in v2 use one PubSub, subscribe it to every channel and pattern, and dispatch on message.channel / message.pattern in its listen() loop",
-    );
+  if (isReceiverSubscription(args)) {
+    noteReceiverSubscription(state, client, use);
     return;
   }
   const aw = climbWrappers(use.callPath).parent;
@@ -392,18 +390,20 @@ function followIntoFunction(
   return { runs };
 }
 
-function messageName(state: V2State, at: P): string {
+export function messageName(state: V2State, at: P): string {
   const fn = enclosingFunction(at);
   const taken = namesIn(state.ctx.j, fn?.node ?? state.ctx.root.get().node);
   return uniqueName(taken, ["message", "m", "pubsubMessage"]);
 }
 
 /** v1 gave a channel's name (a pattern channel's: its pattern) as a Buffer; inside the loop it is the message's. */
-function nameText(ctx: Ctx, obj: Obj, m: string, pattern: boolean): string | { reason: string } {
+export function nameText(ctx: Ctx, obj: Obj, m: string, pattern: boolean | "either"): string | { reason: string } {
   if (obj.decode && obj.encoding && !UTF8.test(obj.encoding)) return { reason: "the client decodes with another encoding than UTF-8" };
-  const field = pattern ? "pattern" : "channel";
-  if (obj.decode) return `Buffer.from(String(${m}.${field}))`;
-  return ctx.lang === "js" ? `${m}.${field}` : `${m}.${field} as Buffer`;
+  // a plain message has no pattern
+  const field = pattern === "either" ? `${m}.pattern ?? ${m}.channel` : `${m}.${pattern ? "pattern" : "channel"}`;
+  if (obj.decode) return `Buffer.from(String(${field}))`;
+  if (ctx.lang === "js") return field;
+  return pattern === "either" ? `(${field}) as Buffer` : `${field} as Buffer`;
 }
 
 /**
@@ -426,20 +426,25 @@ function planNames(state: V2State, channel: Obj, body: N, m: string, pattern: bo
   return {
     handles,
     run: () => {
-      for (const member of members) {
-        const parent = member.parent?.node;
-        const bare =
-          BARE_PARENTS.has(parent?.type) ||
-          (parent?.type === "CallExpression" && parent.arguments.includes(member.node)) ||
-          (parent?.type === "TSAsExpression" && parent.expression === member.node);
-        replaceNode(member, raw(state.ctx, bare ? text : `(${text})`));
-      }
+      for (const member of members) replaceExpression(state.ctx, member, text);
     },
   };
 }
 
 /** Parents under which an expression needs no parentheses of its own. */
 const BARE_PARENTS = new Set(["TemplateLiteral", "ParenthesizedExpression", "VariableDeclarator", "ArrayExpression"]);
+
+/** Replaces the expression at `path` with code, in parentheses unless its place needs none. */
+export function replaceExpression(ctx: Ctx, path: P, text: string): void {
+  const parent = path.parent?.node;
+  const bare =
+    BARE_PARENTS.has(parent?.type) ||
+    (parent?.type === "CallExpression" && parent.arguments.includes(path.node)) ||
+    (parent?.type === "TSAsExpression" && parent.expression === path.node) ||
+    (parent?.type === "ConditionalExpression" && parent.test === path.node && !text.includes("?")) ||
+    /^[\w$.]+$/.test(text);
+  replaceNode(path, raw(ctx, bare ? text : `(${text})`));
+}
 
 export function within(path: P, node: N): boolean {
   for (let p: P | null = path; p; p = p.parent) if (p.node === node) return true;
@@ -632,6 +637,7 @@ function planIterLoop(state: V2State, channel: Obj, loop: P, pattern: boolean, i
 
 /** `await redis.unsubscribe("a")` -> `await a.unsubscribe("a")` on the PubSub holding "a". */
 export function planUnsubscribe(state: V2State, client: Obj, use: CallUse, registry: PubSubRegistry): void {
+  if (deferUnsubscribe(state, client, use)) return;
   const group = client.group;
   const stmt = enclosingStatement(use.callPath);
   const pattern = use.method === "punsubscribe";

@@ -49,6 +49,8 @@ const RUNNABLE = [
   "p23b-subscribe-get-encoding",
   "p24-psubscribe-iter",
   "pubsub-reader-functions",
+  "pubsub-receiver-class",
+  "pubsub-receiver-patterns",
   "fmt-comments-trailing-commas",
   "fmt-single-quotes-tabs",
   "follow-local-function",
