@@ -27,7 +27,7 @@ import { planFactory } from "./factories.js";
 import { CONSTANTS, ERROR_RENAMES, FACTORIES, SHARED_NAMES, TYPE_RENAMES, V1_ONLY, V2_ONLY } from "./names.js";
 import { classifyUse, holderOf, localCallee, referencesOfHolder, stmtOf, type Holder, type Kind, type Obj, type Use } from "./objects.js";
 import { planPipeline } from "./pipelines.js";
-import { planSubscribe, planUnsubscribe, type PubSubRegistry } from "./pubsub.js";
+import { finishChannelParams, planSubscribe, planUnsubscribe, type PubSubRegistry } from "./pubsub.js";
 import { planPubSubClose } from "./pubsub-close.js";
 import { finishReceivers, noteReceiver } from "./receiver.js";
 import { V2State, type Group } from "./state.js";
@@ -148,6 +148,7 @@ class Analyzer {
     this.projectRoots();
     this.typedRoots();
     finishReceivers(this.state, this.registry);
+    finishChannelParams(this.state);
     for (const c of this.closes) planPubSubClose(this.state, c.obj, c.calls, this.registry);
     this.applyHolds();
   }

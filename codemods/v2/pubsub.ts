@@ -335,7 +335,29 @@ function planInstanceof(state: V2State, channel: Obj, ref: P): { ok: true } | { 
 }
 
 /** Parameters of local functions that receive channels: one kind of channel each. */
-const channelParams = new WeakMap<V2State, Map<N, { group: Obj["group"]; pattern: boolean; decode: boolean | null }>>();
+interface ChannelParam {
+  group: Obj["group"];
+  pattern: boolean;
+  decode: boolean | null;
+  fnName: string;
+  /** Every call of the function, and those known to pass it a channel of the group. */
+  calls: P[];
+  given: Set<N>;
+}
+const channelParams = new WeakMap<V2State, Map<N, ChannelParam>>();
+
+/** A function given a channel must be given one by every call: another value would meet a PubSub's API. */
+export function finishChannelParams(state: V2State): void {
+  for (const param of channelParams.get(state)?.values() ?? []) {
+    for (const call of param.calls) {
+      if (!param.given.has(call.node))
+        param.group.block(
+          stmtOf(call),
+          `${param.fnName} is given a channel elsewhere, and here a value the codemod does not know to be one; migrate it by hand`,
+        );
+    }
+  }
+}
 
 /** `reader(ch)` for a local function `reader(channel)`: the parameter is a channel too, its uses are planned the same way. */
 function followIntoFunction(
@@ -358,15 +380,23 @@ function followIntoFunction(
   if (others.some((p: P) => p.parent?.node.type !== "CallExpression" || p.parent.node.callee !== p.node))
     return { reason: `${fnName} is used other than by calling it, so the codemod cannot see every channel it is given` };
   const param = target.param.node;
-  const seen = channelParams.get(state) ?? new Map();
+  const seen = channelParams.get(state) ?? new Map<N, ChannelParam>();
   channelParams.set(state, seen);
   const prev = seen.get(param);
   if (prev) {
     if (prev.group.root() !== channel.group.root() || prev.pattern !== pattern || prev.decode !== channel.decode)
       return { reason: `${fnName} is given channels of different clients or kinds; migrate it by hand` };
+    prev.given.add(use.callPath.node);
     return { runs: [] };
   }
-  seen.set(param, { group: channel.group, pattern, decode: channel.decode });
+  seen.set(param, {
+    group: channel.group,
+    pattern,
+    decode: channel.decode,
+    fnName,
+    calls: others.map((p: P) => p.parent),
+    given: new Set([use.callPath.node]),
+  });
   const paramObj: Obj = {
     ...channel,
     label: param.name,
