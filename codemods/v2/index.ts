@@ -804,6 +804,8 @@ class Analyzer {
       const ref = resolveExport(state.info, use.callPath.get("callee"));
       if (ref?.name === "Redis" && obj.kind === "pool" && call.arguments.length === 1) {
         this.claimed.add(call);
+        // the v1 class stays with the pool when the group is held back
+        group.v1Refs.push(call.callee, call.callee.object ?? call.callee);
         const poolText = codeOf(this.ctx, use.refPath.node);
         const held = holderOf(state, use.callPath);
         group.edit(1, call, "new-redis-pool", "new Redis(pool) is new Redis({ connectionPool: pool }) in v2", () => {

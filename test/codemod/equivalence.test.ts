@@ -51,6 +51,7 @@ const RUNNABLE = [
   "pubsub-reader-functions",
   "pubsub-receiver-class",
   "pubsub-receiver-patterns",
+  "pubsub-pool-closed",
   "fmt-comments-trailing-commas",
   "fmt-single-quotes-tabs",
   "follow-local-function",
