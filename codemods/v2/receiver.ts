@@ -352,7 +352,11 @@ function planLoop(state: V2State, client: Obj, use: CallUse, kinds: { channels: 
   return {
     run: () => {
       for (const s of senderPlans) s();
-      const ps = simple ? source : uniqueName(taken, ["pubsub", "receiverPubsub"]);
+      // names this pass already gave (two loops in one function get two names)
+      const given = givenNames.get(state) ?? new Set<string>();
+      givenNames.set(state, given);
+      const ps = simple ? source : uniqueName(new Set([...taken, ...given]), ["pubsub", "receiverPubsub"]);
+      given.add(ps);
       const before = parseStatements(ctx, `${simple ? "" : `const ${ps} = ${source};\n`}await ${ps}.connect();`);
       const head = [
         `const ${m} = await ${ps}.getMessage({ timeout: null })`,
@@ -371,6 +375,8 @@ function planLoop(state: V2State, client: Obj, use: CallUse, kinds: { channels: 
     },
   };
 }
+
+const givenNames = new WeakMap<V2State, Set<string>>();
 
 /** `if (!(sender instanceof AbcChannel)) ...` (always false for a Receiver's sender): the if statement, or null. */
 function instanceofGuard(state: V2State, ref: P): P | null {
