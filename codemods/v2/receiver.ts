@@ -148,8 +148,8 @@ function planReceiver(state: V2State, newPath: P, group: Group, p: Pending, regi
       const outer = climbWrappers(u.callPath).parent;
       const sub = outer?.node.type === "CallExpression" ? p.subscribes.get(outer.node) : undefined;
       if (!sub) return { reason: `mpsc.${u.method}() outside a subscribe call of a client the codemod follows`, stmt: stmtOf(ref) };
-      let entry = subscribeCalls.find((s) => s.sub === sub);
-      if (!entry) subscribeCalls.push((entry = { sub, senderCalls: [] }));
+      const entry = subscribeCalls.find((s) => s.sub === sub) ?? { sub, senderCalls: [] };
+      if (!subscribeCalls.includes(entry)) subscribeCalls.push(entry);
       entry.senderCalls.push(u.callPath.node);
       continue;
     }
@@ -255,7 +255,11 @@ function planReceiver(state: V2State, newPath: P, group: Group, p: Pending, regi
     const annPath: P | null = ann ? (node.type === "VariableDeclarator" ? declPath.get("id") : declPath).get("typeAnnotation", "typeAnnotation") : null;
     const typeRefs: P[] = [];
     if (ann?.type === "TSTypeReference") typeRefs.push(annPath!);
-    else if (ann?.type === "TSUnionType") ann.types.forEach((t: N, i: number) => (t.type === "TSTypeReference" ? typeRefs.push(annPath!.get("types", i)) : 0));
+    else if (ann?.type === "TSUnionType") {
+      ann.types.forEach((t: N, i: number) => {
+        if (t.type === "TSTypeReference") typeRefs.push(annPath!.get("types", i));
+      });
+    }
     for (const r of typeRefs) {
       const ref = resolveExport(state.info, r.get("typeName"));
       if (ref?.name !== "Receiver") continue;
