@@ -140,7 +140,13 @@ export function planSubscribe(state: V2State, client: Obj, use: CallUse, registr
     const isIndex0 =
       member?.node.type === "MemberExpression" && member.node.computed && member.node.property.type.endsWith("Literal") && member.node.property.value === 0;
     if (!isIndex0 || args.length !== 1) {
-      group.block(stmt, `the channels from ${use.method}() are used in a way the codemod cannot follow; in v2 use redis.pubsub() and ${use.method}() on it`);
+      const kept = member?.node.type === "AssignmentExpression" && member.node.right === climbWrappers(aw).node ? codeOf(ctx, member.node.left) : null;
+      group.block(
+        stmt,
+        kept
+          ? `the Channel list from ${use.method}() is kept in ${kept}, where the codemod does not follow channels (it follows local variables); in v2 keep a PubSub there (${kept} = ${codeOf(ctx, use.memberPath.node.object)}.pubsub(); await ${kept}.${use.method}(name)) and read it with listen()`
+          : `the channels from ${use.method}() are used in a way the codemod cannot follow; in v2 use redis.pubsub() and ${use.method}() on it`,
+      );
       return;
     }
     const holder = climbWrappers(member).parent;
