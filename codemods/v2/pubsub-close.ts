@@ -4,11 +4,11 @@
  * under it makes its reader fail with a ConnectionError. So each PubSub the codemod made for
  * the client's subscriptions is closed (which ends its `listen()`) right before the client.
  */
-import { canAwait, enclosingStatement, statementList, type N, type P } from "../lib/ast.js";
+import { canAwait, enclosingStatement, statementList, type P } from "../lib/ast.js";
 import { identifiersNamed, parseStatements } from "../lib/context.js";
 import { resolveBinding } from "../lib/scope.js";
 import { classifyUse, stmtOf, type Obj, type Use } from "./objects.js";
-import { within, type PubSubEntry, type PubSubRegistry } from "./pubsub.js";
+import { inScope, type PubSubRegistry } from "./pubsub.js";
 import type { V2State } from "./state.js";
 
 type CallUse = Extract<Use, { type: "call" }>;
@@ -28,14 +28,6 @@ function poolClosesUnder(state: V2State, client: Obj): P[] {
     if (u.type === "call" && u.method === "close") out.push(u.callPath);
   }
   return out;
-}
-
-/** Whether the PubSub declared by `entry` can be named at `at`. */
-function inScope(entry: PubSubEntry, at: P): boolean {
-  if (entry.field) return true;
-  const decl = entry.declStmt;
-  const block: N = decl.parent?.node;
-  return !!block && within(at, block) && (at.node.start ?? 0) > (decl.node.start ?? 0);
 }
 
 /** Plans the PubSub closes before each `close()` of the client. */

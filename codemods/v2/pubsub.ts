@@ -467,6 +467,14 @@ function planNames(state: V2State, channel: Obj, body: N, m: string, pattern: bo
   };
 }
 
+/** Whether the PubSub of `entry` can be named at `at`: after its declaration, in its block (a field: anywhere). */
+export function inScope(entry: PubSubEntry, at: P): boolean {
+  if (entry.field) return true;
+  const decl = entry.declStmt;
+  const block: N = decl.parent?.node;
+  return !!block && within(at, block) && (at.node.start ?? 0) > (decl.node.start ?? 0);
+}
+
 /** Parents under which an expression needs no parentheses of its own. */
 const BARE_PARENTS = new Set(["TemplateLiteral", "ParenthesizedExpression", "VariableDeclarator", "ArrayExpression"]);
 
@@ -684,14 +692,29 @@ export function planUnsubscribe(state: V2State, client: Obj, use: CallUse, regis
     group.block(stmt?.node ?? use.callPath.node, `${use.method}(): ${why}; in v2 call ${use.method}() on the PubSub that subscribed`);
   if (!stmt || stmt.node.type !== "ExpressionStatement" || stmt.node.expression !== (aw?.node.type === "AwaitExpression" ? aw.node : use.callPath.node))
     return fail("its result is used");
-  if (args.length === 0 || !args.every(isStringLit)) return fail("the channel names are not literals");
   const targets = new Map<string, string[]>();
-  for (const a of args) {
-    const entry = entries.find((e) => e.names.includes(a.value));
-    if (!entry) return fail(`no subscription to ${a.value} was rewritten here`);
-    const list = targets.get(entry.name) ?? [];
-    list.push(codeOf(state.ctx, a));
-    targets.set(entry.name, list);
+  // v1 needs a name (it throws without one)
+  if (args.length === 0) return fail("no channel names");
+  if (args.every(isStringLit)) {
+    for (const a of args) {
+      const entry = entries.find((e) => e.names.includes(a.value));
+      if (!entry) return fail(`no subscription to ${a.value} was rewritten here`);
+      const list = targets.get(entry.name) ?? [];
+      list.push(codeOf(state.ctx, a));
+      targets.set(entry.name, list);
+    }
+  } else {
+    // names known only at run time: exact when the client has one PubSub (of this kind)
+    if (args.some((a) => a.type === "SpreadElement") || entries.length !== 1)
+      return fail(entries.length > 1 ? "the channel names are not literals and the client has several PubSubs" : "the channel names are not literals");
+    targets.set(
+      entries[0]!.name,
+      args.map((a) => codeOf(state.ctx, a)),
+    );
+  }
+  for (const name of targets.keys()) {
+    const entry = entries.find((e) => e.name === name)!;
+    if (!inScope(entry, stmt)) return fail(`the PubSub ${name} that subscribed is out of reach here`);
   }
   const awaited = aw?.node.type === "AwaitExpression";
   group.edit(3, stmt.node, "pubsub-unsubscribe", `${use.method}() goes to the PubSub that subscribed in v2`, () => {

@@ -52,6 +52,7 @@ const RUNNABLE = [
   "pubsub-receiver-class",
   "pubsub-receiver-patterns",
   "pubsub-pool-closed",
+  "pubsub-unsubscribe-variable",
   "fmt-comments-trailing-commas",
   "fmt-single-quotes-tabs",
   "follow-local-function",
