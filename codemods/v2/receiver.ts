@@ -8,13 +8,14 @@
  *   await redis.unsubscribe(name)              ->  await mpsc.unsubscribe(name)
  *   mpsc.stop()                                ->  await mpsc.close()
  *   for await (const [sender, msg] of mpsc.iter(opts)) { ... }
+ *   (or while (await mpsc.waitMessage()) { const [sender, msg] = await mpsc.get(opts); ... })
  *     -> a getMessage() loop that, like the Receiver, may start before the first subscription
  *        and ends when the PubSub is closed or its last subscription goes; `sender.name` is
  *        the message's channel (pattern), `msg` keeps its v1 value.
  *
  * It applies when the Receiver is all the client subscribes (so the client's subscriptions
  * and the PubSub's are the same), it is made right after the client, in the same block, and
- * it is read by `iter()` loops; anything else keeps the client's group on compat with a marker.
+ * it is read by such loops; anything else keeps the client's group on compat with a marker.
  */
 import { resolveExport } from "../lib/bindings.js";
 import {
@@ -135,6 +136,7 @@ function planReceiver(state: V2State, newPath: P, group: Group, p: Pending, regi
 
   const subscribeCalls: { sub: { client: Obj; use: CallUse }; senderCalls: N[] }[] = [];
   const loops: CallUse[] = [];
+  const gets: CallUse[] = [];
   const stops: CallUse[] = [];
   for (const ref of refs) {
     const u = classifyUse(ref);
@@ -153,8 +155,12 @@ function planReceiver(state: V2State, newPath: P, group: Group, p: Pending, regi
       entry.senderCalls.push(u.callPath.node);
       continue;
     }
-    if (u.type === "call" && u.method === "iter") {
+    if (u.type === "call" && (u.method === "iter" || u.method === "waitMessage")) {
       loops.push(u);
+      continue;
+    }
+    if (u.type === "call" && u.method === "get") {
+      gets.push(u);
       continue;
     }
     if (u.type === "call" && u.method === "stop") {
@@ -204,14 +210,28 @@ function planReceiver(state: V2State, newPath: P, group: Group, p: Pending, regi
     if (want === "channel") channels = true;
     else patterns = true;
   }
-  if (loops.length === 0) return { reason: "the Receiver is not read by a `for await (const [sender, msg] of mpsc.iter())` loop", calls };
+  if (loops.length === 0)
+    return {
+      reason:
+        "the Receiver is not read by a `for await (const [sender, msg] of mpsc.iter())` or `while (await mpsc.waitMessage()) { const [sender, msg] = await mpsc.get(); ... }` loop",
+      calls,
+    };
 
   const loopPlans: (() => void)[] = [];
+  const readGets = new Set<N>();
   for (const loop of loops) {
     const plan = planLoop(state, client, loop, { channels, patterns });
     if ("reason" in plan) return { reason: plan.reason, stmt: stmtOf(loop.callPath), calls };
+    if (plan.get) readGets.add(plan.get);
     loopPlans.push(plan.run);
   }
+  const stray = gets.find((g) => !readGets.has(g.callPath.node));
+  if (stray)
+    return {
+      reason: "Receiver get() outside `while (await mpsc.waitMessage()) { const [sender, msg] = await mpsc.get(); ... }`",
+      stmt: stmtOf(stray.callPath),
+      calls,
+    };
   const stopPlans: (() => void)[] = [];
   for (const stop of stops) {
     const stmt = enclosingStatement(stop.callPath);
@@ -294,20 +314,22 @@ function planReceiver(state: V2State, newPath: P, group: Group, p: Pending, regi
  * when nothing is subscribed yet, where a Receiver waits: so the loop reads getMessage(),
  * after connect() (which lets it wait before the first subscription).
  */
-function planLoop(state: V2State, client: Obj, use: CallUse, kinds: { channels: boolean; patterns: boolean }): { reason: string } | { run: () => void } {
+function planLoop(
+  state: V2State,
+  client: Obj,
+  use: CallUse,
+  kinds: { channels: boolean; patterns: boolean },
+): { reason: string } | { run: () => void; get: N | null } {
   const ctx = state.ctx;
-  const loopPath = climbWrappers(use.callPath).parent;
-  const loop = loopPath?.node;
-  if (loop?.type !== "ForOfStatement" || !loop.await || loop.right !== climbWrappers(use.callPath).node)
-    return { reason: "Receiver iter() outside `for await`; in v2 read the PubSub with getMessage()" };
+  const shape = loopShape(ctx, use);
+  if ("reason" in shape) return shape;
+  const { loopPath, loop, pattern, kind, optArgs, read } = shape;
   const list = statementList(loopPath);
   if (!list) return { reason: "the Receiver's loop is not in a block the codemod can add to" };
-  const left = loop.left;
-  const pattern = left.type === "VariableDeclaration" && left.declarations.length === 1 ? left.declarations[0].id : null;
   if (pattern?.type !== "ArrayPattern" || pattern.elements.length !== 2 || pattern.elements.some((e: N) => e && e.type !== "Identifier"))
     return { reason: "the Receiver's messages are not destructured as [sender, msg]" };
   const [senderId, msgId] = pattern.elements;
-  const opts = readOptions(ctx, use.callPath.node.arguments, false);
+  const opts = readOptions(ctx, optArgs, false);
   if ("reason" in opts) return opts;
   const m = messageName(state, loopPath);
   const data = dataText(ctx, client, m, opts);
@@ -354,6 +376,7 @@ function planLoop(state: V2State, client: Obj, use: CallUse, kinds: { channels: 
   const taken = namesIn(ctx.j, enclosingFunction(loopPath)?.node ?? ctx.root.get().node);
   const simple = /^[A-Za-z_$][\w$]*$/.test(source);
   return {
+    get: read ? read.declarations[0].init.argument : null,
     run: () => {
       for (const s of senderPlans) s();
       // names this pass already gave (two loops in one function get two names)
@@ -366,11 +389,15 @@ function planLoop(state: V2State, client: Obj, use: CallUse, kinds: { channels: 
         `const ${m} = await ${ps}.getMessage({ timeout: null })`,
         `if (${m} === null || ((${m}.type === ${quoteString(ctx, "unsubscribe")} || ${m}.type === ${quoteString(ctx, "punsubscribe")}) && ${m}.data === 0)) break`,
         `if (${m}.type !== ${quoteString(ctx, "message")} && ${m}.type !== ${quoteString(ctx, "pmessage")}) continue`,
-        ...(msgId ? [`${left.kind} ${msgId.name} = ${value}`] : []),
+        ...(msgId ? [`${kind} ${msgId.name} = ${value}`] : []),
       ].map((l) => rawStatement(ctx, l));
       const j = ctx.j;
       let body = loop.body;
       if (body.type !== "BlockStatement") body = j.blockStatement([body]);
+      if (read) {
+        head[0].comments = read.comments;
+        body.body.splice(0, 1);
+      }
       body.body.unshift(...head);
       const loopNode = j.whileStatement(raw(ctx, `${ps}.subscribed || ${ps}.connected`), body);
       before[0].comments = loop.comments;
@@ -381,6 +408,49 @@ function planLoop(state: V2State, client: Obj, use: CallUse, kinds: { channels: 
 }
 
 const givenNames = new WeakMap<V2State, Set<string>>();
+
+interface LoopShape {
+  loopPath: P;
+  loop: N;
+  /** What each message is destructured into (`[sender, msg]`), and with which kind of declaration. */
+  pattern: N | null;
+  kind: string;
+  optArgs: N[];
+  /** `const [sender, msg] = await mpsc.get(opts)`, the first statement of a waitMessage() loop. */
+  read: N | null;
+}
+
+/** `for await (const [s, m] of mpsc.iter(opts))` or `while (await mpsc.waitMessage()) { const [s, m] = await mpsc.get(opts); ... }`. */
+function loopShape(ctx: V2State["ctx"], use: CallUse): LoopShape | { reason: string } {
+  const outer = climbWrappers(use.callPath);
+  if (use.method === "iter") {
+    const loopPath: P = outer.parent;
+    const loop = loopPath?.node;
+    if (loop?.type !== "ForOfStatement" || !loop.await || loop.right !== outer.node)
+      return { reason: "Receiver iter() outside `for await`; in v2 read the PubSub with getMessage()" };
+    const left = loop.left;
+    const single = left.type === "VariableDeclaration" && left.declarations.length === 1;
+    return {
+      loopPath,
+      loop,
+      pattern: single ? left.declarations[0].id : null,
+      kind: single ? left.kind : "const",
+      optArgs: use.callPath.node.arguments,
+      read: null,
+    };
+  }
+  const why = { reason: "Receiver waitMessage() outside `while (await mpsc.waitMessage()) { const [sender, msg] = await mpsc.get(); ... }`" };
+  const aw = outer.parent;
+  const loopPath: P | null = aw?.node.type === "AwaitExpression" ? climbWrappers(aw).parent : null;
+  const loop = loopPath?.node;
+  if (!loopPath || loop?.type !== "WhileStatement" || loop.test !== aw.node || loop.body.type !== "BlockStatement") return why;
+  const first = loop.body.body[0];
+  const d = first?.type === "VariableDeclaration" && first.declarations.length === 1 ? first.declarations[0] : null;
+  const get = d?.init?.type === "AwaitExpression" ? d.init.argument : null;
+  if (get?.type !== "CallExpression" || memberName(get.callee) !== "get" || codeOf(ctx, get.callee.object) !== codeOf(ctx, use.memberPath.node.object))
+    return why;
+  return { loopPath, loop, pattern: d.id, kind: first.kind, optArgs: get.arguments, read: first };
+}
 
 /** `if (!(sender instanceof AbcChannel)) ...` (always false for a Receiver's sender): the if statement, or null. */
 function instanceofGuard(state: V2State, ref: P): P | null {

@@ -53,6 +53,7 @@ const RUNNABLE = [
   "pubsub-receiver-patterns",
   "pubsub-pool-closed",
   "pubsub-unsubscribe-variable",
+  "pubsub-receiver-wait",
   "fmt-comments-trailing-commas",
   "fmt-single-quotes-tabs",
   "follow-local-function",
