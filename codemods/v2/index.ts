@@ -29,7 +29,9 @@ import { classifyUse, holderOf, localCallee, referencesOfHolder, stmtOf, type Ho
 import { planPipeline } from "./pipelines.js";
 import { planClosed } from "./closed.js";
 import { instanceMethodId } from "./instances.js";
-import { planSubscribe, planUnsubscribe, type PubSubRegistry } from "./pubsub.js";
+import { finishChannelParams, planSubscribe, planUnsubscribe, type PubSubRegistry } from "./pubsub.js";
+import { planPubSubClose } from "./pubsub-close.js";
+import { finishReceivers, noteReceiver } from "./receiver.js";
 import { V2State, type Group } from "./state.js";
 import { resetScopes, resolveBinding } from "../lib/scope.js";
 import type { ObjFact } from "../project/view.js";
@@ -108,6 +110,8 @@ class Analyzer {
   readonly pairedWaits = new Set<N>();
   /** `pool.release(conn)` calls rewritten with the pool: not an escape of `conn`. */
   readonly releaseCalls = new Set<N>();
+  /** Each client's calls, for closing its PubSubs before it once every subscription is known. */
+  readonly closes: { obj: Obj; calls: CallUse[] }[] = [];
 
   constructor(readonly state: V2State) {}
 
@@ -132,7 +136,9 @@ class Analyzer {
           stmtOf(p),
           "new Redis(poolOrConnection) is v1 API; the codemod could not follow the pool or connection passed here. In v2: new Redis({ connectionPool: pool })",
         );
-      } else if (ref.name === "Receiver" || ref.name === "Channel") {
+      } else if (ref.name === "Receiver") {
+        noteReceiver(this.state, p);
+      } else if (ref.name === "Channel") {
         const g = this.state.group(ref.name);
         g.block(
           stmtOf(p),
@@ -143,6 +149,9 @@ class Analyzer {
     this.subclassRoots();
     this.projectRoots();
     this.typedRoots();
+    finishReceivers(this.state, this.registry);
+    finishChannelParams(this.state);
+    for (const c of this.closes) planPubSubClose(this.state, c.obj, c.calls, this.registry);
     this.applyHolds();
   }
 
@@ -733,6 +742,7 @@ class Analyzer {
     }
     for (const use of calls) this.callUse(obj, use, consumed, releases);
     for (const use of unsubscribes) planUnsubscribe(state, obj, use, this.registry);
+    this.closes.push({ obj, calls });
     for (const use of releases) {
       if (!consumed.has(use.callPath.node))
         group.block(stmtOf(use.callPath), "pool.release(conn) for a connection the codemod did not follow; in v2 close the client: await conn.close()");
@@ -798,6 +808,8 @@ class Analyzer {
       const ref = resolveExport(state.info, use.callPath.get("callee"));
       if (ref?.name === "Redis" && obj.kind === "pool" && call.arguments.length === 1) {
         this.claimed.add(call);
+        // the v1 class stays with the pool when the group is held back
+        group.v1Refs.push(call.callee, call.callee.object ?? call.callee);
         const poolText = codeOf(this.ctx, use.refPath.node);
         const held = holderOf(state, use.callPath);
         group.edit(1, call, "new-redis-pool", "new Redis(pool) is new Redis({ connectionPool: pool }) in v2", () => {

@@ -13,6 +13,8 @@ import {
   climbWrappers,
   enclosingFunction,
   enclosingStatement,
+  isDeclarationId,
+  isReferencePath,
   isStringLit,
   memberName,
   namesIn,
@@ -22,8 +24,11 @@ import {
   type N,
   type P,
 } from "../lib/ast.js";
-import { codeOf, parseStatements, quoteString, rawStatement, type Ctx } from "../lib/context.js";
-import { classifyUse, referencesOfHolder, stmtOf, type Obj } from "./objects.js";
+import { codeOf, identifiersNamed, parseStatements, quoteString, raw, rawStatement, type Ctx } from "../lib/context.js";
+import { resolveExport } from "../lib/bindings.js";
+import { resolveBinding } from "../lib/scope.js";
+import { classifyUse, localCallee, referencesOfHolder, stmtOf, type Obj, type Use } from "./objects.js";
+import { deferUnsubscribe, isReceiverSubscription, noteReceiverSubscription } from "./receiver.js";
 import type { V2State } from "./state.js";
 
 type CallUse = { type: "call"; method: string; callPath: P; memberPath: P; refPath: P };
@@ -34,18 +39,22 @@ export interface PubSubEntry {
   pattern: boolean;
   /** Literal channel / pattern names it subscribes to. */
   names: string[];
+  /** The statement that declares it (it is in scope after it, in the same block). */
+  declStmt: P;
+  /** A field of the class (`this.name`), which may be null, rather than a variable. */
+  field?: boolean;
 }
 
 /** The pubsubs each client made, for its unsubscribe calls. */
 export type PubSubRegistry = Map<Obj, PubSubEntry[]>;
 
-interface ReadOptions {
+export interface ReadOptions {
   encoding: string | null | undefined;
   decoder: string | null;
   json: boolean;
 }
 
-function readOptions(ctx: Ctx, args: N[], json: boolean): ReadOptions | { reason: string } {
+export function readOptions(ctx: Ctx, args: N[], json: boolean): ReadOptions | { reason: string } {
   const out: ReadOptions = { encoding: undefined, decoder: null, json };
   if (args.length === 0) return out;
   if (args.length > 1 || args[0].type !== "ObjectExpression") return { reason: "its options are not an object literal" };
@@ -66,7 +75,7 @@ function readOptions(ctx: Ctx, args: N[], json: boolean): ReadOptions | { reason
 const UTF8 = /^utf-?8$/i;
 
 /** The v1 value of a message's data, written against the v2 message `m`. */
-function dataText(ctx: Ctx, obj: Obj, m: string, opts: ReadOptions): string | { reason: string } {
+export function dataText(ctx: Ctx, obj: Obj, m: string, opts: ReadOptions): string | { reason: string } {
   const enc = opts.json ? (opts.encoding ?? "utf-8") : opts.encoding;
   let value: string;
   if (enc === undefined || enc === null) {
@@ -83,7 +92,7 @@ function dataText(ctx: Ctx, obj: Obj, m: string, opts: ReadOptions): string | { 
 }
 
 /** v1 gave a pattern message's channel as a Buffer. */
-function channelText(ctx: Ctx, obj: Obj, m: string): string {
+export function channelText(ctx: Ctx, obj: Obj, m: string): string {
   if (obj.decode) return `Buffer.from(String(${m}.channel))`;
   return ctx.lang === "js" ? `${m}.channel` : `${m}.channel as Buffer`;
 }
@@ -103,11 +112,8 @@ export function planSubscribe(state: V2State, client: Obj, use: CallUse, registr
     group.block(stmt, `${use.method}() without plain channel names`);
     return;
   }
-  if (args.some((a) => a.type === "CallExpression" && ["channel", "pattern"].includes(memberName(a.callee) ?? ""))) {
-    group.block(
-      stmt,
-      "Receiver (mpsc) subscriptions: in v2 use one PubSub, subscribe it to every channel and pattern, and dispatch on message.channel / message.pattern in its listen() loop",
-    );
+  if (isReceiverSubscription(args)) {
+    noteReceiverSubscription(state, client, use);
     return;
   }
   const aw = climbWrappers(use.callPath).parent;
@@ -134,7 +140,13 @@ export function planSubscribe(state: V2State, client: Obj, use: CallUse, registr
     const isIndex0 =
       member?.node.type === "MemberExpression" && member.node.computed && member.node.property.type.endsWith("Literal") && member.node.property.value === 0;
     if (!isIndex0 || args.length !== 1) {
-      group.block(stmt, `the channels from ${use.method}() are used in a way the codemod cannot follow; in v2 use redis.pubsub() and ${use.method}() on it`);
+      const kept = member?.node.type === "AssignmentExpression" && member.node.right === climbWrappers(aw).node ? codeOf(ctx, member.node.left) : null;
+      group.block(
+        stmt,
+        kept
+          ? `the Channel list from ${use.method}() is kept in ${kept}, where the codemod does not follow channels (it follows local variables); in v2 keep a PubSub there (${kept} = ${codeOf(ctx, use.memberPath.node.object)}.pubsub(); await ${kept}.${use.method}(name)) and read it with listen()`
+          : `the channels from ${use.method}() are used in a way the codemod cannot follow; in v2 use redis.pubsub() and ${use.method}() on it`,
+      );
       return;
     }
     const holder = climbWrappers(member).parent;
@@ -177,7 +189,7 @@ export function planSubscribe(state: V2State, client: Obj, use: CallUse, registr
       group.block(stmt, `the channel's loop: ${loopPlan.reason}`);
       return;
     }
-    entries.push({ name, pattern, names: args.filter(isStringLit).map((a) => a.value) });
+    entries.push({ name, pattern, names: args.filter(isStringLit).map((a) => a.value), declStmt });
     group.edit(3, declStmt.node, "pubsub", `${use.method}() gives Channel objects in v1; v2 has one PubSub per subscription`, () => {
       const code = `const ${name} = ${clientText}.pubsub();\nawait ${name}.${use.method}(${codeOf(ctx, args[0])});`;
       const [a, b] = parseStatements(ctx, code);
@@ -202,7 +214,7 @@ export function planSubscribe(state: V2State, client: Obj, use: CallUse, registr
     const runs = planChannelUses(state, channelObj, pattern);
     if (!runs) return;
     plans.push({ id, arg, run: runs });
-    entries.push({ name: id.name, pattern, names: isStringLit(arg) ? [arg.value] : [] });
+    entries.push({ name: id.name, pattern, names: isStringLit(arg) ? [arg.value] : [], declStmt });
   }
   if (args.length > ids.length) {
     // subscriptions whose Channel object is not kept: only the first ids.length get a PubSub
@@ -234,40 +246,72 @@ function insertBefore(stmt: P, nodes: N[]): void {
   list.splice(at, 0, ...nodes);
 }
 
+/** Reading loops found for a channel: the references they take over, and their rewrite. */
+type LoopPlan = { reason: string } | { handles: N[]; run: (name: string) => void };
+
 /** Plans every use of a channel variable; null (and a blocker) when one cannot be rewritten. */
 function planChannelUses(state: V2State, channel: Obj, pattern: boolean): (() => void)[] | null {
   const group = channel.group;
   const refs = referencesOfHolder(state, channel.holder);
   const runs: (() => void)[] = [];
   const handled = new Set<N>();
+  // the reading loops first (waitMessage() and iter() before get(), which they may start with):
+  // each takes the channel's references inside it (`ch.name`)
+  for (const methods of [
+    ["waitMessage", "iter"],
+    ["get", "getJson"],
+  ]) {
+    for (const ref of refs) {
+      if (handled.has(ref.node)) continue;
+      const u = classifyUse(ref);
+      if (u.type !== "call" || !methods.includes(u.method)) continue;
+      let plan: LoopPlan;
+      if (u.method === "waitMessage") {
+        plan = planWaitLoop(state, channel, u, pattern);
+        if ("reason" in plan) plan = { reason: `the channel's waitMessage() loop: ${plan.reason}` };
+      } else if (u.method === "iter") {
+        const loop = climbWrappers(u.callPath).parent;
+        if (loop?.node.type !== "ForOfStatement" || !loop.node.await || loop.node.right !== u.callPath.node) {
+          plan = { reason: "iter() outside `for await`; in v2 loop over pubsub.listen()" };
+        } else {
+          plan = planIterLoop(state, channel, loop, pattern, u.callPath.node);
+          if ("reason" in plan) plan = { reason: `the channel's iter() loop: ${plan.reason}` };
+        }
+      } else {
+        plan = planGetLoop(state, channel, u, pattern);
+      }
+      if ("reason" in plan) {
+        group.block(stmtOf(ref), plan.reason);
+        return null;
+      }
+      handled.add(ref.node);
+      for (const n of plan.handles) handled.add(n);
+      const run = plan.run;
+      runs.push(() => run(channel.label));
+    }
+  }
   for (const ref of refs) {
     if (handled.has(ref.node)) continue;
+    const instance = planInstanceof(state, channel, ref);
+    if (instance) {
+      if ("reason" in instance) {
+        group.block(stmtOf(ref), instance.reason);
+        return null;
+      }
+      continue;
+    }
     const u = classifyUse(ref);
-    if (u.type === "call" && u.method === "waitMessage") {
-      const plan = planWaitLoop(state, channel, u, pattern);
-      if ("reason" in plan) {
-        group.block(stmtOf(ref), `the channel's waitMessage() loop: ${plan.reason}`);
-        return null;
-      }
-      for (const n of plan.handles) handled.add(n);
-      runs.push(() => plan.run(channel.label));
-      continue;
-    }
-    if (u.type === "call" && u.method === "iter") {
-      const loop = climbWrappers(u.callPath).parent;
-      if (loop?.node.type !== "ForOfStatement" || !loop.node.await || loop.node.right !== u.callPath.node) {
-        group.block(stmtOf(ref), "iter() outside `for await`; in v2 loop over pubsub.listen()");
-        return null;
-      }
-      const plan = planIterLoop(state, channel, loop, pattern, u.callPath.node);
-      if ("reason" in plan) {
-        group.block(stmtOf(ref), `the channel's iter() loop: ${plan.reason}`);
-        return null;
-      }
-      runs.push(() => plan.run(channel.label));
-      continue;
-    }
     if (u.type === "neutral") continue;
+    if (u.type === "arg") {
+      const followed = followIntoFunction(state, channel, pattern, u);
+      if (!followed) return null;
+      if ("reason" in followed) {
+        group.block(stmtOf(ref), followed.reason);
+        return null;
+      }
+      runs.push(...followed.runs);
+      continue;
+    }
     const what = u.type === "call" ? `${u.method}()` : u.type === "prop" ? u.name : "this use";
     group.block(stmtOf(ref), `Channel ${what} has no v2 equivalent: v2 reads messages from the PubSub (getMessage() / listen()), see MIGRATION.md`);
     return null;
@@ -275,14 +319,184 @@ function planChannelUses(state: V2State, channel: Obj, pattern: boolean): (() =>
   return runs;
 }
 
-function messageName(state: V2State, at: P): string {
+/**
+ * `ch instanceof Channel` / `ch instanceof AbcChannel`: always true for a Channel of
+ * subscribe(), as `ps instanceof PubSub` is for the PubSub it becomes. Null when the
+ * reference is not the subject of an instanceof.
+ */
+function planInstanceof(state: V2State, channel: Obj, ref: P): { ok: true } | { reason: string } | null {
+  const p = climbWrappers(ref);
+  const parent = p.parent?.node;
+  if (parent?.type !== "BinaryExpression" || parent.operator !== "instanceof" || parent.left !== p.node) return null;
+  const rightPath: P = p.parent.get("right");
+  const v1 = resolveExport(state.info, rightPath);
+  if (!v1 || (v1.name !== "Channel" && v1.name !== "AbcChannel"))
+    return { reason: "an instanceof test of the channel against a class other than Channel / AbcChannel" };
+  const right = parent.right;
+  channel.group.v1Refs.push(right, right.object ?? right);
+  channel.group.edit(1, parent, "pubsub-instanceof", `${v1.name} is PubSub in v2 (the channel is a PubSub)`, () => {
+    parent.right = state.ref("PubSub", { ref: v1, node: right });
+  });
+  return { ok: true };
+}
+
+/** Parameters of local functions that receive channels: one kind of channel each. */
+interface ChannelParam {
+  group: Obj["group"];
+  pattern: boolean;
+  decode: boolean | null;
+  fnName: string;
+  /** Every call of the function, and those known to pass it a channel of the group. */
+  calls: P[];
+  given: Set<N>;
+}
+const channelParams = new WeakMap<V2State, Map<N, ChannelParam>>();
+
+/** A function given a channel must be given one by every call: another value would meet a PubSub's API. */
+export function finishChannelParams(state: V2State): void {
+  for (const param of channelParams.get(state)?.values() ?? []) {
+    for (const call of param.calls) {
+      if (!param.given.has(call.node))
+        param.group.block(
+          stmtOf(call),
+          `${param.fnName} is given a channel elsewhere, and here a value the codemod does not know to be one; migrate it by hand`,
+        );
+    }
+  }
+}
+
+/** `reader(ch)` for a local function `reader(channel)`: the parameter is a channel too, its uses are planned the same way. */
+function followIntoFunction(
+  state: V2State,
+  channel: Obj,
+  pattern: boolean,
+  use: Extract<Use, { type: "arg" }>,
+): { runs: (() => void)[] } | { reason: string } | null {
+  const target = localCallee(state, use.callPath, use.index);
+  if (!target) return { reason: "the channel is passed to a function the codemod cannot follow; in v2 pass the PubSub and read it with listen()" };
+  const fnStmt = enclosingStatement(target.fn);
+  if (fnStmt?.node.type === "ExportNamedDeclaration" || fnStmt?.node.type === "ExportDefaultDeclaration")
+    return { reason: "the channel is passed to an exported function, whose other callers the codemod cannot see" };
+  const fnName: string | undefined = target.fn.node.id?.name ?? target.fn.parent?.node.id?.name;
+  const fnDecl: N | undefined = target.fn.node.id ?? target.fn.parent?.node.id;
+  if (!fnName || !fnDecl) return { reason: "the channel is passed to a function the codemod cannot follow" };
+  const others = identifiersNamed(state.ctx, fnName).filter(
+    (p: P) => p.node !== fnDecl && isReferencePath(p) && !isDeclarationId(p) && resolveBinding(p, fnName) === fnDecl,
+  );
+  if (others.some((p: P) => p.parent?.node.type !== "CallExpression" || p.parent.node.callee !== p.node))
+    return { reason: `${fnName} is used other than by calling it, so the codemod cannot see every channel it is given` };
+  const param = target.param.node;
+  const seen = channelParams.get(state) ?? new Map<N, ChannelParam>();
+  channelParams.set(state, seen);
+  const prev = seen.get(param);
+  if (prev) {
+    if (prev.group.root() !== channel.group.root() || prev.pattern !== pattern || prev.decode !== channel.decode)
+      return { reason: `${fnName} is given channels of different clients or kinds; migrate it by hand` };
+    prev.given.add(use.callPath.node);
+    return { runs: [] };
+  }
+  seen.set(param, {
+    group: channel.group,
+    pattern,
+    decode: channel.decode,
+    fnName,
+    calls: others.map((p: P) => p.parent),
+    given: new Set([use.callPath.node]),
+  });
+  const paramObj: Obj = {
+    ...channel,
+    label: param.name,
+    holder: { type: "binding", name: param.name, declId: param, declPath: target.param },
+    origin: null,
+  };
+  const ann = param.typeAnnotation?.typeAnnotation;
+  if (ann) {
+    const v1 = ann.type === "TSTypeReference" ? resolveExport(state.info, target.param.get("typeAnnotation", "typeAnnotation", "typeName")) : null;
+    if (!v1 || (v1.name !== "Channel" && v1.name !== "AbcChannel"))
+      return { reason: `the parameter ${param.name} of ${fnName} is typed in a way the codemod cannot turn into PubSub` };
+    channel.group.v1Refs.push(ann.typeName, ann.typeName.left ?? ann.typeName);
+    const typeArg = channel.decode ? "string" : null;
+    channel.group.edit(1, ann, "type", `${v1.name} is PubSub${typeArg ? `<${typeArg}>` : ""} in v2`, () => {
+      param.typeAnnotation.typeAnnotation = state.typeRef("PubSub", ann.typeName, typeArg);
+    });
+  }
+  const runs = planChannelUses(state, paramObj, pattern);
+  // its blocker is on the use inside the function
+  if (!runs) return null;
+  return { runs };
+}
+
+export function messageName(state: V2State, at: P): string {
   const fn = enclosingFunction(at);
   const taken = namesIn(state.ctx.j, fn?.node ?? state.ctx.root.get().node);
   return uniqueName(taken, ["message", "m", "pubsubMessage"]);
 }
 
-/** `while (await ch.waitMessage()) { const x = await ch.get(...); ... }` */
-function planWaitLoop(state: V2State, channel: Obj, use: CallUse, pattern: boolean): { reason: string } | { handles: N[]; run: (name: string) => void } {
+/** v1 gave a channel's name (a pattern channel's: its pattern) as a Buffer; inside the loop it is the message's. */
+export function nameText(ctx: Ctx, obj: Obj, m: string, pattern: boolean | "either"): string | { reason: string } {
+  if (obj.decode && obj.encoding && !UTF8.test(obj.encoding)) return { reason: "the client decodes with another encoding than UTF-8" };
+  // a plain message has no pattern
+  const field = pattern === "either" ? `${m}.pattern ?? ${m}.channel` : `${m}.${pattern ? "pattern" : "channel"}`;
+  if (obj.decode) return `Buffer.from(String(${field}))`;
+  if (ctx.lang === "js") return field;
+  return pattern === "either" ? `(${field}) as Buffer` : `${field} as Buffer`;
+}
+
+/**
+ * `ch.name` inside a reading loop: the name of the channel (or pattern) the message came on,
+ * which is the channel's own, since each channel is a PubSub of its own.
+ */
+function planNames(state: V2State, channel: Obj, body: N, m: string, pattern: boolean, skip: N): { handles: N[]; run: () => void } | { reason: string } {
+  const handles: N[] = [];
+  const members: P[] = [];
+  for (const ref of referencesOfHolder(state, channel.holder)) {
+    if (ref.node === skip || !within(ref, body)) continue;
+    const u = classifyUse(ref);
+    if (u.type !== "prop" || u.name !== "name") continue;
+    handles.push(ref.node);
+    members.push(u.memberPath);
+  }
+  if (members.length === 0) return { handles, run: () => {} };
+  const text = nameText(state.ctx, channel, m, pattern);
+  if (typeof text !== "string") return text;
+  return {
+    handles,
+    run: () => {
+      for (const member of members) replaceExpression(state.ctx, member, text);
+    },
+  };
+}
+
+/** Whether the PubSub of `entry` can be named at `at`: after its declaration, in its block (a field: anywhere). */
+export function inScope(entry: PubSubEntry, at: P): boolean {
+  if (entry.field) return true;
+  const decl = entry.declStmt;
+  const block: N = decl.parent?.node;
+  return !!block && within(at, block) && (at.node.start ?? 0) > (decl.node.start ?? 0);
+}
+
+/** Parents under which an expression needs no parentheses of its own. */
+const BARE_PARENTS = new Set(["TemplateLiteral", "ParenthesizedExpression", "VariableDeclarator", "ArrayExpression"]);
+
+/** Replaces the expression at `path` with code, in parentheses unless its place needs none. */
+export function replaceExpression(ctx: Ctx, path: P, text: string): void {
+  const parent = path.parent?.node;
+  const bare =
+    BARE_PARENTS.has(parent?.type) ||
+    (parent?.type === "CallExpression" && parent.arguments.includes(path.node)) ||
+    (parent?.type === "TSAsExpression" && parent.expression === path.node) ||
+    (parent?.type === "ConditionalExpression" && parent.test === path.node && !text.includes("?")) ||
+    /^[\w$.]+$/.test(text);
+  replaceNode(path, raw(ctx, bare ? text : `(${text})`));
+}
+
+export function within(path: P, node: N): boolean {
+  for (let p: P | null = path; p; p = p.parent) if (p.node === node) return true;
+  return false;
+}
+
+/** `while (await ch.waitMessage()) { const msg = await ch.get(...); ... }` */
+function planWaitLoop(state: V2State, channel: Obj, use: CallUse, pattern: boolean): LoopPlan {
   const ctx = state.ctx;
   const aw = climbWrappers(use.callPath).parent;
   const loop = aw ? climbWrappers(aw).parent : null;
@@ -296,10 +510,13 @@ function planWaitLoop(state: V2State, channel: Obj, use: CallUse, pattern: boole
   const m = messageName(state, loop);
   const lines = buildReadLines(ctx, channel, m, pattern, read);
   if ("reason" in lines) return lines;
+  const names = planNames(state, channel, body, m, pattern, read.refNode);
+  if ("reason" in names) return names;
   return {
-    handles: [read.refNode],
+    handles: [read.refNode, ...names.handles],
     run: (name) => {
       const j = ctx.j;
+      names.run();
       const stmts = lines.lines.map((l) => rawStatement(ctx, l));
       body.body.splice(0, 1, ...stmts);
       stmts[0].comments = first.comments;
@@ -313,6 +530,67 @@ function planWaitLoop(state: V2State, channel: Obj, use: CallUse, pattern: boole
       replaceNode(loop, forOf);
     },
   };
+}
+
+/**
+ * `for (;;) { const msg = await ch.get(...); if (msg === null) break; ... }` (or `while (true)`):
+ * v1's get() gives null once the channel is closed, where v2's listen() ends.
+ */
+function planGetLoop(state: V2State, channel: Obj, use: CallUse, pattern: boolean): LoopPlan {
+  const ctx = state.ctx;
+  const why =
+    "get() outside a reading loop the codemod knows (`while (await ch.waitMessage()) { const msg = await ch.get() }`, `for (;;) { const msg = await ch.get(); if (msg === null) break; ... }`); in v2 loop over pubsub.listen()";
+  const stmt = enclosingStatement(use.callPath);
+  const body = stmt?.parent?.node;
+  const loopPath: P | null = stmt?.parent?.parent ?? null;
+  const loop = loopPath?.node;
+  if (!stmt || body?.type !== "BlockStatement" || body.body[0] !== stmt.node || !loop || loop.body !== body) return { reason: why };
+  const forever =
+    (loop.type === "ForStatement" && !loop.init && !loop.test && !loop.update) ||
+    (loop.type === "WhileStatement" && (loop.test.type === "BooleanLiteral" || loop.test.type === "Literal") && loop.test.value === true);
+  if (!forever) return { reason: why };
+  if (pattern) return { reason: "a pattern channel's get() loop: in v2 loop over pubsub.listen() and read message.channel and message.data" };
+  const read = readStatement(ctx, channel, stmt.node, pattern);
+  if ("reason" in read) return { reason: why };
+  if (read.target.type !== "Identifier") return { reason: why };
+  const check = body.body[1];
+  if (!isNullBreak(check, read.target.name)) return { reason: `${why}: the message is not checked for null right after get()` };
+  const m = messageName(state, loopPath!);
+  const lines = buildReadLines(ctx, channel, m, pattern, read);
+  if ("reason" in lines) return lines;
+  const names = planNames(state, channel, body, m, pattern, read.refNode);
+  if ("reason" in names) return names;
+  return {
+    handles: [read.refNode, ...names.handles],
+    run: (name) => {
+      const j = ctx.j;
+      names.run();
+      const stmts = lines.lines.map((l) => rawStatement(ctx, l));
+      stmts[0].comments = stmt.node.comments;
+      body.body.splice(0, 2, ...stmts);
+      const forOf = j.forOfStatement(
+        j.variableDeclaration("const", [j.variableDeclarator(j.identifier(m))]),
+        j.callExpression(j.memberExpression(j.identifier(name), j.identifier("listen")), []),
+        body,
+      );
+      forOf.await = true;
+      forOf.comments = loop.comments;
+      replaceNode(loopPath!, forOf);
+    },
+  };
+}
+
+/** `if (msg === null) break;` (also `== null`, `null === msg`), nothing else. */
+function isNullBreak(stmt: N, name: string): boolean {
+  if (stmt?.type !== "IfStatement" || stmt.alternate) return false;
+  const c = stmt.consequent;
+  const isBreak = (n: N) => n?.type === "BreakStatement" && !n.label;
+  if (!(isBreak(c) || (c.type === "BlockStatement" && c.body.length === 1 && isBreak(c.body[0])))) return false;
+  const t = stmt.test;
+  if (t.type !== "BinaryExpression" || (t.operator !== "===" && t.operator !== "==")) return false;
+  const isName = (n: N) => n.type === "Identifier" && n.name === name;
+  const isNull = (n: N) => n.type === "NullLiteral" || (n.type === "Literal" && n.value === null);
+  return (isName(t.left) && isNull(t.right)) || (isNull(t.left) && isName(t.right));
 }
 
 interface ReadStatement {
@@ -370,7 +648,7 @@ function buildReadLines(
 }
 
 /** `for await (const msg of ch.iter(opts)) { ... }` */
-function planIterLoop(state: V2State, channel: Obj, loop: P, pattern: boolean, iterCall: N): { reason: string } | { run: (name: string) => void } {
+function planIterLoop(state: V2State, channel: Obj, loop: P, pattern: boolean, iterCall: N): LoopPlan {
   const ctx = state.ctx;
   const opts = readOptions(ctx, iterCall.arguments, false);
   if ("reason" in opts) return opts;
@@ -381,9 +659,13 @@ function planIterLoop(state: V2State, channel: Obj, loop: P, pattern: boolean, i
   const m = messageName(state, loop);
   const lines = buildReadLines(ctx, channel, m, pattern, { opts, target, kind: left.kind });
   if ("reason" in lines) return lines;
+  const names = planNames(state, channel, loop.node.body, m, pattern, iterCall.callee.object ?? iterCall);
+  if ("reason" in names) return names;
   return {
+    handles: names.handles,
     run: (name) => {
       const j = ctx.j;
+      names.run();
       const stmts = lines.lines.map((l) => rawStatement(ctx, l));
       let body = loop.node.body;
       if (body.type !== "BlockStatement") {
@@ -399,6 +681,7 @@ function planIterLoop(state: V2State, channel: Obj, loop: P, pattern: boolean, i
 
 /** `await redis.unsubscribe("a")` -> `await a.unsubscribe("a")` on the PubSub holding "a". */
 export function planUnsubscribe(state: V2State, client: Obj, use: CallUse, registry: PubSubRegistry): void {
+  if (deferUnsubscribe(state, client, use)) return;
   const group = client.group;
   const stmt = enclosingStatement(use.callPath);
   const pattern = use.method === "punsubscribe";
@@ -409,14 +692,29 @@ export function planUnsubscribe(state: V2State, client: Obj, use: CallUse, regis
     group.block(stmt?.node ?? use.callPath.node, `${use.method}(): ${why}; in v2 call ${use.method}() on the PubSub that subscribed`);
   if (!stmt || stmt.node.type !== "ExpressionStatement" || stmt.node.expression !== (aw?.node.type === "AwaitExpression" ? aw.node : use.callPath.node))
     return fail("its result is used");
-  if (args.length === 0 || !args.every(isStringLit)) return fail("the channel names are not literals");
   const targets = new Map<string, string[]>();
-  for (const a of args) {
-    const entry = entries.find((e) => e.names.includes(a.value));
-    if (!entry) return fail(`no subscription to ${a.value} was rewritten here`);
-    const list = targets.get(entry.name) ?? [];
-    list.push(codeOf(state.ctx, a));
-    targets.set(entry.name, list);
+  // v1 needs a name (it throws without one)
+  if (args.length === 0) return fail("no channel names");
+  if (args.every(isStringLit)) {
+    for (const a of args) {
+      const entry = entries.find((e) => e.names.includes(a.value));
+      if (!entry) return fail(`no subscription to ${a.value} was rewritten here`);
+      const list = targets.get(entry.name) ?? [];
+      list.push(codeOf(state.ctx, a));
+      targets.set(entry.name, list);
+    }
+  } else {
+    // names known only at run time: exact when the client has one PubSub (of this kind)
+    if (args.some((a) => a.type === "SpreadElement") || entries.length !== 1)
+      return fail(entries.length > 1 ? "the channel names are not literals and the client has several PubSubs" : "the channel names are not literals");
+    targets.set(
+      entries[0]!.name,
+      args.map((a) => codeOf(state.ctx, a)),
+    );
+  }
+  for (const name of targets.keys()) {
+    const entry = entries.find((e) => e.name === name)!;
+    if (!inScope(entry, stmt)) return fail(`the PubSub ${name} that subscribed is out of reach here`);
   }
   const awaited = aw?.node.type === "AwaitExpression";
   group.edit(3, stmt.node, "pubsub-unsubscribe", `${use.method}() goes to the PubSub that subscribed in v2`, () => {
