@@ -11,6 +11,8 @@ export interface Entry {
   text?: string;
   /** Write `[key]: value` (key is source text). */
   computed?: boolean;
+  /** Write `...value` (the key is unused). */
+  spread?: boolean;
 }
 
 export function keyText(ctx: Ctx, key: string): string {
@@ -20,6 +22,7 @@ export function keyText(ctx: Ctx, key: string): string {
 export function entryText(ctx: Ctx, e: Entry): string {
   const valueNode = e.prop ? e.prop.value : e.value;
   const valueText = e.text ?? codeOf(ctx, valueNode);
+  if (e.spread) return `...${valueText}`;
   if (e.computed) return `[${e.key}]: ${valueText}`;
   if (valueText === e.key && (valueNode?.type === "Identifier" || e.text !== undefined) && isValidIdentifier(e.key)) return e.key;
   return `${keyText(ctx, e.key)}: ${valueText}`;
@@ -44,6 +47,7 @@ export function renderObject(ctx: Ctx, original: N | undefined, lead: Entry[], e
     if (patched !== null) return raw(ctx, patched);
   }
   const props = all.map((e) => {
+    if (e.spread) return j.spreadElement(e.value ?? raw(ctx, e.text!));
     if (e.prop) {
       const name = propName(e.prop);
       if (name !== e.key) {

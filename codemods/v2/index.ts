@@ -29,6 +29,7 @@ import { classifyUse, holderOf, localCallee, referencesOfHolder, stmtOf, type Ho
 import { planPipeline } from "./pipelines.js";
 import { planSubscribe, planUnsubscribe, type PubSubRegistry } from "./pubsub.js";
 import { V2State, type Group } from "./state.js";
+import { declaredMemberTypeRefs, declaredPaths, memberChain, pathIdOf, typeIdOfDecl, unwrapValue, isNullishDefault } from "./paths.js";
 import { resetScopes, resolveBinding } from "../lib/scope.js";
 import type { ObjFact } from "../project/view.js";
 
@@ -140,7 +141,10 @@ class Analyzer {
     });
     this.subclassRoots();
     this.projectRoots();
+    if (this.ctx.view?.ready) this.pathRoots();
+    if (this.ctx.view?.ready) this.inheritedConstructors();
     this.typedRoots();
+    this.pendingAssigns();
     this.applyHolds();
   }
 
@@ -366,8 +370,9 @@ class Analyzer {
     const key = h.type === "field" ? h.classPath.node : h.objectDeclId;
     let byName = this.seenKeyed.get(key);
     if (!byName) this.seenKeyed.set(key, (byName = new Map()));
-    const prev = byName.get(h.name);
-    if (!prev) byName.set(h.name, obj);
+    const name = h.type === "member" && h.via?.length ? [...h.via, h.name].join(".") : h.name;
+    const prev = byName.get(name);
+    if (!prev) byName.set(name, obj);
     return prev ?? null;
   }
 
@@ -428,8 +433,9 @@ class Analyzer {
         this.analyze(copy);
         return true;
       }
-      return false;
+      return this.pathStore(obj, p.parent.get("left"));
     }
+    if (parent.type === "ObjectProperty" && parent.value === p.node) return this.literalArg(obj, p.parent);
     if (parent.type === "VariableDeclarator" && parent.init === p.node && parent.id.type === "Identifier") {
       const held = holderOf(this.state, p);
       if ("reason" in held) return false;
@@ -439,6 +445,180 @@ class Analyzer {
       return true;
     }
     return false;
+  }
+
+  // ------------------------------------------------------------------ member paths (paths.ts)
+
+  private readonly assigns: { obj: Obj; right: N; stmt: N }[] = [];
+  private readonly pathTypeRefs = new Set<N>();
+  private readonly pathRootsSeen = new Set<string>();
+
+  /**
+   * `app.state.pool = pool` where `app` is declared with a project type: the value is the
+   * project id `Application.state.pool`; readers of that path anywhere in the project join
+   * the group, and the declared type of the path (when declared here) is rewritten with it.
+   */
+  private pathStore(obj: Obj, leftPath: P): boolean {
+    const chain = memberChain(leftPath.node);
+    if (!chain) return false;
+    let id: string | null = null;
+    if (chain.root.type === "ThisExpression" && chain.names.length >= 2) {
+      let c: P | null = leftPath.parent;
+      while (c && c.node.type !== "ClassDeclaration") c = c.parent;
+      const cls = c ? classIdOf(this.ctx, c) : null;
+      if (cls) id = `${cls}.${chain.names.join(".")}`;
+    } else id = pathIdOf(this.ctx, leftPath, chain)?.id ?? null;
+    if (!id) return false;
+    this.port(obj, id);
+    this.pathTypes(obj, id);
+    return true;
+  }
+
+  /** The declared type of a member path (when declared in this file) follows the value kept there. */
+  private pathTypes(obj: Obj, id: string): void {
+    const hash = id.indexOf("#");
+    const dot = id.indexOf(".", hash);
+    if (hash < 0 || dot < 0 || id.slice(hash, dot).includes("(")) return;
+    for (const r of declaredMemberTypeRefs(this.ctx, id.slice(0, dot), id.slice(dot + 1).split("."))) {
+      if (this.pathTypeRefs.has(r.node)) continue;
+      if (!resolveExport(this.state.info, r.get("typeName"))) continue;
+      this.pathTypeRefs.add(r.node);
+      obj.group.v1Refs.push(r.node.typeName, r.node.typeName.left ?? r.node.typeName);
+      this.typeEdit(obj, r);
+    }
+  }
+
+  /** `new Transport({ redis: client })`: the value is the member `redis` of the callee's parameter. */
+  private literalArg(obj: Obj, propPath: P): boolean {
+    const prop = propPath.node;
+    if (prop.computed || (prop.key.type !== "Identifier" && prop.key.type !== "StringLiteral")) return false;
+    const key = prop.key.type === "Identifier" ? prop.key.name : prop.key.value;
+    if (!/^[A-Za-z_$][\w$]*$/.test(key)) return false;
+    const objPath = climbWrappers(propPath.parent);
+    const call = objPath.parent;
+    if (!call || !(call.node.type === "CallExpression" || call.node.type === "NewExpression") || !call.node.arguments.includes(objPath.node)) return false;
+    const index = call.node.arguments.indexOf(objPath.node);
+    const callee = call.node.callee;
+    const view = this.ctx.view!;
+    let fnId: string | null = null;
+    if (callee.type === "Identifier") {
+      const decl = resolveBinding(call.get("callee"), callee.name);
+      if (decl && isModuleLevelDecl(this.ctx, decl)) fnId = view.local(callee.name);
+    }
+    if (!fnId || fnId.endsWith("#*")) return false;
+    this.port(obj, `${fnId}(${index}).${key}`);
+    return true;
+  }
+
+  /** Roots at member paths: parameters' members given by object literals, typed receivers' paths, declared path types. */
+  private pathRoots(): void {
+    const view = this.ctx.view!;
+    const ctx = this.ctx;
+    // `constructor(options: Options = {})` given `{ redis: client }`: `options.redis`
+    const fns: P[] = [
+      ...nodesOf(ctx, "FunctionDeclaration"),
+      ...nodesOf(ctx, "ClassMethod"),
+      ...nodesOf(ctx, "ArrowFunctionExpression"),
+      ...nodesOf(ctx, "FunctionExpression"),
+    ];
+    for (const fn of fns) {
+      const fid = fnIdOf(ctx, fn);
+      if (!fid) continue;
+      (fn.node.params as N[]).forEach((param, i) => {
+        const declId = param.type === "Identifier" ? param : param.type === "AssignmentPattern" && param.left.type === "Identifier" ? param.left : null;
+        if (!declId) return;
+        const typeId = typeIdOfDecl(ctx, declId);
+        for (const [key, fact] of view.fieldsOf(`${fid}(${i})`)) {
+          const holder: Holder = { type: "member", name: key, object: declId.name, objectDeclId: declId, declPath: null };
+          const ids = [`${fid}(${i}).${key}`, ...(typeId ? [`${typeId}.${key}`] : [])];
+          this.pathRoot(fact, holder, ids, stmtOf(fn));
+        }
+      });
+    }
+    // `app.state.pool` where `app: Application` and the project keeps a value at `Application.state.pool`
+    nodesOf(ctx, "MemberExpression").forEach((p: P) => {
+      const parent = p.parent?.node;
+      if (parent?.type === "AssignmentExpression" && parent.left === p.node) return;
+      const chain = memberChain(p.node);
+      if (!chain || chain.root.type !== "Identifier") return;
+      const at = pathIdOf(ctx, p, chain);
+      if (!at) return;
+      const fact = view.fact(at.id);
+      if (!fact) return;
+      const names = chain.names;
+      const holder: Holder = {
+        type: "member",
+        name: names[names.length - 1]!,
+        object: chain.root.name,
+        objectDeclId: at.declId,
+        declPath: null,
+        via: names.slice(0, -1),
+      };
+      this.pathRoot(fact, holder, [at.id], stmtOf(p));
+    });
+    // the declaration of a path the project keeps a value at
+    for (const { typeId, names } of declaredPaths(ctx)) {
+      const id = `${typeId}.${names.join(".")}`;
+      const fact = view.fact(id);
+      if (!fact || this.pathRootsSeen.has(id)) continue;
+      this.pathRootsSeen.add(id);
+      const refs = declaredMemberTypeRefs(ctx, typeId, names);
+      if (!refs.length) continue;
+      const group = this.state.group(id);
+      group.anchor = stmtOf(refs[0]!);
+      group.addId(id);
+      const obj: Obj = { ...fact, group, label: names.join("."), holder: { type: "binding", name: "", declId: null, declPath: null }, origin: null };
+      this.pathTypes(obj, id);
+    }
+  }
+
+  private pathRoot(fact: ObjFact, holder: Extract<Holder, { type: "member" }>, ids: string[], anchor: N): void {
+    const key = `${ids[0]}@${holder.object}`;
+    if (this.pathRootsSeen.has(key)) return;
+    if (referencesOfHolder(this.state, holder).length === 0) return;
+    this.pathRootsSeen.add(key);
+    const label = [holder.object, ...(holder.via ?? []), holder.name].join(".");
+    this.projectRoot(fact, holder, ids, anchor, label);
+    for (const id of ids) this.pathTypes(this.lastRoot!, id);
+  }
+
+  /**
+   * `class JsonQueue extends Queue {}` (no constructor of its own): `new JsonQueue(redis)` runs
+   * Queue's constructor, so `JsonQueue(i)` and `Queue(i)` are one value (joined, and what
+   * callers give the one is given to the other).
+   */
+  private inheritedConstructors(): void {
+    const view = this.ctx.view!;
+    for (const c of nodesOf(this.ctx, "ClassDeclaration") as P[]) {
+      const sup = c.node.superClass;
+      if (sup?.type !== "Identifier" || resolveExport(this.state.info, c.get("superClass"))) continue;
+      if ((c.node.body.body as N[]).some((m) => m.type === "ClassMethod" && m.kind === "constructor")) continue;
+      const cls = classIdOf(this.ctx, c);
+      const decl = resolveBinding(c.get("superClass"), sup.name);
+      const base = decl && isModuleLevelDecl(this.ctx, decl) ? view.local(sup.name) : null;
+      if (!cls || !base || base.endsWith("#*")) continue;
+      for (let i = 0; i < 8; i++) {
+        const fact = view.fact(`${cls}(${i})`) ?? view.fact(`${base}(${i})`);
+        if (!fact) continue;
+        const group = this.state.group(`${cls}(${i})`);
+        group.anchor = stmtOf(c);
+        group.addId(`${cls}(${i})`);
+        group.addId(`${base}(${i})`);
+        this.ctx.report?.facts.push({ id: `${base}(${i})`, fact }, { id: `${cls}(${i})`, fact });
+      }
+    }
+  }
+
+  /** `this.redis = options.redis ?? null` in a field that also holds a factory's object: fine when the value assigned is followed too. */
+  private pendingAssigns(): void {
+    for (const { obj, right, stmt } of this.assigns) {
+      const other = this.state.groups.find((g) => g.refNodes.has(right));
+      if (other) {
+        if (other.root() !== obj.group.root()) obj.group.absorb(other);
+        continue;
+      }
+      obj.group.block(stmt, `${obj.label} is assigned another value here, so the codemod cannot tell which object it holds`);
+    }
   }
 
   /** The type annotations of a function that returns the object (`Promise<aioredis.Redis>`) follow it. */
@@ -600,6 +780,11 @@ class Analyzer {
       }
       // used where it is made: `(await this.client).ttl(key)`
       const use = classifyUse(valuePath);
+      // passed straight to a function or class of the project: `new Queue(await getRedis())`
+      if (use.type === "arg") {
+        const arg: Obj = { ...fact, group, label: `${id}()`, holder: { type: "binding", name: "", declId: null, declPath: null }, origin: valuePath };
+        if (this.projectArg(arg, use)) return;
+      }
       if (use.type === "call" && valuePath.node.type === "AwaitExpression") {
         const obj: Obj = {
           ...fact,
@@ -626,9 +811,12 @@ class Analyzer {
     group.anchor = anchor;
     for (const id of ids) group.addId(id);
     const obj: Obj = { ...fact, group, label, holder, origin: null, ids };
+    this.lastRoot = obj;
     this.annotation(obj);
     this.analyze(obj);
   }
+
+  private lastRoot: Obj | null = null;
 
   /** Fields of a project class that hold objects, read through an instance (`app.db.get()`). */
   private memberRoots(object: string, objectDeclId: N, cls: string, anchor: N): void {
@@ -697,7 +885,11 @@ class Analyzer {
     const unsubscribes: CallUse[] = [];
     const releases: CallUse[] = [];
     const calls: CallUse[] = [];
-    for (const ref of refs) {
+    for (const r of refs) {
+      // `options.redis ?? null` is the value itself (or nothing): its use is the use of the whole
+      let ref = r;
+      while (isNullishDefault(climbWrappers(ref).parent?.node) && climbWrappers(ref).parent.node.left === climbWrappers(ref).node)
+        ref = climbWrappers(ref).parent;
       const use = classifyUse(ref);
       switch (use.type) {
         case "call":
@@ -713,6 +905,11 @@ class Analyzer {
           const right = use.assignPath.node.right;
           const rootAssign = obj.origin && contains(right, obj.origin.node);
           if (rootAssign || isNullLit(right) || isUndefinedId(right)) break;
+          // another followed value (`this.redis = options.redis ?? null`): decided once every root is known
+          if (this.ctx.view) {
+            this.assigns.push({ obj, right: unwrapValue(right), stmt: stmtOf(ref) });
+            break;
+          }
           group.block(stmtOf(ref), `${obj.label} is assigned another value here, so the codemod cannot tell which object it holds`);
           break;
         }
