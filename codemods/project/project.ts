@@ -223,7 +223,11 @@ export class Project {
     const prefixes = this.visiblePrefixes(e);
     const out: [string, ObjFact][] = [];
     for (const [id, fact] of this.facts) {
-      if (prefixes.some((p) => (p.endsWith("#") || p.endsWith(".") ? id.startsWith(p) : id === p || id.startsWith(`${p}.`) || id.startsWith(`${p}(`))))
+      // Map slots (`#member:state.redis`) are matched by name in every file
+      if (
+        id.startsWith("#member:") ||
+        prefixes.some((p) => (p.endsWith("#") || p.endsWith(".") ? id.startsWith(p) : id === p || id.startsWith(`${p}.`) || id.startsWith(`${p}(`)))
+      )
         out.push([id, fact]);
     }
     return out;

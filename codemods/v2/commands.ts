@@ -28,6 +28,7 @@ import type { Obj, Use } from "./objects.js";
 import { stmtOf } from "./objects.js";
 import type { V2State } from "./state.js";
 import { awaitedReply, flattenReply, streamsMappingText } from "./streams.js";
+import { INT_REPLY, keepNumberTyping, numberCast, pongReply } from "./intreply.js";
 
 type CallUse = Extract<Use, { type: "call" }>;
 
@@ -970,13 +971,26 @@ export function planCommand(state: V2State, obj: Obj, use: CallUse, inPipeline: 
 
   const change = REPLY_CHANGES[method];
   const notes = [...(result?.notes ?? [])];
-  if (change && !inPipeline) {
+  // ping()'s PONG written back where the program reads it (intreply.ts)
+  const pong = method === "ping" && !inPipeline && resultUsage(use.callPath) === "used" ? pongReply(ctx, use.callPath, obj.decode) : null;
+  if (pong) group.edit(2, call, "reply:ping", "ping() resolves true in v2; the PONG reply v1 gave is kept where it is read", pong);
+  else if (change && !inPipeline) {
     const usage = resultUsage(use.callPath);
     if (usage === "used" || (usage === "boolean" && !change.truthySame)) notes.push(change.message);
   }
   for (const n of notes) group.note(stmt, n);
 
   const rewrite = result?.rewrite;
+  // v2 types some integer replies number | bigint: where the program reads one, v1's number typing stays (intreply.ts)
+  if (INT_REPLY.has(method) && !inPipeline && resultUsage(use.callPath) === "used" && !numberCast(use.callPath)) {
+    group.edit(
+      2,
+      call,
+      `reply-type:${method}`,
+      `${method}()'s reply is IntReply (number | bigint) in v2; the v1 typing (number) is kept where it is read`,
+      () => keepNumberTyping(ctx, use.callPath),
+    );
+  }
   if (enc || rewrite) {
     group.edit(
       1,

@@ -29,6 +29,7 @@ import { classifyUse, holderOf, localCallee, referencesOfHolder, stmtOf, type Ho
 import { planPipeline } from "./pipelines.js";
 import { planSubscribe, planUnsubscribe, type PubSubRegistry } from "./pubsub.js";
 import { V2State, type Group } from "./state.js";
+import { slotId, slotStore, slotsId, slotUses } from "./slots.js";
 import { declaredMemberTypeRefs, declaredPaths, memberChain, pathIdOf, typeIdOfDecl, unwrapValue, isNullishDefault } from "./paths.js";
 import { resetScopes, resolveBinding } from "../lib/scope.js";
 import type { ObjFact } from "../project/view.js";
@@ -145,6 +146,7 @@ class Analyzer {
     if (this.ctx.view?.ready) this.inheritedConstructors();
     this.typedRoots();
     this.pendingAssigns();
+    if (this.ctx.view?.ready) this.slotScan();
     this.applyHolds();
   }
 
@@ -609,6 +611,80 @@ class Analyzer {
     }
   }
 
+  /**
+   * Map slots the project keeps followed values in: readers (`.get("redis")`) are roots; a value
+   * stored there that is not followed, or any other use of such a Map, holds every slot of it.
+   */
+  private slotScan(): void {
+    const view = this.ctx.view!;
+    const known = new Map<string, boolean>();
+    const isSlotMap = (name: string): boolean => {
+      let k = known.get(name);
+      if (k === undefined) known.set(name, (k = view.fieldsOf(slotsId(name)).length > 0));
+      return k;
+    };
+    for (const u of slotUses(this.ctx, isSlotMap)) {
+      if (u.type === "init" || u.type === "has" || u.type === "delete") continue;
+      const block = (path: P, message: string): void => {
+        const g = this.state.group(`Map ${u.name}`);
+        g.anchor = stmtOf(path);
+        g.addId(slotsId(u.name));
+        g.block(stmtOf(path), message);
+      };
+      if (u.type === "other") {
+        block(
+          u.path,
+          `the Map ${u.name} holds a client (set under a literal key) and is used here in a way the codemod cannot follow (only .set/.get/.has/.delete with a literal key are), so its readers cannot all be seen; migrate them together by hand`,
+        );
+        continue;
+      }
+      const fact = view.fact(slotId(u.name, u.key));
+      if (!fact) continue;
+      if (u.type === "set") {
+        const value = climbWrappers(u.callPath.get("arguments", 1)).node;
+        if (this.state.groups.some((g) => g.refNodes.has(value) || g.refNodes.has(unwrapValue(value)))) continue;
+        block(u.callPath, `the Map ${u.name} gets a value under "${u.key}" that the codemod does not follow, and a client under the same key elsewhere`);
+        continue;
+      }
+      this.slotReader(u.callPath, u.name, u.key, fact);
+    }
+  }
+
+  /** `app.state.get("redis") as Redis`: the client kept in the slot, followed from here (its cast follows it too). */
+  private slotReader(callPath: P, name: string, key: string, fact: ObjFact): void {
+    const group = this.state.group(`${name}.get("${key}")`);
+    group.anchor = stmtOf(callPath);
+    group.addId(slotId(name, key));
+    group.addId(slotsId(name));
+    let valuePath: P = climbWrappers(callPath);
+    const parent = valuePath.parent?.node;
+    const obj: Obj = { ...fact, group, label: `${name}.get("${key}")`, holder: { type: "binding", name: "", declId: null, declPath: null }, origin: null };
+    if (parent?.type === "TSAsExpression" && parent.expression === valuePath.node) {
+      valuePath = valuePath.parent;
+      const ann: P = valuePath.get("typeAnnotation");
+      const refs: P[] =
+        ann.node.type === "TSTypeReference"
+          ? [ann]
+          : ann.node.type === "TSUnionType"
+            ? (ann.node.types as N[]).flatMap((t, i) => (t.type === "TSTypeReference" ? [ann.get("types", i)] : []))
+            : [];
+      for (const r of refs) {
+        if (!resolveExport(this.state.info, r.get("typeName"))) continue;
+        group.v1Refs.push(r.node.typeName, r.node.typeName.left ?? r.node.typeName);
+        this.typeEdit(obj, r);
+      }
+    }
+    const held = holderOf(this.state, valuePath);
+    if ("reason" in held) {
+      if (held.reason !== "is not kept anywhere")
+        group.block(stmtOf(callPath), `the client read from the Map ${name} ${held.reason}; migrate its uses together by hand`);
+      return;
+    }
+    const reader: Obj = { ...obj, label: held.holder.name, holder: held.holder };
+    this.annotation(reader);
+    this.analyze(reader);
+  }
+
   /** `this.redis = options.redis ?? null` in a field that also holds a factory's object: fine when the value assigned is followed too. */
   private pendingAssigns(): void {
     for (const { obj, right, stmt } of this.assigns) {
@@ -987,6 +1063,13 @@ class Analyzer {
     const call = use.callPath.node;
     if (this.releaseCalls.has(call)) return;
     const stmt = stmtOf(use.callPath);
+    // `app.state.set("redis", redis)`: a Map slot (slots.ts)
+    const slot = this.ctx.view ? slotStore(use.callPath, use.index) : null;
+    if (slot) {
+      this.port(obj, slotId(slot.name, slot.key));
+      group.addId(slotsId(slot.name));
+      return;
+    }
     if (call.type === "NewExpression") {
       const ref = resolveExport(state.info, use.callPath.get("callee"));
       if (ref?.name === "Redis" && obj.kind === "pool" && call.arguments.length === 1) {

@@ -132,7 +132,9 @@ export function declaredMemberTypeRefs(ctx: Ctx, typeId: string, names: string[]
   if (ann.type === "TSTypeReference") return [annPath];
   if (ann.type === "TSUnionType") {
     const out: P[] = [];
-    (ann.types as N[]).forEach((t, i) => t.type === "TSTypeReference" && out.push(annPath!.get("types", i)));
+    (ann.types as N[]).forEach((t, i) => {
+      if (t.type === "TSTypeReference") out.push(annPath!.get("types", i));
+    });
     return out;
   }
   return [];
