@@ -594,11 +594,20 @@ class Analyzer {
     for (const c of nodesOf(this.ctx, "ClassDeclaration") as P[]) {
       const sup = c.node.superClass;
       if (sup?.type !== "Identifier" || resolveExport(this.state.info, c.get("superClass"))) continue;
-      if ((c.node.body.body as N[]).some((m) => m.type === "ClassMethod" && m.kind === "constructor")) continue;
       const cls = classIdOf(this.ctx, c);
       const decl = resolveBinding(c.get("superClass"), sup.name);
       const base = decl && isModuleLevelDecl(this.ctx, decl) ? view.local(sup.name) : null;
       if (!cls || !base || base.endsWith("#*")) continue;
+      // the fields it inherits: `queue.redis` of a JsonQueue is RedisQueue's field
+      for (const [field, fact] of view.fieldsOf(base)) {
+        if ((c.node.body.body as N[]).some((m) => (m.type === "ClassProperty" || m.type === "ClassMethod") && !m.computed && m.key?.name === field)) continue;
+        const group = this.state.group(`${cls}.${field}`);
+        group.anchor = stmtOf(c);
+        group.addId(`${cls}.${field}`);
+        group.addId(`${base}.${field}`);
+        this.ctx.report?.facts.push({ id: `${cls}.${field}`, fact });
+      }
+      if ((c.node.body.body as N[]).some((m) => m.type === "ClassMethod" && m.kind === "constructor")) continue;
       for (let i = 0; i < 8; i++) {
         const fact = view.fact(`${cls}(${i})`) ?? view.fact(`${base}(${i})`);
         if (!fact) continue;

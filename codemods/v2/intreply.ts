@@ -20,12 +20,29 @@ export function keepNumberTyping(ctx: Ctx, callPath: P): void {
   else replaceNode(p, raw(ctx, `${codeOf(ctx, p.node)} as Promise<number>`));
 }
 
-/** Whether the reply is already cast where it is read (a second run, or code written so). */
+const TYPE_NEUTRAL_OPERATORS = new Set(["<", "<=", ">", ">=", "==", "!=", "===", "!=="]);
+
+/**
+ * Whether the reply needs no cast where it is read: already cast (a second run, or code written
+ * so), compared (`ttl > 0`: a bigint compares the same), or printed (a template literal,
+ * `String()`, `console.log()`), where `number | bigint` type-checks as `number` did.
+ */
 export function numberCast(callPath: P): boolean {
   let p = climbWrappers(callPath);
   if (p.parent?.node.type === "AwaitExpression") p = climbWrappers(p.parent);
   while (p.parent?.node.type === "ParenthesizedExpression") p = p.parent;
-  return p.parent?.node.type === "TSAsExpression";
+  const parent = p.parent?.node;
+  if (!parent) return false;
+  if (parent.type === "TSAsExpression") return true;
+  if (p.node.type !== "AwaitExpression") return false;
+  if (parent.type === "BinaryExpression" && TYPE_NEUTRAL_OPERATORS.has(parent.operator)) return true;
+  if (parent.type === "TemplateLiteral") return true;
+  if (parent.type === "CallExpression" && parent.arguments.includes(p.node)) {
+    const callee = parent.callee;
+    if (callee.type === "Identifier" && callee.name === "String") return true;
+    if (callee.type === "MemberExpression" && callee.object.type === "Identifier" && callee.object.name === "console") return true;
+  }
+  return false;
 }
 
 /**
@@ -40,7 +57,22 @@ export function pongReply(ctx: Ctx, callPath: P, decode: boolean | null): (() =>
   const p = climbWrappers(callPath);
   const aw = p.parent?.node.type === "AwaitExpression" ? p.parent : null;
   return () => {
-    if (aw) replaceNode(aw, raw(ctx, `((${codeOf(ctx, aw.node)}) && ${pong})`));
-    else replaceNode(p, raw(ctx, `${codeOf(ctx, p.node)}.then(() => ${pong})`));
+    if (aw) {
+      const text = `(${codeOf(ctx, aw.node)}) && ${pong}`;
+      replaceNode(aw, raw(ctx, standsAlone(aw) ? text : `(${text})`));
+    } else replaceNode(p, raw(ctx, `${codeOf(ctx, p.node)}.then(() => ${pong})`));
   };
+}
+
+/** Whether an expression at this path needs no parentheses of its own (a declarator's value, an argument, ...). */
+function standsAlone(path: P): boolean {
+  const p = climbWrappers(path);
+  const parent = p.parent?.node;
+  if (!parent) return false;
+  if (parent.type === "VariableDeclarator" && parent.init === p.node) return true;
+  if (parent.type === "ReturnStatement" || parent.type === "ExpressionStatement") return true;
+  if (parent.type === "AssignmentExpression" && parent.right === p.node) return true;
+  if ((parent.type === "CallExpression" || parent.type === "NewExpression") && parent.arguments.includes(p.node)) return true;
+  if (parent.type === "ArrayExpression" || parent.type === "TemplateLiteral") return true;
+  return parent.type === "ObjectProperty" && parent.value === p.node;
 }

@@ -46,13 +46,14 @@ function declaredType(declId: N): N | null {
  */
 export function typeIdOfDecl(ctx: Ctx, declId: N): string | null {
   const view = ctx.view;
-  if (!view?.ready) return null;
+  if (!view) return null;
   let t = declaredType(declId);
   if (t?.type === "TSUnionType") {
     const named = (t.types as N[]).filter((x) => x.type !== "TSNullKeyword" && x.type !== "TSUndefinedKeyword");
     t = named.length === 1 ? named[0] : null;
   }
   if (t?.type !== "TSTypeReference" || t.typeName.type !== "Identifier" || t.typeParameters) return null;
+  // before the project's modules are known this asks for the file to run again with them
   const id = view.local(t.typeName.name);
   return id && !id.endsWith("#*") ? id : null;
 }

@@ -34,6 +34,6 @@ export function flattenReply(ctx: Ctx, awaitPath: P): void {
   const node: N = awaitPath.node;
   const ts = ctx.lang !== "js";
   const entry = `[stream, id, fields]${ts ? " as const" : ""}`;
-  const text = `(${codeOf(ctx, node)}).flatMap(([stream, entries]) => entries.filter(([, fields]) => fields != null).map(([id, fields]) => ${entry}))`;
+  const text = `(${codeOf(ctx, node)}).flatMap(([stream, messages]) => messages.filter(([, fields]) => fields != null).map(([id, fields]) => ${entry}))`;
   replaceNode(awaitPath, raw(ctx, text));
 }
