@@ -628,9 +628,8 @@ class Analyzer {
     const view = this.ctx.view!;
     const known = new Map<string, boolean>();
     const isSlotMap = (name: string): boolean => {
-      let k = known.get(name);
-      if (k === undefined) known.set(name, (k = view.fieldsOf(slotsId(name)).length > 0));
-      return k;
+      if (!known.has(name)) known.set(name, view.fieldsOf(slotsId(name)).length > 0);
+      return known.get(name)!;
     };
     for (const u of slotUses(this.ctx, isSlotMap)) {
       if (u.type === "init" || u.type === "has" || u.type === "delete") continue;
