@@ -70,5 +70,24 @@ export function slotUses(ctx: Ctx, names: (name: string) => boolean): SlotUse[] 
     }
     out.push({ type: "other", name, path: p });
   }
+  // `app.state?.get("redis")`, `const { state } = app`: read in a way not followed
+  for (const p of nodesOf(ctx, "OptionalMemberExpression") as P[]) {
+    const n = p.node;
+    const name = !n.computed ? memberName(n) : isStringLit(n.property) ? n.property.value : null;
+    if (name && names(name)) out.push({ type: "other", name, path: p });
+  }
+  for (const p of nodesOf(ctx, "ObjectPattern") as P[]) {
+    for (const prop of p.node.properties as N[]) {
+      const key =
+        prop.type === "ObjectProperty" && !prop.computed
+          ? prop.key.type === "Identifier"
+            ? prop.key.name
+            : isStringLit(prop.key)
+              ? prop.key.value
+              : null
+          : null;
+      if (key && names(key)) out.push({ type: "other", name: key, path: p });
+    }
+  }
   return out;
 }
