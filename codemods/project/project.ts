@@ -18,7 +18,7 @@ import * as path from "node:path";
 import { applyTransform, markersIn, summarizeSource, type TransformResult } from "../transform.js";
 import { MARKER_PREFIX } from "../lib/context.js";
 import type { TransformOptions } from "../lib/context.js";
-import { ModuleGraph } from "./modules.js";
+import { ModuleGraph, resolveSpecifier } from "./modules.js";
 import { sameFact, type FileReport, type FileView, type GroupReport, type ModuleSummary, type ObjFact } from "./view.js";
 
 const RELATIVE_IMPORT = /(?:from\s*|import\s*\(\s*|require\s*\(\s*)["']\.\.?\//;
@@ -130,6 +130,22 @@ export class Project {
           e.module = null;
         }
         e.pf.result = null;
+      }
+    }
+    // a module the others import that names neither aioredis nor another module (a class that
+    // declares where a client is kept, `state: { pool?: Redis }` with a type import, say) is part
+    // of the graph too: its declarations are where values of the project are kept
+    const files = new Set(this.entries.keys());
+    for (const e of [...this.entries.values()]) {
+      for (const imp of e.module?.imports ?? []) {
+        const target = resolveSpecifier(e.pf.file, imp.source, files);
+        const t = target ? this.entries.get(target) : undefined;
+        if (!t || t.module) continue;
+        try {
+          t.module = summarizeSource(t.pf.source, t.pf.file);
+        } catch {
+          t.module = null;
+        }
       }
     }
     const modules = new Map<string, ModuleSummary>();

@@ -30,7 +30,7 @@ import { planPipeline } from "./pipelines.js";
 import { planSubscribe, planUnsubscribe, type PubSubRegistry } from "./pubsub.js";
 import { V2State, type Group } from "./state.js";
 import { slotId, slotStore, slotsId, slotUses } from "./slots.js";
-import { declaredMemberTypeRefs, declaredPaths, memberChain, pathIdOf, typeIdOfDecl, unwrapValue, isNullishDefault } from "./paths.js";
+import { declaredMemberTypeRefs, declaredTypes, memberChain, pathIdOf, typeIdOfDecl, unwrapValue, isNullishDefault } from "./paths.js";
 import { resetScopes, resolveBinding } from "../lib/scope.js";
 import type { ObjFact } from "../project/view.js";
 
@@ -558,19 +558,37 @@ class Analyzer {
       };
       this.pathRoot(fact, holder, [at.id], stmtOf(p));
     });
-    // the declaration of a path the project keeps a value at
-    for (const { typeId, names } of declaredPaths(ctx)) {
-      const id = `${typeId}.${names.join(".")}`;
-      const fact = view.fact(id);
-      if (!fact || this.pathRootsSeen.has(id)) continue;
-      this.pathRootsSeen.add(id);
-      const refs = declaredMemberTypeRefs(ctx, typeId, names);
-      if (!refs.length) continue;
-      const group = this.state.group(id);
-      group.anchor = stmtOf(refs[0]!);
-      group.addId(id);
-      const obj: Obj = { ...fact, group, label: names.join("."), holder: { type: "binding", name: "", declId: null, declPath: null }, origin: null };
-      this.pathTypes(obj, id);
+    // the declaration of a path the project keeps a value at: rewritten with it, so tsc checks
+    // every reader; declared as something tsc cannot check a reader against (`any`, no
+    // aioredis type), the value stays on compat
+    for (const t of declaredTypes(ctx)) {
+      const found: { names: string[]; fact: ObjFact }[] = [];
+      for (const member of t.members) {
+        if (t.kind !== "class") {
+          const fact = view.fact(`${t.typeId}.${member}`);
+          if (fact) found.push({ names: [member], fact });
+        }
+        for (const [sub, fact] of view.fieldsOf(`${t.typeId}.${member}`)) found.push({ names: [member, sub], fact });
+      }
+      for (const { names, fact } of found) {
+        const id = `${t.typeId}.${names.join(".")}`;
+        if (this.pathRootsSeen.has(id)) continue;
+        this.pathRootsSeen.add(id);
+        const refs = declaredMemberTypeRefs(ctx, t.typeId, names).filter((r) => resolveExport(this.state.info, r.get("typeName")));
+        const group = this.state.group(id);
+        group.anchor = stmtOf(t.path);
+        group.addId(id);
+        if (!refs.length) {
+          group.block(
+            stmtOf(t.path),
+            `${t.name}.${names.join(".")} keeps a ${fact.kind}, but is not declared with an aioredis type, so tsc cannot check the code reading it; declare it as one (Redis, ConnectionsPool) and run the codemod again`,
+          );
+          continue;
+        }
+        group.anchor = stmtOf(refs[0]!);
+        const obj: Obj = { ...fact, group, label: names.join("."), holder: { type: "binding", name: "", declId: null, declPath: null }, origin: null };
+        this.pathTypes(obj, id);
+      }
     }
   }
 

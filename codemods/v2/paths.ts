@@ -147,35 +147,28 @@ function isTopLevel(p: P): boolean {
   return up?.node.type === "Program";
 }
 
-/**
- * Member paths declared in this file whose declared type names an aioredis type: the
- * properties of top-level classes, interfaces and object type aliases, one type literal deep
- * (`state: { redisPool?: Redis }`). The whole-program pass rewrites such a declaration when a
- * value of the project is kept there.
- */
-export function declaredPaths(ctx: Ctx): { typeId: string; names: string[] }[] {
+/** Top-level classes, interfaces and object type aliases of this file, with their property names. */
+export function declaredTypes(ctx: Ctx): { typeId: string; name: string; kind: "class" | "interface" | "alias"; path: P; members: string[] }[] {
   const view = ctx.view;
   if (!view) return [];
-  const out: { typeId: string; names: string[] }[] = [];
-  const visit = (typeId: string, members: N[], prefix: string[]): void => {
-    for (const m of members) {
-      if (!(m.type === "ClassProperty" || m.type === "PropertyDefinition" || m.type === "TSPropertySignature") || m.computed || m.key?.type !== "Identifier")
-        continue;
-      const names = [...prefix, m.key.name];
-      const ann = m.typeAnnotation?.typeAnnotation;
-      if (!ann) continue;
-      if (ann.type === "TSTypeLiteral" && prefix.length === 0) visit(typeId, ann.members, names);
-      // a class's own fields are followed as fields (`this.f`, `app.f`); only their nested paths are new here
-      else if (!(m.type !== "TSPropertySignature" && prefix.length === 0)) out.push({ typeId, names });
-    }
-  };
-  for (const type of ["ClassDeclaration", "TSInterfaceDeclaration", "TSTypeAliasDeclaration"]) {
-    for (const p of nodesOf(ctx, type)) {
+  const out: { typeId: string; name: string; kind: "class" | "interface" | "alias"; path: P; members: string[] }[] = [];
+  const names = (members: N[]): string[] =>
+    members
+      .filter(
+        (m) =>
+          (m.type === "ClassProperty" || m.type === "PropertyDefinition" || m.type === "TSPropertySignature") && !m.computed && m.key?.type === "Identifier",
+      )
+      .map((m) => m.key.name as string);
+  for (const [type, kind] of [
+    ["ClassDeclaration", "class"],
+    ["TSInterfaceDeclaration", "interface"],
+    ["TSTypeAliasDeclaration", "alias"],
+  ] as const) {
+    for (const p of nodesOf(ctx, type) as P[]) {
       if (!p.node.id || !isTopLevel(p)) continue;
-      const typeId = `${view.id}#${p.node.id.name}`;
-      if (type === "TSTypeAliasDeclaration") {
-        if (p.node.typeAnnotation?.type === "TSTypeLiteral") visit(typeId, p.node.typeAnnotation.members, []);
-      } else visit(typeId, p.node.body.body, []);
+      const members = kind === "alias" ? (p.node.typeAnnotation?.type === "TSTypeLiteral" ? p.node.typeAnnotation.members : null) : p.node.body.body;
+      if (!members) continue;
+      out.push({ typeId: `${view.id}#${p.node.id.name}`, name: p.node.id.name, kind, path: p, members: names(members) });
     }
   }
   return out;
