@@ -111,8 +111,11 @@ function makeSpecifier(ctx: Ctx, imported: string, local: string, typeOnly = fal
   return spec;
 }
 
-function setSource(_ctx: Ctx, node: StringLit, value: string): void {
-  if (node.value !== value) setStringValue(node, value);
+function setSource(ctx: Ctx, node: StringLit, value: string): void {
+  if (node.value === value) return;
+  // a file whose values all went to v2 without an edit of their own (types only): the import alone changes
+  if (node.value === COMPAT_PACKAGE && value === V1_PACKAGE) recordChange(ctx, node, "import", `the import points at "${V1_PACKAGE}": what it names is on v2`);
+  setStringValue(node, value);
 }
 
 /** A new string literal for a module name, its written text (`extra.raw`) set as `setStringValue` sets it. */

@@ -12,6 +12,8 @@ export interface Entry {
   text?: string;
   /** Write `[key]: value` (key is source text). */
   computed?: boolean;
+  /** Write `...value` (the key is unused). */
+  spread?: boolean;
 }
 
 export function keyText(ctx: Ctx, key: string): string {
@@ -22,6 +24,7 @@ export function entryText(ctx: Ctx, e: Entry): string {
   const valueNode = e.prop ? e.prop.value : e.value;
   const valueText = e.text ?? (valueNode ? codeOf(ctx, valueNode) : null);
   if (valueText === null) throw new Error(`renderObject: entry ${e.key} has no value`);
+  if (e.spread) return `...${valueText}`;
   if (e.computed) return `[${e.key}]: ${valueText}`;
   if (valueText === e.key && (valueNode?.type === "Identifier" || e.text !== undefined) && isValidIdentifier(e.key)) return e.key;
   return `${keyText(ctx, e.key)}: ${valueText}`;
@@ -47,6 +50,7 @@ export function renderObject(ctx: Ctx, original: Node | undefined, lead: Entry[]
     if (patched !== null) return raw(ctx, patched);
   }
   const props = all.map((e) => {
+    if (e.spread) return j.spreadElement(raw(ctx, e.text ?? codeOf(ctx, e.value!)));
     if (e.prop) {
       const name = propName(e.prop);
       if (name !== e.key) {

@@ -18,7 +18,7 @@ import * as path from "node:path";
 import { applyTransform, markersIn, summarizeSource, type TransformResult } from "../transform.js";
 import { MARKER_PREFIX } from "../lib/context.js";
 import type { TransformOptions } from "../lib/context.js";
-import { ModuleGraph } from "./modules.js";
+import { ModuleGraph, resolveSpecifier } from "./modules.js";
 import { sameFact, type FileReport, type FileView, type GroupReport, type ModuleSummary, type ObjFact } from "./view.js";
 
 const RELATIVE_IMPORT = /(?:from\s*|import\s*\(\s*|require\s*\(\s*)["']\.\.?\//;
@@ -132,6 +132,22 @@ export class Project {
         e.pf.result = null;
       }
     }
+    // a module the others import that names neither aioredis nor another module (a class that
+    // declares where a client is kept, `state: { pool?: Redis }` with a type import, say) is part
+    // of the graph too: its declarations are where values of the project are kept
+    const files = new Set(this.entries.keys());
+    for (const e of [...this.entries.values()]) {
+      for (const imp of e.module?.imports ?? []) {
+        const target = resolveSpecifier(e.pf.file, imp.source, files);
+        const t = target ? this.entries.get(target) : undefined;
+        if (!t || t.module) continue;
+        try {
+          t.module = summarizeSource(t.pf.source, t.pf.file);
+        } catch {
+          t.module = null;
+        }
+      }
+    }
     const modules = new Map<string, ModuleSummary>();
     for (const [file, e] of this.entries) if (e.module) modules.set(file, e.module);
     this.graph = new ModuleGraph(modules, this.root);
@@ -223,7 +239,11 @@ export class Project {
     const prefixes = this.visiblePrefixes(e);
     const out: [string, ObjFact][] = [];
     for (const [id, fact] of this.facts) {
-      if (prefixes.some((p) => (p.endsWith("#") || p.endsWith(".") ? id.startsWith(p) : id === p || id.startsWith(`${p}.`) || id.startsWith(`${p}(`))))
+      // Map slots (`#member:state.redis`) are matched by name in every file
+      if (
+        id.startsWith("#member:") ||
+        prefixes.some((p) => (p.endsWith("#") || p.endsWith(".") ? id.startsWith(p) : id === p || id.startsWith(`${p}.`) || id.startsWith(`${p}(`)))
+      )
         out.push([id, fact]);
     }
     return out;
@@ -242,7 +262,8 @@ export class Project {
 
   /** A file's own function results and parameters are consumed in that file too (a local caller). */
   private consumedLocally(_e: Entry, id: string): boolean {
-    return id.endsWith(")");
+    // and values kept at a member path (`App.state.pool`, `Transport(0).redis`): read in the file that stores them too
+    return id.endsWith(")") || id.includes(").") || id.slice(id.indexOf("#") + 1).split(".").length > 2;
   }
 
   private viewFor(e: Entry, first: boolean): FileView {

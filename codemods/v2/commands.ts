@@ -28,6 +28,8 @@ import { resolveBinding } from "../lib/scope.js";
 import type { Obj, Use } from "./objects.js";
 import { stmtOf } from "./objects.js";
 import type { V2State } from "./state.js";
+import { awaitedReply, flattenReply, streamsMappingText } from "./streams.js";
+import { INT_REPLY, keepNumberTyping, numberCast, pongReply } from "./intreply.js";
 
 type CallUse = Extract<Use, { type: "call" }>;
 
@@ -571,14 +573,16 @@ const HANDLERS: Record<string, Handler> = {
   },
 
   xadd(cx, kw, positional, kwNode) {
-    const [stream, fields, id, maxLen, exactLen] = positional;
-    if (!stream || !fields) return { reason: "xadd() without a stream and fields" };
+    const [id, maxLen, exactLen] = positional.slice(2);
     const entries: Entry[] = [];
-    const named: Record<string, N | undefined> = { messageId: id, maxLen, exactLen };
+    // v1's keyword form puts the stream and the fields in the object too: `xadd({ stream, fields })`
+    const named: Record<string, N | undefined> = { stream: positional[0], fields: positional[1], messageId: id, maxLen, exactLen };
     for (const [name, prop] of kw) {
       if (!(name in named)) return { reason: `xadd() option ${name} is not v1 API the codemod knows` };
       named[name] = prop.value;
     }
+    const { stream, fields } = named;
+    if (!stream || !fields) return { reason: "xadd() without a stream and fields" };
     if (named.messageId) entries.push({ key: "id", value: named.messageId });
     if (named.maxLen && !isNullLit(named.maxLen)) entries.push({ key: "maxlen", value: named.maxLen });
     if (named.exactLen && !isBoolLit(named.exactLen, false)) {
@@ -909,32 +913,37 @@ function streamRead(cx: CmdCtx, kw: Map<string, N>, positional: N[], to: string,
     given[name] = prop.value;
   }
   const streams = given.streams;
-  if (!streams || streams.type !== "ArrayExpression" || streams.elements.some((e: N) => !e || e.type === "SpreadElement")) {
-    return { reason: `${cx.use.method}()'s streams are not an array literal; v2 takes { stream: id }` };
-  }
-  const ids = given.latestIds;
-  if (ids && (ids.type !== "ArrayExpression" || ids.elements.length !== streams.elements.length))
+  if (!streams || streams.type === "SpreadElement") return { reason: `${cx.use.method}() without streams` };
+  const ids = given.latestIds && !isNullLit(given.latestIds) && !isUndefinedId(given.latestIds) ? given.latestIds : null;
+  const literal = streams.type === "ArrayExpression" && !streams.elements.some((e: N) => !e || e.type === "SpreadElement");
+  if (
+    literal &&
+    ids &&
+    (ids.type !== "ArrayExpression" || ids.elements.length !== streams.elements.length || ids.elements.some((e: N) => !e || e.type === "SpreadElement"))
+  )
     return { reason: `${cx.use.method}()'s latestIds are not an array literal matching the streams` };
-  const mapping: Entry[] = streams.elements.map((s: N, i: number) => {
-    const id = ids ? ids.elements[i] : null;
-    const e = mappingEntry(cx, s, id ?? raw(cx.ctx, str(cx, "$")))!;
-    return e;
-  });
+  // streams given as an expression: the mapping is built at the call site, at runtime (streams.ts)
+  const mappingText = literal ? null : streamsMappingText(cx.ctx, cx.use.method, text(cx, streams), ids ? text(cx, ids) : null);
+  const mapping: Entry[] = literal ? streams.elements.map((s: N, i: number) => mappingEntry(cx, s, ids ? ids.elements[i] : raw(cx.ctx, str(cx, "$")))!) : [];
   const entries: Entry[] = [];
   if (given.timeout === undefined) entries.push({ key: "block", text: "0" });
   else if (!isNullLit(given.timeout)) entries.push({ key: "block", value: given.timeout });
   if (given.count && !isNullLit(given.count)) entries.push({ key: "count", value: given.count });
   if (given.noAck && !isBoolLit(given.noAck, false)) entries.push({ key: "noack", value: given.noAck });
+  // a reply read where it is awaited is flattened back to v1's [stream, id, fields] entries
+  const used = resultUsage(cx.use.callPath) === "used";
+  const awaited = used && !cx.inPipeline ? awaitedReply(cx.use.callPath) : null;
   const notes =
-    resultUsage(cx.use.callPath) === "used"
+    used && !awaited
       ? [`${to}'s reply is nested per stream in v2 ([stream, [[id, fields], ...]]); v1 gave flat [stream, id, fields] entries: adapt the code reading it`]
       : [];
   return {
     notes,
-    description: `${cx.use.method}(streams, { timeout, latestIds }) is ${to}({ stream: id }, { block }) in v2`,
+    description: `${cx.use.method}(streams, { timeout, latestIds }) is ${to}({ stream: id }, { block }) in v2${awaited ? ", its reply flattened to v1's entries" : ""}`,
     rewrite: () => {
       const out = raw(cx.ctx, objectText(cx.ctx, entries));
-      setCall(cx, to, [...head, raw(cx.ctx, objectText(cx.ctx, mapping)), out]);
+      setCall(cx, to, [...head, raw(cx.ctx, mappingText ?? objectText(cx.ctx, mapping)), out]);
+      if (awaited) flattenReply(cx.ctx, awaited);
     },
   };
 }
@@ -978,7 +987,9 @@ export function planCommand(state: V2State, obj: Obj, use: CallUse, inPipeline: 
   const dataMethod = TRAILING_OBJECT_IS_DATA.has(method);
   let kwNode: N | null = null;
   if (method === "set") kwNode = lastObject(args, 2);
-  else if (method === "xadd") kwNode = lastObject(args, 2);
+  else if (method === "xadd")
+    kwNode =
+      lastObject(args, 2) ?? (args.length === 1 && isPlainObject(args[0]) && args[0].properties.some((p: N) => propName(p) === "stream") ? args[0] : null);
   else if (method === "execute")
     kwNode = args.length > 1 && isObjectExpr(args[args.length - 1]) && findEncoding(args[args.length - 1]) ? args[args.length - 1] : null;
   else if (!dataMethod) kwNode = lastObject(args, 0);
@@ -1003,13 +1014,26 @@ export function planCommand(state: V2State, obj: Obj, use: CallUse, inPipeline: 
 
   const change = REPLY_CHANGES[method];
   const notes = [...(result?.notes ?? [])];
-  if (change && !inPipeline) {
+  // ping()'s PONG written back where the program reads it (intreply.ts)
+  const pong = method === "ping" && !inPipeline && resultUsage(use.callPath) === "used" ? pongReply(ctx, use.callPath, obj.decode) : null;
+  if (pong) group.edit(2, call, "reply:ping", "ping() resolves true in v2; the PONG reply v1 gave is kept where it is read", pong);
+  else if (change && !inPipeline) {
     const usage = resultUsage(use.callPath);
     if (usage === "used" || (usage === "boolean" && !change.truthySame)) notes.push(change.message);
   }
   for (const n of notes) group.note(stmt, n);
 
   const rewrite = result?.rewrite;
+  // v2 types some integer replies number | bigint: where the program reads one, v1's number typing stays (intreply.ts)
+  if (INT_REPLY.has(method) && !inPipeline && resultUsage(use.callPath) === "used" && !numberCast(use.callPath)) {
+    group.edit(
+      2,
+      call,
+      `reply-type:${method}`,
+      `${method}()'s reply is IntReply (number | bigint) in v2; the v1 typing (number) is kept where it is read`,
+      () => keepNumberTyping(ctx, use.callPath),
+    );
+  }
   if (enc || rewrite) {
     group.edit(
       1,

@@ -6,6 +6,7 @@
  */
 import type { ExportRef } from "../lib/bindings.js";
 import { codeOf, nodesOf, quoteString, raw, type Ctx } from "../lib/context.js";
+import { declaredNullable, spreadConversionText } from "./options.js";
 import { isBoolLit, isLiteral, isNullLit, isObjectExpr, isObjectProp, isStringLit, isUndefinedId, propName, type N, type P } from "../lib/ast.js";
 import type { Kind } from "./objects.js";
 import { renderObject, type Entry } from "../lib/render.js";
@@ -198,8 +199,30 @@ function convertOptions(
   let encoding: string | null = null;
   if (!opts) return { entries, decode, encoding, notes, maxsize };
   if (!isObjectExpr(opts)) return { reason: "its options are not an object literal, so the codemod cannot rename them (timeout, maxsize, encoding...)" };
-  for (const prop of opts.properties) {
-    if (!isObjectProp(prop)) return { reason: "its options object has a spread or a method; rename the v1 options by hand (see MIGRATION.md)" };
+  const props: N[] = opts.properties;
+  const staticNames = props.map((p) => (isObjectProp(p) ? propName(p) : null));
+  const pooled = factory === "createRedisPool" || factory === "createPool";
+  for (const [at, prop] of props.entries()) {
+    if (prop.type === "SpreadElement") {
+      // keys known only at run time: converted at the call site (options.ts)
+      const renames = new Map<string, string>();
+      const refused = Object.keys(UNSUPPORTED_OPTIONS);
+      for (const [k, rule] of Object.entries(OPTION_RULES)) {
+        const to = rule(factory);
+        if (to === "drop") renames.set(k, "");
+        else if (to === "block" || to === null || k === "encoding") refused.push(k);
+        else renames.set(k, to);
+      }
+      const overridden = staticNames.slice(at + 1).filter((n): n is string => n !== null);
+      entries.push({ key: "", spread: true, text: spreadConversionText(_ctx, factory, codeOf(_ctx, prop.argument), { renames, refused, overridden }) });
+      // v1 pools wait for a free connection, 10 at most unless maxsize says otherwise: a spread may carry maxsize
+      if (pooled && !staticNames.includes("maxsize") && !maxsize) {
+        maxsize = true;
+        entries.unshift({ key: "maxConnections", text: "10" });
+      }
+      continue;
+    }
+    if (!isObjectProp(prop)) return { reason: "its options object has a method; rename the v1 options by hand (see MIGRATION.md)" };
     const name = propName(prop);
     if (name === null) return { reason: "its options object has a computed key" };
     if (name in UNSUPPORTED_OPTIONS) return { reason: UNSUPPORTED_OPTIONS[name]! };
@@ -221,8 +244,9 @@ function convertOptions(
       return { reason: "its ssl option is an SSL context; v2 takes ssl: true with sslCaCerts / sslCertfile / sslKeyfile" };
     if (name === "maxsize" && factory !== "createSentinel") maxsize = true;
     if (NULL_MEANS_UNSET.has(name) && (isNullLit(value) || isUndefinedId(value))) continue;
-    if (NULL_MEANS_UNSET.has(name) && !isLiteral(value)) {
-      // v1 took null for "not given"; v2's options take undefined
+    // v1 took null for "not given"; v2's options take undefined (and maxConnections a number or nothing)
+    if (to === "maxConnections" && isNullLit(value)) continue;
+    if ((NULL_MEANS_UNSET.has(name) && !isLiteral(value)) || (to === "maxConnections" && declaredNullable(_ctx, value))) {
       const t = codeOf(_ctx, value);
       const operand = ["Identifier", "MemberExpression", "CallExpression", "OptionalMemberExpression", "OptionalCallExpression"].includes(value.type)
         ? t

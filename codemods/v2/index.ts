@@ -33,6 +33,8 @@ import { finishChannelParams, planSubscribe, planUnsubscribe, type PubSubRegistr
 import { planPubSubClose } from "./pubsub-close.js";
 import { finishReceivers, noteReceiver } from "./receiver.js";
 import { V2State, type Group } from "./state.js";
+import { slotId, slotStore, slotsId, slotUses } from "./slots.js";
+import { declaredMemberTypeRefs, declaredTypes, memberChain, pathIdOf, typeIdOfDecl, unwrapValue, isNullishDefault } from "./paths.js";
 import { resetScopes, resolveBinding } from "../lib/scope.js";
 import type { ObjFact } from "../project/view.js";
 
@@ -148,7 +150,11 @@ class Analyzer {
     });
     this.subclassRoots();
     this.projectRoots();
+    if (this.ctx.view?.ready) this.pathRoots();
+    if (this.ctx.view?.ready) this.inheritedConstructors();
     this.typedRoots();
+    this.pendingAssigns();
+    if (this.ctx.view?.ready) this.slotScan();
     finishReceivers(this.state, this.registry);
     finishChannelParams(this.state);
     for (const c of this.closes) planPubSubClose(this.state, c.obj, c.calls, this.registry);
@@ -377,8 +383,9 @@ class Analyzer {
     const key = h.type === "field" ? h.classPath.node : h.objectDeclId;
     let byName = this.seenKeyed.get(key);
     if (!byName) this.seenKeyed.set(key, (byName = new Map()));
-    const prev = byName.get(h.name);
-    if (!prev) byName.set(h.name, obj);
+    const name = h.type === "member" && h.via?.length ? [...h.via, h.name].join(".") : h.name;
+    const prev = byName.get(name);
+    if (!prev) byName.set(name, obj);
     return prev ?? null;
   }
 
@@ -439,8 +446,9 @@ class Analyzer {
         this.analyze(copy);
         return true;
       }
-      return false;
+      return this.pathStore(obj, p.parent.get("left"));
     }
+    if (parent.type === "ObjectProperty" && parent.value === p.node) return this.literalArg(obj, p.parent);
     if (parent.type === "VariableDeclarator" && parent.init === p.node && parent.id.type === "Identifier") {
       const held = holderOf(this.state, p);
       if ("reason" in held) return false;
@@ -450,6 +458,280 @@ class Analyzer {
       return true;
     }
     return false;
+  }
+
+  // ------------------------------------------------------------------ member paths (paths.ts)
+
+  private readonly assigns: { obj: Obj; right: N; stmt: N }[] = [];
+  private readonly pathTypeRefs = new Set<N>();
+  private readonly pathRootsSeen = new Set<string>();
+
+  /**
+   * `app.state.pool = pool` where `app` is declared with a project type: the value is the
+   * project id `Application.state.pool`; readers of that path anywhere in the project join
+   * the group, and the declared type of the path (when declared here) is rewritten with it.
+   */
+  private pathStore(obj: Obj, leftPath: P): boolean {
+    const chain = memberChain(leftPath.node);
+    if (!chain) return false;
+    let id: string | null = null;
+    if (chain.root.type === "ThisExpression" && chain.names.length >= 2) {
+      let c: P | null = leftPath.parent;
+      while (c && c.node.type !== "ClassDeclaration") c = c.parent;
+      const cls = c ? classIdOf(this.ctx, c) : null;
+      if (cls) id = `${cls}.${chain.names.join(".")}`;
+    } else id = pathIdOf(this.ctx, leftPath, chain)?.id ?? null;
+    if (!id) return false;
+    this.port(obj, id);
+    this.pathTypes(obj, id);
+    return true;
+  }
+
+  /** The declared type of a member path (when declared in this file) follows the value kept there. */
+  private pathTypes(obj: Obj, id: string): void {
+    const hash = id.indexOf("#");
+    const dot = id.indexOf(".", hash);
+    if (hash < 0 || dot < 0 || id.slice(hash, dot).includes("(")) return;
+    for (const r of declaredMemberTypeRefs(this.ctx, id.slice(0, dot), id.slice(dot + 1).split("."))) {
+      if (this.pathTypeRefs.has(r.node)) continue;
+      if (!resolveExport(this.state.info, r.get("typeName"))) continue;
+      this.pathTypeRefs.add(r.node);
+      obj.group.v1Refs.push(r.node.typeName, r.node.typeName.left ?? r.node.typeName);
+      this.typeEdit(obj, r);
+    }
+  }
+
+  /** `new Transport({ redis: client })`: the value is the member `redis` of the callee's parameter. */
+  private literalArg(obj: Obj, propPath: P): boolean {
+    const prop = propPath.node;
+    if (prop.computed || (prop.key.type !== "Identifier" && prop.key.type !== "StringLiteral")) return false;
+    const key = prop.key.type === "Identifier" ? prop.key.name : prop.key.value;
+    if (!/^[A-Za-z_$][\w$]*$/.test(key)) return false;
+    const objPath = climbWrappers(propPath.parent);
+    const call = objPath.parent;
+    if (!call || !(call.node.type === "CallExpression" || call.node.type === "NewExpression") || !call.node.arguments.includes(objPath.node)) return false;
+    const index = call.node.arguments.indexOf(objPath.node);
+    const callee = call.node.callee;
+    const view = this.ctx.view!;
+    let fnId: string | null = null;
+    if (callee.type === "Identifier") {
+      const decl = resolveBinding(call.get("callee"), callee.name);
+      if (decl && isModuleLevelDecl(this.ctx, decl)) fnId = view.local(callee.name);
+    }
+    if (!fnId || fnId.endsWith("#*")) return false;
+    this.port(obj, `${fnId}(${index}).${key}`);
+    return true;
+  }
+
+  /** Roots at member paths: parameters' members given by object literals, typed receivers' paths, declared path types. */
+  private pathRoots(): void {
+    const view = this.ctx.view!;
+    const ctx = this.ctx;
+    // `constructor(options: Options = {})` given `{ redis: client }`: `options.redis`
+    const fns: P[] = [
+      ...nodesOf(ctx, "FunctionDeclaration"),
+      ...nodesOf(ctx, "ClassMethod"),
+      ...nodesOf(ctx, "ArrowFunctionExpression"),
+      ...nodesOf(ctx, "FunctionExpression"),
+    ];
+    for (const fn of fns) {
+      const fid = fnIdOf(ctx, fn);
+      if (!fid) continue;
+      (fn.node.params as N[]).forEach((param, i) => {
+        const declId = param.type === "Identifier" ? param : param.type === "AssignmentPattern" && param.left.type === "Identifier" ? param.left : null;
+        if (!declId) return;
+        const typeId = typeIdOfDecl(ctx, declId);
+        for (const [key, fact] of view.fieldsOf(`${fid}(${i})`)) {
+          const holder: Holder = { type: "member", name: key, object: declId.name, objectDeclId: declId, declPath: null };
+          const ids = [`${fid}(${i}).${key}`, ...(typeId ? [`${typeId}.${key}`] : [])];
+          this.pathRoot(fact, holder, ids, stmtOf(fn));
+        }
+      });
+    }
+    // `app.state.pool` where `app: Application` and the project keeps a value at `Application.state.pool`
+    nodesOf(ctx, "MemberExpression").forEach((p: P) => {
+      const parent = p.parent?.node;
+      if (parent?.type === "AssignmentExpression" && parent.left === p.node) return;
+      const chain = memberChain(p.node);
+      if (!chain || chain.root.type !== "Identifier") return;
+      const at = pathIdOf(ctx, p, chain);
+      if (!at) return;
+      const fact = view.fact(at.id);
+      if (!fact) return;
+      const names = chain.names;
+      const holder: Holder = {
+        type: "member",
+        name: names[names.length - 1]!,
+        object: chain.root.name,
+        objectDeclId: at.declId,
+        declPath: null,
+        via: names.slice(0, -1),
+      };
+      this.pathRoot(fact, holder, [at.id], stmtOf(p));
+    });
+    // the declaration of a path the project keeps a value at: rewritten with it, so tsc checks
+    // every reader; declared as something tsc cannot check a reader against (`any`, no
+    // aioredis type), the value stays on compat
+    for (const t of declaredTypes(ctx)) {
+      const found: { names: string[]; fact: ObjFact }[] = [];
+      for (const member of t.members) {
+        if (t.kind !== "class") {
+          const fact = view.fact(`${t.typeId}.${member}`);
+          if (fact) found.push({ names: [member], fact });
+        }
+        for (const [sub, fact] of view.fieldsOf(`${t.typeId}.${member}`)) found.push({ names: [member, sub], fact });
+      }
+      for (const { names, fact } of found) {
+        const id = `${t.typeId}.${names.join(".")}`;
+        if (this.pathRootsSeen.has(id)) continue;
+        this.pathRootsSeen.add(id);
+        const refs = declaredMemberTypeRefs(ctx, t.typeId, names).filter((r) => resolveExport(this.state.info, r.get("typeName")));
+        const group = this.state.group(id);
+        group.anchor = stmtOf(t.path);
+        group.addId(id);
+        if (!refs.length) {
+          group.block(
+            stmtOf(t.path),
+            `${t.name}.${names.join(".")} keeps a ${fact.kind}, but is not declared with an aioredis type, so tsc cannot check the code reading it; declare it as one (Redis, ConnectionsPool) and run the codemod again`,
+          );
+          continue;
+        }
+        group.anchor = stmtOf(refs[0]!);
+        const obj: Obj = { ...fact, group, label: names.join("."), holder: { type: "binding", name: "", declId: null, declPath: null }, origin: null };
+        this.pathTypes(obj, id);
+      }
+    }
+  }
+
+  private pathRoot(fact: ObjFact, holder: Extract<Holder, { type: "member" }>, ids: string[], anchor: N): void {
+    const key = `${ids[0]}@${holder.object}`;
+    if (this.pathRootsSeen.has(key)) return;
+    if (referencesOfHolder(this.state, holder).length === 0) return;
+    this.pathRootsSeen.add(key);
+    const label = [holder.object, ...(holder.via ?? []), holder.name].join(".");
+    this.projectRoot(fact, holder, ids, anchor, label);
+    for (const id of ids) this.pathTypes(this.lastRoot!, id);
+  }
+
+  /**
+   * `class JsonQueue extends Queue {}` (no constructor of its own): `new JsonQueue(redis)` runs
+   * Queue's constructor, so `JsonQueue(i)` and `Queue(i)` are one value (joined, and what
+   * callers give the one is given to the other).
+   */
+  private inheritedConstructors(): void {
+    const view = this.ctx.view!;
+    for (const c of nodesOf(this.ctx, "ClassDeclaration") as P[]) {
+      const sup = c.node.superClass;
+      if (sup?.type !== "Identifier" || resolveExport(this.state.info, c.get("superClass"))) continue;
+      const cls = classIdOf(this.ctx, c);
+      const decl = resolveBinding(c.get("superClass"), sup.name);
+      const base = decl && isModuleLevelDecl(this.ctx, decl) ? view.local(sup.name) : null;
+      if (!cls || !base || base.endsWith("#*")) continue;
+      // the fields it inherits: `queue.redis` of a JsonQueue is RedisQueue's field
+      for (const [field, fact] of view.fieldsOf(base)) {
+        if ((c.node.body.body as N[]).some((m) => (m.type === "ClassProperty" || m.type === "ClassMethod") && !m.computed && m.key?.name === field)) continue;
+        const group = this.state.group(`${cls}.${field}`);
+        group.anchor = stmtOf(c);
+        group.addId(`${cls}.${field}`);
+        group.addId(`${base}.${field}`);
+        this.ctx.report?.facts.push({ id: `${cls}.${field}`, fact });
+      }
+      if ((c.node.body.body as N[]).some((m) => m.type === "ClassMethod" && m.kind === "constructor")) continue;
+      for (let i = 0; i < 8; i++) {
+        const fact = view.fact(`${cls}(${i})`) ?? view.fact(`${base}(${i})`);
+        if (!fact) continue;
+        const group = this.state.group(`${cls}(${i})`);
+        group.anchor = stmtOf(c);
+        group.addId(`${cls}(${i})`);
+        group.addId(`${base}(${i})`);
+        this.ctx.report?.facts.push({ id: `${base}(${i})`, fact }, { id: `${cls}(${i})`, fact });
+      }
+    }
+  }
+
+  /**
+   * Map slots the project keeps followed values in: readers (`.get("redis")`) are roots; a value
+   * stored there that is not followed, or any other use of such a Map, holds every slot of it.
+   */
+  private slotScan(): void {
+    const view = this.ctx.view!;
+    const known = new Map<string, boolean>();
+    const isSlotMap = (name: string): boolean => {
+      if (!known.has(name)) known.set(name, view.fieldsOf(slotsId(name)).length > 0);
+      return known.get(name)!;
+    };
+    for (const u of slotUses(this.ctx, isSlotMap)) {
+      if (u.type === "init" || u.type === "has" || u.type === "delete") continue;
+      const block = (path: P, message: string): void => {
+        const g = this.state.group(`Map ${u.name}`);
+        g.anchor = stmtOf(path);
+        g.addId(slotsId(u.name));
+        g.block(stmtOf(path), message);
+      };
+      if (u.type === "other") {
+        block(
+          u.path,
+          `the Map ${u.name} holds a client (set under a literal key) and is used here in a way the codemod cannot follow (only .set/.get/.has/.delete with a literal key are), so its readers cannot all be seen; migrate them together by hand`,
+        );
+        continue;
+      }
+      const fact = view.fact(slotId(u.name, u.key));
+      if (!fact) continue;
+      if (u.type === "set") {
+        const value = climbWrappers(u.callPath.get("arguments", 1)).node;
+        if (this.state.groups.some((g) => g.refNodes.has(value) || g.refNodes.has(unwrapValue(value)))) continue;
+        block(u.callPath, `the Map ${u.name} gets a value under "${u.key}" that the codemod does not follow, and a client under the same key elsewhere`);
+        continue;
+      }
+      this.slotReader(u.callPath, u.name, u.key, fact);
+    }
+  }
+
+  /** `app.state.get("redis") as Redis`: the client kept in the slot, followed from here (its cast follows it too). */
+  private slotReader(callPath: P, name: string, key: string, fact: ObjFact): void {
+    const group = this.state.group(`${name}.get("${key}")`);
+    group.anchor = stmtOf(callPath);
+    group.addId(slotId(name, key));
+    group.addId(slotsId(name));
+    let valuePath: P = climbWrappers(callPath);
+    const parent = valuePath.parent?.node;
+    const obj: Obj = { ...fact, group, label: `${name}.get("${key}")`, holder: { type: "binding", name: "", declId: null, declPath: null }, origin: null };
+    if (parent?.type === "TSAsExpression" && parent.expression === valuePath.node) {
+      valuePath = valuePath.parent;
+      const ann: P = valuePath.get("typeAnnotation");
+      const refs: P[] =
+        ann.node.type === "TSTypeReference"
+          ? [ann]
+          : ann.node.type === "TSUnionType"
+            ? (ann.node.types as N[]).flatMap((t, i) => (t.type === "TSTypeReference" ? [ann.get("types", i)] : []))
+            : [];
+      for (const r of refs) {
+        if (!resolveExport(this.state.info, r.get("typeName"))) continue;
+        group.v1Refs.push(r.node.typeName, r.node.typeName.left ?? r.node.typeName);
+        this.typeEdit(obj, r);
+      }
+    }
+    const held = holderOf(this.state, valuePath);
+    if ("reason" in held) {
+      if (held.reason !== "is not kept anywhere")
+        group.block(stmtOf(callPath), `the client read from the Map ${name} ${held.reason}; migrate its uses together by hand`);
+      return;
+    }
+    const reader: Obj = { ...obj, label: held.holder.name, holder: held.holder };
+    this.annotation(reader);
+    this.analyze(reader);
+  }
+
+  /** `this.redis = options.redis ?? null` in a field that also holds a factory's object: fine when the value assigned is followed too. */
+  private pendingAssigns(): void {
+    for (const { obj, right, stmt } of this.assigns) {
+      const other = this.state.groups.find((g) => g.refNodes.has(right));
+      if (other) {
+        if (other.root() !== obj.group.root()) obj.group.absorb(other);
+        continue;
+      }
+      obj.group.block(stmt, `${obj.label} is assigned another value here, so the codemod cannot tell which object it holds`);
+    }
   }
 
   /** The type annotations of a function that returns the object (`Promise<aioredis.Redis>`) follow it. */
@@ -612,6 +894,11 @@ class Analyzer {
       }
       // used where it is made: `(await this.client).ttl(key)`
       const use = classifyUse(valuePath);
+      // passed straight to a function or class of the project: `new Queue(await getRedis())`
+      if (use.type === "arg") {
+        const arg: Obj = { ...fact, group, label: `${id}()`, holder: { type: "binding", name: "", declId: null, declPath: null }, origin: valuePath };
+        if (this.projectArg(arg, use)) return;
+      }
       if (use.type === "call" && valuePath.node.type === "AwaitExpression") {
         const obj: Obj = {
           ...fact,
@@ -638,9 +925,12 @@ class Analyzer {
     group.anchor = anchor;
     for (const id of ids) group.addId(id);
     const obj: Obj = { ...fact, group, label, holder, origin: null, ids };
+    this.lastRoot = obj;
     this.annotation(obj);
     this.analyze(obj);
   }
+
+  private lastRoot: Obj | null = null;
 
   /** Fields of a project class that hold objects, read through an instance (`app.db.get()`). */
   private memberRoots(object: string, objectDeclId: N, cls: string, anchor: N): void {
@@ -709,7 +999,11 @@ class Analyzer {
     const unsubscribes: CallUse[] = [];
     const releases: CallUse[] = [];
     const calls: CallUse[] = [];
-    for (const ref of refs) {
+    for (const r of refs) {
+      // `options.redis ?? null` is the value itself (or nothing): its use is the use of the whole
+      let ref = r;
+      while (isNullishDefault(climbWrappers(ref).parent?.node) && climbWrappers(ref).parent.node.left === climbWrappers(ref).node)
+        ref = climbWrappers(ref).parent;
       const use = classifyUse(ref);
       switch (use.type) {
         case "call":
@@ -726,6 +1020,11 @@ class Analyzer {
           const right = use.assignPath.node.right;
           const rootAssign = obj.origin && contains(right, obj.origin.node);
           if (rootAssign || isNullLit(right) || isUndefinedId(right)) break;
+          // another followed value (`this.redis = options.redis ?? null`): decided once every root is known
+          if (this.ctx.view) {
+            this.assigns.push({ obj, right: unwrapValue(right), stmt: stmtOf(ref) });
+            break;
+          }
           group.block(stmtOf(ref), `${obj.label} is assigned another value here, so the codemod cannot tell which object it holds`);
           break;
         }
@@ -804,6 +1103,13 @@ class Analyzer {
     const call = use.callPath.node;
     if (this.releaseCalls.has(call)) return;
     const stmt = stmtOf(use.callPath);
+    // `app.state.set("redis", redis)`: a Map slot (slots.ts)
+    const slot = this.ctx.view ? slotStore(use.callPath, use.index) : null;
+    if (slot) {
+      this.port(obj, slotId(slot.name, slot.key));
+      group.addId(slotsId(slot.name));
+      return;
+    }
     if (call.type === "NewExpression") {
       const ref = resolveExport(state.info, use.callPath.get("callee"));
       if (ref?.name === "Redis" && obj.kind === "pool" && call.arguments.length === 1) {

@@ -17,7 +17,7 @@ export type Holder =
   | { type: "binding"; name: string; declId: N; declPath: P | null }
   | { type: "field"; name: string; classPath: P; declPath: P | null }
   /** `x.name` where `x` (declared by `objectDeclId`) is an instance of a class whose field holds the object. */
-  | { type: "member"; name: string; object: string; objectDeclId: N; declPath: null };
+  | { type: "member"; name: string; object: string; objectDeclId: N; declPath: null; via?: string[] };
 
 export interface Obj {
   kind: Kind;
@@ -59,15 +59,19 @@ export function referencesOfHolder(state: V2State, holder: Holder): P[] {
     );
   }
   if (holder.type === "member") {
-    return nodesOf(state.ctx, "MemberExpression").filter(
-      (p: P) =>
-        p.node.object.type === "Identifier" &&
-        p.node.object.name === holder.object &&
-        !p.node.computed &&
-        memberName(p.node) === holder.name &&
-        !(p.parent?.node.type === "AssignmentExpression" && p.parent.node.left === p.node) &&
-        resolveBinding(p.get("object"), holder.object) === holder.objectDeclId,
-    );
+    return nodesOf(state.ctx, "MemberExpression").filter((p: P) => {
+      if (p.node.computed || memberName(p.node) !== holder.name) return false;
+      if (p.parent?.node.type === "AssignmentExpression" && p.parent.node.left === p.node) return false;
+      // `app.state.pool`: the names between the object and the member (`via`) match too
+      let o: P = p.get("object");
+      for (const name of [...(holder.via ?? [])].reverse()) {
+        while (o.node.type === "TSNonNullExpression" || o.node.type === "ParenthesizedExpression") o = o.get("expression");
+        if (!isMember(o.node) || o.node.computed || memberName(o.node) !== name) return false;
+        o = o.get("object");
+      }
+      while (o.node.type === "TSNonNullExpression" || o.node.type === "ParenthesizedExpression") o = o.get("expression");
+      return o.node.type === "Identifier" && o.node.name === holder.object && resolveBinding(o, holder.object) === holder.objectDeclId;
+    });
   }
   return nodesOf(state.ctx, "MemberExpression").filter(
     (p: P) => p.node.object.type === "ThisExpression" && !p.node.computed && memberName(p.node) === holder.name && thisBelongsTo(p, holder.classPath.node),

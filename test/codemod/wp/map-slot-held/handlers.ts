@@ -1,0 +1,19 @@
+import type * as aioredis from "aioredis";
+import type { Application } from "./app.js";
+
+export async function visit(app: Application, page: string): Promise<string> {
+  const redis = app.state.get("redis") as aioredis.Redis;
+  const hits = await redis.incr(`hits:${page}`);
+  return `${app.state.get("name")}: ${page} seen ${hits - 1} times before`;
+}
+
+/** Every value of the state: one of them is the client, read without its key. */
+export async function close(app: Application): Promise<void> {
+  for (const value of app.state.values()) {
+    if (typeof value === "object" && value !== null && "waitClosed" in value) {
+      const redis = value as aioredis.Redis;
+      redis.close();
+      await redis.waitClosed();
+    }
+  }
+}
