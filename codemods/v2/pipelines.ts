@@ -21,6 +21,7 @@ import {
 } from "../lib/ast.js";
 import { codeOf, raw, type Ctx } from "../lib/context.js";
 import { planCommand } from "./commands.js";
+import { isQueuedWatch, planQueuedWatch } from "./pipeline-watch.js";
 import { classifyUse, holderOf, referencesOfHolder, stmtOf, type Obj } from "./objects.js";
 import type { V2State } from "./state.js";
 
@@ -120,14 +121,22 @@ export function planPipeline(state: V2State, origin: PipelineOrigin): void {
     return;
   }
   // v1 queued WATCH/UNWATCH with the other commands; a v2 pipeline runs them at once and
-  // switches to immediate mode, so every later reply would land at another index
-  const watching = commands.find((c) => c.method === "watch" || c.method === "unwatch");
+  // switches to immediate mode, so every later reply would land at another index, unless
+  // they stay queued as raw commands (see pipeline-watch.ts)
+  const watching = commands.find(isQueuedWatch);
   if (watching) {
-    group.block(
-      stmtOf(watching.callPath),
-      `${watching.method}() queued in a ${use.method}(): a v2 pipeline runs ${watching.method.toUpperCase()} at once (immediate mode), so the replies of execute() would move; in v2 write: await pipe.watch(key); ...reads...; pipe.multi(); ...commands...; await pipe.execute()`,
+    const plan = planQueuedWatch(ctx, commands, execute, transaction);
+    if ("reason" in plan) {
+      group.block(stmtOf(watching.callPath), plan.reason);
+      return;
+    }
+    group.edit(
+      2,
+      watching.callPath.node,
+      "pipeline-watch",
+      "WATCH/UNWATCH queued in a pipeline stay queued in v2: executeCommand() keeps every reply's index",
+      plan.run,
     );
-    return;
   }
   const executeAwait = climbWrappers(execute.callPath).parent;
   if (executeAwait?.node.type !== "AwaitExpression") {
@@ -217,7 +226,7 @@ export function planPipeline(state: V2State, origin: PipelineOrigin): void {
 
   // the commands' own arguments (option renames), as on a client
   const consumed = new Set<N>();
-  for (const c of commands) planCommand(state, obj, c, true, consumed);
+  for (const c of commands) if (!isQueuedWatch(c)) planCommand(state, obj, c, true, consumed);
 
   const parentCall = use.callPath.node;
   const resultsName = (() => {

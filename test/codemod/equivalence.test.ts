@@ -63,6 +63,7 @@ const RUNNABLE = [
   "marker-ignore-comment",
   "marker-unsupported",
   "eager-connect-in-try",
+  "pipeline-queued-watch",
 ];
 
 const haveCompat = fs.existsSync(COMPAT);
