@@ -26,6 +26,8 @@ import { rewriteErrors } from "./errors.js";
 import { planFactory } from "./factories.js";
 import { CONSTANTS, ERROR_RENAMES, FACTORIES, SHARED_NAMES, TYPE_RENAMES, V1_ONLY, V2_ONLY } from "./names.js";
 import { classifyUse, holderOf, localCallee, referencesOfHolder, stmtOf, type Holder, type Kind, type Obj, type Use } from "./objects.js";
+import { planPoolExecute } from "./pool-execute.js";
+import { v1TypeNamesIn } from "./subclass-types.js";
 import { planPipeline } from "./pipelines.js";
 import { planSubscribe, planUnsubscribe, type PubSubRegistry } from "./pubsub.js";
 import { V2State, type Group } from "./state.js";
@@ -163,7 +165,7 @@ class Analyzer {
       group.anchor = stmt;
       this.groupId(group, c.node);
       const sup = c.node.superClass;
-      group.v1Refs.push(sup, sup.object ?? sup);
+      group.v1Refs.push(sup, sup.object ?? sup, ...v1TypeNamesIn(this.ctx, info, c));
       const cls = classIdOf(this.ctx, c);
       if (cls) {
         group.addId(cls);
@@ -767,11 +769,7 @@ class Analyzer {
         return planCommand(state, obj, use, false, consumed);
       case "pool":
         if (m === "get" || m === "acquire") return this.poolAcquireUse(obj, use, consumed, releases);
-        if (m === "execute")
-          return group.block(
-            stmtOf(use.callPath),
-            "pool.execute(): in v2 run commands on a client of the pool: new Redis({ connectionPool: pool }).executeCommand(...)",
-          );
+        if (m === "execute") return planPoolExecute(state, obj, use, consumed);
         return group.block(stmtOf(use.callPath), `pool.${m}() has no v2 equivalent the codemod can write (see MIGRATION.md)`);
       case "sentinel":
         if (m === "masterFor" || m === "slaveFor") return this.derivedClient(obj, use);

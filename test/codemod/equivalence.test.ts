@@ -64,6 +64,7 @@ const RUNNABLE = [
   "marker-unsupported",
   "eager-connect-in-try",
   "pipeline-queued-watch",
+  "pool-execute",
 ];
 
 const haveCompat = fs.existsSync(COMPAT);
