@@ -28,7 +28,7 @@ import { CONSTANTS, ERROR_RENAMES, FACTORIES, SHARED_NAMES, TYPE_RENAMES, V1_ONL
 import { classifyUse, holderOf, localCallee, referencesOfHolder, stmtOf, type Holder, type Kind, type Obj, type Use } from "./objects.js";
 import { planPoolExecute } from "./pool-execute.js";
 import { v1TypeNamesIn } from "./subclass-types.js";
-import { planPipeline } from "./pipelines.js";
+import { planContinuedPipeline, planPipeline } from "./pipelines.js";
 import { planSubscribe, planUnsubscribe, type PubSubRegistry } from "./pubsub.js";
 import { V2State, type Group } from "./state.js";
 import { resetScopes, resolveBinding } from "../lib/scope.js";
@@ -249,6 +249,8 @@ class Analyzer {
           return;
         }
       }
+      // `new Backend(await createRedisPool(url))`: the parameter of a project function or class takes it
+      if (held.reason === "is passed on where the codemod cannot follow it" && this.factoryArg(callPath, aw, plan, ref.name, group)) return;
       if (held.reason !== "is not kept anywhere") {
         group.block(
           stmt,
@@ -270,6 +272,30 @@ class Analyzer {
     this.eagerConnect(obj, held.declStmt);
     this.annotation(obj);
     this.analyze(obj);
+  }
+
+  /** A factory's result given straight to a project function or constructor: it joins that parameter (true), or false. */
+  private factoryArg(
+    callPath: P,
+    aw: P,
+    plan: { kind: Kind; decode: boolean | null; encoding: string | null; blockingPool?: boolean },
+    name: string,
+    group: Group,
+  ): boolean {
+    if (!this.ctx.view) return false;
+    const use = classifyUse(aw.node.type === "AwaitExpression" ? aw : callPath);
+    if (use.type !== "arg") return false;
+    const obj: Obj = {
+      kind: plan.kind,
+      group,
+      decode: plan.decode,
+      encoding: plan.encoding,
+      blockingPool: plan.blockingPool,
+      label: `${name}()`,
+      holder: { type: "binding", name: "", declId: null, declPath: null },
+      origin: callPath,
+    };
+    return this.projectArg(obj, use);
   }
 
   /**
@@ -392,6 +418,10 @@ class Analyzer {
   /** Records that the object is the value `id` (joins the group to it, and tells the project what it is). */
   private port(obj: Obj, id: string): void {
     obj.group.addId(id);
+    if (this.ctx.report && obj.kind === "pipeline" && obj.queued) {
+      const pipeline = { transaction: !!obj.transaction, ...obj.queued };
+      this.ctx.report.facts.push({ id, fact: { kind: "pipeline", decode: obj.decode, encoding: obj.encoding, pipeline } });
+    }
     if (this.ctx.report && (obj.kind === "client" || obj.kind === "pool" || obj.kind === "connection" || obj.kind === "sentinel")) {
       this.ctx.report.facts.push({
         id,
@@ -441,6 +471,16 @@ class Analyzer {
       return true;
     }
     return false;
+  }
+
+  /** `return pipe` of a pipeline a named project function made or continued: its callers get it (see pipeline-flow.ts). */
+  private pipelineReturn(obj: Obj, ref: P): boolean {
+    const fn = returnTarget(climbWrappers(ref));
+    const id = fn ? fnIdOf(this.ctx, fn) : null;
+    if (!id) return false;
+    this.port(obj, `${id}()`);
+    this.returnTypes(obj, fn!);
+    return true;
   }
 
   /** The type annotations of a function that returns the object (`Promise<aioredis.Redis>`) follow it. */
@@ -620,6 +660,13 @@ class Analyzer {
     }
     const obj: Obj = { ...fact, group, label: held.holder.name, holder: held.holder, origin: valuePath, ids: [`${id}()`] };
     this.annotation(obj);
+    if (fact.pipeline) {
+      // a pipeline the function started: this caller fills and runs it (or returns it on)
+      const { transaction, ...queued } = fact.pipeline;
+      if (held.holder.type !== "binding" || !held.declStmt)
+        return group.block(stmtOf(p), `keep the pipeline ${id}() returns in a local const for the codemod to rewrite it`);
+      return planContinuedPipeline(state, { ...obj, transaction, queued }, held.declStmt, (o, ref) => this.pipelineReturn(o, ref));
+    }
     this.analyze(obj);
   }
 
@@ -754,7 +801,7 @@ class Analyzer {
         if (m === "acquire") return this.acquireUse(obj, use);
         if (m === "multiExec" || m === "pipeline") {
           if (obj.watchPipeline && m === "multiExec") return planPipeline(state, { parent: obj, use, watchPipeline: { name: obj.label } });
-          return planPipeline(state, { parent: obj, use });
+          return planPipeline(state, { parent: obj, use, onReturn: (o, ref) => this.pipelineReturn(o, ref) });
         }
         if (m === "subscribe" || m === "psubscribe") return planSubscribe(state, obj, use, this.registry);
         if (m === "watch" || m === "unwatch") {

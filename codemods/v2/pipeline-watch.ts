@@ -24,7 +24,7 @@ export function isQueuedWatch(c: CallUse): boolean {
  * or for other commands than WATCH / UNWATCH, `const f = pipe.cmd()` (a future the pipeline
  * rewrite turns into an index).
  */
-function commandStatement(c: CallUse): P | null {
+export function commandStatement(c: CallUse): P | null {
   const p = climbWrappers(c.callPath);
   const parent = p.parent;
   if (parent?.node.type === "ExpressionStatement") return parent;
@@ -72,8 +72,23 @@ function readIndexes(execute: CallUse): Set<number> | null {
  * Plans the rewrite of the pipeline's queued WATCH / UNWATCH calls. Returns the edit to run,
  * or why the pipeline is left for a hand rewrite.
  */
-export function planQueuedWatch(ctx: Ctx, commands: CallUse[], execute: CallUse, transaction: boolean): { run: () => void } | { reason: string } {
+export function planQueuedWatch(
+  ctx: Ctx,
+  commands: CallUse[],
+  execute: CallUse,
+  transaction: boolean,
+  prefix: { count: number; watchAt: number[] } = { count: 0, watchAt: [] },
+): { run: () => void } | { reason: string } {
   const watches = commands.filter(isQueuedWatch);
+  const read = readIndexes(execute);
+  // a pipeline a project function started: the WATCH/UNWATCH it queued come first
+  for (const at of prefix.watchAt) {
+    if (read === null || read.has(at))
+      return {
+        reason: `the pipeline holds a WATCH or UNWATCH its function queued, whose reply (execute()'s result at index ${at}) may be read here; v1 gave true, a queued one gives "OK" in v2: read only the other replies (destructure with a hole there), or rewrite it by hand`,
+      };
+  }
+  if (watches.length === 0) return { run: () => {} };
   const first = watches[0]!;
   const name = first.method;
   const upper = name.toUpperCase();
@@ -98,21 +113,23 @@ export function planQueuedWatch(ctx: Ctx, commands: CallUse[], execute: CallUse,
   const positions = new Map<N, number>();
   const sorted = [...order].sort((a, b) => a - b);
   for (let k = 0; k < commands.length; k++) positions.set(commands[k]!.callPath.node, sorted.indexOf(order[k]!));
-  const read = readIndexes(execute);
   for (const w of watches) {
-    const at = positions.get(w.callPath.node)!;
+    const at = prefix.count + positions.get(w.callPath.node)!;
     if (read === null || read.has(at))
       return {
         reason: `${w.method}() queued in a pipeline(): its reply (execute()'s result at index ${at}) may be read; v1 gave true, a queued ${w.method.toUpperCase()} gives "OK" in v2: rewrite it by hand (pipe.executeCommand("${w.method.toUpperCase()}", ...) keeps every index)`,
       };
   }
-  return {
-    run: () => {
-      for (const w of watches) {
-        const call = w.callPath.node;
-        w.memberPath.node.property = ctx.j.identifier("executeCommand");
-        call.arguments = [raw(ctx, JSON.stringify(w.method.toUpperCase())), ...call.arguments];
-      }
-    },
+  return { run: queuedWatchRewrite(ctx, watches) };
+}
+
+/** `pipe.watch(a, b)` -> `pipe.executeCommand("WATCH", a, b)`, `pipe.unwatch()` -> `pipe.executeCommand("UNWATCH")`. */
+export function queuedWatchRewrite(ctx: Ctx, watches: CallUse[]): () => void {
+  return () => {
+    for (const w of watches) {
+      const call = w.callPath.node;
+      w.memberPath.node.property = ctx.j.identifier("executeCommand");
+      call.arguments = [raw(ctx, JSON.stringify(w.method.toUpperCase())), ...call.arguments];
+    }
   };
 }
