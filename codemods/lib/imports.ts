@@ -45,8 +45,11 @@ function makeSpecifier(ctx: Ctx, imported: string, local: string, typeOnly = fal
   return spec;
 }
 
-function setSource(_ctx: Ctx, node: N, value: string): void {
-  if (node.value !== value) setStringValue(node, value);
+function setSource(ctx: Ctx, node: N, value: string): void {
+  if (node.value === value) return;
+  // a change of its own: a file whose only rewrite is where it imports from is still rewritten
+  recordChange(ctx, node, "import", `import of "${node.value}" is "${value}" now`);
+  setStringValue(node, value);
 }
 
 /**

@@ -25,9 +25,11 @@ import { planCommand } from "./commands.js";
 import { rewriteErrors } from "./errors.js";
 import { planFactory } from "./factories.js";
 import { CONSTANTS, ERROR_RENAMES, FACTORIES, SHARED_NAMES, TYPE_RENAMES, V1_ONLY, V2_ONLY } from "./names.js";
-import { classifyUse, holderOf, localCallee, referencesOfHolder, stmtOf, type Holder, type Kind, type Obj, type Use } from "./objects.js";
+import { classifyUse, holderOf, localCallee, pathOf, referencesOfHolder, stmtOf, type Holder, type Kind, type Obj, type Use } from "./objects.js";
 import { planPoolExecute } from "./pool-execute.js";
 import { v1TypeNamesIn } from "./subclass-types.js";
+import { inheritedCtorIds } from "./ctor-aliases.js";
+import { defaultAssignCall, defaultAssignOf } from "./default-assign.js";
 import { planContinuedPipeline, planPipeline } from "./pipelines.js";
 import { planSubscribe, planUnsubscribe, type PubSubRegistry } from "./pubsub.js";
 import { V2State, type Group } from "./state.js";
@@ -222,6 +224,7 @@ class Analyzer {
     const plan = planFactory(state, callPath, ref);
     if ("reason" in plan) {
       group.block(stmt, `${ref.name}(): ${plan.reason}`);
+      this.heldFlow(group, ref.name, aw, callPath);
       return;
     }
     for (const n of plan.notes) group.note(stmt, n);
@@ -272,6 +275,78 @@ class Analyzer {
     this.eagerConnect(obj, held.declStmt);
     this.annotation(obj);
     this.analyze(obj);
+  }
+
+  /**
+   * A factory call that stays on compat still tells the project where its value goes (the
+   * variable or field that holds it, the functions it is returned from or passed to), so that
+   * what receives it in other modules stays on compat with it instead of converting alone
+   * against a compat value.
+   */
+  private heldFlow(group: Group, factory: string, aw: P, callPath: P): void {
+    if (!this.ctx.view || !aw) return;
+    const kind: Kind = factory === "createSentinel" ? "sentinel" : factory === "createPool" ? "pool" : factory === "createConnection" ? "connection" : "client";
+    const base = { kind, group, decode: null, encoding: null, origin: callPath, label: `${factory}()` };
+    const none: Holder = { type: "binding", name: "", declId: null, declPath: null };
+    const follow = (obj: Obj, ref: P): void => {
+      const use = classifyUse(ref);
+      if (use.type === "arg") {
+        this.projectArg(obj, use);
+        return;
+      }
+      const p = climbWrappers(ref);
+      if (p.parent?.node.type !== "ReturnStatement") return;
+      const fn = returnTarget(p);
+      const id = fn ? fnIdOf(this.ctx, fn) : null;
+      if (id) this.port(obj, `${id}()`);
+    };
+    const valuePath = aw.node.type === "AwaitExpression" ? aw : callPath;
+    const held = holderOf(this.state, valuePath);
+    if ("reason" in held) {
+      follow({ ...base, holder: none }, valuePath);
+      return;
+    }
+    const obj: Obj = { ...base, holder: held.holder };
+    for (const id of this.idsOf(obj)) this.port(obj, id);
+    for (const ref of referencesOfHolder(this.state, held.holder)) follow(obj, ref);
+  }
+
+  /** `x = x ?? f()` where the project says `f()` returns the same kind of object as `x` holds. */
+  private sameKindDefault(obj: Obj, assignPath: P): boolean {
+    const view = this.ctx.view;
+    const call = defaultAssignCall(assignPath.node, obj.holder.name);
+    if (!view || !call || call.callee.type !== "Identifier") return false;
+    const calleePath = this.ctx
+      .j(assignPath)
+      .find(this.ctx.j.Identifier, { name: call.callee.name })
+      .filter((q: P) => q.node === call.callee)
+      .paths()[0];
+    const decl = calleePath ? resolveBinding(calleePath, call.callee.name) : null;
+    if (!decl || !isModuleLevelDecl(this.ctx, decl)) return false;
+    const id = view.local(call.callee.name);
+    const fact = id ? view.fact(`${id}()`) : undefined;
+    return !!fact && fact.kind === obj.kind;
+  }
+
+  /** Joins the group to what the variable or parameter `name` (referenced at `refPath`) is to the project; false when it has no project id. */
+  private portToHolder(refPath: P, name: string, group: Group): boolean {
+    const view = this.ctx.view;
+    const decl = resolveBinding(refPath, name);
+    if (!view || !decl) return false;
+    if (isModuleLevelDecl(this.ctx, decl)) {
+      const id = view.local(name);
+      if (!id) return false;
+      group.addId(id);
+      return true;
+    }
+    const declPath = pathOf(this.state, decl);
+    const fn = declPath?.parent?.node.type === "AssignmentPattern" ? declPath.parent.parent : declPath?.parent;
+    if (!fn || !isFunctionNode(fn.node)) return false;
+    const at = (fn.node.params as N[]).findIndex((x) => x === decl || (x.type === "AssignmentPattern" && x.left === decl));
+    const fid = at >= 0 ? fnIdOf(this.ctx, fn) : null;
+    if (!fid) return false;
+    group.addId(`${fid}(${at})`);
+    return true;
   }
 
   /** A factory's result given straight to a project function or constructor: it joins that parameter (true), or false. */
@@ -367,7 +442,7 @@ class Analyzer {
       if (fn && isFunctionNode(fn.node)) {
         const fid = fnIdOf(this.ctx, fn);
         const at = fn.node.params.indexOf(owner.parent?.node.type === "TSParameterProperty" ? owner.parent.node : node);
-        if (fid && at >= 0) ids.push(`${fid}(${at})`);
+        if (fid && at >= 0) ids.push(`${fid}(${at})`, ...inheritedCtorIds(this.ctx, fn, classIdOf).map((sub) => `${sub}(${at})`));
       }
       const fact = ids.map((id) => this.ctx.view?.fact(id)).find((f) => f);
       const kind = fact?.kind ?? kinds[ref.name]!;
@@ -592,14 +667,27 @@ class Analyzer {
     for (const fn of fns) {
       const id = fnIdOf(ctx, fn);
       if (!id) continue;
+      const subs = inheritedCtorIds(ctx, fn, classIdOf);
       (fn.node.params as N[]).forEach((param, i) => {
-        const fact = view.fact(`${id}(${i})`);
+        const names = [`${id}(${i})`, ...subs.map((sub) => `${sub}(${i})`)];
+        const fact = names.map((n) => view.fact(n)).find((f) => f);
         if (!fact) return;
         const paramPath: P = fn.get("params", i);
         if (param.type === "Identifier") {
           if (this.claimed.has(param)) return;
           this.claimed.add(param);
-          this.projectRoot(fact, { type: "binding", name: param.name, declId: param, declPath: paramPath }, [`${id}(${i})`], stmtOf(fn), param.name);
+          this.projectRoot(fact, { type: "binding", name: param.name, declId: param, declPath: paramPath }, names, stmtOf(fn), param.name);
+        } else if (param.type === "AssignmentPattern" && param.left.type === "Identifier") {
+          // `redis: Redis | null = null`: a parameter with a default holds what callers pass, too
+          if (this.claimed.has(param.left)) return;
+          this.claimed.add(param.left);
+          this.projectRoot(
+            fact,
+            { type: "binding", name: param.left.name, declId: param.left, declPath: paramPath.get("left") },
+            names,
+            stmtOf(fn),
+            param.left.name,
+          );
         } else if (param.type === "TSParameterProperty" && param.parameter.type === "Identifier") {
           let c: P | null = fn.parent;
           while (c && c.node.type !== "ClassDeclaration" && c.node.type !== "ClassExpression") c = c.parent;
@@ -608,7 +696,7 @@ class Analyzer {
           this.projectRoot(
             fact,
             { type: "field", name: param.parameter.name, classPath: c, declPath: paramPath.get("parameter") },
-            [`${id}(${i})`],
+            names,
             stmtOf(fn),
             param.parameter.name,
           );
@@ -654,6 +742,15 @@ class Analyzer {
         this.callUse(obj, use, new Set<N>(), []);
         return;
       }
+      // `redis = redis ?? (await getRedis())`: the holder takes it when not given one
+      const dflt = defaultAssignOf(valuePath);
+      if (dflt && this.portToHolder(dflt.assign.get("left"), dflt.name, group)) return;
+      // `new Queue(await getRedis())`: the parameter of a project function or class takes it
+      if (
+        use.type === "arg" &&
+        this.projectArg({ ...fact, group, label: `${id}()`, holder: { type: "binding", name: "", declId: null, declPath: null }, origin: valuePath }, use)
+      )
+        return;
       if (held.reason !== "is not kept anywhere")
         group.block(stmtOf(p), `the ${fact.kind} ${id}() returns ${held.reason}, so the codemod cannot see all its uses`);
       return;
@@ -762,6 +859,7 @@ class Analyzer {
           const right = use.assignPath.node.right;
           const rootAssign = obj.origin && contains(right, obj.origin.node);
           if (rootAssign || isNullLit(right) || isUndefinedId(right)) break;
+          if (obj.holder.type === "binding" && this.sameKindDefault(obj, use.assignPath)) break;
           group.block(stmtOf(ref), `${obj.label} is assigned another value here, so the codemod cannot tell which object it holds`);
           break;
         }
