@@ -760,6 +760,7 @@ class Analyzer {
     if (fact.pipeline) {
       // a pipeline the function started: this caller fills and runs it (or returns it on)
       const { transaction, ...queued } = fact.pipeline;
+      group.addId(`${id}()`);
       if (held.holder.type !== "binding" || !held.declStmt)
         return group.block(stmtOf(p), `keep the pipeline ${id}() returns in a local const for the codemod to rewrite it`);
       return planContinuedPipeline(state, { ...obj, transaction, queued }, held.declStmt, (o, ref) => this.pipelineReturn(o, ref));

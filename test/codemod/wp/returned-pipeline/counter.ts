@@ -15,6 +15,15 @@ export class Counter {
     return value === null ? null : value.toString();
   }
 
+  /** The value and its TTL, read through futures: their replies come after the UNWATCH's. */
+  async peek(): Promise<string> {
+    const pipe = unwatchPipe(this.redis);
+    const value = pipe.get(this.key);
+    const ttl = pipe.ttl(this.key);
+    await pipe.execute();
+    return `${String(await value)} ttl ${await ttl}`;
+  }
+
   /** Adds `by`; `meddle` runs between the read and the write (to show a conflict). */
   async bump(by: number, meddle?: () => Promise<void>): Promise<number> {
     let attempts = 0;

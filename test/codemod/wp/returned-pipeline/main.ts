@@ -9,7 +9,7 @@ export async function main(): Promise<void> {
     console.log("start", await counter.read());
     console.log("attempts", await counter.bump(2));
     console.log("attempts", await counter.bump(3, async () => void (await pool.incr("hits"))));
-    console.log("end", await counter.read());
+    console.log("end", await counter.read(), await counter.peek());
   }
   pool.close();
   await pool.waitClosed();
