@@ -224,7 +224,7 @@ function planQueue(state: V2State, q: Queue): void {
     }
     group.block(
       stmtOf(c.callPath),
-      `the Promise of this ${use.method}() command is used directly; in v2 pipelined commands chain and their replies come from execute(): rewrite it by hand`,
+      `the Promise of this ${use.method}() command is used directly; in v2 pipelined commands chain and their replies come from execute(): rewrite it by hand (execute() resolves every reply in order; it throws WatchError when a watched key changed, else the first command error, and execute({ raiseOnError: false }) puts each error at its index instead)`,
     );
     return;
   }
