@@ -110,6 +110,8 @@ class Analyzer {
   readonly pairedWaits = new Set<N>();
   /** `pool.release(conn)` calls rewritten with the pool: not an escape of `conn`. */
   readonly releaseCalls = new Set<N>();
+  /** The group of the pipelines each project function returns, in this file. */
+  readonly pipelineGroups = new Map<string, Group>();
 
   constructor(readonly state: V2State) {}
 
@@ -761,6 +763,10 @@ class Analyzer {
       // a pipeline the function started: this caller fills and runs it (or returns it on)
       const { transaction, ...queued } = fact.pipeline;
       group.addId(`${id}()`);
+      // the pipelines one function returns are decided together: one group (and one marker) per file
+      const first = this.pipelineGroups.get(id);
+      if (first) first.absorb(group);
+      else this.pipelineGroups.set(id, group);
       if (held.holder.type !== "binding" || !held.declStmt)
         return group.block(stmtOf(p), `keep the pipeline ${id}() returns in a local const for the codemod to rewrite it`);
       return planContinuedPipeline(state, { ...obj, transaction, queued }, held.declStmt, (o, ref) => this.pipelineReturn(o, ref));
