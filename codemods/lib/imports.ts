@@ -113,8 +113,8 @@ function makeSpecifier(ctx: Ctx, imported: string, local: string, typeOnly = fal
 
 function setSource(ctx: Ctx, node: StringLit, value: string): void {
   if (node.value === value) return;
-  // a file whose values all went to v2 without an edit of their own (types only): the import alone changes
-  if (node.value === COMPAT_PACKAGE && value === V1_PACKAGE) recordChange(ctx, node, "import", `the import points at "${V1_PACKAGE}": what it names is on v2`);
+  // a change of its own: a file whose only rewrite is where it imports from is still rewritten
+  recordChange(ctx, node, "import", `import of "${node.value}" is "${value}" now`);
   setStringValue(node, value);
 }
 

@@ -21,6 +21,8 @@ export interface ObjFact {
   encoding: string | null;
   /** A client on a BlockingConnectionPool of its own (v1 maxsize): closing it disconnects the pool. */
   blockingPool?: boolean;
+  /** A pipeline a function returns: a transaction or not, the commands it queued, where WATCH/UNWATCH sit among them. */
+  pipeline?: { transaction: boolean; count: number; watchAt: number[] };
 }
 
 export function sameFact(a: ObjFact, b: ObjFact): boolean {
@@ -28,6 +30,7 @@ export function sameFact(a: ObjFact, b: ObjFact): boolean {
     a.kind === b.kind &&
     a.decode === b.decode &&
     !!a.blockingPool === !!b.blockingPool &&
+    JSON.stringify(a.pipeline ?? null) === JSON.stringify(b.pipeline ?? null) &&
     (a.encoding ?? "").toLowerCase().replace(/[-_]/g, "") === (b.encoding ?? "").toLowerCase().replace(/[-_]/g, "")
   );
 }

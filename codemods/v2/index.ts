@@ -25,8 +25,12 @@ import { planCommand } from "./commands.js";
 import { rewriteErrors } from "./errors.js";
 import { planFactory } from "./factories.js";
 import { CONSTANTS, ERROR_RENAMES, FACTORIES, SHARED_NAMES, TYPE_RENAMES, V1_ONLY, V2_ONLY } from "./names.js";
-import { classifyUse, holderOf, localCallee, referencesOfHolder, stmtOf, type Holder, type Kind, type Obj, type Use } from "./objects.js";
-import { planPipeline } from "./pipelines.js";
+import { classifyUse, holderOf, localCallee, pathOf, referencesOfHolder, stmtOf, type Holder, type Kind, type Obj, type Use } from "./objects.js";
+import { planPoolExecute } from "./pool-execute.js";
+import { v1TypeNamesIn } from "./subclass-types.js";
+import { inheritedCtorIds } from "./ctor-aliases.js";
+import { defaultAssignCall, defaultAssignOf } from "./default-assign.js";
+import { planContinuedPipeline, planPipeline } from "./pipelines.js";
 import { planClosed } from "./closed.js";
 import { instanceMethodId } from "./instances.js";
 import { finishChannelParams, planSubscribe, planUnsubscribe, type PubSubRegistry } from "./pubsub.js";
@@ -114,6 +118,8 @@ class Analyzer {
   readonly releaseCalls = new Set<N>();
   /** Each client's calls, for closing its PubSubs before it once every subscription is known. */
   readonly closes: { obj: Obj; calls: CallUse[] }[] = [];
+  /** The group of the pipelines each project function returns, in this file. */
+  readonly pipelineGroups = new Map<string, Group>();
 
   constructor(readonly state: V2State) {}
 
@@ -180,7 +186,7 @@ class Analyzer {
       group.anchor = stmt;
       this.groupId(group, c.node);
       const sup = c.node.superClass;
-      group.v1Refs.push(sup, sup.object ?? sup);
+      group.v1Refs.push(sup, sup.object ?? sup, ...v1TypeNamesIn(this.ctx, info, c));
       const cls = classIdOf(this.ctx, c);
       if (cls) {
         group.addId(cls);
@@ -237,6 +243,7 @@ class Analyzer {
     const plan = planFactory(state, callPath, ref);
     if ("reason" in plan) {
       group.block(stmt, `${ref.name}(): ${plan.reason}`);
+      this.heldFlow(group, ref.name, aw, callPath);
       return;
     }
     for (const n of plan.notes) group.note(stmt, n);
@@ -264,6 +271,8 @@ class Analyzer {
           return;
         }
       }
+      // `new Backend(await createRedisPool(url))`: the parameter of a project function or class takes it
+      if (held.reason === "is passed on where the codemod cannot follow it" && this.factoryArg(callPath, aw, plan, ref.name, group)) return;
       if (held.reason !== "is not kept anywhere") {
         group.block(
           stmt,
@@ -285,6 +294,102 @@ class Analyzer {
     this.eagerConnect(obj, held.declStmt);
     this.annotation(obj);
     this.analyze(obj);
+  }
+
+  /**
+   * A factory call that stays on compat still tells the project where its value goes (the
+   * variable or field that holds it, the functions it is returned from or passed to), so that
+   * what receives it in other modules stays on compat with it instead of converting alone
+   * against a compat value.
+   */
+  private heldFlow(group: Group, factory: string, aw: P, callPath: P): void {
+    if (!this.ctx.view || !aw) return;
+    const kind: Kind = factory === "createSentinel" ? "sentinel" : factory === "createPool" ? "pool" : factory === "createConnection" ? "connection" : "client";
+    const base = { kind, group, decode: null, encoding: null, origin: callPath, label: `${factory}()` };
+    const none: Holder = { type: "binding", name: "", declId: null, declPath: null };
+    const follow = (obj: Obj, ref: P): void => {
+      const use = classifyUse(ref);
+      if (use.type === "arg") {
+        this.projectArg(obj, use);
+        return;
+      }
+      const p = climbWrappers(ref);
+      if (p.parent?.node.type !== "ReturnStatement") return;
+      const fn = returnTarget(p);
+      const id = fn ? fnIdOf(this.ctx, fn) : null;
+      if (id) this.port(obj, `${id}()`);
+    };
+    const valuePath = aw.node.type === "AwaitExpression" ? aw : callPath;
+    const held = holderOf(this.state, valuePath);
+    if ("reason" in held) {
+      follow({ ...base, holder: none }, valuePath);
+      return;
+    }
+    const obj: Obj = { ...base, holder: held.holder };
+    for (const id of this.idsOf(obj)) this.port(obj, id);
+    for (const ref of referencesOfHolder(this.state, held.holder)) follow(obj, ref);
+  }
+
+  /** `x = x ?? f()` where the project says `f()` returns the same kind of object as `x` holds. */
+  private sameKindDefault(obj: Obj, assignPath: P): boolean {
+    const view = this.ctx.view;
+    const call = defaultAssignCall(assignPath.node, obj.holder.name);
+    if (!view || !call || call.callee.type !== "Identifier") return false;
+    const calleePath = this.ctx
+      .j(assignPath)
+      .find(this.ctx.j.Identifier, { name: call.callee.name })
+      .filter((q: P) => q.node === call.callee)
+      .paths()[0];
+    const decl = calleePath ? resolveBinding(calleePath, call.callee.name) : null;
+    if (!decl || !isModuleLevelDecl(this.ctx, decl)) return false;
+    const id = view.local(call.callee.name);
+    const fact = id ? view.fact(`${id}()`) : undefined;
+    return !!fact && fact.kind === obj.kind;
+  }
+
+  /** Joins the group to what the variable or parameter `name` (referenced at `refPath`) is to the project; false when it has no project id. */
+  private portToHolder(refPath: P, name: string, group: Group): boolean {
+    const view = this.ctx.view;
+    const decl = resolveBinding(refPath, name);
+    if (!view || !decl) return false;
+    if (isModuleLevelDecl(this.ctx, decl)) {
+      const id = view.local(name);
+      if (!id) return false;
+      group.addId(id);
+      return true;
+    }
+    const declPath = pathOf(this.state, decl);
+    const fn = declPath?.parent?.node.type === "AssignmentPattern" ? declPath.parent.parent : declPath?.parent;
+    if (!fn || !isFunctionNode(fn.node)) return false;
+    const at = (fn.node.params as N[]).findIndex((x) => x === decl || (x.type === "AssignmentPattern" && x.left === decl));
+    const fid = at >= 0 ? fnIdOf(this.ctx, fn) : null;
+    if (!fid) return false;
+    group.addId(`${fid}(${at})`);
+    return true;
+  }
+
+  /** A factory's result given straight to a project function or constructor: it joins that parameter (true), or false. */
+  private factoryArg(
+    callPath: P,
+    aw: P,
+    plan: { kind: Kind; decode: boolean | null; encoding: string | null; blockingPool?: boolean },
+    name: string,
+    group: Group,
+  ): boolean {
+    if (!this.ctx.view) return false;
+    const use = classifyUse(aw.node.type === "AwaitExpression" ? aw : callPath);
+    if (use.type !== "arg") return false;
+    const obj: Obj = {
+      kind: plan.kind,
+      group,
+      decode: plan.decode,
+      encoding: plan.encoding,
+      blockingPool: plan.blockingPool,
+      label: `${name}()`,
+      holder: { type: "binding", name: "", declId: null, declPath: null },
+      origin: callPath,
+    };
+    return this.projectArg(obj, use);
   }
 
   /**
@@ -356,7 +461,7 @@ class Analyzer {
       if (fn && isFunctionNode(fn.node)) {
         const fid = fnIdOf(this.ctx, fn);
         const at = fn.node.params.indexOf(owner.parent?.node.type === "TSParameterProperty" ? owner.parent.node : node);
-        if (fid && at >= 0) ids.push(`${fid}(${at})`);
+        if (fid && at >= 0) ids.push(`${fid}(${at})`, ...inheritedCtorIds(this.ctx, fn, classIdOf).map((sub) => `${sub}(${at})`));
       }
       const fact = ids.map((id) => this.ctx.view?.fact(id)).find((f) => f);
       const kind = fact?.kind ?? kinds[ref.name]!;
@@ -408,6 +513,10 @@ class Analyzer {
   /** Records that the object is the value `id` (joins the group to it, and tells the project what it is). */
   private port(obj: Obj, id: string): void {
     obj.group.addId(id);
+    if (this.ctx.report && obj.kind === "pipeline" && obj.queued) {
+      const pipeline = { transaction: !!obj.transaction, ...obj.queued };
+      this.ctx.report.facts.push({ id, fact: { kind: "pipeline", decode: obj.decode, encoding: obj.encoding, pipeline } });
+    }
     if (this.ctx.report && (obj.kind === "client" || obj.kind === "pool" || obj.kind === "connection" || obj.kind === "sentinel")) {
       this.ctx.report.facts.push({
         id,
@@ -734,6 +843,16 @@ class Analyzer {
     }
   }
 
+  /** `return pipe` of a pipeline a named project function made or continued: its callers get it (see pipeline-flow.ts). */
+  private pipelineReturn(obj: Obj, ref: P): boolean {
+    const fn = returnTarget(climbWrappers(ref));
+    const id = fn ? fnIdOf(this.ctx, fn) : null;
+    if (!id) return false;
+    this.port(obj, `${id}()`);
+    this.returnTypes(obj, fn!);
+    return true;
+  }
+
   /** The type annotations of a function that returns the object (`Promise<aioredis.Redis>`) follow it. */
   private returnTypes(obj: Obj, fn: P): void {
     const rt = fn.node.returnType;
@@ -844,14 +963,27 @@ class Analyzer {
     for (const fn of fns) {
       const id = fnIdOf(ctx, fn);
       if (!id) continue;
+      const subs = inheritedCtorIds(ctx, fn, classIdOf);
       (fn.node.params as N[]).forEach((param, i) => {
-        const fact = view.fact(`${id}(${i})`);
+        const names = [`${id}(${i})`, ...subs.map((sub) => `${sub}(${i})`)];
+        const fact = names.map((n) => view.fact(n)).find((f) => f);
         if (!fact) return;
         const paramPath: P = fn.get("params", i);
         if (param.type === "Identifier") {
           if (this.claimed.has(param)) return;
           this.claimed.add(param);
-          this.projectRoot(fact, { type: "binding", name: param.name, declId: param, declPath: paramPath }, [`${id}(${i})`], stmtOf(fn), param.name);
+          this.projectRoot(fact, { type: "binding", name: param.name, declId: param, declPath: paramPath }, names, stmtOf(fn), param.name);
+        } else if (param.type === "AssignmentPattern" && param.left.type === "Identifier") {
+          // `redis: Redis | null = null`: a parameter with a default holds what callers pass, too
+          if (this.claimed.has(param.left)) return;
+          this.claimed.add(param.left);
+          this.projectRoot(
+            fact,
+            { type: "binding", name: param.left.name, declId: param.left, declPath: paramPath.get("left") },
+            names,
+            stmtOf(fn),
+            param.left.name,
+          );
         } else if (param.type === "TSParameterProperty" && param.parameter.type === "Identifier") {
           let c: P | null = fn.parent;
           while (c && c.node.type !== "ClassDeclaration" && c.node.type !== "ClassExpression") c = c.parent;
@@ -860,7 +992,7 @@ class Analyzer {
           this.projectRoot(
             fact,
             { type: "field", name: param.parameter.name, classPath: c, declPath: paramPath.get("parameter") },
-            [`${id}(${i})`],
+            names,
             stmtOf(fn),
             param.parameter.name,
           );
@@ -911,12 +1043,33 @@ class Analyzer {
         this.callUse(obj, use, new Set<N>(), []);
         return;
       }
+      // `redis = redis ?? (await getRedis())`: the holder takes it when not given one
+      const dflt = defaultAssignOf(valuePath);
+      if (dflt && this.portToHolder(dflt.assign.get("left"), dflt.name, group)) return;
+      // `new Queue(await getRedis())`: the parameter of a project function or class takes it
+      if (
+        use.type === "arg" &&
+        this.projectArg({ ...fact, group, label: `${id}()`, holder: { type: "binding", name: "", declId: null, declPath: null }, origin: valuePath }, use)
+      )
+        return;
       if (held.reason !== "is not kept anywhere")
         group.block(stmtOf(p), `the ${fact.kind} ${id}() returns ${held.reason}, so the codemod cannot see all its uses`);
       return;
     }
     const obj: Obj = { ...fact, group, label: held.holder.name, holder: held.holder, origin: valuePath, ids: [`${id}()`] };
     this.annotation(obj);
+    if (fact.pipeline) {
+      // a pipeline the function started: this caller fills and runs it (or returns it on)
+      const { transaction, ...queued } = fact.pipeline;
+      group.addId(`${id}()`);
+      // the pipelines one function returns are decided together: one group (and one marker) per file
+      const first = this.pipelineGroups.get(id);
+      if (first) first.absorb(group);
+      else this.pipelineGroups.set(id, group);
+      if (held.holder.type !== "binding" || !held.declStmt)
+        return group.block(stmtOf(p), `keep the pipeline ${id}() returns in a local const for the codemod to rewrite it`);
+      return planContinuedPipeline(state, { ...obj, transaction, queued }, held.declStmt, (o, ref) => this.pipelineReturn(o, ref));
+    }
     this.analyze(obj);
   }
 
@@ -1020,6 +1173,7 @@ class Analyzer {
           const right = use.assignPath.node.right;
           const rootAssign = obj.origin && contains(right, obj.origin.node);
           if (rootAssign || isNullLit(right) || isUndefinedId(right)) break;
+          if (obj.holder.type === "binding" && this.sameKindDefault(obj, use.assignPath)) break;
           // another followed value (`this.redis = options.redis ?? null`): decided once every root is known
           if (this.ctx.view) {
             this.assigns.push({ obj, right: unwrapValue(right), stmt: stmtOf(ref) });
@@ -1065,7 +1219,7 @@ class Analyzer {
         if (m === "acquire") return this.acquireUse(obj, use);
         if (m === "multiExec" || m === "pipeline") {
           if (obj.watchPipeline && m === "multiExec") return planPipeline(state, { parent: obj, use, watchPipeline: { name: obj.label } });
-          return planPipeline(state, { parent: obj, use });
+          return planPipeline(state, { parent: obj, use, onReturn: (o, ref) => this.pipelineReturn(o, ref) });
         }
         if (m === "subscribe" || m === "psubscribe") return planSubscribe(state, obj, use, this.registry);
         if (m === "watch" || m === "unwatch") {
@@ -1080,11 +1234,7 @@ class Analyzer {
         return planCommand(state, obj, use, false, consumed);
       case "pool":
         if (m === "get" || m === "acquire") return this.poolAcquireUse(obj, use, consumed, releases);
-        if (m === "execute")
-          return group.block(
-            stmtOf(use.callPath),
-            "pool.execute(): in v2 run commands on a client of the pool: new Redis({ connectionPool: pool }).executeCommand(...)",
-          );
+        if (m === "execute") return planPoolExecute(state, obj, use, consumed);
         return group.block(stmtOf(use.callPath), `pool.${m}() has no v2 equivalent the codemod can write (see MIGRATION.md)`);
       case "sentinel":
         if (m === "masterFor" || m === "slaveFor") return this.derivedClient(obj, use);

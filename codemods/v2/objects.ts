@@ -29,6 +29,8 @@ export interface Obj {
   holder: Holder;
   /** For pipelines: made by multiExec() (a transaction). */
   transaction?: boolean;
+  /** For a pipeline a project function returned: the commands it queued, and where WATCH/UNWATCH sit among them. */
+  queued?: { count: number; watchAt: number[] };
   /** For clients from `acquire()`: bound to one connection. */
   exclusive?: boolean;
   /** An exclusive client whose WATCH ... multiExec() becomes a v2 pipeline. */

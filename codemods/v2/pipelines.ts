@@ -22,6 +22,8 @@ import {
 import { codeOf, raw, type Ctx } from "../lib/context.js";
 import { planCommand } from "./commands.js";
 import { planPipelineDecode, wrapInDecode } from "./decode-reply.js";
+import { planReturnedPipeline } from "./pipeline-flow.js";
+import { isQueuedWatch, planQueuedWatch } from "./pipeline-watch.js";
 import { classifyUse, holderOf, referencesOfHolder, stmtOf, type Obj } from "./objects.js";
 import type { V2State } from "./state.js";
 
@@ -59,11 +61,23 @@ export interface PipelineOrigin {
   use: CallUse;
   /** In a WATCH transaction, the exclusive client that becomes the pipeline (tr refs become it). */
   watchPipeline?: { name: string };
+  /** `return pipe` from a project function: tells the project what it returns (false when it cannot). */
+  onReturn?: OnReturn;
+}
+
+/** Records a returned pipeline as what its function returns (see pipeline-flow.ts). */
+export type OnReturn = (pipe: Obj, ref: P) => boolean;
+
+/** The pipeline being planned: made here by `made`, or returned by a project function (`made` null, `obj.queued` set). */
+export interface Queue {
+  obj: Obj;
+  declStmt: P;
+  made: CallUse | null;
+  watch?: { name: string };
+  onReturn?: OnReturn;
 }
 
 export function planPipeline(state: V2State, origin: PipelineOrigin): void {
-  const ctx = state.ctx;
-  const j = ctx.j;
   const { parent, use } = origin;
   const group = parent.group;
   const transaction = use.method === "multiExec";
@@ -94,13 +108,34 @@ export function planPipeline(state: V2State, origin: PipelineOrigin): void {
     transaction,
     origin: use.callPath,
   };
-  const declStmt = held.declStmt;
+  planQueue(state, { obj, declStmt: held.declStmt, made: use, watch: origin.watchPipeline, onReturn: origin.onReturn });
+}
+
+/**
+ * The pipeline a project function returned (`const pipe = startPipe(redis)`), already holding
+ * the commands that function queued: planned like one made here, its replies after those.
+ */
+export function planContinuedPipeline(state: V2State, obj: Obj, declStmt: P, onReturn: OnReturn): void {
+  planQueue(state, { obj, declStmt, made: null, onReturn });
+}
+
+function planQueue(state: V2State, q: Queue): void {
+  const ctx = state.ctx;
+  const j = ctx.j;
+  const { obj, declStmt, made } = q;
+  const group = obj.group;
+  const transaction = !!obj.transaction;
+  const prefix = obj.queued ?? { count: 0, watchAt: [] };
+  const use = { method: made?.method ?? (transaction ? "multiExec" : "pipeline") };
   const refs = referencesOfHolder(state, obj.holder);
   const commands: CallUse[] = [];
   let execute: CallUse | null = null;
+  const returns: P[] = [];
   for (const ref of refs) {
     const u = classifyUse(ref);
-    if (u.type === "call" && u.method === "execute") {
+    if (u.type === "escape" && u.reason === "is returned" && q.onReturn && climbWrappers(ref).parent?.node.type === "ReturnStatement") {
+      returns.push(ref);
+    } else if (u.type === "call" && u.method === "execute") {
       if (execute) {
         group.block(stmtOf(u.callPath), "execute() is called twice on one pipeline (v1 refused that)");
         return;
@@ -116,19 +151,38 @@ export function planPipeline(state: V2State, origin: PipelineOrigin): void {
       return;
     }
   }
+  if (returns.length) {
+    if (execute || returns.length > 1) {
+      group.block(stmtOf(returns[0]!), `the ${use.method}() object is returned${execute ? " and executed" : " twice"}: rewrite this pipeline by hand`);
+      return;
+    }
+    if (!planReturnedPipeline(state, q, commands, returns[0]!)) return;
+    planCommandsOf(state, obj, commands);
+    if (made) creationEdit(state, obj, made, transaction);
+    return;
+  }
   if (!execute) {
     group.block(declStmt.node, `this ${use.method}() is never executed here`);
     return;
   }
   // v1 queued WATCH/UNWATCH with the other commands; a v2 pipeline runs them at once and
-  // switches to immediate mode, so every later reply would land at another index
-  const watching = commands.find((c) => c.method === "watch" || c.method === "unwatch");
-  if (watching) {
-    group.block(
-      stmtOf(watching.callPath),
-      `${watching.method}() queued in a ${use.method}(): a v2 pipeline runs ${watching.method.toUpperCase()} at once (immediate mode), so the replies of execute() would move; in v2 write: await pipe.watch(key); ...reads...; pipe.multi(); ...commands...; await pipe.execute()`,
-    );
-    return;
+  // switches to immediate mode, so every later reply would land at another index, unless
+  // they stay queued as raw commands (see pipeline-watch.ts)
+  const watching = commands.find(isQueuedWatch);
+  if (watching || prefix.watchAt.length) {
+    const plan = planQueuedWatch(ctx, commands, execute, transaction, prefix);
+    if ("reason" in plan) {
+      group.block(stmtOf((watching ?? execute).callPath), plan.reason);
+      return;
+    }
+    if (watching)
+      group.edit(
+        2,
+        watching.callPath.node,
+        "pipeline-watch",
+        "WATCH/UNWATCH queued in a pipeline stay queued in v2: executeCommand() keeps every reply's index",
+        plan.run,
+      );
   }
   const executeAwait = climbWrappers(execute.callPath).parent;
   if (executeAwait?.node.type !== "AwaitExpression") {
@@ -171,7 +225,7 @@ export function planPipeline(state: V2State, origin: PipelineOrigin): void {
     }
     group.block(
       stmtOf(c.callPath),
-      `the Promise of this ${use.method}() command is used directly; in v2 pipelined commands chain and their replies come from execute(): rewrite it by hand`,
+      `the Promise of this ${use.method}() command is used directly; in v2 pipelined commands chain and their replies come from execute(): rewrite it by hand (execute() resolves every reply in order; it throws WatchError when a watched key changed, else the first command error, and execute({ raiseOnError: false }) puts each error at its index instead)`,
     );
     return;
   }
@@ -196,7 +250,7 @@ export function planPipeline(state: V2State, origin: PipelineOrigin): void {
       return;
     }
     const sorted = [...straight].sort((a, b) => list!.indexOf(a.node) - list!.indexOf(b.node));
-    for (const f of futures) f.index = sorted.indexOf(f.declStmt);
+    for (const f of futures) f.index = prefix.count + sorted.indexOf(f.declStmt);
     // every use of a future must come after execute() and be `await f` or part of `await Promise.all([...])`
     for (const f of futures) {
       const fHolder = { type: "binding" as const, name: f.name, declId: f.declStmt.node.declarations[0].id, declPath: null };
@@ -217,11 +271,9 @@ export function planPipeline(state: V2State, origin: PipelineOrigin): void {
   }
 
   // the commands' own arguments (option renames), as on a client
-  const consumed = new Set<N>();
   const decodeWith = futures.length === 0 ? planPipelineDecode(ctx, obj, commands) : null;
-  for (const c of commands) planCommand(state, obj, c, true, consumed);
+  planCommandsOf(state, obj, commands);
 
-  const parentCall = use.callPath.node;
   const resultsName = (() => {
     const declarator = executeAwait.parent?.node;
     if (declarator?.type === "VariableDeclarator" && declarator.init === executeAwait.node && declarator.id.type === "Identifier")
@@ -234,29 +286,18 @@ export function planPipeline(state: V2State, origin: PipelineOrigin): void {
     return;
   }
 
-  const watch = origin.watchPipeline;
-  group.edit(
-    2,
-    parentCall,
-    "pipeline",
-    transaction
-      ? "multiExec() is pipeline({ transaction: true }) in v2"
-      : "pipeline() is pipeline({ transaction: false }) in v2 (v2's default is a transaction)",
-    () => {
-      if (watch) {
-        // the exclusive client already is the pipeline: `const tr = r.multiExec()` -> `r.multi()`
-        const decl = declStmt.node;
-        const ex = j.expressionStatement(j.callExpression(j.memberExpression(j.identifier(watch.name), j.identifier("multi")), []));
-        ex.comments = decl.comments;
-        const at = list!.indexOf(decl);
-        list![at] = ex;
-        for (const ref of refs) ref.node.name = watch.name;
-      } else {
-        use.memberPath.node.property = j.identifier("pipeline");
-        parentCall.arguments = [raw(ctx, pipelineOptionText(transaction))];
-      }
-    },
-  );
+  const watch = q.watch;
+  if (watch && made) {
+    group.edit(2, made.callPath.node, "pipeline", "multiExec() is pipeline({ transaction: true }) in v2", () => {
+      // the exclusive client already is the pipeline: `const tr = r.multiExec()` -> `r.multi()`
+      const decl = declStmt.node;
+      const ex = j.expressionStatement(j.callExpression(j.memberExpression(j.identifier(watch.name), j.identifier("multi")), []));
+      ex.comments = decl.comments;
+      const at = list!.indexOf(decl);
+      list![at] = ex;
+      for (const ref of refs) ref.node.name = watch.name;
+    });
+  } else if (made) creationEdit(state, obj, made, transaction);
   group.edit(2, execute.callPath.node, "pipeline-execute", "execute() options are { raiseOnError } in v2", () => {
     execute!.callPath.node.arguments = exec.args;
   });
@@ -300,7 +341,7 @@ export function planPipeline(state: V2State, origin: PipelineOrigin): void {
   }
 
   // the chained form when the pipeline is made, filled and executed in consecutive statements
-  if (!watch && inline && list) {
+  if (!watch && made && inline && list) {
     group.edit(3, declStmt.node, "pipeline-chain", "pipeline commands chain in v2", () => {
       const declAt = list.indexOf(declStmt.node);
       const execAt = list.findIndex((s) => containsNode(s, execute!.callPath.node));
@@ -376,4 +417,28 @@ function promiseAllElement(ref: P, futures: Future[]): boolean {
   if (!aw) return false;
   const arr = aw.node.argument.arguments[0];
   return arr.elements.every((e: N) => e?.type === "Identifier" && futures.some((f) => f.name === e.name));
+}
+
+/** `r.multiExec()` / `r.pipeline()` -> `r.pipeline({ transaction })`. */
+function creationEdit(state: V2State, obj: Obj, made: CallUse, transaction: boolean): void {
+  const ctx = state.ctx;
+  const call = made.callPath.node;
+  obj.group.edit(
+    2,
+    call,
+    "pipeline",
+    transaction
+      ? "multiExec() is pipeline({ transaction: true }) in v2"
+      : "pipeline() is pipeline({ transaction: false }) in v2 (v2's default is a transaction)",
+    () => {
+      made.memberPath.node.property = ctx.j.identifier("pipeline");
+      call.arguments = [raw(ctx, pipelineOptionText(transaction))];
+    },
+  );
+}
+
+/** The queued commands' own arguments (option renames), as on a client; queued WATCH/UNWATCH are rewritten apart. */
+function planCommandsOf(state: V2State, obj: Obj, commands: CallUse[]): void {
+  const consumed = new Set<N>();
+  for (const c of commands) if (!isQueuedWatch(c)) planCommand(state, obj, c, true, consumed);
 }

@@ -71,6 +71,8 @@ const RUNNABLE = [
   "eager-connect-in-try",
   "per-call-encoding-variable",
   "per-call-encoding-js",
+  "pipeline-queued-watch",
+  "pool-execute",
 ];
 
 const haveCompat = fs.existsSync(COMPAT);

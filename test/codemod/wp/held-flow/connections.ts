@@ -1,0 +1,18 @@
+import * as aioredis from "aioredis";
+
+let shared: aioredis.Redis | null = null;
+const extra = { maxsize: 3 };
+
+/** The process-wide client; its options come from a spread the codemod leaves alone. */
+export async function getRedis(): Promise<aioredis.Redis> {
+  if (!shared) shared = await aioredis.createRedisPool("redis://localhost", { ...extra });
+  return shared;
+}
+
+export async function closeRedis(): Promise<void> {
+  if (shared) {
+    shared.close();
+    await shared.waitClosed();
+    shared = null;
+  }
+}
