@@ -25,6 +25,9 @@ import { MessageQueue, type GetMessageOptions, type MessageHandler, type PubSubM
 export type { PingMessage } from "./pubsub-frames.js";
 export type { GetMessageOptions, MessageHandler, PubSubMessage, PubSubMessageType, PubSubOptions } from "./pubsub-queue.js";
 
+/** The prototype of async iterators (`[Symbol.asyncIterator]() { return this }`). */
+const ASYNC_ITERATOR_PROTOTYPE: object = Object.getPrototypeOf(Object.getPrototypeOf(async function* () {}).prototype);
+
 export interface RunOptions {
   /** Called with errors instead of ending `run()`; may be async. */
   exceptionHandler?: (error: unknown, pubsub: PubSub<any>) => unknown;
@@ -214,7 +217,69 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
    * Every message, as an async iterator; it ends once no subscription is left (after the
    * last unsubscribe confirmation) or the pubsub is closed.
    */
-  async *listen(options: { signal?: AbortSignal | null } = {}): AsyncGenerator<PubSubMessage<T>, void, undefined> {
+  listen(options: { signal?: AbortSignal | null } = {}): AsyncGenerator<PubSubMessage<T>, void, undefined> {
+    // The loop below is the iterator. While it rests at a `yield` with no call pending, a
+    // queued message it would yield as is (no handler, not an ignored confirmation) is handed
+    // out straight away, without resuming it: an async generator costs two promise hops per
+    // item. Everything else (the first call, waits, handlers, errors, return/throw) is its.
+    const inner = this.listenLoop(options);
+    const ignore = this.ignoreSubscribeMessages;
+    let resting = false;
+    let pending = 0;
+    let ended = false;
+    const settled = (result: IteratorResult<PubSubMessage<T>, void>) => {
+      pending--;
+      if (result.done) ended = true;
+      resting = !ended && pending === 0;
+      return result;
+    };
+    const failed = (err: unknown): never => {
+      pending--;
+      ended = true;
+      resting = false;
+      throw err;
+    };
+    const through = (call: Promise<IteratorResult<PubSubMessage<T>, void>>) => {
+      pending++;
+      resting = false;
+      return call.then(settled, failed);
+    };
+    const iterator = Object.create(ASYNC_ITERATOR_PROTOTYPE) as AsyncGenerator<PubSubMessage<T>, void, undefined>;
+    iterator.next = () => {
+      if (resting) {
+        const message = this.readyForListen(ignore, options?.signal);
+        if (message !== undefined) return Promise.resolve({ value: message, done: false });
+      }
+      return through(inner.next());
+    };
+    iterator.return = (value) => {
+      ended = true;
+      return through(inner.return(value));
+    };
+    iterator.throw = (err) => {
+      ended = true;
+      return through(inner.throw(err));
+    };
+    iterator[Symbol.asyncDispose] = async () => {
+      await iterator.return();
+    };
+    return iterator;
+  }
+
+  /** The queued message `listen()` would yield next without a wait, taken; undefined when its loop must run. */
+  private readyForListen(ignore: boolean, signal: AbortSignal | null | undefined): PubSubMessage<T> | undefined {
+    const message = this.messages.peek();
+    if (message === undefined || this.closed || signal?.aborted) return undefined;
+    const type = message.type;
+    if (type === "message" || type === "pmessage" || type === "smessage") {
+      if (this.hasHandlers && this.handlerFor(message)) return undefined;
+    } else if (ignore && SUBSCRIBE_TYPES.has(type)) {
+      return undefined;
+    }
+    return this.takeMessage();
+  }
+
+  private async *listenLoop(options: { signal?: AbortSignal | null }): AsyncGenerator<PubSubMessage<T>, void, undefined> {
     if (options === null || typeof options !== "object") throw new DataError("listen: options must be an object");
     for (const key of Object.keys(options)) if (key !== "signal") throw new DataError(`listen: unknown option '${key}'`);
     checkCallOptions("listen", options.signal, undefined);

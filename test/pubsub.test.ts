@@ -90,6 +90,33 @@ describe.each([2, 3] as const)("PubSub over RESP%i", (protocol) => {
     await p.close();
   });
 
+  test("listen() as an iterator: queued messages in order, calls at once, handlers, return()", async () => {
+    const p = r.pubsub();
+    const handled: string[] = [];
+    await p.subscribe(c("it"), { [c("it-h")]: (m: PubSubMessage<string>) => void handled.push(String(m.data)) });
+    const it = p.listen();
+    // both subscriptions confirmed: the server has them
+    expect((await it.next()).value).toMatchObject({ type: "subscribe", channel: c("it") });
+    expect((await it.next()).value).toMatchObject({ type: "subscribe", channel: c("it-h") });
+    const first = it.next();
+    for (const data of ["1", "2", "3", "4"]) await r.publish(c("it"), data);
+    await r.publish(c("it-h"), "h1");
+    await r.publish(c("it"), "5");
+    expect((await first).value).toEqual({ type: "message", pattern: null, channel: c("it"), data: "1" });
+    await sleep(50); // the rest is queued by now
+    const [a, b] = await Promise.all([it.next(), it.next()]);
+    expect([a.value?.data, b.value?.data]).toEqual(["2", "3"]);
+    expect((await it.next()).value?.data).toBe("4");
+    expect((await it.next()).value?.data).toBe("5");
+    expect(handled).toEqual(["h1"]);
+    expect(await it.return(undefined)).toEqual({ value: undefined, done: true });
+    await r.publish(c("it"), "6");
+    await sleep(20);
+    expect(await it.next()).toEqual({ value: undefined, done: true });
+    expect(it[Symbol.asyncIterator]()).toBe(it);
+    await p.close();
+  });
+
   test("listen() yields messages and ends when no subscription remains", async () => {
     const p = r.pubsub();
     await p.subscribe(c("listen"));
