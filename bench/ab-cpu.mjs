@@ -3,17 +3,19 @@
  * CPU per operation of two builds of aioredis, A/B, for profiling work on a loaded machine:
  *
  *   node bench/ab-cpu.mjs --a <entry> --b <entry> [--only pubsub,blpop,get] [--mode string|buffer]
- *                         [--rounds 7] [--scale 1]
+ *                         [--rounds 7] [--batches 5] [--scale 1]
  *
  * `--a` / `--b` are compiled entries (e.g. a copy of an older dist/src/index.js). Each round runs
  * every scenario once per build, in a child process of its own, the order of A and B alternating
  * round by round. A child warms up, then measures its own user + system CPU time
- * (`process.cpuUsage()`) over a fixed amount of work; wall time is not used. Printed per
+ * (`process.cpuUsage()`) over a fixed amount of work, `--batches` times, and reports the
+ * median of those runs; wall time is not used. Printed per
  * scenario: each build's median CPU per operation (µs) with its range, and the median of the
  * rounds' B/A ratios with their range (below 1: B costs less).
  *
  * - pubsub: one subscriber iterating `listen()`; 100,000 PUBLISHes of 64 bytes fired by this
  *   (parent) process over a raw connection, as the benchmark's "publisher in another process".
+ * - pubsub-run: the same with a handler (`subscribe({ channel: handler })`) and `run()`.
  * - blpop: 50 consumers in `blpop(key, 30)` on one client, one producer of the same client with
  *   at most 50 RPUSHes in flight; 20,000 items.
  * - get: `await get(k)` in a loop (1 in flight), 20,000 times.
@@ -36,8 +38,15 @@ function median(xs) {
 // ---- child -------------------------------------------------------------------------------
 
 async function child() {
-  const [entry, mode, scenario, port, countText] = process.argv.slice(3);
+  const [entry, mode, scenario, port, countText, batchesText] = process.argv.slice(3);
   const count = Number(countText);
+  const batches = Number(batchesText);
+  /** The median over `batches` measured runs of `measure(count)` (CPU µs), per operation. */
+  const perOp = async (measure) => {
+    const runs = [];
+    for (let i = 0; i < batches; i++) runs.push((await measure(count)) / count);
+    return median(runs);
+  };
   const { Redis } = await import(pathToFileURL(path.resolve(entry)).href);
   const r = new Redis({ host: "127.0.0.1", port: Number(port), decodeResponses: mode === "string" });
   const send = (m) => new Promise((res) => process.send(m, res));
@@ -45,18 +54,24 @@ async function child() {
     const u = process.cpuUsage();
     return u.user + u.system;
   };
-  if (scenario === "pubsub") {
+  if (scenario === "pubsub" || scenario === "pubsub-run") {
     const channel = `ab:chan:${process.pid}`;
     const p = r.pubsub({ ignoreSubscribeMessages: true });
-    await p.subscribe(channel);
     let got = 0;
     let target = Number.POSITIVE_INFINITY;
     let reached = null;
-    (async () => {
-      for await (const m of p.listen()) {
-        if (m.type === "message" && m.data.length === 64 && ++got === target) reached();
-      }
-    })();
+    const onMessage = (m) => {
+      if (m.type === "message" && m.data.length === 64 && ++got === target) reached();
+    };
+    if (scenario === "pubsub") {
+      await p.subscribe(channel);
+      (async () => {
+        for await (const m of p.listen()) onMessage(m);
+      })();
+    } else {
+      await p.subscribe({ [channel]: onMessage });
+      p.run().catch(() => {});
+    }
     const batch = async (n) => {
       got = 0;
       target = n;
@@ -67,8 +82,7 @@ async function child() {
       return cpu() - t0;
     };
     await batch(Math.max(1000, count >> 2)); // warm-up
-    const used = await batch(count);
-    await send({ result: used / count });
+    await send({ result: await perOp(batch) });
     await p.close();
   } else if (scenario === "blpop") {
     const key = `ab:queue:${process.pid}`;
@@ -103,10 +117,10 @@ async function child() {
       return cpu() - t0;
     };
     await batch(Math.max(500, count >> 2));
-    const used = await batch(count);
+    const result = await perOp(batch);
     await r.rpush(key, ...Array(consumers).fill("stop"));
     await Promise.all(loops);
-    await send({ result: used / count });
+    await send({ result });
   } else if (scenario === "get") {
     await r.set("ab:str32", VALUE32);
     const run = async (n) => {
@@ -115,8 +129,7 @@ async function child() {
       return cpu() - t0;
     };
     await run(Math.max(500, count >> 2));
-    const used = await run(count);
-    await send({ result: used / count });
+    await send({ result: await perOp(run) });
   } else throw new Error(`unknown scenario ${scenario}`);
   await r.close();
   process.exit(0);
@@ -124,11 +137,11 @@ async function child() {
 
 // ---- parent ------------------------------------------------------------------------------
 
-const COUNTS = { pubsub: 100_000, blpop: 20_000, get: 20_000 };
+const COUNTS = { pubsub: 100_000, "pubsub-run": 100_000, blpop: 20_000, get: 20_000 };
 
-async function runChild(entry, mode, scenario, port, count, raw) {
+async function runChild(entry, mode, scenario, port, count, batches, raw) {
   return new Promise((resolve, reject) => {
-    const c = fork(self, ["--child", entry, mode, scenario, String(port), String(count)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const c = fork(self, ["--child", entry, mode, scenario, String(port), String(count), String(batches)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
     let result = null;
     c.on("message", async (m) => {
       if (m.publish) {
@@ -143,7 +156,7 @@ async function runChild(entry, mode, scenario, port, count, raw) {
 
 async function parent() {
   const args = process.argv.slice(2);
-  const o = { only: ["pubsub", "blpop", "get"], mode: "string", rounds: 7, scale: 1, a: null, b: null };
+  const o = { only: ["pubsub", "blpop", "get"], mode: "string", rounds: 7, batches: 5, scale: 1, a: null, b: null };
   for (let i = 0; i < args.length; i++) {
     const v = () => args[++i];
     if (args[i] === "--a") o.a = v();
@@ -152,6 +165,7 @@ async function parent() {
     else if (args[i] === "--mode") o.mode = v();
     else if (args[i] === "--rounds") o.rounds = Number(v());
     else if (args[i] === "--scale") o.scale = Number(v());
+    else if (args[i] === "--batches") o.batches = Number(v());
     else throw new Error(`unknown option ${args[i]}`);
   }
   if (!o.a || !o.b) throw new Error("--a <entry> and --b <entry> are required");
@@ -165,13 +179,15 @@ async function parent() {
       for (let round = 0; round < o.rounds; round++) {
         const order = round % 2 === 0 ? ["a", "b"] : ["b", "a"];
         const got = {};
-        for (const which of order) got[which] = await runChild(o[which], o.mode, scenario, server.port, count, raw);
+        for (const which of order) got[which] = await runChild(o[which], o.mode, scenario, server.port, count, o.batches, raw);
         res.a.push(got.a);
         res.b.push(got.b);
         ratios.push(got.b / got.a);
       }
       const fmt = (xs, d = 3) => `${median(xs).toFixed(d)} (${Math.min(...xs).toFixed(d)}-${Math.max(...xs).toFixed(d)})`;
-      console.log(`${scenario} ${o.mode}: CPU µs/op A ${fmt(res.a)}  B ${fmt(res.b)}  B/A ${fmt(ratios)}  [${o.rounds} rounds, ${count} ops per run]`);
+      console.log(
+        `${scenario} ${o.mode}: CPU µs/op A ${fmt(res.a)}  B ${fmt(res.b)}  B/A ${fmt(ratios)}  [${o.rounds} rounds, median of ${o.batches} runs of ${count} ops per child]`,
+      );
     }
   } finally {
     raw.close();

@@ -90,6 +90,11 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
   /** Whether any subscription ever had a handler: spares the lookup per message otherwise. */
   private hasHandlers = false;
   private lastTraffic = Date.now();
+  /**
+   * A push came since the health check's last tick: only the first one per tick reads the
+   * clock (`lastTraffic`), not every message.
+   */
+  private trafficSinceTick = false;
   private healthTimer: NodeJS.Timeout | null = null;
   private pingSentAt = 0;
 
@@ -523,7 +528,10 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
   // ---- receiving --------------------------------------------------------------------------
 
   private onPush(frame: RespValue[]): void {
-    this.lastTraffic = Date.now();
+    if (!this.trafficSinceTick) {
+      this.trafficSinceTick = true;
+      this.lastTraffic = Date.now();
+    }
     const head = frame[0];
     if (head instanceof Error) {
       this.fail(head);
@@ -610,6 +618,7 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
     const waitForPong = (connection.options.socketTimeout ?? interval) * 1000;
     this.healthTimer = setInterval(
       () => {
+        this.trafficSinceTick = false;
         const current = this.connection;
         if (!current || !current.isConnected || !this.subscribed) return;
         if (this.paused) {
