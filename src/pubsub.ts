@@ -89,6 +89,15 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
   };
   /** Whether any subscription ever had a handler: spares the lookup per message otherwise. */
   private hasHandlers = false;
+  /**
+   * The handler (or null) of each name seen as text in a message, so that a busy channel's
+   * name is not encoded again for every message; emptied whenever a subscription changes.
+   */
+  private readonly handlerCache: Record<Kind, Map<string, MessageHandler<T> | null>> = {
+    channel: new Map(),
+    pattern: new Map(),
+    shard: new Map(),
+  };
   private lastTraffic = Date.now();
   /**
    * A push came since the health check's last tick: only the first one per tick reads the
@@ -209,7 +218,19 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
     // Unlike redis-py, a message that went to a handler or was ignored does not end the
     // wait: `null` always means that nothing for the caller came within `timeout`.
     const deadline = timeout === null ? null : Date.now() + timeout * 1000;
+    const signal = options.signal;
     for (;;) {
+      // Messages already queued are taken here, without the promise hops of a wait.
+      while (this.pendingError === null && this.messages.length > 0 && !signal?.aborted) {
+        const message = this.takeMessage()!;
+        if (SUBSCRIBE_TYPES.has(message.type)) {
+          if (!ignore) return message;
+          continue;
+        }
+        const handler = this.handlerFor(message);
+        if (!handler) return message;
+        await handler(message);
+      }
       const left = deadline === null ? null : Math.max(0, deadline - Date.now());
       const message = await this.nextMessage(left === null ? null : left / 1000, undefined, options.signal);
       if (!message) return null;
@@ -335,6 +356,7 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
     const connection = this.connection;
     this.connection = null;
     for (const kind of ["channel", "pattern", "shard"] as const) this.subscriptions[kind].clear();
+    this.subscriptionsChanged();
     if (connection) {
       connection.onConnect = null;
       connection.onDisconnect = null;
@@ -387,6 +409,7 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
       const key = this.key(sub.name);
       if (!this.subscriptions[kind].has(key)) fresh.push(key);
       this.subscriptions[kind].set(key, sub);
+      this.subscriptionsChanged();
       this.pendingUnsubscribe[kind].delete(key);
     }
     let connection: Connection;
@@ -395,6 +418,7 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
     } catch (err) {
       // Not subscribed after all: `subscribed` must not say otherwise.
       for (const key of fresh) this.subscriptions[kind].delete(key);
+      this.subscriptionsChanged();
       throw err;
     }
     await connection.send([SUBSCRIBE[kind], ...added.map((s) => s.name)], { expectsReply: false });
@@ -566,7 +590,10 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
           const channel = frame[1];
           if (channel !== null && channel !== undefined && !(channel instanceof Error)) {
             const key = this.key(channel as string | Buffer);
-            if (this.pendingUnsubscribe[kind].delete(key)) this.subscriptions[kind].delete(key);
+            if (this.pendingUnsubscribe[kind].delete(key)) {
+              this.subscriptions[kind].delete(key);
+              this.subscriptionsChanged();
+            }
           }
         }
     }
@@ -596,13 +623,27 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
 
   private handlerFor(message: PubSubMessage<T>): MessageHandler<T> | null {
     if (!this.hasHandlers) return null;
-    if (message.type === "pmessage" && message.pattern !== null) {
-      return this.subscriptions.pattern.get(this.key(message.pattern))?.handler ?? null;
-    }
+    if (message.type === "pmessage" && message.pattern !== null) return this.handlerOf("pattern", message.pattern);
     if ((message.type === "message" || message.type === "smessage") && message.channel !== null) {
-      return this.subscriptions[message.type === "message" ? "channel" : "shard"].get(this.key(message.channel))?.handler ?? null;
+      return this.handlerOf(message.type === "message" ? "channel" : "shard", message.channel);
     }
     return null;
+  }
+
+  private handlerOf(kind: Kind, name: string | Buffer): MessageHandler<T> | null {
+    if (typeof name !== "string") return this.subscriptions[kind].get(this.key(name))?.handler ?? null;
+    const cache = this.handlerCache[kind];
+    let handler = cache.get(name);
+    if (handler === undefined) {
+      handler = this.subscriptions[kind].get(this.key(name))?.handler ?? null;
+      if (cache.size >= 1024) cache.clear();
+      cache.set(name, handler);
+    }
+    return handler;
+  }
+
+  private subscriptionsChanged(): void {
+    for (const kind of ["channel", "pattern", "shard"] as const) this.handlerCache[kind].clear();
   }
 
   private key(name: string | Buffer): string {

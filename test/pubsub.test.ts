@@ -90,6 +90,27 @@ describe.each([2, 3] as const)("PubSub over RESP%i", (protocol) => {
     await p.close();
   });
 
+  test("a handler replaced by subscribing again, or dropped by unsubscribing, applies to the next message", async () => {
+    const seen: string[] = [];
+    const p = r.pubsub();
+    await p.subscribe({ [c("swap")]: (m) => void seen.push(`first:${m.data}`) });
+    await p.psubscribe({ [c("swap-p*")]: (m) => void seen.push(`pattern:${m.data}`) });
+    expect(await collect(p, 2)).toHaveLength(2); // both confirmed
+    for (const data of ["a", "b", "c"]) await r.publish(c("swap"), data);
+    await r.publish(c("swap-p1"), "p");
+    await sleep(50);
+    // all four queued: handled within one call, which then waits for something for the caller
+    expect(await p.getMessage({ timeout: 0.05 })).toBeNull();
+    await p.subscribe({ [c("swap")]: (m) => void seen.push(`second:${m.data}`) });
+    await p.punsubscribe(c("swap-p*"));
+    expect((await collect(p, 2)).map((m) => m.type)).toEqual(["subscribe", "punsubscribe"]);
+    await r.publish(c("swap"), "d");
+    await p.unsubscribe(c("swap"));
+    expect((await collect(p, 1)).map((m) => m.type)).toEqual(["unsubscribe"]);
+    expect(seen).toEqual(["first:a", "first:b", "first:c", "pattern:p", "second:d"]);
+    await p.close();
+  });
+
   test("listen() as an iterator: queued messages in order, calls at once, handlers, return()", async () => {
     const p = r.pubsub();
     const handled: string[] = [];
