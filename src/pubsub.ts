@@ -28,6 +28,15 @@ export type { GetMessageOptions, MessageHandler, PubSubMessage, PubSubMessageTyp
 /** The prototype of async iterators (`[Symbol.asyncIterator]() { return this }`). */
 const ASYNC_ITERATOR_PROTOTYPE: object = Object.getPrototypeOf(Object.getPrototypeOf(async function* () {}).prototype);
 
+/** Whether two Buffers hold the same bytes (a loop for short ones: cheaper than a native call). */
+function sameBytes(a: Buffer, b: Buffer): boolean {
+  const n = a.length;
+  if (n !== b.length) return false;
+  if (n > 64) return a.equals(b);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export interface RunOptions {
   /** Called with errors instead of ending `run()`; may be async. */
   exceptionHandler?: (error: unknown, pubsub: PubSub<any>) => unknown;
@@ -97,6 +106,12 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
     channel: new Map(),
     pattern: new Map(),
     shard: new Map(),
+  };
+  /** The same for names received as Buffers: the last one of each kind (its bytes copied) and its handler. */
+  private readonly lastNameBytes: Record<Kind, { bytes: Buffer; handler: MessageHandler<T> | null } | null> = {
+    channel: null,
+    pattern: null,
+    shard: null,
   };
   private lastTraffic = Date.now();
   /**
@@ -631,7 +646,14 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
   }
 
   private handlerOf(kind: Kind, name: string | Buffer): MessageHandler<T> | null {
-    if (typeof name !== "string") return this.subscriptions[kind].get(this.key(name))?.handler ?? null;
+    if (typeof name !== "string") {
+      const last = this.lastNameBytes[kind];
+      if (last !== null && sameBytes(last.bytes, name)) return last.handler;
+      const handler = this.subscriptions[kind].get(this.key(name))?.handler ?? null;
+      // a copy: the message's Buffer is the caller's to change
+      this.lastNameBytes[kind] = { bytes: Buffer.from(name), handler };
+      return handler;
+    }
     const cache = this.handlerCache[kind];
     let handler = cache.get(name);
     if (handler === undefined) {
@@ -643,7 +665,10 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
   }
 
   private subscriptionsChanged(): void {
-    for (const kind of ["channel", "pattern", "shard"] as const) this.handlerCache[kind].clear();
+    for (const kind of ["channel", "pattern", "shard"] as const) {
+      this.handlerCache[kind].clear();
+      this.lastNameBytes[kind] = null;
+    }
   }
 
   private key(name: string | Buffer): string {

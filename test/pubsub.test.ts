@@ -274,6 +274,38 @@ describe("PubSub after the connection is lost", () => {
   });
 });
 
+describe("handlers with Buffer replies", () => {
+  test("each message goes to its channel's handler, even when a handler changes the channel Buffer it was given", async () => {
+    const r = new Redis({ port: server().port });
+    const p = r.pubsub({ ignoreSubscribeMessages: true });
+    const seen: string[] = [];
+    const handler = (tag: string) => (m: PubSubMessage<Buffer>) => {
+      seen.push(`${tag}:${String(m.data)}`);
+      // the caller's Buffer: turning it into the other channel's name changes nothing that follows
+      m.channel?.write(String(m.channel) === "buf:one" ? "buf:two" : "buf:one");
+    };
+    await p.subscribe({ "buf:one": handler("one"), "buf:two": handler("two") });
+    await sleep(50);
+    for (const [channel, data] of [
+      ["buf:one", "a"],
+      ["buf:one", "b"],
+      ["buf:two", "c"],
+      ["buf:one", "d"],
+    ]) {
+      await r.publish(channel!, data!);
+    }
+    await sleep(50);
+    expect(await p.getMessage({ timeout: 0.05 })).toBeNull();
+    await p.subscribe({ "buf:one": handler("again") });
+    await sleep(50);
+    await r.publish("buf:one", "e");
+    expect(await p.getMessage({ timeout: 0.2 })).toBeNull();
+    expect(seen).toEqual(["one:a", "one:b", "two:c", "one:d", "again:e"]);
+    await p.close();
+    await r.close();
+  });
+});
+
 describe("waiting can be stopped", () => {
   test("getMessage({ signal }) rejects with the abort reason", async () => {
     const r = new Redis({ port: server().port });
