@@ -50,7 +50,13 @@ export const KIND_OF_TYPE: Record<string, Kind> = {
 
 /** The type word of a pub/sub frame, without decoding the common ones from a Buffer. */
 export function messageType(head: RespValue | undefined): string {
-  if (typeof head === "string") return head.toLowerCase();
+  if (typeof head === "string") {
+    // the words of every delivered message, as the server sends them
+    if (head === "message") return "message";
+    if (head === "pmessage") return "pmessage";
+    if (head === "smessage") return "smessage";
+    return head.toLowerCase();
+  }
   if (Buffer.isBuffer(head)) {
     // "message", "pmessage", "smessage": the words of every delivered message
     if (head.length === 7 && head[0] === 0x6d && head[6] === 0x65) return "message";

@@ -25,6 +25,18 @@ import { MessageQueue, type GetMessageOptions, type MessageHandler, type PubSubM
 export type { PingMessage } from "./pubsub-frames.js";
 export type { GetMessageOptions, MessageHandler, PubSubMessage, PubSubMessageType, PubSubOptions } from "./pubsub-queue.js";
 
+/** The prototype of async iterators (`[Symbol.asyncIterator]() { return this }`). */
+const ASYNC_ITERATOR_PROTOTYPE: object = Object.getPrototypeOf(Object.getPrototypeOf(async function* () {}).prototype);
+
+/** Whether two Buffers hold the same bytes (a loop for short ones: cheaper than a native call). */
+function sameBytes(a: Buffer, b: Buffer): boolean {
+  const n = a.length;
+  if (n !== b.length) return false;
+  if (n > 64) return a.equals(b);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export interface RunOptions {
   /** Called with errors instead of ending `run()`; may be async. */
   exceptionHandler?: (error: unknown, pubsub: PubSub<any>) => unknown;
@@ -86,7 +98,27 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
   };
   /** Whether any subscription ever had a handler: spares the lookup per message otherwise. */
   private hasHandlers = false;
+  /**
+   * The handler (or null) of each name seen as text in a message, so that a busy channel's
+   * name is not encoded again for every message; emptied whenever a subscription changes.
+   */
+  private readonly handlerCache: Record<Kind, Map<string, MessageHandler<T> | null>> = {
+    channel: new Map(),
+    pattern: new Map(),
+    shard: new Map(),
+  };
+  /** The same for names received as Buffers: the last one of each kind (its bytes copied) and its handler. */
+  private readonly lastNameBytes: Record<Kind, { bytes: Buffer; handler: MessageHandler<T> | null } | null> = {
+    channel: null,
+    pattern: null,
+    shard: null,
+  };
   private lastTraffic = Date.now();
+  /**
+   * A push came since the health check's last tick: only the first one per tick reads the
+   * clock (`lastTraffic`), not every message.
+   */
+  private trafficSinceTick = false;
   private healthTimer: NodeJS.Timeout | null = null;
   private pingSentAt = 0;
 
@@ -201,7 +233,19 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
     // Unlike redis-py, a message that went to a handler or was ignored does not end the
     // wait: `null` always means that nothing for the caller came within `timeout`.
     const deadline = timeout === null ? null : Date.now() + timeout * 1000;
+    const signal = options.signal;
     for (;;) {
+      // Messages already queued are taken here, without the promise hops of a wait.
+      while (this.pendingError === null && this.messages.length > 0 && !signal?.aborted) {
+        const message = this.takeMessage()!;
+        if (SUBSCRIBE_TYPES.has(message.type)) {
+          if (!ignore) return message;
+          continue;
+        }
+        const handler = this.handlerFor(message);
+        if (!handler) return message;
+        await handler(message);
+      }
       const left = deadline === null ? null : Math.max(0, deadline - Date.now());
       const message = await this.nextMessage(left === null ? null : left / 1000, undefined, options.signal);
       if (!message) return null;
@@ -214,7 +258,69 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
    * Every message, as an async iterator; it ends once no subscription is left (after the
    * last unsubscribe confirmation) or the pubsub is closed.
    */
-  async *listen(options: { signal?: AbortSignal | null } = {}): AsyncGenerator<PubSubMessage<T>, void, undefined> {
+  listen(options: { signal?: AbortSignal | null } = {}): AsyncGenerator<PubSubMessage<T>, void, undefined> {
+    // The loop below is the iterator. While it rests at a `yield` with no call pending, a
+    // queued message it would yield as is (no handler, not an ignored confirmation) is handed
+    // out straight away, without resuming it: an async generator costs two promise hops per
+    // item. Everything else (the first call, waits, handlers, errors, return/throw) is its.
+    const inner = this.listenLoop(options);
+    const ignore = this.ignoreSubscribeMessages;
+    let resting = false;
+    let pending = 0;
+    let ended = false;
+    const settled = (result: IteratorResult<PubSubMessage<T>, void>) => {
+      pending--;
+      if (result.done) ended = true;
+      resting = !ended && pending === 0;
+      return result;
+    };
+    const failed = (err: unknown): never => {
+      pending--;
+      ended = true;
+      resting = false;
+      throw err;
+    };
+    const through = (call: Promise<IteratorResult<PubSubMessage<T>, void>>) => {
+      pending++;
+      resting = false;
+      return call.then(settled, failed);
+    };
+    const iterator = Object.create(ASYNC_ITERATOR_PROTOTYPE) as AsyncGenerator<PubSubMessage<T>, void, undefined>;
+    iterator.next = () => {
+      if (resting) {
+        const message = this.readyForListen(ignore, options?.signal);
+        if (message !== undefined) return Promise.resolve({ value: message, done: false });
+      }
+      return through(inner.next());
+    };
+    iterator.return = (value) => {
+      ended = true;
+      return through(inner.return(value));
+    };
+    iterator.throw = (err) => {
+      ended = true;
+      return through(inner.throw(err));
+    };
+    iterator[Symbol.asyncDispose] = async () => {
+      await iterator.return();
+    };
+    return iterator;
+  }
+
+  /** The queued message `listen()` would yield next without a wait, taken; undefined when its loop must run. */
+  private readyForListen(ignore: boolean, signal: AbortSignal | null | undefined): PubSubMessage<T> | undefined {
+    const message = this.messages.peek();
+    if (message === undefined || this.closed || signal?.aborted) return undefined;
+    const type = message.type;
+    if (type === "message" || type === "pmessage" || type === "smessage") {
+      if (this.hasHandlers && this.handlerFor(message)) return undefined;
+    } else if (ignore && SUBSCRIBE_TYPES.has(type)) {
+      return undefined;
+    }
+    return this.takeMessage();
+  }
+
+  private async *listenLoop(options: { signal?: AbortSignal | null }): AsyncGenerator<PubSubMessage<T>, void, undefined> {
     if (options === null || typeof options !== "object") throw new DataError("listen: options must be an object");
     for (const key of Object.keys(options)) if (key !== "signal") throw new DataError(`listen: unknown option '${key}'`);
     checkCallOptions("listen", options.signal, undefined);
@@ -265,6 +371,7 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
     const connection = this.connection;
     this.connection = null;
     for (const kind of ["channel", "pattern", "shard"] as const) this.subscriptions[kind].clear();
+    this.subscriptionsChanged();
     if (connection) {
       connection.onConnect = null;
       connection.onDisconnect = null;
@@ -317,6 +424,7 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
       const key = this.key(sub.name);
       if (!this.subscriptions[kind].has(key)) fresh.push(key);
       this.subscriptions[kind].set(key, sub);
+      this.subscriptionsChanged();
       this.pendingUnsubscribe[kind].delete(key);
     }
     let connection: Connection;
@@ -325,6 +433,7 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
     } catch (err) {
       // Not subscribed after all: `subscribed` must not say otherwise.
       for (const key of fresh) this.subscriptions[kind].delete(key);
+      this.subscriptionsChanged();
       throw err;
     }
     await connection.send([SUBSCRIBE[kind], ...added.map((s) => s.name)], { expectsReply: false });
@@ -458,7 +567,10 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
   // ---- receiving --------------------------------------------------------------------------
 
   private onPush(frame: RespValue[]): void {
-    this.lastTraffic = Date.now();
+    if (!this.trafficSinceTick) {
+      this.trafficSinceTick = true;
+      this.lastTraffic = Date.now();
+    }
     const head = frame[0];
     if (head instanceof Error) {
       this.fail(head);
@@ -493,7 +605,10 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
           const channel = frame[1];
           if (channel !== null && channel !== undefined && !(channel instanceof Error)) {
             const key = this.key(channel as string | Buffer);
-            if (this.pendingUnsubscribe[kind].delete(key)) this.subscriptions[kind].delete(key);
+            if (this.pendingUnsubscribe[kind].delete(key)) {
+              this.subscriptions[kind].delete(key);
+              this.subscriptionsChanged();
+            }
           }
         }
     }
@@ -523,13 +638,37 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
 
   private handlerFor(message: PubSubMessage<T>): MessageHandler<T> | null {
     if (!this.hasHandlers) return null;
-    if (message.type === "pmessage" && message.pattern !== null) {
-      return this.subscriptions.pattern.get(this.key(message.pattern))?.handler ?? null;
-    }
+    if (message.type === "pmessage" && message.pattern !== null) return this.handlerOf("pattern", message.pattern);
     if ((message.type === "message" || message.type === "smessage") && message.channel !== null) {
-      return this.subscriptions[message.type === "message" ? "channel" : "shard"].get(this.key(message.channel))?.handler ?? null;
+      return this.handlerOf(message.type === "message" ? "channel" : "shard", message.channel);
     }
     return null;
+  }
+
+  private handlerOf(kind: Kind, name: string | Buffer): MessageHandler<T> | null {
+    if (typeof name !== "string") {
+      const last = this.lastNameBytes[kind];
+      if (last !== null && sameBytes(last.bytes, name)) return last.handler;
+      const handler = this.subscriptions[kind].get(this.key(name))?.handler ?? null;
+      // a copy: the message's Buffer is the caller's to change
+      this.lastNameBytes[kind] = { bytes: Buffer.from(name), handler };
+      return handler;
+    }
+    const cache = this.handlerCache[kind];
+    let handler = cache.get(name);
+    if (handler === undefined) {
+      handler = this.subscriptions[kind].get(this.key(name))?.handler ?? null;
+      if (cache.size >= 1024) cache.clear();
+      cache.set(name, handler);
+    }
+    return handler;
+  }
+
+  private subscriptionsChanged(): void {
+    for (const kind of ["channel", "pattern", "shard"] as const) {
+      this.handlerCache[kind].clear();
+      this.lastNameBytes[kind] = null;
+    }
   }
 
   private key(name: string | Buffer): string {
@@ -545,6 +684,7 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
     const waitForPong = (connection.options.socketTimeout ?? interval) * 1000;
     this.healthTimer = setInterval(
       () => {
+        this.trafficSinceTick = false;
         const current = this.connection;
         if (!current || !current.isConnected || !this.subscribed) return;
         if (this.paused) {

@@ -90,6 +90,54 @@ describe.each([2, 3] as const)("PubSub over RESP%i", (protocol) => {
     await p.close();
   });
 
+  test("a handler replaced by subscribing again, or dropped by unsubscribing, applies to the next message", async () => {
+    const seen: string[] = [];
+    const p = r.pubsub();
+    await p.subscribe({ [c("swap")]: (m) => void seen.push(`first:${m.data}`) });
+    await p.psubscribe({ [c("swap-p*")]: (m) => void seen.push(`pattern:${m.data}`) });
+    expect(await collect(p, 2)).toHaveLength(2); // both confirmed
+    for (const data of ["a", "b", "c"]) await r.publish(c("swap"), data);
+    await r.publish(c("swap-p1"), "p");
+    await sleep(50);
+    // all four queued: handled within one call, which then waits for something for the caller
+    expect(await p.getMessage({ timeout: 0.05 })).toBeNull();
+    await p.subscribe({ [c("swap")]: (m) => void seen.push(`second:${m.data}`) });
+    await p.punsubscribe(c("swap-p*"));
+    expect((await collect(p, 2)).map((m) => m.type)).toEqual(["subscribe", "punsubscribe"]);
+    await r.publish(c("swap"), "d");
+    await p.unsubscribe(c("swap"));
+    expect((await collect(p, 1)).map((m) => m.type)).toEqual(["unsubscribe"]);
+    expect(seen).toEqual(["first:a", "first:b", "first:c", "pattern:p", "second:d"]);
+    await p.close();
+  });
+
+  test("listen() as an iterator: queued messages in order, calls at once, handlers, return()", async () => {
+    const p = r.pubsub();
+    const handled: string[] = [];
+    await p.subscribe(c("it"), { [c("it-h")]: (m: PubSubMessage<string>) => void handled.push(String(m.data)) });
+    const it = p.listen();
+    // both subscriptions confirmed: the server has them
+    expect((await it.next()).value).toMatchObject({ type: "subscribe", channel: c("it") });
+    expect((await it.next()).value).toMatchObject({ type: "subscribe", channel: c("it-h") });
+    const first = it.next();
+    for (const data of ["1", "2", "3", "4"]) await r.publish(c("it"), data);
+    await r.publish(c("it-h"), "h1");
+    await r.publish(c("it"), "5");
+    expect((await first).value).toEqual({ type: "message", pattern: null, channel: c("it"), data: "1" });
+    await sleep(50); // the rest is queued by now
+    const [a, b] = await Promise.all([it.next(), it.next()]);
+    expect([a.value?.data, b.value?.data]).toEqual(["2", "3"]);
+    expect((await it.next()).value?.data).toBe("4");
+    expect((await it.next()).value?.data).toBe("5");
+    expect(handled).toEqual(["h1"]);
+    expect(await it.return(undefined)).toEqual({ value: undefined, done: true });
+    await r.publish(c("it"), "6");
+    await sleep(20);
+    expect(await it.next()).toEqual({ value: undefined, done: true });
+    expect(it[Symbol.asyncIterator]()).toBe(it);
+    await p.close();
+  });
+
   test("listen() yields messages and ends when no subscription remains", async () => {
     const p = r.pubsub();
     await p.subscribe(c("listen"));
@@ -223,6 +271,38 @@ describe("PubSub after the connection is lost", () => {
     } finally {
       await own.stop();
     }
+  });
+});
+
+describe("handlers with Buffer replies", () => {
+  test("each message goes to its channel's handler, even when a handler changes the channel Buffer it was given", async () => {
+    const r = new Redis({ port: server().port });
+    const p = r.pubsub({ ignoreSubscribeMessages: true });
+    const seen: string[] = [];
+    const handler = (tag: string) => (m: PubSubMessage<Buffer>) => {
+      seen.push(`${tag}:${String(m.data)}`);
+      // the caller's Buffer: turning it into the other channel's name changes nothing that follows
+      m.channel?.write(String(m.channel) === "buf:one" ? "buf:two" : "buf:one");
+    };
+    await p.subscribe({ "buf:one": handler("one"), "buf:two": handler("two") });
+    await sleep(50);
+    for (const [channel, data] of [
+      ["buf:one", "a"],
+      ["buf:one", "b"],
+      ["buf:two", "c"],
+      ["buf:one", "d"],
+    ]) {
+      await r.publish(channel!, data!);
+    }
+    await sleep(50);
+    expect(await p.getMessage({ timeout: 0.05 })).toBeNull();
+    await p.subscribe({ "buf:one": handler("again") });
+    await sleep(50);
+    await r.publish("buf:one", "e");
+    expect(await p.getMessage({ timeout: 0.2 })).toBeNull();
+    expect(seen).toEqual(["one:a", "one:b", "two:c", "one:d", "again:e"]);
+    await p.close();
+    await r.close();
   });
 });
 

@@ -1,0 +1,199 @@
+#!/usr/bin/env node
+/**
+ * CPU per operation of two builds of aioredis, A/B, for profiling work on a loaded machine:
+ *
+ *   node bench/ab-cpu.mjs --a <entry> --b <entry> [--only pubsub,blpop,get] [--mode string|buffer]
+ *                         [--rounds 7] [--batches 5] [--scale 1]
+ *
+ * `--a` / `--b` are compiled entries (e.g. a copy of an older dist/src/index.js). Each round runs
+ * every scenario once per build, in a child process of its own, the order of A and B alternating
+ * round by round. A child warms up, then measures its own user + system CPU time
+ * (`process.cpuUsage()`) over a fixed amount of work, `--batches` times, and reports the
+ * median of those runs; wall time is not used. Printed per
+ * scenario: each build's median CPU per operation (µs) with its range, and the median of the
+ * rounds' B/A ratios with their range (below 1: B costs less).
+ *
+ * - pubsub: one subscriber iterating `listen()`; 100,000 PUBLISHes of 64 bytes fired by this
+ *   (parent) process over a raw connection, as the benchmark's "publisher in another process".
+ * - pubsub-run: the same with a handler (`subscribe({ channel: handler })`) and `run()`.
+ * - blpop: 50 consumers in `blpop(key, 30)` on one client, one producer of the same client with
+ *   at most 50 RPUSHes in flight; 20,000 items.
+ * - get: `await get(k)` in a loop (1 in flight), 20,000 times.
+ */
+import { fork } from "node:child_process";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import * as path from "node:path";
+import { RawClient, encode } from "./raw.mjs";
+import { startServer } from "./server.mjs";
+import { PAYLOAD64, VALUE32 } from "./scenarios.mjs";
+
+const self = fileURLToPath(import.meta.url);
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+// ---- child -------------------------------------------------------------------------------
+
+async function child() {
+  const [entry, mode, scenario, port, countText, batchesText] = process.argv.slice(3);
+  const count = Number(countText);
+  const batches = Number(batchesText);
+  /** The median over `batches` measured runs of `measure(count)` (CPU µs), per operation. */
+  const perOp = async (measure) => {
+    const runs = [];
+    for (let i = 0; i < batches; i++) runs.push((await measure(count)) / count);
+    return median(runs);
+  };
+  const { Redis } = await import(pathToFileURL(path.resolve(entry)).href);
+  const r = new Redis({ host: "127.0.0.1", port: Number(port), decodeResponses: mode === "string" });
+  const send = (m) => new Promise((res) => process.send(m, res));
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return u.user + u.system;
+  };
+  if (scenario === "pubsub" || scenario === "pubsub-run") {
+    const channel = `ab:chan:${process.pid}`;
+    const p = r.pubsub({ ignoreSubscribeMessages: true });
+    let got = 0;
+    let target = Number.POSITIVE_INFINITY;
+    let reached = null;
+    const onMessage = (m) => {
+      if (m.type === "message" && m.data.length === 64 && ++got === target) reached();
+    };
+    if (scenario === "pubsub") {
+      await p.subscribe(channel);
+      (async () => {
+        for await (const m of p.listen()) onMessage(m);
+      })();
+    } else {
+      await p.subscribe({ [channel]: onMessage });
+      p.run().catch(() => {});
+    }
+    const batch = async (n) => {
+      got = 0;
+      target = n;
+      const done = new Promise((res) => (reached = res));
+      await send({ publish: n, channel });
+      const t0 = cpu();
+      await done;
+      return cpu() - t0;
+    };
+    await batch(Math.max(1000, count >> 2)); // warm-up
+    await send({ result: await perOp(batch) });
+    await p.close();
+  } else if (scenario === "blpop") {
+    const key = `ab:queue:${process.pid}`;
+    const consumers = 50;
+    let consumed = 0;
+    let wanted = 0;
+    let onDone = null;
+    const loops = Array.from({ length: consumers }, async () => {
+      for (;;) {
+        const got = await r.blpop([key], 30);
+        if (got === null) continue;
+        const v = got[1];
+        if ((typeof v === "string" ? v : v.toString()) === "stop") return;
+        if (++consumed === wanted) onDone();
+      }
+    });
+    await new Promise((res) => setTimeout(res, 300));
+    const batch = async (n) => {
+      consumed = 0;
+      wanted = n;
+      const done = new Promise((res) => (onDone = res));
+      const t0 = cpu();
+      let produced = 0;
+      const lane = async () => {
+        while (produced < n) {
+          produced++;
+          await r.rpush(key, VALUE32);
+        }
+      };
+      await Promise.all(Array.from({ length: 50 }, lane));
+      await done;
+      return cpu() - t0;
+    };
+    await batch(Math.max(500, count >> 2));
+    const result = await perOp(batch);
+    await r.rpush(key, ...Array(consumers).fill("stop"));
+    await Promise.all(loops);
+    await send({ result });
+  } else if (scenario === "get") {
+    await r.set("ab:str32", VALUE32);
+    const run = async (n) => {
+      const t0 = cpu();
+      for (let i = 0; i < n; i++) await r.get("ab:str32");
+      return cpu() - t0;
+    };
+    await run(Math.max(500, count >> 2));
+    await send({ result: await perOp(run) });
+  } else throw new Error(`unknown scenario ${scenario}`);
+  await r.close();
+  process.exit(0);
+}
+
+// ---- parent ------------------------------------------------------------------------------
+
+const COUNTS = { pubsub: 100_000, "pubsub-run": 100_000, blpop: 20_000, get: 20_000 };
+
+async function runChild(entry, mode, scenario, port, count, batches, raw) {
+  return new Promise((resolve, reject) => {
+    const c = fork(self, ["--child", entry, mode, scenario, String(port), String(count), String(batches)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    let result = null;
+    c.on("message", async (m) => {
+      if (m.publish) {
+        const encoded = Buffer.from(encode(["PUBLISH", m.channel, PAYLOAD64]).repeat(m.publish));
+        await raw.fire(encoded, m.publish);
+      } else if (m.result !== undefined) result = m.result;
+    });
+    c.on("error", reject);
+    c.on("exit", (code) => (code === 0 && result !== null ? resolve(result) : reject(new Error(`child ${scenario} exited ${code}`))));
+  });
+}
+
+async function parent() {
+  const args = process.argv.slice(2);
+  const o = { only: ["pubsub", "blpop", "get"], mode: "string", rounds: 7, batches: 5, scale: 1, a: null, b: null };
+  for (let i = 0; i < args.length; i++) {
+    const v = () => args[++i];
+    if (args[i] === "--a") o.a = v();
+    else if (args[i] === "--b") o.b = v();
+    else if (args[i] === "--only") o.only = v().split(",");
+    else if (args[i] === "--mode") o.mode = v();
+    else if (args[i] === "--rounds") o.rounds = Number(v());
+    else if (args[i] === "--scale") o.scale = Number(v());
+    else if (args[i] === "--batches") o.batches = Number(v());
+    else throw new Error(`unknown option ${args[i]}`);
+  }
+  if (!o.a || !o.b) throw new Error("--a <entry> and --b <entry> are required");
+  const server = await startServer({ local: true, args: ["--client-output-buffer-limit", "pubsub", "0", "0", "0"] });
+  const raw = await RawClient.connect(server.host, server.port);
+  try {
+    for (const scenario of o.only) {
+      const count = Math.round(COUNTS[scenario] * o.scale);
+      const res = { a: [], b: [] };
+      const ratios = [];
+      for (let round = 0; round < o.rounds; round++) {
+        const order = round % 2 === 0 ? ["a", "b"] : ["b", "a"];
+        const got = {};
+        for (const which of order) got[which] = await runChild(o[which], o.mode, scenario, server.port, count, o.batches, raw);
+        res.a.push(got.a);
+        res.b.push(got.b);
+        ratios.push(got.b / got.a);
+      }
+      const fmt = (xs, d = 3) => `${median(xs).toFixed(d)} (${Math.min(...xs).toFixed(d)}-${Math.max(...xs).toFixed(d)})`;
+      console.log(
+        `${scenario} ${o.mode}: CPU µs/op A ${fmt(res.a)}  B ${fmt(res.b)}  B/A ${fmt(ratios)}  [${o.rounds} rounds, median of ${o.batches} runs of ${count} ops per child]`,
+      );
+    }
+  } finally {
+    raw.close();
+    await server.stop();
+  }
+}
+
+if (process.argv[2] === "--child") await child();
+else await parent();
