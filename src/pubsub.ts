@@ -1,7 +1,7 @@
 import type { Connection } from "./connection/connection.js";
 import { checkCallOptions, waitAbortedError } from "./connection/cancel.js";
 import { isPlainObject } from "./commands/spec.js";
-import { ConnectionError, DataError, PubSubError, TimeoutError } from "./errors.js";
+import { ConnectionError, DataError, PubSubError } from "./errors.js";
 import type { ConnectionPool, RedisString } from "./pool.js";
 import type { CommandArg, RespValue } from "./protocol/index.js";
 import { publishMessage, pubsubMessageChannel } from "./tracing.js";
@@ -20,22 +20,12 @@ import {
   type PingMessage,
   type Subscription,
 } from "./pubsub-frames.js";
+import { HealthCheck } from "./pubsub-health.js";
+import { HandlerCache, restingIterator } from "./pubsub-listen.js";
 import { MessageQueue, type GetMessageOptions, type MessageHandler, type PubSubMessage, type PubSubMessageType, type PubSubOptions } from "./pubsub-queue.js";
 
 export type { PingMessage } from "./pubsub-frames.js";
 export type { GetMessageOptions, MessageHandler, PubSubMessage, PubSubMessageType, PubSubOptions } from "./pubsub-queue.js";
-
-/** The prototype of async iterators (`[Symbol.asyncIterator]() { return this }`). */
-const ASYNC_ITERATOR_PROTOTYPE: object = Object.getPrototypeOf(Object.getPrototypeOf(async function* () {}).prototype);
-
-/** Whether two Buffers hold the same bytes (a loop for short ones: cheaper than a native call). */
-function sameBytes(a: Buffer, b: Buffer): boolean {
-  const n = a.length;
-  if (n !== b.length) return false;
-  if (n > 64) return a.equals(b);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 export interface RunOptions {
   /** Called with errors instead of ending `run()`; may be async. */
@@ -44,36 +34,9 @@ export interface RunOptions {
   pollTimeout?: number;
 }
 
-/**
- * redis-py's `run()`, shared by `PubSub` and `ClusterPubSub`: every subscription must have a
- * handler; then messages are dispatched (by `getMessage`) until `done()`, errors going to the
- * `exceptionHandler` when there is one.
- */
-export async function runDispatchLoop<P extends { getMessage(options: GetMessageOptions): Promise<unknown> }>(
-  pubsub: P,
-  subscriptions: Iterable<{ name: string | Buffer; handler: unknown; kind: string }>,
-  done: () => boolean,
-  options: { exceptionHandler?: (error: unknown, pubsub: P) => unknown; pollTimeout?: number } = {},
-  connect?: () => Promise<void>,
-): Promise<void> {
-  if (options === null || typeof options !== "object") throw new DataError("run: options must be an object");
-  for (const key of Object.keys(options)) {
-    if (key !== "exceptionHandler" && key !== "pollTimeout") throw new DataError(`run: unknown option '${key}'`);
-  }
-  const { exceptionHandler, pollTimeout = 1 } = options;
-  for (const sub of subscriptions) {
-    if (!sub.handler) throw new PubSubError(`${sub.kind}: '${String(sub.name)}' has no handler registered`);
-  }
-  if (connect) await connect();
-  while (!done()) {
-    try {
-      await pubsub.getMessage({ timeout: pollTimeout, ignoreSubscribeMessages: true });
-    } catch (err) {
-      if (!exceptionHandler) throw err;
-      await exceptionHandler(err, pubsub);
-    }
-  }
-}
+import { runDispatchLoop } from "./pubsub-listen.js";
+
+export { runDispatchLoop };
 
 /**
  * Publish/subscribe on a connection of its own (redis-py's `PubSub`). Subscriptions are
@@ -98,29 +61,13 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
   };
   /** Whether any subscription ever had a handler: spares the lookup per message otherwise. */
   private hasHandlers = false;
-  /**
-   * The handler (or null) of each name seen as text in a message, so that a busy channel's
-   * name is not encoded again for every message; emptied whenever a subscription changes.
-   */
-  private readonly handlerCache: Record<Kind, Map<string, MessageHandler<T> | null>> = {
-    channel: new Map(),
-    pattern: new Map(),
-    shard: new Map(),
-  };
-  /** The same for names received as Buffers: the last one of each kind (its bytes copied) and its handler. */
-  private readonly lastNameBytes: Record<Kind, { bytes: Buffer; handler: MessageHandler<T> | null } | null> = {
-    channel: null,
-    pattern: null,
-    shard: null,
-  };
-  private lastTraffic = Date.now();
-  /**
-   * A push came since the health check's last tick: only the first one per tick reads the
-   * clock (`lastTraffic`), not every message.
-   */
-  private trafficSinceTick = false;
-  private healthTimer: NodeJS.Timeout | null = null;
-  private pingSentAt = 0;
+  /** The handler of each name received in a message (see HandlerCache); emptied whenever a subscription changes. */
+  private readonly handlerCache = new HandlerCache<MessageHandler<T>>((kind, name) => this.subscriptions[kind].get(this.key(name))?.handler ?? null);
+  private readonly health = new HealthCheck({
+    current: () => this.connection,
+    wantsPing: () => (!this.subscribed ? "no" : this.paused ? "paused" : "yes"),
+    fail: (error) => this.fail(error),
+  });
 
   constructor(pool: ConnectionPool<T>, options: PubSubOptions = {}) {
     super(options);
@@ -259,52 +206,9 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
    * last unsubscribe confirmation) or the pubsub is closed.
    */
   listen(options: { signal?: AbortSignal | null } = {}): AsyncGenerator<PubSubMessage<T>, void, undefined> {
-    // The loop below is the iterator. While it rests at a `yield` with no call pending, a
-    // queued message it would yield as is (no handler, not an ignored confirmation) is handed
-    // out straight away, without resuming it: an async generator costs two promise hops per
-    // item. Everything else (the first call, waits, handlers, errors, return/throw) is its.
-    const inner = this.listenLoop(options);
+    // Queued messages the loop would yield as they are go out without resuming it (see restingIterator).
     const ignore = this.ignoreSubscribeMessages;
-    let resting = false;
-    let pending = 0;
-    let ended = false;
-    const settled = (result: IteratorResult<PubSubMessage<T>, void>) => {
-      pending--;
-      if (result.done) ended = true;
-      resting = !ended && pending === 0;
-      return result;
-    };
-    const failed = (err: unknown): never => {
-      pending--;
-      ended = true;
-      resting = false;
-      throw err;
-    };
-    const through = (call: Promise<IteratorResult<PubSubMessage<T>, void>>) => {
-      pending++;
-      resting = false;
-      return call.then(settled, failed);
-    };
-    const iterator = Object.create(ASYNC_ITERATOR_PROTOTYPE) as AsyncGenerator<PubSubMessage<T>, void, undefined>;
-    iterator.next = () => {
-      if (resting) {
-        const message = this.readyForListen(ignore, options?.signal);
-        if (message !== undefined) return Promise.resolve({ value: message, done: false });
-      }
-      return through(inner.next());
-    };
-    iterator.return = (value) => {
-      ended = true;
-      return through(inner.return(value));
-    };
-    iterator.throw = (err) => {
-      ended = true;
-      return through(inner.throw(err));
-    };
-    iterator[Symbol.asyncDispose] = async () => {
-      await iterator.return();
-    };
-    return iterator;
+    return restingIterator(this.listenLoop(options), () => this.readyForListen(ignore, options?.signal));
   }
 
   /** The queued message `listen()` would yield next without a wait, taken; undefined when its loop must run. */
@@ -365,7 +269,7 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.stopHealthCheck();
+    this.health.stop();
     this.wake();
     if (this.connecting) await this.connecting.catch(() => {});
     const connection = this.connection;
@@ -506,7 +410,7 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
       setImmediate(() => this.keepConnected(connection));
     };
     if (this.readers > 0) connection.hold(true);
-    this.startHealthCheck(connection);
+    this.health.start(connection);
   }
 
   /**
@@ -560,17 +464,14 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
       return;
     }
     const reply = (await connection.send(argv)) as RespValue;
-    this.lastTraffic = Date.now();
+    this.health.answered();
     this.enqueue({ type: "pong", pattern: null, channel: null, data: pongData(reply, true, this.pool) });
   }
 
   // ---- receiving --------------------------------------------------------------------------
 
   private onPush(frame: RespValue[]): void {
-    if (!this.trafficSinceTick) {
-      this.trafficSinceTick = true;
-      this.lastTraffic = Date.now();
-    }
+    this.health.traffic();
     const head = frame[0];
     if (head instanceof Error) {
       this.fail(head);
@@ -646,29 +547,11 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
   }
 
   private handlerOf(kind: Kind, name: string | Buffer): MessageHandler<T> | null {
-    if (typeof name !== "string") {
-      const last = this.lastNameBytes[kind];
-      if (last !== null && sameBytes(last.bytes, name)) return last.handler;
-      const handler = this.subscriptions[kind].get(this.key(name))?.handler ?? null;
-      // a copy: the message's Buffer is the caller's to change
-      this.lastNameBytes[kind] = { bytes: Buffer.from(name), handler };
-      return handler;
-    }
-    const cache = this.handlerCache[kind];
-    let handler = cache.get(name);
-    if (handler === undefined) {
-      handler = this.subscriptions[kind].get(this.key(name))?.handler ?? null;
-      if (cache.size >= 1024) cache.clear();
-      cache.set(name, handler);
-    }
-    return handler;
+    return this.handlerCache.get(kind, name);
   }
 
   private subscriptionsChanged(): void {
-    for (const kind of ["channel", "pattern", "shard"] as const) {
-      this.handlerCache[kind].clear();
-      this.lastNameBytes[kind] = null;
-    }
+    this.handlerCache.clear();
   }
 
   private key(name: string | Buffer): string {
@@ -678,52 +561,4 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
   // ---- health -----------------------------------------------------------------------------
 
   /** `healthCheckInterval`: a quiet subscription is PINGed; no answer in time means a dead socket. */
-  private startHealthCheck(connection: Connection): void {
-    const interval = connection.options.healthCheckInterval;
-    if (interval <= 0 || this.healthTimer) return;
-    const waitForPong = (connection.options.socketTimeout ?? interval) * 1000;
-    this.healthTimer = setInterval(
-      () => {
-        this.trafficSinceTick = false;
-        const current = this.connection;
-        if (!current || !current.isConnected || !this.subscribed) return;
-        if (this.paused) {
-          // Not reading on purpose: no answer is expected.
-          this.pingSentAt = 0;
-          return;
-        }
-        const now = Date.now();
-        if (this.pingSentAt > this.lastTraffic && now - this.pingSentAt > waitForPong) {
-          this.pingSentAt = 0;
-          current.disconnect(false, new TimeoutError(`No answer to the health check PING from ${current.description}`));
-          return;
-        }
-        if (now - this.lastTraffic >= interval * 1000 && this.pingSentAt <= this.lastTraffic) {
-          this.pingSentAt = now;
-          void this.sendHealthPing(current);
-        }
-      },
-      Math.max(10, Math.min(interval * 1000, waitForPong) / 2),
-    );
-    this.healthTimer.unref();
-  }
-
-  private async sendHealthPing(connection: Connection): Promise<void> {
-    try {
-      if (connection.protocol === 2) {
-        // RESP2's pong arrives as a message; health checks are not shown to the reader.
-        await connection.send(["PING", HEALTH_CHECK_MESSAGE], { expectsReply: false });
-      } else {
-        await connection.send(["PING"]);
-        this.lastTraffic = Date.now();
-      }
-    } catch (err) {
-      if (!(err instanceof ConnectionError || err instanceof TimeoutError)) this.fail(err as Error);
-    }
-  }
-
-  private stopHealthCheck(): void {
-    if (this.healthTimer) clearInterval(this.healthTimer);
-    this.healthTimer = null;
-  }
 }

@@ -9,8 +9,17 @@
 import { enclosingStatement, statementList, type P } from "../lib/ast.js";
 import { stmtOf } from "./objects.js";
 import { commandStatement, isQueuedWatch, queuedWatchRewrite } from "./pipeline-watch.js";
-import type { Queue } from "./pipelines.js";
+import type { Obj } from "./objects.js";
 import type { V2State } from "./state.js";
+
+/** The pipeline being planned: made here by `made`, or returned by a project function (`made` null, `obj.queued` set). */
+export interface Queue {
+  obj: Obj;
+  declStmt: P;
+  made: { type: "call"; method: string; callPath: P; memberPath: P; refPath: P } | null;
+  watch?: { name: string };
+  onReturn?: (pipe: Obj, ref: P) => boolean;
+}
 
 type CallUse = { type: "call"; method: string; callPath: P; memberPath: P; refPath: P };
 

@@ -22,7 +22,7 @@ import {
 import { codeOf, raw, type Ctx } from "../lib/context.js";
 import { planCommand } from "./commands.js";
 import { planPipelineDecode, wrapInDecode } from "./decode-reply.js";
-import { planReturnedPipeline } from "./pipeline-flow.js";
+import { planReturnedPipeline, type Queue } from "./pipeline-flow.js";
 import { isQueuedWatch, planQueuedWatch } from "./pipeline-watch.js";
 import { classifyUse, holderOf, referencesOfHolder, stmtOf, type Obj } from "./objects.js";
 import type { V2State } from "./state.js";
@@ -67,15 +67,6 @@ export interface PipelineOrigin {
 
 /** Records a returned pipeline as what its function returns (see pipeline-flow.ts). */
 export type OnReturn = (pipe: Obj, ref: P) => boolean;
-
-/** The pipeline being planned: made here by `made`, or returned by a project function (`made` null, `obj.queued` set). */
-export interface Queue {
-  obj: Obj;
-  declStmt: P;
-  made: CallUse | null;
-  watch?: { name: string };
-  onReturn?: OnReturn;
-}
 
 export function planPipeline(state: V2State, origin: PipelineOrigin): void {
   const { parent, use } = origin;

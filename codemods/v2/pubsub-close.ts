@@ -8,7 +8,7 @@ import { canAwait, enclosingStatement, statementList, type N, type P } from "../
 import { identifiersNamed, parseStatements } from "../lib/context.js";
 import { resolveBinding } from "../lib/scope.js";
 import { classifyUse, stmtOf, type Obj, type Use } from "./objects.js";
-import { inScope, type PubSubRegistry } from "./pubsub.js";
+import { inScope, type PubSubRegistry } from "./pubsub-text.js";
 import type { V2State } from "./state.js";
 
 type CallUse = Extract<Use, { type: "call" }>;

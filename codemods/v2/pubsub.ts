@@ -18,84 +18,34 @@ import {
   isStringLit,
   memberName,
   namesIn,
-  propName,
   replaceNode,
   uniqueName,
   type N,
   type P,
 } from "../lib/ast.js";
-import { codeOf, identifiersNamed, parseStatements, quoteString, raw, rawStatement, type Ctx } from "../lib/context.js";
+import { codeOf, identifiersNamed, parseStatements, quoteString, rawStatement, type Ctx } from "../lib/context.js";
 import { resolveExport } from "../lib/bindings.js";
 import { resolveBinding } from "../lib/scope.js";
 import { classifyUse, localCallee, referencesOfHolder, stmtOf, type Obj, type Use } from "./objects.js";
+import {
+  channelText,
+  dataText,
+  inScope,
+  messageName,
+  nameText,
+  readOptions,
+  replaceExpression,
+  within,
+  type PubSubEntry,
+  type PubSubRegistry,
+  type ReadOptions,
+} from "./pubsub-text.js";
 import { deferUnsubscribe, isReceiverSubscription, noteReceiverSubscription } from "./receiver.js";
 import type { V2State } from "./state.js";
 
+export type { PubSubEntry, PubSubRegistry } from "./pubsub-text.js";
+
 type CallUse = { type: "call"; method: string; callPath: P; memberPath: P; refPath: P };
-
-export interface PubSubEntry {
-  /** The PubSub variable. */
-  name: string;
-  pattern: boolean;
-  /** Literal channel / pattern names it subscribes to. */
-  names: string[];
-  /** The statement that declares it (it is in scope after it, in the same block). */
-  declStmt: P;
-  /** A field of the class (`this.name`), which may be null, rather than a variable. */
-  field?: boolean;
-}
-
-/** The pubsubs each client made, for its unsubscribe calls. */
-export type PubSubRegistry = Map<Obj, PubSubEntry[]>;
-
-export interface ReadOptions {
-  encoding: string | null | undefined;
-  decoder: string | null;
-  json: boolean;
-}
-
-export function readOptions(ctx: Ctx, args: N[], json: boolean): ReadOptions | { reason: string } {
-  const out: ReadOptions = { encoding: undefined, decoder: null, json };
-  if (args.length === 0) return out;
-  if (args.length > 1 || args[0].type !== "ObjectExpression") return { reason: "its options are not an object literal" };
-  for (const prop of args[0].properties) {
-    const name = propName(prop);
-    if (name === "encoding") {
-      const v = prop.value;
-      if (isStringLit(v)) out.encoding = v.value;
-      else if (v.type === "NullLiteral" || (v.type === "Literal" && v.value === null)) out.encoding = null;
-      else return { reason: "its encoding is not a literal" };
-    } else if (name === "decoder") {
-      out.decoder = codeOf(ctx, prop.value);
-    } else return { reason: `its option ${name} is not v1 API the codemod knows` };
-  }
-  return out;
-}
-
-const UTF8 = /^utf-?8$/i;
-
-/** The v1 value of a message's data, written against the v2 message `m`. */
-export function dataText(ctx: Ctx, obj: Obj, m: string, opts: ReadOptions): string | { reason: string } {
-  const enc = opts.json ? (opts.encoding ?? "utf-8") : opts.encoding;
-  let value: string;
-  if (enc === undefined || enc === null) {
-    if (obj.decode === null) return { reason: "the client's decoding is unknown" };
-    value = obj.decode ? `Buffer.from(String(${m}.data))` : ctx.lang === "js" ? `${m}.data` : `${m}.data as Buffer`;
-  } else {
-    if (!UTF8.test(enc)) return { reason: `messages decoded as ${enc}: decode message.data yourself in v2` };
-    if (obj.decode && obj.encoding && !UTF8.test(obj.encoding)) return { reason: "the client decodes with another encoding" };
-    value = `String(${m}.data)`;
-  }
-  if (opts.json) value = `JSON.parse(${value})`;
-  if (opts.decoder) value = `${opts.decoder}(${value})`;
-  return value;
-}
-
-/** v1 gave a pattern message's channel as a Buffer. */
-export function channelText(ctx: Ctx, obj: Obj, m: string): string {
-  if (obj.decode) return `Buffer.from(String(${m}.channel))`;
-  return ctx.lang === "js" ? `${m}.channel` : `${m}.channel as Buffer`;
-}
 
 /**
  * `const [a, b] = await redis.subscribe("x", "y")` / `const a = (await redis.subscribe("x"))[0]`:
@@ -426,22 +376,6 @@ function followIntoFunction(
   return { runs };
 }
 
-export function messageName(state: V2State, at: P): string {
-  const fn = enclosingFunction(at);
-  const taken = namesIn(state.ctx.j, fn?.node ?? state.ctx.root.get().node);
-  return uniqueName(taken, ["message", "m", "pubsubMessage"]);
-}
-
-/** v1 gave a channel's name (a pattern channel's: its pattern) as a Buffer; inside the loop it is the message's. */
-export function nameText(ctx: Ctx, obj: Obj, m: string, pattern: boolean | "either"): string | { reason: string } {
-  if (obj.decode && obj.encoding && !UTF8.test(obj.encoding)) return { reason: "the client decodes with another encoding than UTF-8" };
-  // a plain message has no pattern
-  const field = pattern === "either" ? `${m}.pattern ?? ${m}.channel` : `${m}.${pattern ? "pattern" : "channel"}`;
-  if (obj.decode) return `Buffer.from(String(${field}))`;
-  if (ctx.lang === "js") return field;
-  return pattern === "either" ? `(${field}) as Buffer` : `${field} as Buffer`;
-}
-
 /**
  * `ch.name` inside a reading loop: the name of the channel (or pattern) the message came on,
  * which is the channel's own, since each channel is a PubSub of its own.
@@ -465,34 +399,6 @@ function planNames(state: V2State, channel: Obj, body: N, m: string, pattern: bo
       for (const member of members) replaceExpression(state.ctx, member, text);
     },
   };
-}
-
-/** Whether the PubSub of `entry` can be named at `at`: after its declaration, in its block (a field: anywhere). */
-export function inScope(entry: PubSubEntry, at: P): boolean {
-  if (entry.field) return true;
-  const decl = entry.declStmt;
-  const block: N = decl.parent?.node;
-  return !!block && within(at, block) && (at.node.start ?? 0) > (decl.node.start ?? 0);
-}
-
-/** Parents under which an expression needs no parentheses of its own. */
-const BARE_PARENTS = new Set(["TemplateLiteral", "ParenthesizedExpression", "VariableDeclarator", "ArrayExpression"]);
-
-/** Replaces the expression at `path` with code, in parentheses unless its place needs none. */
-export function replaceExpression(ctx: Ctx, path: P, text: string): void {
-  const parent = path.parent?.node;
-  const bare =
-    BARE_PARENTS.has(parent?.type) ||
-    (parent?.type === "CallExpression" && parent.arguments.includes(path.node)) ||
-    (parent?.type === "TSAsExpression" && parent.expression === path.node) ||
-    (parent?.type === "ConditionalExpression" && parent.test === path.node && !text.includes("?")) ||
-    /^[\w$.]+$/.test(text);
-  replaceNode(path, raw(ctx, bare ? text : `(${text})`));
-}
-
-export function within(path: P, node: N): boolean {
-  for (let p: P | null = path; p; p = p.parent) if (p.node === node) return true;
-  return false;
 }
 
 /** `while (await ch.waitMessage()) { const msg = await ch.get(...); ... }` */

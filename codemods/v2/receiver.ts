@@ -34,7 +34,7 @@ import {
 import { codeOf, identifiersNamed, parseStatements, quoteString, raw, rawStatement } from "../lib/context.js";
 import { resolveBinding } from "../lib/scope.js";
 import { classifyUse, holderOf, referencesOfHolder, stmtOf, type Obj, type Use } from "./objects.js";
-import { channelText, dataText, messageName, nameText, readOptions, replaceExpression, within, type PubSubRegistry } from "./pubsub.js";
+import { channelText, dataText, messageName, nameText, readOptions, replaceExpression, within, type PubSubRegistry } from "./pubsub-text.js";
 import type { Group, V2State } from "./state.js";
 
 type CallUse = Extract<Use, { type: "call" }>;
