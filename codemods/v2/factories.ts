@@ -6,7 +6,7 @@
  */
 import type { ExportRef } from "../lib/bindings.js";
 import { codeOf, nodesOf, quoteString, raw, type Ctx } from "../lib/context.js";
-import { declaredNullable, spreadConversionText } from "./options.js";
+import { declaredNullable, optionsAsSpread, spreadConversionText } from "./options.js";
 import { isBoolLit, isLiteral, isNullLit, isObjectExpr, isObjectProp, isStringLit, isUndefinedId, propName, type N, type P } from "../lib/ast.js";
 import type { Kind } from "./objects.js";
 import { renderObject, type Entry } from "../lib/render.js";
@@ -198,6 +198,7 @@ function convertOptions(
   let decode = false;
   let encoding: string | null = null;
   if (!opts) return { entries, decode, encoding, notes, maxsize };
+  if (!isObjectExpr(opts)) opts = optionsAsSpread(opts) ?? opts;
   if (!isObjectExpr(opts)) return { reason: "its options are not an object literal, so the codemod cannot rename them (timeout, maxsize, encoding...)" };
   const props: N[] = opts.properties;
   const staticNames = props.map((p) => (isObjectProp(p) ? propName(p) : null));
