@@ -24,6 +24,7 @@ import {
 import { planCommand } from "./commands.js";
 import { rewriteErrors } from "./errors.js";
 import { planFactory } from "./factories.js";
+import { clientOnInlinePool } from "./pool-client.js";
 import { CONSTANTS, ERROR_RENAMES, FACTORIES, SHARED_NAMES, TYPE_RENAMES, V1_ONLY, V2_ONLY } from "./names.js";
 import { classifyUse, holderOf, localCallee, referencesOfHolder, stmtOf, type Holder, type Kind, type Obj, type Use } from "./objects.js";
 import { planPipeline } from "./pipelines.js";
@@ -234,10 +235,18 @@ class Analyzer {
       );
       return;
     }
-    const plan = planFactory(state, callPath, ref);
+    let plan = planFactory(state, callPath, ref);
     if ("reason" in plan) {
       group.block(stmt, `${ref.name}(): ${plan.reason}`);
       return;
+    }
+    // `new Redis(await createPool(...))`: the client is the value followed (pool-client.ts)
+    const onPool = clientOnInlinePool(state, aw, plan);
+    if (onPool) {
+      this.claimed.add(onPool.path.node);
+      group.v1Refs.push(onPool.path.node.callee, onPool.path.node.callee.object ?? onPool.path.node.callee);
+      aw = onPool.path;
+      plan = onPool.plan;
     }
     for (const n of plan.notes) group.note(stmt, n);
     const held = holderOf(state, aw);
