@@ -25,6 +25,7 @@ import { planCommand } from "./commands.js";
 import { rewriteErrors } from "./errors.js";
 import { planFactory } from "./factories.js";
 import { clientOnInlinePool } from "./pool-client.js";
+import { inlineV1Aliases } from "./type-aliases.js";
 import { CONSTANTS, ERROR_RENAMES, FACTORIES, SHARED_NAMES, TYPE_RENAMES, V1_ONLY, V2_ONLY } from "./names.js";
 import { classifyUse, holderOf, localCallee, referencesOfHolder, stmtOf, type Holder, type Kind, type Obj, type Use } from "./objects.js";
 import { planPipeline } from "./pipelines.js";
@@ -1538,6 +1539,7 @@ export function transformV2(ctx: Ctx, info: ModuleInfo): V2State | null {
   state.apply();
   resetScopes();
   invalidateIndex(ctx);
+  if (inlineV1Aliases(ctx, info)) invalidateIndex(ctx);
   rewriteImportsV2(
     ctx,
     info,
