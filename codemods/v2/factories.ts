@@ -6,7 +6,8 @@
  */
 import type { ExportRef } from "../lib/bindings.js";
 import { codeOf, nodesOf, quoteString, raw, type Ctx } from "../lib/context.js";
-import { declaredNullable, spreadConversionText } from "./options.js";
+import { declaredNullable, optionsAsSpread, spreadConversionText } from "./options.js";
+import { declaredV1Address, runtimeAddressPool } from "./runtime-address.js";
 import { isBoolLit, isLiteral, isNullLit, isObjectExpr, isObjectProp, isStringLit, isUndefinedId, propName, type N, type P } from "../lib/ast.js";
 import type { Kind } from "./objects.js";
 import { renderObject, type Entry } from "../lib/render.js";
@@ -30,7 +31,11 @@ export interface FactoryPlan {
   blockingPool: boolean;
 }
 
-type Address = { type: "url"; node: N; query: Record<string, string> | null; sure: boolean } | { type: "tuple"; host: N; port: N } | { type: "unix"; node: N };
+type Address =
+  | { type: "url"; node: N; query: Record<string, string> | null; sure: boolean }
+  | { type: "tuple"; host: N; port: N }
+  | { type: "unix"; node: N }
+  | { type: "runtime"; node: N };
 
 const URL_RE = /^(redis|rediss|unix):\/\//;
 
@@ -93,6 +98,7 @@ function analyzeAddress(state: V2State, path: P, depth = 0): Address | { reason:
       if ("type" in inner) return { reason: `the address ${node.name} is a [host, port] pair; write { host, port } for v2` };
       return inner;
     }
+    if (declaredV1Address(state, path)) return { type: "runtime", node };
     const annotated = typeAnnotationOf(state, path);
     if (annotated === "string") return { type: "url", node, query: null, sure: true };
   }
@@ -198,6 +204,7 @@ function convertOptions(
   let decode = false;
   let encoding: string | null = null;
   if (!opts) return { entries, decode, encoding, notes, maxsize };
+  if (!isObjectExpr(opts)) opts = optionsAsSpread(opts) ?? opts;
   if (!isObjectExpr(opts)) return { reason: "its options are not an object literal, so the codemod cannot rename them (timeout, maxsize, encoding...)" };
   const props: N[] = opts.properties;
   const staticNames = props.map((p) => (isObjectProp(p) ? propName(p) : null));
@@ -309,6 +316,25 @@ export function planFactory(state: V2State, callPath: P, ref: ExportRef): Factor
   const single = factory === "createRedis" || factory === "createConnection";
   const kind: Kind = factory === "createPool" ? "pool" : factory === "createConnection" ? "connection" : "client";
   const withClient = (expr: N): N => (single ? j.callExpression(j.memberExpression(expr, j.identifier("client")), []) : expr);
+
+  if (address.type === "runtime") {
+    // a v1 Address known only at run time: the pool's form is chosen at run time (runtime-address.ts)
+    if (single) return { reason: "its address is a v1 Address known only at run time; v2 takes a URL (fromUrl) or { host, port }" };
+    const poolCls = options.maxsize ? "BlockingConnectionPool" : "ConnectionPool";
+    return {
+      kind,
+      decode,
+      encoding,
+      notes,
+      blockingPool: factory === "createRedisPool",
+      description: `${factory}(address) with a v1 Address known at run time is a v2 ${poolCls} made from a URL, [host, port] or socket path, chosen at run time`,
+      build: () => {
+        const opts = renderObject(ctx, args[1], [], options.entries);
+        const text = runtimeAddressPool(factory, state.refText(poolCls, like), codeOf(ctx, address.node), opts ? codeOf(ctx, opts) : "{}", ctx.lang !== "js");
+        return factory === "createPool" ? raw(ctx, text) : clientOnPool(state, like, raw(ctx, text));
+      },
+    };
+  }
 
   if (address.type === "url") {
     let urlNode: N = address.node;

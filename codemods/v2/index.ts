@@ -24,6 +24,8 @@ import {
 import { planCommand } from "./commands.js";
 import { rewriteErrors } from "./errors.js";
 import { planFactory } from "./factories.js";
+import { clientOnInlinePool } from "./pool-client.js";
+import { inlineV1Aliases } from "./type-aliases.js";
 import { CONSTANTS, ERROR_RENAMES, FACTORIES, SHARED_NAMES, TYPE_RENAMES, V1_ONLY, V2_ONLY } from "./names.js";
 import { classifyUse, holderOf, localCallee, pathOf, referencesOfHolder, stmtOf, type Holder, type Kind, type Obj, type Use } from "./objects.js";
 import { planPoolExecute } from "./pool-execute.js";
@@ -240,11 +242,19 @@ class Analyzer {
       );
       return;
     }
-    const plan = planFactory(state, callPath, ref);
+    let plan = planFactory(state, callPath, ref);
     if ("reason" in plan) {
       group.block(stmt, `${ref.name}(): ${plan.reason}`);
       this.heldFlow(group, ref.name, aw, callPath);
       return;
+    }
+    // `new Redis(await createPool(...))`: the client is the value followed (pool-client.ts)
+    const onPool = clientOnInlinePool(state, aw, plan);
+    if (onPool) {
+      this.claimed.add(onPool.path.node);
+      group.v1Refs.push(onPool.path.node.callee, onPool.path.node.callee.object ?? onPool.path.node.callee);
+      aw = onPool.path;
+      plan = onPool.plan;
     }
     for (const n of plan.notes) group.note(stmt, n);
     const held = holderOf(state, aw);
@@ -1686,6 +1696,7 @@ export function transformV2(ctx: Ctx, info: ModuleInfo): V2State | null {
   state.apply();
   resetScopes();
   invalidateIndex(ctx);
+  if (inlineV1Aliases(ctx, info)) invalidateIndex(ctx);
   rewriteImportsV2(
     ctx,
     info,

@@ -71,3 +71,18 @@ export function declaredNullable(ctx: Ctx, value: N): boolean {
   }
   return false;
 }
+
+/**
+ * Options given as a value built elsewhere (`createRedisPool(address, options)`, `settings.redis`):
+ * the call converts them at run time, exactly as it converts a spread of them, so the codemod
+ * reads them as `{ ...value }`. Only names and member paths (evaluated once, where they were);
+ * other expressions keep their reason.
+ */
+export function optionsAsSpread(value: N): N | null {
+  let inner: N = value;
+  while (inner.type === "MemberExpression" && !inner.computed && inner.property.type === "Identifier") inner = inner.object;
+  if (inner.type !== "Identifier" && inner.type !== "ThisExpression") return null;
+  if (inner === value && inner.type === "ThisExpression") return null;
+  if (value.type === "Identifier" && value.name === "undefined") return null;
+  return { type: "ObjectExpression", properties: [{ type: "SpreadElement", argument: value }], start: value.start, end: value.end, loc: value.loc };
+}

@@ -1,6 +1,6 @@
 import * as aioredis from "aioredis";
 
-const options = { minsize: 1, maxsize: 2 };
+const options = () => ({ minsize: 1, maxsize: 2 });
 
 /** A pool made on first use, with options the codemod cannot rename (so it stays on compat). */
 export class Instance {
@@ -11,7 +11,7 @@ export class Instance {
   }
 
   async connect(): Promise<aioredis.Redis> {
-    if (this.pool === null) this.pool = await aioredis.createRedisPool("redis://localhost", options);
+    if (this.pool === null) this.pool = await aioredis.createRedisPool("redis://localhost", options());
     return this.pool;
   }
 
