@@ -71,21 +71,25 @@ describe("clean-up without ceremony", () => {
       const port = ${server().port};
       const watcher = new Redis({ port, decodeResponses: true });
       const count = async () => (await watcher.executeCommand("CLIENT", "LIST")).split("\\n").filter((l) => l.includes("name=gc-me")).length;
-      (function () {
+      // Held until all six sockets are up (so none is collected before it connects), then
+      // dropped. Made in a function: a module-level loop's last locals would stay reachable.
+      let held = (() => {
+        const clients = [];
         for (let i = 0; i < 3; i++) {
           const r = new Redis({ port, clientName: "gc-me" });
           r.ping();
           const c = r.client();
           c.ping();
+          clients.push(r, c);
         }
+        return clients;
       })();
-      // Wait until all six sockets were seen at once (a young-generation GC may already
-      // collect the unreachable clients afterwards: that is the behaviour under test too).
       let before = 0;
-      for (let t = Date.now(); Date.now() - t < 5000 && before < 6; ) {
+      for (let t = Date.now(); Date.now() - t < 20000 && before < 6; ) {
         before = Math.max(before, await count());
         await new Promise((r) => setTimeout(r, 20));
       }
+      held = null;
       for (let i = 0; i < 10 && (await count()) > 0; i++) {
         globalThis.gc();
         await new Promise((r) => setTimeout(r, 100));
