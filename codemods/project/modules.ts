@@ -43,6 +43,8 @@ export function summarizeModule(ctx: Ctx): ModuleSummary {
     if (!stmt) return [];
     if (stmt.type === "VariableDeclaration") return stmt.declarations.filter((d: N) => d.id.type === "Identifier").map((d: N) => d.id.name);
     if ((stmt.type === "FunctionDeclaration" || stmt.type === "ClassDeclaration" || stmt.type === "TSDeclareFunction") && stmt.id) return [stmt.id.name];
+    // types too: a member path declared with an exported interface is read in other modules
+    if ((stmt.type === "TSInterfaceDeclaration" || stmt.type === "TSTypeAliasDeclaration") && stmt.id?.type === "Identifier") return [stmt.id.name];
     return [];
   };
   for (const stmt of program.body as N[]) {

@@ -302,6 +302,16 @@ export class Project {
         }
         return out;
       },
+      pathsOf: (prefix) => {
+        if (first) return [];
+        const out: [string, ObjFact][] = [];
+        for (const [id, fact] of project.facts) {
+          if (!id.startsWith(`${prefix}.`)) continue;
+          const rest = id.slice(prefix.length + 1);
+          if (/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(rest)) out.push([rest, fact]);
+        }
+        return out;
+      },
       held: (id) => project.held.get(id),
       get anyHeld() {
         return project.held.size > 0;

@@ -45,6 +45,8 @@ export interface FileView {
   instanceOf(id: string): string | null;
   /** Fields of a class (by class id) that hold objects, with what they hold. */
   fieldsOf(classId: string): [string, ObjFact][];
+  /** Values kept anywhere under a type or value id (`a.b` for `T.a.b`), with what they hold. */
+  pathsOf?(prefix: string): [string, ObjFact][];
   /** False during the first pass, before any file's facts are known. */
   readonly ready: boolean;
   /** Whether the project gives this file values to follow (it is transformed even without an aioredis import). */
