@@ -302,6 +302,15 @@ export class Project {
         }
         return out;
       },
+      aliasMembers: (id) => {
+        if (first) return null;
+        const hash = id.indexOf("#");
+        for (const x of project.entries.values()) {
+          if (project.rel(x.pf.file) !== id.slice(0, hash)) continue;
+          return x.module?.aliases?.find((a) => a.name === id.slice(hash + 1))?.members ?? null;
+        }
+        return null;
+      },
       pathsOf: (prefix) => {
         if (first) return [];
         const out: [string, ObjFact][] = [];
