@@ -65,6 +65,11 @@ function analyzeAddress(state: V2State, path: P, depth = 0): Address | { reason:
   ) {
     return { type: "url", node, query: null, sure: true };
   }
+  if (node.type === "TSTypeAssertion" || node.type === "TSAsExpression") {
+    // `<string>process.env.URL`: what the cast holds; anything else is converted at run time below
+    const inner = analyzeAddress(state, path.get("expression"), depth);
+    if ("type" in inner && inner.type === "url") return { ...inner, node };
+  }
   if (node.type === "TSNonNullExpression") {
     const inner = analyzeAddress(state, path.get("expression"), depth);
     if ("type" in inner && inner.type === "url") return { ...inner, node };

@@ -23,7 +23,7 @@ const SIGNATURE = "a v1 address as a v2 URL, written by aioredis-codemod";
 
 function body(ts: boolean): string {
   const t = (s: string): string => (ts ? s : "");
-  return `  function fail(why${t(": string")})${t(": never")} {
+  return `${ts ? "" : "  /** @param {string} why @returns {never} */\n"}  function fail(why${t(": string")})${t(": never")} {
     throw new TypeError(\`v1 address: \${why}\`);
   }
   if (Array.isArray(address)) {
@@ -34,19 +34,19 @@ function body(ts: boolean): string {
   }
   if (typeof address !== "string") return fail("expected a URL, a [host, port] pair or a unix socket path");
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(address)?.[1]?.toLowerCase();
-  const socket = (path${t(": string")}, query${t(": string")})${t(": string")} => {
+${ts ? "" : "  /** @param {string} path @param {string} query @returns {string} */\n"}  const socket = (path${t(": string")}, query${t(": string")})${t(": string")} => {
     if (!path.startsWith("/")) fail("a relative unix socket path has no v2 URL; give the v2 client { unixSocketPath }");
     return \`unix://\${path.split("/").map(encodeURIComponent).join("/")}\${query}\`;
   };
   if (scheme === undefined) return socket(address, "");
   if (scheme !== "redis" && scheme !== "rediss" && scheme !== "unix") return fail(\`unsupported URI scheme '\${scheme}'\`);
-  let url${t(": URL")};
+${ts ? "" : "  /** @type {URL} */\n"}  let url${t(": URL")};
   try {
     url = new URL(address);
   } catch {
     return fail("malformed Redis URL");
   }
-  const query${t(": Record<string, string>")} = {};
+${ts ? "" : "  /** @type {Record<string, string>} */\n"}  const query${t(": Record<string, string>")} = {};
   for (const [key, value] of url.searchParams) {
     if (key in query) fail(\`multiple parameters are not allowed: '\${key}'\`);
     if (!value) fail(\`empty parameters are not allowed: '\${key}'\`);
@@ -54,8 +54,8 @@ function body(ts: boolean): string {
   }
   if ("encoding" in query)
     fail("?encoding= would decide at run time whether replies are decoded, which the client's type cannot follow; give the v2 client { encoding, decodeResponses: true } in its options instead");
-  const out${t(": string[]")} = [];
-  const set = (key${t(": string")}, value${t(": string")}) => out.push(\`\${key}=\${encodeURIComponent(value)}\`);
+${ts ? "" : "  /** @type {string[]} */\n"}  const out${t(": string[]")} = [];
+${ts ? "" : "  /** @param {string} key @param {string} value */\n"}  const set = (key${t(": string")}, value${t(": string")}) => out.push(\`\${key}=\${encodeURIComponent(value)}\`);
   const path = scheme === "unix" ? "" : url.pathname.replace(/^\\//, "");
   const db = [path, query.db ?? ""].filter((d) => d !== "");
   for (const d of db) if (!/^(0|[1-9][0-9]*)$/.test(d)) fail(\`invalid db: '\${d}'\`);
