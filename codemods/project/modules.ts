@@ -43,6 +43,8 @@ export function summarizeModule(ctx: Ctx): ModuleSummary {
     if (!stmt) return [];
     if (stmt.type === "VariableDeclaration") return stmt.declarations.filter((d: N) => d.id.type === "Identifier").map((d: N) => d.id.name);
     if ((stmt.type === "FunctionDeclaration" || stmt.type === "ClassDeclaration" || stmt.type === "TSDeclareFunction") && stmt.id) return [stmt.id.name];
+    // types too: a member path declared with an exported interface is read in other modules
+    if ((stmt.type === "TSInterfaceDeclaration" || stmt.type === "TSTypeAliasDeclaration") && stmt.id?.type === "Identifier") return [stmt.id.name];
     return [];
   };
   for (const stmt of program.body as N[]) {
@@ -89,7 +91,25 @@ export function summarizeModule(ctx: Ctx): ModuleSummary {
       else out.exportAll.push(stmt.source.value);
     }
   }
+  for (const stmt of program.body as N[]) {
+    const d = stmt.type === "ExportNamedDeclaration" ? stmt.declaration : stmt;
+    if (d?.type === "TSTypeAliasDeclaration" && d.id?.type === "Identifier" && !d.typeParameters)
+      (out.aliases ??= []).push({ name: d.id.name, members: keywordMembers(d.typeAnnotation) });
+  }
   return out;
+}
+
+/** The members of a union of keyword types, as "string", "number" or "other" (a reference, an object...). */
+export function keywordMembers(t: N): string[] {
+  if (t?.type === "TSUnionType") return (t.types as N[]).flatMap(keywordMembers);
+  if (t?.type === "TSParenthesizedType") return keywordMembers(t.typeAnnotation);
+  if (t?.type === "TSStringKeyword") return ["string"];
+  if (t?.type === "TSNumberKeyword") return ["number"];
+  if (t?.type === "TSLiteralType") {
+    const v = t.literal?.value;
+    return [typeof v === "string" ? "string" : typeof v === "number" && t.literal.type !== "BigIntLiteral" ? "number" : "other"];
+  }
+  return ["other"];
 }
 
 const EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];

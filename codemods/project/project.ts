@@ -302,6 +302,25 @@ export class Project {
         }
         return out;
       },
+      aliasMembers: (id) => {
+        if (first) return null;
+        const hash = id.indexOf("#");
+        for (const x of project.entries.values()) {
+          if (project.rel(x.pf.file) !== id.slice(0, hash)) continue;
+          return x.module?.aliases?.find((a) => a.name === id.slice(hash + 1))?.members ?? null;
+        }
+        return null;
+      },
+      pathsOf: (prefix) => {
+        if (first) return [];
+        const out: [string, ObjFact][] = [];
+        for (const [id, fact] of project.facts) {
+          if (!id.startsWith(`${prefix}.`)) continue;
+          const rest = id.slice(prefix.length + 1);
+          if (/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(rest)) out.push([rest, fact]);
+        }
+        return out;
+      },
       held: (id) => project.held.get(id),
       get anyHeld() {
         return project.held.size > 0;

@@ -48,6 +48,10 @@ export interface FileView {
   instanceOf(id: string): string | null;
   /** Fields of a class (by class id) that hold objects, with what they hold. */
   fieldsOf(classId: string): [string, ObjFact][];
+  /** The members of a type alias of the project (`src/k.ts#Key` -> ["string", "number"]), null when unknown. */
+  aliasMembers?(id: string): string[] | null;
+  /** Values kept anywhere under a type or value id (`a.b` for `T.a.b`), with what they hold. */
+  pathsOf?(prefix: string): [string, ObjFact][];
   /** False during the first pass, before any file's facts are known. */
   readonly ready: boolean;
   /** Whether the project gives this file values to follow (it is transformed even without an aioredis import). */
@@ -71,6 +75,8 @@ export interface ModuleSummary {
   exportAll: string[];
   /** Module-level `const x = new C(...)`: x is an instance of the class C names. */
   instances: { local: string; cls: string }[];
+  /** Top-level `type K = string | number`: the alias's members ("string", "number", or "other"). */
+  aliases?: { name: string; members: string[] }[];
 }
 
 export interface GroupReport {

@@ -29,6 +29,7 @@ import type { Obj, Use } from "./objects.js";
 import { stmtOf } from "./objects.js";
 import type { V2State } from "./state.js";
 import { awaitedReply, flattenReply, streamsMappingText } from "./streams.js";
+import { isStringOrNumberArg, v1TextFunction } from "./text-args.js";
 import { INT_REPLY, keepNumberTyping, numberCast, pongReply } from "./intreply.js";
 
 type CallUse = Extract<Use, { type: "call" }>;
@@ -1055,6 +1056,22 @@ export function planCommand(state: V2State, obj: Obj, use: CallUse, inPipeline: 
         if (enc?.decodeWith) {
           const awaitPath = isAwaited(cx.use.callPath)!;
           replaceNode(awaitPath, wrapInDecode(ctx, awaitPath.node, enc.decodeWith));
+        }
+      },
+    );
+  }
+  // arguments declared string | number: the text v1 sent (text-args.ts); after the command's rewrite, before its reply's
+  const textArgs = positional.filter((a) => isStringOrNumberArg(ctx, use.callPath.get("arguments", args.indexOf(a))));
+  if (textArgs.length) {
+    group.edit(
+      1,
+      call,
+      `text-args:${method}`,
+      `${method}(): an argument declared string | number is sent as the text v1 sent (v2 keys are string | Buffer)`,
+      () => {
+        for (const a of textArgs) {
+          const i = call.arguments.indexOf(a);
+          if (i >= 0) call.arguments[i] = ctx.j.callExpression(ctx.j.identifier(v1TextFunction(ctx)), [a]);
         }
       },
     );

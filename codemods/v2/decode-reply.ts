@@ -45,6 +45,13 @@ export const DECODABLE_REPLY = new Set([
   "mget",
   "hmget",
   "hgetall",
+  // members as Buffers, scores (withscores) already numbers in both versions
+  "zrange",
+  "zrevrange",
+  "zrangebyscore",
+  "zrevrangebyscore",
+  "zrangebylex",
+  "zrevrangebylex",
   "execute",
 ]);
 

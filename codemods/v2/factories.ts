@@ -4,6 +4,7 @@
  * `ConnectionPool.fromUrl` for `createPool`, `.client()` for single-connection clients.
  * v2 connects lazily, so the `await` goes.
  */
+import { v1AddressFunction } from "./v1-address.js";
 import type { ExportRef } from "../lib/bindings.js";
 import { codeOf, nodesOf, quoteString, raw, type Ctx } from "../lib/context.js";
 import { declaredNullable, optionsAsSpread, spreadConversionText } from "./options.js";
@@ -68,6 +69,11 @@ function analyzeAddress(state: V2State, path: P, depth = 0): Address | { reason:
     node.object.property.name === "env"
   ) {
     return { type: "url", node, query: null, sure: true };
+  }
+  if (node.type === "TSTypeAssertion" || node.type === "TSAsExpression") {
+    // `<string>process.env.URL`: what the cast holds; anything else is converted at run time below
+    const inner = analyzeAddress(state, path.get("expression"), depth);
+    if ("type" in inner && inner.type === "url") return { ...inner, node };
   }
   if (node.type === "TSNonNullExpression") {
     const inner = analyzeAddress(state, path.get("expression"), depth);
@@ -348,13 +354,13 @@ export function planFactory(state: V2State, callPath: P, ref: ExportRef): Factor
       }
       if (rewritten.url !== address.node.value) urlNode = raw(ctx, quoteString(ctx, rewritten.url));
     }
-    if (!address.sure)
-      notes.push("v2 takes only URLs here: check this address is a redis://, rediss:// or unix:// URL (v1 also took [host, port] and bare socket paths)");
+    // an address known only at run time may be any v1 address: converted to a v2 URL then (v1-address.ts)
+    const convert = !address.sure;
     const blocking = options.maxsize;
     // v2's fromUrl() types a URL it cannot read as `string | Buffer` replies (the URL may say
     // decode_responses); a v1 URL never does, so the replies are Buffers: say so in the options
     // (the URL still wins at runtime), and the type follows the value
-    const urlTyped = factory !== "createPool" && !blocking && !decode && !isLiteralText(urlNode);
+    const urlTyped = factory !== "createPool" && !blocking && !decode && (convert || !isLiteralText(urlNode));
     const entries = urlTyped ? [...options.entries, { key: "decodeResponses", text: "false" }] : options.entries;
     const poolCls = blocking ? "BlockingConnectionPool" : "ConnectionPool";
     const target =
@@ -369,6 +375,7 @@ export function planFactory(state: V2State, callPath: P, ref: ExportRef): Factor
       build: () => {
         // the call itself is kept (and edited in place), so its layout stays as it was
         const opts = renderObject(ctx, args[1], [], entries);
+        if (convert) urlNode = j.callExpression(j.identifier(v1AddressFunction(ctx)), [urlNode]);
         if (factory === "createPool" || blocking) {
           call.callee = j.memberExpression(state.ref(poolCls, like), j.identifier("fromUrl"));
         } else {

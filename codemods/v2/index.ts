@@ -41,6 +41,7 @@ import { finishReceivers, noteReceiver } from "./receiver.js";
 import { V2State, type Group } from "./state.js";
 import { slotId, slotStore, slotsId, slotUses } from "./slots.js";
 import { declaredMemberTypeRefs, declaredTypes, memberChain, pathIdOf, typeIdOfDecl, unwrapValue, isNullishDefault } from "./paths.js";
+import { memberTypeId, typedMemberValues } from "./typed-members.js";
 import { resetScopes, resolveBinding } from "../lib/scope.js";
 import type { ObjFact } from "../project/view.js";
 
@@ -159,6 +160,7 @@ class Analyzer {
     this.subclassRoots();
     this.projectRoots();
     if (this.ctx.view?.ready) this.pathRoots();
+    if (this.ctx.view?.ready) this.typedMembers();
     if (this.ctx.view?.ready) this.inheritedConstructors();
     this.typedRoots();
     this.pendingAssigns();
@@ -701,6 +703,8 @@ class Analyzer {
         for (const [sub, fact] of view.fieldsOf(`${t.typeId}.${member}`)) found.push({ names: [member, sub], fact });
       }
       for (const { names, fact } of found) {
+        // through a member declared with a project type: the value of that type (typed-members.ts)
+        if (names.length > 1 && memberTypeId(ctx, t.typeId, names[0]!)) continue;
         const id = `${t.typeId}.${names.join(".")}`;
         if (this.pathRootsSeen.has(id)) continue;
         this.pathRootsSeen.add(id);
@@ -722,8 +726,21 @@ class Analyzer {
     }
   }
 
+  /** `State.redis.pool` where `State.redis: Holder` and Holder keeps a client at `pool`: one value (typed-members.ts). */
+  private typedMembers(): void {
+    for (const v of typedMemberValues(this.ctx)) {
+      const group = this.state.group(v.label);
+      group.anchor = stmtOf(v.typePath);
+      group.addId(v.id);
+      group.addId(v.base);
+      this.ctx.report?.facts.push({ id: v.id, fact: v.fact });
+    }
+  }
+
   private pathRoot(fact: ObjFact, holder: Extract<Holder, { type: "member" }>, ids: string[], anchor: N): void {
-    const key = `${ids[0]}@${holder.object}`;
+    // one root per declaration of the object: two functions' `request` parameters are two roots
+    const at = holder.objectDeclId?.loc?.start;
+    const key = `${ids[0]}@${holder.object}@${at ? `${at.line}:${at.column}` : ""}`;
     if (this.pathRootsSeen.has(key)) return;
     if (referencesOfHolder(this.state, holder).length === 0) return;
     this.pathRootsSeen.add(key);
