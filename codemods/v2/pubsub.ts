@@ -28,6 +28,7 @@ import { codeOf, identifiersNamed, parseStatements, quoteString, raw, rawStateme
 import { resolveExport } from "../lib/bindings.js";
 import { resolveBinding } from "../lib/scope.js";
 import { classifyUse, localCallee, referencesOfHolder, stmtOf, type Obj, type Use } from "./objects.js";
+import { planSingleRead } from "./pubsub-get.js";
 import { deferUnsubscribe, isReceiverSubscription, noteReceiverSubscription } from "./receiver.js";
 import type { V2State } from "./state.js";
 
@@ -279,6 +280,11 @@ function planChannelUses(state: V2State, channel: Obj, pattern: boolean): (() =>
         }
       } else {
         plan = planGetLoop(state, channel, u, pattern);
+        // not a reading loop: the read on its own (the next message, null once closed)
+        if ("reason" in plan) {
+          const single = planSingleRead(state, channel, u, pattern);
+          if (!("reason" in single)) plan = single;
+        }
       }
       if ("reason" in plan) {
         group.block(stmtOf(ref), plan.reason);

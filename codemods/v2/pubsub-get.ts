@@ -1,0 +1,53 @@
+/**
+ * A v1 `ch.get(opts)` / `ch.getJson()` read on its own (not the first statement of a reading
+ * loop the codemod turns into `for await (... of ps.listen())`), e.g. a counted loop:
+ *
+ *   for (let i = 0; i < count; i++) { const [name, msg] = await ch.get({ encoding: "utf-8" }); ... }
+ *
+ * v1's get() waits for the channel's next message and resolves `null` once the channel is
+ * closed (its last subscription gone). On the PubSub the channel becomes, the same read is
+ * the first message or pattern message that `listen()` yields, `null` when `listen()` ends
+ * (it ends once no subscription is left), so the call becomes
+ *
+ *   (async () => { for await (const m of ps.listen()) { if (m.type !== "pmessage") continue; return [...]; } return null; })()
+ *
+ * Messages waiting in the PubSub stay there for the next read. The value keeps its v1 shape
+ * and type (`Promise<any>`, as v1 typed get(); in JavaScript a JSDoc cast says so).
+ */
+import { climbWrappers, replaceNode, type N, type P } from "../lib/ast.js";
+import { quoteString, raw } from "../lib/context.js";
+import type { Obj } from "./objects.js";
+import { channelText, dataText, messageName, readOptions } from "./pubsub.js";
+import type { V2State } from "./state.js";
+
+type CallUse = { type: "call"; method: string; callPath: P; memberPath: P; refPath: P };
+
+/** The plan for one standalone read, or why it cannot be rewritten. */
+export function planSingleRead(
+  state: V2State,
+  channel: Obj,
+  use: CallUse,
+  pattern: boolean,
+): { reason: string } | { handles: N[]; run: (name: string) => void } {
+  const ctx = state.ctx;
+  const call = use.callPath.node;
+  if (use.memberPath.node.object.type !== "Identifier") return { reason: "get() is not called on the channel variable" };
+  const opts = readOptions(ctx, call.arguments, use.method === "getJson");
+  if ("reason" in opts) return { reason: `get(): ${opts.reason}` };
+  const m = messageName(state, use.callPath);
+  const data = dataText(ctx, channel, m, opts);
+  if (typeof data !== "string") return { reason: `get(): ${data.reason}` };
+  const ts = ctx.lang !== "js";
+  const value = pattern ? `[${channelText(ctx, channel, m)}, ${data}]` : data;
+  const type = quoteString(ctx, pattern ? "pmessage" : "message");
+  return {
+    handles: [use.refPath.node],
+    run: (name) => {
+      const call = `(async ()${ts ? ": Promise<any>" : ""} => { for await (const ${m} of ${name}.listen()) { if (${m}.type !== ${type}) continue; return ${value}; } return null; })()`;
+      // a call expression needs no parentheses of its own wherever the v1 call was; in
+      // JavaScript a JSDoc cast keeps v1's type for a checkJs project
+      const text = ts ? call : `/** @type {Promise<any>} */ (${call})`;
+      replaceNode(climbWrappers(use.callPath), raw(ctx, text));
+    },
+  };
+}
