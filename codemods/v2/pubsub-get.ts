@@ -15,9 +15,9 @@
  * and type (`Promise<any>`, as v1 typed get(); in JavaScript a JSDoc cast says so).
  */
 import { climbWrappers, replaceNode, type N, type P } from "../lib/ast.js";
-import { quoteString, raw } from "../lib/context.js";
+import { quoteString, raw, rawStatement } from "../lib/context.js";
 import type { Obj } from "./objects.js";
-import { channelText, dataText, messageName, readOptions } from "./pubsub.js";
+import { buildReadLines, channelText, dataText, messageName, planNames, readOptions, readStatement } from "./pubsub.js";
 import type { V2State } from "./state.js";
 
 type CallUse = { type: "call"; method: string; callPath: P; memberPath: P; refPath: P };
@@ -48,6 +48,56 @@ export function planSingleRead(
       // JavaScript a JSDoc cast keeps v1's type for a checkJs project
       const text = ts ? call : `/** @type {Promise<any>} */ (${call})`;
       replaceNode(climbWrappers(use.callPath), raw(ctx, text));
+    },
+  };
+}
+
+/**
+ * `while (more && (await ch.waitMessage())) { const msg = await ch.get(opts); ... }`: v1 tests
+ * `more` before it waits, so the loop cannot become `for await` (that would wait for one more
+ * message first). It stays a `while (more)` loop whose body starts with the next message of
+ * `listen()`, leaving the loop when there is none (v1's waitMessage() resolved false):
+ *
+ *   while (more) { const m = await (async () => { for await (...) if (m.type === "message") return m; return null; })();
+ *                  if (m === null) break; const msg = String(m.data); ... }
+ *
+ * Null when the loop is not of that form (the caller keeps its own reason).
+ */
+export function planGuardedWaitLoop(
+  state: V2State,
+  channel: Obj,
+  use: CallUse,
+  pattern: boolean,
+): { reason: string } | { handles: N[]; run: (name: string) => void } | null {
+  const ctx = state.ctx;
+  const aw = climbWrappers(use.callPath).parent;
+  if (aw?.node.type !== "AwaitExpression") return null;
+  const and = climbWrappers(aw).parent;
+  if (and?.node.type !== "LogicalExpression" || and.node.operator !== "&&" || and.node.right !== climbWrappers(aw).node) return null;
+  const loopPath = climbWrappers(and).parent;
+  if (loopPath?.node.type !== "WhileStatement" || loopPath.node.test !== climbWrappers(and).node) return null;
+  const body = loopPath.node.body;
+  if (body.type !== "BlockStatement" || body.body.length === 0) return { reason: "the loop body does not start with reading the message" };
+  const first = body.body[0];
+  const read = readStatement(ctx, channel, first, pattern);
+  if ("reason" in read) return read;
+  const m = messageName(state, loopPath);
+  const lines = buildReadLines(ctx, channel, m, pattern, read);
+  if ("reason" in lines) return lines;
+  const names = planNames(state, channel, body, m, pattern, read.refNode);
+  if ("reason" in names) return names;
+  const type = quoteString(ctx, pattern ? "pmessage" : "message");
+  return {
+    handles: [read.refNode, ...names.handles],
+    run: (name) => {
+      names.run();
+      const next = `const ${m} = await (async () => { for await (const ${m} of ${name}.listen()) { if (${m}.type === ${type}) return ${m}; } return null; })()`;
+      // buildReadLines' first line skips other message types: the read above already did
+      const stmts = [next, `if (${m} === null) break`, ...lines.lines.slice(1)].map((l) => rawStatement(ctx, l));
+      stmts[0].comments = first.comments;
+      body.body.splice(0, 1, ...stmts);
+      // the condition without the wait
+      loopPath.node.test = and.node.left;
     },
   };
 }

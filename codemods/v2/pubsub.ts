@@ -28,7 +28,7 @@ import { codeOf, identifiersNamed, parseStatements, quoteString, raw, rawStateme
 import { resolveExport } from "../lib/bindings.js";
 import { resolveBinding } from "../lib/scope.js";
 import { classifyUse, localCallee, referencesOfHolder, stmtOf, type Obj, type Use } from "./objects.js";
-import { planSingleRead } from "./pubsub-get.js";
+import { planGuardedWaitLoop, planSingleRead } from "./pubsub-get.js";
 import { deferUnsubscribe, isReceiverSubscription, noteReceiverSubscription } from "./receiver.js";
 import type { V2State } from "./state.js";
 
@@ -269,6 +269,8 @@ function planChannelUses(state: V2State, channel: Obj, pattern: boolean): (() =>
       let plan: LoopPlan;
       if (u.method === "waitMessage") {
         plan = planWaitLoop(state, channel, u, pattern);
+        // `while (more && (await ch.waitMessage()))`: the condition comes before the wait
+        if ("reason" in plan) plan = planGuardedWaitLoop(state, channel, u, pattern) ?? plan;
         if ("reason" in plan) plan = { reason: `the channel's waitMessage() loop: ${plan.reason}` };
       } else if (u.method === "iter") {
         const loop = climbWrappers(u.callPath).parent;
@@ -452,7 +454,7 @@ export function nameText(ctx: Ctx, obj: Obj, m: string, pattern: boolean | "eith
  * `ch.name` inside a reading loop: the name of the channel (or pattern) the message came on,
  * which is the channel's own, since each channel is a PubSub of its own.
  */
-function planNames(state: V2State, channel: Obj, body: N, m: string, pattern: boolean, skip: N): { handles: N[]; run: () => void } | { reason: string } {
+export function planNames(state: V2State, channel: Obj, body: N, m: string, pattern: boolean, skip: N): { handles: N[]; run: () => void } | { reason: string } {
   const handles: N[] = [];
   const members: P[] = [];
   for (const ref of referencesOfHolder(state, channel.holder)) {
@@ -606,7 +608,7 @@ interface ReadStatement {
   refNode: N;
 }
 
-function readStatement(ctx: Ctx, channel: Obj, stmt: N, pattern: boolean): ReadStatement | { reason: string } {
+export function readStatement(ctx: Ctx, channel: Obj, stmt: N, pattern: boolean): ReadStatement | { reason: string } {
   if (stmt.type !== "VariableDeclaration" || stmt.declarations.length !== 1)
     return { reason: "the loop body does not start with `const msg = await ch.get()`" };
   const d = stmt.declarations[0];
@@ -630,7 +632,7 @@ function readStatement(ctx: Ctx, channel: Obj, stmt: N, pattern: boolean): ReadS
   return { opts, target: d.id, kind: stmt.kind, refNode: callee.object };
 }
 
-function buildReadLines(
+export function buildReadLines(
   ctx: Ctx,
   channel: Obj,
   m: string,

@@ -56,6 +56,7 @@ const RUNNABLE = [
   "pubsub-receiver-wait",
   "pubsub-get-counted",
   "pubsub-get-single",
+  "pubsub-wait-guarded",
   "xadd-id-type",
   "jsdoc-string-address",
   "fmt-comments-trailing-commas",
