@@ -12,7 +12,7 @@ import type { Kind } from "./objects.js";
 import { renderObject, type Entry } from "../lib/render.js";
 import type { V2State } from "./state.js";
 import { resolveBinding } from "../lib/scope.js";
-import { jsDocParamType } from "../lib/jsdoc.js";
+import { jsDocParamType } from "./jsdoc.js";
 
 export interface FactoryPlan {
   kind: Kind;

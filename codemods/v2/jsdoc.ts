@@ -3,7 +3,7 @@
  * function (or before the `export` / variable declaration holding it), which a checkJs project
  * type-checks as it would a TypeScript annotation.
  */
-import type { N, P } from "./ast.js";
+import type { N, P } from "../lib/ast.js";
 
 const FUNCTIONS = new Set(["FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression", "ObjectMethod", "ClassMethod"]);
 
