@@ -27,6 +27,7 @@ import type { Obj } from "./objects.js";
 import { stmtOf } from "./objects.js";
 import type { V2State } from "./state.js";
 import { isStringOrNumberArg, v1TextFunction } from "./text-args.js";
+import { keepXaddIdType } from "./xadd-reply.js";
 import { INT_REPLY, keepNumberTyping, numberCast, pongReply } from "./intreply.js";
 
 import {
@@ -394,8 +395,10 @@ const HANDLERS: Record<string, Handler> = {
     return {
       description: "xadd's messageId/maxLen/exactLen are id/maxlen/approximate in v2",
       rewrite: () => {
+        const used = resultUsage(cx.use.callPath) === "used";
         const out = kwOut(cx, kwNode, entries);
         setCall(cx, null, out ? [stream, fields, out] : [stream, fields]);
+        if (!cx.inPipeline) keepXaddIdType(cx.ctx, cx.use.callPath, used);
       },
     };
   },

@@ -14,6 +14,7 @@ import type { Kind } from "./objects.js";
 import { renderObject, type Entry } from "../lib/render.js";
 import type { V2State } from "./state.js";
 import { resolveBinding } from "../lib/scope.js";
+import { jsDocParamType } from "./jsdoc.js";
 
 export interface FactoryPlan {
   kind: Kind;
@@ -121,7 +122,9 @@ function constInit(state: V2State, path: P): P | null {
 
 function typeAnnotationOf(_state: V2State, path: P): string | null {
   const decl = resolveBinding(path, path.node.name);
-  return decl?.typeAnnotation?.typeAnnotation?.type === "TSStringKeyword" ? "string" : null;
+  if (decl?.typeAnnotation?.typeAnnotation?.type === "TSStringKeyword") return "string";
+  // a JavaScript parameter typed `@param {string} name` (checked as the annotation would be)
+  return decl && !decl.typeAnnotation && jsDocParamType(path, decl) === "string" ? "string" : null;
 }
 
 const QUERY_RENAMES: Record<string, string> = { timeout: "socket_connect_timeout" };

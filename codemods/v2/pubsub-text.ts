@@ -3,9 +3,9 @@
  * codemods/v2/receiver.ts share: the registry of PubSubs each client made, the v1 read
  * options, and the text of a message's channel, name and data in v2.
  */
-import { enclosingFunction, isStringLit, namesIn, propName, replaceNode, uniqueName, type N, type P } from "../lib/ast.js";
-import { codeOf, raw, type Ctx } from "../lib/context.js";
-import type { Obj } from "./objects.js";
+import { enclosingFunction, isStringLit, memberName, namesIn, propName, replaceNode, uniqueName, type N, type P } from "../lib/ast.js";
+import { codeOf, quoteString, raw, type Ctx } from "../lib/context.js";
+import { classifyUse, referencesOfHolder, type Obj } from "./objects.js";
 import type { V2State } from "./state.js";
 
 export interface PubSubEntry {
@@ -114,4 +114,83 @@ export function replaceExpression(ctx: Ctx, path: P, text: string): void {
 export function within(path: P, node: N): boolean {
   for (let p: P | null = path; p; p = p.parent) if (p.node === node) return true;
   return false;
+}
+
+/**
+ * `ch.name` inside a reading loop: the name of the channel (or pattern) the message came on,
+ * which is the channel's own, since each channel is a PubSub of its own.
+ */
+export function planNames(state: V2State, channel: Obj, body: N, m: string, pattern: boolean, skip: N): { handles: N[]; run: () => void } | { reason: string } {
+  const handles: N[] = [];
+  const members: P[] = [];
+  for (const ref of referencesOfHolder(state, channel.holder)) {
+    if (ref.node === skip || !within(ref, body)) continue;
+    const u = classifyUse(ref);
+    if (u.type !== "prop" || u.name !== "name") continue;
+    handles.push(ref.node);
+    members.push(u.memberPath);
+  }
+  if (members.length === 0) return { handles, run: () => {} };
+  const text = nameText(state.ctx, channel, m, pattern);
+  if (typeof text !== "string") return text;
+  return {
+    handles,
+    run: () => {
+      for (const member of members) replaceExpression(state.ctx, member, text);
+    },
+  };
+}
+
+export interface ReadStatement {
+  opts: ReadOptions;
+  target: N;
+  kind: string;
+  refNode: N;
+}
+
+export function readStatement(ctx: Ctx, channel: Obj, stmt: N, pattern: boolean): ReadStatement | { reason: string } {
+  if (stmt.type !== "VariableDeclaration" || stmt.declarations.length !== 1)
+    return { reason: "the loop body does not start with `const msg = await ch.get()`" };
+  const d = stmt.declarations[0];
+  const init = d.init;
+  if (init?.type !== "AwaitExpression" || init.argument.type !== "CallExpression")
+    return { reason: "the loop body does not start with `const msg = await ch.get()`" };
+  const callee = init.argument.callee;
+  const method = memberName(callee);
+  if (
+    callee.type !== "MemberExpression" ||
+    callee.object.type !== "Identifier" ||
+    callee.object.name !== channel.label ||
+    (method !== "get" && method !== "getJson")
+  ) {
+    return { reason: "the loop body does not start with `const msg = await ch.get()`" };
+  }
+  const opts = readOptions(ctx, init.argument.arguments, method === "getJson");
+  if ("reason" in opts) return opts;
+  if (pattern && d.id.type !== "ArrayPattern")
+    return { reason: "a pattern message is a [channel, message] pair in v1; destructure it (const [channel, msg] = ...)" };
+  return { opts, target: d.id, kind: stmt.kind, refNode: callee.object };
+}
+
+export function buildReadLines(
+  ctx: Ctx,
+  channel: Obj,
+  m: string,
+  pattern: boolean,
+  read: { opts: ReadOptions; target: N; kind: string },
+): { lines: string[] } | { reason: string } {
+  const type = quoteString(ctx, pattern ? "pmessage" : "message");
+  const data = dataText(ctx, channel, m, read.opts);
+  if (typeof data !== "string") return data;
+  const lines = [`if (${m}.type !== ${type}) continue`];
+  const t = read.target;
+  if (pattern) {
+    const [c, v] = t.elements;
+    if (!c || !v || c.type !== "Identifier" || v.type !== "Identifier" || t.elements.length !== 2)
+      return { reason: "the pattern message is not destructured as [channel, message]" };
+    lines.push(`${read.kind} ${c.name} = ${channelText(ctx, channel, m)}`, `${read.kind} ${v.name} = ${data}`);
+  } else {
+    lines.push(`${read.kind} ${codeOf(ctx, t)} = ${data}`);
+  }
+  return { lines };
 }

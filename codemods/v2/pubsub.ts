@@ -23,23 +23,12 @@ import {
   type N,
   type P,
 } from "../lib/ast.js";
-import { codeOf, identifiersNamed, parseStatements, quoteString, rawStatement, type Ctx } from "../lib/context.js";
+import { codeOf, identifiersNamed, parseStatements, rawStatement } from "../lib/context.js";
 import { resolveExport } from "../lib/bindings.js";
 import { resolveBinding } from "../lib/scope.js";
 import { classifyUse, localCallee, referencesOfHolder, stmtOf, type Obj, type Use } from "./objects.js";
-import {
-  channelText,
-  dataText,
-  inScope,
-  messageName,
-  nameText,
-  readOptions,
-  replaceExpression,
-  within,
-  type PubSubEntry,
-  type PubSubRegistry,
-  type ReadOptions,
-} from "./pubsub-text.js";
+import { buildReadLines, inScope, messageName, planNames, readOptions, readStatement, type PubSubEntry, type PubSubRegistry } from "./pubsub-text.js";
+import { planGuardedWaitLoop, planSingleRead } from "./pubsub-get.js";
 import { deferUnsubscribe, isReceiverSubscription, noteReceiverSubscription } from "./receiver.js";
 import type { V2State } from "./state.js";
 
@@ -218,6 +207,8 @@ function planChannelUses(state: V2State, channel: Obj, pattern: boolean): (() =>
       let plan: LoopPlan;
       if (u.method === "waitMessage") {
         plan = planWaitLoop(state, channel, u, pattern);
+        // `while (more && (await ch.waitMessage()))`: the condition comes before the wait
+        if ("reason" in plan) plan = planGuardedWaitLoop(state, channel, u, pattern) ?? plan;
         if ("reason" in plan) plan = { reason: `the channel's waitMessage() loop: ${plan.reason}` };
       } else if (u.method === "iter") {
         const loop = climbWrappers(u.callPath).parent;
@@ -229,6 +220,11 @@ function planChannelUses(state: V2State, channel: Obj, pattern: boolean): (() =>
         }
       } else {
         plan = planGetLoop(state, channel, u, pattern);
+        // not a reading loop: the read on its own (the next message, null once closed)
+        if ("reason" in plan) {
+          const single = planSingleRead(state, channel, u, pattern);
+          if (!("reason" in single)) plan = single;
+        }
       }
       if ("reason" in plan) {
         group.block(stmtOf(ref), plan.reason);
@@ -376,31 +372,6 @@ function followIntoFunction(
   return { runs };
 }
 
-/**
- * `ch.name` inside a reading loop: the name of the channel (or pattern) the message came on,
- * which is the channel's own, since each channel is a PubSub of its own.
- */
-function planNames(state: V2State, channel: Obj, body: N, m: string, pattern: boolean, skip: N): { handles: N[]; run: () => void } | { reason: string } {
-  const handles: N[] = [];
-  const members: P[] = [];
-  for (const ref of referencesOfHolder(state, channel.holder)) {
-    if (ref.node === skip || !within(ref, body)) continue;
-    const u = classifyUse(ref);
-    if (u.type !== "prop" || u.name !== "name") continue;
-    handles.push(ref.node);
-    members.push(u.memberPath);
-  }
-  if (members.length === 0) return { handles, run: () => {} };
-  const text = nameText(state.ctx, channel, m, pattern);
-  if (typeof text !== "string") return text;
-  return {
-    handles,
-    run: () => {
-      for (const member of members) replaceExpression(state.ctx, member, text);
-    },
-  };
-}
-
 /** `while (await ch.waitMessage()) { const msg = await ch.get(...); ... }` */
 function planWaitLoop(state: V2State, channel: Obj, use: CallUse, pattern: boolean): LoopPlan {
   const ctx = state.ctx;
@@ -497,60 +468,6 @@ function isNullBreak(stmt: N, name: string): boolean {
   const isName = (n: N) => n.type === "Identifier" && n.name === name;
   const isNull = (n: N) => n.type === "NullLiteral" || (n.type === "Literal" && n.value === null);
   return (isName(t.left) && isNull(t.right)) || (isNull(t.left) && isName(t.right));
-}
-
-interface ReadStatement {
-  opts: ReadOptions;
-  target: N;
-  kind: string;
-  refNode: N;
-}
-
-function readStatement(ctx: Ctx, channel: Obj, stmt: N, pattern: boolean): ReadStatement | { reason: string } {
-  if (stmt.type !== "VariableDeclaration" || stmt.declarations.length !== 1)
-    return { reason: "the loop body does not start with `const msg = await ch.get()`" };
-  const d = stmt.declarations[0];
-  const init = d.init;
-  if (init?.type !== "AwaitExpression" || init.argument.type !== "CallExpression")
-    return { reason: "the loop body does not start with `const msg = await ch.get()`" };
-  const callee = init.argument.callee;
-  const method = memberName(callee);
-  if (
-    callee.type !== "MemberExpression" ||
-    callee.object.type !== "Identifier" ||
-    callee.object.name !== channel.label ||
-    (method !== "get" && method !== "getJson")
-  ) {
-    return { reason: "the loop body does not start with `const msg = await ch.get()`" };
-  }
-  const opts = readOptions(ctx, init.argument.arguments, method === "getJson");
-  if ("reason" in opts) return opts;
-  if (pattern && d.id.type !== "ArrayPattern")
-    return { reason: "a pattern message is a [channel, message] pair in v1; destructure it (const [channel, msg] = ...)" };
-  return { opts, target: d.id, kind: stmt.kind, refNode: callee.object };
-}
-
-function buildReadLines(
-  ctx: Ctx,
-  channel: Obj,
-  m: string,
-  pattern: boolean,
-  read: { opts: ReadOptions; target: N; kind: string },
-): { lines: string[] } | { reason: string } {
-  const type = quoteString(ctx, pattern ? "pmessage" : "message");
-  const data = dataText(ctx, channel, m, read.opts);
-  if (typeof data !== "string") return data;
-  const lines = [`if (${m}.type !== ${type}) continue`];
-  const t = read.target;
-  if (pattern) {
-    const [c, v] = t.elements;
-    if (!c || !v || c.type !== "Identifier" || v.type !== "Identifier" || t.elements.length !== 2)
-      return { reason: "the pattern message is not destructured as [channel, message]" };
-    lines.push(`${read.kind} ${c.name} = ${channelText(ctx, channel, m)}`, `${read.kind} ${v.name} = ${data}`);
-  } else {
-    lines.push(`${read.kind} ${codeOf(ctx, t)} = ${data}`);
-  }
-  return { lines };
 }
 
 /** `for await (const msg of ch.iter(opts)) { ... }` */
