@@ -526,3 +526,51 @@ export function streamRead(cx: CmdCtx, kw: Map<string, N>, positional: N[], to: 
 }
 
 /** Methods whose trailing plain object is data, not keyword options. */
+
+/** Replies whose shape changed in v2. */
+export const REPLY_CHANGES: Record<string, { message: string; truthySame?: boolean }> = {
+  ping: { message: "ping() resolves true in v2 (v1 gave the PONG reply); check how the result is used", truthySame: true },
+  sismember: { message: "sismember resolves a boolean in v2 (v1: 0 or 1)", truthySame: true },
+  hsetnx: { message: "hsetnx resolves a boolean in v2 (v1: 0 or 1)", truthySame: true },
+  smove: { message: "smove resolves a boolean in v2 (v1: 0 or 1)", truthySame: true },
+  msetnx: { message: "msetnx resolves a boolean in v2 (v1: 0 or 1)", truthySame: true },
+  hscan: { message: "hscan's items are an object in v2 (v1: a list of [field, value] pairs)" },
+  info: { message: "info() is one flat object with typed values in v2 (v1: nested by section, string values)" },
+  time: { message: "time() is [seconds, microseconds] in v2 (v1: a float of seconds)" },
+  clientList: { message: "clientList() gives plain objects in v2 (v1: ClientInfo records)" },
+  geopos: { message: "geopos gives [longitude, latitude] pairs in v2 (v1: GeoPoint records)" },
+  xpending: { message: "xpending's summary is an object in v2 (v1: a raw list); ranges are xpendingRange" },
+  pubsubNumsub: { message: "pubsubNumsub gives [channel, count] pairs in v2 (v1: an object)" },
+  zpopmin: { message: "zpopmin gives [member, score] pairs in v2 (v1: a flat list with score strings)" },
+  zpopmax: { message: "zpopmax gives [member, score] pairs in v2 (v1: a flat list with score strings)" },
+  lastsave: { message: "lastsave() gives a Date in v2 (v1: a Unix time)" },
+  lset: { message: "lset resolves true in v2 (v1: the raw OK reply)", truthySame: true },
+  save: { message: "save() resolves true in v2 (v1: the raw OK reply)", truthySame: true },
+  scriptExists: { message: "scriptExists gives booleans in v2 (v1: 0 or 1 per script)" },
+  smembers: { message: "smembers' reply type may differ in v2 (v1: an array); check how the result is used" },
+  sinter: { message: "sinter's reply type may differ in v2 (v1: an array)" },
+  sunion: { message: "sunion's reply type may differ in v2 (v1: an array)" },
+  sdiff: { message: "sdiff's reply type may differ in v2 (v1: an array)" },
+  slowlogGet: { message: "slowlogGet gives parsed objects in v2 (v1: raw nested lists)" },
+  xgroupDestroy: { message: "xgroupDestroy resolves the real result in v2 (v1 always gave false)" },
+  debugObject: { message: "debugObject gives a parsed object in v2 (v1: the raw reply)" },
+  configGet: { message: "check configGet's result shape against v2" },
+};
+
+export const BLOCKED: Record<string, string> = {
+  select: "v2 clients share connections, so SELECT is refused: create the client with { db: n } (or a URL ending in /n) instead",
+  auth: "pass username/password when creating the client in v2 (no auth() method)",
+  quit: "v2 has no quit(); use await client.close()",
+  multi: "use a pipeline: client.pipeline({ transaction: true })",
+  exec: "use a pipeline: client.pipeline({ transaction: true }) and execute()",
+  role: 'role() is not in v2: use executeCommand("ROLE") and parse the reply',
+  executePubsub: "use client.pubsub() in v2",
+  migrateKeys: "use migrate(host, port, keys, destinationDb, timeout) in v2",
+  xinfo: "use xinfoStream in v2 (its reply is parsed)",
+  xinfoHelp: 'xinfoHelp is gone in v2; use executeCommand("XINFO", "HELP")',
+  debugSleep: 'use executeCommand("DEBUG", "SLEEP", seconds) in v2',
+  command: 'use executeCommand("COMMAND") in v2',
+  commandCount: 'use executeCommand("COMMAND", "COUNT") in v2',
+  commandInfo: 'use executeCommand("COMMAND", "INFO", ...) in v2',
+  commandGetkeys: 'use executeCommand("COMMAND", "GETKEYS", ...) in v2',
+};
