@@ -22,7 +22,7 @@ import { memberTypeId, typedMemberValues } from "./typed-members.js";
 import { resolveBinding } from "../lib/scope.js";
 import type { ObjFact } from "../project/view.js";
 
-import { type CallUse, V2_TYPE, returnTarget, isModuleLevel, isModuleLevelDecl, classIdOf, fnIdOf } from "./analyzer-util.js";
+import { type CallUse, V2_TYPE, returnTarget, isModuleLevel, isModuleLevelDecl, classIdOf, fnIdOf, functionPaths } from "./analyzer-util.js";
 
 export abstract class AnalyzerBase {
   /** Follows one value through its uses (the file's main pass, in the Analyzer). */
@@ -224,12 +224,7 @@ export abstract class AnalyzerBase {
     const view = this.ctx.view!;
     const ctx = this.ctx;
     // `constructor(options: Options = {})` given `{ redis: client }`: `options.redis`
-    const fns: P[] = [
-      ...nodesOf(ctx, "FunctionDeclaration"),
-      ...nodesOf(ctx, "ClassMethod"),
-      ...nodesOf(ctx, "ArrowFunctionExpression"),
-      ...nodesOf(ctx, "FunctionExpression"),
-    ];
+    const fns = functionPaths(ctx);
     for (const fn of fns) {
       const fid = fnIdOf(ctx, fn);
       if (!fid) continue;

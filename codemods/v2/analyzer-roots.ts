@@ -22,7 +22,7 @@ import { instanceMethodId } from "./instances.js";
 import type { Group } from "./state.js";
 import { resolveBinding } from "../lib/scope.js";
 
-import { type CallUse, returnTarget, unwrapAwait, isModuleLevelDecl, classIdOf, fnIdOf } from "./analyzer-util.js";
+import { type CallUse, returnTarget, unwrapAwait, isModuleLevelDecl, classIdOf, fnIdOf, functionPaths } from "./analyzer-util.js";
 import { AnalyzerBase } from "./analyzer-base.js";
 
 export abstract class RootsAnalyzer extends AnalyzerBase {
@@ -409,12 +409,7 @@ export abstract class RootsAnalyzer extends AnalyzerBase {
       if (cls) this.resultRoot(p, `${cls}.${n.property.name}`);
     });
     // parameters that receive objects
-    const fns: P[] = [
-      ...nodesOf(ctx, "FunctionDeclaration"),
-      ...nodesOf(ctx, "ClassMethod"),
-      ...nodesOf(ctx, "ArrowFunctionExpression"),
-      ...nodesOf(ctx, "FunctionExpression"),
-    ];
+    const fns = functionPaths(ctx);
     for (const fn of fns) {
       const id = fnIdOf(ctx, fn);
       if (!id) continue;

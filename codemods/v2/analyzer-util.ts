@@ -9,7 +9,7 @@
  * each import at `aioredis` or, for what was left on v1, at `aioredis/compat`.
  */
 import { COMPAT_PACKAGE, type ModuleInfo } from "../lib/bindings.js";
-import type { Ctx } from "../lib/context.js";
+import { nodesOf, type Ctx } from "../lib/context.js";
 import { referencesOf } from "../lib/imports.js";
 import { climbWrappers, enclosingFunction, memberName, type N, type P } from "../lib/ast.js";
 import { V1_ONLY, V2_ONLY } from "./names.js";
@@ -177,4 +177,14 @@ export function contains(outer: N, inner: N): boolean {
     } else if (v && typeof v === "object" && typeof v.type === "string" && contains(v, inner)) return true;
   }
   return false;
+}
+
+/** Every function of the file that can take parameters: declarations, class methods, arrows and function expressions. */
+export function functionPaths(ctx: Ctx): P[] {
+  return [
+    ...nodesOf(ctx, "FunctionDeclaration"),
+    ...nodesOf(ctx, "ClassMethod"),
+    ...nodesOf(ctx, "ArrowFunctionExpression"),
+    ...nodesOf(ctx, "FunctionExpression"),
+  ];
 }
