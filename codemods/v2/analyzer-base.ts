@@ -522,14 +522,7 @@ export abstract class AnalyzerBase {
     if (!(ref.name in TYPE_RENAMES) && !SHARED_NAMES.has(ref.name)) return;
     const node = typeRefPath.node;
     obj.group.edit(1, node, "type", `${ref.name} is ${v2}${typeArg ? `<${typeArg}>` : ""} in v2`, () => {
-      // one annotation can be reached from two values of the same file (a parameter and the
-      // value passed to it): the first applied edit rewrites it
-      if (this.typesRewritten.has(node)) return;
-      this.typesRewritten.add(node);
       replaceNode(typeRefPath, this.state.typeRef(v2, node.typeName, typeArg));
     });
   }
-
-  /** Type references already rewritten by `typeEdit`. */
-  protected readonly typesRewritten = new WeakSet<object>();
 }

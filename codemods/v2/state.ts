@@ -135,7 +135,14 @@ export class V2State {
       }
     }
     edits.sort((a, b) => a.order - b.order);
+    // The same edit planned twice (one annotation reached from two values, say) runs once.
+    const done = new Map<N, Set<string>>();
     for (const e of edits) {
+      const key = `${e.rule}\n${e.message}`;
+      const seen = done.get(e.node) ?? new Set<string>();
+      if (seen.has(key)) continue;
+      seen.add(key);
+      done.set(e.node, seen);
       e.run();
       recordChange(this.ctx, e.node, e.rule, e.message);
     }
