@@ -2,6 +2,7 @@
  * What a v1 `Redis` runs on (v1's `AbcConnection` / `AbcPool`): a connection, a pool,
  * or the buffer of a pipeline.
  */
+import type { Monitor } from "../src/index.js";
 import type { AbcChannel } from "./pubsub.js";
 import type { RedisString } from "./util.js";
 
@@ -26,6 +27,8 @@ export interface AbcConnection<T extends RedisString = RedisString> {
   readonly inPubsub: number;
   readonly pubsubChannels: Readonly<Record<string, AbcChannel>>;
   readonly pubsubPatterns: Readonly<Record<string, AbcChannel>>;
+  /** A v2 `Monitor` on a connection of its own (a connection or a pool; not a pipeline buffer). */
+  monitor?(): Monitor<Buffer>;
   /** The reply type, for `new Redis(conn)` to infer; never set. */
   readonly __replyType?: T;
 }

@@ -2,7 +2,7 @@
  * v1's `RedisConnection` and `create_connection`, on a v2 single-connection client
  * (`decodeResponses: false`, RESP2, no read timeout, no reconnection, as v1 was).
  */
-import { ConnectionPool, describeValue, Redis as V2Redis, RedisError } from "../src/index.js";
+import { ConnectionPool, describeValue, Monitor, Redis as V2Redis, RedisError } from "../src/index.js";
 import { channelView, PUBSUB_COMMANDS, type AbcConnection } from "./abc.js";
 import { describeAddress, resolveAddress, v2Options, type Address, type ConnectOptions, type ResolvedAddress } from "./address.js";
 import { ConnectionClosedError, ConnectionForcedCloseError, MaxClientsError, ReplyError, toV1Error, WatchVariableError } from "./errors.js";
@@ -255,6 +255,12 @@ export class RedisConnection<T extends RedisString = Buffer> implements AbcConne
     this.closing = true;
     this.forced = true;
     this.startClosing(new ConnectionForcedCloseError("Connection closed by the client"));
+  }
+
+  /** MONITOR on a connection of its own to the same server (the v2 `Monitor`: `listen()`, `nextCommand()`, `close()`). */
+  monitor(): Monitor<Buffer> {
+    if (this.closed) throw new ConnectionClosedError("Connection closed or corrupted");
+    return new Monitor(this.v2pool);
   }
 
   /** Resolves once the connection is closed. */

@@ -3,7 +3,7 @@
  * front, never more than `maxsize`, callers waiting for a free one. Commands of a pool
  * client share its free connections; `acquire()` hands one out for exclusive use.
  */
-import { ConnectionPool } from "../src/index.js";
+import { ConnectionPool, Monitor } from "../src/index.js";
 import { channelView, PUBSUB_COMMANDS, type AbcConnection } from "./abc.js";
 import { resolveAddress, v2Options, describeAddress, type Address, type ConnectOptions, type ResolvedAddress } from "./address.js";
 import { checkOptionNames, CONNECT_OPTION_NAMES, openConnection, RedisConnection, UNLIMITED, type ConnectionOwner } from "./connection.js";
@@ -391,6 +391,12 @@ export class ConnectionsPool<T extends RedisString = Buffer> implements AbcConne
       await Promise.all(this.v2pools.map((p) => p.disconnect().catch(() => {})));
     })();
     this.closedSignal.resolve();
+  }
+
+  /** MONITOR on a connection of its own from this pool (the v2 `Monitor`: `listen()`, `nextCommand()`, `close()`). */
+  monitor(): Monitor<Buffer> {
+    if (this.closing) throw new PoolClosedError("Pool is closed");
+    return new Monitor(this.v2pool);
   }
 
   /** Resolves once `close()` has closed everything. */

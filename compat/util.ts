@@ -120,18 +120,6 @@ export function encodeArg(arg: unknown, index: number): string | Buffer {
   throw new TypeError(`Argument #${index + 1} of type ${describeValue(arg)} is not supported: use a string, Buffer or number`);
 }
 
-/**
- * aioredis 1.3.1 itself raised `NotImplementedError` from `bitfield()`, `client_kill()`,
- * `client_reply()` and `monitor()` (`aioredis/commands/server.py` and `string.py` of 1.3.1). compat keeps
- * that v1 behaviour on purpose, so v1 code sees the error it was written against; the v2
- * client has working `bitfield`, `clientKill`, `clientReply`-free connections and `monitor()`.
- */
-export function v1RaisesNotImplemented(method: string): never {
-  const error = new Error(`${method} is not implemented (as in aioredis 1.x); the v2 client has it`);
-  error.name = "NotImplementedError";
-  throw error;
-}
-
 /** A QUEUED reply (inside MULTI) passes through v1's converters untouched. */
 export function isQueued(value: unknown): boolean {
   return value === "QUEUED" || (Buffer.isBuffer(value) && value.length === 6 && value.toString("latin1") === "QUEUED");

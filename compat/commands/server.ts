@@ -1,18 +1,7 @@
 /** The Server command group (aioredis 1.x's `ServerCommandsMixin`), installed on `Redis` by commands/index.ts. */
 import { encodingOf, signatures } from "../calling.js";
-import {
-  isInt,
-  makeDict,
-  namedTuple,
-  v1RaisesNotImplemented,
-  NOTSET,
-  setKey,
-  toInt,
-  type Arg,
-  type Dec,
-  type EncodingOption,
-  type RedisString,
-} from "../util.js";
+import { isInt, makeDict, namedTuple, NOTSET, setKey, toInt, type Arg, type Dec, type EncodingOption, type RedisString } from "../util.js";
+import { describeValue, type Monitor } from "../../src/index.js";
 import { RedisBase, CONSTANTS, type ShutdownSave } from "./base.js";
 import { waitOkReply } from "./generic.js";
 
@@ -105,6 +94,8 @@ function parseRole(role: any): MasterInfo | SlaveInfo | SentinelInfo | unknown {
 export const serverSignatures = signatures({
   bgrewriteaof: "",
   bgsave: "",
+  clientKill: "address",
+  clientReply: "mode",
   clientList: "",
   clientGetname: "encoding?",
   clientPause: "timeout",
@@ -125,6 +116,7 @@ export const serverSignatures = signatures({
   flushdb: "asyncOp?",
   info: "section?",
   lastsave: "",
+  monitor: "",
   role: "",
   save: "",
   shutdown: "save?",
@@ -147,9 +139,10 @@ export class ServerCommands<T extends RedisString = Buffer> extends RedisBase<T>
     return this._exec("BGSAVE", [], NOTSET, waitOkReply);
   }
 
-  /** Not implemented in v1. */
-  clientKill(): never {
-    return v1RaisesNotImplemented("clientKill");
+  /** CLIENT KILL of the client at `address` ("ip:port"); aioredis 1.x raised NotImplementedError here. */
+  clientKill(address: string): Promise<boolean> {
+    const a = serverSignatures.bind("clientKill", arguments);
+    return this._exec("CLIENT", ["KILL", a.address], NOTSET, waitOkReply);
   }
 
   /** CLIENT LIST as `ClientInfo` tuples (values are strings). */
@@ -170,9 +163,21 @@ export class ServerCommands<T extends RedisString = Buffer> extends RedisBase<T>
     return this._exec("CLIENT", ["PAUSE", a.timeout], NOTSET, waitOkReply);
   }
 
-  /** Not implemented in v1. */
-  clientReply(): never {
-    return v1RaisesNotImplemented("clientReply");
+  /**
+   * CLIENT REPLY ON (aioredis 1.x raised NotImplementedError here). OFF and SKIP are refused:
+   * replies are matched to commands in order, so a command the server leaves unanswered would
+   * take the next command's reply.
+   */
+  clientReply(mode: "ON" | "OFF" | "SKIP"): Promise<boolean> {
+    const a = serverSignatures.bind("clientReply", arguments);
+    const word = typeof a.mode === "string" ? a.mode.toUpperCase() : a.mode;
+    if (word === "OFF" || word === "SKIP") {
+      throw new TypeError(
+        `clientReply("${word}"): this client matches replies to commands in order; a command left unanswered would take the next one's reply`,
+      );
+    }
+    if (word !== "ON") throw new RangeError(`clientReply: mode must be "ON", "OFF" or "SKIP", got ${describeValue(a.mode)}`);
+    return this._exec("CLIENT", ["REPLY", "ON"], NOTSET, waitOkReply);
   }
 
   clientSetname(name: Arg): Promise<boolean> {
@@ -272,9 +277,15 @@ export class ServerCommands<T extends RedisString = Buffer> extends RedisBase<T>
     return this._exec("LASTSAVE", []);
   }
 
-  /** Not implemented in v1. */
-  monitor(): never {
-    return v1RaisesNotImplemented("monitor");
+  /**
+   * MONITOR on a connection of its own: the v2 `Monitor` (`for await (const c of m.listen())`,
+   * `nextCommand()`, `close()`). aioredis 1.x raised NotImplementedError here.
+   */
+  monitor(): Monitor<Buffer> {
+    serverSignatures.bind("monitor", arguments);
+    const conn = this._poolOrConn;
+    if (typeof conn.monitor !== "function") throw new TypeError("monitor() needs a client on a connection or a pool, not on a pipeline or transaction");
+    return conn.monitor();
   }
 
   /** ROLE as v1's named tuples (`MasterInfo`, `SlaveInfo`, `SentinelInfo`). */

@@ -1,8 +1,9 @@
 /** The String command group (aioredis 1.x's `StringCommandsMixin`), installed on `Redis` by commands/index.ts. */
 import { encodingOf, signatures } from "../calling.js";
+import { BitFieldOperation, type BitFieldOp } from "../../src/index.js";
 import { RedisBase, CONSTANTS, type SetExist } from "./base.js";
 import { toBool, waitOkReply } from "./generic.js";
-import { NOTSET, isInt, isPlainObject, v1RaisesNotImplemented, toFloat, type Arg, type Dec, type EncodingOption, type RedisString } from "../util.js";
+import { NOTSET, isInt, isPlainObject, toFloat, type Arg, type Dec, type EncodingOption, type RedisString } from "../util.js";
 
 export interface SetOptions {
   /** EX seconds (0: none). */
@@ -17,6 +18,7 @@ export interface SetOptions {
 export const stringSignatures = signatures({
   append: "key, value",
   bitcount: "key, start?, end?",
+  bitfield: "key",
   bitopAnd: "dest, key, *keys",
   bitopOr: "dest, key, *keys",
   bitopXor: "dest, key, *keys",
@@ -57,9 +59,14 @@ export class StringCommands<T extends RedisString = Buffer> extends RedisBase<T>
     return this._exec("BITCOUNT", hasStart ? [a.key, a.start, a.end] : [a.key]);
   }
 
-  /** Not implemented in v1 either. */
-  bitfield(): never {
-    return v1RaisesNotImplemented("bitfield");
+  /**
+   * BITFIELD as the v2 builder (aioredis 1.x raised NotImplementedError here): chain
+   * `get`/`set`/`incrby`/`overflow`, then `execute()` sends one BITFIELD on this client.
+   */
+  bitfield(key: Arg): BitFieldOperation<Promise<(number | null)[]>> {
+    const a = stringSignatures.bind("bitfield", arguments);
+    const client = { bitfield: (k: Arg, operations: BitFieldOp[]) => this._exec("BITFIELD", [k, ...operations.flat()]) };
+    return new BitFieldOperation(client, a.key);
   }
 
   bitopAnd(dest: Arg, key: Arg, ...keys: Arg[]): Promise<number> {

@@ -241,7 +241,14 @@ describe("strings", () => {
     expect(await r.bitopOr("s:dest", "s:bits")).toBe(1);
     expect(await r.bitopXor("s:dest", "s:bits")).toBe(1);
     expect(await r.bitopNot("s:dest", "s:bits")).toBe(1);
-    expect(() => r.bitfield()).toThrow(/not implemented/);
+  });
+
+  test("bitfield(key): the v2 builder, run on this client (aioredis 1.x raised NotImplementedError)", async () => {
+    const ops = r.bitfield("s:bf");
+    const replies = await ops.set("u8", 0, 200).incrby("u8", 0, 100, "SAT").get("u8", 0).execute();
+    expect(replies).toEqual([0, 255, 255]);
+    expect(await r.bitfield("s:bf").incrby("u8", 0, 1).execute()).toEqual([0]); // WRAP by default
+    expect(() => r.bitfield("s:bf").overflow("NOPE" as "SAT")).toThrow(/OVERFLOW|overflow/);
   });
 });
 
@@ -524,9 +531,35 @@ describe("server", () => {
     expect(typeof mine.qbuf_free).toBe("string");
     expect(Array.isArray(mine)).toBe(true);
     expect(await r.clientPause(1)).toBe(true);
-    expect(() => r.clientKill()).toThrow(/not implemented/);
-    expect(() => r.clientReply()).toThrow(/not implemented/);
-    expect(() => r.monitor()).toThrow(/not implemented/);
+  });
+
+  test("clientKill, clientReply ON (OFF/SKIP refused), monitor (aioredis 1.x raised NotImplementedError for all three)", async () => {
+    const victim = await aioredis.createRedis(["127.0.0.1", server().port]);
+    await victim.clientSetname("compat-victim");
+    const addr = (await r.clientList()).find((c) => c.name === "compat-victim")!.addr;
+    expect(await r.clientKill(addr)).toBe(true);
+    expect((await r.clientList()).some((c) => c.name === "compat-victim")).toBe(false);
+    await expect(r.clientKill(addr)).rejects.toThrow(/No such client/);
+    victim.close();
+    await victim.waitClosed();
+
+    expect(await r.clientReply("ON")).toBe(true);
+    expect(() => r.clientReply("OFF")).toThrow(/in order/);
+    expect(() => r.clientReply("SKIP")).toThrow(/in order/);
+    expect(() => r.clientReply("MAYBE" as "ON")).toThrow(RangeError);
+    expect(await r.ping()).toBe("PONG"); // replies still in step
+
+    const m = r.monitor();
+    await m.start();
+    await r.set("compat:monitored", "1");
+    let seen = "";
+    for (let i = 0; i < 20 && !seen.includes("compat:monitored"); i++) seen = (await m.nextCommand()).command;
+    expect(seen).toContain("compat:monitored");
+    await m.close();
+    const tr = r.multiExec();
+    // a pipeline records the call; its Promise rejects
+    await expect(Promise.resolve(tr.monitor() as unknown)).rejects.toThrow(/pipeline or transaction/);
+    void tr.execute().catch(() => {});
   });
 
   test("role, lastsave, dbsize, save (raw OK), slowlog, command, debug", async () => {

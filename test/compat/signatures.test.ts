@@ -79,10 +79,6 @@ const UNBOUND: Record<string, string> = {
   "PubSubCommands.psubscribe": "*patterns: a rest parameter only",
   "PubSubCommands.unsubscribe": "*channels: a rest parameter only",
   "PubSubCommands.punsubscribe": "*patterns: a rest parameter only",
-  "StringCommands.bitfield": "raises NotImplementedError, as aioredis 1.3.1 did",
-  "ServerCommands.clientKill": "raises NotImplementedError, as aioredis 1.3.1 did",
-  "ServerCommands.clientReply": "raises NotImplementedError, as aioredis 1.3.1 did",
-  "ServerCommands.monitor": "raises NotImplementedError, as aioredis 1.3.1 did",
 };
 
 describe("v1 signatures", () => {

@@ -4,7 +4,7 @@
  * per-call `{ encoding }` changes the type of that call.
  */
 import { expectTypeOf, test } from "vitest";
-import * as aioredis from "../../compat/index.js";
+import type * as aioredis from "../../compat/index.js";
 
 test("reply types follow the encoding", () => {
   type StringPool = Awaited<ReturnType<typeof aioredis.createRedisPool<{ encoding: "utf-8" }>>>;
