@@ -21,7 +21,7 @@ import {
 import { codeOf, quoteString, raw, type Ctx } from "../lib/context.js";
 import { objectText, renderObject, type Entry } from "../lib/render.js";
 import { CONSTANTS } from "./names.js";
-import { DECODABLE_REPLY, isStableValue, pipelineDecodeOf } from "./decode-reply.js";
+import { ARRAY_BULK, DECODABLE_REPLY, isStableValue, pipelineDecodeOf, SINGLE_BULK } from "./decode-reply.js";
 import type { Obj, Use } from "./objects.js";
 import type { V2State } from "./state.js";
 import { awaitedReply, flattenReply, streamsMappingText } from "./streams.js";
@@ -103,40 +103,6 @@ export function isAwaited(callPath: P): P | null {
 }
 
 export const SAME_ENCODING = (a: string, b: string) => a.toLowerCase().replace(/[-_]/g, "") === b.toLowerCase().replace(/[-_]/g, "");
-
-/** Methods whose reply is one bulk string (or null): a per-call decode is `?.toString(enc) ?? null`. */
-export const SINGLE_BULK = new Set([
-  "get",
-  "getset",
-  "getrange",
-  "hget",
-  "lindex",
-  "lpop",
-  "rpop",
-  "rpoplpush",
-  "brpoplpush",
-  "randomkey",
-  "echo",
-  "clientGetname",
-  "dump",
-]);
-
-/**
- * Methods whose reply is an array of bulk strings: a per-call decode maps it. The value says
- * whether an element can be null (a missing key or field).
- */
-export const ARRAY_BULK = new Map<string, boolean>([
-  ["keys", false],
-  ["hkeys", false],
-  ["hvals", false],
-  ["smembers", false],
-  ["sinter", false],
-  ["sunion", false],
-  ["sdiff", false],
-  ["lrange", false],
-  ["mget", true],
-  ["hmget", true],
-]);
 
 /**
  * The per-call `encoding` option: dropped when the client already decodes that way, turned

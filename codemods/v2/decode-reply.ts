@@ -16,12 +16,8 @@ const BASE = "decodeV1Reply";
 /** The first line of the function's comment: how a later run recognises a function it wrote. */
 const SIGNATURE = "v1's per-call `encoding`, written by aioredis-codemod";
 
-/**
- * Methods whose v2 reply is the v1 reply with the bulk strings left as Buffers (one, an array
- * of them, an object of them, or the raw reply of `execute`): decoding those Buffers is what
- * v1's `encoding` did.
- */
-export const DECODABLE_REPLY = new Set([
+/** Methods whose reply is one bulk string (or null): a per-call decode is `?.toString(enc) ?? null`. */
+export const SINGLE_BULK = new Set([
   "get",
   "getset",
   "getrange",
@@ -33,17 +29,35 @@ export const DECODABLE_REPLY = new Set([
   "brpoplpush",
   "randomkey",
   "echo",
+  "clientGetname",
   "dump",
-  "keys",
-  "hkeys",
-  "hvals",
-  "smembers",
-  "sinter",
-  "sunion",
-  "sdiff",
-  "lrange",
-  "mget",
-  "hmget",
+]);
+
+/**
+ * Methods whose reply is an array of bulk strings: a per-call decode maps it. The value says
+ * whether an element can be null (a missing key or field).
+ */
+export const ARRAY_BULK = new Map<string, boolean>([
+  ["keys", false],
+  ["hkeys", false],
+  ["hvals", false],
+  ["smembers", false],
+  ["sinter", false],
+  ["sunion", false],
+  ["sdiff", false],
+  ["lrange", false],
+  ["mget", true],
+  ["hmget", true],
+]);
+
+/**
+ * Methods whose v2 reply is the v1 reply with the bulk strings left as Buffers (one, an array
+ * of them, an object of them, or the raw reply of `execute`): decoding those Buffers is what
+ * v1's `encoding` did.
+ */
+export const DECODABLE_REPLY = new Set([
+  ...SINGLE_BULK,
+  ...ARRAY_BULK.keys(),
   "hgetall",
   // members as Buffers, scores (withscores) already numbers in both versions
   "zrange",
