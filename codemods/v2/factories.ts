@@ -339,7 +339,7 @@ export function planFactory(state: V2State, callPath: P, ref: ExportRef): Factor
       description: `${factory}(address) with a v1 Address known at run time is a v2 ${poolCls} made from a URL, [host, port] or socket path, chosen at run time`,
       build: () => {
         const opts = renderObject(ctx, args[1], [], options.entries);
-        const text = runtimeAddressPool(factory, state.refText(poolCls, like), codeOf(ctx, address.node), opts ? codeOf(ctx, opts) : "{}", ctx.lang !== "js");
+        const text = runtimeAddressPool(ctx, state.refText(poolCls, like), codeOf(ctx, address.node), opts ? codeOf(ctx, opts) : "{}");
         return factory === "createPool" ? raw(ctx, text) : clientOnPool(state, like, raw(ctx, text));
       },
     };

@@ -1,13 +1,14 @@
 /**
  * A pool's address known only at run time, declared with the v1 type `Address` (a
  * `redis://` / `rediss://` / `unix://` URL, a `[host, port]` pair, or a socket path): the call
- * site chooses the v2 form at run time, as v1 did. A URL carrying v1 query options the codemod
- * renames when it sees them (`encoding`, `timeout`, `ssl`) throws a TypeError naming them: how
- * replies decode must be known when the code is written.
+ * site reads it with v1's rules at run time (`v1AddressUrl`, which refuses `?encoding=`: how
+ * replies decode must be known when the code is written).
  */
 import type { N, P } from "../lib/ast.js";
 import type { V2State } from "./state.js";
 import { resolveBinding } from "../lib/scope.js";
+import type { Ctx } from "../lib/context.js";
+import { v1AddressFunction } from "./v1-address.js";
 
 /** Whether the identifier at `path` is declared with the v1 type `Address`. */
 export function declaredV1Address(state: V2State, path: P): boolean {
@@ -26,14 +27,11 @@ export function declaredV1Address(state: V2State, path: P): boolean {
   );
 }
 
-/** The text of a v2 pool of class `cls` (as written in the file) on the run-time address `address`, with `options` (object text). */
-export function runtimeAddressPool(factory: string, cls: string, address: string, options: string, ts: boolean): string {
-  const sig = ts ? `(a: string | readonly [string, number], o: NonNullable<Parameters<typeof ${cls}.fromUrl>[1]>)` : "(a, o)";
-  return (
-    `(${sig} => { ` +
-    `if (typeof a !== "string") return new ${cls}({ host: a[0], port: a[1], ...o }); ` +
-    `if (!/^(redis|rediss|unix):\\/\\//.test(a)) return new ${cls}({ unixSocketPath: a, ...o }); ` +
-    `if (/[?&](encoding|timeout|ssl)=/.test(a)) throw new TypeError("${factory}(): the address URL carries v1 query options (encoding, timeout, ssl) the codemod could not see; give them as options (see MIGRATION.md)"); ` +
-    `return ${cls}.fromUrl(a, o); })(${address}, ${options})`
-  );
+/**
+ * The text of a v2 pool of class `cls` (as written in the file) on the run-time address
+ * `address`, with `options` (object text): the address goes through the module's
+ * `v1AddressUrl` (v1-address.ts), the one reading of v1 addresses. Call it inside the edit.
+ */
+export function runtimeAddressPool(ctx: Ctx, cls: string, address: string, options: string): string {
+  return `${cls}.fromUrl(${v1AddressFunction(ctx)}(${address}), ${options})`;
 }
