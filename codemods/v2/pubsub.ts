@@ -27,7 +27,17 @@ import { codeOf, identifiersNamed, parseStatements, rawStatement } from "../lib/
 import { resolveExport } from "../lib/bindings.js";
 import { resolveBinding } from "../lib/scope.js";
 import { classifyUse, localCallee, referencesOfHolder, stmtOf, type Obj, type Use } from "./objects.js";
-import { buildReadLines, inScope, messageName, planNames, readOptions, readStatement, type PubSubEntry, type PubSubRegistry } from "./pubsub-text.js";
+import {
+  buildReadLines,
+  inScope,
+  messageName,
+  planNames,
+  readOptions,
+  readStatement,
+  type PubSubEntry,
+  type PubSubRegistry,
+  type ReadStatement,
+} from "./pubsub-text.js";
 import { planGuardedWaitLoop, planSingleRead } from "./pubsub-get.js";
 import { deferUnsubscribe, isReceiverSubscription, noteReceiverSubscription } from "./receiver.js";
 import type { V2State } from "./state.js";
@@ -384,29 +394,7 @@ function planWaitLoop(state: V2State, channel: Obj, use: CallUse, pattern: boole
   const first = body.body[0];
   const read = readStatement(ctx, channel, first, pattern);
   if ("reason" in read) return read;
-  const m = messageName(state, loop);
-  const lines = buildReadLines(ctx, channel, m, pattern, read);
-  if ("reason" in lines) return lines;
-  const names = planNames(state, channel, body, m, pattern, read.refNode);
-  if ("reason" in names) return names;
-  return {
-    handles: [read.refNode, ...names.handles],
-    run: (name) => {
-      const j = ctx.j;
-      names.run();
-      const stmts = lines.lines.map((l) => rawStatement(ctx, l));
-      body.body.splice(0, 1, ...stmts);
-      stmts[0].comments = first.comments;
-      const forOf = j.forOfStatement(
-        j.variableDeclaration("const", [j.variableDeclarator(j.identifier(m))]),
-        j.callExpression(j.memberExpression(j.identifier(name), j.identifier("listen")), []),
-        body,
-      );
-      forOf.await = true;
-      forOf.comments = loop.node.comments;
-      replaceNode(loop, forOf);
-    },
-  };
+  return readingLoop(state, channel, loop, body, read, 1, pattern);
 }
 
 /**
@@ -432,7 +420,17 @@ function planGetLoop(state: V2State, channel: Obj, use: CallUse, pattern: boolea
   if (read.target.type !== "Identifier") return { reason: why };
   const check = body.body[1];
   if (!isNullBreak(check, read.target.name)) return { reason: `${why}: the message is not checked for null right after get()` };
-  const m = messageName(state, loopPath!);
+  return readingLoop(state, channel, loopPath!, body, read, 2, pattern);
+}
+
+/**
+ * The reading loop at `loop` as `for await (const m of <pubsub>.listen())`: its first
+ * `dropped` statements (the v1 read, and the null check of a get() loop) become the lines that
+ * give the message its v1 shape, and `ch.name` inside it becomes the message's channel.
+ */
+function readingLoop(state: V2State, channel: Obj, loop: P, body: N, read: ReadStatement, dropped: number, pattern: boolean): LoopPlan {
+  const ctx = state.ctx;
+  const m = messageName(state, loop);
   const lines = buildReadLines(ctx, channel, m, pattern, read);
   if ("reason" in lines) return lines;
   const names = planNames(state, channel, body, m, pattern, read.refNode);
@@ -443,16 +441,16 @@ function planGetLoop(state: V2State, channel: Obj, use: CallUse, pattern: boolea
       const j = ctx.j;
       names.run();
       const stmts = lines.lines.map((l) => rawStatement(ctx, l));
-      stmts[0].comments = stmt.node.comments;
-      body.body.splice(0, 2, ...stmts);
+      stmts[0].comments = body.body[0].comments;
+      body.body.splice(0, dropped, ...stmts);
       const forOf = j.forOfStatement(
         j.variableDeclaration("const", [j.variableDeclarator(j.identifier(m))]),
         j.callExpression(j.memberExpression(j.identifier(name), j.identifier("listen")), []),
         body,
       );
       forOf.await = true;
-      forOf.comments = loop.comments;
-      replaceNode(loopPath!, forOf);
+      forOf.comments = loop.node.comments;
+      replaceNode(loop, forOf);
     },
   };
 }
