@@ -19,6 +19,8 @@
  * - blpop: 50 consumers in `blpop(key, 30)` on one client, one producer of the same client with
  *   at most 50 RPUSHes in flight; 20,000 items.
  * - get: `await get(k)` in a loop (1 in flight), 20,000 times.
+ * - lrange: `lrange(k, 0, -1)` of a 10,000-element list, 4 in flight, 200 times (the bench's values).
+ * - hgetall: `hgetall(k)` of a 1,000-field hash, 4 in flight, 1,500 times.
  */
 import { fork } from "node:child_process";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -130,6 +132,31 @@ async function child() {
     };
     await run(Math.max(500, count >> 2));
     await send({ result: await perOp(run) });
+  } else if (scenario === "lrange" || scenario === "hgetall") {
+    const key = `ab:${scenario}:${process.pid}`;
+    if (scenario === "lrange") {
+      for (let i = 0; i < 10_000; i += 1000) await r.rpush(key, ...Array.from({ length: 1000 }, (_, j) => `item:${String(i + j).padStart(5, "0")}`));
+    } else {
+      const fields = {};
+      for (let i = 0; i < 1000; i++) fields[`field:${String(i).padStart(4, "0")}`] = `value:${String(i).padStart(4, "0")}`;
+      await r.hset(key, { mapping: fields });
+    }
+    const op = scenario === "lrange" ? () => r.lrange(key, 0, -1) : () => r.hgetall(key);
+    const run = async (n) => {
+      let left = n;
+      const t0 = cpu();
+      const lane = async () => {
+        while (left > 0) {
+          left--;
+          await op();
+        }
+      };
+      await Promise.all([lane(), lane(), lane(), lane()]);
+      return cpu() - t0;
+    };
+    await run(Math.max(20, count >> 2));
+    await send({ result: await perOp(run) });
+    await r.delete(key);
   } else throw new Error(`unknown scenario ${scenario}`);
   await r.close();
   process.exit(0);
@@ -137,7 +164,7 @@ async function child() {
 
 // ---- parent ------------------------------------------------------------------------------
 
-const COUNTS = { pubsub: 100_000, "pubsub-run": 100_000, blpop: 20_000, get: 20_000 };
+const COUNTS = { pubsub: 100_000, "pubsub-run": 100_000, blpop: 20_000, get: 20_000, lrange: 200, hgetall: 1_500 };
 
 async function runChild(entry, mode, scenario, port, count, batches, raw) {
   return new Promise((resolve, reject) => {

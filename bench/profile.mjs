@@ -124,7 +124,7 @@ function locate(callFrame) {
   const url = callFrame.url || "";
   if (!url) return { where: "", file: callFrame.functionName.startsWith("(") ? callFrame.functionName : "(native)" };
   if (url.startsWith("node:")) return { where: url, file: url };
-  let file = url.startsWith("file://") ? fileURLToPath(url) : url;
+  const file = url.startsWith("file://") ? fileURLToPath(url) : url;
   const lookup = file.endsWith(".js") ? sourceMapFor(file) : null;
   const mapped = lookup?.(callFrame.lineNumber, callFrame.columnNumber);
   if (mapped) return { where: mapped, file: mapped.replace(/:\d+$/, "") };

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
-import { ProtocolError } from "../../src/errors.js";
-import { RespDecoder } from "../../src/protocol/index.js";
+import { isUtf8 } from "node:buffer";
+import { DecodeError, ProtocolError } from "../../src/errors.js";
+import { RespDecoder, type RespValue } from "../../src/protocol/index.js";
 import { encodeAll, expectedEvents, feedSplit, model, recorder, replies, type DecodeEvent, type ExpectOptions } from "./resp-model.js";
 
 const modes: ExpectOptions[] = [{ decodeStrings: true }, { decodeStrings: false }];
@@ -214,5 +215,40 @@ describe("corrupt input", () => {
     expect(grown).toBeLessThan(200 * 1024 * 1024);
     decoder.reset();
     expect(decoder.pending).toBe(false);
+  });
+});
+
+describe('encodingErrors "strict" wherever the chunks are cut', () => {
+  // Text payloads: valid UTF-8 (multi-byte characters included, so cuts fall inside them) or
+  // arbitrary bytes (mostly invalid UTF-8, incomplete sequences at either edge included).
+  const payload = fc.oneof(
+    fc.string({ unit: "grapheme", maxLength: 12 }).map((s) => Buffer.from(s)),
+    fc.uint8Array({ maxLength: 12 }).map((a) => Buffer.from(a)),
+    fc.constantFrom(Buffer.from([0xc3]), Buffer.from([0xa9]), Buffer.from([0xe2, 0x82]), Buffer.from("é€😀")),
+  );
+  const reply = fc.array(payload, { maxLength: 6 });
+  const encode = (r: Buffer[]) =>
+    Buffer.concat([Buffer.from(`*${r.length}\r\n`), ...r.flatMap((p) => [Buffer.from(`$${p.length}\r\n`), p, Buffer.from("\r\n")])]);
+
+  test("a reply is a DecodeError exactly when one of its strings is not valid UTF-8, however it is split", () => {
+    fc.assert(
+      fc.property(
+        fc.array(reply, { minLength: 1, maxLength: 6 }).chain((rs) => {
+          const data = Buffer.concat(rs.map(encode));
+          return fc.tuple(fc.constant(rs), fc.constant(data), cutsFor(data.length));
+        }),
+        ([rs, data, cuts]) => {
+          const got: RespValue[] = [];
+          const d = new RespDecoder({ onReply: (v) => got.push(v), onPush: () => {} }, { decodeStrings: true });
+          feedSplit(d, data, cuts);
+          expect(got).toHaveLength(rs.length);
+          rs.forEach((r, i) => {
+            if (r.every((p) => isUtf8(p))) expect(got[i]).toEqual(r.map((p) => p.toString("utf8")));
+            else expect(got[i]).toBeInstanceOf(DecodeError);
+          });
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 });
