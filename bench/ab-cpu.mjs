@@ -21,6 +21,7 @@
  * - get: `await get(k)` in a loop (1 in flight), 20,000 times.
  * - lrange: `lrange(k, 0, -1)` of a 10,000-element list, 4 in flight, 200 times (the bench's values).
  * - hgetall: `hgetall(k)` of a 1,000-field hash, 4 in flight, 1,500 times.
+ * - pipeline: pipelines (no transaction) of 10,000 SETs of 32 bytes, 100,000 SETs in all; per SET.
  */
 import { fork } from "node:child_process";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -132,6 +133,19 @@ async function child() {
     };
     await run(Math.max(500, count >> 2));
     await send({ result: await perOp(run) });
+  } else if (scenario === "pipeline") {
+    const keys = Array.from({ length: 10_000 }, (_, i) => `ab:pipe:${i}`);
+    const run = async (n) => {
+      const t0 = cpu();
+      for (let done = 0; done < n; done += keys.length) {
+        const p = r.pipeline({ transaction: false });
+        for (let i = 0; i < keys.length; i++) p.set(keys[i], VALUE32);
+        await p.execute();
+      }
+      return cpu() - t0;
+    };
+    await run(Math.max(keys.length, count >> 2));
+    await send({ result: await perOp(run) });
   } else if (scenario === "lrange" || scenario === "hgetall") {
     const key = `ab:${scenario}:${process.pid}`;
     if (scenario === "lrange") {
@@ -164,7 +178,7 @@ async function child() {
 
 // ---- parent ------------------------------------------------------------------------------
 
-const COUNTS = { pubsub: 100_000, "pubsub-run": 100_000, blpop: 20_000, get: 20_000, lrange: 200, hgetall: 1_500 };
+const COUNTS = { pubsub: 100_000, "pubsub-run": 100_000, blpop: 20_000, get: 20_000, lrange: 200, hgetall: 1_500, pipeline: 100_000 };
 
 async function runChild(entry, mode, scenario, port, count, batches, raw) {
   return new Promise((resolve, reject) => {

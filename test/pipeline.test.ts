@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, expectTypeOf, test } from "vitest";
-import { DataError, ExecAbortError, Pipeline, Redis, ResponseError, WatchError } from "../src/index.js";
+import { DataError, ExecAbortError, type Pipeline, Redis, ResponseError, WatchError } from "../src/index.js";
 import { useRedisServer } from "./harness/index.js";
 
 const server = useRedisServer();
@@ -34,15 +34,21 @@ describe.each([2, 3] as const)("pipelines over RESP%i", (protocol) => {
     expect(res).toEqual([1, 1]);
   });
 
-  test("10,000 commands leave in one write, in both modes", async () => {
+  test("1,000 commands leave in one write; 10,000 in a few large ones, the first before the rest is encoded", async () => {
     for (const transaction of [true, false]) {
       await r.ping();
       const connection = r.connectionPool.sharedConnection();
-      const pipe = r.pipeline({ transaction });
-      for (let i = 0; i < 10_000; i++) pipe.set(k(`many:${i}`), i);
-      const before = connection.writes;
-      const results = await pipe.execute();
+      const small = r.pipeline({ transaction });
+      for (let i = 0; i < 1000; i++) small.set(k(`few:${i}`), i);
+      let before = connection.writes;
+      expect(await small.execute()).toHaveLength(1000);
       expect(connection.writes - before).toBe(1);
+      const pipe = r.pipeline({ transaction });
+      // About 460 KB encoded: written as soon as 256 KB are ready, then the rest.
+      for (let i = 0; i < 10_000; i++) pipe.set(k(`many:${i}`), i);
+      before = connection.writes;
+      const results = await pipe.execute();
+      expect(connection.writes - before).toBe(2);
       expect(results).toHaveLength(10_000);
       expect(results.every((x) => x === true)).toBe(true);
       expect(await r.get(k("many:9999"))).toBe("9999");

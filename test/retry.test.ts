@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { AuthenticationError, ConnectionError, DataError, ResponseError, TimeoutError } from "../src/errors.js";
 import {
-  AbstractBackoff,
+  type AbstractBackoff,
   ConstantBackoff,
   DecorrelatedJitterBackoff,
   DEFAULT_BASE,

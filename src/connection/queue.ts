@@ -274,10 +274,30 @@ export abstract class CommandQueue implements CancelTarget {
       const many = command.many;
       // Nothing may throw here: a command that cannot be encoded fails alone.
       batch.mark();
+      let early = false;
       try {
-        if (many) for (let i = 0; i < many.length; i++) batch.add(many[i]!);
-        else batch.add(command.args);
+        if (many) {
+          // A pipeline's first chunks go out while the rest is encoded (the shared batch
+          // only: a handshake's own batch is wiped after one write).
+          batch.addAll(
+            many,
+            batch === this.batch
+              ? (chunks) => {
+                  early = true;
+                  this.writes++;
+                  this.writeChunks(socket, chunks);
+                }
+              : null,
+          );
+        } else batch.add(command.args);
       } catch (err) {
+        if (early) {
+          // Part of it is on the wire: its replies could not be matched any more. (Arguments
+          // are checked before anything is encoded, so this is not a bad argument.)
+          this.rejectCommand(command, new DataError(`${commandName(command.args)}: encoding failed after part of it was sent (${(err as Error).message})`));
+          this.teardown(new ConnectionError(`Connection to ${this.address} closed: a pipeline failed half-way through encoding`), true);
+          return;
+        }
         batch.rollback();
         const error =
           err instanceof RedisError
@@ -308,13 +328,7 @@ export abstract class CommandQueue implements CancelTarget {
         : () => {
             for (const chunk of chunks) if (typeof chunk !== "string") chunk.fill(0);
           };
-    if (chunks.length === 1) {
-      socket.write(chunks[0]!, wipe);
-    } else {
-      socket.cork();
-      for (let i = 0; i < chunks.length; i++) socket.write(chunks[i]!, i === chunks.length - 1 ? wipe : undefined);
-      socket.uncork();
-    }
+    this.writeChunks(socket, chunks, wipe);
     if (unanswered) for (const command of unanswered) command.resolve(undefined);
     this.setRef(this.awaiting.length > 0);
     if (timeout !== null) {
@@ -325,6 +339,17 @@ export abstract class CommandQueue implements CancelTarget {
         command.deadline = (command.expires !== 0 && command.expires < replyBy ? command.expires : replyBy) + command.blockFor * 1000;
       }
       this.armTimer();
+    }
+  }
+
+  /** Writes encoded chunks in one go; `done` runs after the last one is written. */
+  private writeChunks(socket: net.Socket, chunks: (string | Buffer)[], done?: () => void): void {
+    if (chunks.length === 1) {
+      socket.write(chunks[0]!, done);
+    } else {
+      socket.cork();
+      for (let i = 0; i < chunks.length; i++) socket.write(chunks[i]!, i === chunks.length - 1 ? done : undefined);
+      socket.uncork();
     }
   }
 

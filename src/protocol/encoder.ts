@@ -27,6 +27,8 @@ const LARGE_STRING = 16 * 1024;
 const SHORT_STRING = 16;
 /** Size of the pool Buffers that commands are encoded into. */
 const POOL_SIZE = 64 * 1024;
+/** Finished chunks (pool buffers of POOL_SIZE, or large arguments) that `addAll` writes out early. */
+const EARLY_CHUNKS = 4;
 /** Room for a header: type byte, up to 16 digits, CRLF. */
 const HEADER_ROOM = 20;
 
@@ -192,6 +194,32 @@ export class WriteBatch {
    */
   add(args: readonly CommandArg[]): void {
     checkCommand(args);
+    this.encode(args);
+  }
+
+  /**
+   * Appends the commands of a pipeline, in order. Every command is checked before the first
+   * is encoded: an invalid argument throws `DataError` and leaves the batch unchanged, as
+   * `add` does. With `write`, the finished chunks are handed to it whenever at least
+   * `EARLY_CHUNKS` of them are ready (a few hundred KB), so the server starts on the first
+   * commands while the rest are still being encoded, instead of waiting for the whole
+   * pipeline; the batch can then no longer be rolled back past them.
+   */
+  addAll(list: readonly (readonly CommandArg[])[], write: ((chunks: (string | Buffer)[]) => void) | null): void {
+    for (let i = 0; i < list.length; i++) checkCommand(list[i]!);
+    for (let i = 0; i < list.length; i++) {
+      this.encode(list[i]!);
+      if (write !== null && this.chunks.length >= EARLY_CHUNKS) {
+        const ready = this.chunks;
+        this.chunks = [];
+        this.markChunks = 0;
+        write(ready);
+      }
+    }
+  }
+
+  /** Encodes one checked command. */
+  private encode(args: readonly CommandArg[]): void {
     const n = args.length;
     this.ensure(HEADER_ROOM);
     this.off = writeHeader(this.buf, this.off, 42 /* * */, n);

@@ -95,6 +95,31 @@ describe("WriteBatch", () => {
     expect(batch.take()).toEqual([]);
   });
 
+  test("addAll hands out finished chunks early; the bytes are those of add(), in order", () => {
+    const batch = new WriteBatch();
+    batch.add(["PING"]);
+    const list: CommandArg[][] = [];
+    for (let i = 0; i < 20_000; i++) list.push(i % 2 ? ["SET", `key:${i}`, `välue-${"x".repeat(i % 50)}`] : ["SET", `k${i}`, Buffer.from([i & 255, 13, 10])]);
+    const early: (string | Buffer)[][] = [];
+    batch.addAll(list, (chunks) => early.push(chunks));
+    expect(early.length).toBeGreaterThan(1);
+    const all = [...early.flat(), ...batch.take()];
+    expect(joined(all).equals(Buffer.concat([reference(["PING"]), ...list.map((c) => reference(c))]))).toBe(true);
+  });
+
+  test("addAll checks every command before encoding any: a bad one throws and nothing is handed out", () => {
+    const batch = new WriteBatch();
+    batch.add(["PING"]);
+    batch.mark();
+    const list: unknown[][] = Array.from({ length: 20_000 }, (_, i) => ["SET", `key:${i}`, "v".repeat(40)]);
+    list.push(["SET", "last", { not: "an argument" }]);
+    const early: unknown[] = [];
+    expect(() => batch.addAll(list as CommandArg[][], (chunks) => early.push(chunks))).toThrow(/argument #2 to SET/);
+    expect(early).toEqual([]);
+    batch.rollback();
+    expect(joined(batch.take()).equals(reference(["PING"]))).toBe(true);
+  });
+
   test("later batches do not disturb chunks already taken", () => {
     const batch = new WriteBatch();
     batch.add(["SET", "a", "1"]);
