@@ -199,7 +199,8 @@ export function transactionResults(
 }
 
 /**
- * Queues commands on the client and sends them in one write on `execute()`, wrapped in
+ * Queues commands on the client and sends them together on `execute()` (one write, or one per
+ * 256 KB for a large pipeline), wrapped in
  * MULTI/EXEC when `transaction` is true (redis-py's `Pipeline`). Command methods chain.
  *
  * After `watch()`, the pipeline runs on a connection of its own and its commands run at
@@ -383,7 +384,7 @@ export class PipelineImpl<T extends RedisString = Buffer> {
   }
 
   /**
-   * Sends every queued command in one write and returns their replies, each transformed
+   * Sends every queued command (one write, or one per 256 KB encoded) and returns their replies, each transformed
    * as the command method's would be. With `raiseOnError` (the default) the first error
    * reply is thrown, annotated with its position, once every reply has been read.
    */
