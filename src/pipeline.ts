@@ -200,8 +200,8 @@ export function transactionResults(
 
 /**
  * Queues commands on the client and sends them together on `execute()` (one write, or one per
- * 256 KB for a large pipeline), wrapped in
- * MULTI/EXEC when `transaction` is true (redis-py's `Pipeline`). Command methods chain.
+ * 256 KB for a large pipeline), wrapped in MULTI/EXEC when `transaction` is true (redis-py's
+ * `Pipeline`). Command methods chain.
  *
  * After `watch()`, the pipeline runs on a connection of its own and its commands run at
  * once (they return Promises) until `multi()`; `execute()` then throws `WatchError` if a
