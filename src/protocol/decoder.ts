@@ -70,7 +70,7 @@ export class RespDecoder extends RespReader {
   reset(): void {
     this.gen++;
     this.badText = false;
-    this.utf8Checked = null;
+    this.utf8.forget();
     this.stack = [];
     this.depth = 0;
     this.bulkLeft = -1;
@@ -160,14 +160,14 @@ export class RespDecoder extends RespReader {
       this.stash = restStart < chunk.length ? [chunk.subarray(restStart)] : null;
       this.offset = chunkBase + restStart;
       this.cur = EMPTY;
-      this.utf8Checked = null;
+      this.utf8.forget();
       throw e;
     }
     if (gen === this.gen) {
       this.offset = chunkBase + chunk.length;
       this.cur = EMPTY;
       // Not kept past the chunk (it would hold the chunk's memory).
-      this.utf8Checked = null;
+      this.utf8.forget();
     }
   }
 

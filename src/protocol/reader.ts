@@ -5,7 +5,7 @@
  */
 import { constants as bufferConstants, isUtf8 } from "node:buffer";
 import { errorFromReply, DataError, DecodeError, ProtocolError } from "../errors.js";
-import { decodeString, parseDouble, REPLACEMENT_UTF8 } from "./text.js";
+import { decodeString, parseDouble, REPLACEMENT_UTF8, Utf8Vouch } from "./text.js";
 
 export type RespValue = null | boolean | number | bigint | string | Buffer | Error | RespValue[] | Map<RespValue, RespValue>;
 
@@ -130,12 +130,8 @@ export abstract class RespReader {
   protected readonly handlers: DecoderHandlers;
   /** Set when a string of the value being read was not valid UTF-8 ("strict"). */
   protected badText = false;
-  /**
-   * The last buffer whose bytes were checked as a whole for UTF-8 (see `checkText`), and the
-   * answer: every text range of a buffer that is valid UTF-8 as a whole is valid too.
-   */
-  protected utf8Checked: Buffer | null = null;
-  protected utf8Whole = false;
+  /** Vouches for decoded text by its whole chunk (see `Utf8Vouch`). */
+  protected readonly utf8 = new Utf8Vouch();
 
   // Aggregate stack.
   protected stack: Frame[] = [];
@@ -459,27 +455,13 @@ export abstract class RespReader {
     return this.checkText(s, buf, start, end);
   }
 
-  /**
-   * `s` decoded from `bytes[start, end)`: invalid UTF-8 is an error ("strict") or left out ("ignore").
-   *
-   * The range is first vouched for by its whole buffer: `bytes` is checked once (`isUtf8`, native),
-   * and when all of it is valid UTF-8, so is every range of it that the reader decodes, because
-   * such a range is bounded by RESP framing (ASCII: CR after it, a header line or the buffer's
-   * start before it), and an ASCII byte can neither continue nor begin a multi-byte sequence cut
-   * at the range's edge. One check per chunk replaces a search of every decoded string (10,000
-   * searches for an LRANGE of 10,000 elements). Only when the buffer is not valid as a whole is
-   * the string searched for U+FFFD, and its own bytes checked.
-   */
+  /** `s` decoded from `bytes[start, end)`: invalid UTF-8 is an error ("strict") or left out ("ignore"). */
   protected checkText(s: string, bytes: Buffer, start: number, end: number): string {
     const mode = this.encodingErrors;
     if (mode === "replace") return s;
     const encoding = this.encoding;
     if (encoding !== "utf8" && encoding !== "utf-8") return s;
-    if (bytes !== this.utf8Checked) {
-      this.utf8Checked = bytes;
-      this.utf8Whole = isUtf8(bytes);
-    }
-    if (this.utf8Whole || !s.includes("\uFFFD")) return s;
+    if (this.utf8.valid(s, bytes)) return s;
     const raw = bytes.subarray(start, end);
     if (isUtf8(raw)) return s;
     if (mode === "strict") {

@@ -2,6 +2,7 @@
  * Text from reply bytes: short ASCII strings decoded in JS, longer ones by the fastest native
  * slice Node has (the decoder's string path; src/protocol/reader.ts calls it for every string).
  */
+import { isUtf8 } from "node:buffer";
 
 /** U+FFFD in UTF-8. */
 export const REPLACEMENT_UTF8 = Buffer.from([0xef, 0xbf, 0xbd]);
@@ -112,5 +113,33 @@ export function parseDouble(text: string): number | undefined {
       return NaN;
     default:
       return undefined;
+  }
+}
+
+/**
+ * Vouches for decoded text by the buffer it came from. The buffer is checked once (`isUtf8`,
+ * native), and when all of it is valid UTF-8, so is every range of it that the reader decodes:
+ * such a range is bounded by RESP framing (ASCII: CR after it, a header line or the buffer's
+ * start before it), and an ASCII byte can neither continue nor begin a multi-byte sequence cut
+ * at the range's edge. One check per chunk replaces a search of every decoded string (10,000
+ * searches for an LRANGE of 10,000 elements); only in a buffer that is not valid as a whole is
+ * each string searched for U+FFFD.
+ */
+export class Utf8Vouch {
+  private checked: Buffer | null = null;
+  private whole = false;
+
+  /** True when `s`, decoded from a framed range of `bytes`, cannot hold U+FFFD for invalid bytes. */
+  valid(s: string, bytes: Buffer): boolean {
+    if (bytes !== this.checked) {
+      this.checked = bytes;
+      this.whole = isUtf8(bytes);
+    }
+    return this.whole || !s.includes("\uFFFD");
+  }
+
+  /** Lets go of the last buffer (it would hold the chunk's memory). */
+  forget(): void {
+    this.checked = null;
   }
 }
