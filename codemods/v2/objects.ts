@@ -41,6 +41,8 @@ export interface Obj {
   blockingPool?: boolean;
   /** The path of the expression that creates the object (for statement placement). */
   origin: P | null;
+  /** Every expression that gives the holder this object, when there are several (a field set in two methods). */
+  sites?: N[];
   /** Project-wide ids this object has besides its holder's (a parameter's `f(0)`, a field's `C.f`). */
   ids?: string[];
 }
