@@ -14,7 +14,7 @@
  */
 import { canAwait, climbWrappers, enclosingStatement, isNullLit, isUndefinedId, memberName, replaceNode, type N, type P } from "../lib/ast.js";
 import { codeOf, raw } from "../lib/context.js";
-import { holderOf, referencesOfHolder, stmtOf, type Holder, type Obj } from "./objects.js";
+import { classifyUse, holderOf, referencesOfHolder, stmtOf, type Holder, type Obj } from "./objects.js";
 import { unwrapValue } from "./paths.js";
 import type { V2State } from "./state.js";
 
@@ -55,6 +55,16 @@ function fieldSites(state: V2State, holder: Holder, made: (right: N) => boolean)
     sites.push(parent.right);
   }
   return sites;
+}
+
+/** The `<holder>.<method>(...)` calls. */
+function callsOf(state: V2State, holder: Holder, method: string): P[] {
+  const out: P[] = [];
+  for (const ref of referencesOfHolder(state, holder)) {
+    const u = classifyUse(ref);
+    if (u.type === "call" && u.method === method) out.push(u.callPath);
+  }
+  return out;
 }
 
 /** `this.f = await pool.acquire()`: the field holds a connection of the pool. False when the use is not of this shape. */
@@ -100,6 +110,11 @@ export function planFieldAcquire(state: V2State, pool: Obj, use: CallUse, consum
       rs.node.expression = raw(ctx, `${canAwait(rs) ? "await" : "void"} ${connText}.close()`);
     });
   }
+  // what ends the connection in v1: its release, and the pool's close() (which closed connections in use too)
+  const closedWith = [
+    ...releases.filter((r) => consumed.has(r.callPath.node)).map((r) => r.callPath),
+    ...callsOf(state, pool.holder, "close"),
+  ];
   const conn: Obj = {
     kind: "connection",
     group,
@@ -110,6 +125,7 @@ export function planFieldAcquire(state: V2State, pool: Obj, use: CallUse, consum
     origin: use.callPath,
     exclusive: true,
     sites,
+    closedWith,
   };
   follow.annotation(conn);
   follow.analyze(conn);
@@ -154,6 +170,8 @@ export function planRedisOnConnection(state: V2State, conn: Obj, callPath: P, fo
     origin: callPath,
     exclusive: true,
     sites,
+    // a connection of a pool (conn.closedWith set) or of its own (it ends with its close())
+    closedWith: conn.closedWith === undefined && conn.exclusive ? null : [...(conn.closedWith ?? []), ...callsOf(state, conn.holder, "close")],
   };
   follow.annotation(client);
   follow.analyze(client);
