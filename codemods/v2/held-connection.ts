@@ -30,13 +30,7 @@ export interface Follow {
 /** `this.f` (or `this.f!`) in the class that holds the field. */
 function isField(node: N, holder: Holder): boolean {
   const n = unwrapValue(node);
-  return (
-    holder.type === "field" &&
-    n?.type === "MemberExpression" &&
-    n.object.type === "ThisExpression" &&
-    !n.computed &&
-    memberName(n) === holder.name
-  );
+  return holder.type === "field" && n?.type === "MemberExpression" && n.object.type === "ThisExpression" && !n.computed && memberName(n) === holder.name;
 }
 
 /**
@@ -81,7 +75,9 @@ export function planFieldAcquire(state: V2State, pool: Obj, use: CallUse, consum
   const isAcquire = (n: N): boolean => {
     if (n.type !== "AwaitExpression") return false;
     const call = unwrapValue(n.argument);
-    return call?.type === "CallExpression" && call.arguments.length === 0 && memberName(call.callee) === use.method && poolRefs.has(unwrapValue(call.callee.object));
+    return (
+      call?.type === "CallExpression" && call.arguments.length === 0 && memberName(call.callee) === use.method && poolRefs.has(unwrapValue(call.callee.object))
+    );
   };
   const sites = fieldSites(state, holder, isAcquire);
   if (!sites) {
@@ -111,10 +107,7 @@ export function planFieldAcquire(state: V2State, pool: Obj, use: CallUse, consum
     });
   }
   // what ends the connection in v1: its release, and the pool's close() (which closed connections in use too)
-  const closedWith = [
-    ...releases.filter((r) => consumed.has(r.callPath.node)).map((r) => r.callPath),
-    ...callsOf(state, pool.holder, "close"),
-  ];
+  const closedWith = [...releases.filter((r) => consumed.has(r.callPath.node)).map((r) => r.callPath), ...callsOf(state, pool.holder, "close")];
   const conn: Obj = {
     kind: "connection",
     group,

@@ -42,7 +42,9 @@ export function privateMethodCallee(state: V2State, callPath: P, index: number):
   const body: N[] = cls.node.body.body;
   const decls = body.filter((m) => (m.type === "ClassMethod" || m.type === "ClassPrivateMethod") && keyName(m) === name && m.kind === "method" && !m.static);
   if (decls.length !== 1 || !decls[0].body)
-    return { reason: `the channel is passed to ${name}, which is not a private method of the class (other code may call it with other values); in v2 pass the PubSub and read it with listen()` };
+    return {
+      reason: `the channel is passed to ${name}, which is not a private method of the class (other code may call it with other values); in v2 pass the PubSub and read it with listen()`,
+    };
   const fn: P = cls.get("body", "body", body.indexOf(decls[0]));
   const params: N[] = fn.node.params;
   if (index >= params.length || params[index].type !== "Identifier" || params.some((x) => x.type === "RestElement"))
@@ -52,7 +54,8 @@ export function privateMethodCallee(state: V2State, callPath: P, index: number):
   for (const p of nodesOf(state.ctx, "MemberExpression") as P[]) {
     if (p.node.object.type !== "ThisExpression" || calledName(p.node) !== name || !thisBelongsTo(p, cls.node)) continue;
     const parent = p.parent?.node;
-    if (parent?.type !== "CallExpression" || parent.callee !== p.node) return { reason: `${name} is used other than by calling it, so the codemod cannot see every channel it is given` };
+    if (parent?.type !== "CallExpression" || parent.callee !== p.node)
+      return { reason: `${name} is used other than by calling it, so the codemod cannot see every channel it is given` };
     calls.push(p.parent);
   }
   return { fn, param: fn.get("params", index), name, calls };

@@ -66,7 +66,10 @@ export function planAssignedSubscribe(state: V2State, client: Obj, use: CallUse,
       declarator.parent?.node.kind !== "let" ||
       enclosingFunction(declarator)?.node !== fn?.node
     ) {
-      group.block(stmt, `the channel is kept in ${id.name}, which is not a \`let\` of this function; in v2 keep the PubSub of ${use.method}() in a variable of its own`);
+      group.block(
+        stmt,
+        `the channel is kept in ${id.name}, which is not a \`let\` of this function; in v2 keep the PubSub of ${use.method}() in a variable of its own`,
+      );
       return true;
     }
     const prev = byDecl.get(declId);
@@ -144,8 +147,7 @@ export function planAssignedSubscribe(state: V2State, client: Obj, use: CallUse,
   for (let i = 0; i < ids.length; i++) entries.push({ name: ids[i].name, pattern, names: isStringLit(args[i]) ? [args[i].value] : [], declStmt: stmtPath });
   group.edit(3, stmtPath.node, "pubsub", `${use.method}() gives Channel objects in v1; v2 has one PubSub per subscription`, () => {
     const lines: string[] = [];
-    for (let i = 0; i < ids.length; i++)
-      lines.push(`const ${temps[i]} = ${clientText}.pubsub();`, `await ${temps[i]}.${use.method}(${codeOf(ctx, args[i])});`);
+    for (let i = 0; i < ids.length; i++) lines.push(`const ${temps[i]} = ${clientText}.pubsub();`, `await ${temps[i]}.${use.method}(${codeOf(ctx, args[i])});`);
     for (let i = 0; i < ids.length; i++) lines.push(`${ids[i].name} = ${temps[i]};`);
     const stmts = parseStatements(ctx, lines.join("\n"));
     const list: N[] = stmtPath.parent.node.body ?? stmtPath.parent.node.consequent;
