@@ -163,8 +163,14 @@ export function planRedisOnConnection(state: V2State, conn: Obj, callPath: P, fo
     origin: callPath,
     exclusive: true,
     sites,
-    // a connection of a pool (conn.closedWith set) or of its own (it ends with its close())
-    closedWith: conn.closedWith === undefined && conn.exclusive ? null : [...(conn.closedWith ?? []), ...callsOf(state, conn.holder, "close")],
+    // a connection of a pool (conn.closedWith set), or one made by a factory (it ends with its close());
+    // one given as a parameter may end anywhere
+    closedWith:
+      conn.closedWith !== undefined && conn.closedWith !== null
+        ? [...conn.closedWith, ...callsOf(state, conn.holder, "close")]
+        : conn.origin && !conn.exclusive
+          ? callsOf(state, conn.holder, "close")
+          : null,
   };
   follow.annotation(client);
   follow.analyze(client);
