@@ -4,7 +4,6 @@
  */
 import { memberName, type N, type P } from "../lib/ast.js";
 import { nodesOf } from "../lib/context.js";
-import { thisBelongsTo } from "./objects.js";
 import type { V2State } from "./state.js";
 
 export interface MethodTarget {
@@ -18,7 +17,7 @@ export interface MethodTarget {
 function keyName(m: N): string | null {
   if (m.computed) return null;
   if (m.type === "ClassMethod" && m.key.type === "Identifier") return m.accessibility === "private" ? m.key.name : null;
-  if (m.type === "ClassPrivateMethod" && m.key.type === "PrivateName") return `#${m.key.id.name}`;
+  if ((m.type === "ClassPrivateMethod" || m.type === "MethodDefinition") && m.key.type === "PrivateName") return `#${m.key.id.name}`;
   return null;
 }
 
@@ -26,6 +25,18 @@ function calledName(member: N): string | null {
   if (member.computed) return null;
   if (member.property.type === "PrivateName") return `#${member.property.id.name}`;
   return memberName(member);
+}
+
+/** Whether `this` at this path is the class's instance (a method's own function, in Babel's ESTree AST, keeps it). */
+function ownThis(path: P, classNode: N): boolean {
+  for (let p: P | null = path.parent; p; p = p.parent) {
+    const n = p.node;
+    if (n === classNode) return true;
+    if (n.type === "FunctionExpression" && p.parent?.node.type === "MethodDefinition") continue;
+    if (n.type === "FunctionExpression" || n.type === "FunctionDeclaration" || n.type === "ObjectMethod") return false;
+    if (n.type === "ClassDeclaration" || n.type === "ClassExpression") return false;
+  }
+  return false;
 }
 
 /** The private method `this.m(...)` calls and its parameter `index`, or a reason, or null when the call is not `this.m(...)`. */
@@ -37,22 +48,28 @@ export function privateMethodCallee(state: V2State, callPath: P, index: number):
   if (!name) return null;
   let c: P | null = callPath.parent;
   while (c && c.node.type !== "ClassDeclaration" && c.node.type !== "ClassExpression") c = c.parent;
-  if (!c || !thisBelongsTo(callPath.get("callee"), c.node)) return null;
+  if (!c || !ownThis(callPath.get("callee"), c.node)) return null;
   const cls: P = c;
   const body: N[] = cls.node.body.body;
-  const decls = body.filter((m) => (m.type === "ClassMethod" || m.type === "ClassPrivateMethod") && keyName(m) === name && m.kind === "method" && !m.static);
-  if (decls.length !== 1 || !decls[0].body)
+  // (Babel's JavaScript AST has ESTree's MethodDefinition, whose function is its value)
+  const decls = body.filter(
+    (m) =>
+      (m.type === "ClassMethod" || m.type === "ClassPrivateMethod" || m.type === "MethodDefinition") && keyName(m) === name && m.kind === "method" && !m.static,
+  );
+  const estree = decls[0]?.type === "MethodDefinition";
+  if (decls.length !== 1 || !(estree ? decls[0].value?.body : decls[0].body))
     return {
       reason: `the channel is passed to ${name}, which is not a private method of the class (other code may call it with other values); in v2 pass the PubSub and read it with listen()`,
     };
-  const fn: P = cls.get("body", "body", body.indexOf(decls[0]));
+  const method: P = cls.get("body", "body", body.indexOf(decls[0]));
+  const fn: P = estree ? method.get("value") : method;
   const params: N[] = fn.node.params;
   if (index >= params.length || params[index].type !== "Identifier" || params.some((x) => x.type === "RestElement"))
     return { reason: `the parameter of ${name} the channel is given is not a plain name` };
   // every use of the method is a call in the class
   const calls: P[] = [];
   for (const p of nodesOf(state.ctx, "MemberExpression") as P[]) {
-    if (p.node.object.type !== "ThisExpression" || calledName(p.node) !== name || !thisBelongsTo(p, cls.node)) continue;
+    if (p.node.object.type !== "ThisExpression" || calledName(p.node) !== name || !ownThis(p, cls.node)) continue;
     const parent = p.parent?.node;
     if (parent?.type !== "CallExpression" || parent.callee !== p.node)
       return { reason: `${name} is used other than by calling it, so the codemod cannot see every channel it is given` };
