@@ -14,6 +14,7 @@ import { inlineV1Aliases } from "./type-aliases.js";
 import { CONSTANTS, ERROR_RENAMES, FACTORIES, SHARED_NAMES, TYPE_RENAMES, V1_ONLY } from "./names.js";
 import { classifyUse, holderOf, localCallee, referencesOfHolder, stmtOf, type Holder, type Obj, type Use } from "./objects.js";
 import { planPoolExecute } from "./pool-execute.js";
+import { planFieldAcquire, planRedisOnConnection } from "./held-connection.js";
 import { planPipeline } from "./pipelines.js";
 import { planClosed } from "./closed.js";
 import { finishChannelParams, planSubscribe, planUnsubscribe } from "./pubsub.js";
@@ -139,7 +140,7 @@ class Analyzer extends RootsAnalyzer {
           break;
         case "assign": {
           const right = use.assignPath.node.right;
-          const rootAssign = obj.origin && contains(right, obj.origin.node);
+          const rootAssign = (obj.origin && contains(right, obj.origin.node)) || obj.sites?.includes(right);
           if (rootAssign || isNullLit(right) || isUndefinedId(right)) break;
           if (obj.holder.type === "binding" && this.sameKindDefault(obj, use.assignPath)) break;
           // another followed value (`this.redis = options.redis ?? null`): decided once every root is known
@@ -230,6 +231,7 @@ class Analyzer extends RootsAnalyzer {
     }
     if (call.type === "NewExpression") {
       const ref = resolveExport(state.info, use.callPath.get("callee"));
+      if (ref?.name === "Redis" && obj.kind === "connection" && call.arguments.length === 1) return planRedisOnConnection(state, obj, use.callPath, this);
       if (ref?.name === "Redis" && obj.kind === "pool" && call.arguments.length === 1) {
         this.claimed.add(call);
         // the v1 class stays with the pool when the group is held back
@@ -399,6 +401,7 @@ class Analyzer extends RootsAnalyzer {
     const declarator = aw ? climbWrappers(aw).parent : null;
     const decl = declarator?.parent;
     if (aw?.node.type !== "AwaitExpression" || declarator?.node.type !== "VariableDeclarator" || declarator.node.id.type !== "Identifier" || !decl) {
+      if (planFieldAcquire(this.state, pool, use, consumed, releases, this)) return;
       return group.block(
         stmt,
         `pool.${use.method}() is used in a way the codemod cannot follow; in v2: await using conn = new Redis({ connectionPool: pool }).client()`,

@@ -41,6 +41,14 @@ export interface Obj {
   blockingPool?: boolean;
   /** The path of the expression that creates the object (for statement placement). */
   origin: P | null;
+  /** Every expression that gives the holder this object, when there are several (a field set in two methods). */
+  sites?: N[];
+  /**
+   * For a client on a connection (`new Redis(conn)`): the calls besides its own close() that
+   * end its connection in v1 (the pool's close(), pool.release(conn), conn.close()), before
+   * which its PubSubs are closed; null when the codemod cannot list them.
+   */
+  closedWith?: P[] | null;
   /** Project-wide ids this object has besides its holder's (a parameter's `f(0)`, a field's `C.f`). */
   ids?: string[];
 }

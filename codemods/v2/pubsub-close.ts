@@ -34,8 +34,15 @@ function poolClosesUnder(state: V2State, client: Obj): P[] {
 export function planPubSubClose(state: V2State, client: Obj, calls: CallUse[], registry: PubSubRegistry): void {
   const entries = registry.get(client) ?? [];
   if (entries.length === 0) return;
+  if (client.closedWith === null) {
+    client.group.block(
+      entries[0]!.declStmt.node,
+      `${client.label} is a client on a connection whose end (pool.release(), the pool's close()) the codemod cannot find; in v2 close each PubSub (await pubsub.close()) where that connection ends`,
+    );
+    return;
+  }
   // closing the pool of a `new Redis(pool)` client closes the PubSub's connection too
-  const closes = [...calls.filter((u) => u.method === "close").map((u) => u.callPath), ...poolClosesUnder(state, client)];
+  const closes = [...calls.filter((u) => u.method === "close").map((u) => u.callPath), ...poolClosesUnder(state, client), ...(client.closedWith ?? [])];
   for (const callPath of closes) {
     const stmt = enclosingStatement(callPath);
     const list = stmt ? statementList(stmt) : null;

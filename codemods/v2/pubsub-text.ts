@@ -146,13 +146,26 @@ export interface ReadStatement {
   target: N;
   kind: string;
   refNode: N;
+  /** The type the v1 read was cast to (`as Buffer`). */
+  cast?: string;
+  /** `yield <read>`: the statement, whose value becomes the message's (target is null then). */
+  yieldStmt?: N;
 }
 
-export function readStatement(ctx: Ctx, channel: Obj, stmt: N, pattern: boolean): ReadStatement | { reason: string } {
-  if (stmt.type !== "VariableDeclaration" || stmt.declarations.length !== 1)
+export function readStatement(ctx: Ctx, channel: Obj, stmt: N, pattern: boolean, allowYield = false): ReadStatement | { reason: string } {
+  // `yield (await ch.get()) as Buffer` in a generator: the message is yielded as it is read
+  const yielded = allowYield && !pattern && stmt.type === "ExpressionStatement" && stmt.expression.type === "YieldExpression" && !stmt.expression.delegate;
+  if (!yielded && (stmt.type !== "VariableDeclaration" || stmt.declarations.length !== 1))
     return { reason: "the loop body does not start with `const msg = await ch.get()`" };
-  const d = stmt.declarations[0];
-  const init = d.init;
+  const d = yielded ? { id: null, init: stmt.expression.argument } : stmt.declarations[0];
+  // `const msg = (await ch.get()) as Buffer`: the cast stays on the message's value
+  let init = d.init;
+  let cast: string | undefined;
+  if (init?.type === "TSAsExpression") {
+    cast = codeOf(ctx, init.typeAnnotation);
+    init = init.expression;
+    while (init?.type === "ParenthesizedExpression") init = init.expression;
+  }
   if (init?.type !== "AwaitExpression" || init.argument.type !== "CallExpression")
     return { reason: "the loop body does not start with `const msg = await ch.get()`" };
   const callee = init.argument.callee;
@@ -169,7 +182,7 @@ export function readStatement(ctx: Ctx, channel: Obj, stmt: N, pattern: boolean)
   if ("reason" in opts) return opts;
   if (pattern && d.id.type !== "ArrayPattern")
     return { reason: "a pattern message is a [channel, message] pair in v1; destructure it (const [channel, msg] = ...)" };
-  return { opts, target: d.id, kind: stmt.kind, refNode: callee.object };
+  return { opts, target: d.id, kind: stmt.kind, refNode: callee.object, cast, yieldStmt: yielded ? stmt : undefined };
 }
 
 export function buildReadLines(
@@ -177,12 +190,14 @@ export function buildReadLines(
   channel: Obj,
   m: string,
   pattern: boolean,
-  read: { opts: ReadOptions; target: N; kind: string },
-): { lines: string[] } | { reason: string } {
+  read: { opts: ReadOptions; target: N; kind: string; cast?: string; yieldStmt?: N },
+): { lines: string[]; yieldValue?: string } | { reason: string } {
   const type = quoteString(ctx, pattern ? "pmessage" : "message");
-  const data = dataText(ctx, channel, m, read.opts);
+  let data = dataText(ctx, channel, m, read.opts);
   if (typeof data !== "string") return data;
+  if (read.cast && !pattern && !data.endsWith(` as ${read.cast}`)) data = `(${data}) as ${read.cast}`;
   const lines = [`if (${m}.type !== ${type}) continue`];
+  if (read.yieldStmt) return { lines, yieldValue: data };
   const t = read.target;
   if (pattern) {
     const [c, v] = t.elements;

@@ -23,7 +23,7 @@ import {
   type N,
   type P,
 } from "../lib/ast.js";
-import { codeOf, identifiersNamed, parseStatements, rawStatement } from "../lib/context.js";
+import { codeOf, identifiersNamed, parseStatements, raw, rawStatement } from "../lib/context.js";
 import { resolveExport } from "../lib/bindings.js";
 import { resolveBinding } from "../lib/scope.js";
 import { classifyUse, localCallee, referencesOfHolder, stmtOf, type Obj, type Use } from "./objects.js";
@@ -39,6 +39,8 @@ import {
   type ReadStatement,
 } from "./pubsub-text.js";
 import { planGuardedWaitLoop, planSingleRead } from "./pubsub-get.js";
+import { privateMethodCallee } from "./private-method.js";
+import { planAssignedSubscribe } from "./pubsub-assign.js";
 import { deferUnsubscribe, isReceiverSubscription, noteReceiverSubscription } from "./receiver.js";
 import type { V2State } from "./state.js";
 
@@ -84,6 +86,8 @@ export function planSubscribe(state: V2State, client: Obj, use: CallUse, registr
     }
     channelIds = ids;
   } else {
+    // [a, b] = await redis.subscribe(...), into variables declared before
+    if (planAssignedSubscribe(state, client, use, registry, planChannelUses)) return;
     // (await redis.subscribe("x"))[0]
     const member = climbWrappers(aw).parent;
     const isIndex0 =
@@ -198,12 +202,12 @@ function insertBefore(stmt: P, nodes: N[]): void {
 /** Reading loops found for a channel: the references they take over, and their rewrite. */
 type LoopPlan = { reason: string } | { handles: N[]; run: (name: string) => void };
 
-/** Plans every use of a channel variable; null (and a blocker) when one cannot be rewritten. */
-function planChannelUses(state: V2State, channel: Obj, pattern: boolean): (() => void)[] | null {
+/** Plans every use of a channel variable (but those in `skip`); null (and a blocker) when one cannot be rewritten. */
+export function planChannelUses(state: V2State, channel: Obj, pattern: boolean, skip?: Set<N>): (() => void)[] | null {
   const group = channel.group;
   const refs = referencesOfHolder(state, channel.holder);
   const runs: (() => void)[] = [];
-  const handled = new Set<N>();
+  const handled = new Set<N>(skip ?? []);
   // the reading loops first (waitMessage() and iter() before get(), which they may start with):
   // each takes the channel's references inside it (`ch.name`)
   for (const methods of [
@@ -328,19 +332,32 @@ function followIntoFunction(
   pattern: boolean,
   use: Extract<Use, { type: "arg" }>,
 ): { runs: (() => void)[] } | { reason: string } | null {
-  const target = localCallee(state, use.callPath, use.index);
+  const local = localCallee(state, use.callPath, use.index);
+  const method = local ? null : privateMethodCallee(state, use.callPath, use.index);
+  if (method && "reason" in method) return method;
+  const target = local ?? method;
   if (!target) return { reason: "the channel is passed to a function the codemod cannot follow; in v2 pass the PubSub and read it with listen()" };
-  const fnStmt = enclosingStatement(target.fn);
-  if (fnStmt?.node.type === "ExportNamedDeclaration" || fnStmt?.node.type === "ExportDefaultDeclaration")
-    return { reason: "the channel is passed to an exported function, whose other callers the codemod cannot see" };
-  const fnName: string | undefined = target.fn.node.id?.name ?? target.fn.parent?.node.id?.name;
-  const fnDecl: N | undefined = target.fn.node.id ?? target.fn.parent?.node.id;
-  if (!fnName || !fnDecl) return { reason: "the channel is passed to a function the codemod cannot follow" };
-  const others = identifiersNamed(state.ctx, fnName).filter(
-    (p: P) => p.node !== fnDecl && isReferencePath(p) && !isDeclarationId(p) && resolveBinding(p, fnName) === fnDecl,
-  );
-  if (others.some((p: P) => p.parent?.node.type !== "CallExpression" || p.parent.node.callee !== p.node))
-    return { reason: `${fnName} is used other than by calling it, so the codemod cannot see every channel it is given` };
+  let fnName: string;
+  let calls: P[];
+  if (method) {
+    // a private method: its calls are all in the class
+    fnName = method.name;
+    calls = method.calls;
+  } else {
+    const fnStmt = enclosingStatement(target.fn);
+    if (fnStmt?.node.type === "ExportNamedDeclaration" || fnStmt?.node.type === "ExportDefaultDeclaration")
+      return { reason: "the channel is passed to an exported function, whose other callers the codemod cannot see" };
+    const name: string | undefined = target.fn.node.id?.name ?? target.fn.parent?.node.id?.name;
+    const fnDecl: N | undefined = target.fn.node.id ?? target.fn.parent?.node.id;
+    if (!name || !fnDecl) return { reason: "the channel is passed to a function the codemod cannot follow" };
+    fnName = name;
+    const others = identifiersNamed(state.ctx, name).filter(
+      (p: P) => p.node !== fnDecl && isReferencePath(p) && !isDeclarationId(p) && resolveBinding(p, name) === fnDecl,
+    );
+    if (others.some((p: P) => p.parent?.node.type !== "CallExpression" || p.parent.node.callee !== p.node))
+      return { reason: `${name} is used other than by calling it, so the codemod cannot see every channel it is given` };
+    calls = others.map((p: P) => p.parent);
+  }
   const param = target.param.node;
   const seen = channelParams.get(state) ?? new Map<N, ChannelParam>();
   channelParams.set(state, seen);
@@ -356,7 +373,7 @@ function followIntoFunction(
     pattern,
     decode: channel.decode,
     fnName,
-    calls: others.map((p: P) => p.parent),
+    calls,
     given: new Set([use.callPath.node]),
   });
   const paramObj: Obj = {
@@ -390,9 +407,10 @@ function planWaitLoop(state: V2State, channel: Obj, use: CallUse, pattern: boole
   if (aw?.node.type !== "AwaitExpression" || loop?.node.type !== "WhileStatement" || loop.node.test !== aw.node)
     return { reason: "waitMessage() is not the test of a while loop" };
   const body = loop.node.body;
-  if (body.type !== "BlockStatement" || body.body.length === 0) return { reason: "the loop body does not start with reading the message" };
-  const first = body.body[0];
-  const read = readStatement(ctx, channel, first, pattern);
+  if (body.type === "BlockStatement" && body.body.length === 0) return { reason: "the loop body does not start with reading the message" };
+  // a body of one statement (`while (await ch.waitMessage()) yield (await ch.get()) as Buffer;`) is that statement
+  const first = body.type === "BlockStatement" ? body.body[0] : body;
+  const read = readStatement(ctx, channel, first, pattern, true);
   if ("reason" in read) return read;
   return readingLoop(state, channel, loop, body, read, 1, pattern);
 }
@@ -440,13 +458,21 @@ function readingLoop(state: V2State, channel: Obj, loop: P, body: N, read: ReadS
     run: (name) => {
       const j = ctx.j;
       names.run();
+      const block = body.type === "BlockStatement" ? body : j.blockStatement([body]);
       const stmts = lines.lines.map((l) => rawStatement(ctx, l));
-      stmts[0].comments = body.body[0].comments;
-      body.body.splice(0, dropped, ...stmts);
+      stmts[0].comments = block.body[0].comments;
+      const yielded = read.yieldStmt;
+      if (yielded && lines.yieldValue !== undefined) {
+        // `yield <read>` stays, yielding the message's value
+        yielded.expression.argument = raw(ctx, lines.yieldValue);
+        yielded.comments = null;
+        stmts.push(yielded);
+      }
+      block.body.splice(0, dropped, ...stmts);
       const forOf = j.forOfStatement(
         j.variableDeclaration("const", [j.variableDeclarator(j.identifier(m))]),
         j.callExpression(j.memberExpression(j.identifier(name), j.identifier("listen")), []),
-        body,
+        block,
       );
       forOf.await = true;
       forOf.comments = loop.node.comments;
