@@ -25,7 +25,7 @@
  * codemod cannot follow. Subclasses of `ConnectionsPool` always stay on compat.
  */
 import { resolveExport } from "../lib/bindings.js";
-import { identifiersNamed, isRaw, nodesOf, raw, type Ctx } from "../lib/context.js";
+import { codeOf, identifiersNamed, isRaw, nodesOf, raw, type Ctx } from "../lib/context.js";
 import { climbWrappers, isDeclarationId, isReferencePath, type N, type P } from "../lib/ast.js";
 import { resolveBinding } from "../lib/scope.js";
 import { planFactory } from "./factories.js";
@@ -218,7 +218,8 @@ export abstract class SubclassAnalyzer extends RootsAnalyzer {
 
   private subclassUse(p: P, name: string, s: { group: Group | null; fact: SubclassFact; cls: string }): void {
     const parent = p.parent.node;
-    const where = `${this.ctx.view?.id ?? "this module"}:${p.node.loc?.start.line ?? "?"}`;
+    const text = codeOf(this.ctx, parent.type === "NewExpression" ? parent : p.node).replace(/\s+/g, " ");
+    const where = `${text.length > 60 ? `${text.slice(0, 57)}...` : text} in ${this.ctx.view?.id ?? "this module"}`;
     const siteGroup = (): Group => {
       if (s.group) return s.group;
       const g = this.state.group(`new ${name}`);
@@ -233,7 +234,7 @@ export abstract class SubclassAnalyzer extends RootsAnalyzer {
     if (parent.type === "NewExpression" && parent.callee === p.node) return this.subclassSite(p.parent, name, s.fact, siteGroup(), where);
     siteGroup().block(
       stmtOf(p),
-      `${name} (a subclass of the v1 Redis converted with its constructor calls) is ${parent.type === "ClassDeclaration" || parent.type === "ClassExpression" ? "extended" : "used as a value"} at ${where}, where the codemod cannot see what its constructor is given; migrate it by hand`,
+      `${name} (a subclass of the v1 Redis converted with its constructor calls) is ${parent.type === "ClassDeclaration" || parent.type === "ClassExpression" ? "extended" : "used as a value"} (${where}), where the codemod cannot see what its constructor is given; migrate it by hand`,
     );
   }
 
@@ -242,14 +243,14 @@ export abstract class SubclassAnalyzer extends RootsAnalyzer {
     const stmt = stmtOf(newPath);
     const args = newPath.node.arguments as N[];
     if (args.length <= fact.superArg || args.slice(0, fact.superArg + 1).some((a) => a.type === "SpreadElement"))
-      return group.block(stmt, `new ${name}(...) at ${where} does not give the constructor its connection`);
+      return group.block(stmt, `${where} does not give the constructor its connection`);
     const argPath: P = newPath.get("arguments", fact.superArg);
     const options = siteOptions(this.state, argPath);
     if ("reason" in options) {
       this.claimed.add(unwrapCall(argPath.node));
       group.block(
         stmt,
-        `new ${name}(...) at ${where}: ${options.reason}. ${name} extends the v1 Redis, and a v2 subclass takes the client's options, not a v1 connection or pool, so the class and its constructor calls stay on aioredis/compat together`,
+        `${where}: ${options.reason}. ${name} extends the v1 Redis, and a v2 subclass takes the client's options, not a v1 connection or pool, so the class and its constructor calls stay on aioredis/compat together`,
       );
       return;
     }
@@ -270,7 +271,7 @@ export abstract class SubclassAnalyzer extends RootsAnalyzer {
         }
       }
       if (held.reason === "is not kept anywhere") return;
-      group.block(stmt, `the ${name} made at ${where} ${held.reason}, so the codemod cannot see all its uses`);
+      group.block(stmt, `the ${name} made by ${where} ${held.reason}, so the codemod cannot see all its uses`);
       return;
     }
     const inst: Obj = { ...obj, label: held.holder.name, holder: held.holder };
