@@ -25,7 +25,7 @@ import { unwrapValue, isNullishDefault } from "./paths.js";
 import { resetScopes } from "../lib/scope.js";
 
 import { type CallUse, isV1File, contains } from "./analyzer-util.js";
-import { SubclassAnalyzer } from "./subclass-convert.js";
+import { SubclassAnalyzer, subclassOwnUse } from "./subclass-convert.js";
 
 export { isV1File, isV2File } from "./analyzer-util.js";
 
@@ -128,8 +128,7 @@ class Analyzer extends SubclassAnalyzer {
         ref = climbWrappers(ref).parent;
       const use = classifyUse(ref);
       // a member the subclass declares itself (`this.url`, `bot.aclose()`) is not aioredis API
-      const member = use.type === "call" ? use.method : use.type === "prop" ? use.name : null;
-      if (member !== null && obj.subclass?.own.includes(member)) continue;
+      if (obj.subclass && subclassOwnUse(this.state, obj.subclass, use)) continue;
       switch (use.type) {
         case "call":
           if (use.method === "unsubscribe" || use.method === "punsubscribe") unsubscribes.push(use);

@@ -122,7 +122,6 @@ export function classifyUse(refPath: P): Use {
   if (parent.type === "UnaryExpression" && (parent.operator === "!" || parent.operator === "typeof" || parent.operator === "void"))
     return { type: "neutral", refPath };
   if (parent.type === "BinaryExpression" && ["===", "!==", "==", "!="].includes(parent.operator)) return { type: "neutral", refPath };
-  if (parent.type === "BinaryExpression" && parent.operator === "instanceof" && parent.left === p.node) return { type: "neutral", refPath };
   if (parent.type === "ExpressionStatement") return { type: "neutral", refPath };
   if (parent.type === "ReturnStatement" || parent.type === "ArrowFunctionExpression") return { type: "escape", reason: "is returned", refPath };
   if (parent.type === "ExportSpecifier") return { type: "escape", reason: "is exported", refPath };

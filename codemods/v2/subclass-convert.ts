@@ -29,7 +29,7 @@ import { codeOf, identifiersNamed, isRaw, nodesOf, raw, type Ctx } from "../lib/
 import { climbWrappers, isDeclarationId, isReferencePath, type N, type P } from "../lib/ast.js";
 import { resolveBinding } from "../lib/scope.js";
 import { planFactory } from "./factories.js";
-import { holderOf, stmtOf, type Obj } from "./objects.js";
+import { holderOf, stmtOf, type Obj, type Use } from "./objects.js";
 import { v1TypeNamesIn } from "./subclass-types.js";
 import type { Group, V2State } from "./state.js";
 import type { SubclassFact } from "../project/view.js";
@@ -50,7 +50,8 @@ export function subclassShape(ctx: Ctx, classPath: P): (SubclassFact & { param: 
   }
   const supers = nodesOfIn(ctx, classPath, "Super");
   const superMember = supers.find((s) => s.parent?.node.type === "MemberExpression");
-  if (superMember) return { reason: `it calls super.${superMember.parent.node.property?.name ?? "..."}(), a method of the v1 base class the codemod does not rewrite` };
+  if (superMember)
+    return { reason: `it calls super.${superMember.parent.node.property?.name ?? "..."}(), a method of the v1 base class the codemod does not rewrite` };
   const at = body.findIndex((m) => m.type === "ClassMethod" && m.kind === "constructor");
   if (at < 0) return { superArg: 0, own, param: null };
   const ctor: P = classPath.get("body", "body", at);
@@ -86,13 +87,13 @@ function siteOptions(state: V2State, argPath: P): { build: () => N; refs: N[] } 
   let inner: P = arg;
   if (inner.node.type === "AwaitExpression") inner = climbWrappers(inner.get("argument"));
   const ref = inner.node.type === "CallExpression" ? resolveExport(state.info, inner.get("callee")) : null;
-  if (!ref || arg.node.type !== "AwaitExpression")
-    return { reason: "its connection is not made in the call itself (await createConnection(address))" };
+  if (!ref || arg.node.type !== "AwaitExpression") return { reason: "its connection is not made in the call itself (await createConnection(address))" };
   if (ref.name !== "createConnection")
     return { reason: `its connection is made by ${ref.name}(); only a connection of its own (createConnection) has a v2 form the codemod writes here` };
   const plan = planFactory(state, inner, ref);
   if ("reason" in plan) return { reason: `createConnection(): ${plan.reason}` };
-  if (plan.decode) return { reason: "its connection decodes replies (encoding); the v2 subclass extends Redis<Buffer>, so write it by hand (extends Redis<string>)" };
+  if (plan.decode)
+    return { reason: "its connection decodes replies (encoding); the v2 subclass extends Redis<Buffer>, so write it by hand (extends Redis<string>)" };
   const callee = inner.node.callee;
   const like = { ref, node: callee };
   return {
@@ -114,6 +115,20 @@ function siteOptions(state: V2State, argPath: P): { build: () => N; refs: N[] } 
       return raw(ctx, `{ ${[...entries(opts), `...${state.refText("parseUrl", like)}(${text(url)})`, single].join(", ")} }`);
     },
   };
+}
+
+/**
+ * A use of a subclass's instance that is not aioredis API: a member the class declares itself
+ * (`this.url`, `bot.aclose()`), or `bot instanceof Bot` (a class of the project, not of the package).
+ */
+export function subclassOwnUse(state: V2State, fact: SubclassFact, use: Use): boolean {
+  if (use.type === "call") return fact.own.includes(use.method);
+  if (use.type === "prop") return fact.own.includes(use.name);
+  if (use.type !== "escape") return false;
+  const p = climbWrappers(use.refPath);
+  const parent = p.parent?.node;
+  if (parent?.type !== "BinaryExpression" || parent.operator !== "instanceof" || parent.left !== p.node) return false;
+  return parent.right.type === "Identifier" && !resolveExport(state.info, p.parent.get("right"));
 }
 
 export abstract class SubclassAnalyzer extends RootsAnalyzer {
@@ -147,7 +162,16 @@ export abstract class SubclassAnalyzer extends RootsAnalyzer {
         const count = Math.max(ctor?.params.length ?? 0, 1);
         for (let i = 0; i < count; i++) group.addId(`${cls}(${i})`);
       }
-      const shape = ref.name === "Redis" ? subclassShape(this.ctx, c) : { reason: "" };
+      const shape =
+        ref.name !== "Redis"
+          ? { reason: "" }
+          : cls
+            ? subclassShape(this.ctx, c)
+            : {
+                reason: this.ctx.view
+                  ? "it is not a class declared at the top level of its module, whose constructor calls the codemod could all find"
+                  : "the codemod was not given the whole project, so it cannot find every place that constructs it",
+              };
       if ("reason" in shape) {
         group.block(
           stmt,
@@ -208,7 +232,8 @@ export abstract class SubclassAnalyzer extends RootsAnalyzer {
     }
     for (const [name, s] of local) {
       for (const p of identifiersNamed(this.ctx, name)) {
-        if (!isReferencePath(p) || isDeclarationId(p) || p.parent?.node.type === "ImportSpecifier" || p.parent?.node.type === "ImportDefaultSpecifier") continue;
+        if (!isReferencePath(p) || isDeclarationId(p) || p.parent?.node.type === "ImportSpecifier" || p.parent?.node.type === "ImportDefaultSpecifier")
+          continue;
         const decl = resolveBinding(p, name);
         if (!decl || !isModuleLevelDecl(this.ctx, decl)) continue;
         this.subclassUse(p, name, s);
@@ -256,9 +281,15 @@ export abstract class SubclassAnalyzer extends RootsAnalyzer {
     }
     this.claimed.add(unwrapCall(argPath.node));
     group.v1Refs.push(...options.refs);
-    group.edit(4, argPath.node, "subclass", `new ${name}(await createConnection(...)) is new ${name}({ ...options, singleConnectionClient: true }) in v2`, () => {
-      climbWrappers(argPath).replace(options.build());
-    });
+    group.edit(
+      4,
+      argPath.node,
+      "subclass",
+      `new ${name}(await createConnection(...)) is new ${name}({ ...options, singleConnectionClient: true }) in v2`,
+      () => {
+        climbWrappers(argPath).replace(options.build());
+      },
+    );
     const obj: Omit<Obj, "label" | "holder"> = { kind: "client", group, decode: false, encoding: null, origin: newPath, subclass: fact };
     const held = holderOf(this.state, newPath);
     if ("reason" in held) {
