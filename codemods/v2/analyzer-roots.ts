@@ -1,6 +1,7 @@
 /**
- * Where the v2 analysis finds the values of a file: factory calls, subclasses of the v1
- * classes, typed parameters and fields, and values that come from other modules.
+ * Where the v2 analysis finds the values of a file: factory calls, typed parameters and
+ * fields, and values that come from other modules (subclasses of the v1 classes: the layer
+ * above, subclass-convert.ts).
  */
 /**
  * `--mode v2`: the v1 API rewritten into the v2 API, one file at a time, in a fixed order:
