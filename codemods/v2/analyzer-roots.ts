@@ -358,8 +358,8 @@ export abstract class RootsAnalyzer extends AnalyzerBase {
           const ns = view.local(callee.object.name);
           if (ns?.endsWith("#*")) id = `${ns.slice(0, -1)}${callee.property.name}`;
           else id = instanceMethodId(ctx, p);
-          // `Bot.open()`: a static method of a project class that returns a client
-          if (!id && ns && view.fact(`${ns}.${callee.property.name}()`)) id = `${ns}.${callee.property.name}`;
+          // `Bot.open()`: a static factory of a converted subclass of Redis (subclass-convert.ts)
+          if (!id && ns && view.fact(`${ns}.${callee.property.name}()`)?.subclass) id = `${ns}.${callee.property.name}`;
         }
       }
       if (id) this.resultRoot(p, id);

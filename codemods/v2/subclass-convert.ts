@@ -52,6 +52,11 @@ export function subclassShape(ctx: Ctx, classPath: P): (SubclassFact & { param: 
   const superMember = supers.find((s) => s.parent?.node.type === "MemberExpression");
   if (superMember)
     return { reason: `it calls super.${superMember.parent.node.property?.name ?? "..."}(), a method of the v1 base class the codemod does not rewrite` };
+  // `new this(...)` in a static method, `new this.constructor(...)`: sites the codemod cannot rewrite
+  const selfNew = nodesOfIn(ctx, classPath, "NewExpression").find(
+    (n) => n.node.callee.type === "ThisExpression" || (n.node.callee.type === "MemberExpression" && n.node.callee.object.type === "ThisExpression"),
+  );
+  if (selfNew) return { reason: "it constructs itself through `this` (new this(...)), a site the codemod cannot rewrite" };
   const at = body.findIndex((m) => m.type === "ClassMethod" && m.kind === "constructor");
   if (at < 0) return { superArg: 0, own, param: null };
   const ctor: P = classPath.get("body", "body", at);
@@ -253,7 +258,14 @@ export abstract class SubclassAnalyzer extends RootsAnalyzer {
       g.addId(`${s.cls}.new()`);
       return g;
     };
-    if (parent.type === "MemberExpression" && parent.object === p.node) return; // `C.open()`: a static member
+    // `C.open()`: a static method, whose result (an instance, when it returns one) is followed by the project roots
+    if (
+      parent.type === "MemberExpression" &&
+      parent.object === p.node &&
+      p.parent.parent?.node.type === "CallExpression" &&
+      p.parent.parent.node.callee === parent
+    )
+      return;
     if (parent.type === "BinaryExpression" && parent.operator === "instanceof") return;
     if (parent.type === "ExportSpecifier" || parent.type?.startsWith("TS")) return;
     if (parent.type === "NewExpression" && parent.callee === p.node) return this.subclassSite(p.parent, name, s.fact, siteGroup(), where);
@@ -272,7 +284,7 @@ export abstract class SubclassAnalyzer extends RootsAnalyzer {
     const argPath: P = newPath.get("arguments", fact.superArg);
     const options = siteOptions(this.state, argPath);
     if ("reason" in options) {
-      this.claimed.add(unwrapCall(argPath.node));
+      // the factory (if any) stays a root of its own: what it makes joins this group through the constructor's parameter
       group.block(
         stmt,
         `${where}: ${options.reason}. ${name} extends the v1 Redis, and a v2 subclass takes the client's options, not a v1 connection or pool, so the class and its constructor calls stay on aioredis/compat together`,
