@@ -37,6 +37,13 @@ import { nodesOfIn } from "./this-refs.js";
 import { classIdOf, fnIdOf, isModuleLevelDecl, returnTarget } from "./analyzer-util.js";
 import { RootsAnalyzer } from "./analyzer-roots.js";
 
+/** Members of the v1 client that are not commands: overriding one means what v2 would not honour. */
+const V1_BASE_MEMBERS = new Set(
+  "execute executePubsub _exec _poolOrConn connection address db encoding closed inTransaction inPubsub channels patterns close waitClosed multiExec pipeline acquire commandsFactory".split(
+    " ",
+  ),
+);
+
 /** What a class must look like to be converted, or why it cannot be. */
 export function subclassShape(ctx: Ctx, classPath: P): (SubclassFact & { param: P | null }) | { reason: string } {
   const body = classPath.node.body.body as N[];
@@ -48,6 +55,9 @@ export function subclassShape(ctx: Ctx, classPath: P): (SubclassFact & { param: 
     if (m.type === "ClassMethod" && m.kind === "constructor")
       for (const p of m.params as N[]) if (p.type === "TSParameterProperty" && p.parameter.type === "Identifier") own.push(p.parameter.name);
   }
+  const hook = own.find((m) => V1_BASE_MEMBERS.has(m));
+  if (hook)
+    return { reason: `it overrides ${hook}, a member of the v1 base whose v2 counterpart differs (v1 sent every command through execute(); v2 does not)` };
   const supers = nodesOfIn(ctx, classPath, "Super");
   const superMember = supers.find((s) => s.parent?.node.type === "MemberExpression");
   if (superMember)
