@@ -374,7 +374,8 @@ export type Redis<T extends RedisString = Buffer> = RedisImpl<T>;
 
 export interface RedisConstructor {
   new <const O extends RedisOptions = {}>(options?: O): Redis<ReplyTypeOf<O>>;
-  readonly prototype: Redis<RedisString>;
+  /** As TypeScript types a generic class's prototype (`C<any>`), so that `class Bot extends Redis` (a `Redis<Buffer>`) type-checks. */
+  readonly prototype: Redis<any>;
   fromUrl<const U extends string, const O extends RedisOptions = {}>(url: U, options?: O): Redis<UrlReplyType<U, O>>;
 }
 

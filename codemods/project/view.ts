@@ -23,6 +23,14 @@ export interface ObjFact {
   blockingPool?: boolean;
   /** A pipeline a function returns: a transaction or not, the commands it queued, where WATCH/UNWATCH sit among them. */
   pipeline?: { transaction: boolean; count: number; watchAt: number[] };
+  /** An instance of a project subclass of Redis converted with its constructor calls (v2/subclass-convert.ts). */
+  subclass?: SubclassFact;
+}
+
+/** A converted subclass of Redis: which constructor parameter goes to super(), and the members it declares itself. */
+export interface SubclassFact {
+  superArg: number;
+  own: string[];
 }
 
 export function sameFact(a: ObjFact, b: ObjFact): boolean {
@@ -31,6 +39,7 @@ export function sameFact(a: ObjFact, b: ObjFact): boolean {
     a.decode === b.decode &&
     !!a.blockingPool === !!b.blockingPool &&
     JSON.stringify(a.pipeline ?? null) === JSON.stringify(b.pipeline ?? null) &&
+    JSON.stringify(a.subclass ?? null) === JSON.stringify(b.subclass ?? null) &&
     (a.encoding ?? "").toLowerCase().replace(/[-_]/g, "") === (b.encoding ?? "").toLowerCase().replace(/[-_]/g, "")
   );
 }

@@ -72,7 +72,7 @@ export abstract class AnalyzerBase {
       if (!prev) this.seenBindings.set(h.declId, obj);
       return prev ?? null;
     }
-    const key = h.type === "field" ? h.classPath.node : h.objectDeclId;
+    const key = h.type === "field" || h.type === "this" ? h.classPath.node : h.objectDeclId;
     let byName = this.seenKeyed.get(key);
     if (!byName) this.seenKeyed.set(key, (byName = new Map()));
     const name = h.type === "member" && h.via?.length ? [...h.via, h.name].join(".") : h.name;
@@ -107,7 +107,13 @@ export abstract class AnalyzerBase {
     if (this.ctx.report && (obj.kind === "client" || obj.kind === "pool" || obj.kind === "connection" || obj.kind === "sentinel")) {
       this.ctx.report.facts.push({
         id,
-        fact: { kind: obj.kind, decode: obj.decode, encoding: obj.encoding, ...(obj.blockingPool ? { blockingPool: true } : {}) },
+        fact: {
+          kind: obj.kind,
+          decode: obj.decode,
+          encoding: obj.encoding,
+          ...(obj.blockingPool ? { blockingPool: true } : {}),
+          ...(obj.subclass ? { subclass: obj.subclass } : {}),
+        },
       });
     }
   }

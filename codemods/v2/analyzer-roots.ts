@@ -1,6 +1,7 @@
 /**
- * Where the v2 analysis finds the values of a file: factory calls, subclasses of the v1
- * classes, typed parameters and fields, and values that come from other modules.
+ * Where the v2 analysis finds the values of a file: factory calls, typed parameters and
+ * fields, and values that come from other modules (subclasses of the v1 classes: the layer
+ * above, subclass-convert.ts).
  */
 /**
  * `--mode v2`: the v1 API rewritten into the v2 API, one file at a time, in a fixed order:
@@ -14,7 +15,6 @@ import { isFunction as isFunctionNode, climbWrappers, enclosingFunction, replace
 import { planFactory } from "./factories.js";
 import { clientOnInlinePool } from "./pool-client.js";
 import { classifyUse, holderOf, pathOf, referencesOfHolder, stmtOf, type Holder, type Kind, type Obj } from "./objects.js";
-import { v1TypeNamesIn } from "./subclass-types.js";
 import { inheritedCtorIds } from "./ctor-aliases.js";
 import { defaultAssignCall, defaultAssignOf } from "./default-assign.js";
 import { planContinuedPipeline } from "./pipelines.js";
@@ -29,44 +29,11 @@ export abstract class RootsAnalyzer extends AnalyzerBase {
   /** One call on a followed value (in the Analyzer). */
   protected abstract callUse(obj: Obj, use: CallUse, consumed: Set<N>, releases: CallUse[]): void;
 
-  /**
-   * `class Queue extends Redis { constructor(pool) { super(pool) } }`: a v1 subclass takes a
-   * pool or connection, a v2 one an options object. The class, its base and every value given
-   * to its constructor stay on compat together (the constructor's parameters are project ids,
-   * so a pool made in another module joins the group), with a marker on the class.
-   */
-  protected subclassRoots(): void {
-    const info = this.state.info;
-    const classes: P[] = [...nodesOf(this.ctx, "ClassDeclaration"), ...nodesOf(this.ctx, "ClassExpression")];
-    for (const c of classes) {
-      if (!c.node.superClass) continue;
-      const ref = resolveExport(info, c.get("superClass"));
-      if (!ref) continue;
-      const name = c.node.id?.name ?? "this class";
-      const group = this.state.group(`class ${name}`);
-      const stmt = stmtOf(c);
-      group.anchor = stmt;
-      this.groupId(group, c.node);
-      const sup = c.node.superClass;
-      group.v1Refs.push(sup, sup.object ?? sup, ...v1TypeNamesIn(this.ctx, info, c));
-      const cls = classIdOf(this.ctx, c);
-      if (cls) {
-        group.addId(cls);
-        const ctor = (c.node.body.body as N[]).find((m) => m.type === "ClassMethod" && m.kind === "constructor");
-        const count = Math.max(ctor?.params.length ?? 0, 1);
-        for (let i = 0; i < count; i++) group.addId(`${cls}(${i})`);
-      }
-      group.block(
-        stmt,
-        `${name} extends the v1 ${ref.name}: a v2 subclass takes an options object ({ connectionPool }), not a v1 pool or connection, so the class, its constructor calls and the values given to them stay on aioredis/compat. To migrate: extend the v2 class, pass { connectionPool: pool } to super(), and run the codemod again`,
-      );
-    }
-  }
-
   // ------------------------------------------------------------------ roots
 
   protected factoryRoot(callPath: P, ref: { name: string; binding: Binding | null }): void {
     const state = this.state;
+    if (this.claimed.has(callPath.node)) return; // a subclass's construction site (subclass-convert.ts)
     const group = state.group(ref.name);
     const callee = callPath.node.callee;
     group.v1Refs.push(callee, callee.object ?? callee);
@@ -391,6 +358,8 @@ export abstract class RootsAnalyzer extends AnalyzerBase {
           const ns = view.local(callee.object.name);
           if (ns?.endsWith("#*")) id = `${ns.slice(0, -1)}${callee.property.name}`;
           else id = instanceMethodId(ctx, p);
+          // `Bot.open()`: a static factory of a converted subclass of Redis (subclass-convert.ts)
+          if (!id && ns && view.fact(`${ns}.${callee.property.name}()`)?.subclass) id = `${ns}.${callee.property.name}`;
         }
       }
       if (id) this.resultRoot(p, id);

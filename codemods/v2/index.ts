@@ -26,13 +26,15 @@ import { unwrapValue, isNullishDefault } from "./paths.js";
 import { resetScopes } from "../lib/scope.js";
 
 import { type CallUse, isV1File, contains } from "./analyzer-util.js";
-import { RootsAnalyzer } from "./analyzer-roots.js";
+import { SubclassAnalyzer, subclassOwnUse } from "./subclass-convert.js";
 
 export { isV1File, isV2File } from "./analyzer-util.js";
 
-class Analyzer extends RootsAnalyzer {
+class Analyzer extends SubclassAnalyzer {
   run(): void {
     const info = this.state.info;
+    // first: the factory calls at a converted subclass's construction sites are its own
+    this.subclassRoots();
     nodesOf(this.ctx, "CallExpression").forEach((p: P) => {
       const ref = resolveExport(info, p.get("callee"));
       if (ref && FACTORIES.has(ref.name)) this.factoryRoot(p, ref);
@@ -58,7 +60,6 @@ class Analyzer extends RootsAnalyzer {
         );
       }
     });
-    this.subclassRoots();
     this.projectRoots();
     if (this.ctx.view?.ready) this.pathRoots();
     if (this.ctx.view?.ready) this.typedMembers();
@@ -127,6 +128,8 @@ class Analyzer extends RootsAnalyzer {
       while (isNullishDefault(climbWrappers(ref).parent?.node) && climbWrappers(ref).parent.node.left === climbWrappers(ref).node)
         ref = climbWrappers(ref).parent;
       const use = classifyUse(ref);
+      // a member the subclass declares itself (`this.url`, `bot.aclose()`) is not aioredis API
+      if (obj.subclass && subclassOwnUse(this.state, obj.subclass, use)) continue;
       switch (use.type) {
         case "call":
           if (use.method === "unsubscribe" || use.method === "punsubscribe") unsubscribes.push(use);

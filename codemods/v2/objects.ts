@@ -10,14 +10,17 @@ import type { Group, V2State } from "./state.js";
 import { resolveBinding } from "../lib/scope.js";
 import { identifiersNamed, nodesOf } from "../lib/context.js";
 
-import type { Kind } from "../project/view.js";
+import type { Kind, SubclassFact } from "../project/view.js";
+import { thisReferences } from "./this-refs.js";
 export type { Kind };
 
 export type Holder =
   | { type: "binding"; name: string; declId: N; declPath: P | null }
   | { type: "field"; name: string; classPath: P; declPath: P | null }
   /** `x.name` where `x` (declared by `objectDeclId`) is an instance of a class whose field holds the object. */
-  | { type: "member"; name: string; object: string; objectDeclId: N; declPath: null; via?: string[] };
+  | { type: "member"; name: string; object: string; objectDeclId: N; declPath: null; via?: string[] }
+  /** `this` in the instance members of a subclass of Redis (subclass-convert.ts). */
+  | { type: "this"; name: "this"; classPath: P; declPath: null };
 
 export interface Obj {
   kind: Kind;
@@ -49,6 +52,8 @@ export interface Obj {
    * which its PubSubs are closed; null when the codemod cannot list them.
    */
   closedWith?: P[] | null;
+  /** An instance of a converted subclass of Redis: the members its class declares are not aioredis API. */
+  subclass?: SubclassFact;
   /** Project-wide ids this object has besides its holder's (a parameter's `f(0)`, a field's `C.f`). */
   ids?: string[];
 }
@@ -68,6 +73,7 @@ export function referencesOfHolder(state: V2State, holder: Holder): P[] {
       (p: P) => p.node !== holder.declId && isReferencePath(p) && !isDeclarationId(p) && resolveBinding(p, holder.name) === holder.declId,
     );
   }
+  if (holder.type === "this") return thisReferences(state.ctx, holder.classPath);
   if (holder.type === "member") {
     return nodesOf(state.ctx, "MemberExpression").filter((p: P) => {
       if (p.node.computed || memberName(p.node) !== holder.name) return false;
