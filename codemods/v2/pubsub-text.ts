@@ -18,6 +18,15 @@ export interface PubSubEntry {
   declStmt: P;
   /** A field of the class (`this.name`), which may be null, rather than a variable. */
   field?: boolean;
+  /** A field of an instance read in another module (`sub.pubsub`), which may be null. */
+  ref?: string;
+  /** A PubSub of the client that no code here can name. */
+  unreachable?: boolean;
+}
+
+/** The expression for the PubSub of an entry, ready for `.method()` (`this.ps?`, `sub.ps?`, `ps`). */
+export function entryText(entry: PubSubEntry): string {
+  return entry.ref ? `${entry.ref}?` : entry.field ? `this.${entry.name}?` : entry.name;
 }
 
 /** The pubsubs each client made, for its unsubscribe calls. */
@@ -90,7 +99,8 @@ export function nameText(ctx: Ctx, obj: Obj, m: string, pattern: boolean | "eith
 
 /** Whether the PubSub of `entry` can be named at `at`: after its declaration, in its block (a field: anywhere). */
 export function inScope(entry: PubSubEntry, at: P): boolean {
-  if (entry.field) return true;
+  if (entry.unreachable) return false;
+  if (entry.field || entry.ref) return true;
   const decl = entry.declStmt;
   const block: N = decl.parent?.node;
   return !!block && within(at, block) && (at.node.start ?? 0) > (decl.node.start ?? 0);
