@@ -167,7 +167,7 @@ class Analyzer extends RootsAnalyzer {
       }
     }
     for (const use of calls) this.callUse(obj, use, consumed, releases);
-    for (const use of lookups) planChannelsLookup(state, obj, use, this.registry, (ch, at) => this.projectEscape(ch, at) || group.block(stmtOf(at), `the channel ${ch.label} is kept or passed where the codemod cannot follow it`));
+    for (const use of lookups) planChannelsLookup(state, obj, use, this.registry, (ch, at) => this.projectEscape(ch, at));
     seedPubSubs(state, obj, this.registry);
     for (const use of unsubscribes) planUnsubscribe(state, obj, use, this.registry);
     this.closes.push({ obj, calls });

@@ -136,7 +136,7 @@ function isPure(n: N): boolean {
  * PubSub the client's subscription is kept in when it holds `name`. Its value is then followed
  * like a channel (`follow`); an error keeps the group on compat.
  */
-export function planChannelsLookup(state: V2State, client: Obj, use: PropUse, registry: PubSubRegistry, follow: (channel: Obj, at: P) => void): void {
+export function planChannelsLookup(state: V2State, client: Obj, use: PropUse, registry: PubSubRegistry, follow: (channel: Obj, at: P) => boolean): void {
   const ctx = state.ctx;
   const group = client.group;
   const index: P = climbWrappers(use.memberPath).parent;
@@ -183,7 +183,13 @@ export function planChannelsLookup(state: V2State, client: Obj, use: PropUse, re
     origin: valuePath,
     pattern: false,
   };
-  follow(channel, valuePath);
+  if (follow(channel, valuePath)) return;
+  const returned = valuePath.parent?.node.type === "ReturnStatement";
+  fail(
+    returned
+      ? `it is returned, and the codemod follows a returned channel only into the project's modules (run it on the whole project); the v2 PubSub is this.${f}`
+      : "its value is kept or passed where the codemod does not follow channels (it follows local variables and returns)",
+  );
 }
 
 // ------------------------------------------------------------------ the client's facts

@@ -187,14 +187,19 @@ export function planSubscribe(state: V2State, client: Obj, use: CallUse, registr
     for (const p of plans) lines.push(`${kind} ${p.id.name} = ${clientText}.pubsub();`, `await ${p.id.name}.${use.method}(${codeOf(ctx, p.arg)});`);
     const stmts = parseStatements(ctx, lines.join("\n"));
     for (const p of plans) for (const r of p.run) r();
-    replaceStatement(declStmt, stmts);
+    replaceStatement(declStmt, stmts, state.ctx.j);
   });
 }
 
-function replaceStatement(stmt: P, nodes: N[]): void {
+function replaceStatement(stmt: P, nodes: N[], j: V2State["ctx"]["j"]): void {
   const list: N[] = stmt.parent.node.body ?? stmt.parent.node.consequent;
-  const at = list.indexOf(stmt.node);
   nodes[0].comments = stmt.node.comments;
+  // the body of an unbraced `if`: the statement itself, or a block of the new ones
+  if (!Array.isArray(list)) {
+    stmt.replace(nodes.length === 1 ? nodes[0] : j.blockStatement(nodes));
+    return;
+  }
+  const at = list.indexOf(stmt.node);
   list.splice(at, 1, ...nodes);
 }
 
@@ -570,6 +575,6 @@ export function planUnsubscribe(state: V2State, client: Obj, use: CallUse, regis
   group.edit(3, stmt.node, "pubsub-unsubscribe", `${use.method}() goes to the PubSub that subscribed in v2`, () => {
     const lines = [...targets].map(([name, names]) => `${awaited ? "await " : ""}${entryText(entries.find((e) => e.name === name)!)}.${use.method}(${names.join(", ")});`);
     const stmts = parseStatements(state.ctx, lines.join("\n"));
-    replaceStatement(stmt, stmts);
+    replaceStatement(stmt, stmts, state.ctx.j);
   });
 }
