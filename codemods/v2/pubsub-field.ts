@@ -232,22 +232,22 @@ export function seedPubSubs(state: V2State, obj: Obj, registry: PubSubRegistry):
     pattern: h.pattern,
     names: [],
     declStmt: declStmt!,
-    ...(recv && h.field && declStmt ? { ref: `${recv}.${h.field}` } : { unreachable: true }),
+    ...(recv && h.field && declStmt ? { ref: `${recv.name}.${h.field}`, refDecl: recv.decl } : { unreachable: true }),
   }));
   registry.set(obj, entries);
 }
 
 /** The instance a client was read from: `sub` of `sub.getClient()` / `sub.client`, when `sub` is a const or an import. */
-function receiverOf(state: V2State, obj: Obj): string | null {
+function receiverOf(state: V2State, obj: Obj): { name: string; decl: N } | null {
   let object: P | null = null;
   const h = obj.holder;
-  if (h.type === "member" && !h.via?.length) return constBinding(state, h.objectDeclId) ? h.object : null;
+  if (h.type === "member" && !h.via?.length) return constBinding(state, h.objectDeclId) ? { name: h.object, decl: h.objectDeclId } : null;
   let origin = obj.origin?.node.type === "AwaitExpression" ? obj.origin.get("argument") : obj.origin;
   if (origin?.node.type === "CallExpression") origin = origin.get("callee");
   if (origin?.node.type === "MemberExpression" && !origin.node.computed) object = origin.get("object");
   if (object?.node.type !== "Identifier") return null;
   const decl = resolveBinding(object, object.node.name);
-  return decl && constBinding(state, decl) ? object.node.name : null;
+  return decl && constBinding(state, decl) ? { name: object.node.name, decl } : null;
 }
 
 function constBinding(state: V2State, decl: N): boolean {

@@ -7,6 +7,7 @@ import { enclosingFunction, isStringLit, memberName, namesIn, propName, replaceN
 import { codeOf, quoteString, raw, type Ctx } from "../lib/context.js";
 import { classifyUse, referencesOfHolder, type Obj } from "./objects.js";
 import type { V2State } from "./state.js";
+import { resolveBinding } from "../lib/scope.js";
 
 export interface PubSubEntry {
   /** The PubSub variable. */
@@ -18,8 +19,9 @@ export interface PubSubEntry {
   declStmt: P;
   /** A field of the class (`this.name`), which may be null, rather than a variable. */
   field?: boolean;
-  /** A field of an instance read in another module (`sub.pubsub`), which may be null. */
+  /** A field of an instance read in another module (`sub.pubsub`), which may be null; `sub` is the binding `refDecl`. */
   ref?: string;
+  refDecl?: N;
   /** A PubSub of the client that no code here can name. */
   unreachable?: boolean;
 }
@@ -100,7 +102,8 @@ export function nameText(ctx: Ctx, obj: Obj, m: string, pattern: boolean | "eith
 /** Whether the PubSub of `entry` can be named at `at`: after its declaration, in its block (a field: anywhere). */
 export function inScope(entry: PubSubEntry, at: P): boolean {
   if (entry.unreachable) return false;
-  if (entry.field || entry.ref) return true;
+  if (entry.ref) return !!entry.refDecl && resolveBinding(at, entry.ref.slice(0, entry.ref.indexOf("."))) === entry.refDecl;
+  if (entry.field) return true;
   const decl = entry.declStmt;
   const block: N = decl.parent?.node;
   return !!block && within(at, block) && (at.node.start ?? 0) > (decl.node.start ?? 0);
