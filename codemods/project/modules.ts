@@ -91,7 +91,8 @@ export function summarizeModule(ctx: Ctx): ModuleSummary {
   for (const stmt of program.body as N[]) {
     const d = stmt.type === "ExportNamedDeclaration" || stmt.type === "ExportDefaultDeclaration" ? stmt.declaration : stmt;
     if (d?.type === "ClassDeclaration" && d.id) {
-      for (const m of d.body.body as N[]) if (returnsThis(m)) (out.selfMethods ??= []).push(`${d.id.name}.${m.key.name}`);
+      const self = (d.body.body as N[]).filter(returnsThis).map((m) => `${d.id.name}.${m.key.name}`);
+      if (self.length) out.selfMethods = [...(out.selfMethods ?? []), ...self];
     }
     if (d?.type === "TSTypeAliasDeclaration" && d.id?.type === "Identifier" && !d.typeParameters)
       (out.aliases ??= []).push({ name: d.id.name, members: keywordMembers(d.typeAnnotation) });

@@ -19,7 +19,7 @@ export function instanceMethodId(ctx: Ctx, callPath: P): string | null {
   const name: string = callee.object.name;
   const decl = resolveBinding(callPath.get("callee", "object"), name);
   if (!decl) return null;
-  for (let stmt of ctx.root.get().node.program.body as N[]) {
+  for (const stmt of ctx.root.get().node.program.body as N[]) {
     if (stmt.type === "ImportDeclaration") {
       if (!(stmt.specifiers ?? []).some((s: N) => s.local === decl)) continue;
       const id = view.local(name);

@@ -57,8 +57,7 @@ export function planFieldSubscribe(state: V2State, client: Obj, use: CallUse, re
     return why("but the client is not a field of the same class; in v2 keep a PubSub there (client.pubsub(), then subscribe() on it)");
   if (stmt?.node.type !== "ExpressionStatement" || stmt.node.expression !== assign.node) return why("inside an expression the codemod cannot split");
   const args: N[] = use.callPath.node.arguments;
-  if (args.length !== 1)
-    return why(`with several channels, where v2 gives each reader a PubSub of its own; subscribe each channel into a field of its own`);
+  if (args.length !== 1) return why(`with several channels, where v2 gives each reader a PubSub of its own; subscribe each channel into a field of its own`);
   // the field holds the Channel list, read nowhere else (the lookup by name reads the client's channels)
   for (const ref of referencesOfHolder(state, holder)) {
     const u = classifyUse(ref);
@@ -68,10 +67,13 @@ export function planFieldSubscribe(state: V2State, client: Obj, use: CallUse, re
       if (u.assignPath.node === assign.node || isNullLit(right) || isUndefinedId(right)) continue;
       if (climbWrappers(aw).node === right) continue;
       // another subscription into the same field is planned on its own
-      if (right.type === "AwaitExpression" && right.argument.type === "CallExpression" && /^p?subscribe$/.test(memberName(right.argument.callee) ?? "")) continue;
+      if (right.type === "AwaitExpression" && right.argument.type === "CallExpression" && /^p?subscribe$/.test(memberName(right.argument.callee) ?? ""))
+        continue;
       return why("and the field is assigned another value elsewhere");
     }
-    return why(`and read as a Channel list (${codeOf(state.ctx, climbWrappers(ref).parent?.node ?? ref.node)}); in v2 keep a PubSub there and read it with listen()`);
+    return why(
+      `and read as a Channel list (${codeOf(state.ctx, climbWrappers(ref).parent?.node ?? ref.node)}); in v2 keep a PubSub there and read it with listen()`,
+    );
   }
   // its declared type: `Channel[] | null` becomes `PubSub | null`
   const decl = holder.declPath?.node;
@@ -142,7 +144,10 @@ export function planChannelsLookup(state: V2State, client: Obj, use: PropUse, re
   const index: P = climbWrappers(use.memberPath).parent;
   const stmt = stmtOf(use.memberPath);
   const fail = (why: string) =>
-    group.block(stmt, `${client.label}.channels[...] (v1's Channel of a subscription, by name): ${why}; in v2 keep the PubSub that subscribed and hand it to this code`);
+    group.block(
+      stmt,
+      `${client.label}.channels[...] (v1's Channel of a subscription, by name): ${why}; in v2 keep the PubSub that subscribed and hand it to this code`,
+    );
   const entries = registry.get(client) ?? [];
   const fields = entries.filter((e) => e.field && !e.pattern);
   if (fields.length !== 1 || entries.some((e) => !e.field && !e.pattern))

@@ -219,7 +219,10 @@ export function planChannelRoot(state: V2State, channel: Obj): void {
   const at = channel.holder.declPath ?? channel.origin;
   const stmt = at ? enclosingStatement(at) : null;
   if (channel.holder.type !== "binding" || !channel.holder.declId || !stmt) {
-    channel.group.block(stmt?.node ?? state.ctx.root.get().node.program.body[0], `the channel ${channel.label} is kept where the codemod does not follow channels (it follows local variables)`);
+    channel.group.block(
+      stmt?.node ?? state.ctx.root.get().node.program.body[0],
+      `the channel ${channel.label} is kept where the codemod does not follow channels (it follows local variables)`,
+    );
     return;
   }
   const runs = planChannelUses(state, channel, !!channel.pattern);
@@ -573,7 +576,9 @@ export function planUnsubscribe(state: V2State, client: Obj, use: CallUse, regis
   }
   const awaited = aw?.node.type === "AwaitExpression";
   group.edit(3, stmt.node, "pubsub-unsubscribe", `${use.method}() goes to the PubSub that subscribed in v2`, () => {
-    const lines = [...targets].map(([name, names]) => `${awaited ? "await " : ""}${entryText(entries.find((e) => e.name === name)!)}.${use.method}(${names.join(", ")});`);
+    const lines = [...targets].map(
+      ([name, names]) => `${awaited ? "await " : ""}${entryText(entries.find((e) => e.name === name)!)}.${use.method}(${names.join(", ")});`,
+    );
     const stmts = parseStatements(state.ctx, lines.join("\n"));
     replaceStatement(stmt, stmts, state.ctx.j);
   });
