@@ -553,7 +553,8 @@ export function planUnsubscribe(state: V2State, client: Obj, use: CallUse, regis
   const targets = new Map<string, string[]>();
   // v1 needs a name (it throws without one)
   if (args.length === 0) return fail("no channel names");
-  if (args.every(isStringLit)) {
+  // literal names: the PubSub that subscribed each, unless the client's one PubSub subscribed a name known only at run time
+  if (args.every(isStringLit) && !(entries.length === 1 && entries[0]!.names.length === 0)) {
     for (const a of args) {
       const entry = entries.find((e) => e.names.includes(a.value));
       if (!entry) return fail(`no subscription to ${a.value} was rewritten here`);

@@ -87,6 +87,16 @@ describe("channels kept in class fields, across modules", () => {
     expect(out.get("reader.ts")).toContain("await sub.subscription?.close();\n  await redis.close();");
   });
 
+  it("sends unsubscribe() of the client read from the instance to the instance's PubSub field, also with a literal name", () => {
+    const reader = READER.replace(
+      "    got.push(String(msg));\n",
+      '    got.push(String(msg));\n    if (msg === "stop") await redis.unsubscribe("news");\n',
+    ).replace("  const ch = sub.channel();\n", "  const ch = sub.channel();\n  const redis = sub.redis();\n").replace("  const redis = sub.redis();\n  redis.close();", "  redis.close();");
+    const { out, groups } = run({ "subscriber.ts": SUBSCRIBER, "reader.ts": reader });
+    expect(groups.filter((g) => g.held)).toEqual([]);
+    expect(out.get("reader.ts")).toContain('if (msg === "stop") await sub.subscription?.unsubscribe("news");');
+  });
+
   it("keeps the group on compat when the client is closed where the instance's PubSub is out of reach", () => {
     const reader = READER.replace("  const redis = sub.redis();\n  redis.close();\n  await redis.waitClosed();\n", "  await shut(sub.redis());\n").concat(
       "\nasync function shut(redis: Awaited<ReturnType<Subscriber['redis']>>): Promise<void> {\n  redis.close();\n  await redis.waitClosed();\n}\n",
