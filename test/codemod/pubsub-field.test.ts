@@ -88,10 +88,9 @@ describe("channels kept in class fields, across modules", () => {
   });
 
   it("sends unsubscribe() of the client read from the instance to the instance's PubSub field, also with a literal name", () => {
-    const reader = READER.replace(
-      "    got.push(String(msg));\n",
-      '    got.push(String(msg));\n    if (msg === "stop") await redis.unsubscribe("news");\n',
-    ).replace("  const ch = sub.channel();\n", "  const ch = sub.channel();\n  const redis = sub.redis();\n").replace("  const redis = sub.redis();\n  redis.close();", "  redis.close();");
+    const reader = READER.replace("    got.push(String(msg));\n", '    got.push(String(msg));\n    if (msg === "stop") await redis.unsubscribe("news");\n')
+      .replace("  const ch = sub.channel();\n", "  const ch = sub.channel();\n  const redis = sub.redis();\n")
+      .replace("  const redis = sub.redis();\n  redis.close();", "  redis.close();");
     const { out, groups } = run({ "subscriber.ts": SUBSCRIBER, "reader.ts": reader });
     expect(groups.filter((g) => g.held)).toEqual([]);
     expect(out.get("reader.ts")).toContain('if (msg === "stop") await sub.subscription?.unsubscribe("news");');
