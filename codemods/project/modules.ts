@@ -65,11 +65,8 @@ export function summarizeModule(ctx: Ctx): ModuleSummary {
     const decl = stmt.type === "ExportNamedDeclaration" ? stmt.declaration : stmt;
     if (decl?.type === "VariableDeclaration") {
       for (const d of decl.declarations) {
-        let init = d.init;
-        while (init?.type === "AwaitExpression" || init?.type === "TSAsExpression" || init?.type === "TSNonNullExpression")
-          init = init.expression ?? init.argument;
-        if (d.id.type === "Identifier" && init?.type === "NewExpression" && init.callee.type === "Identifier")
-          out.instances.push({ local: d.id.name, cls: init.callee.name });
+        const inst = d.id.type === "Identifier" ? instanceInit(d.init) : null;
+        if (inst) out.instances.push({ local: d.id.name, ...inst });
       }
     }
     if (stmt.type === "ExportNamedDeclaration") {
@@ -92,11 +89,55 @@ export function summarizeModule(ctx: Ctx): ModuleSummary {
     }
   }
   for (const stmt of program.body as N[]) {
-    const d = stmt.type === "ExportNamedDeclaration" ? stmt.declaration : stmt;
+    const d = stmt.type === "ExportNamedDeclaration" || stmt.type === "ExportDefaultDeclaration" ? stmt.declaration : stmt;
+    if (d?.type === "ClassDeclaration" && d.id) {
+      const self = (d.body.body as N[]).filter(returnsThis).map((m) => `${d.id.name}.${m.key.name}`);
+      if (self.length) out.selfMethods = [...(out.selfMethods ?? []), ...self];
+    }
     if (d?.type === "TSTypeAliasDeclaration" && d.id?.type === "Identifier" && !d.typeParameters)
       (out.aliases ??= []).push({ name: d.id.name, members: keywordMembers(d.typeAnnotation) });
   }
   return out;
+}
+
+/**
+ * What a declaration's initializer makes an instance of: `new C(...)` (awaited or cast), or
+ * `await new C(...).init()` where `init` is a method that returns `this` (`via`, checked
+ * against the class's `selfMethods` when the project links the modules).
+ */
+export function instanceInit(init: N): { cls: string; via?: string } | null {
+  const unwrap = (n: N): N => {
+    while (n?.type === "AwaitExpression" || n?.type === "TSAsExpression" || n?.type === "TSNonNullExpression" || n?.type === "ParenthesizedExpression")
+      n = n.expression ?? n.argument;
+    return n;
+  };
+  const n = unwrap(init);
+  if (n?.type === "NewExpression" && n.callee.type === "Identifier") return { cls: n.callee.name };
+  if (n?.type !== "CallExpression" || n.callee.type !== "MemberExpression" || n.callee.computed || n.callee.property.type !== "Identifier") return null;
+  const made = unwrap(n.callee.object);
+  if (made?.type !== "NewExpression" || made.callee.type !== "Identifier") return null;
+  return { cls: made.callee.name, via: n.callee.property.name };
+}
+
+/** A class method whose every `return` (one at least, none in nested functions) is `return this`. */
+function returnsThis(m: N): boolean {
+  if (m.type !== "ClassMethod" || m.kind !== "method" || m.computed || m.static || m.key.type !== "Identifier" || m.generator) return false;
+  let returns = 0;
+  let other = false;
+  const visit = (n: N): void => {
+    if (!n || typeof n !== "object" || other) return;
+    if (Array.isArray(n)) return n.forEach(visit);
+    if (typeof n.type !== "string") return;
+    if (/Function|ClassMethod|ObjectMethod|ClassDeclaration|ClassExpression/.test(n.type)) return;
+    if (n.type === "ReturnStatement") {
+      if (n.argument?.type === "ThisExpression") returns++;
+      else other = true;
+      return;
+    }
+    for (const k of Object.keys(n)) if (k !== "loc" && k !== "comments" && k !== "leadingComments" && k !== "trailingComments") visit(n[k]);
+  };
+  visit(m.body.body);
+  return returns > 0 && !other;
 }
 
 /** The members of a union of keyword types, as "string", "number" or "other" (a reference, an object...). */
@@ -206,15 +247,25 @@ export class ModuleGraph {
     return out;
   }
 
-  /** Instance -> class id, for module-level `const x = new C()` across the project. */
+  /** Instance -> class id, for module-level `const x = new C()` (or `await new C().init()`, init returning this) across the project. */
   instances(): Map<string, string> {
     const out = new Map<string, string>();
     for (const [file, m] of this.modules) {
       for (const inst of m.instances) {
         const cls = this.localId(file, inst.cls);
-        if (cls) out.set(`${this.rel(file)}#${inst.local}`, cls);
+        if (cls && (!inst.via || this.returnsThis(cls, inst.via))) out.set(`${this.rel(file)}#${inst.local}`, cls);
       }
     }
     return out;
+  }
+
+  /** Whether the method `method` of the class `cls` (a class id) returns `this`. */
+  returnsThis(cls: string, method: string): boolean {
+    const hash = cls.indexOf("#");
+    if (hash < 0) return false;
+    for (const [file, m] of this.modules) {
+      if (this.rel(file) === cls.slice(0, hash)) return (m.selfMethods ?? []).includes(`${cls.slice(hash + 1)}.${method}`);
+    }
+    return false;
   }
 }

@@ -255,7 +255,7 @@ export class Project {
     const produced = new Map((e.report?.facts ?? []).map((f) => [f.id, f.fact] as const));
     return this.relevantFacts(e)
       .filter(([id, fact]) => !(id.startsWith(own) && produced.has(id) && sameFact(produced.get(id)!, fact) && !this.consumedLocally(e, id)))
-      .map(([id, f]) => `${id}=${f.kind}/${f.decode}/${f.encoding}`)
+      .map(([id, f]) => `${id}=${f.kind}/${f.decode}/${f.encoding}${f.pubsubs || f.pattern ? `/${!!f.pattern}/${JSON.stringify(f.pubsubs ?? null)}` : ""}`)
       .sort()
       .join("\n");
   }
@@ -292,6 +292,7 @@ export class Project {
       },
       fact: (id) => (first ? undefined : project.facts.get(id)),
       instanceOf: (id) => (first ? null : (project.instances.get(id) ?? null)),
+      returnsThis: (cls, method) => !first && project.graph.returnsThis(cls, method),
       fieldsOf: (cls) => {
         if (first) return [];
         const out: [string, ObjFact][] = [];

@@ -25,12 +25,25 @@ export interface ObjFact {
   pipeline?: { transaction: boolean; count: number; watchAt: number[] };
   /** An instance of a project subclass of Redis converted with its constructor calls (v2/subclass-convert.ts). */
   subclass?: SubclassFact;
+  /** A channel: of a pattern subscription (psubscribe). */
+  pattern?: boolean;
+  /**
+   * A client whose subscriptions are PubSubs kept in fields of the instance it is read from
+   * (`sub.getClient()`: `sub.pubsub`); `field: null` for one no code outside its class can reach.
+   */
+  pubsubs?: PubSubHome[];
 }
 
 /** A converted subclass of Redis: which constructor parameter goes to super(), and the members it declares itself. */
 export interface SubclassFact {
   superArg: number;
   own: string[];
+}
+
+/** Where a client's PubSub is kept, seen from outside the class that made it. */
+export interface PubSubHome {
+  field: string | null;
+  pattern: boolean;
 }
 
 export function sameFact(a: ObjFact, b: ObjFact): boolean {
@@ -40,6 +53,8 @@ export function sameFact(a: ObjFact, b: ObjFact): boolean {
     !!a.blockingPool === !!b.blockingPool &&
     JSON.stringify(a.pipeline ?? null) === JSON.stringify(b.pipeline ?? null) &&
     JSON.stringify(a.subclass ?? null) === JSON.stringify(b.subclass ?? null) &&
+    !!a.pattern === !!b.pattern &&
+    JSON.stringify(a.pubsubs ?? null) === JSON.stringify(b.pubsubs ?? null) &&
     (a.encoding ?? "").toLowerCase().replace(/[-_]/g, "") === (b.encoding ?? "").toLowerCase().replace(/[-_]/g, "")
   );
 }
@@ -55,6 +70,8 @@ export interface FileView {
   fact(id: string): ObjFact | undefined;
   /** The class a value id is an instance of (`export const app = new App()`), as a class id. */
   instanceOf(id: string): string | null;
+  /** Whether the method of a class (by class id) returns `this` (`await new C().init()` is an instance of C). */
+  returnsThis?(cls: string, method: string): boolean;
   /** Fields of a class (by class id) that hold objects, with what they hold. */
   fieldsOf(classId: string): [string, ObjFact][];
   /** The members of a type alias of the project (`src/k.ts#Key` -> ["string", "number"]), null when unknown. */
@@ -82,8 +99,10 @@ export interface ModuleSummary {
   reexports: { source: string; imported: string; exported: string }[];
   /** `export * from "./x"`. */
   exportAll: string[];
-  /** Module-level `const x = new C(...)`: x is an instance of the class C names. */
-  instances: { local: string; cls: string }[];
+  /** Module-level `const x = new C(...)`: x is an instance of the class C names (`via`: made by `await new C().via()`). */
+  instances: { local: string; cls: string; via?: string }[];
+  /** `C.m` for methods of this module's classes that return `this`. */
+  selfMethods?: string[];
   /** Top-level `type K = string | number`: the alias's members ("string", "number", or "other"). */
   aliases?: { name: string; members: string[] }[];
 }

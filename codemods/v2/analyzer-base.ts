@@ -15,6 +15,7 @@ import { climbWrappers, replaceNode, type N, type P } from "../lib/ast.js";
 import { SHARED_NAMES, TYPE_RENAMES } from "./names.js";
 import { holderOf, referencesOfHolder, stmtOf, type Holder, type Obj, type Use } from "./objects.js";
 import type { PubSubRegistry } from "./pubsub.js";
+import { notePorted } from "./pubsub-field.js";
 import type { V2State, Group } from "./state.js";
 import { slotId, slotsId, slotUses } from "./slots.js";
 import { declaredMemberTypeRefs, declaredTypes, memberChain, pathIdOf, typeIdOfDecl, unwrapValue } from "./paths.js";
@@ -104,17 +105,17 @@ export abstract class AnalyzerBase {
       const pipeline = { transaction: !!obj.transaction, ...obj.queued };
       this.ctx.report.facts.push({ id, fact: { kind: "pipeline", decode: obj.decode, encoding: obj.encoding, pipeline } });
     }
-    if (this.ctx.report && (obj.kind === "client" || obj.kind === "pool" || obj.kind === "connection" || obj.kind === "sentinel")) {
-      this.ctx.report.facts.push({
-        id,
-        fact: {
-          kind: obj.kind,
-          decode: obj.decode,
-          encoding: obj.encoding,
-          ...(obj.blockingPool ? { blockingPool: true } : {}),
-          ...(obj.subclass ? { subclass: obj.subclass } : {}),
-        },
-      });
+    if (this.ctx.report && (obj.kind === "client" || obj.kind === "pool" || obj.kind === "connection" || obj.kind === "sentinel" || obj.kind === "channel")) {
+      const fact: ObjFact = {
+        kind: obj.kind,
+        decode: obj.decode,
+        encoding: obj.encoding,
+        ...(obj.blockingPool ? { blockingPool: true } : {}),
+        ...(obj.subclass ? { subclass: obj.subclass } : {}),
+        ...(obj.kind === "channel" ? { pattern: !!obj.pattern } : {}),
+      };
+      this.ctx.report.facts.push({ id, fact });
+      if (obj.kind === "client") notePorted(this.state, obj, fact, id);
     }
   }
 

@@ -17,7 +17,8 @@ import { planPoolExecute } from "./pool-execute.js";
 import { planFieldAcquire, planRedisOnConnection } from "./held-connection.js";
 import { planPipeline } from "./pipelines.js";
 import { planClosed } from "./closed.js";
-import { finishChannelParams, planSubscribe, planUnsubscribe } from "./pubsub.js";
+import { finishChannelParams, planChannelRoot, planSubscribe, planUnsubscribe } from "./pubsub.js";
+import { finishPubSubFacts, planChannelsLookup, seedPubSubs } from "./pubsub-field.js";
 import { planPubSubClose } from "./pubsub-close.js";
 import { finishReceivers, noteReceiver } from "./receiver.js";
 import { V2State } from "./state.js";
@@ -69,6 +70,7 @@ class Analyzer extends SubclassAnalyzer {
     if (this.ctx.view?.ready) this.slotScan();
     finishReceivers(this.state, this.registry);
     finishChannelParams(this.state);
+    finishPubSubFacts(this.state, this.registry);
     for (const c of this.closes) planPubSubClose(this.state, c.obj, c.calls, this.registry);
     this.applyHolds();
   }
@@ -114,6 +116,7 @@ class Analyzer extends SubclassAnalyzer {
     }
     const group = obj.group;
     for (const id of this.idsOf(obj)) this.port(obj, id);
+    if (obj.kind === "channel") return planChannelRoot(state, obj);
     if (obj.holder.type === "field" && obj.holder.declPath) this.claimed.add(obj.holder.declPath.node);
     const refs = referencesOfHolder(state, obj.holder);
     for (const r of refs) group.refNodes.add(r.node);
@@ -122,6 +125,7 @@ class Analyzer extends SubclassAnalyzer {
     const unsubscribes: CallUse[] = [];
     const releases: CallUse[] = [];
     const calls: CallUse[] = [];
+    const lookups: Extract<Use, { type: "prop" }>[] = [];
     for (const r of refs) {
       // `options.redis ?? null` is the value itself (or nothing): its use is the use of the whole
       let ref = r;
@@ -139,6 +143,7 @@ class Analyzer extends SubclassAnalyzer {
         case "prop":
           if (use.name in CONSTANTS) constants.push(use);
           else if (planClosed(obj, use)) break;
+          else if (use.name === "channels" && climbWrappers(use.memberPath).parent?.node.computed) lookups.push(use);
           else group.block(stmtOf(ref), `${obj.label}.${use.name} is v1 API with no v2 equivalent the codemod can write (see MIGRATION.md)`);
           break;
         case "assign": {
@@ -166,6 +171,8 @@ class Analyzer extends SubclassAnalyzer {
       }
     }
     for (const use of calls) this.callUse(obj, use, consumed, releases);
+    for (const use of lookups) planChannelsLookup(state, obj, use, this.registry, (ch, at) => this.projectEscape(ch, at));
+    seedPubSubs(state, obj, this.registry);
     for (const use of unsubscribes) planUnsubscribe(state, obj, use, this.registry);
     this.closes.push({ obj, calls });
     for (const use of releases) {

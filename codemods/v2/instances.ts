@@ -7,6 +7,9 @@
 import type { N, P } from "../lib/ast.js";
 import type { Ctx } from "../lib/context.js";
 import { resolveBinding } from "../lib/scope.js";
+import { nodesOf } from "../lib/context.js";
+import { instanceInit } from "../project/modules.js";
+import { isModuleLevelDecl } from "./analyzer-util.js";
 
 export function instanceMethodId(ctx: Ctx, callPath: P): string | null {
   const view = ctx.view;
@@ -16,26 +19,22 @@ export function instanceMethodId(ctx: Ctx, callPath: P): string | null {
   const name: string = callee.object.name;
   const decl = resolveBinding(callPath.get("callee", "object"), name);
   if (!decl) return null;
-  for (let stmt of ctx.root.get().node.program.body as N[]) {
+  for (const stmt of ctx.root.get().node.program.body as N[]) {
     if (stmt.type === "ImportDeclaration") {
       if (!(stmt.specifiers ?? []).some((s: N) => s.local === decl)) continue;
       const id = view.local(name);
       const cls = id ? view.instanceOf(id) : null;
       return cls ? `${cls}.${callee.property.name}` : null;
     }
-    if ((stmt.type === "ExportNamedDeclaration" || stmt.type === "ExportDefaultDeclaration") && stmt.declaration) stmt = stmt.declaration;
-    if (stmt.type !== "VariableDeclaration" || stmt.kind !== "const") continue;
-    const d = (stmt.declarations as N[]).find((x) => x.id === decl);
-    if (!d) continue;
-    let init = d.init;
-    while (
-      init &&
-      (init.type === "AwaitExpression" || init.type === "TSAsExpression" || init.type === "TSNonNullExpression" || init.type === "ParenthesizedExpression")
-    )
-      init = init.argument ?? init.expression;
-    if (init?.type !== "NewExpression" || init.callee.type !== "Identifier") return null;
-    const cls = view.local(init.callee.name);
-    return cls && !cls.endsWith("#*") ? `${cls}.${callee.property.name}` : null;
   }
-  return null;
+  // a const anywhere in the file: `const sub = await new Subscriber(url).start()`
+  const declarator = (nodesOf(ctx, "VariableDeclarator") as P[]).find((p) => p.node.id === decl);
+  if (!declarator || declarator.parent?.node.type !== "VariableDeclaration" || declarator.parent.node.kind !== "const") return null;
+  const inst = instanceInit(declarator.node.init);
+  if (!inst) return null;
+  const clsDecl = resolveBinding(declarator.get("init"), inst.cls);
+  if (!clsDecl || !isModuleLevelDecl(ctx, clsDecl)) return null;
+  const cls = view.local(inst.cls);
+  if (!cls || cls.endsWith("#*") || (inst.via && !view.returnsThis?.(cls, inst.via))) return null;
+  return `${cls}.${callee.property.name}`;
 }

@@ -10,7 +10,7 @@ import type { Group, V2State } from "./state.js";
 import { resolveBinding } from "../lib/scope.js";
 import { identifiersNamed, nodesOf } from "../lib/context.js";
 
-import type { Kind, SubclassFact } from "../project/view.js";
+import type { Kind, PubSubHome, SubclassFact } from "../project/view.js";
 import { thisReferences } from "./this-refs.js";
 export type { Kind };
 
@@ -42,6 +42,10 @@ export interface Obj {
   ownPool?: string | null;
   /** A client on a BlockingConnectionPool of its own (v1 maxsize): closing it disconnects the pool too. */
   blockingPool?: boolean;
+  /** A channel of a pattern subscription. */
+  pattern?: boolean;
+  /** A client whose PubSubs are kept in fields of the instance it is read from (pubsub-field.ts). */
+  pubsubs?: PubSubHome[];
   /** The path of the expression that creates the object (for statement placement). */
   origin: P | null;
   /** Every expression that gives the holder this object, when there are several (a field set in two methods). */

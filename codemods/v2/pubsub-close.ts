@@ -8,7 +8,7 @@ import { canAwait, enclosingStatement, statementList, type N, type P } from "../
 import { identifiersNamed, parseStatements } from "../lib/context.js";
 import { resolveBinding } from "../lib/scope.js";
 import { classifyUse, stmtOf, type Obj, type Use } from "./objects.js";
-import { inScope, type PubSubRegistry } from "./pubsub-text.js";
+import { entryText, inScope, type PubSubRegistry } from "./pubsub-text.js";
 import type { V2State } from "./state.js";
 
 type CallUse = Extract<Use, { type: "call" }>;
@@ -56,7 +56,7 @@ export function planPubSubClose(state: V2State, client: Obj, calls: CallUse[], r
       continue;
     }
     const wait = canAwait(stmt);
-    const code = entries.map((e) => `${wait ? "await" : "void"} ${e.field ? `this.${e.name}?.` : `${e.name}.`}close();`).join("\n");
+    const code = entries.map((e) => `${wait ? "await" : "void"} ${entryText(e)}.close();`).join("\n");
     client.group.edit(3, stmt.node, "pubsub-close", "v2: a PubSub is closed before its client (which ends its listen())", () => {
       const stmts = parseStatements(state.ctx, code);
       const at = list.indexOf(stmt.node);

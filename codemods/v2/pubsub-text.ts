@@ -7,6 +7,7 @@ import { enclosingFunction, isStringLit, memberName, namesIn, propName, replaceN
 import { codeOf, quoteString, raw, type Ctx } from "../lib/context.js";
 import { classifyUse, referencesOfHolder, type Obj } from "./objects.js";
 import type { V2State } from "./state.js";
+import { resolveBinding } from "../lib/scope.js";
 
 export interface PubSubEntry {
   /** The PubSub variable. */
@@ -18,6 +19,16 @@ export interface PubSubEntry {
   declStmt: P;
   /** A field of the class (`this.name`), which may be null, rather than a variable. */
   field?: boolean;
+  /** A field of an instance read in another module (`sub.pubsub`), which may be null; `sub` is the binding `refDecl`. */
+  ref?: string;
+  refDecl?: N;
+  /** A PubSub of the client that no code here can name. */
+  unreachable?: boolean;
+}
+
+/** The expression for the PubSub of an entry, ready for `.method()` (`this.ps?`, `sub.ps?`, `ps`). */
+export function entryText(entry: PubSubEntry): string {
+  return entry.ref ? `${entry.ref}?` : entry.field ? `this.${entry.name}?` : entry.name;
 }
 
 /** The pubsubs each client made, for its unsubscribe calls. */
@@ -90,6 +101,8 @@ export function nameText(ctx: Ctx, obj: Obj, m: string, pattern: boolean | "eith
 
 /** Whether the PubSub of `entry` can be named at `at`: after its declaration, in its block (a field: anywhere). */
 export function inScope(entry: PubSubEntry, at: P): boolean {
+  if (entry.unreachable) return false;
+  if (entry.ref) return !!entry.refDecl && resolveBinding(at, entry.ref.slice(0, entry.ref.indexOf("."))) === entry.refDecl;
   if (entry.field) return true;
   const decl = entry.declStmt;
   const block: N = decl.parent?.node;

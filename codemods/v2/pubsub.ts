@@ -29,6 +29,7 @@ import { resolveBinding } from "../lib/scope.js";
 import { classifyUse, localCallee, referencesOfHolder, stmtOf, type Obj, type Use } from "./objects.js";
 import {
   buildReadLines,
+  entryText,
   inScope,
   messageName,
   planNames,
@@ -42,6 +43,7 @@ import { planGuardedWaitLoop, planSingleRead } from "./pubsub-get.js";
 import { privateMethodCallee } from "./private-method.js";
 import { planAssignedSubscribe } from "./pubsub-assign.js";
 import { deferUnsubscribe, isReceiverSubscription, noteReceiverSubscription } from "./receiver.js";
+import { planFieldSubscribe, subscribesOutsideItsClass } from "./pubsub-field.js";
 import type { V2State } from "./state.js";
 
 export type { PubSubEntry, PubSubRegistry } from "./pubsub-text.js";
@@ -65,6 +67,13 @@ export function planSubscribe(state: V2State, client: Obj, use: CallUse, registr
   }
   if (isReceiverSubscription(args)) {
     noteReceiverSubscription(state, client, use);
+    return;
+  }
+  if (subscribesOutsideItsClass(client)) {
+    group.block(
+      stmt,
+      `${use.method}() on a client whose class keeps its subscriptions in PubSub fields; in v2 subscribe through that class, or give this reader a client of its own`,
+    );
     return;
   }
   const aw = climbWrappers(use.callPath).parent;
@@ -93,6 +102,8 @@ export function planSubscribe(state: V2State, client: Obj, use: CallUse, registr
     const isIndex0 =
       member?.node.type === "MemberExpression" && member.node.computed && member.node.property.type.endsWith("Literal") && member.node.property.value === 0;
     if (!isIndex0 || args.length !== 1) {
+      // `this.pubsub = await this.client.subscribe(name)`: the field keeps a PubSub (pubsub-field.ts)
+      if (planFieldSubscribe(state, client, use, registry, aw)) return;
       const kept = member?.node.type === "AssignmentExpression" && member.node.right === climbWrappers(aw).node ? codeOf(ctx, member.node.left) : null;
       group.block(
         stmt,
@@ -180,14 +191,19 @@ export function planSubscribe(state: V2State, client: Obj, use: CallUse, registr
     for (const p of plans) lines.push(`${kind} ${p.id.name} = ${clientText}.pubsub();`, `await ${p.id.name}.${use.method}(${codeOf(ctx, p.arg)});`);
     const stmts = parseStatements(ctx, lines.join("\n"));
     for (const p of plans) for (const r of p.run) r();
-    replaceStatement(declStmt, stmts);
+    replaceStatement(declStmt, stmts, state.ctx.j);
   });
 }
 
-function replaceStatement(stmt: P, nodes: N[]): void {
+function replaceStatement(stmt: P, nodes: N[], j: V2State["ctx"]["j"]): void {
   const list: N[] = stmt.parent.node.body ?? stmt.parent.node.consequent;
-  const at = list.indexOf(stmt.node);
   nodes[0].comments = stmt.node.comments;
+  // the body of an unbraced `if`: the statement itself, or a block of the new ones
+  if (!Array.isArray(list)) {
+    stmt.replace(nodes.length === 1 ? nodes[0] : j.blockStatement(nodes));
+    return;
+  }
+  const at = list.indexOf(stmt.node);
   list.splice(at, 1, ...nodes);
 }
 
@@ -197,6 +213,27 @@ function insertBefore(stmt: P, nodes: N[]): void {
   nodes[0].comments = stmt.node.comments;
   stmt.node.comments = null;
   list.splice(at, 0, ...nodes);
+}
+
+/**
+ * A channel that comes from elsewhere (a project method that returns one, kept here in a
+ * variable): its uses are planned as those of a channel of this file's subscribe().
+ */
+export function planChannelRoot(state: V2State, channel: Obj): void {
+  const at = channel.holder.declPath ?? channel.origin;
+  const stmt = at ? enclosingStatement(at) : null;
+  if (channel.holder.type !== "binding" || !channel.holder.declId || !stmt) {
+    channel.group.block(
+      stmt?.node ?? state.ctx.root.get().node.program.body[0],
+      `the channel ${channel.label} is kept where the codemod does not follow channels (it follows local variables)`,
+    );
+    return;
+  }
+  const runs = planChannelUses(state, channel, !!channel.pattern);
+  if (!runs || runs.length === 0) return;
+  channel.group.edit(3, stmt.node, "pubsub-reads", "a Channel's reads are the PubSub's listen() in v2", () => {
+    for (const r of runs) r();
+  });
 }
 
 /** Reading loops found for a channel: the references they take over, and their rewrite. */
@@ -542,7 +579,8 @@ export function planUnsubscribe(state: V2State, client: Obj, use: CallUse, regis
   const targets = new Map<string, string[]>();
   // v1 needs a name (it throws without one)
   if (args.length === 0) return fail("no channel names");
-  if (args.every(isStringLit)) {
+  // literal names: the PubSub that subscribed each, unless the client's one PubSub subscribed a name known only at run time
+  if (args.every(isStringLit) && !(entries.length === 1 && entries[0]!.names.length === 0)) {
     for (const a of args) {
       const entry = entries.find((e) => e.names.includes(a.value));
       if (!entry) return fail(`no subscription to ${a.value} was rewritten here`);
@@ -565,8 +603,10 @@ export function planUnsubscribe(state: V2State, client: Obj, use: CallUse, regis
   }
   const awaited = aw?.node.type === "AwaitExpression";
   group.edit(3, stmt.node, "pubsub-unsubscribe", `${use.method}() goes to the PubSub that subscribed in v2`, () => {
-    const lines = [...targets].map(([name, names]) => `${awaited ? "await " : ""}${name}.${use.method}(${names.join(", ")});`);
+    const lines = [...targets].map(
+      ([name, names]) => `${awaited ? "await " : ""}${entryText(entries.find((e) => e.name === name)!)}.${use.method}(${names.join(", ")});`,
+    );
     const stmts = parseStatements(state.ctx, lines.join("\n"));
-    replaceStatement(stmt, stmts);
+    replaceStatement(stmt, stmts, state.ctx.j);
   });
 }
