@@ -11,6 +11,7 @@ import { canAwait, climbWrappers, enclosingStatement, isNullLit, isUndefinedId, 
 import { planCommand } from "./commands.js";
 import { rewriteErrors } from "./errors.js";
 import { inlineV1Aliases } from "./type-aliases.js";
+import { VERSION_MARKER, versionReadKeepsResult } from "./version.js";
 import { CONSTANTS, ERROR_RENAMES, FACTORIES, SHARED_NAMES, TYPE_RENAMES, V1_ONLY } from "./names.js";
 import { classifyUse, holderOf, localCallee, referencesOfHolder, stmtOf, type Holder, type Obj, type Use } from "./objects.js";
 import { planPoolExecute } from "./pool-execute.js";
@@ -524,8 +525,13 @@ export function transformV2(ctx: Ctx, info: ModuleInfo): V2State | null {
       isCompatRef: (b, path, exportName) => {
         if (state.compatNodes.has(path.node) || state.compatNodes.has(path.parent?.node)) return true;
         if (exportName === null) return true;
-        // the version of the library the held clients run on
-        if (exportName === "__version__" && blocked) return true;
+        // the version of the library the held clients run on; on v2 only where the answer stays (version.ts)
+        if (exportName === "__version__") {
+          if (blocked) return true;
+          if (versionReadKeepsResult(path)) return false;
+          markLeftover(ctx, path, exportName, VERSION_MARKER);
+          return true;
+        }
         // a type or class no converted group owns follows the file: on compat where the file keeps values on compat
         // (only v1 code, as the compat step left it: a name already imported from aioredis is v2 code)
         if (
@@ -559,11 +565,11 @@ export function transformV2(ctx: Ctx, info: ModuleInfo): V2State | null {
 }
 
 /** A v1 name left in a converted file gets a marker, unless its statement already has one. */
-function markLeftover(ctx: Ctx, path: P, name: string): void {
+function markLeftover(ctx: Ctx, path: P, name: string, message?: string): void {
   const stmt = enclosingStatement(path);
   if (!stmt) return;
   if (ctx.pendingMarkers.some((m) => m.stmt === stmt.node)) return;
   if (stmt.node.comments?.some((c: N) => c.value.includes("TODO(aioredis-v2)"))) return;
   if (stmt.node.type === "ImportDeclaration" || (stmt.node.type === "ExportNamedDeclaration" && stmt.node.source)) return;
-  addMarker(ctx, stmt.node, `${name} is v1 API the codemod left on aioredis/compat; migrate it by hand (see MIGRATION.md)`);
+  addMarker(ctx, stmt.node, message ?? `${name} is v1 API the codemod left on aioredis/compat; migrate it by hand (see MIGRATION.md)`);
 }
