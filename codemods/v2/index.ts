@@ -26,6 +26,7 @@ import { unwrapValue, isNullishDefault } from "./paths.js";
 import { resetScopes } from "../lib/scope.js";
 
 import { type CallUse, isV1File, contains } from "./analyzer-util.js";
+import { namesClass, narrowedAway, stableHolder, typeTest } from "./narrowing.js";
 import { RootsAnalyzer } from "./analyzer-roots.js";
 
 export { isV1File, isV2File } from "./analyzer-util.js";
@@ -63,6 +64,7 @@ class Analyzer extends RootsAnalyzer {
     if (this.ctx.view?.ready) this.pathRoots();
     if (this.ctx.view?.ready) this.typedMembers();
     if (this.ctx.view?.ready) this.inheritedConstructors();
+    if (this.ctx.view?.ready) this.arrayRoots();
     this.typedRoots();
     this.pendingAssigns();
     if (this.ctx.view?.ready) this.slotScan();
@@ -121,7 +123,20 @@ class Analyzer extends RootsAnalyzer {
     const unsubscribes: CallUse[] = [];
     const releases: CallUse[] = [];
     const calls: CallUse[] = [];
+    // type tests, and uses the code narrowed away from the client (narrowing.ts)
+    const refSet = new Set<N>(refs.map((r) => climbWrappers(r).node));
+    const stable = stableHolder(obj.holder, refs);
+    const isRef = (n: N): boolean => refSet.has(n?.type === "TSNonNullExpression" || n?.type === "ParenthesizedExpression" ? n.expression : n);
+    // only `Redis` names the class of the value in both APIs (a v1 RedisConnection is a v2 Redis)
+    const cls = obj.kind === "client" ? "Redis" : null;
+    const isClass = (n: N): boolean => !!cls && namesClass(state.info, n, cls);
     for (const r of refs) {
+      const test = typeTest(state.info, r, cls);
+      if (test) {
+        if (test.classRef) group.v1Refs.push(test.classRef, test.classRef.object ?? test.classRef);
+        continue;
+      }
+      if (stable && narrowedAway(r, isRef, isClass)) continue;
       // `options.redis ?? null` is the value itself (or nothing): its use is the use of the whole
       let ref = r;
       while (isNullishDefault(climbWrappers(ref).parent?.node) && climbWrappers(ref).parent.node.left === climbWrappers(ref).node)
