@@ -18,6 +18,7 @@ import type { PubSubRegistry } from "./pubsub.js";
 import type { V2State, Group } from "./state.js";
 import { slotId, slotsId, slotUses } from "./slots.js";
 import { ELEMENTS, arrayLiteralOf, arrayUses, elementTypeRefs } from "./arrays.js";
+import { aliasPackageRefs } from "./alias-refs.js";
 import { declaredMemberTypeRefs, declaredTypes, memberChain, pathIdOf, typeIdOfDecl, unwrapValue } from "./paths.js";
 import { memberTypeId, typedMemberValues } from "./typed-members.js";
 import { resolveBinding } from "../lib/scope.js";
@@ -182,7 +183,9 @@ export abstract class AnalyzerBase {
     const decl = holder.declPath?.node;
     const annId = decl?.type === "VariableDeclarator" ? decl.id : decl;
     const annPath = annId?.typeAnnotation ? (decl?.type === "VariableDeclarator" ? holder.declPath!.get("id") : holder.declPath!).get("typeAnnotation", "typeAnnotation") : null;
-    for (const r of elementTypeRefs(annPath)) {
+    const elementRefs = elementTypeRefs(annPath);
+    for (const r of [...elementRefs]) elementRefs.push(...aliasPackageRefs(this.ctx, this.state.info, r));
+    for (const r of elementRefs) {
       if (!resolveExport(this.state.info, r.get("typeName"))) continue;
       group.v1Refs.push(r.node.typeName, r.node.typeName.left ?? r.node.typeName);
       this.typeEdit(element, r);
@@ -569,6 +572,8 @@ export abstract class AnalyzerBase {
     const refs: P[] = [];
     if (ann.type === "TSTypeReference") refs.push(annPath);
     else if (ann.type === "TSUnionType") ann.types.forEach((t: N, i: number) => t.type === "TSTypeReference" && refs.push(annPath.get("types", i)));
+    // `connection: Connection` where `type Connection = string | Redis` (alias-refs.ts)
+    for (const r of [...refs]) refs.push(...aliasPackageRefs(this.ctx, this.state.info, r));
     for (const r of refs) {
       const ref = resolveExport(this.state.info, r.get("typeName"));
       if (!ref) continue;
