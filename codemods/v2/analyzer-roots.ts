@@ -11,7 +11,8 @@
 import { resolveExport, type Binding } from "../lib/bindings.js";
 import { codeOf, hasIgnoreComment, nodesOf, parseStatements } from "../lib/context.js";
 import { isFunction as isFunctionNode, climbWrappers, enclosingFunction, replaceNode, statementList, type N, type P } from "../lib/ast.js";
-import { planFactory } from "./factories.js";
+import { adapterCallers, planFactory } from "./factories.js";
+import { optionsParamOf, type OptionsParam } from "./options-param.js";
 import { clientOnInlinePool } from "./pool-client.js";
 import { classifyUse, holderOf, pathOf, referencesOfHolder, stmtOf, type Holder, type Kind, type Obj } from "./objects.js";
 import { v1TypeNamesIn } from "./subclass-types.js";
@@ -105,9 +106,13 @@ export abstract class RootsAnalyzer extends AnalyzerBase {
     let plan = planFactory(state, callPath, ref);
     if ("reason" in plan) {
       group.block(stmt, `${ref.name}(): ${plan.reason}`);
+      // an adapter's other factories and callers stay with it
+      const param = callPath.node.arguments[1] ? optionsParamOf(state, callPath.get("arguments", 1)) : null;
+      if (param) this.adapterOptions(group, param);
       this.heldFlow(group, ref.name, aw, callPath);
       return;
     }
+    if (plan.optionsParam) this.adapterOptions(group, plan.optionsParam);
     // `new Redis(await createPool(...))`: the client is the value followed (pool-client.ts)
     const onPool = clientOnInlinePool(state, aw, plan);
     if (onPool) {
@@ -164,6 +169,29 @@ export abstract class RootsAnalyzer extends AnalyzerBase {
     this.eagerConnect(obj, held.declStmt);
     this.annotation(obj);
     this.analyze(obj);
+  }
+
+  /** The adapters whose options parameter becomes v2 options, with the group that converts them. */
+  private readonly adapters = new Map<N, Group>();
+
+  /** An adapter's options parameter becomes v2 options, and its callers convert theirs (options-param.ts). */
+  protected adapterOptions(group: Group, param: OptionsParam): void {
+    const first = this.adapters.get(param.decl);
+    if (first) return first.absorb(group);
+    this.adapters.set(param.decl, group);
+    const fid = fnIdOf(this.ctx, param.fn);
+    if (fid) group.addId(`${fid}(${param.index})`);
+    const typeName = param.typeRef.node.typeName;
+    group.v1Refs.push(typeName, typeName.left ?? typeName);
+    group.edit(1, param.typeRef.node, "options-type", `${param.name} takes ${param.v2Type} in v2 (its callers convert their options)`, () =>
+      replaceNode(param.typeRef, this.state.typeRef(param.v2Type, typeName, null)),
+    );
+    const callers = adapterCallers(this.state, param);
+    if ("reason" in callers) {
+      group.block(stmtOf(callers.call), `the options given here to a function that passes them to a v1 factory cannot be converted: ${callers.reason}`);
+      return;
+    }
+    for (const c of callers) group.edit(1, c.call.node, "adapter-options", "the function takes v2 options: converted where it is called", c.build);
   }
 
   /**

@@ -15,6 +15,7 @@ import { renderObject, type Entry } from "../lib/render.js";
 import type { V2State } from "./state.js";
 import { resolveBinding } from "../lib/scope.js";
 import { jsDocParamType } from "./jsdoc.js";
+import { optionsParamOf, type OptionsParam } from "./options-param.js";
 
 export interface FactoryPlan {
   kind: Kind;
@@ -31,6 +32,8 @@ export interface FactoryPlan {
    * limit, as v1 did), which its close() does not close: the close rewrite disconnects it.
    */
   blockingPool: boolean;
+  /** The options are an adapter's parameter that becomes v2 options (options-param.ts). */
+  optionsParam?: OptionsParam;
 }
 
 type Address =
@@ -287,6 +290,43 @@ function clientOnPool(state: V2State, like: { ref: ExportRef; node: N }, pool: N
 }
 
 export function planFactory(state: V2State, callPath: P, ref: ExportRef): FactoryPlan | { reason: string } {
+  const plan = planFactoryCall(state, callPath, ref);
+  if ("reason" in plan || plan.kind === "sentinel") return plan;
+  const param = callPath.node.arguments[1] ? optionsParamOf(state, callPath.get("arguments", 1)) : null;
+  return param ? { ...plan, optionsParam: param } : plan;
+}
+
+/** v2 options an adapter's parameter carries (options-param.ts): given as they are (a pool still waits for a free connection, 10 unless they say otherwise). */
+function passThrough(factory: string, name: string): { entries: Entry[]; decode: boolean; encoding: string | null; notes: string[]; maxsize: boolean } {
+  const pooled = factory === "createRedisPool" || factory === "createPool";
+  const spread: Entry = { key: "", spread: true, text: name };
+  return pooled
+    ? { entries: [{ key: "maxConnections", text: "10" }, spread, { key: "timeout", text: "null" }], decode: false, encoding: null, notes: [], maxsize: true }
+    : { entries: [spread], decode: false, encoding: null, notes: [], maxsize: false };
+}
+
+/** The callers of an adapter (options-param.ts): each one's options converted into v2 options where it calls. */
+export function adapterCallers(state: V2State, param: OptionsParam): { call: P; build: () => void }[] | { reason: string; call: P } {
+  const out: { call: P; build: () => void }[] = [];
+  for (const call of param.calls) {
+    const args: N[] = call.node.arguments;
+    if (args.some((a) => a.type === "SpreadElement")) return { reason: "its arguments are spread", call };
+    const arg = args[param.index];
+    if (!arg || isUndefinedId(arg)) continue;
+    const conv = convertOptions(state.ctx, param.factory, arg);
+    if ("reason" in conv) return { reason: conv.reason, call };
+    if (conv.decode) return { reason: "the options set an encoding, and the adapter's clients are written for Buffer replies", call };
+    out.push({
+      call,
+      build: () => {
+        call.node.arguments[param.index] = renderObject(state.ctx, arg, [], conv.entries) ?? raw(state.ctx, "{}");
+      },
+    });
+  }
+  return out;
+}
+
+function planFactoryCall(state: V2State, callPath: P, ref: ExportRef): FactoryPlan | { reason: string } {
   const ctx = state.ctx;
   const j = ctx.j;
   const call = callPath.node;
@@ -296,7 +336,8 @@ export function planFactory(state: V2State, callPath: P, ref: ExportRef): Factor
   if (args.some((a) => a.type === "SpreadElement")) return { reason: "its arguments are spread" };
   if (args.length === 0) return { reason: "it has no address" };
   if (args.length > 2) return { reason: "it has more than two arguments" };
-  const options = convertOptions(ctx, factory, args[1]);
+  const optionsParam = args[1] ? optionsParamOf(state, callPath.get("arguments", 1)) : null;
+  const options = optionsParam ? passThrough(factory, optionsParam.name) : convertOptions(ctx, factory, args[1]);
   if ("reason" in options) return options;
   const notes = [...options.notes];
   let { decode, encoding } = options;
