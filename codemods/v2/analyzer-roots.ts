@@ -113,6 +113,7 @@ export abstract class RootsAnalyzer extends AnalyzerBase {
       return;
     }
     if (plan.optionsParam) this.adapterOptions(group, plan.optionsParam);
+    group.v1Refs.push(...(plan.typeNames ?? []));
     // `new Redis(await createPool(...))`: the client is the value followed (pool-client.ts)
     const onPool = clientOnInlinePool(state, aw, plan);
     if (onPool) {
@@ -191,7 +192,10 @@ export abstract class RootsAnalyzer extends AnalyzerBase {
       group.block(stmtOf(callers.call), `the options given here to a function that passes them to a v1 factory cannot be converted: ${callers.reason}`);
       return;
     }
-    for (const c of callers) group.edit(1, c.call.node, "adapter-options", "the function takes v2 options: converted where it is called", c.build);
+    for (const c of callers) {
+      group.v1Refs.push(...c.typeNames);
+      group.edit(1, c.call.node, "adapter-options", "the function takes v2 options: converted where it is called", c.build);
+    }
   }
 
   /**

@@ -111,6 +111,8 @@ function callsOf(state: V2State, fn: P): P[] | null {
   const cls: N = fn.parent?.parent?.node;
   for (const r of refs) {
     if (!isCallee(r)) {
+      // `aioredis.createRedisPool` in an adapter named `createRedisPool`: the package's function
+      if (f.type !== "FunctionDeclaration" && resolveExport(state.info, r)) continue;
       // another reference to the function (or, in its class, a call through another instance): callers out of sight
       if (f.type === "FunctionDeclaration" ? resolveBinding(r, name) === f.id : (r.node.start ?? 0) >= (cls?.start ?? Infinity) && (r.node.end ?? 0) <= (cls?.end ?? -1))
         return null;
@@ -121,4 +123,47 @@ function callsOf(state: V2State, fn: P): P[] | null {
     calls.push(parent);
   }
   return calls;
+}
+
+/**
+ * A variable declared with a v1 options type and read once, as a spread in options the codemod
+ * converts (`let extra: CreateRedisPoolOptions = {}; ... extra = rest; ... createRedisPool(url,
+ * { maxsize: 5, ...extra })`): it follows its value into v2 options. Its type becomes the v2
+ * options type, each value given to it (its initializer, every assignment) is converted where
+ * it is given, and the spread takes it as it is.
+ */
+export interface OptionsVar {
+  name: string;
+  typeRef: P;
+  v2Type: string;
+  /** The initializer and the right side of every assignment. */
+  sources: P[];
+}
+
+export function optionsVarOf(state: V2State, node: N): OptionsVar | null {
+  if (node?.type !== "Identifier") return null;
+  const at = (identifiersNamed(state.ctx, node.name) as P[]).find((p) => p.node === node);
+  const decl = at ? resolveBinding(at, node.name) : null;
+  const declPath = decl ? pathOf(state, decl) : null;
+  const declarator: P | null = declPath?.parent ?? null;
+  if (declarator?.node.type !== "VariableDeclarator" || declarator.node.id !== decl) return null;
+  const typeRef: P = declPath!.get("typeAnnotation", "typeAnnotation");
+  if (typeRef?.node?.type !== "TSTypeReference" || typeRef.node.typeParameters) return null;
+  const ref = resolveExport(state.info, typeRef.get("typeName"));
+  const v2Type = ref ? V2_OPTIONS_TYPE[ref.name] : undefined;
+  if (!v2Type) return null;
+  const sources: P[] = declarator.node.init ? [declarator.get("init")] : [];
+  let reads = 0;
+  for (const p of identifiersNamed(state.ctx, node.name) as P[]) {
+    if (p.node === decl || resolveBinding(p, node.name) !== decl) continue;
+    const parent = p.parent?.node;
+    if (parent?.type === "AssignmentExpression" && parent.left === p.node) {
+      if (parent.operator !== "=") return null;
+      sources.push(p.parent.get("right"));
+      continue;
+    }
+    if (parent?.type !== "SpreadElement" || p.node !== node) return null;
+    reads++;
+  }
+  return reads === 1 ? { name: node.name, typeRef, v2Type, sources } : null;
 }
