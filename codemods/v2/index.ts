@@ -23,7 +23,7 @@ import { finishReceivers, noteReceiver } from "./receiver.js";
 import { V2State } from "./state.js";
 import { slotId, slotStore, slotsId } from "./slots.js";
 import { unwrapValue, isNullishDefault } from "./paths.js";
-import { resetScopes } from "../lib/scope.js";
+import { resetScopes, resolveBinding } from "../lib/scope.js";
 
 import { type CallUse, isV1File, contains } from "./analyzer-util.js";
 import { namesClass, narrowedAway, stableHolder, typeTest } from "./narrowing.js";
@@ -280,6 +280,9 @@ class Analyzer extends RootsAnalyzer {
       if (this.projectArg(obj, use)) return;
       return group.block(stmt, `${obj.label} is passed to a constructor the codemod cannot follow`);
     }
+    const callee = call.callee;
+    if ((callee.type === "Identifier" && callee.name === "String" && !resolveBinding(use.callPath.get("callee"), "String")) || codeOf(this.ctx, callee) === "JSON.stringify")
+      return group.block(stmt, `${obj.label} is turned into text here, and a v2 object's text is not the v1 one's; show something else (its address), or migrate this by hand`);
     const target = localCallee(state, use.callPath, use.index);
     if (!target) {
       if (this.projectArg(obj, use)) return;
