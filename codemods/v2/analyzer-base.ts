@@ -182,7 +182,9 @@ export abstract class AnalyzerBase {
     const group = element.group;
     const decl = holder.declPath?.node;
     const annId = decl?.type === "VariableDeclarator" ? decl.id : decl;
-    const annPath = annId?.typeAnnotation ? (decl?.type === "VariableDeclarator" ? holder.declPath!.get("id") : holder.declPath!).get("typeAnnotation", "typeAnnotation") : null;
+    const annPath = annId?.typeAnnotation
+      ? (decl?.type === "VariableDeclarator" ? holder.declPath!.get("id") : holder.declPath!).get("typeAnnotation", "typeAnnotation")
+      : null;
     const elementRefs = elementTypeRefs(annPath);
     for (const r of [...elementRefs]) elementRefs.push(...aliasPackageRefs(this.ctx, this.state.info, r));
     for (const r of elementRefs) {
@@ -198,8 +200,15 @@ export abstract class AnalyzerBase {
         this.analyze(e);
       } else if (u.type === "arg") {
         if (!this.projectArg(element, u.use, ELEMENTS))
-          group.block(stmtOf(u.use.callPath), `the array ${holder.name} holds a ${element.kind} and is passed to a function the codemod cannot follow; migrate them together by hand`);
-      } else group.block(stmtOf(u.path), `the array ${holder.name} holds a ${element.kind} and ${u.what}, so the codemod cannot see every use of its elements; read them with .map()/.forEach() or for...of`);
+          group.block(
+            stmtOf(u.use.callPath),
+            `the array ${holder.name} holds a ${element.kind} and is passed to a function the codemod cannot follow; migrate them together by hand`,
+          );
+      } else
+        group.block(
+          stmtOf(u.path),
+          `the array ${holder.name} holds a ${element.kind} and ${u.what}, so the codemod cannot see every use of its elements; read them with .map()/.forEach() or for...of`,
+        );
     }
   }
 

@@ -281,8 +281,14 @@ class Analyzer extends RootsAnalyzer {
       return group.block(stmt, `${obj.label} is passed to a constructor the codemod cannot follow`);
     }
     const callee = call.callee;
-    if ((callee.type === "Identifier" && callee.name === "String" && !resolveBinding(use.callPath.get("callee"), "String")) || codeOf(this.ctx, callee) === "JSON.stringify")
-      return group.block(stmt, `${obj.label} is turned into text here, and a v2 object's text is not the v1 one's; show something else (its address), or migrate this by hand`);
+    if (
+      (callee.type === "Identifier" && callee.name === "String" && !resolveBinding(use.callPath.get("callee"), "String")) ||
+      codeOf(this.ctx, callee) === "JSON.stringify"
+    )
+      return group.block(
+        stmt,
+        `${obj.label} is turned into text here, and a v2 object's text is not the v1 one's; show something else (its address), or migrate this by hand`,
+      );
     const target = localCallee(state, use.callPath, use.index);
     if (!target) {
       if (this.projectArg(obj, use)) return;

@@ -17,7 +17,8 @@ export function stableHolder(holder: Holder, refs: P[]): boolean {
   if (holder.type === "member") return false;
   const decl = holder.declPath?.node;
   // a field set in the constructor only
-  if (holder.type === "field") return !!decl?.readonly || (holder.declPath?.parent?.node.type === "TSParameterProperty" && !!holder.declPath.parent.node.readonly);
+  if (holder.type === "field")
+    return !!decl?.readonly || (holder.declPath?.parent?.node.type === "TSParameterProperty" && !!holder.declPath.parent.node.readonly);
   if (decl?.type === "VariableDeclarator") return holder.declPath?.parent?.node.kind === "const";
   return !refs.some((r) => {
     const p = climbWrappers(r).parent?.node;

@@ -71,7 +71,7 @@ export function optionsParamOf(state: V2State, argPath: P): OptionsParam | null 
   }
   const pooled = [...factories].filter((f) => POOLED.has(f));
   if (pooled.length && pooled.length !== factories.size) return null;
-  if ((v2Type === "PoolOptions") !== (pooled.length > 0)) return null;
+  if ((v2Type === "PoolOptions") !== pooled.length > 0) return null;
   const calls = callsOf(state, fn);
   if (!calls) return null;
   const factory = factories.has("createRedisPool") ? "createRedisPool" : factories.has("createRedis") ? "createRedis" : [...factories][0]!;
@@ -114,7 +114,11 @@ function callsOf(state: V2State, fn: P): P[] | null {
       // `aioredis.createRedisPool` in an adapter named `createRedisPool`: the package's function
       if (f.type !== "FunctionDeclaration" && resolveExport(state.info, r)) continue;
       // another reference to the function (or, in its class, a call through another instance): callers out of sight
-      if (f.type === "FunctionDeclaration" ? resolveBinding(r, name) === f.id : (r.node.start ?? 0) >= (cls?.start ?? Infinity) && (r.node.end ?? 0) <= (cls?.end ?? -1))
+      if (
+        f.type === "FunctionDeclaration"
+          ? resolveBinding(r, name) === f.id
+          : (r.node.start ?? 0) >= (cls?.start ?? Infinity) && (r.node.end ?? 0) <= (cls?.end ?? -1)
+      )
         return null;
       continue;
     }

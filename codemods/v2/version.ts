@@ -30,10 +30,7 @@ export function versionReadKeepsResult(refPath: P): boolean {
   const call = p.parent?.node;
   if (call?.type !== "CallExpression" || !call.arguments.includes(p.node)) return false;
   const others = (call.arguments as N[]).filter((a) => a !== p.node);
-  return (
-    others.length > 0 &&
-    others.every((a) => isStringLit(a) && VERSION_TEXT.test(a.value) && below(a.value.split(".").map(Number), COMPAT_VERSION))
-  );
+  return others.length > 0 && others.every((a) => isStringLit(a) && VERSION_TEXT.test(a.value) && below(a.value.split(".").map(Number), COMPAT_VERSION));
 }
 
 export const VERSION_MARKER =
