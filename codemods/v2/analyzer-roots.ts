@@ -24,9 +24,9 @@ import type { Group } from "./state.js";
 import { resolveBinding } from "../lib/scope.js";
 
 import { type CallUse, returnTarget, unwrapAwait, isModuleLevelDecl, classIdOf, fnIdOf, functionPaths } from "./analyzer-util.js";
-import { AnalyzerBase } from "./analyzer-base.js";
+import { ArraysAnalyzer } from "./analyzer-arrays.js";
 
-export abstract class RootsAnalyzer extends AnalyzerBase {
+export abstract class RootsAnalyzer extends ArraysAnalyzer {
   /** One call on a followed value (in the Analyzer). */
   protected abstract callUse(obj: Obj, use: CallUse, consumed: Set<N>, releases: CallUse[]): void;
 
