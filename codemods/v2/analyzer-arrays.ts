@@ -19,6 +19,8 @@ export abstract class ArraysAnalyzer extends AnalyzerBase {
     if (use.type === "arg") return this.projectArg(obj, use, ELEMENTS);
     const held = p.parent?.node.type === "VariableDeclarator" ? holderOf(this.state, p) : null;
     if (!held || "reason" in held || held.holder.type !== "binding") return false;
+    // an exported array is read in modules that do not know it holds clients
+    if (held.declStmt?.node.type === "ExportNamedDeclaration") return false;
     if (held.holder.declPath && isModuleLevel(held.holder.declPath)) {
       const id = this.ctx.view?.local(held.holder.name);
       if (id) this.port(obj, `${id}${ELEMENTS}`);

@@ -8,6 +8,8 @@ export async function main(): Promise<void> {
   await quorum.close();
   console.log("shared still open:", String(await shared.get("k")));
   console.log("sizes:", await sizes([shared]));
+  const both = [shared];
+  for (const c of both) console.log("via a local array:", String(await c.get("k")));
   shared.close();
   await shared.waitClosed();
 }
