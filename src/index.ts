@@ -2,6 +2,8 @@
  * aioredis: an async-native Redis client whose API follows redis-py's asyncio client.
  * This file is the public API; `aioredis/compat` is built on nothing else.
  */
+/** This package's version (redis-py's `redis.__version__`; `aioredis/compat` says "1.3.1", the API it emulates). */
+export const __version__ = "2.0.0-dev.0";
 export { Redis, fromUrl, type RedisOptions, type RedisConstructor, type UrlReplyType } from "./client.js";
 export type { TransactionOptions } from "./transaction.js";
 export { Pipeline, type ExecuteOptions, type WatchingPipeline } from "./pipeline.js";

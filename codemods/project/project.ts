@@ -263,7 +263,7 @@ export class Project {
   /** A file's own function results and parameters are consumed in that file too (a local caller). */
   private consumedLocally(_e: Entry, id: string): boolean {
     // and values kept at a member path (`App.state.pool`, `Transport(0).redis`): read in the file that stores them too
-    return id.endsWith(")") || id.includes(").") || id.slice(id.indexOf("#") + 1).split(".").length > 2;
+    return id.endsWith(")") || id.endsWith(")[]") || id.includes(").") || id.slice(id.indexOf("#") + 1).split(".").length > 2;
   }
 
   private viewFor(e: Entry, first: boolean): FileView {

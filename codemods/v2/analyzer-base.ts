@@ -18,6 +18,8 @@ import type { PubSubRegistry } from "./pubsub.js";
 import { notePorted } from "./pubsub-field.js";
 import type { V2State, Group } from "./state.js";
 import { slotId, slotsId, slotUses } from "./slots.js";
+import { arrayLiteralOf } from "./arrays.js";
+import { aliasPackageRefs } from "./alias-refs.js";
 import { declaredMemberTypeRefs, declaredTypes, memberChain, pathIdOf, typeIdOfDecl, unwrapValue } from "./paths.js";
 import { memberTypeId, typedMemberValues } from "./typed-members.js";
 import { resolveBinding } from "../lib/scope.js";
@@ -127,6 +129,8 @@ export abstract class AnalyzerBase {
   protected projectEscape(obj: Obj, ref: P): boolean {
     const view = this.ctx.view;
     if (!view) return false;
+    const list = arrayLiteralOf(ref);
+    if (list) return this.arrayStore(obj, list);
     const p = climbWrappers(ref);
     const parent = p.parent?.node;
     if (!parent) return false;
@@ -162,6 +166,9 @@ export abstract class AnalyzerBase {
     }
     return false;
   }
+
+  /** `[client]`: the array literal holds the value (analyzer-arrays.ts). */
+  protected abstract arrayStore(obj: Obj, listPath: P): boolean;
 
   // ------------------------------------------------------------------ member paths (paths.ts)
 
@@ -473,7 +480,7 @@ export abstract class AnalyzerBase {
   }
 
   /** The object passed to a function or class of the project: the parameter's id joins the group. */
-  protected projectArg(obj: Obj, use: Extract<Use, { type: "arg" }>): boolean {
+  protected projectArg(obj: Obj, use: Extract<Use, { type: "arg" }>, suffix = ""): boolean {
     const view = this.ctx.view;
     if (!view) return false;
     const callee = use.callPath.node.callee;
@@ -488,7 +495,7 @@ export abstract class AnalyzerBase {
       if (cls) fnId = `${cls}.${callee.property.name}`;
     }
     if (!fnId || fnId.endsWith("#*")) return false;
-    this.port(obj, `${fnId}(${use.index})`);
+    this.port(obj, `${fnId}(${use.index})${suffix}`);
     return true;
   }
 
@@ -512,6 +519,8 @@ export abstract class AnalyzerBase {
     const refs: P[] = [];
     if (ann.type === "TSTypeReference") refs.push(annPath);
     else if (ann.type === "TSUnionType") ann.types.forEach((t: N, i: number) => t.type === "TSTypeReference" && refs.push(annPath.get("types", i)));
+    // `connection: Connection` where `type Connection = string | Redis` (alias-refs.ts)
+    for (const r of [...refs]) refs.push(...aliasPackageRefs(this.ctx, this.state.info, r));
     for (const r of refs) {
       const ref = resolveExport(this.state.info, r.get("typeName"));
       if (!ref) continue;

@@ -12,7 +12,8 @@
 import { resolveExport, type Binding } from "../lib/bindings.js";
 import { codeOf, hasIgnoreComment, nodesOf, parseStatements } from "../lib/context.js";
 import { isFunction as isFunctionNode, climbWrappers, enclosingFunction, replaceNode, statementList, type N, type P } from "../lib/ast.js";
-import { planFactory } from "./factories.js";
+import { adapterCallers, planFactory } from "./factories.js";
+import { optionsParamOf, type OptionsParam } from "./options-param.js";
 import { clientOnInlinePool } from "./pool-client.js";
 import { classifyUse, holderOf, pathOf, referencesOfHolder, stmtOf, type Holder, type Kind, type Obj } from "./objects.js";
 import { inheritedCtorIds } from "./ctor-aliases.js";
@@ -23,9 +24,9 @@ import type { Group } from "./state.js";
 import { resolveBinding } from "../lib/scope.js";
 
 import { type CallUse, returnTarget, unwrapAwait, isModuleLevelDecl, classIdOf, fnIdOf, functionPaths } from "./analyzer-util.js";
-import { AnalyzerBase } from "./analyzer-base.js";
+import { ArraysAnalyzer } from "./analyzer-arrays.js";
 
-export abstract class RootsAnalyzer extends AnalyzerBase {
+export abstract class RootsAnalyzer extends ArraysAnalyzer {
   /** One call on a followed value (in the Analyzer). */
   protected abstract callUse(obj: Obj, use: CallUse, consumed: Set<N>, releases: CallUse[]): void;
 
@@ -72,9 +73,14 @@ export abstract class RootsAnalyzer extends AnalyzerBase {
     let plan = planFactory(state, callPath, ref);
     if ("reason" in plan) {
       group.block(stmt, `${ref.name}(): ${plan.reason}`);
+      // an adapter's other factories and callers stay with it
+      const param = callPath.node.arguments[1] ? optionsParamOf(state, callPath.get("arguments", 1)) : null;
+      if (param) this.adapterOptions(group, param);
       this.heldFlow(group, ref.name, aw, callPath);
       return;
     }
+    if (plan.optionsParam) this.adapterOptions(group, plan.optionsParam);
+    group.v1Refs.push(...(plan.typeNames ?? []));
     // `new Redis(await createPool(...))`: the client is the value followed (pool-client.ts)
     const onPool = clientOnInlinePool(state, aw, plan);
     if (onPool) {
@@ -131,6 +137,32 @@ export abstract class RootsAnalyzer extends AnalyzerBase {
     this.eagerConnect(obj, held.declStmt);
     this.annotation(obj);
     this.analyze(obj);
+  }
+
+  /** The adapters whose options parameter becomes v2 options, with the group that converts them. */
+  private readonly adapters = new Map<N, Group>();
+
+  /** An adapter's options parameter becomes v2 options, and its callers convert theirs (options-param.ts). */
+  protected adapterOptions(group: Group, param: OptionsParam): void {
+    const first = this.adapters.get(param.decl);
+    if (first) return first.absorb(group);
+    this.adapters.set(param.decl, group);
+    const fid = fnIdOf(this.ctx, param.fn);
+    if (fid) group.addId(`${fid}(${param.index})`);
+    const typeName = param.typeRef.node.typeName;
+    group.v1Refs.push(typeName, typeName.left ?? typeName);
+    group.edit(1, param.typeRef.node, "options-type", `${param.name} takes ${param.v2Type} in v2 (its callers convert their options)`, () =>
+      replaceNode(param.typeRef, this.state.typeRef(param.v2Type, typeName, null)),
+    );
+    const callers = adapterCallers(this.state, param);
+    if ("reason" in callers) {
+      group.block(stmtOf(callers.call), `the options given here to a function that passes them to a v1 factory cannot be converted: ${callers.reason}`);
+      return;
+    }
+    for (const c of callers) {
+      group.v1Refs.push(...c.typeNames);
+      group.edit(1, c.call.node, "adapter-options", "the function takes v2 options: converted where it is called", c.build);
+    }
   }
 
   /**

@@ -9,12 +9,13 @@ import type { ExportRef } from "../lib/bindings.js";
 import { codeOf, nodesOf, quoteString, raw, type Ctx } from "../lib/context.js";
 import { declaredNullable, optionsAsSpread, spreadConversionText } from "./options.js";
 import { declaredV1Address, runtimeAddressPool } from "./runtime-address.js";
-import { isBoolLit, isLiteral, isNullLit, isObjectExpr, isObjectProp, isStringLit, isUndefinedId, propName, type N, type P } from "../lib/ast.js";
+import { isBoolLit, isLiteral, isNullLit, isObjectExpr, isObjectProp, isStringLit, isUndefinedId, propName, replaceNode, type N, type P } from "../lib/ast.js";
 import type { Kind } from "./objects.js";
 import { renderObject, type Entry } from "../lib/render.js";
 import type { V2State } from "./state.js";
 import { resolveBinding } from "../lib/scope.js";
 import { jsDocParamType } from "./jsdoc.js";
+import { optionsParamOf, optionsVarOf, type OptionsParam } from "./options-param.js";
 
 export interface FactoryPlan {
   kind: Kind;
@@ -31,6 +32,10 @@ export interface FactoryPlan {
    * limit, as v1 did), which its close() does not close: the close rewrite disconnects it.
    */
   blockingPool: boolean;
+  /** The options are an adapter's parameter that becomes v2 options (options-param.ts). */
+  optionsParam?: OptionsParam;
+  /** v1 option type names the rewrite replaces (variables that become v2 options). */
+  typeNames?: N[];
 }
 
 type Address =
@@ -202,10 +207,20 @@ const UNSUPPORTED_OPTIONS: Record<string, string> = {
   commandsFactory: "v2 has no commandsFactory; subclass Redis instead",
 };
 
+/** Rewrites that go with a conversion (the variables it takes as v2 options), and the v1 type names they replace. */
+export interface VarEdits {
+  run: (() => void)[];
+  typeNames: N[];
+}
+
 function convertOptions(
   _ctx: Ctx,
   factory: string,
   opts: N | undefined,
+  state?: V2State,
+  vars?: VarEdits,
+  /** Options that go into other options (a variable's value): no pool defaults of their own. */
+  bare = false,
 ): { entries: Entry[]; decode: boolean; encoding: string | null; notes: string[]; maxsize: boolean } | { reason: string } {
   const entries: Entry[] = [];
   const notes: string[] = [];
@@ -220,6 +235,15 @@ function convertOptions(
   const pooled = factory === "createRedisPool" || factory === "createPool";
   for (const [at, prop] of props.entries()) {
     if (prop.type === "SpreadElement") {
+      // a variable of v1 options read only here: v2 options from where it is given (options-param.ts)
+      if (state && vars && optionsVar(state, factory, prop.argument, vars)) {
+        entries.push({ key: "", spread: true, text: codeOf(_ctx, prop.argument) });
+        if (pooled && !bare && !staticNames.includes("maxsize") && !maxsize) {
+          maxsize = true;
+          entries.unshift({ key: "maxConnections", text: "10" });
+        }
+        continue;
+      }
       // keys known only at run time: converted at the call site (options.ts)
       const renames = new Map<string, string>();
       const refused = Object.keys(UNSUPPORTED_OPTIONS);
@@ -232,7 +256,7 @@ function convertOptions(
       const overridden = staticNames.slice(at + 1).filter((n): n is string => n !== null);
       entries.push({ key: "", spread: true, text: spreadConversionText(_ctx, factory, codeOf(_ctx, prop.argument), { renames, refused, overridden }) });
       // v1 pools wait for a free connection, 10 at most unless maxsize says otherwise: a spread may carry maxsize
-      if (pooled && !staticNames.includes("maxsize") && !maxsize) {
+      if (pooled && !bare && !staticNames.includes("maxsize") && !maxsize) {
         maxsize = true;
         entries.unshift({ key: "maxConnections", text: "10" });
       }
@@ -272,7 +296,7 @@ function convertOptions(
     }
     entries.push({ key: to, prop });
   }
-  if (maxsize) entries.push({ key: "timeout", text: "null" });
+  if (maxsize && !bare) entries.push({ key: "timeout", text: "null" });
   return { entries, decode, encoding, notes, maxsize };
 }
 
@@ -287,6 +311,78 @@ function clientOnPool(state: V2State, like: { ref: ExportRef; node: N }, pool: N
 }
 
 export function planFactory(state: V2State, callPath: P, ref: ExportRef): FactoryPlan | { reason: string } {
+  const vars: VarEdits = { run: [], typeNames: [] };
+  const plan = planFactoryCall(state, callPath, ref, vars);
+  if ("reason" in plan || plan.kind === "sentinel") return plan;
+  const param = callPath.node.arguments[1] ? optionsParamOf(state, callPath.get("arguments", 1)) : null;
+  const build = plan.build;
+  const out: FactoryPlan = vars.run.length
+    ? {
+        ...plan,
+        typeNames: vars.typeNames,
+        build: () => {
+          const node = build();
+          for (const r of vars.run) r();
+          return node;
+        },
+      }
+    : plan;
+  return param ? { ...out, optionsParam: param } : out;
+}
+
+/** v2 options an adapter's parameter carries (options-param.ts): given as they are (a pool still waits for a free connection, 10 unless they say otherwise). */
+function passThrough(factory: string, name: string): { entries: Entry[]; decode: boolean; encoding: string | null; notes: string[]; maxsize: boolean } {
+  const pooled = factory === "createRedisPool" || factory === "createPool";
+  const spread: Entry = { key: "", spread: true, text: name };
+  return pooled
+    ? { entries: [{ key: "maxConnections", text: "10" }, spread, { key: "timeout", text: "null" }], decode: false, encoding: null, notes: [], maxsize: true }
+    : { entries: [spread], decode: false, encoding: null, notes: [], maxsize: false };
+}
+
+/** Plans the conversion of a v1 options variable (options-param.ts) into `vars`; false when it cannot be converted. */
+function optionsVar(state: V2State, factory: string, node: N, vars: VarEdits): boolean {
+  const v = optionsVarOf(state, node);
+  if (!v) return false;
+  const run: (() => void)[] = [];
+  const typeNames: N[] = [];
+  for (const src of v.sources) {
+    const conv = convertOptions(state.ctx, factory, src.node, state, { run, typeNames }, true);
+    if ("reason" in conv || conv.decode) return false;
+    run.push(() => {
+      replaceNode(src, renderObject(state.ctx, src.node, [], conv.entries) ?? raw(state.ctx, "{}"));
+    });
+  }
+  const typeName = v.typeRef.node.typeName;
+  vars.typeNames.push(...typeNames, typeName, typeName.left ?? typeName);
+  vars.run.push(...run, () => replaceNode(v.typeRef, state.typeRef(v.v2Type, typeName, null)));
+  return true;
+}
+
+/** The callers of an adapter (options-param.ts): each one's options converted into v2 options where it calls. */
+export function adapterCallers(state: V2State, param: OptionsParam): { call: P; build: () => void; typeNames: N[] }[] | { reason: string; call: P } {
+  const out: { call: P; build: () => void; typeNames: N[] }[] = [];
+  for (const call of param.calls) {
+    const args: N[] = call.node.arguments;
+    if (args.some((a) => a.type === "SpreadElement")) return { reason: "its arguments are spread", call };
+    const arg = args[param.index];
+    if (!arg || isUndefinedId(arg)) continue;
+    const vars: VarEdits = { run: [], typeNames: [] };
+    const conv = convertOptions(state.ctx, param.factory, arg, state, vars);
+    if ("reason" in conv) return { reason: conv.reason, call };
+    if (conv.decode) return { reason: "the options set an encoding, and the adapter's clients are written for Buffer replies", call };
+    out.push({
+      call,
+      typeNames: vars.typeNames,
+      build: () => {
+        call.node.arguments[param.index] = renderObject(state.ctx, arg, [], conv.entries) ?? raw(state.ctx, "{}");
+        for (const r of vars.run) r();
+      },
+    });
+  }
+  return out;
+}
+
+function planFactoryCall(state: V2State, callPath: P, ref: ExportRef, vars: VarEdits): FactoryPlan | { reason: string } {
   const ctx = state.ctx;
   const j = ctx.j;
   const call = callPath.node;
@@ -296,7 +392,8 @@ export function planFactory(state: V2State, callPath: P, ref: ExportRef): Factor
   if (args.some((a) => a.type === "SpreadElement")) return { reason: "its arguments are spread" };
   if (args.length === 0) return { reason: "it has no address" };
   if (args.length > 2) return { reason: "it has more than two arguments" };
-  const options = convertOptions(ctx, factory, args[1]);
+  const optionsParam = args[1] ? optionsParamOf(state, callPath.get("arguments", 1)) : null;
+  const options = optionsParam ? passThrough(factory, optionsParam.name) : convertOptions(ctx, factory, args[1], state, vars);
   if ("reason" in options) return options;
   const notes = [...options.notes];
   let { decode, encoding } = options;

@@ -4,14 +4,15 @@
  * plan every rewrite per object group (all or nothing); rename error classes; apply; point
  * each import at `aioredis` or, for what was left on v1, at `aioredis/compat`.
  */
-import { COMPAT_PACKAGE, resolveExport, type Binding, type ModuleInfo } from "../lib/bindings.js";
-import { addMarker, codeOf, invalidateIndex, nodesOf, parseStatements, raw, type Ctx } from "../lib/context.js";
+import { resolveExport, type Binding, type ModuleInfo } from "../lib/bindings.js";
+import { codeOf, invalidateIndex, nodesOf, parseStatements, raw, type Ctx } from "../lib/context.js";
+import { importPlan } from "./import-plan.js";
 import { referencesOf, rewriteImportsV2 } from "../lib/imports.js";
 import { canAwait, climbWrappers, enclosingStatement, isNullLit, isUndefinedId, memberName, statementList, type N, type P } from "../lib/ast.js";
 import { planCommand } from "./commands.js";
 import { rewriteErrors } from "./errors.js";
 import { inlineV1Aliases } from "./type-aliases.js";
-import { CONSTANTS, ERROR_RENAMES, FACTORIES, SHARED_NAMES, TYPE_RENAMES, V1_ONLY } from "./names.js";
+import { CONSTANTS, FACTORIES } from "./names.js";
 import { classifyUse, holderOf, localCallee, referencesOfHolder, stmtOf, type Holder, type Obj, type Use } from "./objects.js";
 import { planPoolExecute } from "./pool-execute.js";
 import { planFieldAcquire, planRedisOnConnection } from "./held-connection.js";
@@ -24,10 +25,11 @@ import { finishReceivers, noteReceiver } from "./receiver.js";
 import { V2State } from "./state.js";
 import { slotId, slotStore, slotsId } from "./slots.js";
 import { unwrapValue, isNullishDefault } from "./paths.js";
-import { resetScopes } from "../lib/scope.js";
+import { resetScopes, resolveBinding } from "../lib/scope.js";
 
 import { type CallUse, isV1File, contains } from "./analyzer-util.js";
 import { SubclassAnalyzer, subclassOwnUse } from "./subclass-convert.js";
+import { namesClass, narrowedAway, stableHolder, typeTest } from "./narrowing.js";
 
 export { isV1File, isV2File } from "./analyzer-util.js";
 
@@ -65,6 +67,7 @@ class Analyzer extends SubclassAnalyzer {
     if (this.ctx.view?.ready) this.pathRoots();
     if (this.ctx.view?.ready) this.typedMembers();
     if (this.ctx.view?.ready) this.inheritedConstructors();
+    if (this.ctx.view?.ready) this.arrayRoots();
     this.typedRoots();
     this.pendingAssigns();
     if (this.ctx.view?.ready) this.slotScan();
@@ -126,7 +129,20 @@ class Analyzer extends SubclassAnalyzer {
     const releases: CallUse[] = [];
     const calls: CallUse[] = [];
     const lookups: Extract<Use, { type: "prop" }>[] = [];
+    // type tests, and uses the code narrowed away from the client (narrowing.ts)
+    const refSet = new Set<N>(refs.map((r) => climbWrappers(r).node));
+    const stable = stableHolder(obj.holder, refs);
+    const isRef = (n: N): boolean => refSet.has(n?.type === "TSNonNullExpression" || n?.type === "ParenthesizedExpression" ? n.expression : n);
+    // only `Redis` names the class of the value in both APIs (a v1 RedisConnection is a v2 Redis)
+    const cls = obj.kind === "client" ? "Redis" : null;
+    const isClass = (n: N): boolean => !!cls && namesClass(state.info, n, cls);
     for (const r of refs) {
+      const test = typeTest(state.info, r, cls);
+      if (test) {
+        if (test.classRef) group.v1Refs.push(test.classRef, test.classRef.object ?? test.classRef);
+        continue;
+      }
+      if (stable && narrowedAway(r, isRef, isClass)) continue;
       // `options.redis ?? null` is the value itself (or nothing): its use is the use of the whole
       let ref = r;
       while (isNullishDefault(climbWrappers(ref).parent?.node) && climbWrappers(ref).parent.node.left === climbWrappers(ref).node)
@@ -276,6 +292,15 @@ class Analyzer extends SubclassAnalyzer {
       if (this.projectArg(obj, use)) return;
       return group.block(stmt, `${obj.label} is passed to a constructor the codemod cannot follow`);
     }
+    const callee = call.callee;
+    if (
+      (callee.type === "Identifier" && callee.name === "String" && !resolveBinding(use.callPath.get("callee"), "String")) ||
+      codeOf(this.ctx, callee) === "JSON.stringify"
+    )
+      return group.block(
+        stmt,
+        `${obj.label} is turned into text here, and a v2 object's text is not the v1 one's; show something else (its address), or migrate this by hand`,
+      );
     const target = localCallee(state, use.callPath, use.index);
     if (!target) {
       if (this.projectArg(obj, use)) return;
@@ -528,55 +553,6 @@ export function transformV2(ctx: Ctx, info: ModuleInfo): V2State | null {
   resetScopes();
   invalidateIndex(ctx);
   if (inlineV1Aliases(ctx, info)) invalidateIndex(ctx);
-  rewriteImportsV2(
-    ctx,
-    info,
-    {
-      needed: state.neededNamed,
-      isV1Name: (name) => V1_ONLY.has(name),
-      isCompatRef: (b, path, exportName) => {
-        if (state.compatNodes.has(path.node) || state.compatNodes.has(path.parent?.node)) return true;
-        if (exportName === null) return true;
-        // the version of the library the held clients run on
-        if (exportName === "__version__" && blocked) return true;
-        // a type or class no converted group owns follows the file: on compat where the file keeps values on compat
-        // (only v1 code, as the compat step left it: a name already imported from aioredis is v2 code)
-        if (
-          b.source === COMPAT_PACKAGE &&
-          !state.v2Nodes.has(path.node) &&
-          !state.v2Nodes.has(path.parent?.node) &&
-          (SHARED_NAMES.has(exportName) || exportName in TYPE_RENAMES)
-        ) {
-          if (state.blockedCount > 0 || (state.groups.length === 0 && !!ctx.view?.anyHeld)) return true;
-        }
-        if (V1_ONLY.has(exportName)) {
-          markLeftover(ctx, path, exportName);
-          return true;
-        }
-        return false;
-      },
-      reexport: (name) => {
-        if (name in ERROR_RENAMES && !blocked) return { v2: ERROR_RENAMES[name]! };
-        if (name === "ReplyError" || name === "WatchVariableError" || name in ERROR_RENAMES) return { compat: true };
-        if (V1_ONLY.has(name))
-          return {
-            compat: true,
-            message: `${name} is v1 API, re-exported from aioredis/compat; re-export its v2 replacement once the code using it is migrated (see MIGRATION.md)`,
-          };
-        return { v2: name };
-      },
-    },
-    originallyUsed,
-  );
+  rewriteImportsV2(ctx, info, importPlan(ctx, state, blocked), originallyUsed);
   return state;
-}
-
-/** A v1 name left in a converted file gets a marker, unless its statement already has one. */
-function markLeftover(ctx: Ctx, path: P, name: string): void {
-  const stmt = enclosingStatement(path);
-  if (!stmt) return;
-  if (ctx.pendingMarkers.some((m) => m.stmt === stmt.node)) return;
-  if (stmt.node.comments?.some((c: N) => c.value.includes("TODO(aioredis-v2)"))) return;
-  if (stmt.node.type === "ImportDeclaration" || (stmt.node.type === "ExportNamedDeclaration" && stmt.node.source)) return;
-  addMarker(ctx, stmt.node, `${name} is v1 API the codemod left on aioredis/compat; migrate it by hand (see MIGRATION.md)`);
 }

@@ -2,7 +2,8 @@
  * `storage.redis()` where `storage` is a `const storage = new RedisStorage(...)` of a project
  * class (declared in this module, or imported from one that declares it): the id of the
  * method it calls, `storage/redis.ts#RedisStorage.redis`, so what the method returns is
- * followed into this module as it is inside the class (`this.redis()`).
+ * followed into this module as it is inside the class (`this.redis()`). `Storage.connect()`
+ * of a class itself calls its static method, `storage/redis.ts#Storage.connect`.
  */
 import type { N, P } from "../lib/ast.js";
 import type { Ctx } from "../lib/context.js";
@@ -19,12 +20,19 @@ export function instanceMethodId(ctx: Ctx, callPath: P): string | null {
   const name: string = callee.object.name;
   const decl = resolveBinding(callPath.get("callee", "object"), name);
   if (!decl) return null;
-  for (const stmt of ctx.root.get().node.program.body as N[]) {
+  for (let stmt of ctx.root.get().node.program.body as N[]) {
     if (stmt.type === "ImportDeclaration") {
       if (!(stmt.specifiers ?? []).some((s: N) => s.local === decl)) continue;
       const id = view.local(name);
       const cls = id ? view.instanceOf(id) : null;
-      return cls ? `${cls}.${callee.property.name}` : null;
+      // an imported class: `Pool.create()` calls its static method `Pool.create`
+      return cls ? `${cls}.${callee.property.name}` : id && !id.endsWith("#*") ? `${id}.${callee.property.name}` : null;
+    }
+    if ((stmt.type === "ExportNamedDeclaration" || stmt.type === "ExportDefaultDeclaration") && stmt.declaration) stmt = stmt.declaration;
+    // `Instance.createPool()`: a static method of a class of this module
+    if (stmt.type === "ClassDeclaration" && stmt.id === decl) {
+      const id = view.local(name);
+      return id && !id.endsWith("#*") ? `${id}.${callee.property.name}` : null;
     }
   }
   // a const anywhere in the file: `const sub = await new Subscriber(url).start()`

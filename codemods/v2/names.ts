@@ -55,7 +55,6 @@ export const V1_ONLY = new Set<string>([
   "MultiExec",
   "MultiExecError",
   "BusyGroupError",
-  "__version__",
   // types and helpers only the v1 API exports
   ..."CreateConnectionOptions CreatePoolOptions ContextRedis CreateRedisOptions CreateRedisPoolOptions CommandsFactory PipelineExecuteOptions PipelineCommands AbcChannel Sender GetOptions ReceiverOptions MessageSource AbcConnection Address ConnectOptions SslOptions Arg Encoding EncodingOption SetOptions ScanOptions SortOptions MigrateOptions ZaddOptions ZstoreOptions RangeOptions ScoreRangeOptions LexRangeOptions LexOptions BlockingPopOptions ExcludeOption ScriptOptions ClientInfo InfoReply MasterInfo SlaveInfo SentinelInfo MasterSlaveInfo GeoRadiusOptions StreamMessage StreamEntry XaddOptions XreadOptions XreadGroupOptions ManagedPool SentinelState CreateSentinelOptions CreateSentinelPoolOptions SentinelPoolOptions ManagedPoolOptions".split(
     " ",

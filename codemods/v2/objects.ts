@@ -139,6 +139,8 @@ export function classifyUse(refPath: P): Use {
   if (parent.type === "ExportSpecifier") return { type: "escape", reason: "is exported", refPath };
   if (parent.type === "VariableDeclarator") return { type: "escape", reason: "is copied to another variable", refPath };
   if (parent.type === "AwaitExpression") return { type: "escape", reason: "is awaited itself (v1 `with await redis`)", refPath };
+  if (parent.type === "SpreadElement") return { type: "escape", reason: "is spread here, and a v2 object has other own properties than the v1 one", refPath };
+  if (parent.type === "TemplateLiteral") return { type: "escape", reason: "is turned into text here, and a v2 object's text is not the v1 one's", refPath };
   return { type: "escape", reason: "is stored or passed on where the codemod cannot follow it", refPath };
 }
 
