@@ -65,6 +65,12 @@ function exportNameOf(b: Binding, path: NodePath<Identifier>): string | null {
   return null;
 }
 
+/** Whether code written as text names `local.` as a namespace (not `x.local.` or `mylocal.`). */
+function namesNamespace(text: string, local: string): boolean {
+  const escaped = local.replace(/[$]/g, "\\$&");
+  return new RegExp(`(?<![\\w$.])${escaped}\\s*\\??\\.`).test(text);
+}
+
 function makeSpecifier(ctx: Ctx, imported: string, local: string, typeOnly = false): ImportSpecifier {
   const j = ctx.j;
   const spec = j.importSpecifier(j.identifier(imported), imported === local ? null : j.identifier(local));
@@ -134,7 +140,8 @@ export function rewriteImportsV2(ctx: Ctx, info: ModuleInfo<Reexport>, plan: Imp
     const list = refs.get(b)!;
     let v2 = list.some((r) => !r.compat);
     let compat = list.some((r) => r.compat);
-    if (!v2 && !compat && b.kind === "namespace" && rawTexts().some((t) => t.includes(`${b.local}.`))) v2 = true;
+    // (also when other references stay on compat: then the namespace is split, the text keeping the v2 one)
+    if (!v2 && b.kind === "namespace" && rawTexts().some((t) => namesNamespace(t, b.local))) v2 = true;
     if (!v2 && !compat) {
       // no reference left: either every use was rewritten (drop it), or it was never used (leave it be)
       if (originallyUsed.has(b)) {

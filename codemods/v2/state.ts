@@ -210,14 +210,24 @@ export class V2State {
     if (like) {
       const node = like.node;
       if ((node.type === "MemberExpression" || node.type === "OptionalMemberExpression") && (!like.ref.binding || like.ref.binding.kind === "namespace")) {
-        const object = node.object.type === "Identifier" ? j.identifier(node.object.name) : node.object;
+        const object = node.object.type === "Identifier" ? this.v2Namespace(node.object.name) : node.object;
         return j.memberExpression(object, j.identifier(name));
       }
       if (like.ref.binding?.kind === "named") return j.identifier(this.namedLocal(name, true));
     }
     const ns = this.hasValueNamespace();
-    if (ns && !this.prefersNamed()) return j.memberExpression(j.identifier(ns), j.identifier(name));
+    if (ns && !this.prefersNamed()) return j.memberExpression(this.v2Namespace(ns), j.identifier(name));
     return j.identifier(this.namedLocal(name, true));
+  }
+
+  /**
+   * A new reference to a namespace binding in code the rewrite writes: it names a v2 export, so
+   * it resolves to `aioredis` even where the file keeps the same namespace's v1 names on compat.
+   */
+  private v2Namespace(local: string): N {
+    const id = this.ctx.j.identifier(local);
+    this.v2Nodes.add(id);
+    return id;
   }
 
   /** Source text for `ref(name)`, for code written as text. */
@@ -232,9 +242,10 @@ export class V2State {
     const j = this.ctx.j;
     let typeName: N;
     if (likeTypeName && likeTypeName.type === "TSQualifiedName") {
+      if (likeTypeName.left.type === "Identifier") this.v2Nodes.add(likeTypeName.left);
       typeName = j.tsQualifiedName(likeTypeName.left, j.identifier(name));
     } else if (!likeTypeName && this.hasValueNamespace() && !this.prefersNamed()) {
-      typeName = j.tsQualifiedName(j.identifier(this.hasValueNamespace()!), j.identifier(name));
+      typeName = j.tsQualifiedName(this.v2Namespace(this.hasValueNamespace()!), j.identifier(name));
     } else {
       typeName = j.identifier(this.namedLocal(name, false));
     }
