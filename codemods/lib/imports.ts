@@ -65,10 +65,10 @@ function exportNameOf(b: Binding, path: NodePath<Identifier>): string | null {
   return null;
 }
 
-/** Whether code written as text names `local.` as a namespace (not `x.local.` or `mylocal.`). */
+/** Whether code written as text names `local.` as a namespace (`...local.` too; not `x.local.` or `mylocal.`). */
 function namesNamespace(text: string, local: string): boolean {
   const escaped = local.replace(/[$]/g, "\\$&");
-  return new RegExp(`(?<![\\w$.])${escaped}\\s*\\??\\.`).test(text);
+  return new RegExp(`(?:^|[^\\w$.]|\\.\\.\\.)${escaped}\\s*\\??\\.`).test(text);
 }
 
 function makeSpecifier(ctx: Ctx, imported: string, local: string, typeOnly = false): ImportSpecifier {
