@@ -160,8 +160,13 @@ const EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"
  * TypeScript-style `.js` that stands for `.ts`, or a directory's index file. Null for a
  * package or a file outside the project.
  */
+/** A specifier that can name a module of the project (relative); a package's never does. */
+export function isRelativeSpecifier(spec: string): boolean {
+  return spec.startsWith("./") || spec.startsWith("../") || spec === "." || spec === "..";
+}
+
 export function resolveSpecifier(fromFile: string, spec: string, files: Set<string>): string | null {
-  if (!spec.startsWith("./") && !spec.startsWith("../") && spec !== "." && spec !== "..") return null;
+  if (!isRelativeSpecifier(spec)) return null;
   const base = path.resolve(path.dirname(fromFile), spec);
   const candidates = [base];
   const ext = path.extname(base);
