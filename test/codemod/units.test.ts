@@ -1,4 +1,5 @@
 /** The codemod's small parts: the package.json bump, ignore globs, parsers and file formats. */
+import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { globToRegExp, matchesAny } from "../../codemods/glob.js";
 import { bumpPackageJson, bumpSpec } from "../../codemods/package-json.js";
@@ -241,6 +242,21 @@ describe("whole-program pass: modules, tsc output, decisions", () => {
     expect(held).toHaveLength(1);
     expect(held[0]!.files.sort()).toEqual(["db.ts", "use.ts"]);
     expect(held[0]!.edits).toBe(0);
+  });
+
+  it("a file that imports only packages is transformed once: only links to the project's modules make a file run again", async () => {
+    const { Project } = await import("../../codemods/project/project.js");
+    const fixtures = new URL("./fixtures/", import.meta.url);
+    const inputs = fs
+      .readdirSync(fixtures)
+      .filter((f) => /\.input\.ts$/.test(f))
+      .sort();
+    const files = inputs.map((f) => ({ file: `/p/${f}`, source: fs.readFileSync(new URL(f, fixtures), "utf8") }));
+    const standalone = files.filter((f) => !/from ["']\.\.?\//.test(f.source));
+    expect(standalone.length).toBeGreaterThan(50);
+    const state = new Project("/p", standalone, { mode: "v2", assumeV1: false }).run();
+    // every file once, plus the few whose groups are held after the first decision
+    expect(state.runs).toBeLessThan(standalone.length * 1.2);
   });
 });
 
