@@ -10,11 +10,11 @@
  *
  * Always asserted (the codemod's safety promises): the compat step type-checks and runs; no
  * tsc error the compat step did not have; the program runs after v2 and prints the same
- * output as under compat; a second v2 run changes nothing. The coverage target of issue 11,
- * every project fully on v2 (no file names aioredis/compat, no marker left) unless its
- * expected.json names a construct with no v2 equivalent, is asserted only with
- * CODEMOD_CORPUS_STRICT=1 (it is not met yet: the summary line says how far it is);
- * CODEMOD_CORPUS_STRICT=0 keeps only the checks that the pipeline ran. The summary line is
+ * output as under compat; a second v2 run changes nothing. Coverage: every project ends fully
+ * on v2 (no file names aioredis/compat, no marker left) unless its expected.json names a
+ * construct with no v2 equivalent (`staysOnCompat`: markers must say why) or an open gap of
+ * the codemod (`notYet`: fully on v2 is then required only with CODEMOD_CORPUS_STRICT=1, the
+ * whole target); CODEMOD_CORPUS_STRICT=0 keeps only the checks that the pipeline ran. The summary line is
  * printed either way
  * (CODEMOD_CORPUS_ONLY=a,b runs some projects, CODEMOD_CORPUS_KEEP=1 keeps the copies,
  * CODEMOD_CORPUS_CONCURRENCY sets how many run at once, 2 by default):
@@ -122,7 +122,9 @@ describe("codemod on the project corpus (compat, then v2, judged by tsc and by r
           `${o.same ? "same output" : "DIFFERENT output"}${o.idempotent ? "" : ", second v2 run CHANGED files"}` +
           (o.problems.length ? `\n    ${o.problems.join("\n    ")}` : ""),
     );
-    console.log(`codemod corpus (${COVERAGE ? "safety and coverage" : STRICT ? "safety" : "CODEMOD_CORPUS_STRICT=0"}):\n${lines.join("\n")}`);
+    console.log(
+      `codemod corpus (${COVERAGE ? "safety and the whole coverage target" : STRICT ? "safety and coverage but for notYet" : "CODEMOD_CORPUS_STRICT=0"}):\n${lines.join("\n")}`,
+    );
     console.log(
       `projects ${n}, fully on v2 ${fully}, same ${same}, new tsc errors ${newTsc}, markers ${markers}${crashed ? `, codemod failed on ${crashed}` : ""}`,
     );
@@ -249,10 +251,11 @@ describe("codemod on the project corpus (compat, then v2, judged by tsc and by r
     expect(v2Run.code, `the program runs after v2: ${v2Run.stderr}`).toBe(0);
     expect(v2Run.stdout, "the same output under v2 as under compat").toBe(compatRun.stdout);
     expect(idempotent, "a second v2 run changes nothing").toBe(true);
-    if (!COVERAGE) return;
+    // coverage: a project without an expected.json reason must end fully on v2 (so one that
+    // got there cannot slip back); with notYet (an open gap) only under CODEMOD_CORPUS_STRICT=1
     if (project.expected.staysOnCompat) {
       expect(markers.length, `stays on compat (${project.expected.staysOnCompat}): a marker says why`).toBeGreaterThan(0);
-    } else {
+    } else if (COVERAGE || !project.expected.notYet) {
       expect({ compatFiles, markers }, "fully on v2").toEqual({ compatFiles: [], markers: [] });
     }
   }
