@@ -55,6 +55,37 @@ describe.each([2, 3] as const)("pipelines over RESP%i", (protocol) => {
     }
   });
 
+  test("a pipeline that fails to encode after its first chunks went out: it fails, the connection is replaced, other commands run", async () => {
+    // Arguments are checked before anything is encoded, so only an argument that changes
+    // under the encoder gets here: a Buffer whose length getter throws once armed, at its
+    // second read (the first is the size check before sending, the second the encoder's).
+    let armed = false;
+    let reads = 0;
+    const trap = Buffer.from("abc");
+    Object.defineProperty(trap, "length", {
+      get() {
+        if (armed && ++reads >= 2) throw new Error("length trap");
+        return 3;
+      },
+    });
+    await r.set(k("after"), "ok");
+    const pipe = r.pipeline({ transaction: false });
+    for (let i = 0; i < 20_000; i++) pipe.set(k(`trap:${i}`), i);
+    pipe.set(k("trap:last"), trap);
+    armed = true;
+    const executed = pipe.execute();
+    // written in the same batch as the pipeline (before it: it fails with the connection; after
+    // it: it goes back to the queue and runs on the new connection); it settles either way
+    const concurrent = r.get(k("after")).then(
+      (v) => v,
+      (e: Error) => e.name,
+    );
+    await expect(executed).rejects.toThrow(/encoding failed after part of it was sent \(length trap\)/);
+    armed = false;
+    expect(["ok", "ConnectionError"]).toContain(await concurrent);
+    expect(await r.get(k("after"))).toBe("ok");
+  });
+
   test("an error reply: every reply is read, then the first error is thrown with its position", async () => {
     for (const transaction of [true, false]) {
       await r.set(k("str"), "not a number");

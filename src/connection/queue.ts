@@ -265,7 +265,8 @@ export abstract class CommandQueue implements CancelTarget {
     if (!socket) return;
     const timeout = this.options.socketTimeout;
     let unanswered: PendingCommand[] | null = null;
-    for (const command of commands) {
+    for (let k = 0; k < commands.length; k++) {
+      const command = commands[k]!;
       const cancel = command.cancel;
       if (cancel !== null) {
         if (cancel.done) continue; // cancelled before it was written: it never is
@@ -292,10 +293,7 @@ export abstract class CommandQueue implements CancelTarget {
         } else batch.add(command.args);
       } catch (err) {
         if (early) {
-          // Part of it is on the wire: its replies could not be matched any more. (Arguments
-          // are checked before anything is encoded, so this is not a bad argument.)
-          this.rejectCommand(command, new DataError(`${commandName(command.args)}: encoding failed after part of it was sent (${(err as Error).message})`));
-          this.teardown(new ConnectionError(`Connection to ${this.address} closed: a pipeline failed half-way through encoding`), true);
+          this.failMidWrite(commands, k, unanswered, batch, err as Error);
           return;
         }
         batch.rollback();
@@ -340,6 +338,27 @@ export abstract class CommandQueue implements CancelTarget {
       }
       this.armTimer();
     }
+  }
+
+  /**
+   * A pipeline (`commands[k]`) failed to encode after part of it was written: its replies, and
+   * those of the commands written before it, can no longer be matched, so the connection goes.
+   * (Every argument is checked before anything is encoded: this is not a bad argument.) What is
+   * left in the batch is dropped, the pipeline fails, the commands before it fail as any written
+   * command does when its connection is lost, and the commands after it (never written) go back
+   * to the queue, to be sent after the reconnection.
+   */
+  private failMidWrite(commands: PendingCommand[], k: number, unanswered: PendingCommand[] | null, batch: WriteBatch, err: Error): void {
+    batch.take();
+    const command = commands[k]!;
+    this.rejectCommand(
+      command,
+      new DataError(`${commandName(command.args)}: encoding failed after part of it was sent (${err.message}); it may have partly run`),
+    );
+    const lost = new ConnectionError(`Connection to ${this.address} closed: a pipeline failed half-way through encoding`);
+    if (unanswered) for (const c of unanswered) this.rejectCommand(c, lost);
+    for (let i = k + 1; i < commands.length; i++) this.toWrite.push(commands[i]!);
+    this.teardown(lost, true);
   }
 
   /** Writes encoded chunks in one go; `done` runs after the last one is written. */
