@@ -139,7 +139,7 @@ export class ServerCommands<T extends RedisString = Buffer> extends RedisBase<T>
     return this._exec("BGSAVE", [], NOTSET, waitOkReply);
   }
 
-  /** CLIENT KILL of the client at `address` ("ip:port"); aioredis 1.x raised NotImplementedError here. */
+  /** CLIENT KILL of the client at `address` ("ip:port"); aioredis 1.x left this unimplemented; compat runs it. */
   clientKill(address: string): Promise<boolean> {
     const a = serverSignatures.bind("clientKill", arguments);
     return this._exec("CLIENT", ["KILL", a.address], NOTSET, waitOkReply);
@@ -164,7 +164,7 @@ export class ServerCommands<T extends RedisString = Buffer> extends RedisBase<T>
   }
 
   /**
-   * CLIENT REPLY ON (aioredis 1.x raised NotImplementedError here). OFF and SKIP are refused:
+   * CLIENT REPLY ON (aioredis 1.x left this unimplemented; compat runs it). OFF and SKIP are refused:
    * replies are matched to commands in order, so a command the server leaves unanswered would
    * take the next command's reply.
    */
@@ -279,7 +279,7 @@ export class ServerCommands<T extends RedisString = Buffer> extends RedisBase<T>
 
   /**
    * MONITOR on a connection of its own: the v2 `Monitor` (`for await (const c of m.listen())`,
-   * `nextCommand()`, `close()`). aioredis 1.x raised NotImplementedError here.
+   * `nextCommand()`, `close()`). aioredis 1.x left this unimplemented; compat runs it.
    */
   monitor(): Monitor<Buffer> {
     serverSignatures.bind("monitor", arguments);

@@ -60,7 +60,7 @@ export class StringCommands<T extends RedisString = Buffer> extends RedisBase<T>
   }
 
   /**
-   * BITFIELD as the v2 builder (aioredis 1.x raised NotImplementedError here): chain
+   * BITFIELD as the v2 builder (aioredis 1.x left this unimplemented; compat runs it): chain
    * `get`/`set`/`incrby`/`overflow`, then `execute()` sends one BITFIELD on this client.
    */
   bitfield(key: Arg): BitFieldOperation<Promise<(number | null)[]>> {
