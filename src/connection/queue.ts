@@ -275,24 +275,15 @@ export abstract class CommandQueue implements CancelTarget {
       const many = command.many;
       // Nothing may throw here: a command that cannot be encoded fails alone.
       batch.mark();
-      let early = false;
       try {
         if (many) {
           // A pipeline's first chunks go out while the rest is encoded (the shared batch
           // only: a handshake's own batch is wiped after one write).
-          batch.addAll(
-            many,
-            batch === this.batch
-              ? (chunks) => {
-                  early = true;
-                  this.writes++;
-                  this.writeChunks(socket, chunks);
-                }
-              : null,
-          );
+          this.wroteEarly = false;
+          batch.addAll(many, batch === this.batch ? this.writeEarly : null);
         } else batch.add(command.args);
       } catch (err) {
-        if (early) {
+        if (many && this.wroteEarly) {
           this.failMidWrite(commands, k, unanswered, batch, err as Error);
           return;
         }
@@ -360,6 +351,15 @@ export abstract class CommandQueue implements CancelTarget {
     for (let i = k + 1; i < commands.length; i++) this.toWrite.push(commands[i]!);
     this.teardown(lost, true);
   }
+
+  /** Set when the pipeline being encoded had chunks written before the rest was encoded. */
+  private wroteEarly = false;
+  /** What `WriteBatch.addAll` calls with a pipeline's first chunks (one function, not one per pipeline). */
+  private readonly writeEarly = (chunks: (string | Buffer)[]): void => {
+    this.wroteEarly = true;
+    this.writes++;
+    this.writeChunks(this.socket!, chunks);
+  };
 
   /** Writes encoded chunks in one go; `done` runs after the last one is written. */
   private writeChunks(socket: net.Socket, chunks: (string | Buffer)[], done?: () => void): void {
