@@ -13,7 +13,7 @@ import { resolveExport } from "../lib/bindings.js";
 import { nodesOf, type Ctx } from "../lib/context.js";
 import { climbWrappers, replaceNode, type N, type P } from "../lib/ast.js";
 import { SHARED_NAMES, TYPE_RENAMES } from "./names.js";
-import { holderOf, referencesOfHolder, stmtOf, type Holder, type Obj, type Use } from "./objects.js";
+import { holderOf, referencesOfHolder, stmtOf, type CallUse, type Holder, type Obj, type Use } from "./objects.js";
 import type { PubSubRegistry } from "./pubsub.js";
 import { notePorted } from "./pubsub-field.js";
 import type { V2State, Group } from "./state.js";
@@ -25,7 +25,7 @@ import { memberTypeId, typedMemberValues } from "./typed-members.js";
 import { resolveBinding } from "../lib/scope.js";
 import type { ObjFact } from "../project/view.js";
 
-import { type CallUse, V2_TYPE, returnTarget, isModuleLevel, isModuleLevelDecl, classIdOf, fnIdOf, functionPaths } from "./analyzer-util.js";
+import { V2_TYPE, returnTarget, isModuleLevel, isModuleLevelDecl, classIdOf, fnIdOf, functionPaths } from "./analyzer-util.js";
 
 export abstract class AnalyzerBase {
   /** Follows one value through its uses (the file's main pass, in the Analyzer). */

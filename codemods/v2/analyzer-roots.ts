@@ -15,7 +15,7 @@ import { isFunction as isFunctionNode, climbWrappers, enclosingFunction, replace
 import { adapterCallers, planFactory } from "./factories.js";
 import { optionsParamOf, type OptionsParam } from "./options-param.js";
 import { clientOnInlinePool } from "./pool-client.js";
-import { classifyUse, holderOf, pathOf, referencesOfHolder, stmtOf, type Holder, type Kind, type Obj } from "./objects.js";
+import { classifyUse, holderOf, pathOf, referencesOfHolder, stmtOf, type CallUse, type Holder, type Kind, type Obj } from "./objects.js";
 import { inheritedCtorIds } from "./ctor-aliases.js";
 import { defaultAssignCall, defaultAssignOf } from "./default-assign.js";
 import { planContinuedPipeline } from "./pipelines.js";
@@ -23,7 +23,7 @@ import { instanceMethodId } from "./instances.js";
 import type { Group } from "./state.js";
 import { resolveBinding } from "../lib/scope.js";
 
-import { type CallUse, returnTarget, unwrapAwait, isModuleLevelDecl, classIdOf, fnIdOf, functionPaths } from "./analyzer-util.js";
+import { returnTarget, unwrapAwait, isModuleLevelDecl, classIdOf, fnIdOf, functionPaths } from "./analyzer-util.js";
 import { ArraysAnalyzer } from "./analyzer-arrays.js";
 
 export abstract class RootsAnalyzer extends ArraysAnalyzer {

@@ -13,9 +13,7 @@ import { nodesOf, type Ctx } from "../lib/context.js";
 import { referencesOf } from "../lib/imports.js";
 import { climbWrappers, enclosingFunction, memberName, type N, type P } from "../lib/ast.js";
 import { V1_ONLY, V2_ONLY } from "./names.js";
-import type { Kind, Use } from "./objects.js";
-
-export type CallUse = Extract<Use, { type: "call" }>;
+import type { Kind } from "./objects.js";
 
 /** Does this file use the v1 API (as opposed to already being v2 code)? */
 export function isV1File(ctx: Ctx, info: ModuleInfo): boolean {

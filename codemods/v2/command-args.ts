@@ -22,11 +22,10 @@ import { codeOf, quoteString, raw, type Ctx } from "../lib/context.js";
 import { objectText, renderObject, type Entry } from "../lib/render.js";
 import { CONSTANTS } from "./names.js";
 import { ARRAY_BULK, DECODABLE_REPLY, isStableValue, pipelineDecodeOf, SINGLE_BULK } from "./decode-reply.js";
-import type { Obj, Use } from "./objects.js";
+import type { Obj } from "./objects.js";
 import type { V2State } from "./state.js";
 import { awaitedReply, flattenReply, streamsMappingText } from "./streams.js";
-
-export type CallUse = Extract<Use, { type: "call" }>;
+import type { CallUse } from "./objects.js";
 
 export interface CmdCtx {
   state: V2State;

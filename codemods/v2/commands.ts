@@ -23,7 +23,7 @@ import { quoteString, raw } from "../lib/context.js";
 import { objectText, renderObject, type Entry } from "../lib/render.js";
 import { wrapInDecode } from "./decode-reply.js";
 import { resolveBinding } from "../lib/scope.js";
-import type { Obj } from "./objects.js";
+import type { CallUse, Obj } from "./objects.js";
 import { stmtOf } from "./objects.js";
 import type { V2State } from "./state.js";
 import { isStringOrNumberArg, v1TextFunction } from "./text-args.js";
@@ -31,7 +31,6 @@ import { keepXaddIdType } from "./xadd-reply.js";
 import { INT_REPLY, keepNumberTyping, numberCast, pongReply } from "./intreply.js";
 
 import {
-  type CallUse,
   type CmdCtx,
   lastObject,
   kwEntries,

@@ -14,11 +14,9 @@
  */
 import { canAwait, climbWrappers, enclosingStatement, isNullLit, isUndefinedId, memberName, replaceNode, type N, type P } from "../lib/ast.js";
 import { codeOf, raw } from "../lib/context.js";
-import { classifyUse, holderOf, referencesOfHolder, stmtOf, type Holder, type Obj } from "./objects.js";
+import { classifyUse, holderOf, referencesOfHolder, stmtOf, type Holder, type Obj, type CallUse } from "./objects.js";
 import { unwrapValue } from "./paths.js";
 import type { V2State } from "./state.js";
-
-type CallUse = { type: "call"; method: string; callPath: P; memberPath: P; refPath: P };
 
 export interface Follow {
   analyze(obj: Obj): void;

@@ -13,7 +13,7 @@ import { planCommand } from "./commands.js";
 import { rewriteErrors } from "./errors.js";
 import { inlineV1Aliases } from "./type-aliases.js";
 import { CONSTANTS, FACTORIES } from "./names.js";
-import { classifyUse, holderOf, localCallee, referencesOfHolder, stmtOf, type Holder, type Obj, type Use } from "./objects.js";
+import { classifyUse, holderOf, localCallee, referencesOfHolder, stmtOf, type CallUse, type Holder, type Obj, type Use } from "./objects.js";
 import { planPoolExecute } from "./pool-execute.js";
 import { planFieldAcquire, planRedisOnConnection } from "./held-connection.js";
 import { planPipeline } from "./pipelines.js";
@@ -27,7 +27,7 @@ import { slotId, slotStore, slotsId } from "./slots.js";
 import { unwrapValue, isNullishDefault } from "./paths.js";
 import { resetScopes, resolveBinding } from "../lib/scope.js";
 
-import { type CallUse, isV1File, contains } from "./analyzer-util.js";
+import { isV1File, contains } from "./analyzer-util.js";
 import { SubclassAnalyzer, subclassOwnUse } from "./subclass-convert.js";
 import { namesClass, narrowedAway, stableHolder, typeTest } from "./narrowing.js";
 

@@ -70,6 +70,9 @@ export type Use =
   | { type: "neutral"; refPath: P }
   | { type: "escape"; reason: string; refPath: P };
 
+/** A use that calls a method of the object (`obj.method(...)`). */
+export type CallUse = Extract<Use, { type: "call" }>;
+
 /** Every reference to what the holder holds (Identifier paths, or `this.x` MemberExpression paths). */
 export function referencesOfHolder(state: V2State, holder: Holder): P[] {
   if (holder.type === "binding") {

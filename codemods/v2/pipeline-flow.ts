@@ -7,7 +7,7 @@
  * function and every caller are one group: converted together or not at all.
  */
 import { enclosingStatement, statementList, type P } from "../lib/ast.js";
-import { stmtOf } from "./objects.js";
+import { stmtOf, type CallUse } from "./objects.js";
 import { commandStatement, isQueuedWatch, queuedWatchRewrite } from "./pipeline-watch.js";
 import type { Obj } from "./objects.js";
 import type { V2State } from "./state.js";
@@ -20,8 +20,6 @@ export interface Queue {
   watch?: { name: string };
   onReturn?: (pipe: Obj, ref: P) => boolean;
 }
-
-type CallUse = { type: "call"; method: string; callPath: P; memberPath: P; refPath: P };
 
 /** Plans the function's part (its commands and the `return`); false when the group is blocked. */
 export function planReturnedPipeline(state: V2State, q: Queue, commands: CallUse[], returned: P): boolean {

@@ -12,8 +12,7 @@
  */
 import { climbWrappers, enclosingStatement, statementList, type N, type P } from "../lib/ast.js";
 import { raw, type Ctx } from "../lib/context.js";
-
-type CallUse = { type: "call"; method: string; callPath: P; memberPath: P; refPath: P };
+import type { CallUse } from "./objects.js";
 
 export function isQueuedWatch(c: CallUse): boolean {
   return c.method === "watch" || c.method === "unwatch";

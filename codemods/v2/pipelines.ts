@@ -24,10 +24,8 @@ import { planCommand } from "./commands.js";
 import { planPipelineDecode, wrapInDecode } from "./decode-reply.js";
 import { planReturnedPipeline, type Queue } from "./pipeline-flow.js";
 import { isQueuedWatch, planQueuedWatch } from "./pipeline-watch.js";
-import { classifyUse, holderOf, referencesOfHolder, stmtOf, type Obj } from "./objects.js";
+import { classifyUse, holderOf, referencesOfHolder, stmtOf, type Obj, type CallUse } from "./objects.js";
 import type { V2State } from "./state.js";
-
-type CallUse = { type: "call"; method: string; callPath: P; memberPath: P; refPath: P };
 
 interface Future {
   name: string;

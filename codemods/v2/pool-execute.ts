@@ -6,12 +6,10 @@
  * same checks of its per-call options).
  */
 import { codeOf, raw } from "../lib/context.js";
-import type { N, P } from "../lib/ast.js";
+import type { N } from "../lib/ast.js";
 import { planCommand } from "./commands.js";
-import type { Obj } from "./objects.js";
+import type { Obj, CallUse } from "./objects.js";
 import type { V2State } from "./state.js";
-
-type CallUse = { type: "call"; method: string; callPath: P; memberPath: P; refPath: P };
 
 export function planPoolExecute(state: V2State, pool: Obj, use: CallUse, consumed: Set<N>): void {
   const ctx = state.ctx;

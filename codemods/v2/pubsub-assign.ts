@@ -17,11 +17,10 @@ import { climbWrappers, enclosingFunction, enclosingStatement, isStringLit, memb
 import { codeOf, parseStatements } from "../lib/context.js";
 import { resolveExport } from "../lib/bindings.js";
 import { resolveBinding } from "../lib/scope.js";
-import { pathOf, referencesOfHolder, stmtOf, type Obj } from "./objects.js";
+import { pathOf, referencesOfHolder, stmtOf, type Obj, type CallUse } from "./objects.js";
 import type { PubSubRegistry } from "./pubsub-text.js";
 import type { V2State } from "./state.js";
 
-type CallUse = { type: "call"; method: string; callPath: P; memberPath: P; refPath: P };
 type PlanUses = (state: V2State, channel: Obj, pattern: boolean, skip?: Set<N>) => (() => void)[] | null;
 
 /** The channel variables already planned, by declaring identifier. */

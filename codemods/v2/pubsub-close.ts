@@ -7,11 +7,9 @@
 import { canAwait, enclosingStatement, statementList, type N, type P } from "../lib/ast.js";
 import { identifiersNamed, parseStatements } from "../lib/context.js";
 import { resolveBinding } from "../lib/scope.js";
-import { classifyUse, stmtOf, type Obj, type Use } from "./objects.js";
+import { classifyUse, stmtOf, type Obj, type CallUse } from "./objects.js";
 import { entryText, inScope, type PubSubRegistry } from "./pubsub-text.js";
 import type { V2State } from "./state.js";
-
-type CallUse = Extract<Use, { type: "call" }>;
 
 /** For a client made by `new Redis(pool)`: the `pool.close()` calls (which end the PubSub's connection too). */
 function poolClosesUnder(state: V2State, client: Obj): P[] {

@@ -24,12 +24,11 @@ import { codeOf, nodesOf, parseStatements, raw } from "../lib/context.js";
 import { resolveExport } from "../lib/bindings.js";
 import { resolveBinding } from "../lib/scope.js";
 import type { ObjFact, PubSubHome } from "../project/view.js";
-import { classifyUse, holderOf, referencesOfHolder, stmtOf, type Obj, type Use } from "./objects.js";
+import { classifyUse, holderOf, referencesOfHolder, stmtOf, type Obj, type Use, type CallUse } from "./objects.js";
 import type { PubSubEntry, PubSubRegistry } from "./pubsub-text.js";
 import type { V2State } from "./state.js";
 import { classIdOf } from "./analyzer-util.js";
 
-type CallUse = Extract<Use, { type: "call" }>;
 type PropUse = Extract<Use, { type: "prop" }>;
 
 const CHANNEL_TYPES = new Set(["Channel", "AbcChannel"]);

@@ -14,13 +14,11 @@
  * Messages waiting in the PubSub stay there for the next read. The value keeps its v1 shape
  * and type (`Promise<any>`, as v1 typed get(); in JavaScript a JSDoc cast says so).
  */
-import { climbWrappers, replaceNode, type N, type P } from "../lib/ast.js";
+import { climbWrappers, replaceNode, type N } from "../lib/ast.js";
 import { quoteString, raw, rawStatement } from "../lib/context.js";
-import type { Obj } from "./objects.js";
+import type { Obj, CallUse } from "./objects.js";
 import { buildReadLines, channelText, dataText, messageName, planNames, readOptions, readStatement } from "./pubsub-text.js";
 import type { V2State } from "./state.js";
-
-type CallUse = { type: "call"; method: string; callPath: P; memberPath: P; refPath: P };
 
 /** The plan for one standalone read, or why it cannot be rewritten. */
 export function planSingleRead(

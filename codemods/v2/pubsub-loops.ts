@@ -8,11 +8,9 @@
  */
 import { climbWrappers, enclosingStatement, replaceNode, type N, type P } from "../lib/ast.js";
 import { raw, rawStatement } from "../lib/context.js";
-import type { Obj } from "./objects.js";
+import type { Obj, CallUse } from "./objects.js";
 import { buildReadLines, messageName, planNames, readOptions, readStatement, type ReadStatement } from "./pubsub-text.js";
 import type { V2State } from "./state.js";
-
-type CallUse = { type: "call"; method: string; callPath: P; memberPath: P; refPath: P };
 
 /** A reading loop's rewrite (given the PubSub's name), or why it cannot be rewritten. */
 export type LoopPlan = { reason: string } | { handles: N[]; run: (name: string) => void };

@@ -25,7 +25,7 @@ import {
 import { codeOf, identifiersNamed, parseStatements } from "../lib/context.js";
 import { resolveExport } from "../lib/bindings.js";
 import { resolveBinding } from "../lib/scope.js";
-import { classifyUse, localCallee, referencesOfHolder, stmtOf, type Obj, type Use } from "./objects.js";
+import { classifyUse, localCallee, referencesOfHolder, stmtOf, type Obj, type Use, type CallUse } from "./objects.js";
 import { entryText, inScope, type PubSubEntry, type PubSubRegistry } from "./pubsub-text.js";
 import { planGuardedWaitLoop, planSingleRead } from "./pubsub-get.js";
 import { planGetLoop, planIterLoop, planWaitLoop, type LoopPlan } from "./pubsub-loops.js";
@@ -36,8 +36,6 @@ import { planFieldSubscribe, subscribesOutsideItsClass } from "./pubsub-field.js
 import type { V2State } from "./state.js";
 
 export type { PubSubEntry, PubSubRegistry } from "./pubsub-text.js";
-
-type CallUse = { type: "call"; method: string; callPath: P; memberPath: P; refPath: P };
 
 /**
  * `const [a, b] = await redis.subscribe("x", "y")` / `const a = (await redis.subscribe("x"))[0]`:

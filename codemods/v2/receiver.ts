@@ -33,11 +33,9 @@ import {
 } from "../lib/ast.js";
 import { codeOf, identifiersNamed, parseStatements, quoteString, raw, rawStatement } from "../lib/context.js";
 import { resolveBinding } from "../lib/scope.js";
-import { classifyUse, holderOf, referencesOfHolder, stmtOf, type Obj, type Use } from "./objects.js";
+import { classifyUse, holderOf, referencesOfHolder, stmtOf, type Obj, type CallUse } from "./objects.js";
 import { channelText, dataText, messageName, nameText, readOptions, replaceExpression, within, type PubSubRegistry } from "./pubsub-text.js";
 import type { Group, V2State } from "./state.js";
-
-type CallUse = Extract<Use, { type: "call" }>;
 
 const RECEIVER_MARKER =
   "Receiver (mpsc) subscriptions: in v2 use one PubSub, subscribe it to every channel and pattern, and dispatch on message.channel / message.pattern in its listen() loop";
