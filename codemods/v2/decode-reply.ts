@@ -10,6 +10,7 @@
 import type { N } from "../lib/ast.js";
 import type { Ctx } from "../lib/context.js";
 import { identifiersNamed } from "../lib/context.js";
+import { moduleHelper } from "../lib/module-helper.js";
 
 /** The name the function is written under (a number is added if the module uses the name for something else). */
 const BASE = "decodeV1Reply";
@@ -134,34 +135,12 @@ function ${name}(reply, encoding) {
 }`;
 }
 
-const written = new WeakMap<Ctx, string>();
-
-/** A top-level function of this name, written by an earlier run? */
-function isOurs(ctx: Ctx, name: string): boolean {
-  return identifiersNamed(ctx, name).some((p) => {
-    const fn = p.parent?.node;
-    if (!fn || (fn.type !== "FunctionDeclaration" && fn.type !== "TSDeclareFunction")) return false;
-    const comments: N[] = fn.comments ?? fn.leadingComments ?? [];
-    return comments.some((c) => String(c.value).includes(SIGNATURE));
-  });
-}
-
 /**
  * The name of the decoding function in this module, written at its end on first use (or the
  * one an earlier run wrote). Call it only inside the edit that uses it.
  */
 export function decodeReplyFunction(ctx: Ctx): string {
-  const done = written.get(ctx);
-  if (done) return done;
-  let name = BASE;
-  for (let i = 2; identifiersNamed(ctx, name).length > 0 && !isOurs(ctx, name); i++) name = `${BASE}${i}`;
-  if (!isOurs(ctx, name)) {
-    const text = ctx.lang === "js" ? jsText(name) : tsText(name);
-    // the function's text, verbatim, at the end of the module (declarations are hoisted)
-    ctx.trailingText = [...(ctx.trailingText ?? []), text];
-  }
-  written.set(ctx, name);
-  return name;
+  return moduleHelper(ctx, BASE, SIGNATURE, (name) => (ctx.lang === "js" ? jsText(name) : tsText(name)));
 }
 
 /** `await call` -> `decodeV1Reply(await call, encoding)`. */

@@ -10,7 +10,8 @@
  */
 import type { N, P } from "../lib/ast.js";
 import type { Ctx } from "../lib/context.js";
-import { identifiersNamed, nodesOf } from "../lib/context.js";
+import { nodesOf } from "../lib/context.js";
+import { moduleHelper } from "../lib/module-helper.js";
 import { resolveBinding } from "../lib/scope.js";
 import { keywordMembers } from "../project/modules.js";
 
@@ -46,25 +47,13 @@ export function isStringOrNumberArg(ctx: Ctx, argPath: P): boolean {
   return members.includes("number") && members.includes("string") && members.every((m) => m === "string" || m === "number");
 }
 
-function isOurs(ctx: Ctx, name: string): boolean {
-  return identifiersNamed(ctx, name).some((p) => {
-    const fn = p.parent?.node;
-    if (!fn || fn.type !== "FunctionDeclaration") return false;
-    const comments = (fn.comments ?? fn.leadingComments ?? []) as { value: string }[];
-    return comments.some((c) => String(c.value).includes(SIGNATURE));
-  });
-}
-
-const written = new WeakMap<Ctx, string>();
-
 /** The function's name in this module, written at its end on first use. Call it only inside the edit that uses it. */
 export function v1TextFunction(ctx: Ctx): string {
-  const done = written.get(ctx);
-  if (done) return done;
-  let name = BASE;
-  for (let i = 2; identifiersNamed(ctx, name).length > 0 && !isOurs(ctx, name); i++) name = `${BASE}${i}`;
-  if (!isOurs(ctx, name)) {
-    const text = `/**
+  return moduleHelper(
+    ctx,
+    BASE,
+    SIGNATURE,
+    (name) => `/**
  * ${SIGNATURE}:
  * a number as its text (Infinity as inf, NaN as nan), a string as it is.
  */
@@ -74,9 +63,6 @@ function ${name}(value: string | number): string {
   if (value === Number.POSITIVE_INFINITY) return "inf";
   if (value === Number.NEGATIVE_INFINITY) return "-inf";
   return String(value);
-}`;
-    ctx.trailingText = [...(ctx.trailingText ?? []), text];
-  }
-  written.set(ctx, name);
-  return name;
+}`,
+  );
 }

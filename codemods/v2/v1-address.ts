@@ -16,7 +16,7 @@
  * relative socket path (a v2 URL has none).
  */
 import type { Ctx } from "../lib/context.js";
-import { identifiersNamed } from "../lib/context.js";
+import { moduleHelper } from "../lib/module-helper.js";
 
 const BASE = "v1AddressUrl";
 const SIGNATURE = "a v1 address as a v2 URL, written by aioredis-codemod";
@@ -94,24 +94,7 @@ export function v1AddressText(ts: boolean, name: string = BASE): string {
   return `${doc}\n${head}\n${body(ts)}\n}`;
 }
 
-const written = new WeakMap<Ctx, string>();
-
-function isOurs(ctx: Ctx, name: string): boolean {
-  return identifiersNamed(ctx, name).some((p) => {
-    const fn = p.parent?.node;
-    if (!fn || fn.type !== "FunctionDeclaration") return false;
-    const comments = (fn.comments ?? fn.leadingComments ?? []) as { value: string }[];
-    return comments.some((c) => String(c.value).includes(SIGNATURE));
-  });
-}
-
 /** The name of the conversion function in this module, written at its end on first use. Call it only inside the edit that uses it. */
 export function v1AddressFunction(ctx: Ctx): string {
-  const done = written.get(ctx);
-  if (done) return done;
-  let name = BASE;
-  for (let i = 2; identifiersNamed(ctx, name).length > 0 && !isOurs(ctx, name); i++) name = `${BASE}${i}`;
-  if (!isOurs(ctx, name)) ctx.trailingText = [...(ctx.trailingText ?? []), v1AddressText(ctx.lang !== "js", name)];
-  written.set(ctx, name);
-  return name;
+  return moduleHelper(ctx, BASE, SIGNATURE, (name) => v1AddressText(ctx.lang !== "js", name));
 }
