@@ -18,7 +18,7 @@ import * as path from "node:path";
 import { applyTransform, markersIn, summarizeSource, type TransformResult } from "../transform.js";
 import { MARKER_PREFIX } from "../lib/context.js";
 import type { TransformOptions } from "../lib/context.js";
-import { ModuleGraph, resolveSpecifier } from "./modules.js";
+import { isRelativeSpecifier, ModuleGraph, resolveSpecifier } from "./modules.js";
 import { sameFact, type FileReport, type FileView, type GroupReport, type ModuleSummary, type ObjFact } from "./view.js";
 
 const RELATIVE_IMPORT = /(?:from\s*|import\s*\(\s*|require\s*\(\s*)["']\.\.?\//;
@@ -278,9 +278,11 @@ export class Project {
       },
       local: (name) => {
         if (!first) return project.graph.localId(file, name);
-        // before the project's modules are known: own names only; the file runs again for the others
-        if (own?.imports.some((i) => i.local === name)) {
-          e.needsGraph = true;
+        // before the project's modules are known: own names only; the file runs again for the
+        // others (an import from a package names nothing of the project: no second run for it)
+        const imp = own?.imports.find((i) => i.local === name);
+        if (imp) {
+          if (isRelativeSpecifier(imp.source)) e.needsGraph = true;
           return null;
         }
         return `${project.rel(file)}#${name}`;

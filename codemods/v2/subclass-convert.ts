@@ -33,7 +33,6 @@ import { holderOf, stmtOf, type Obj, type Use } from "./objects.js";
 import { v1TypeNamesIn } from "./subclass-types.js";
 import type { Group, V2State } from "./state.js";
 import type { SubclassFact } from "../project/view.js";
-import { isRelativeSpecifier } from "../project/modules.js";
 import { nodesOfIn } from "./this-refs.js";
 import { classIdOf, fnIdOf, isModuleLevelDecl, returnTarget } from "./analyzer-util.js";
 import { RootsAnalyzer } from "./analyzer-roots.js";
@@ -240,12 +239,8 @@ export abstract class SubclassAnalyzer extends RootsAnalyzer {
     const view = this.ctx.view;
     const local = new Map<string, { group: Group | null; fact: SubclassFact; cls: string }>();
     for (const [node, s] of this.subclassGroups) if (node.id && s.cls) local.set(node.id.name, { ...s, cls: s.cls });
-    // classes of other modules, by the names this module imports them as (only from the project's
-    // modules: asking the view about a package's import would make every file run a second time)
-    const fromProject = (p: P) => typeof p.node.source?.value === "string" && isRelativeSpecifier(p.node.source.value);
-    for (const b of nodesOf(this.ctx, "ImportDeclaration")
-      .filter(fromProject)
-      .flatMap((p: P) => (p.node.specifiers ?? []) as N[])) {
+    // classes of other modules, by the names this module imports them as
+    for (const b of nodesOf(this.ctx, "ImportDeclaration").flatMap((p: P) => (p.node.specifiers ?? []) as N[])) {
       const id = view?.local(b.local.name);
       const fact = id ? view?.fact(`${id}.new()`)?.subclass : undefined;
       if (id && fact) local.set(b.local.name, { group: null, fact, cls: id });
