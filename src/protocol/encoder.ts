@@ -150,12 +150,21 @@ export class WriteBatch {
   private markChunks = 0;
   private markCommands = 0;
 
-  constructor(encoding: BufferEncoding = "utf8") {
+  /** Size of the next pool Buffer: from `firstPool` up to POOL_SIZE, doubling. */
+  private nextPool: number;
+
+  /**
+   * `firstPool` is the size of the first pool Buffer (default POOL_SIZE): a batch that lives
+   * as long as a pipeline starts small, so a pipeline of three commands does not take 64 KiB.
+   */
+  constructor(encoding: BufferEncoding = "utf8", firstPool = POOL_SIZE) {
     if (!Buffer.isEncoding(encoding)) throw new DataError(`Unknown encoding ${JSON.stringify(encoding)}`);
     this.encoding = encoding;
     this.utf8 = encoding === "utf8" || encoding === "utf-8";
     this.ascii = asciiCompatible(encoding);
-    this.buf = Buffer.allocUnsafeSlow(POOL_SIZE);
+    const first = Math.min(Math.max(firstPool, 2 * HEADER_ROOM), POOL_SIZE);
+    this.buf = Buffer.allocUnsafeSlow(first);
+    this.nextPool = Math.min(2 * first, POOL_SIZE);
     this.markBuf = this.buf;
   }
 
@@ -218,6 +227,16 @@ export class WriteBatch {
     }
   }
 
+  /**
+   * Appends `count` commands encoded elsewhere (`chunks`, written as they are, without a copy;
+   * they must not change until written).
+   */
+  addEncoded(chunks: readonly (string | Buffer)[], count: number): void {
+    this.cut();
+    for (let i = 0; i < chunks.length; i++) this.chunks.push(chunks[i]!);
+    this.commands += count;
+  }
+
   /** Encodes one checked command. */
   private encode(args: readonly CommandArg[]): void {
     const n = args.length;
@@ -278,14 +297,45 @@ export class WriteBatch {
       this.off += 2;
       return;
     }
+    if (this.utf8 && hasUtf8Write) {
+      this.addUtf8(a, len);
+      return;
+    }
     const bytes = Buffer.byteLength(a, this.encoding);
     this.ensure(bytes + 2 * HEADER_ROOM);
     const buf = this.buf;
     let off = writeHeader(buf, this.off, 36 /* $ */, bytes);
-    off += this.utf8 && hasUtf8Write ? (buf as unknown as FastWrite).utf8Write(a, off) : buf.write(a, off, this.encoding);
+    off += buf.write(a, off, this.encoding);
     buf[off] = 13;
     buf[off + 1] = 10;
     this.off = off + 2;
+  }
+
+  /**
+   * A string of `len` UTF-16 units as UTF-8, without measuring it first (`Buffer.byteLength`
+   * costs about as much as the write): it is written after a header for `len` bytes, which is
+   * right exactly when the writer wrote `len` bytes (every unit is at least one byte, and only
+   * ASCII is exactly one). Otherwise the header is rewritten for the real length, moving the
+   * bytes when its digit count differs.
+   */
+  private addUtf8(a: string, len: number): void {
+    this.ensure(3 * len + 2 * HEADER_ROOM);
+    const buf = this.buf;
+    const headerAt = this.off;
+    const at = writeHeader(buf, headerAt, 36 /* $ */, len);
+    const bytes = (buf as unknown as FastWrite).utf8Write(a, at);
+    let end = at + bytes;
+    if (bytes !== len) {
+      const scratch = Buffer.allocUnsafe(HEADER_ROOM);
+      const headerBytes = writeHeader(scratch, 0, 36 /* $ */, bytes);
+      const shift = headerBytes - (at - headerAt);
+      if (shift !== 0) buf.copyWithin(at + shift, at, end);
+      buf.set(scratch.subarray(0, headerBytes), headerAt);
+      end += shift;
+    }
+    buf[end] = 13;
+    buf[end + 1] = 10;
+    this.off = end + 2;
   }
 
   private addBuffer(b: Buffer): void {
@@ -315,7 +365,9 @@ export class WriteBatch {
   private ensure(bytes: number): void {
     if (this.off + bytes <= this.buf.length) return;
     this.cut();
-    this.buf = Buffer.allocUnsafeSlow(bytes > POOL_SIZE ? bytes : POOL_SIZE);
+    const size = this.nextPool;
+    if (size < POOL_SIZE) this.nextPool = Math.min(2 * size, POOL_SIZE);
+    this.buf = Buffer.allocUnsafeSlow(bytes > size ? bytes : size);
     this.start = 0;
     this.off = 0;
   }
