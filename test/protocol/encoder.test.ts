@@ -32,6 +32,17 @@ describe("encodeCommand", () => {
     );
   });
 
+  test("strings whose UTF-8 length has more digits than their length in characters", () => {
+    // Over 16 characters a string is written after a header for its character count and the
+    // header is redone when it was not ASCII: 17 -> 34, 34 -> 102 (two to three digits), 20 lone
+    // surrogates -> 60 bytes of U+FFFD, 3,400 -> 10,200 (four to five digits).
+    for (const text of ["é".repeat(17), "☃".repeat(34), "\ud800".repeat(20), `${"a".repeat(16)}😀`, "€".repeat(3400)]) {
+      const batch = new WriteBatch();
+      batch.add(["SET", text, "k".repeat(40)]);
+      expect(joined(batch.take())).toEqual(reference(["SET", text, "k".repeat(40)]));
+    }
+  });
+
   test("empty Buffer, zero, negative zero and big numbers", () => {
     expect(encodeCommand(["X", Buffer.alloc(0), 0, -0, 1e21, -7n]).toString()).toBe(
       "*6\r\n$1\r\nX\r\n$0\r\n\r\n$1\r\n0\r\n$1\r\n0\r\n$5\r\n1e+21\r\n$2\r\n-7\r\n",
