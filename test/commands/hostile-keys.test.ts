@@ -72,6 +72,25 @@ describe.each([2, 3] as const)("hostile field names over RESP%i", (protocol) => 
     expect(iterated.map(([f]) => f).sort()).toEqual([...HOSTILE].sort());
   });
 
+  test("a big HGETALL (108 fields) keeps every hostile field, in order", async () => {
+    const h = k("bighash");
+    const names = [...Array.from({ length: 100 }, (_, i) => `f${i}`), ...HOSTILE];
+    expect(await r.hset(h, { mapping: new Map(names.map((n) => [n, fieldValue(n)])) })).toBe(names.length);
+    for (const [client, buffers] of [
+      [r, false],
+      [rb, true],
+    ] as const) {
+      const obj = (await client.hgetall(h)) as Record<string, unknown>;
+      expect(Object.getPrototypeOf(obj)).toBe(Object.prototype);
+      expect(Object.keys(obj)).toEqual(names);
+      for (const name of HOSTILE) {
+        const value = own(obj, name);
+        expect(buffers ? (value as Buffer).toString() : value, name).toBe(fieldValue(name));
+      }
+      expect(Object.hasOwn(JSON.parse(JSON.stringify(obj)), "__proto__")).toBe(true);
+    }
+  });
+
   test("stream entries keep every field: XRANGE, XREVRANGE, XREAD, XREADGROUP, XCLAIM, XAUTOCLAIM, XINFO STREAM", async () => {
     const s = k("stream");
     const id = await r.xadd(s, hostileMap(), { id: "1-1" });
