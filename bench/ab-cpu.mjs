@@ -3,7 +3,7 @@
  * CPU per operation of two builds of aioredis, A/B, for profiling work on a loaded machine:
  *
  *   node bench/ab-cpu.mjs --a <entry> --b <entry> [--only pubsub,blpop,get] [--mode string|buffer]
- *                         [--rounds 7] [--batches 5] [--scale 1]
+ *                         [--rounds 7] [--batches 5] [--scale 1] [--traced-b]
  *
  * `--a` / `--b` are compiled entries (e.g. a copy of an older dist/src/index.js). Each round runs
  * every scenario once per build, in a child process of its own, the order of A and B alternating
@@ -22,8 +22,13 @@
  * - lrange: `lrange(k, 0, -1)` of a 10,000-element list, 4 in flight, 200 times (the bench's values).
  * - hgetall: `hgetall(k)` of a 1,000-field hash, 4 in flight, 1,500 times.
  * - pipeline: pipelines (no transaction) of 10,000 SETs of 32 bytes, 100,000 SETs in all; per SET.
+ *
+ * `--traced-b`: B's children subscribe a no-op to every channel aioredis publishes on (each
+ * event of its tracing channels and each point channel), A's do not. With the same entry for
+ * `--a` and `--b` this is the CPU cost of the tracing hooks with a subscriber.
  */
 import { fork } from "node:child_process";
+import dc from "node:diagnostics_channel";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import * as path from "node:path";
 import { RawClient, encode } from "./raw.mjs";
@@ -38,10 +43,21 @@ function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** A no-op subscriber on every channel in `channels` (tracing channels: all five events). */
+function subscribeEverywhere(channels) {
+  const noop = () => {};
+  for (const name of Object.values(channels)) {
+    const tracing = dc.tracingChannel(name);
+    // A tracing channel's events are sub-channels (tracing:<name>:start...); the rest are point channels.
+    tracing.subscribe({ start: noop, end: noop, asyncStart: noop, asyncEnd: noop, error: noop });
+    dc.subscribe(name, noop);
+  }
+}
+
 // ---- child -------------------------------------------------------------------------------
 
 async function child() {
-  const [entry, mode, scenario, port, countText, batchesText] = process.argv.slice(3);
+  const [entry, mode, scenario, port, countText, batchesText, traced] = process.argv.slice(3);
   const count = Number(countText);
   const batches = Number(batchesText);
   /** The median over `batches` measured runs of `measure(count)` (CPU µs), per operation. */
@@ -50,7 +66,8 @@ async function child() {
     for (let i = 0; i < batches; i++) runs.push((await measure(count)) / count);
     return median(runs);
   };
-  const { Redis } = await import(pathToFileURL(path.resolve(entry)).href);
+  const { Redis, CHANNELS } = await import(pathToFileURL(path.resolve(entry)).href);
+  if (traced === "traced") subscribeEverywhere(CHANNELS);
   const r = new Redis({ host: "127.0.0.1", port: Number(port), decodeResponses: mode === "string" });
   const send = (m) => new Promise((res) => process.send(m, res));
   const cpu = () => {
@@ -180,9 +197,9 @@ async function child() {
 
 const COUNTS = { pubsub: 100_000, "pubsub-run": 100_000, blpop: 20_000, get: 20_000, lrange: 200, hgetall: 1_500, pipeline: 100_000 };
 
-async function runChild(entry, mode, scenario, port, count, batches, raw) {
+async function runChild(entry, mode, scenario, port, count, batches, raw, traced) {
   return new Promise((resolve, reject) => {
-    const c = fork(self, ["--child", entry, mode, scenario, String(port), String(count), String(batches)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const c = fork(self, ["--child", entry, mode, scenario, String(port), String(count), String(batches), traced ? "traced" : "plain"], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
     let result = null;
     c.on("message", async (m) => {
       if (m.publish) {
@@ -197,7 +214,7 @@ async function runChild(entry, mode, scenario, port, count, batches, raw) {
 
 async function parent() {
   const args = process.argv.slice(2);
-  const o = { only: ["pubsub", "blpop", "get"], mode: "string", rounds: 7, batches: 5, scale: 1, a: null, b: null };
+  const o = { only: ["pubsub", "blpop", "get"], mode: "string", rounds: 7, batches: 5, scale: 1, a: null, b: null, tracedB: false };
   for (let i = 0; i < args.length; i++) {
     const v = () => args[++i];
     if (args[i] === "--a") o.a = v();
@@ -207,6 +224,7 @@ async function parent() {
     else if (args[i] === "--rounds") o.rounds = Number(v());
     else if (args[i] === "--scale") o.scale = Number(v());
     else if (args[i] === "--batches") o.batches = Number(v());
+    else if (args[i] === "--traced-b") o.tracedB = true;
     else throw new Error(`unknown option ${args[i]}`);
   }
   if (!o.a || !o.b) throw new Error("--a <entry> and --b <entry> are required");
@@ -220,7 +238,7 @@ async function parent() {
       for (let round = 0; round < o.rounds; round++) {
         const order = round % 2 === 0 ? ["a", "b"] : ["b", "a"];
         const got = {};
-        for (const which of order) got[which] = await runChild(o[which], o.mode, scenario, server.port, count, o.batches, raw);
+        for (const which of order) got[which] = await runChild(o[which], o.mode, scenario, server.port, count, o.batches, raw, which === "b" && o.tracedB);
         res.a.push(got.a);
         res.b.push(got.b);
         ratios.push(got.b / got.a);
