@@ -22,6 +22,8 @@
  * - lrange: `lrange(k, 0, -1)` of a 10,000-element list, 4 in flight, 200 times (the bench's values).
  * - hgetall: `hgetall(k)` of a 1,000-field hash, 4 in flight, 1,500 times.
  * - pipeline: pipelines (no transaction) of 10,000 SETs of 32 bytes, 100,000 SETs in all; per SET.
+ * - transaction: `pipeline({ transaction: true }).incr(k).expire(k, 100).execute()`, 50 in flight
+ *   (each on a key of its own), 20,000 times; per transaction.
  *
  * `--traced-b`: B's children subscribe a no-op to every channel aioredis publishes on (each
  * event of its tracing channels and each point channel), A's do not. With the same entry for
@@ -163,6 +165,19 @@ async function child() {
     };
     await run(Math.max(keys.length, count >> 2));
     await send({ result: await perOp(run) });
+  } else if (scenario === "transaction") {
+    const run = async (n) => {
+      let left = n;
+      const t0 = cpu();
+      const lane = async (i) => {
+        const key = `ab:tx:${i}`;
+        while (left-- > 0) await r.pipeline({ transaction: true }).incr(key).expire(key, 100).execute();
+      };
+      await Promise.all(Array.from({ length: 50 }, (_, i) => lane(i)));
+      return cpu() - t0;
+    };
+    await run(Math.max(500, count >> 2));
+    await send({ result: await perOp(run) });
   } else if (scenario === "lrange" || scenario === "hgetall") {
     const key = `ab:${scenario}:${process.pid}`;
     if (scenario === "lrange") {
@@ -195,7 +210,7 @@ async function child() {
 
 // ---- parent ------------------------------------------------------------------------------
 
-const COUNTS = { pubsub: 100_000, "pubsub-run": 100_000, blpop: 20_000, get: 20_000, lrange: 200, hgetall: 1_500, pipeline: 100_000 };
+const COUNTS = { pubsub: 100_000, "pubsub-run": 100_000, blpop: 20_000, get: 20_000, lrange: 200, hgetall: 1_500, pipeline: 100_000, transaction: 20_000 };
 
 async function runChild(entry, mode, scenario, port, count, batches, raw, traced) {
   return new Promise((resolve, reject) => {

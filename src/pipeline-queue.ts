@@ -1,11 +1,13 @@
 /**
- * The queue of a client's pipeline. Each queued command is encoded at once into the
- * pipeline's own `WriteBatch`, so the pipeline keeps of it only what the reply needs (the
- * method's spec and bound values) and not its argument list: a 100,000-command pipeline holds
- * 100,000 fewer arrays for the garbage collector to move, and `execute()` hands the connection
- * bytes that are ready to write. The argument list of a command is made again from its spec and
- * values in the rare cases that need it (describing a failed command, a traced pipeline,
- * replies decoded per command).
+ * The queue of a client's pipeline. Past `ENCODE_FROM` commands, each queued command is
+ * encoded at once into the pipeline's own `WriteBatch`, so the pipeline keeps of it only what
+ * the reply needs (the method's spec and bound values) and not its argument list: a
+ * 100,000-command pipeline holds 100,000 fewer arrays for the garbage collector to move, and
+ * `execute()` hands the connection bytes that are ready to write. The argument list of such a
+ * command is made again from its spec and values in the rare cases that need it (describing a
+ * failed command, a traced pipeline, replies decoded per command). A short pipeline keeps its
+ * argument lists and the connection encodes them with its other commands, into its shared
+ * pool: a batch of its own would cost a short transaction more than it saves.
  */
 import { blockingTimeout, Route } from "./commands/routing.js";
 import type { CommandSpec, EmptyResponse } from "./commands/spec.js";
@@ -36,17 +38,22 @@ export function sentCommands<Q extends QueuedCommand>(queue: readonly Q[]): read
   return queue.some((c) => c.empty) ? queue.filter((c) => !c.empty) : queue;
 }
 
+/** A pipeline encodes its commands as they are queued from this many on. */
+const ENCODE_FROM = 128;
 /** A pipeline batch starts with a pool this small (it grows to the connection's 64 KiB). */
-const FIRST_POOL = 1024;
+const FIRST_POOL = 8 * 1024;
 const MULTI = encodeCommand(["MULTI"]);
 const EXEC = encodeCommand(["EXEC"]);
 
 export class PipelineQueue {
   readonly commands: QueuedCommand[] = [];
   private readonly encoding: BufferEncoding;
+  /** The pipeline's own batch, once it encodes its commands (past `ENCODE_FROM`). */
   private batch: WriteBatch | null = null;
-  /** Commands encoded so far: the sent ones, all but those answered without the server. */
+  /** Commands to send so far: all but those answered without the server. */
   private sent = 0;
+  /** Commands encoded so far. */
+  private encodedCount = 0;
   /** The first command that cannot be sent: `execute()` fails with it and sends nothing. */
   problem: DataError | null = null;
   /** Some command is not a plain one (it changes the connection's state, blocks or streams). */
@@ -70,14 +77,18 @@ export class PipelineQueue {
     return this.commands.length;
   }
 
+  /** True when the commands are encoded (`encoded()`); else `execute()` sends their argument lists. */
+  get isEncoded(): boolean {
+    return this.batch !== null;
+  }
+
   /**
-   * Queues a command: `spec` and `values` for a command method (then `argv` is not kept
-   * unless traces may need it), `spec` null for `executeCommand` (`argv` is kept). `empty`: a
-   * call answered without the server, neither sent nor encoded.
+   * Queues a command: `spec` and `values` for a command method, `spec` null for
+   * `executeCommand`. `empty`: a call answered without the server, neither sent nor encoded.
    */
   push(argv: CommandArg[], route: Route, spec: CommandSpec | null, values: unknown[] | null, empty?: EmptyResponse): void {
     if (empty) {
-      this.commands.push({ argv: spec === null ? argv : null, spec, values, empty });
+      this.commands.push({ argv, spec, values, empty });
       return;
     }
     if (route !== Route.Plain) this.noteRoute(argv, route);
@@ -85,8 +96,16 @@ export class PipelineQueue {
       this.decodeVaries = true;
       if (spec.decode === false) this.undecoded = true;
     }
-    this.encode(argv);
-    this.commands.push({ argv: spec === null || tracingBatch() ? argv : null, spec, values });
+    const command: QueuedCommand = { argv, spec, values };
+    this.commands.push(command);
+    this.sent++;
+    if (this.batch !== null) {
+      this.encode(command, this.batch);
+    } else if (this.sent >= ENCODE_FROM) {
+      const batch = new WriteBatch(this.encoding, FIRST_POOL);
+      this.batch = batch;
+      for (const queued of this.commands) if (!queued.empty) this.encode(queued, batch);
+    }
   }
 
   private noteRoute(argv: CommandArg[], route: Route): void {
@@ -96,16 +115,21 @@ export class PipelineQueue {
     else if (route === Route.Blocking && blockingTimeout(argv) !== null) this.blocks = true;
   }
 
-  /** Encodes a command; one that cannot be sent becomes the queue's `problem` (sendBatch's message). */
-  private encode(argv: CommandArg[]): void {
-    this.sent++;
+  /**
+   * Encodes a queued command and lets go of its argument list (kept for `executeCommand`'s,
+   * which have no spec to build it again from, and while traces listen). One that cannot be
+   * sent becomes the queue's `problem` (with the message `sendBatch` gives).
+   */
+  private encode(command: QueuedCommand, batch: WriteBatch): void {
+    const argv = command.argv!;
+    const position = ++this.encodedCount;
+    if (command.spec !== null && !tracingBatch()) command.argv = null;
     if (this.problem !== null) return;
-    const batch = (this.batch ??= new WriteBatch(this.encoding, FIRST_POOL));
     batch.mark();
     try {
       const problem = commandProblem(argv);
       if (problem) {
-        this.problem = new DataError(`Command #${this.sent} of the batch: ${problem.message}; nothing was sent`);
+        this.problem = new DataError(`Command #${position} of the batch: ${problem.message}; nothing was sent`);
         return;
       }
       batch.add(argv);
@@ -113,7 +137,7 @@ export class PipelineQueue {
       // Only an argument that misbehaves when read (a Buffer whose `length` getter throws) gets here.
       batch.rollback();
       this.problem = new DataError(
-        `Command #${this.sent} of the batch: ${commandName(argv)}: cannot encode the command (${(err as Error).message}); nothing was sent`,
+        `Command #${position} of the batch: ${commandName(argv)}: cannot encode the command (${(err as Error).message}); nothing was sent`,
       );
     }
   }
@@ -125,24 +149,43 @@ export class PipelineQueue {
 
   /**
    * The encoded sent commands, once (the batch is emptied), inside MULTI/EXEC when
-   * `transaction`. Call only when `problem` is null.
+   * `transaction`. Call only when `isEncoded` and `problem` is null.
    */
   encoded(transaction: boolean): EncodedCommands {
-    const chunks = this.batch === null ? [] : this.batch.take();
-    const count = this.sent;
-    const commands = this.commands;
-    const nameAt = (index: number): string => {
-      for (let i = 0, sent = 0; i < commands.length; i++) {
-        if (commands[i]!.empty) continue;
-        if (sent++ === index) return commandName(argvOf(commands[i]!));
-      }
-      return "command";
-    };
-    if (!transaction) return { chunks, length: count, name: nameAt };
-    return {
-      chunks: [MULTI, ...chunks, EXEC],
-      length: count + 2,
-      name: (index) => (index === 0 ? "MULTI" : index === count + 1 ? "EXEC" : nameAt(index - 1)),
-    };
+    const chunks = this.batch!.take();
+    if (transaction) {
+      chunks.unshift(MULTI);
+      chunks.push(EXEC);
+    }
+    return new EncodedQueue(chunks, this.commands, this.sent, transaction);
   }
+}
+
+/** What `PipelineQueue.encoded()` hands the connection. */
+class EncodedQueue implements EncodedCommands {
+  readonly length: number;
+
+  constructor(
+    readonly chunks: (string | Buffer)[],
+    private readonly commands: readonly QueuedCommand[],
+    sent: number,
+    private readonly transaction: boolean,
+  ) {
+    this.length = transaction ? sent + 2 : sent;
+  }
+
+  name(index: number): string {
+    if (this.transaction) {
+      if (index === 0) return "MULTI";
+      if (index === this.length - 1) return "EXEC";
+      index--;
+    }
+    for (let i = 0, sent = 0; i < this.commands.length; i++) {
+      const command = this.commands[i]!;
+      if (command.empty) continue;
+      if (sent++ === index) return commandName(argvOf(command));
+    }
+    return "command";
+  }
+
 }

@@ -34,7 +34,7 @@ describe.each([2, 3] as const)("pipelines over RESP%i", (protocol) => {
     expect(res).toEqual([1, 1]);
   });
 
-  test("a pipeline is encoded as it is queued: 1,000 or 10,000 commands leave in one write", async () => {
+  test("a pipeline of 1,000 or 10,000 commands leaves in one write", async () => {
     for (const transaction of [true, false]) {
       await r.ping();
       const connection = r.connectionPool.sharedConnection();
@@ -51,13 +51,22 @@ describe.each([2, 3] as const)("pipelines over RESP%i", (protocol) => {
     }
   });
 
-  test("a Buffer argument is read when it is queued; a bad one fails execute() with nothing sent", async () => {
-    const value = Buffer.from("before");
-    const pipe = r.pipeline({ transaction: false }).set(k("queued"), value);
-    value.write("after!");
-    expect(await pipe.execute()).toEqual([true]);
-    expect(await r.get(k("queued"))).toBe("before");
-    // An argument that throws under the encoder (a Buffer whose length getter throws)
+  test("from its 128th command a pipeline is encoded as it is queued; a bad argument fails execute() with nothing sent", async () => {
+    // Observable through a Buffer changed after it was queued: a short pipeline reads it when
+    // sent, a long one already has its bytes (the documented rule: change nothing until execute() resolves).
+    for (const [n, expected] of [
+      [10, "after!"],
+      [200, "before"],
+    ] as const) {
+      const value = Buffer.from("before");
+      const pipe = r.pipeline({ transaction: false });
+      for (let i = 0; i < n - 1; i++) pipe.set(k(`long:${i}`), i);
+      pipe.set(k("queued"), value);
+      value.write("after!");
+      expect(await pipe.execute()).toHaveLength(n);
+      expect(await r.get(k("queued"))).toBe(expected);
+    }
+    // An argument that throws when read (a Buffer whose length getter throws) while it is encoded
     let armed = false;
     const trap = Buffer.from("abc");
     Object.defineProperty(trap, "length", {
@@ -67,11 +76,12 @@ describe.each([2, 3] as const)("pipelines over RESP%i", (protocol) => {
       },
     });
     await r.delete(k("never"));
-    const bad = r.pipeline({ transaction: false }).set(k("never"), "x");
+    const bad = r.pipeline({ transaction: true }).set(k("never"), "x");
+    for (let i = 0; i < 200; i++) bad.set(k(`long:${i}`), i);
     armed = true;
     bad.set(k("trap"), trap);
     armed = false;
-    await expect(bad.execute()).rejects.toThrow(/Command #2 of the batch: .*nothing was sent/);
+    await expect(bad.execute()).rejects.toThrow(/Command #202 of the batch: SET: cannot encode the command \(length trap\); nothing was sent/);
     expect(await r.get(k("never"))).toBeNull();
   });
 

@@ -163,7 +163,8 @@ export class WriteBatch {
     this.utf8 = encoding === "utf8" || encoding === "utf-8";
     this.ascii = asciiCompatible(encoding);
     const first = Math.min(Math.max(firstPool, 2 * HEADER_ROOM), POOL_SIZE);
-    this.buf = Buffer.allocUnsafeSlow(first);
+    // A small first pool comes from Node's shared pool (a slice of a slab, no allocation of its own).
+    this.buf = first < POOL_SIZE ? Buffer.allocUnsafe(first) : Buffer.allocUnsafeSlow(first);
     this.nextPool = Math.min(2 * first, POOL_SIZE);
     this.markBuf = this.buf;
   }
@@ -228,12 +229,23 @@ export class WriteBatch {
   }
 
   /**
-   * Appends `count` commands encoded elsewhere (`chunks`, written as they are, without a copy;
-   * they must not change until written).
+   * Appends `count` commands encoded elsewhere. A chunk of up to 16 KB is copied into the pool,
+   * so that many small pipelines written together still make one Buffer (one `write`, not a
+   * `writev` of many pieces); a larger one (a pipeline's full 64 KB pools, a large argument) is
+   * passed through without a copy and must not change until written.
    */
   addEncoded(chunks: readonly (string | Buffer)[], count: number): void {
-    this.cut();
-    for (let i = 0; i < chunks.length; i++) this.chunks.push(chunks[i]!);
+    for (let i = 0; i < chunks.length; i++) {
+      const chunk = chunks[i]!;
+      if (typeof chunk !== "string" && chunk.length <= LARGE_BUFFER) {
+        this.ensure(chunk.length);
+        this.buf.set(chunk, this.off);
+        this.off += chunk.length;
+      } else {
+        this.cut();
+        this.chunks.push(chunk);
+      }
+    }
     this.commands += count;
   }
 
