@@ -214,7 +214,9 @@ const COUNTS = { pubsub: 100_000, "pubsub-run": 100_000, blpop: 20_000, get: 20_
 
 async function runChild(entry, mode, scenario, port, count, batches, raw, traced) {
   return new Promise((resolve, reject) => {
-    const c = fork(self, ["--child", entry, mode, scenario, String(port), String(count), String(batches), traced ? "traced" : "plain"], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const c = fork(self, ["--child", entry, mode, scenario, String(port), String(count), String(batches), traced ? "traced" : "plain"], {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
     let result = null;
     c.on("message", async (m) => {
       if (m.publish) {

@@ -187,5 +187,4 @@ class EncodedQueue implements EncodedCommands {
     }
     return "command";
   }
-
 }
