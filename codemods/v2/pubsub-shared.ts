@@ -27,6 +27,7 @@
  * rewrite (pubsub.ts) runs, or the group stays on compat with its markers.
  */
 import { climbWrappers, enclosingFunction, enclosingStatement, isNullLit, isUndefinedId, type N, type P } from "../lib/ast.js";
+import { resolveExport } from "../lib/bindings.js";
 import { moduleHelper } from "../lib/module-helper.js";
 import { isReceiverSubscription } from "./receiver.js";
 import { classifyUse, referencesOfHolder, type CallUse, type Holder, type Obj } from "./objects.js";
@@ -83,7 +84,7 @@ export function planSharedSubscriber(state: V2State, client: Obj, calls: CallUse
   // made on a connection the class holds (`new Redis(this.conn)`), whose end is known
   if (client.origin?.node.type !== "NewExpression" || !client.exclusive || !client.closedWith)
     return why("its client is made on a connection the class holds (new Redis(this.conn)), whose end the codemod can see");
-  // the handler keys and the unsubscribe confirmations are matched as UTF-8 text
+  // the channel names of messages and unsubscribe confirmations are matched as UTF-8 text
   if (client.decode === null || (client.decode && client.encoding && !/^utf-?8$/i.test(client.encoding)))
     return why("its replies are known to be Buffers or UTF-8 text");
   if (!calls.every(isKeptSubscription)) return why("it only subscribes, one channel per call kept in a variable ([channel] = await ...subscribe(name))");
@@ -123,7 +124,7 @@ export function planSharedSubscriber(state: V2State, client: Obj, calls: CallUse
     for (const part of parts) {
       const t = part.node;
       if (t.type === "TSNullKeyword" || t.type === "TSUndefinedKeyword") continue;
-      if (t.type !== "TSTypeReference") {
+      if (t.type !== "TSTypeReference" || resolveExport(state.info, part.get("typeName"))?.name !== "Redis") {
         client.group.block(decl, `${holder.name} keeps the client's one PubSub in v2, and its declared type is not one the codemod can turn into PubSub`);
         return true;
       }
@@ -177,7 +178,7 @@ export function v1ChannelText(name: string, pubsub: string, message: string): st
  */
 async function ${name}<T extends string | Buffer>(pubsub: ${pubsub}, name: string): Promise<Pick<${pubsub}, "listen">> {
   type M = ${message};
-  type Reader = { queue: M[]; ended: boolean; error: Error | null; waiters: (() => void)[] };
+  type Reader = { queue: M[]; ended: boolean; error: Error | null; waiters: (() => void)[]; view: Pick<${pubsub}, "listen"> };
   type Shared = { readers: Map<string, Reader>; waiting: number; reading: boolean };
   // the readers of each PubSub, kept on the function so that it stays one declaration
   const all = ${name} as unknown as { shared?: WeakMap<object, unknown> };
@@ -232,7 +233,7 @@ async function ${name}<T extends string | Buffer>(pubsub: ${pubsub}, name: strin
   };
   // subscribing a channel that has a reader gives that reader, as v1 gave the same Channel
   const existing = state.readers.get(name);
-  const reader: Reader = existing ?? { queue: [], ended: false, error: null, waiters: [] };
+  const reader: Reader = existing ?? { queue: [], ended: false, error: null, waiters: [], view: { listen } };
   state.readers.set(name, reader);
   try {
     await pubsub.subscribe(name);
@@ -263,6 +264,6 @@ async function ${name}<T extends string | Buffer>(pubsub: ${pubsub}, name: strin
       });
     }
   }
-  return { listen };
+  return reader.view;
 }`;
 }
