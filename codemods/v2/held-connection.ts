@@ -16,6 +16,7 @@ import { canAwait, climbWrappers, enclosingStatement, isNullLit, isUndefinedId, 
 import { codeOf, raw } from "../lib/context.js";
 import { classifyUse, holderOf, referencesOfHolder, stmtOf, type Holder, type Obj, type CallUse } from "./objects.js";
 import { unwrapValue } from "./paths.js";
+import { isSubscriberField } from "./pubsub-shared.js";
 import type { V2State } from "./state.js";
 
 export interface Follow {
@@ -136,10 +137,12 @@ export function planRedisOnConnection(state: V2State, conn: Obj, callPath: P, fo
   follow.claimed.add(call);
   group.v1Refs.push(call.callee, call.callee.object ?? call.callee);
   const argText = codeOf(ctx, arg);
-  group.edit(2, call, "redis-on-connection", "new Redis(conn) is the connection's client itself in v2", () => {
-    replaceNode(callPath, raw(ctx, argText));
-  });
   const held = holderOf(state, callPath);
+  group.edit(2, call, "redis-on-connection", "new Redis(conn) is the connection's client itself in v2", () => {
+    // a field that keeps one PubSub for the client's subscriptions (pubsub-shared.ts) is given that PubSub
+    const shared = !("reason" in held) && isSubscriberField(state, held.holder);
+    replaceNode(callPath, raw(ctx, shared ? `${argText}.pubsub()` : argText));
+  });
   if ("reason" in held) {
     if (held.reason !== "is not kept anywhere") group.block(stmtOf(callPath), `the client made here ${held.reason}; migrate its uses together by hand`);
     return;

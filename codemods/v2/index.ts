@@ -21,6 +21,7 @@ import { planClosed } from "./closed.js";
 import { finishChannelParams, planChannelRoot, planSubscribe, planUnsubscribe } from "./pubsub.js";
 import { finishPubSubFacts, planChannelsLookup, seedPubSubs } from "./pubsub-field.js";
 import { planPubSubClose } from "./pubsub-close.js";
+import { planSharedSubscriber } from "./pubsub-shared.js";
 import { finishReceivers, noteReceiver } from "./receiver.js";
 import { V2State } from "./state.js";
 import { slotId, slotStore, slotsId } from "./slots.js";
@@ -186,10 +187,13 @@ class Analyzer extends SubclassAnalyzer {
           break;
       }
     }
+    // a field that keeps one PubSub for its subscriptions: its unsubscribe calls are the PubSub's as they are
+    const shared = planSharedSubscriber(state, obj, calls, unsubscribes, this.registry);
+    if (typeof shared === "string") group.explain(stmtOf(unsubscribes[0]!.callPath), shared);
     for (const use of calls) this.callUse(obj, use, consumed, releases);
     for (const use of lookups) planChannelsLookup(state, obj, use, this.registry, (ch, at) => this.projectEscape(ch, at));
     seedPubSubs(state, obj, this.registry);
-    for (const use of unsubscribes) planUnsubscribe(state, obj, use, this.registry);
+    if (shared !== true) for (const use of unsubscribes) planUnsubscribe(state, obj, use, this.registry);
     this.closes.push({ obj, calls });
     for (const use of releases) {
       if (!consumed.has(use.callPath.node))

@@ -44,6 +44,11 @@ export interface Obj {
   blockingPool?: boolean;
   /** A channel of a pattern subscription. */
   pattern?: boolean;
+  /**
+   * A client whose field keeps one PubSub for all its subscriptions, each channel a reader of
+   * it (pubsub-shared.ts); on a channel, that it is such a reader.
+   */
+  sharedPubSub?: boolean;
   /** A client whose PubSubs are kept in fields of the instance it is read from (pubsub-field.ts). */
   pubsubs?: PubSubHome[];
   /** The path of the expression that creates the object (for statement placement). */

@@ -19,6 +19,7 @@ import { resolveExport } from "../lib/bindings.js";
 import { resolveBinding } from "../lib/scope.js";
 import { pathOf, referencesOfHolder, stmtOf, type Obj, type CallUse } from "./objects.js";
 import type { PubSubRegistry } from "./pubsub-text.js";
+import { channelTypeRef, sharedSubscribeText } from "./pubsub-shared.js";
 import type { V2State } from "./state.js";
 
 type PlanUses = (state: V2State, channel: Obj, pattern: boolean, skip?: Set<N>) => (() => void)[] | null;
@@ -119,17 +120,27 @@ export function planAssignedSubscribe(state: V2State, client: Obj, use: CallUse,
       group.v1Refs.push(ann.typeName, ann.typeName.left ?? ann.typeName);
       const typeArg = client.decode ? "string" : null;
       typeEdit = () => {
-        idNode.typeAnnotation.typeAnnotation = state.typeRef("PubSub", ann.typeName, typeArg);
+        idNode.typeAnnotation.typeAnnotation = channelTypeRef(state, channelObj, ann.typeName, typeArg);
       };
     }
     entry.ok = true;
-    group.edit(3, declarator.node, "pubsub-channel-var", `${id.name} holds a PubSub in v2 (one per subscription)`, () => {
+    const holds = client.sharedPubSub ? "a reader of one channel of the client's PubSub" : "a PubSub in v2 (one per subscription)";
+    group.edit(3, declarator.node, "pubsub-channel-var", `${id.name} holds ${holds}`, () => {
       typeEdit?.();
       for (const r of runs) r();
     });
   }
-  // this subscription: a PubSub per channel, assigned once subscribed
   const clientText = codeOf(ctx, use.memberPath.node.object);
+  // a reader of the client's one PubSub (pubsub-shared.ts), assigned once subscribed
+  if (client.sharedPubSub) {
+    group.edit(3, stmtPath.node, "pubsub", `${use.method}() gives a Channel in v1; in v2 it is a reader of the client's PubSub`, () => {
+      const [stmt] = parseStatements(ctx, sharedSubscribeText(state, ids[0].name, clientText, codeOf(ctx, args[0])));
+      (stmt as N).comments = stmtPath.node.comments;
+      stmtPath.replace(stmt);
+    });
+    return true;
+  }
+  // this subscription: a PubSub per channel, assigned once subscribed
   const scope: N = fn?.node ?? ctx.root.get().node;
   const names = given.get(scope) ?? new Set<string>();
   given.set(scope, names);

@@ -33,6 +33,7 @@ import { privateMethodCallee } from "./private-method.js";
 import { planAssignedSubscribe } from "./pubsub-assign.js";
 import { deferUnsubscribe, isReceiverSubscription, noteReceiverSubscription } from "./receiver.js";
 import { planFieldSubscribe, subscribesOutsideItsClass } from "./pubsub-field.js";
+import { channelTypeRef, sharedSubscribeText } from "./pubsub-shared.js";
 import type { V2State } from "./state.js";
 
 export type { PubSubEntry, PubSubRegistry } from "./pubsub-text.js";
@@ -165,16 +166,26 @@ export function planSubscribe(state: V2State, client: Obj, use: CallUse, registr
     const runs = planChannelUses(state, channelObj, pattern);
     if (!runs) return;
     plans.push({ id, arg, run: runs });
-    entries.push({ name: id.name, pattern, names: isStringLit(arg) ? [arg.value] : [], declStmt });
+    // a reader of the client's one PubSub: that PubSub is the client's entry (pubsub-shared.ts)
+    if (!client.sharedPubSub) entries.push({ name: id.name, pattern, names: isStringLit(arg) ? [arg.value] : [], declStmt });
   }
   if (args.length > ids.length) {
     // subscriptions whose Channel object is not kept: only the first ids.length get a PubSub
     group.block(stmt, `${use.method}() subscribes to channels whose Channel objects are dropped; give each its own variable`);
     return;
   }
+  const kind = declStmt.node.type === "VariableDeclaration" ? declStmt.node.kind : "const";
+  if (client.sharedPubSub) {
+    // a reader of the client's one PubSub (pubsub-shared.ts)
+    group.edit(3, declStmt.node, "pubsub", `${use.method}() gives a Channel in v1; in v2 it is a reader of the client's PubSub`, () => {
+      const stmts = parseStatements(ctx, sharedSubscribeText(state, `${kind} ${plans[0]!.id.name}`, clientText, codeOf(ctx, plans[0]!.arg)));
+      for (const r of plans[0]!.run) r();
+      replaceStatement(declStmt, stmts, state.ctx.j);
+    });
+    return;
+  }
   group.edit(3, declStmt.node, "pubsub", `${use.method}() gives Channel objects in v1; v2 has one PubSub per subscription`, () => {
     const lines: string[] = [];
-    const kind = declStmt.node.type === "VariableDeclaration" ? declStmt.node.kind : "const";
     for (const p of plans) lines.push(`${kind} ${p.id.name} = ${clientText}.pubsub();`, `await ${p.id.name}.${use.method}(${codeOf(ctx, p.arg)});`);
     const stmts = parseStatements(ctx, lines.join("\n"));
     for (const p of plans) for (const r of p.run) r();
@@ -315,6 +326,7 @@ function planInstanceof(state: V2State, channel: Obj, ref: P): { ok: true } | { 
   const v1 = resolveExport(state.info, rightPath);
   if (!v1 || (v1.name !== "Channel" && v1.name !== "AbcChannel"))
     return { reason: "an instanceof test of the channel against a class other than Channel / AbcChannel" };
+  if (channel.sharedPubSub) return { reason: "an instanceof test of a channel that is a reader of the client's one PubSub in v2, not a PubSub" };
   const right = parent.right;
   channel.group.v1Refs.push(right, right.object ?? right);
   channel.group.edit(1, parent, "pubsub-instanceof", `${v1.name} is PubSub in v2 (the channel is a PubSub)`, () => {
@@ -326,6 +338,8 @@ function planInstanceof(state: V2State, channel: Obj, ref: P): { ok: true } | { 
 /** Parameters of local functions that receive channels: one kind of channel each. */
 interface ChannelParam {
   group: Obj["group"];
+  /** Readers of a client's one PubSub (pubsub-shared.ts) rather than PubSubs. */
+  shared: boolean;
   pattern: boolean;
   decode: boolean | null;
   fnName: string;
@@ -386,13 +400,14 @@ function followIntoFunction(
   channelParams.set(state, seen);
   const prev = seen.get(param);
   if (prev) {
-    if (prev.group.root() !== channel.group.root() || prev.pattern !== pattern || prev.decode !== channel.decode)
+    if (prev.group.root() !== channel.group.root() || prev.pattern !== pattern || prev.decode !== channel.decode || !prev.shared !== !channel.sharedPubSub)
       return { reason: `${fnName} is given channels of different clients or kinds; migrate it by hand` };
     prev.given.add(use.callPath.node);
     return { runs: [] };
   }
   seen.set(param, {
     group: channel.group,
+    shared: !!channel.sharedPubSub,
     pattern,
     decode: channel.decode,
     fnName,
@@ -412,8 +427,9 @@ function followIntoFunction(
       return { reason: `the parameter ${param.name} of ${fnName} is typed in a way the codemod cannot turn into PubSub` };
     channel.group.v1Refs.push(ann.typeName, ann.typeName.left ?? ann.typeName);
     const typeArg = channel.decode ? "string" : null;
-    channel.group.edit(1, ann, "type", `${v1.name} is PubSub${typeArg ? `<${typeArg}>` : ""} in v2`, () => {
-      param.typeAnnotation.typeAnnotation = state.typeRef("PubSub", ann.typeName, typeArg);
+    const what = channel.sharedPubSub ? "a reader (listen()) of a PubSub" : `PubSub${typeArg ? `<${typeArg}>` : ""}`;
+    channel.group.edit(1, ann, "type", `${v1.name} is ${what} in v2`, () => {
+      param.typeAnnotation.typeAnnotation = channelTypeRef(state, channel, ann.typeName, typeArg);
     });
   }
   const runs = planChannelUses(state, paramObj, pattern);

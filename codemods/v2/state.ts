@@ -27,6 +27,8 @@ export class Group {
   readonly edits: Edit[] = [];
   readonly blockers: { stmt: N; message: string }[] = [];
   readonly notes: { stmt: N; message: string }[] = [];
+  /** Why a rewrite that would have carried the group was not taken: markers only if the group is held back. */
+  readonly explanations: { stmt: N; message: string }[] = [];
   /** Identifier nodes of package exports the group's v1 code uses (kept on compat if blocked). */
   readonly v1Refs: N[] = [];
   /** Every reference to the group's objects (to tell which client a `try` block talks to). */
@@ -66,6 +68,7 @@ export class Group {
     a.edits.push(...b.edits.splice(0));
     a.blockers.push(...b.blockers.splice(0));
     a.notes.push(...b.notes.splice(0));
+    a.explanations.push(...b.explanations.splice(0));
     a.v1Refs.push(...b.v1Refs.splice(0));
     for (const n of b.refNodes) a.refNodes.add(n);
     for (const id of b.ids) a.ids.add(id);
@@ -86,6 +89,11 @@ export class Group {
 
   note(stmt: N, message: string): void {
     this.root().notes.push({ stmt, message });
+  }
+
+  /** A marker shown only when the group is held back for another reason (why a way out of that was not taken). */
+  explain(stmt: N, message: string): void {
+    this.root().explanations.push({ stmt, message });
   }
 
   addId(id: string): void {
@@ -125,7 +133,7 @@ export class V2State {
     const edits: Edit[] = [];
     for (const g of this.groups) {
       if (g.blocked) {
-        for (const b of g.blockers) addMarker(this.ctx, b.stmt, b.message);
+        for (const b of [...g.blockers, ...g.explanations]) addMarker(this.ctx, b.stmt, b.message);
         this.blockedCount++;
         for (const n of g.v1Refs) this.compatNodes.add(n);
       } else {

@@ -57,6 +57,7 @@ const RUNNABLE = [
   "pubsub-get-counted",
   "pubsub-get-single",
   "pubsub-wait-guarded",
+  "pubsub-shared-subscriber",
   "xadd-id-type",
   "jsdoc-string-address",
   "fmt-comments-trailing-commas",
