@@ -500,18 +500,9 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
         // RESP2 without a subscription answers PING <message> with the message alone.
         if (frame.length === 1) return this.onPlainPong(head);
         if (!SUBSCRIBE_TYPES.has(lower)) return; // e.g. client-side caching invalidations
+        // An unsubscribe confirmation changes the subscriptions when it is read (takeMessage), as redis-py's
+        // handle_message does: a message that came before it still finds its handler.
         message = { type: lower as PubSubMessageType, pattern: null, channel: frame[1] as T, data: frame[2] as number };
-        if (UNSUBSCRIBE_TYPES.has(lower)) {
-          const kind = KIND_OF_TYPE[lower]!;
-          const channel = frame[1];
-          if (channel !== null && channel !== undefined && !(channel instanceof Error)) {
-            const key = this.key(channel as string | Buffer);
-            if (this.pendingUnsubscribe[kind].delete(key)) {
-              this.subscriptions[kind].delete(key);
-              this.subscriptionsChanged();
-            }
-          }
-        }
     }
     if (pubsubMessageChannel.hasSubscribers && message.channel !== null && message.data !== null && typeof message.data !== "number") {
       publishMessage(message.type, message.channel, message.pattern);
@@ -523,6 +514,27 @@ export class PubSub<T extends RedisString = Buffer> extends MessageQueue<T> {
   private onPlainPong(reply: RespValue | undefined): void {
     if (reply === undefined || (reply !== null && String(reply) === HEALTH_CHECK_MESSAGE)) return;
     this.enqueue({ type: "pong", pattern: null, channel: null, data: pongData(reply, true, this.pool) });
+  }
+
+  /**
+   * The next queued message; an unsubscribe confirmation taken here ends its subscription (the
+   * one `unsubscribe()` asked for), so the messages queued before it were read while it held.
+   */
+  protected override takeMessage(): PubSubMessage<T> | undefined {
+    const message = super.takeMessage();
+    if (message !== undefined && message.type !== "message" && UNSUBSCRIBE_TYPES.has(message.type)) this.unsubscribed(message);
+    return message;
+  }
+
+  private unsubscribed(message: PubSubMessage<T>): void {
+    const kind = KIND_OF_TYPE[message.type]!;
+    const channel = message.channel;
+    if (channel === null || channel === undefined || (channel as unknown) instanceof Error) return;
+    const key = this.key(channel);
+    if (this.pendingUnsubscribe[kind].delete(key)) {
+      this.subscriptions[kind].delete(key);
+      this.subscriptionsChanged();
+    }
   }
 
   private async handleMessage(message: PubSubMessage<T>, ignoreSubscribeMessages: boolean): Promise<PubSubMessage<T> | null> {

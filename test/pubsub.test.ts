@@ -29,6 +29,30 @@ describe.each([2, 3] as const)("PubSub over RESP%i", (protocol) => {
   });
   afterAll(() => r.close());
 
+  test("an unsubscribe takes effect when its confirmation is read: the messages before it still reach their handler (redis-py's order)", async () => {
+    const p = r.pubsub();
+    const handled: string[] = [];
+    await p.subscribe({ [c("h")]: (m) => void handled.push(String(m.data)) });
+    await p.psubscribe({ [c("hp*")]: (m) => void handled.push(`p:${String(m.data)}`) });
+    expect((await collect(p, 2)).map((m) => m.type)).toEqual(["subscribe", "psubscribe"]);
+    for (let i = 1; i <= 3; i++) await r.publish(c("h"), `m${i}`);
+    await r.publish(c("hp1"), "pm");
+    await p.unsubscribe(c("h"));
+    await p.punsubscribe(c("hp*"));
+    // the confirmations are on their way or queued, not read: still subscribed (redis-py's `subscribed`)
+    await sleep(50);
+    expect(p.subscribed).toBe(true);
+    expect(p.channels).toEqual([c("h")]);
+    const rest = await collect(p, 2);
+    expect(rest.map((m) => [m.type, m.channel])).toEqual([
+      ["unsubscribe", c("h")],
+      ["punsubscribe", c("hp*")],
+    ]);
+    expect(handled).toEqual(["m1", "m2", "m3", "p:pm"]);
+    expect(p.subscribed).toBe(false);
+    await p.close();
+  });
+
   test("subscribe, psubscribe, messages in redis-py's shape", async () => {
     const p = r.pubsub();
     await p.subscribe(c("a"), c("b"));
