@@ -184,7 +184,7 @@ export class Project {
       if (this.compatFiles.has(e.pf.file) && r.changed) {
         // the file as it was before this run (the compat step's output on the two-step path)
         const output = withHeaderMarker(e.pf.source, this.compatReasons.get(e.pf.file) ?? "the v2 rewrite of this file did not type-check");
-        e.pf.result = { ...r, output, changed: output !== e.pf.source, changes: [], markers: markersIn(output) };
+        e.pf.result = { ...r, output, changed: output !== e.pf.source, changes: [], markers: markersIn(output), notes: [] };
         e.report = r.report ?? e.report;
         return;
       }
