@@ -293,6 +293,9 @@ export class Project {
         return target ? project.graph.exportId(target, name) : null;
       },
       fact: (id) => (first ? undefined : project.facts.get(id)),
+      // the file's own functions are known from its own summary, before the project's modules are
+      describes: (id) =>
+        id.startsWith(`${project.rel(file)}#`) ? (own?.describers ?? []).includes(id.slice(id.indexOf("#") + 1)) : !first && project.graph.describes(id),
       instanceOf: (id) => (first ? null : (project.instances.get(id) ?? null)),
       returnsThis: (cls, method) => !first && project.graph.returnsThis(cls, method),
       fieldsOf: (cls) => {
