@@ -2,10 +2,10 @@
  * Functions that only describe a value they are given. `cleanPassword(details: unknown)` that
  * turns its argument into text (`String(x)`, a template, `JSON.stringify(x)`, or of a copy of
  * its own properties `{ ...x }` with some keys masked) and tests what it is (`typeof`,
- * `Array.isArray`, `instanceof`, truthiness, comparisons) reads nothing of a client: passing
- * a client to it is no escape. The group converts; only the text the function makes changes
- * (a v2 client describes itself differently, without its password either way), and the
- * report says so at each call.
+ * `Array.isArray`, `instanceof` a built-in class, truthiness, comparisons) reads nothing of a
+ * client: passing a client to it is no escape. The group converts; only the text the function
+ * makes changes (a v2 client describes itself differently, without its password either way),
+ * and the report says so at each call.
  *
  * The parameter must be declared with a type that names no aioredis type (`unknown`, `any`,
  * `object`, `{}`, `Record<string, unknown>`, a union of those with primitives, or no type at
@@ -115,6 +115,39 @@ function isGlobal(path: P, name: string): boolean {
   return path.node.type === "Identifier" && path.node.name === name && !resolveBinding(path, name);
 }
 
+/**
+ * Built-in classes neither a v1 nor a v2 client is an instance of (or both are: `Object`). Any
+ * other class may tell them apart (a v2 client is an EventEmitter, a v1 one is not; the v1
+ * class stays v1 in a function that is not rewritten).
+ */
+const BUILTIN_CLASSES = new Set([
+  "Object",
+  "Array",
+  "Map",
+  "Set",
+  "WeakMap",
+  "WeakSet",
+  "Date",
+  "RegExp",
+  "Promise",
+  "Buffer",
+  "Uint8Array",
+  "ArrayBuffer",
+  "String",
+  "Number",
+  "Boolean",
+  "Function",
+  "URL",
+  "Error",
+  "TypeError",
+  "RangeError",
+  "SyntaxError",
+]);
+
+function builtinClass(path: P): boolean {
+  return path.node.type === "Identifier" && BUILTIN_CLASSES.has(path.node.name) && isGlobal(path, path.node.name);
+}
+
 /** `String(x)`, `JSON.stringify(x, ...)`, `Array.isArray(x)` with the value first. */
 function describingCall(call: P, value: N): boolean {
   const c = call.node;
@@ -153,7 +186,7 @@ function described(ctx: Ctx, ref: P): boolean {
       return (parent.operator === "&&" && parent.left === node) || described(ctx, parentPath!);
     case "BinaryExpression":
       if (["===", "!==", "==", "!="].includes(parent.operator)) return true;
-      if (parent.operator === "instanceof") return parent.left === node;
+      if (parent.operator === "instanceof") return parent.left === node && builtinClass(parentPath!.get("right"));
       return parent.operator === "+" && stringy(parent.left === node ? parent.right : parent.left);
     case "TemplateLiteral":
       return parentPath!.parent?.node.type !== "TaggedTemplateExpression";

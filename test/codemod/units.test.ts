@@ -323,6 +323,10 @@ describe("functions that only describe a client (v2/describe.ts)", () => {
     ],
     ["an array spread", "function show(x: any) { return String([...x]); }"],
     ["a tagged template", `function show(x: unknown) { return String.raw\`\${x}\`; }`],
+    [
+      "instanceof a class that may tell a v1 client from a v2 one",
+      'import { EventEmitter } from "node:events";\nfunction show(x: object) { return x instanceof EventEmitter ? "emitter" : String(x); }',
+    ],
     ["a copy of the reference", "function show(x: unknown) { const y = x; return String(y); }"],
     ["arguments", "function show(x: unknown) { return String(arguments[0]) + String(x); }"],
   ])("does not describe only: %s", (_, helper) => {
