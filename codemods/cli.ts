@@ -14,7 +14,7 @@ import { bumpPackageJson, type PackageJsonChange } from "./package-json.js";
 import type { TransformOptions } from "./transform.js";
 import { Project, type ProjectGroup } from "./project/project.js";
 import { findTsconfig, makeTsc, verifyProject, type VerifyReport } from "./project/verify.js";
-import { MARKER_PREFIX, type ChangeRecord, type MarkerRecord } from "./lib/context.js";
+import { MARKER_PREFIX, type ChangeRecord, type MarkerRecord, type NoteRecord } from "./lib/context.js";
 
 const DEFAULT_EXTENSIONS = ["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"];
 const ALWAYS_SKIPPED = ["node_modules", ".git", "dist", "build", "coverage", ".next", ".turbo"];
@@ -41,7 +41,7 @@ Options:
   --extensions <list>     file extensions to read (default: ${DEFAULT_EXTENSIONS.join(",")})
   --ignore-pattern <glob> skip matching files and directories (repeatable; ${ALWAYS_SKIPPED.join(", ")}
                           are always skipped)
-  --report <file>         write a JSON report of every change and marker to <file>
+  --report <file>         write a JSON report of every change, marker and note to <file>
   --force                 run even when the git work tree has uncommitted changes
   --assume-v1             treat every file importing aioredis as 1.x code, even when it
                           only imports types such as Redis
@@ -164,6 +164,8 @@ interface FileResult {
   status: "changed" | "unchanged" | "skipped" | "failed";
   changes: ChangeRecord[];
   markers: MarkerRecord[];
+  /** What changes on purpose where the file converted (no marker written): see `Notes` in the summary. */
+  notes: NoteRecord[];
   error?: string;
 }
 
@@ -188,6 +190,8 @@ export interface Report {
     skipped: number;
     failed: number;
     markers: number;
+    /** Notes: behaviour that changes on purpose where the code converted, without a marker. */
+    notes: number;
     groups: number;
     held: number;
     transformMs: number;
@@ -406,21 +410,21 @@ export async function main(argv: string[], io: Io = { cwd: process.cwd(), stdout
   for (const file of files) {
     const readError = readErrors.get(file);
     if (readError) {
-      results.push({ file: rel(file), status: "failed", changes: [], markers: [], error: readError });
+      results.push({ file: rel(file), status: "failed", changes: [], markers: [], notes: [], error: readError });
       continue;
     }
     const f = project.state().files.find((x) => x.file === path.resolve(file))!;
     if (f.error) {
-      results.push({ file: rel(file), status: "failed", changes: [], markers: [], error: f.error });
+      results.push({ file: rel(file), status: "failed", changes: [], markers: [], notes: [], error: f.error });
       continue;
     }
     const r = f.result;
     if (!r) {
-      results.push({ file: rel(file), status: "skipped", changes: [], markers: [] });
+      results.push({ file: rel(file), status: "skipped", changes: [], markers: [], notes: [] });
       continue;
     }
     const status = !r.relevant ? "skipped" : r.changed ? "changed" : "unchanged";
-    results.push({ file: rel(file), status, changes: r.changes, markers: r.markers });
+    results.push({ file: rel(file), status, changes: r.changes, markers: r.markers, notes: r.notes });
     if (r.changed && o.print) io.stdout.write(`// ${rel(file)}\n${r.output}${r.output.endsWith("\n") ? "" : "\n"}`);
   }
   const groups = project.state().groups;
@@ -440,6 +444,7 @@ export async function main(argv: string[], io: Io = { cwd: process.cwd(), stdout
 
   const count = (s: FileResult["status"]) => results.filter((r) => r.status === s).length;
   const markers = results.flatMap((r) => r.markers.map((m) => ({ file: r.file, ...m })));
+  const notes = results.flatMap((r) => r.notes.map((n) => ({ file: r.file, ...n })));
   const report: Report = {
     tool: "aioredis-codemod",
     version: version(),
@@ -456,6 +461,7 @@ export async function main(argv: string[], io: Io = { cwd: process.cwd(), stdout
       skipped: count("skipped"),
       failed: count("failed"),
       markers: markers.length,
+      notes: notes.length,
       groups: groups.length,
       held: groups.filter((g) => g.held).length,
       transformMs,
@@ -504,6 +510,11 @@ export async function main(argv: string[], io: Io = { cwd: process.cwd(), stdout
     lines.push("Markers left (each says what to do):");
     for (const m of markers.slice(0, 50)) lines.push(`  ${m.file}:${m.line}  ${m.message}`);
     if (markers.length > 50) lines.push(`  ... and ${markers.length - 50} more (see --report)`);
+  }
+  if (notes.length) {
+    lines.push("Notes (converted; no marker written, but what it says changes):");
+    for (const n of notes.slice(0, 50)) lines.push(`  ${n.file}:${n.line}  ${n.message}`);
+    if (notes.length > 50) lines.push(`  ... and ${notes.length - 50} more (see --report)`);
   }
   if (pkgResults.some((p) => p.to) && !o.dry) lines.push("Run your package manager's install to fetch aioredis 2.");
   if (o.report) {

@@ -19,6 +19,7 @@ import {
   type Ctx,
   type Lang,
   type MarkerRecord,
+  type NoteRecord,
   type TransformOptions,
 } from "./lib/context.js";
 import { repointAllToCompat } from "./lib/imports.js";
@@ -39,6 +40,8 @@ export interface TransformResult {
   changes: ChangeRecord[];
   /** Every `TODO(aioredis-v2)` marker in the output (new or left from an earlier run). */
   markers: MarkerRecord[];
+  /** What changes on purpose where the rewrite converted (no marker): for the report. */
+  notes: NoteRecord[];
   /** With a project view: what the file tells the whole-program pass. */
   report?: FileReport;
 }
@@ -90,6 +93,7 @@ function makeCtx(j: JSCodeshift, root: Ctx["root"], source: string, file: string
     quote: detectQuote(source),
     options: opts,
     changes: [],
+    notes: [],
     pendingMarkers: [],
     lineSuffixes: [],
     lineInserts: [],
@@ -105,12 +109,13 @@ function makeCtx(j: JSCodeshift, root: Ctx["root"], source: string, file: string
  */
 export function applyTransform(source: string, file: string, options: TransformOptions = {}, view: FileView | null = null): TransformResult {
   const opts: Required<TransformOptions> = { mode: options.mode ?? "v2", assumeV1: options.assumeV1 ?? false };
-  const unchanged = (relevant: boolean, report?: FileReport): TransformResult => ({
+  const unchanged = (relevant: boolean, report?: FileReport, notes: NoteRecord[] = []): TransformResult => ({
     output: source,
     relevant,
     changed: false,
     changes: [],
     markers: markersIn(source),
+    notes,
     report,
   });
   if (!source.includes(V1_PACKAGE) && !view?.linked) return unchanged(false);
@@ -140,8 +145,8 @@ export function applyTransform(source: string, file: string, options: TransformO
   const markersAdded = flushMarkers(ctx);
   if (ctx.changes.length === 0 && markersAdded === 0 && ctx.lineSuffixes.length === 0) {
     const docs = typeTarget ? rewriteJsDocTypes(source, typeTarget) : source;
-    if (docs === source) return unchanged(true, ctx.report ?? undefined);
-    return { output: docs, relevant: true, changed: true, changes: [], markers: markersIn(docs), report: ctx.report ?? undefined };
+    if (docs === source) return unchanged(true, ctx.report ?? undefined, ctx.notes);
+    return { output: docs, relevant: true, changed: true, changes: [], markers: markersIn(docs), notes: ctx.notes, report: ctx.report ?? undefined };
   }
   const { useTabs, tabWidth } = detectTabs(source);
   const print = () => {
@@ -169,7 +174,8 @@ export function applyTransform(source: string, file: string, options: TransformO
   if (source.endsWith("\n") && !output.endsWith("\n")) output += detectLineTerminator(source);
   if (typeTarget) output = rewriteJsDocTypes(output, typeTarget);
   const changes = [...ctx.changes].sort((a, b) => a.line - b.line);
-  return { output, relevant: true, changed: output !== source, changes, markers: markersIn(output), report: ctx.report ?? undefined };
+  const notes = [...ctx.notes].sort((a, b) => a.line - b.line);
+  return { output, relevant: true, changed: output !== source, changes, markers: markersIn(output), notes, report: ctx.report ?? undefined };
 }
 
 /**

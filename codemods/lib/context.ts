@@ -26,6 +26,12 @@ export interface MarkerRecord {
   message: string;
 }
 
+/** What the report says about a converted line without writing a marker (behaviour that changes on purpose). */
+export interface NoteRecord {
+  line: number;
+  message: string;
+}
+
 export const MARKER_PREFIX = "TODO(aioredis-v2):";
 export const IGNORE_COMMENT = "aioredis-codemod-ignore";
 
@@ -44,6 +50,8 @@ export interface Ctx {
   quote: '"' | "'";
   options: Required<TransformOptions>;
   changes: ChangeRecord[];
+  /** Notes for the report (no marker in the file), by line of the original source. */
+  notes: NoteRecord[];
   /** Markers to add once the rewrites are done: the statement to put them on, and the text. */
   pendingMarkers: { stmt: Node; message: string }[];
   /** Text to append to a printed line (a trailing marker on a line the codemod wrote). */

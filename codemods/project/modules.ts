@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { isStringLit, type N, type P } from "../lib/ast.js";
 import { nodesOf, type Ctx } from "../lib/context.js";
 import type { ModuleSummary } from "./view.js";
+import { describers } from "../v2/describe.js";
 
 function nameOf(node: N): string {
   return node.type === "Identifier" ? node.name : String(node.value);
@@ -97,6 +98,8 @@ export function summarizeModule(ctx: Ctx): ModuleSummary {
     if (d?.type === "TSTypeAliasDeclaration" && d.id?.type === "Identifier" && !d.typeParameters)
       (out.aliases ??= []).push({ name: d.id.name, members: keywordMembers(d.typeAnnotation) });
   }
+  const describing = describers(ctx);
+  if (describing.length) out.describers = describing;
   return out;
 }
 
@@ -262,6 +265,16 @@ export class ModuleGraph {
       }
     }
     return out;
+  }
+
+  private byRel: Map<string, ModuleSummary> | null = null;
+
+  /** Whether the parameter `id` (`src/u.ts#show(0)`) only describes its value (ModuleSummary.describers). */
+  describes(id: string): boolean {
+    const hash = id.indexOf("#");
+    if (hash < 0) return false;
+    if (!this.byRel) this.byRel = new Map([...this.modules].map(([file, m]) => [this.rel(file), m]));
+    return (this.byRel.get(id.slice(0, hash))?.describers ?? []).includes(id.slice(hash + 1));
   }
 
   /** Whether the method `method` of the class `cls` (a class id) returns `this`. */

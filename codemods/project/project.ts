@@ -184,7 +184,7 @@ export class Project {
       if (this.compatFiles.has(e.pf.file) && r.changed) {
         // the file as it was before this run (the compat step's output on the two-step path)
         const output = withHeaderMarker(e.pf.source, this.compatReasons.get(e.pf.file) ?? "the v2 rewrite of this file did not type-check");
-        e.pf.result = { ...r, output, changed: output !== e.pf.source, changes: [], markers: markersIn(output) };
+        e.pf.result = { ...r, output, changed: output !== e.pf.source, changes: [], markers: markersIn(output), notes: [] };
         e.report = r.report ?? e.report;
         return;
       }
@@ -293,6 +293,9 @@ export class Project {
         return target ? project.graph.exportId(target, name) : null;
       },
       fact: (id) => (first ? undefined : project.facts.get(id)),
+      // the file's own functions are known from its own summary, before the project's modules are
+      describes: (id) =>
+        id.startsWith(`${project.rel(file)}#`) ? (own?.describers ?? []).includes(id.slice(id.indexOf("#") + 1)) : !first && project.graph.describes(id),
       instanceOf: (id) => (first ? null : (project.instances.get(id) ?? null)),
       returnsThis: (cls, method) => !first && project.graph.returnsThis(cls, method),
       fieldsOf: (cls) => {

@@ -72,6 +72,8 @@ export interface FileView {
   instanceOf(id: string): string | null;
   /** Whether the method of a class (by class id) returns `this` (`await new C().init()` is an instance of C). */
   returnsThis?(cls: string, method: string): boolean;
+  /** Whether the parameter `id` (`src/u.ts#show(0)`) only describes its value (v2/describe.ts). */
+  describes?(id: string): boolean;
   /** Fields of a class (by class id) that hold objects, with what they hold. */
   fieldsOf(classId: string): [string, ObjFact][];
   /** The members of a type alias of the project (`src/k.ts#Key` -> ["string", "number"]), null when unknown. */
@@ -103,6 +105,8 @@ export interface ModuleSummary {
   instances: { local: string; cls: string; via?: string }[];
   /** `C.m` for methods of this module's classes that return `this`. */
   selfMethods?: string[];
+  /** Parameters of the module's named functions that only describe their value: `show(0)`, `Log.line(1)` (v2/describe.ts). */
+  describers?: string[];
   /** Top-level `type K = string | number`: the alias's members ("string", "number", or "other"). */
   aliases?: { name: string; members: string[] }[];
 }

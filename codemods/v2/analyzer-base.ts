@@ -24,6 +24,7 @@ import { declaredMemberTypeRefs, declaredTypes, memberChain, pathIdOf, typeIdOfD
 import { memberTypeId, typedMemberValues } from "./typed-members.js";
 import { resolveBinding } from "../lib/scope.js";
 import type { ObjFact } from "../project/view.js";
+import { describable, describedNote } from "./describe.js";
 
 import { V2_TYPE, returnTarget, isModuleLevel, isModuleLevelDecl, classIdOf, fnIdOf, functionPaths } from "./analyzer-util.js";
 
@@ -495,8 +496,18 @@ export abstract class AnalyzerBase {
       if (cls) fnId = `${cls}.${callee.property.name}`;
     }
     if (!fnId || fnId.endsWith("#*")) return false;
+    // a function that only describes what it is given (describe.ts): no escape, and no value of the group
+    if (!suffix && describable(obj.kind) && view.describes?.(`${fnId}(${use.index})`)) {
+      this.describedArg(obj, use, callee.type === "Identifier" ? callee.name : callee.property.name);
+      return true;
+    }
     this.port(obj, `${fnId}(${use.index})${suffix}`);
     return true;
+  }
+
+  /** The value given to a function that only describes it: the group converts, and the report says its text changes. */
+  protected describedArg(obj: Obj, use: Extract<Use, { type: "arg" }>, fnName: string): void {
+    obj.group.reportNote(use.callPath.node, describedNote(obj.kind, fnName));
   }
 
   /** A group with no project-visible name still gets an id, so the project can hold it back (after a tsc error, say). */

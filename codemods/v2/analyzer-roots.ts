@@ -25,6 +25,7 @@ import { resolveBinding } from "../lib/scope.js";
 
 import { returnTarget, unwrapAwait, isModuleLevelDecl, classIdOf, fnIdOf, functionPaths } from "./analyzer-util.js";
 import { ArraysAnalyzer } from "./analyzer-arrays.js";
+import { describable, describesOnly } from "./describe.js";
 
 export abstract class RootsAnalyzer extends ArraysAnalyzer {
   /** One call on a followed value (in the Analyzer). */
@@ -422,6 +423,8 @@ export abstract class RootsAnalyzer extends ArraysAnalyzer {
         const paramPath: P = fn.get("params", i);
         if (param.type === "Identifier") {
           if (this.claimed.has(param)) return;
+          // only described (describe.ts): its callers convert without it (a fact from an earlier pass)
+          if (describable(fact.kind) && describesOnly(ctx, fn, i)) return;
           this.claimed.add(param);
           this.projectRoot(fact, { type: "binding", name: param.name, declId: param, declPath: paramPath }, names, stmtOf(fn), param.name);
         } else if (param.type === "AssignmentPattern" && param.left.type === "Identifier") {

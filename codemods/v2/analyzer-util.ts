@@ -126,41 +126,51 @@ export function isModuleLevelDecl(ctx: Ctx, decl: N): boolean {
   return false;
 }
 
+/** The name of a module-level named class (`C`), or null. */
+export function classNameOf(classPath: P): string | null {
+  const node = classPath.node;
+  if (node.type !== "ClassDeclaration" || !node.id) return null;
+  let p: P | null = classPath.parent;
+  if (p?.node.type === "ExportNamedDeclaration" || p?.node.type === "ExportDefaultDeclaration") p = p.parent;
+  return p?.node.type === "Program" ? node.id.name : null;
+}
+
 /** `src/a.ts#C` for a module-level named class. */
 export function classIdOf(ctx: Ctx, classPath: P): string | null {
   const view = ctx.view;
-  const node = classPath.node;
-  if (!view || node.type !== "ClassDeclaration" || !node.id) return null;
-  let p: P | null = classPath.parent;
-  if (p?.node.type === "ExportNamedDeclaration" || p?.node.type === "ExportDefaultDeclaration") p = p.parent;
-  if (p?.node.type !== "Program") return null;
-  return `${view.id}#${node.id.name}`;
+  const name = view ? classNameOf(classPath) : null;
+  return name ? `${view!.id}#${name}` : null;
 }
 
-/** The id of a named function of the module (`f`, `C` for a constructor, `C.m` for a method), or null. */
-export function fnIdOf(ctx: Ctx, fn: P): string | null {
-  const view = ctx.view;
-  if (!view) return null;
+/** The name of a named function of the module (`f`, `C` for a constructor, `C.m` for a method), or null. */
+export function fnNameOf(fn: P): string | null {
   const node = fn.node;
   if (node.type === "FunctionDeclaration" && node.id) {
     let p: P | null = fn.parent;
     if (p?.node.type === "ExportNamedDeclaration" || p?.node.type === "ExportDefaultDeclaration") p = p.parent;
-    return p?.node.type === "Program" ? `${view.id}#${node.id.name}` : null;
+    return p?.node.type === "Program" ? node.id.name : null;
   }
   if (
     (node.type === "ArrowFunctionExpression" || node.type === "FunctionExpression") &&
     fn.parent?.node.type === "VariableDeclarator" &&
     fn.parent.node.id.type === "Identifier"
   ) {
-    return isModuleLevel(fn.parent) ? `${view.id}#${fn.parent.node.id.name}` : null;
+    return isModuleLevel(fn.parent) ? fn.parent.node.id.name : null;
   }
   if (node.type === "ClassMethod" && !node.computed && node.key.type === "Identifier") {
     const classPath: P | null = fn.parent?.parent ?? null;
-    const cls = classPath ? classIdOf(ctx, classPath) : null;
+    const cls = classPath ? classNameOf(classPath) : null;
     if (!cls) return null;
     return node.kind === "constructor" ? cls : `${cls}.${node.key.name}`;
   }
   return null;
+}
+
+/** The id of a named function of the module (`src/a.ts#f`, `#C` for a constructor, `#C.m` for a method), or null. */
+export function fnIdOf(ctx: Ctx, fn: P): string | null {
+  const view = ctx.view;
+  const name = view ? fnNameOf(fn) : null;
+  return name ? `${view!.id}#${name}` : null;
 }
 
 /** Whether `inner` is `outer` or sits somewhere under it. */

@@ -29,6 +29,7 @@ import { unwrapValue, isNullishDefault } from "./paths.js";
 import { resetScopes, resolveBinding } from "../lib/scope.js";
 
 import { isV1File, contains } from "./analyzer-util.js";
+import { describable, describesOnly } from "./describe.js";
 import { SubclassAnalyzer, subclassOwnUse } from "./subclass-convert.js";
 import { namesClass, narrowedAway, stableHolder, typeTest } from "./narrowing.js";
 
@@ -310,6 +311,7 @@ class Analyzer extends SubclassAnalyzer {
       if (this.projectArg(obj, use)) return;
       return group.block(stmt, `${obj.label} is passed to a function the codemod cannot follow; migrate that function together with it`);
     }
+    if (describable(obj.kind) && describesOnly(this.ctx, target.fn, use.index)) return this.describedArg(obj, use, call.callee.name);
     this.projectArg(obj, use);
     const fnStmt = enclosingStatement(target.fn);
     if (!this.ctx.view && (fnStmt?.node.type === "ExportNamedDeclaration" || fnStmt?.node.type === "ExportDefaultDeclaration")) {

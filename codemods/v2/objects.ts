@@ -8,7 +8,7 @@
 import { climbWrappers, enclosingStatement, isCall, isDeclarationId, isFunction, isMember, isReferencePath, memberName, type N, type P } from "../lib/ast.js";
 import type { Group, V2State } from "./state.js";
 import { resolveBinding } from "../lib/scope.js";
-import { identifiersNamed, nodesOf } from "../lib/context.js";
+import { identifiersNamed, nodesOf, type Ctx } from "../lib/context.js";
 
 import type { Kind, PubSubHome, SubclassFact } from "../project/view.js";
 import { thisReferences } from "./this-refs.js";
@@ -80,11 +80,7 @@ export type CallUse = Extract<Use, { type: "call" }>;
 
 /** Every reference to what the holder holds (Identifier paths, or `this.x` MemberExpression paths). */
 export function referencesOfHolder(state: V2State, holder: Holder): P[] {
-  if (holder.type === "binding") {
-    return identifiersNamed(state.ctx, holder.name).filter(
-      (p: P) => p.node !== holder.declId && isReferencePath(p) && !isDeclarationId(p) && resolveBinding(p, holder.name) === holder.declId,
-    );
-  }
+  if (holder.type === "binding") return bindingReferences(state.ctx, holder.name, holder.declId);
   if (holder.type === "this") return thisReferences(state.ctx, holder.classPath);
   if (holder.type === "member") {
     return nodesOf(state.ctx, "MemberExpression").filter((p: P) => {
@@ -104,6 +100,11 @@ export function referencesOfHolder(state: V2State, holder: Holder): P[] {
   return nodesOf(state.ctx, "MemberExpression").filter(
     (p: P) => p.node.object.type === "ThisExpression" && !p.node.computed && memberName(p.node) === holder.name && thisBelongsTo(p, holder.classPath.node),
   );
+}
+
+/** The references to the binding `name` declared by `declId` (Identifier paths). */
+export function bindingReferences(ctx: Ctx, name: string, declId: N): P[] {
+  return identifiersNamed(ctx, name).filter((p: P) => p.node !== declId && isReferencePath(p) && !isDeclarationId(p) && resolveBinding(p, name) === declId);
 }
 
 /** Whether `this` at this path is the class's instance (not a nested function's own `this`). */

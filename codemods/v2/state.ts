@@ -5,7 +5,7 @@
  */
 import type { ExportRef, ModuleInfo } from "../lib/bindings.js";
 import { addMarker, nodesOf, recordChange, type Ctx } from "../lib/context.js";
-import { isDeclarationId, type N } from "../lib/ast.js";
+import { isDeclarationId, lineOf, type N } from "../lib/ast.js";
 
 export interface Edit {
   /** Lower runs first: argument rewrites (1) before call rewrites (2) before statement rewrites (3). */
@@ -29,6 +29,8 @@ export class Group {
   readonly notes: { stmt: N; message: string }[] = [];
   /** Why a rewrite that would have carried the group was not taken: markers only if the group is held back. */
   readonly explanations: { stmt: N; message: string }[] = [];
+  /** What the report says (no marker) when the group converts: behaviour that changes on purpose. */
+  readonly reportNotes: { node: N; message: string }[] = [];
   /** Identifier nodes of package exports the group's v1 code uses (kept on compat if blocked). */
   readonly v1Refs: N[] = [];
   /** Every reference to the group's objects (to tell which client a `try` block talks to). */
@@ -69,6 +71,7 @@ export class Group {
     a.blockers.push(...b.blockers.splice(0));
     a.notes.push(...b.notes.splice(0));
     a.explanations.push(...b.explanations.splice(0));
+    a.reportNotes.push(...b.reportNotes.splice(0));
     a.v1Refs.push(...b.v1Refs.splice(0));
     for (const n of b.refNodes) a.refNodes.add(n);
     for (const id of b.ids) a.ids.add(id);
@@ -94,6 +97,11 @@ export class Group {
   /** A marker shown only when the group is held back for another reason (why a way out of that was not taken). */
   explain(stmt: N, message: string): void {
     this.root().explanations.push({ stmt, message });
+  }
+
+  /** What the report says (no marker) when the group converts: behaviour that changes on purpose. */
+  reportNote(node: N, message: string): void {
+    this.root().reportNotes.push({ node, message });
   }
 
   addId(id: string): void {
@@ -140,6 +148,7 @@ export class V2State {
         for (const n of g.v1Refs) this.v2Nodes.add(n);
         edits.push(...g.edits);
         for (const n of g.notes) addMarker(this.ctx, n.stmt, n.message);
+        for (const n of g.reportNotes) this.ctx.notes.push({ line: lineOf(n.node), message: n.message });
       }
     }
     edits.sort((a, b) => a.order - b.order);

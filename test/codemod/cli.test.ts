@@ -183,6 +183,7 @@ describe("aioredis-codemod (the command)", () => {
       skipped: 1,
       failed: 0,
       markers: 1,
+      notes: 0,
       groups: 3,
       held: 1,
       transformMs: expect.any(Number),

@@ -277,3 +277,62 @@ describe("v1 closed", () => {
     expect(taken.markers.map((m) => m.message).join("\n")).toContain("conn.closed is v1 API");
   });
 });
+
+describe("functions that only describe a client (v2/describe.ts)", () => {
+  /** A module that passes a client to `show`, declared as given. */
+  const withHelper = (helper: string) =>
+    `import { createRedis } from "aioredis";\n${helper}\nexport async function main() {\n  const redis = await createRedis("redis://localhost");\n  console.log(show(redis));\n  await redis.set("k", "v");\n}\n`;
+
+  it("converts the group, and the report (not a marker) names each call whose text changes", () => {
+    const input = fs.readFileSync(new URL("fixtures/describe-helper.input.ts", import.meta.url), "utf8");
+    const r = applyTransform(input, "describe-helper.input.ts");
+    expect(r.markers).toEqual([]);
+    expect(r.output).toContain('import { fromUrl } from "aioredis";');
+    expect(r.notes.map((n) => [n.line, n.message.slice(0, n.message.indexOf(":"))])).toEqual([
+      [19, "the text of the client passed to shown() changes"],
+      [19, "the text of the client passed to label() changes"],
+    ]);
+    expect(r.notes[0]!.message).toContain("never with its password");
+  });
+
+  it.each([
+    ["String() of a parameter typed unknown", "function show(x: unknown) { return String(x); }"],
+    ["a template of an untyped parameter", `function show(x) { return \`[\${x}]\`; }`],
+    ["JSON of a copy with a key deleted", "function show(x: object) { const c = { ...x }; delete (c as any).password; return JSON.stringify(c); }"],
+    ["a truthiness test, a comparison and string concatenation", 'function show(x: {} | null) { return x && x !== null ? "<" + x + ">" : "none"; }'],
+    [
+      "a Record<string, unknown> spread straight into JSON",
+      "function show(x: Record<string, unknown>) { return JSON.stringify({ ...x, password: undefined }); }",
+    ],
+  ])("describes: %s", (_, helper) => {
+    const r = applyTransform(withHelper(helper), "a.ts");
+    expect(r.markers).toEqual([]);
+    expect(r.output).toContain("fromUrl(");
+    expect(r.notes.map((n) => n.message)).toEqual([expect.stringContaining("the text of the client passed to show() changes")]);
+  });
+
+  it.each([
+    ["a parameter typed with an aioredis type", "function show(x: import('aioredis').Redis) { return String(x); }"],
+    ["a JSDoc type that is not a top type", "/** @param {Map<string, string>} x */\nfunction show(x) { return String(x); }"],
+    ["a property read", "function show(x: any) { return String(x.address); }"],
+    ["a property read of the copy", "function show(x: object) { const c: any = { ...x }; return String(c.address); }"],
+    ["a key test on the value itself", 'function show(x: object) { return "password" in x ? "secret" : String(x); }'],
+    [
+      "a key test that decides more than what the text hides",
+      'function show(x: object) { const c: any = { ...x }; if ("password" in c) return "?"; return JSON.stringify(c); }',
+    ],
+    ["an array spread", "function show(x: any) { return String([...x]); }"],
+    ["a tagged template", `function show(x: unknown) { return String.raw\`\${x}\`; }`],
+    [
+      "instanceof a class that may tell a v1 client from a v2 one",
+      'import { EventEmitter } from "node:events";\nfunction show(x: object) { return x instanceof EventEmitter ? "emitter" : String(x); }',
+    ],
+    ["a copy of the reference", "function show(x: unknown) { const y = x; return String(y); }"],
+    ["arguments", "function show(x: unknown) { return String(arguments[0]) + String(x); }"],
+  ])("does not describe only: %s", (_, helper) => {
+    const r = applyTransform(withHelper(helper), "a.ts");
+    expect(r.notes).toEqual([]);
+    expect(r.markers.length).toBeGreaterThan(0);
+    expect(r.output).toContain('from "aioredis/compat"');
+  });
+});

@@ -29,6 +29,8 @@ interface Expect {
   /** Text the v2 output must (or must not) contain, per file. */
   contains?: Record<string, string[]>;
   absent?: Record<string, string[]>;
+  /** Texts the report's notes (no marker) must hold, per file; without it, the report has no notes. */
+  notes?: Record<string, string[]>;
   /** Skip running the programs (no main). */
   noRun?: boolean;
 }
@@ -151,6 +153,14 @@ describe("whole-program codemod: one project per capability", () => {
       }
       // never half: a held group has no v2 rewrite in any file
       for (const g of groups) if (g.held) expect(g.edits, `${g.ids.join(",")}`).toBe(0);
+      const notes = v2.report.files.flatMap((f) => f.notes.map((n) => `${f.file}:${n.line} ${n.message}`));
+      const wantNotes = Object.entries(want.notes ?? {}).flatMap(([file, texts]) => texts.map((t) => [file, t] as const));
+      expect(notes.length, notes.join("\n")).toBe(wantNotes.length);
+      for (const [file, text] of wantNotes)
+        expect(
+          notes.some((n) => n.startsWith(`${file}:`) && n.includes(text)),
+          `${file}: ${text}\n${notes.join("\n")}`,
+        ).toBe(true);
       const step2 = snapshot(dir);
       for (const [file, texts] of Object.entries(want.contains ?? {})) for (const t of texts) expect(step2.get(file), `${file} contains ${t}`).toContain(t);
       for (const [file, texts] of Object.entries(want.absent ?? {})) for (const t of texts) expect(step2.get(file), `${file} lacks ${t}`).not.toContain(t);

@@ -1,7 +1,10 @@
 /**
  * Fault matrix: secrets. No password shows in any printable form of a client, its pool or
- * its connections (util.inspect with every option, JSON, String, Object.keys/entries), nor in
- * an error message or stack, including pipeline errors of commands that carry one.
+ * its connections (util.inspect with every option, JSON, String, Object.keys/entries, and the
+ * same of a copy of its own properties `{ ...client }`), nor in an error message or stack,
+ * including pipeline errors of commands that carry one. JSON of a client or a pool, and of a
+ * copy of its own properties, never throws (no cycle): the codemod converts code that only
+ * describes a client on that promise (codemods/v2/describe.ts).
  */
 import * as util from "node:util";
 import { describe, expect, test } from "vitest";
@@ -26,10 +29,15 @@ function printableForms(value: object): string[] {
     String(value),
     Object.keys(value).join(","),
   ];
-  try {
-    forms.push(JSON.stringify(value));
-  } catch (err) {
-    forms.push(String((err as Error).message), String((err as Error).stack));
+  // a copy of its own properties (`{ ...client }`, what a logging helper masks keys of)
+  const copy = { ...value };
+  forms.push(util.inspect(copy, { depth: Infinity, showHidden: true }), util.inspect(copy, { customInspect: false, depth: Infinity }), `${String(value)}`);
+  for (const v of [value, copy]) {
+    try {
+      forms.push(JSON.stringify(v));
+    } catch (err) {
+      forms.push(String((err as Error).message), String((err as Error).stack));
+    }
   }
   return forms;
 }
@@ -71,6 +79,11 @@ describe("secrets in every printable form", () => {
     const leaked = leaks(forms);
     report("secrets / objects", { forms: forms.length, leaked });
     expect(leaked).toBe(0);
+    // what a user's code is given: clients and pools describe themselves without a cycle, copied or not
+    for (const x of [r, bound, fromUrl, r.connectionPool, hanging, hanging.connectionPool]) {
+      expect(() => JSON.stringify(x), String(x)).not.toThrow();
+      expect(() => JSON.stringify({ ...x }), String(x)).not.toThrow();
+    }
     await hanging.close({ force: true });
     await pending;
     await silent.close();

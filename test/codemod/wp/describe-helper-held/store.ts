@@ -1,0 +1,23 @@
+import * as aioredis from "aioredis";
+import { shown } from "./show.js";
+
+export class Store {
+  private constructor(private readonly redis: aioredis.Redis) {}
+
+  static async open(url: string): Promise<Store> {
+    return new Store(await aioredis.createRedisPool(url, { encoding: "utf-8" }));
+  }
+
+  settings(): string {
+    return shown(this.redis);
+  }
+
+  async hit(page: string): Promise<number> {
+    return Number(await this.redis.hincrby("hits", page, 1));
+  }
+
+  async close(): Promise<void> {
+    this.redis.close();
+    await this.redis.waitClosed();
+  }
+}
