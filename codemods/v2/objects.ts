@@ -139,7 +139,17 @@ export function classifyUse(refPath: P): Use {
     return { type: "arg", callPath: parentPath, index: parent.arguments.indexOf(p.node), refPath };
   }
   if (NEUTRAL_PARENTS.has(parent.type) && parent.test === p.node) return { type: "neutral", refPath };
-  if (parent.type === "LogicalExpression") return { type: "neutral", refPath };
+  if (parent.type === "LogicalExpression") {
+    // `x || y`, `x ?? y` and `y && x` can be x itself: returned, the object leaves where the
+    // codemod follows it. (Kept in a variable or a field, the value is followed as a default:
+    // default-assign.ts, factories.ts.)
+    if (parent.operator === "&&" && parent.left === p.node) return { type: "neutral", refPath };
+    const outer = classifyUse(parentPath);
+    if (outer.type === "escape" && outer.reason.startsWith("is returned")) {
+      return { type: "escape", reason: `is returned, as the value of a \`${parent.operator}\` expression`, refPath };
+    }
+    return { type: "neutral", refPath };
+  }
   if (parent.type === "UnaryExpression" && (parent.operator === "!" || parent.operator === "typeof" || parent.operator === "void"))
     return { type: "neutral", refPath };
   if (parent.type === "BinaryExpression" && ["===", "!==", "==", "!="].includes(parent.operator)) return { type: "neutral", refPath };
