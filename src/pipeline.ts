@@ -1,8 +1,8 @@
 import type { Connection } from "./connection/connection.js";
 import type { Commands } from "./commands/index.js";
 import type { AsyncMode } from "./commands/types.js";
-import { connectionStateCommand, Route, routeOf, streamingCommand } from "./commands/routing.js";
-import type { CommandSpec } from "./commands/spec.js";
+import { blockingTimeout, connectionStateCommand, Route, routeOf, streamingCommand } from "./commands/routing.js";
+import type { CommandSpec, EmptyResponse } from "./commands/spec.js";
 import { truncateText } from "./commands/text.js";
 import { abortError } from "./connection/cancel.js";
 import {
@@ -22,9 +22,6 @@ import type { ConnectionWaitOptions, RedisString } from "./pool.js";
 import type { CommandArg, RespValue } from "./protocol/index.js";
 import type { Script } from "./script.js";
 import { secretArgumentLimit, traceBatch, tracingBatch } from "./tracing.js";
-import { argvOf, PipelineQueue, sentCommands, type QueuedCommand } from "./pipeline-queue.js";
-
-export { sentCommands, type QueuedCommand } from "./pipeline-queue.js";
 
 /** The parts of a client a pipeline runs commands through while watching: its command methods. */
 export interface PipelineBoundClient<T extends RedisString> extends Commands<T, AsyncMode>, CommandRunner {
@@ -48,8 +45,21 @@ export interface PipelineHost<T extends RedisString> extends PipelineBoundClient
   readonly singleConnectionClient: boolean;
   /** A client bound to a connection of its own, for WATCH and for pipelines that block. */
   client(): PipelineBoundClient<T>;
-  /** The client's pool: its `encoding` is the one a pipeline encodes its commands in. */
-  readonly connectionPool: { readonly encoding: BufferEncoding };
+}
+
+/** A command queued in a pipeline (of a client or of a cluster). */
+export interface QueuedCommand {
+  argv: CommandArg[];
+  /** The command method's spec and bound arguments, for its reply function; null for `executeCommand`. */
+  spec: CommandSpec | null;
+  values: unknown[] | null;
+  /** A call with nothing to ask the server: not sent, its value put at its position (redis-py's `EMPTY_RESPONSE`). */
+  empty?: EmptyResponse;
+}
+
+/** The commands of a queue that are sent: all but those answered without the server. */
+export function sentCommands<Q extends QueuedCommand>(queue: readonly Q[]): readonly Q[] {
+  return queue.some((c) => c.empty) ? queue.filter((c) => !c.empty) : queue;
 }
 
 /** The replies to `sentCommands(queue)` placed at their commands' positions in `queue` (the others left empty). */
@@ -61,13 +71,8 @@ function placeReplies(queue: readonly QueuedCommand[], replies: readonly RespVal
   return placed;
 }
 
-/**
- * `sendBatch`'s options for an `execute()` call, as one object literal of one shape (a spread
- * of the call's options made objects of another shape per call and cost a short transaction
- * half as much CPU again).
- */
-function batchOptions(call: (CallOptions & { startedAt?: number }) | undefined, decodeEach: readonly (boolean | undefined)[] | undefined) {
-  return { signal: call?.signal, timeout: call?.timeout, startedAt: call?.startedAt, decodeEach };
+interface Queued extends QueuedCommand {
+  route: Route;
 }
 
 export interface ExecuteOptions {
@@ -142,7 +147,7 @@ export function transformAll(queue: readonly QueuedCommand[], sentReplies: reado
     }
     const reply = replies[i]!;
     if (reply instanceof Error) {
-      const error = annotate(reply, i + 1, argvOf(command));
+      const error = annotate(reply, i + 1, command.argv);
       firstError ??= error;
       results[i] = error;
       continue;
@@ -155,7 +160,7 @@ export function transformAll(queue: readonly QueuedCommand[], sentReplies: reado
     try {
       results[i] = transform(reply, command.values!);
     } catch (err) {
-      const error = annotate(err as Error, i + 1, argvOf(command));
+      const error = annotate(err as Error, i + 1, command.argv);
       firstError ??= error;
       results[i] = error;
     }
@@ -183,7 +188,7 @@ export function transactionResults(
     // Errors while queueing (a wrong number of arguments, an unknown command) abort EXEC.
     const index = queued.findIndex((reply) => reply instanceof Error);
     if (index !== -1 && exec instanceof ExecAbortError) {
-      const cause = annotate(queued[index] as Error, queue.indexOf(sent[index]!) + 1, argvOf(sent[index]!));
+      const cause = annotate(queued[index] as Error, queue.indexOf(sent[index]!) + 1, sent[index]!.argv);
       throw new ExecAbortError(`${exec.message} ${cause.message}`, "EXECABORT");
     }
     throw exec;
@@ -205,7 +210,7 @@ export function transactionResults(
 export class PipelineImpl<T extends RedisString = Buffer> {
   readonly transaction: boolean;
   private readonly host: PipelineHost<T>;
-  private queue: PipelineQueue;
+  private queue: Queued[] = [];
   /** The client WATCH and immediate commands go through: the host itself when it has a connection of its own. */
   private bound: PipelineBoundClient<T> | null = null;
   private watching = false;
@@ -217,7 +222,6 @@ export class PipelineImpl<T extends RedisString = Buffer> {
   constructor(host: PipelineHost<T>, transaction = true) {
     this.host = host;
     this.transaction = transaction;
-    this.queue = new PipelineQueue(host.connectionPool.encoding);
   }
 
   /** The number of queued commands. */
@@ -252,7 +256,7 @@ export class PipelineImpl<T extends RedisString = Buffer> {
       return this.bound!.executeCommand(...args) as unknown as this;
     }
     const argv = commandArgv(args);
-    this.queue.push(argv, routeOf(argv), null, null);
+    this.queue.push({ argv, route: routeOf(argv), spec: null, values: null });
     return this;
   }
 
@@ -262,7 +266,7 @@ export class PipelineImpl<T extends RedisString = Buffer> {
       return this.bound!.runCommand(spec, args);
     }
     const { argv, values, empty } = bindCommand(spec, args);
-    this.queue.push(argv, spec.route, spec, values, empty);
+    this.queue.push(empty ? { argv, route: Route.Plain, spec, values, empty } : { argv, route: spec.route, spec, values });
     return this;
   }
 
@@ -331,7 +335,7 @@ export class PipelineImpl<T extends RedisString = Buffer> {
       await this.bound!.executeCommand("DISCARD");
       return;
     }
-    this.queue.push(["DISCARD"], Route.Plain, null, null);
+    this.queue.push({ argv: ["DISCARD"], route: Route.Plain, spec: null, values: null });
   }
 
   /** Empties the queue, unwatches and gives back the pipeline's own connection. */
@@ -339,7 +343,7 @@ export class PipelineImpl<T extends RedisString = Buffer> {
     const bound = this.bound;
     const watching = this.watching;
     const stateChanged = this.stateChanged;
-    this.queue = new PipelineQueue(this.host.connectionPool.encoding);
+    this.queue = [];
     this.scripts.clear();
     this.explicitTransaction = false;
     this.watching = false;
@@ -390,33 +394,47 @@ export class PipelineImpl<T extends RedisString = Buffer> {
     const { raiseOnError: _, ...own } = options;
     let call: (CallOptions & { startedAt?: number }) | undefined = mergeCallOptions(this.host.callOptions, checkCallOptionsObject("execute", own));
     const queue = this.queue;
-    const commands = queue.commands;
-    if (queue.changesState) this.stateChanged = true;
+    let special = false;
+    for (const command of queue) {
+      if (command.route === Route.Plain) continue;
+      special = true;
+      if (command.route === Route.State) this.stateChanged = true;
+    }
     const transactional = this.transaction || this.explicitTransaction;
     try {
-      if (commands.length === 0 && !this.watching) return [];
+      if (queue.length === 0 && !this.watching) return [];
       // Nothing to ask the server (every command answered without it): no round trip.
-      if (!transactional && !this.watching && commands.every((c) => c.empty)) return transformAll(commands, [], raiseOnError);
-      const streaming = queue.streaming;
-      if (streaming !== null) {
-        throw new DataError(`${String(streaming[0]).toUpperCase()} cannot run in a pipeline: use ${streamingCommand(streaming)}`);
+      if (!transactional && !this.watching && queue.every((c) => c.empty)) return transformAll(queue, [], raiseOnError);
+      for (const command of special ? queue : []) {
+        if (command.route !== Route.Streaming) continue;
+        throw new DataError(`${String(command.argv[0]).toUpperCase()} cannot run in a pipeline: use ${streamingCommand(command.argv)}`);
       }
       if (call?.signal?.aborted) throw abortError(`pipeline of ${queue.length} commands`, call.signal, false);
       // A connection of its own may be waited for (BlockingConnectionPool): the call's signal and timeout end that wait.
       const wait = waitOptionsOf(call, () => `pipeline of ${queue.length} commands`);
       const startedAt = wait === undefined ? 0 : Date.now();
-      const connection = await this.connectionFor(queue, wait);
+      const connection = await this.connectionFor(special ? queue : [], wait);
       if (wait !== undefined) call = afterWait(call, startedAt);
       if (this.scripts.size > 0) await this.loadScripts(connection);
       if (transactional) {
         this.watching = false; // EXEC ends every WATCH, whatever its outcome
         if (tracingBatch()) {
-          return await traceBatch("MULTI", queue.argvs(), connection.options, () => this.executeTransaction(connection, queue, raiseOnError, call));
+          return await traceBatch(
+            "MULTI",
+            queue.map((c) => c.argv),
+            connection.options,
+            () => this.executeTransaction(connection, queue, raiseOnError, call),
+          );
         }
         return await this.executeTransaction(connection, queue, raiseOnError, call);
       }
       if (tracingBatch()) {
-        return await traceBatch("PIPELINE", queue.argvs(), connection.options, () => this.executePipeline(connection, queue, raiseOnError, call));
+        return await traceBatch(
+          "PIPELINE",
+          queue.map((c) => c.argv),
+          connection.options,
+          () => this.executePipeline(connection, queue, raiseOnError, call),
+        );
       }
       return await this.executePipeline(connection, queue, raiseOnError, call);
     } finally {
@@ -429,16 +447,16 @@ export class PipelineImpl<T extends RedisString = Buffer> {
     return this.host.singleConnectionClient ? this.host : this.host.client();
   }
 
-  private async connectionFor(queue: PipelineQueue, wait: ConnectionWaitOptions | undefined): Promise<Connection> {
+  private async connectionFor(queue: Queued[], wait: ConnectionWaitOptions | undefined): Promise<Connection> {
     if (this.bound) return this.bound.connectionForPipeline(wait);
-    const changesState = queue.changesState;
+    const changesState = queue.some((c) => c.route === Route.State);
     if (this.host.singleConnectionClient) {
       // The client's own connection, with its SELECT and WATCH: what the pipeline changes stays with it.
       const connection = await this.host.connectionForPipeline(wait);
       if (changesState) connection.dirty = true;
       return connection;
     }
-    const needsOwn = changesState || (!this.transaction && queue.blocks);
+    const needsOwn = changesState || (!this.transaction && queue.some((c) => c.route === Route.Blocking && blockingTimeout(c.argv) !== null));
     if (needsOwn) {
       // A blocking command or a state change would hold up or leak into the shared connection.
       this.bound = this.host.client();
@@ -449,58 +467,56 @@ export class PipelineImpl<T extends RedisString = Buffer> {
 
   private async executePipeline(
     connection: Connection,
-    queue: PipelineQueue,
+    queue: Queued[],
     raiseOnError: boolean,
     call: (CallOptions & { startedAt?: number }) | undefined,
   ): Promise<unknown[]> {
-    if (queue.problem) throw queue.problem;
-    let replies: RespValue[];
-    if (queue.isEncoded && !queue.decodeVaries) {
-      replies = await connection.sendBatch(queue.encoded(false), batchOptions(call, undefined));
-    } else {
-      // A short pipeline, or replies decoded command by command (the connection then needs each command's entry).
-      const sent = sentCommands(queue.commands);
-      const decodeEach = queue.decodeVaries ? sent.map((c) => c.spec?.decode) : undefined;
-      replies = await connection.sendBatch(sent.map(argvOf), batchOptions(call, decodeEach));
-    }
-    return transformAll(queue.commands, replies, raiseOnError);
+    const sent = sentCommands(queue);
+    const perCommand = sent.some((c) => c.spec?.decode !== undefined);
+    const replies = await connection.sendBatch(
+      sent.map((c) => c.argv),
+      {
+        decodeEach: perCommand ? sent.map((c) => c.spec?.decode) : undefined,
+        signal: call?.signal,
+        timeout: call?.timeout,
+        startedAt: call?.startedAt,
+      },
+    );
+    return transformAll(queue, replies, raiseOnError);
   }
 
   private async executeTransaction(
     connection: Connection,
-    queue: PipelineQueue,
+    all: Queued[],
     raiseOnError: boolean,
     call: (CallOptions & { startedAt?: number }) | undefined,
   ): Promise<unknown[]> {
-    if (queue.problem) throw queue.problem;
-    const all = queue.commands;
     // Commands answered without the server are left out of MULTI/EXEC (redis-py's EMPTY_RESPONSE).
-    const sent = sentCommands(all);
-    const n = sent.length;
+    const queue = sentCommands(all);
+    const argvs: CommandArg[][] = new Array(queue.length + 2);
+    argvs[0] = ["MULTI"];
+    for (let i = 0; i < queue.length; i++) argvs[i + 1] = queue[i]!.argv;
+    argvs[queue.length + 1] = ["EXEC"];
     // EXEC carries every reply at once, decoded one way: when a command wants its reply
     // undecoded (DUMP) and others decoded, read EXEC raw and decode the others here.
     const decodeResponses = connection.options.decodeResponses;
-    const mixed = decodeResponses && queue.undecoded;
-    let replies: RespValue[];
-    if (queue.isEncoded && !mixed) {
-      replies = await connection.sendBatch(queue.encoded(true), batchOptions(call, undefined));
-    } else {
-      const argvs: CommandArg[][] = new Array(n + 2);
-      argvs[0] = ["MULTI"];
-      for (let i = 0; i < n; i++) argvs[i + 1] = argvOf(sent[i]!);
-      argvs[n + 1] = ["EXEC"];
-      replies = await connection.sendBatch(argvs, batchOptions(call, mixed ? argvs.map((_, i) => i !== n + 1) : undefined));
-    }
+    const mixed = decodeResponses && queue.some((c) => c.spec?.decode === false);
+    const replies = await connection.sendBatch(argvs, {
+      decodeEach: mixed ? argvs.map((_, i) => i !== queue.length + 1) : undefined,
+      signal: call?.signal,
+      timeout: call?.timeout,
+      startedAt: call?.startedAt,
+    });
     if (mixed) {
-      const exec = replies[n + 1];
+      const exec = replies[queue.length + 1];
       if (Array.isArray(exec)) {
         const encoding = connection.options.encoding;
         for (let i = 0; i < exec.length; i++) {
-          if (sent[i]!.spec?.decode !== false) exec[i] = decodeDeep(exec[i]!, encoding);
+          if (queue[i]!.spec?.decode !== false) exec[i] = decodeDeep(exec[i]!, encoding);
         }
       }
     }
-    return transactionResults(all, replies[0], replies.slice(1, n + 1), replies[n + 1], raiseOnError);
+    return transactionResults(all, replies[0], replies.slice(1, queue.length + 1), replies[queue.length + 1], raiseOnError);
   }
 }
 

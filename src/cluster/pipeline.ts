@@ -25,8 +25,6 @@ import type { ClusterNode } from "./topology.js";
 import { nodeServer, traceBatch, tracingBatch, type BatchRetarget } from "../tracing.js";
 
 interface Queued extends QueuedCommand {
-  /** A cluster pipeline keeps every argument list: its commands are encoded per node at execute time. */
-  argv: CommandArg[];
   targetNodes: TargetNodes | undefined;
 }
 

@@ -3,7 +3,7 @@ import { AuthenticationError, ConnectionError, DataError, TimeoutError } from ".
 import { commandProblem, type CommandArg, type RespValue } from "../protocol/index.js";
 import { abortError, checkCallOptions } from "./cancel.js";
 import { runHandshake } from "./handshake.js";
-import { commandName, isEncoded, type BatchCollector, type CommandList, type SendOptions } from "./pending.js";
+import { commandName, type BatchCollector, type SendOptions } from "./pending.js";
 import { CommandQueue } from "./queue.js";
 import type { ResolvedConnectionOptions } from "./resolve.js";
 import { openSocket } from "./socket.js";
@@ -11,7 +11,7 @@ import type { ConnectionEvents } from "../events.js";
 import { connectChannel, serverContext, tracePromise, type ConnectTraceContext } from "../tracing.js";
 import { announce, announceClosed, announceReady, reportBackgroundError } from "./lifecycle.js";
 
-export type { CommandList, EncodedCommands, ReplyTransform, SendOptions, TrackingTarget } from "./pending.js";
+export type { ReplyTransform, SendOptions, TrackingTarget } from "./pending.js";
 
 /**
  * The least time between two failed connect rounds (after `n` failed rounds in a row): 50 ms,
@@ -193,7 +193,7 @@ export class Connection extends CommandQueue {
    * Rejects only if the connection fails before every reply arrived.
    */
   sendBatch(
-    commands: CommandList,
+    commands: readonly (readonly CommandArg[])[],
     options?: { decode?: boolean; decodeEach?: readonly (boolean | undefined)[]; signal?: AbortSignal | null; timeout?: number | null; startedAt?: number },
   ): Promise<RespValue[]> {
     const signal = options?.signal ?? null;
@@ -208,9 +208,7 @@ export class Connection extends CommandQueue {
       if (signal?.aborted) return Promise.reject(abortError(what, signal, false));
     }
     return new Promise((resolve, reject) => {
-      const encoded = isEncoded(commands);
-      const first = commands.length === 0 ? [] : encoded ? [commands.name(0)] : commands[0]!;
-      const refused = this.refusal(first, commands.length);
+      const refused = this.refusal(commands[0] ?? [], commands.length);
       if (refused) {
         reject(refused);
         return;
@@ -219,16 +217,11 @@ export class Connection extends CommandQueue {
         resolve([]);
         return;
       }
-      if (encoded) {
-        // Checked when they were encoded; one reply each, decoded alike.
-        if (options?.decodeEach) throw new TypeError("sendBatch: decodeEach needs the commands' argument lists");
-      } else {
-        for (let i = 0; i < commands.length; i++) {
-          const problem = commandProblem(commands[i]!);
-          if (problem) {
-            reject(new DataError(`Command #${i + 1} of the batch: ${problem.message}; nothing was sent`));
-            return;
-          }
+      for (let i = 0; i < commands.length; i++) {
+        const problem = commandProblem(commands[i]!);
+        if (problem) {
+          reject(new DataError(`Command #${i + 1} of the batch: ${problem.message}; nothing was sent`));
+          return;
         }
       }
       const expires = this.expiry();
@@ -252,7 +245,7 @@ export class Connection extends CommandQueue {
       const decodeEach = options?.decodeEach;
       if (!decodeEach) {
         this.toWrite.push({
-          args: first,
+          args: commands[0]!,
           collector,
           index: 0,
           many: commands,
@@ -271,10 +264,9 @@ export class Connection extends CommandQueue {
         if (callTimeout !== null) this.armTimer();
         return;
       }
-      const list = commands as readonly (readonly CommandArg[])[];
-      for (let i = 0; i < list.length; i++) {
+      for (let i = 0; i < commands.length; i++) {
         this.toWrite.push({
-          args: list[i]!,
+          args: commands[i]!,
           collector,
           index: i,
           many: null,

@@ -15,32 +15,6 @@ export interface BatchCollector {
   reject: (error: Error) => void;
 }
 
-/**
- * Commands encoded before they were handed over (a pipeline encodes each command as it is
- * queued, so it keeps no argument arrays): written as they are, `length` replies read back.
- */
-export interface EncodedCommands {
-  /** The bytes of the commands, in order (a string chunk is UTF-8). Never modified once handed over. */
-  readonly chunks: readonly (string | Buffer)[];
-  /** How many commands the chunks hold. */
-  readonly length: number;
-  /** The name of the command at `index` (0-based), upper-cased, for messages. */
-  name(index: number): string;
-}
-
-/** The commands of a batch: argument lists, or already encoded. */
-export type CommandList = readonly (readonly CommandArg[])[] | EncodedCommands;
-
-/** The name of the command at `index` of a batch, for messages. */
-export function batchCommandName(list: CommandList, index: number): string {
-  return isEncoded(list) ? list.name(index) : commandName(list[index]);
-}
-
-/** True for a batch given already encoded. */
-export function isEncoded(list: CommandList): list is EncodedCommands {
-  return !Array.isArray(list);
-}
-
 /** One command on its way: queued to be written, then awaiting its reply. */
 export interface PendingCommand {
   args: readonly CommandArg[];
@@ -52,7 +26,7 @@ export interface PendingCommand {
    * A whole batch as one entry (one object for a 100,000-command pipeline, not 100,000):
    * it stays at the head of the queue until `many.length` replies came.
    */
-  many: CommandList | null;
+  many: readonly (readonly CommandArg[])[] | null;
   /** False for commands the server answers only with push messages (SUBSCRIBE...). */
   expectsReply: boolean;
   resolve: (value: unknown) => void;

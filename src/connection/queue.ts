@@ -3,7 +3,7 @@ import { BusyLoadingError, ConnectionError, DataError, DecodeError, ProtocolErro
 import { RespDecoder, WriteBatch, type CommandArg, type RespValue } from "../protocol/index.js";
 import { callTimeoutError, DeadlineHeap, unwatchSignal, watchSignal, type CancelTarget, type Cancellation } from "./cancel.js";
 import { Deque } from "./deque.js";
-import { batchCommandName, commandName, isEncoded, type PendingCommand, type TrackingTarget } from "./pending.js";
+import { commandName, type PendingCommand, type TrackingTarget } from "./pending.js";
 import type { ResolvedConnectionOptions } from "./resolve.js";
 import { describeAddress } from "./socket.js";
 
@@ -280,8 +280,7 @@ export abstract class CommandQueue implements CancelTarget {
           // A pipeline's first chunks go out while the rest is encoded (the shared batch
           // only: a handshake's own batch is wiped after one write).
           this.wroteEarly = false;
-          if (isEncoded(many)) batch.addEncoded(many.chunks, many.length);
-          else batch.addAll(many, batch === this.batch ? this.writeEarly : null);
+          batch.addAll(many, batch === this.batch ? this.writeEarly : null);
         } else batch.add(command.args);
       } catch (err) {
         if (many && this.wroteEarly) {
@@ -398,7 +397,7 @@ export abstract class CommandQueue implements CancelTarget {
     }
     const many = command.many;
     if (value instanceof DecodeError) {
-      value = new DecodeError(`${many ? batchCommandName(many, command.index) : commandName(command.args)}: ${value.message}`);
+      value = new DecodeError(`${commandName(many ? many[command.index] : command.args)}: ${value.message}`);
     }
     if (many) {
       command.collector!.replies[command.index++] = value;

@@ -150,22 +150,12 @@ export class WriteBatch {
   private markChunks = 0;
   private markCommands = 0;
 
-  /** Size of the next pool Buffer: from `firstPool` up to POOL_SIZE, doubling. */
-  private nextPool: number;
-
-  /**
-   * `firstPool` is the size of the first pool Buffer (default POOL_SIZE): a batch that lives
-   * as long as a pipeline starts small, so a pipeline of three commands does not take 64 KiB.
-   */
-  constructor(encoding: BufferEncoding = "utf8", firstPool = POOL_SIZE) {
+  constructor(encoding: BufferEncoding = "utf8") {
     if (!Buffer.isEncoding(encoding)) throw new DataError(`Unknown encoding ${JSON.stringify(encoding)}`);
     this.encoding = encoding;
     this.utf8 = encoding === "utf8" || encoding === "utf-8";
     this.ascii = asciiCompatible(encoding);
-    const first = Math.min(Math.max(firstPool, 2 * HEADER_ROOM), POOL_SIZE);
-    // A small first pool comes from Node's shared pool (a slice of a slab, no allocation of its own).
-    this.buf = first < POOL_SIZE ? Buffer.allocUnsafe(first) : Buffer.allocUnsafeSlow(first);
-    this.nextPool = Math.min(2 * first, POOL_SIZE);
+    this.buf = Buffer.allocUnsafeSlow(POOL_SIZE);
     this.markBuf = this.buf;
   }
 
@@ -226,27 +216,6 @@ export class WriteBatch {
         write(ready);
       }
     }
-  }
-
-  /**
-   * Appends `count` commands encoded elsewhere. A chunk of up to 16 KB is copied into the pool,
-   * so that many small pipelines written together still make one Buffer (one `write`, not a
-   * `writev` of many pieces); a larger one (a pipeline's full 64 KB pools, a large argument) is
-   * passed through without a copy and must not change until written.
-   */
-  addEncoded(chunks: readonly (string | Buffer)[], count: number): void {
-    for (let i = 0; i < chunks.length; i++) {
-      const chunk = chunks[i]!;
-      if (typeof chunk !== "string" && chunk.length <= LARGE_BUFFER) {
-        this.ensure(chunk.length);
-        this.buf.set(chunk, this.off);
-        this.off += chunk.length;
-      } else {
-        this.cut();
-        this.chunks.push(chunk);
-      }
-    }
-    this.commands += count;
   }
 
   /** Encodes one checked command. */
@@ -377,9 +346,7 @@ export class WriteBatch {
   private ensure(bytes: number): void {
     if (this.off + bytes <= this.buf.length) return;
     this.cut();
-    const size = this.nextPool;
-    if (size < POOL_SIZE) this.nextPool = Math.min(2 * size, POOL_SIZE);
-    this.buf = Buffer.allocUnsafeSlow(bytes > size ? bytes : size);
+    this.buf = Buffer.allocUnsafeSlow(bytes > POOL_SIZE ? bytes : POOL_SIZE);
     this.start = 0;
     this.off = 0;
   }
