@@ -164,6 +164,19 @@ export function classifyUse(refPath: P): Use {
 }
 
 /**
+ * The declared type of a holder kept in a field or variable, as the paths of its parts without
+ * `null` and `undefined` (`T | null` gives T's path; a lone type, itself), or null when it has no
+ * type annotation.
+ */
+export function declaredTypeParts(holder: { declPath?: P | null }): P[] | null {
+  const ann = holder.declPath?.node?.typeAnnotation?.typeAnnotation;
+  if (!ann) return null;
+  const annPath: P = holder.declPath!.get("typeAnnotation", "typeAnnotation");
+  const parts: P[] = ann.type === "TSUnionType" ? ann.types.map((_: N, i: number) => annPath.get("types", i)) : [annPath];
+  return parts.filter((part) => part.node.type !== "TSNullKeyword" && part.node.type !== "TSUndefinedKeyword");
+}
+
+/**
  * Where a value made at `valuePath` (the factory call, with any `await` above it) is kept.
  * Returns the holder, or a reason it cannot be followed.
  */

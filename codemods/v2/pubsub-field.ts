@@ -24,7 +24,7 @@ import { codeOf, nodesOf, parseStatements, raw } from "../lib/context.js";
 import { resolveExport } from "../lib/bindings.js";
 import { resolveBinding } from "../lib/scope.js";
 import type { ObjFact, PubSubHome } from "../project/view.js";
-import { classifyUse, holderOf, referencesOfHolder, stmtOf, type Obj, type Use, type CallUse } from "./objects.js";
+import { classifyUse, declaredTypeParts, holderOf, referencesOfHolder, stmtOf, type Obj, type Use, type CallUse } from "./objects.js";
 import type { PubSubEntry, PubSubRegistry } from "./pubsub-text.js";
 import type { V2State } from "./state.js";
 import { classIdOf } from "./analyzer-util.js";
@@ -75,16 +75,12 @@ export function planFieldSubscribe(state: V2State, client: Obj, use: CallUse, re
     );
   }
   // its declared type: `Channel[] | null` becomes `PubSub | null`
-  const decl = holder.declPath?.node;
-  const ann = decl?.typeAnnotation?.typeAnnotation;
+  const parts = declaredTypeParts(holder);
   const typeArg = client.decode ? "string" : null;
   const arrays: P[] = [];
-  if (ann) {
-    const annPath: P = holder.declPath!.get("typeAnnotation", "typeAnnotation");
-    const parts: P[] = ann.type === "TSUnionType" ? ann.types.map((_: N, i: number) => annPath.get("types", i)) : [annPath];
+  if (parts) {
     for (const part of parts) {
       const t = part.node;
-      if (t.type === "TSNullKeyword" || t.type === "TSUndefinedKeyword") continue;
       const el = t.type === "TSArrayType" ? t.elementType : null;
       const v1 = el?.type === "TSTypeReference" ? resolveExport(state.info, part.get("elementType", "typeName")) : null;
       if (!v1 || !CHANNEL_TYPES.has(v1.name)) return why("whose declared type is not a Channel list (Channel[] | null) the codemod can turn into PubSub");

@@ -26,11 +26,11 @@
  * on a connection the class holds (held-connection.ts); otherwise the per-subscription
  * rewrite (pubsub.ts) runs, or the group stays on compat with its markers.
  */
-import { climbWrappers, enclosingFunction, enclosingStatement, isNullLit, isUndefinedId, type N, type P } from "../lib/ast.js";
+import { climbWrappers, enclosingFunction, enclosingStatement, isNullLit, isUndefinedId, type N } from "../lib/ast.js";
 import { resolveExport } from "../lib/bindings.js";
 import { moduleHelper } from "../lib/module-helper.js";
 import { isReceiverSubscription } from "./receiver.js";
-import { classifyUse, referencesOfHolder, type CallUse, type Holder, type Obj } from "./objects.js";
+import { classifyUse, declaredTypeParts, referencesOfHolder, type CallUse, type Holder, type Obj } from "./objects.js";
 import type { PubSubRegistry } from "./pubsub-text.js";
 import type { V2State } from "./state.js";
 
@@ -116,14 +116,11 @@ export function planSharedSubscriber(state: V2State, client: Obj, calls: CallUse
   client.sharedPubSub = true;
   // the field's type: Redis -> PubSub
   const decl = holder.declPath?.node;
-  const ann = decl?.typeAnnotation?.typeAnnotation;
+  const parts = declaredTypeParts(holder);
   const typeArg = client.decode ? "string" : null;
-  if (ann) {
-    const annPath: P = holder.declPath!.get("typeAnnotation", "typeAnnotation");
-    const parts: P[] = ann.type === "TSUnionType" ? ann.types.map((_: N, i: number) => annPath.get("types", i)) : [annPath];
+  if (parts) {
     for (const part of parts) {
       const t = part.node;
-      if (t.type === "TSNullKeyword" || t.type === "TSUndefinedKeyword") continue;
       if (t.type !== "TSTypeReference" || resolveExport(state.info, part.get("typeName"))?.name !== "Redis") {
         client.group.block(decl, `${holder.name} keeps the client's one PubSub in v2, and its declared type is not one the codemod can turn into PubSub`);
         return true;
