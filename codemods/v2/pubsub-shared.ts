@@ -165,8 +165,8 @@ export function v1ChannelText(name: string, pubsub: string, message: string): st
   return `/**
  * ${SIGNATURE}: subscribes \`name\`
  * and gives a reader whose listen() yields that channel's messages alone, in order. One read
- * of the PubSub at a time, made while any reader waits (each waits at most 0.1 s before it
- * checks that somebody still does), hands every message to the queue of its channel's reader,
+ * of the PubSub at a time, made while any reader waits (it ends once nobody
+ * waits), hands every message to the queue of its channel's reader,
  * so readers never take each other's messages. A reader ends after the confirmation of the
  * unsubscribe that leaves \`name\` (every message that came before it delivered), or when the
  * PubSub is closed or its connection fails, as v1 closed the Channel. Each queue holds at most
@@ -195,7 +195,7 @@ async function ${name}<T extends string | Buffer>(pubsub: ${pubsub}, name: strin
       while (state.waiting > 0) {
         let message: M | null;
         try {
-          message = await pubsub.getMessage({ timeout: 0.1 });
+          message = await pubsub.getMessage({ timeout: null });
         } catch {
           // closed, or its connection failed: v1 closed every Channel of a connection that ended
           const names = [...state.readers.keys()];
