@@ -307,11 +307,10 @@ export class WriteBatch {
     const bytes = (buf as unknown as FastWrite).utf8Write(a, at);
     let end = at + bytes;
     if (bytes !== len) {
-      const scratch = Buffer.allocUnsafe(HEADER_ROOM);
-      const headerBytes = writeHeader(scratch, 0, 36 /* $ */, bytes);
-      const shift = headerBytes - (at - headerAt);
+      // The header for the real length is longer only when it has more digits: move the bytes first.
+      const shift = headerLength(bytes) - (at - headerAt);
       if (shift !== 0) buf.copyWithin(at + shift, at, end);
-      buf.set(scratch.subarray(0, headerBytes), headerAt);
+      writeHeader(buf, headerAt, 36 /* $ */, bytes);
       end += shift;
     }
     buf[end] = 13;
@@ -367,6 +366,16 @@ export class WriteBatch {
     this.commands = 0;
     return chunks;
   }
+}
+
+/** The length of `<type><n>\r\n`. */
+function headerLength(n: number): number {
+  let digits = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    digits++;
+  }
+  return digits + 3;
 }
 
 /** Writes `<type><n>\r\n` at `off` (0 <= n < 2^53); returns the offset after it. */
