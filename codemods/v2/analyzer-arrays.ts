@@ -5,7 +5,7 @@
  */
 import { resolveExport } from "../lib/bindings.js";
 import { climbWrappers, type N, type P } from "../lib/ast.js";
-import { classifyUse, holderOf, stmtOf, type Holder, type Obj } from "./objects.js";
+import { classifyUse, holderOf, stmtOf, type Holder, type Obj, NO_HOLDER } from "./objects.js";
 import { ELEMENTS, arrayUses, elementTypeRefs } from "./arrays.js";
 import { aliasPackageRefs } from "./alias-refs.js";
 import { fnIdOf, functionPaths, isModuleLevel } from "./analyzer-util.js";
@@ -78,7 +78,7 @@ export abstract class ArraysAnalyzer extends AnalyzerBase {
         const group = this.state.group(`${declId.name}[]`);
         group.anchor = stmtOf(fn);
         group.addId(`${fid}(${i})${ELEMENTS}`);
-        const element: Obj = { ...fact, group, label: `${declId.name}[]`, holder: { type: "binding", name: "", declId: null, declPath: null }, origin: null };
+        const element: Obj = { ...fact, group, label: `${declId.name}[]`, holder: NO_HOLDER, origin: null };
         this.followArray(element, { type: "binding", name: declId.name, declId, declPath });
       });
     }

@@ -13,7 +13,7 @@ import { resolveExport } from "../lib/bindings.js";
 import { nodesOf, type Ctx } from "../lib/context.js";
 import { climbWrappers, replaceNode, type N, type P } from "../lib/ast.js";
 import { SHARED_NAMES, TYPE_RENAMES } from "./names.js";
-import { holderOf, referencesOfHolder, stmtOf, type CallUse, type Holder, type Obj, type Use } from "./objects.js";
+import { holderOf, referencesOfHolder, stmtOf, type CallUse, type Holder, type Obj, type Use, NO_HOLDER } from "./objects.js";
 import type { PubSubRegistry } from "./pubsub.js";
 import { notePorted } from "./pubsub-field.js";
 import type { V2State, Group } from "./state.js";
@@ -305,7 +305,7 @@ export abstract class AnalyzerBase {
           continue;
         }
         group.anchor = stmtOf(refs[0]!);
-        const obj: Obj = { ...fact, group, label: names.join("."), holder: { type: "binding", name: "", declId: null, declPath: null }, origin: null };
+        const obj: Obj = { ...fact, group, label: names.join("."), holder: NO_HOLDER, origin: null };
         this.pathTypes(obj, id);
       }
     }
@@ -416,7 +416,7 @@ export abstract class AnalyzerBase {
     group.addId(slotsId(name));
     let valuePath: P = climbWrappers(callPath);
     const parent = valuePath.parent?.node;
-    const obj: Obj = { ...fact, group, label: `${name}.get("${key}")`, holder: { type: "binding", name: "", declId: null, declPath: null }, origin: null };
+    const obj: Obj = { ...fact, group, label: `${name}.get("${key}")`, holder: NO_HOLDER, origin: null };
     if (parent?.type === "TSAsExpression" && parent.expression === valuePath.node) {
       valuePath = valuePath.parent;
       const ann: P = valuePath.get("typeAnnotation");

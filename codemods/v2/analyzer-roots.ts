@@ -15,7 +15,7 @@ import { isFunction as isFunctionNode, climbWrappers, enclosingFunction, replace
 import { adapterCallers, planFactory } from "./factories.js";
 import { optionsParamOf, type OptionsParam } from "./options-param.js";
 import { clientOnInlinePool } from "./pool-client.js";
-import { classifyUse, holderOf, pathOf, referencesOfHolder, stmtOf, type CallUse, type Holder, type Kind, type Obj } from "./objects.js";
+import { classifyUse, holderOf, pathOf, referencesOfHolder, stmtOf, type CallUse, type Holder, type Kind, type Obj, NO_HOLDER } from "./objects.js";
 import { inheritedCtorIds } from "./ctor-aliases.js";
 import { defaultAssignCall, defaultAssignOf } from "./default-assign.js";
 import { planContinuedPipeline } from "./pipelines.js";
@@ -107,7 +107,7 @@ export abstract class RootsAnalyzer extends ArraysAnalyzer {
             encoding: plan.encoding,
             blockingPool: plan.blockingPool,
             label: `${ref.name}()`,
-            holder: { type: "binding", name: "", declId: null, declPath: null },
+            holder: NO_HOLDER,
             origin: callPath,
           };
           this.port(obj, `${id}()`);
@@ -176,7 +176,6 @@ export abstract class RootsAnalyzer extends ArraysAnalyzer {
     if (!this.ctx.view || !aw) return;
     const kind: Kind = factory === "createSentinel" ? "sentinel" : factory === "createPool" ? "pool" : factory === "createConnection" ? "connection" : "client";
     const base = { kind, group, decode: null, encoding: null, origin: callPath, label: `${factory}()` };
-    const none: Holder = { type: "binding", name: "", declId: null, declPath: null };
     const follow = (obj: Obj, ref: P): void => {
       const use = classifyUse(ref);
       if (use.type === "arg") {
@@ -192,7 +191,7 @@ export abstract class RootsAnalyzer extends ArraysAnalyzer {
     const valuePath = aw.node.type === "AwaitExpression" ? aw : callPath;
     const held = holderOf(this.state, valuePath);
     if ("reason" in held) {
-      follow({ ...base, holder: none }, valuePath);
+      follow({ ...base, holder: NO_HOLDER }, valuePath);
       return;
     }
     const obj: Obj = { ...base, holder: held.holder };
@@ -256,7 +255,7 @@ export abstract class RootsAnalyzer extends ArraysAnalyzer {
       encoding: plan.encoding,
       blockingPool: plan.blockingPool,
       label: `${name}()`,
-      holder: { type: "binding", name: "", declId: null, declPath: null },
+      holder: NO_HOLDER,
       origin: callPath,
     };
     return this.projectArg(obj, use);
@@ -482,7 +481,7 @@ export abstract class RootsAnalyzer extends ArraysAnalyzer {
       const use = classifyUse(valuePath);
       // passed straight to a function or class of the project: `new Queue(await getRedis())`
       if (use.type === "arg") {
-        const arg: Obj = { ...fact, group, label: `${id}()`, holder: { type: "binding", name: "", declId: null, declPath: null }, origin: valuePath };
+        const arg: Obj = { ...fact, group, label: `${id}()`, holder: NO_HOLDER, origin: valuePath };
         if (this.projectArg(arg, use)) return;
       }
       if (use.type === "call" && valuePath.node.type === "AwaitExpression") {
@@ -490,7 +489,7 @@ export abstract class RootsAnalyzer extends ArraysAnalyzer {
           ...fact,
           group,
           label: codeOf(ctx, valuePath.node),
-          holder: { type: "binding", name: "", declId: null, declPath: null },
+          holder: NO_HOLDER,
           origin: valuePath,
           ids: [`${id}()`],
         };
@@ -503,7 +502,7 @@ export abstract class RootsAnalyzer extends ArraysAnalyzer {
       // `new Queue(await getRedis())`: the parameter of a project function or class takes it
       if (
         use.type === "arg" &&
-        this.projectArg({ ...fact, group, label: `${id}()`, holder: { type: "binding", name: "", declId: null, declPath: null }, origin: valuePath }, use)
+        this.projectArg({ ...fact, group, label: `${id}()`, holder: NO_HOLDER, origin: valuePath }, use)
       )
         return;
       if (held.reason !== "is not kept anywhere")

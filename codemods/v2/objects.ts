@@ -22,6 +22,9 @@ export type Holder =
   /** `this` in the instance members of a subclass of Redis (subclass-convert.ts). */
   | { type: "this"; name: "this"; classPath: P; declPath: null };
 
+/** The holder of an object kept nowhere the codemod follows (an argument, an element, a value read in place). */
+export const NO_HOLDER: Holder = Object.freeze({ type: "binding", name: "", declId: null, declPath: null });
+
 export interface Obj {
   kind: Kind;
   group: Group;

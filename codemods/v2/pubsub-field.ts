@@ -24,7 +24,7 @@ import { codeOf, nodesOf, parseStatements, raw } from "../lib/context.js";
 import { resolveExport } from "../lib/bindings.js";
 import { resolveBinding } from "../lib/scope.js";
 import type { ObjFact, PubSubHome } from "../project/view.js";
-import { classifyUse, declaredTypeParts, holderOf, referencesOfHolder, stmtOf, type Obj, type Use, type CallUse } from "./objects.js";
+import { classifyUse, declaredTypeParts, holderOf, referencesOfHolder, stmtOf, type Obj, type Use, type CallUse, NO_HOLDER } from "./objects.js";
 import type { PubSubEntry, PubSubRegistry } from "./pubsub-text.js";
 import type { V2State } from "./state.js";
 import { classIdOf } from "./analyzer-util.js";
@@ -179,7 +179,7 @@ export function planChannelsLookup(state: V2State, client: Obj, use: PropUse, re
     decode: client.decode,
     encoding: client.encoding,
     label: `${client.label}.channels[${keyText}]`,
-    holder: { type: "binding", name: "", declId: null, declPath: null },
+    holder: NO_HOLDER,
     origin: valuePath,
     pattern: false,
   };

@@ -29,7 +29,7 @@ import { codeOf, identifiersNamed, isRaw, nodesOf, raw, type Ctx } from "../lib/
 import { climbWrappers, isDeclarationId, isReferencePath, type N, type P } from "../lib/ast.js";
 import { resolveBinding } from "../lib/scope.js";
 import { planFactory } from "./factories.js";
-import { holderOf, stmtOf, type Obj, type Use } from "./objects.js";
+import { holderOf, stmtOf, type Obj, type Use, NO_HOLDER } from "./objects.js";
 import { v1TypeNamesIn } from "./subclass-types.js";
 import type { Group, V2State } from "./state.js";
 import type { SubclassFact } from "../project/view.js";
@@ -319,7 +319,7 @@ export abstract class SubclassAnalyzer extends RootsAnalyzer {
         const fn = returnTarget(climbWrappers(newPath));
         const id = fn ? fnIdOf(this.ctx, fn) : null;
         if (id) {
-          this.port({ ...obj, label: `new ${name}()`, holder: { type: "binding", name: "", declId: null, declPath: null } }, `${id}()`);
+          this.port({ ...obj, label: `new ${name}()`, holder: NO_HOLDER }, `${id}()`);
           return;
         }
       }
