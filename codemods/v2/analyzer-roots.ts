@@ -500,11 +500,7 @@ export abstract class RootsAnalyzer extends ArraysAnalyzer {
       const dflt = defaultAssignOf(valuePath);
       if (dflt && this.portToHolder(dflt.assign.get("left"), dflt.name, group)) return;
       // `new Queue(await getRedis())`: the parameter of a project function or class takes it
-      if (
-        use.type === "arg" &&
-        this.projectArg({ ...fact, group, label: `${id}()`, holder: NO_HOLDER, origin: valuePath }, use)
-      )
-        return;
+      if (use.type === "arg" && this.projectArg({ ...fact, group, label: `${id}()`, holder: NO_HOLDER, origin: valuePath }, use)) return;
       if (held.reason !== "is not kept anywhere")
         group.block(stmtOf(p), `the ${fact.kind} ${id}() returns ${held.reason}, so the codemod cannot see all its uses`);
       return;
