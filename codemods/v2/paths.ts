@@ -29,7 +29,8 @@ export function memberChain(node: N): { root: N; names: string[] } | null {
   return { root: n, names };
 }
 
-function unwrapTs(node: N): N {
+/** `node` without the `!` and parentheses around it. */
+export function unwrapTs(node: N): N {
   let n = node;
   while (n && (n.type === "TSNonNullExpression" || n.type === "ParenthesizedExpression")) n = n.expression;
   return n;

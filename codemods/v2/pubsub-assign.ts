@@ -18,6 +18,7 @@ import { codeOf, parseStatements } from "../lib/context.js";
 import { resolveExport } from "../lib/bindings.js";
 import { resolveBinding } from "../lib/scope.js";
 import { pathOf, referencesOfHolder, stmtOf, type Obj, type CallUse } from "./objects.js";
+import { unwrapTs } from "./paths.js";
 import type { PubSubRegistry } from "./pubsub-text.js";
 import { channelTypeRef, sharedSubscribeText } from "./pubsub-shared.js";
 import type { V2State } from "./state.js";
@@ -96,7 +97,7 @@ export function planAssignedSubscribe(state: V2State, client: Obj, use: CallUse,
       if (
         call?.type !== "CallExpression" ||
         memberName(call.callee) !== use.method ||
-        !group.refNodes.has(climbCallee(call.callee.object)) ||
+        !group.refNodes.has(unwrapTs(call.callee.object)) ||
         parent.elements.indexOf(p.node) !== i
       ) {
         group.block(stmtOf(ref), `${id.name} holds a Channel and is given another value here; migrate it by hand`);
@@ -165,10 +166,4 @@ export function planAssignedSubscribe(state: V2State, client: Obj, use: CallUse,
     list.splice(list.indexOf(stmtPath.node), 1, ...stmts);
   });
   return true;
-}
-
-function climbCallee(node: N): N {
-  let n = node;
-  while (n && (n.type === "TSNonNullExpression" || n.type === "ParenthesizedExpression")) n = n.expression;
-  return n;
 }

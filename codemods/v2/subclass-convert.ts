@@ -34,7 +34,7 @@ import { v1TypeNamesIn } from "./subclass-types.js";
 import type { Group, V2State } from "./state.js";
 import type { SubclassFact } from "../project/view.js";
 import { nodesOfIn } from "./this-refs.js";
-import { classIdOf, fnIdOf, isModuleLevelDecl, returnTarget } from "./analyzer-util.js";
+import { classIdOf, fnIdOf, isModuleLevelDecl, returnTarget, unwrapAwait } from "./analyzer-util.js";
 import { RootsAnalyzer } from "./analyzer-roots.js";
 
 /** Members of the v1 client that are not commands: overriding one means what v2 would not honour. */
@@ -301,7 +301,7 @@ export abstract class SubclassAnalyzer extends RootsAnalyzer {
       );
       return;
     }
-    this.claimed.add(unwrapCall(argPath.node));
+    this.claimed.add(unwrapAwait(argPath.node));
     group.v1Refs.push(...options.refs);
     group.edit(
       4,
@@ -331,12 +331,4 @@ export abstract class SubclassAnalyzer extends RootsAnalyzer {
     this.annotation(inst);
     this.analyze(inst);
   }
-}
-
-/** The factory call inside `await createConnection(...)` (what factoryRoot would take). */
-function unwrapCall(node: N): N {
-  let n = node;
-  while (n && (n.type === "AwaitExpression" || n.type === "ParenthesizedExpression" || n.type === "TSAsExpression" || n.type === "TSNonNullExpression"))
-    n = n.argument ?? n.expression;
-  return n;
 }
