@@ -16,11 +16,17 @@
  * cluster client.
  */
 import { pathToFileURL } from "node:url";
+import { nodeFloor } from "./floor.mjs";
 
-/** The clients every run measures. */
-export const CLIENTS = ["aioredis", "ioredis", "ioredis-auto", "node-redis"];
+/**
+ * The clients every run measures. The last is not a client and never the best peer: the
+ * least a client on Node's `net` must do (bench/floor.mjs), measured in the same rounds.
+ */
+export const CLIENTS = ["aioredis", "ioredis", "ioredis-auto", "node-redis", "node-floor"];
 /** Measured only when named with --clients. */
 export const OPTIONAL_CLIENTS = ["node-redis-default"];
+/** The floor's name in `CLIENTS`. */
+export const FLOOR = "node-floor";
 
 export const CLIENT_LABELS = {
   aioredis: "aioredis",
@@ -28,6 +34,7 @@ export const CLIENT_LABELS = {
   "ioredis-auto": "ioredis (autopipelining)",
   "node-redis": "node-redis",
   "node-redis-default": "node-redis (5 s timeout)",
+  "node-floor": "node floor (not a client)",
 };
 
 /** Thrown when the aioredis side of a scenario uses an API that does not exist yet. */
@@ -339,6 +346,8 @@ export function createAdapter(name, opts) {
       return nodeRedis(opts, false);
     case "node-redis-default":
       return nodeRedis(opts, true);
+    case "node-floor":
+      return nodeFloor(opts);
     default:
       throw new Error(`unknown client ${name}`);
   }

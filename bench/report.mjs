@@ -2,7 +2,7 @@
  * Turns results.json into text: the console table, a Markdown summary for the README,
  * and a hand-drawn SVG bar chart (no dependency).
  */
-import { CLIENT_LABELS } from "./clients.mjs";
+import { CLIENT_LABELS, FLOOR } from "./clients.mjs";
 import { MODE_LABELS } from "./scenarios.mjs";
 
 export function fmtRate(x) {
@@ -107,6 +107,7 @@ export function consoleReport(results) {
           `  round by round: ${s.roundRatios.map((x) => (x == null ? "—" : x.toFixed(2))).join(" ")}  (ratio of the medians: ${fmtRatio(s.ratioOfMedians)})`,
         );
       }
+      if (s.floorRatio != null) lines.push(`  ${LABELS[FLOOR]} / best peer: ${fmtRatio(s.floorRatio)}  (the most any Node client could reach here)`);
     }
     if (s.ceiling) {
       lines.push(
@@ -145,7 +146,7 @@ export function consoleReport(results) {
 
 /** One mode's cells of a scenario: aioredis, best peer, ratio, rounds' range. */
 function modeCells(s, results) {
-  if (!s) return { ours: "—", best: "—", ratio: "—", byRound: "—", met: "—", ceiling: "—" };
+  if (!s) return { ours: "—", best: "—", ratio: "—", byRound: "—", met: "—", ceiling: "—", floor: "—" };
   const ours = s.results.aioredis;
   const bestName = s.traced ? "aioredis" : s.bestPeer;
   const best = bestName ? s.results[bestName] : null;
@@ -163,6 +164,7 @@ function modeCells(s, results) {
     byRound: roundSpread(s.roundRatios),
     met: goalMet(s),
     ceiling: s.ceiling ? fmtPct(s.ceiling.fraction) : "—",
+    floor: s.floorRatio != null ? fmtRatio(s.floorRatio) : "—",
   };
 }
 
@@ -193,7 +195,7 @@ function summaryRows(results) {
         goal: "≤1.00x",
         modes: modes.map((m) => {
           const mem = mm[m];
-          if (!mem) return { ours: "—", best: "—", ratio: "—", byRound: "—", met: "—", ceiling: "—" };
+          if (!mem) return { ours: "—", best: "—", ratio: "—", byRound: "—", met: "—", ceiling: "—", floor: "—" };
           const best = mem[bestKey];
           const r = mem[ratioKey];
           return {
@@ -203,6 +205,7 @@ function summaryRows(results) {
             byRound: "—",
             met: r == null ? "—" : r <= 1 ? "met" : "not met",
             ceiling: "—",
+            floor: "—",
           };
         }),
       });
@@ -221,7 +224,7 @@ function roundSpread(ratios) {
 function peerBestText(s, clients) {
   let best = null;
   for (const c of clients) {
-    if (c === "aioredis") continue;
+    if (c === "aioredis" || c === FLOOR) continue;
     const r = s.results[c];
     if (r && !r.error && (!best || r.opsPerSec > s.results[best].opsPerSec)) best = c;
   }
@@ -233,13 +236,18 @@ export function summaryTable(results, style = "text") {
   const rows = summaryRows(results);
   const headers = ["scenario", "goal"];
   for (const m of modes) headers.push(`${modeLabel(m)}: aioredis`, "best peer", "ratio", "rounds' range");
-  headers.push(`goal met (${modes.map(modeLabel).join(" / ")})`, `of C ceiling (${modes.map(modeLabel).join(" / ")})`);
+  headers.push(
+    `goal met (${modes.map(modeLabel).join(" / ")})`,
+    `of C ceiling (${modes.map(modeLabel).join(" / ")})`,
+    `node floor / best peer (${modes.map(modeLabel).join(" / ")})`,
+  );
   const table = rows.map((r) => [
     r.label,
     r.goal,
     ...r.modes.flatMap((c) => [c.ours, c.best, c.ratio, c.byRound]),
     r.modes.map((c) => c.met).join(" / "),
     r.modes.every((c) => c.ceiling === "—") ? "—" : r.modes.map((c) => c.ceiling).join(" / "),
+    r.modes.every((c) => c.floor === "—") ? "—" : r.modes.map((c) => c.floor).join(" / "),
   ]);
   const leftAligned = (i) => i === 0 || i === 1 || (i >= 2 && i < 2 + 4 * modes.length && (i - 2) % 4 === 1);
   if (style === "markdown") {

@@ -30,7 +30,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { CLIENTS, OPTIONAL_CLIENTS } from "./clients.mjs";
+import { CLIENTS, FLOOR, OPTIONAL_CLIENTS } from "./clients.mjs";
 import { RawClient, parseInfo } from "./raw.mjs";
 import { consoleReport, markdownReport, svgChart, updateReadme } from "./report.mjs";
 import { scenarios as allScenarios, setupCommands } from "./scenarios.mjs";
@@ -213,7 +213,12 @@ const workerKey = (client, mode) => `${client}@${mode}`;
  */
 async function runScenario(s, workers, opts, clients, server) {
   const params = { ...s, durationMs: opts.durationMs };
-  const scenarioClients = s.traced ? ["aioredis"] : s.peers ? clients.filter((c) => c === "aioredis" || s.peers.includes(c)) : clients;
+  // The floor has no cluster client: it takes part in the single-server scenarios only.
+  const scenarioClients = s.traced
+    ? ["aioredis"]
+    : s.peers
+      ? clients.filter((c) => c === "aioredis" || s.peers.includes(c))
+      : clients.filter((c) => c !== FLOOR || !s.cluster);
   const outs = {};
   log(`\n[${s.id}] ${s.label}`);
   /** Everything that runs in a round: { key, client, mode, worker, params }. */
@@ -368,11 +373,14 @@ function computeRatio(out, clients, perRound) {
   const ours = out.results.aioredis;
   let best = null;
   for (const c of clients) {
-    if (c === "aioredis") continue;
+    if (c === "aioredis" || c === FLOOR) continue;
     const r = out.results[c];
     if (r && !r.error && (!best || r.opsPerSec > out.results[best].opsPerSec)) best = c;
   }
   out.bestPeer = best;
+  // The floor against the same peer: the most any client on Node's net could reach here.
+  const floor = out.results[FLOOR];
+  out.floorRatio = best && floor && !floor.error && perRound[FLOOR] && perRound[best] ? pairedMedian(perRound[FLOOR], perRound[best]) : null;
   if (!ours || ours.error || !best || !perRound.aioredis || !perRound[best]) {
     out.ratio = null;
     return;
@@ -541,7 +549,8 @@ async function main() {
     await Promise.all(Object.values(workers).map((w) => w.exit()));
     workers = {};
 
-    const memory = opts.memory ? await measureMemory(server, opts, clients) : null;
+    const peers = clients.filter((c) => c !== FLOOR);
+    const memory = opts.memory ? await measureMemory(server, opts, peers) : null;
     if (server.external) {
       // Leave a shared server as we found it: remove the benchmark's keys.
       const keys = await admin.command("KEYS", "bench:*");

@@ -37,6 +37,9 @@ interface Results {
     peers: string[] | null;
     results: Record<string, ClientResult>;
     ceiling?: { opsPerSec: number };
+    cluster: boolean;
+    bestPeer?: string | null;
+    floorRatio?: number | null;
   }[];
   memory: { modes: Record<string, { results: Record<string, { peakRss?: number; heapDelta?: number; error?: string }> }> } | null;
 }
@@ -119,6 +122,13 @@ describe("bench/run.mjs", () => {
           expect(s.results[peer]?.error, `${where} ${peer}: ${s.results[peer]?.error}`).toBeUndefined();
           expect(s.results[peer]?.opsPerSec, `${where} ${peer}`).toBeGreaterThan(0);
         }
+        // The node floor (bench/floor.mjs) runs beside the peers on one server, never as one of them.
+        if (!s.cluster && !s.peers) {
+          expect(s.results["node-floor"]?.error, `${where} floor: ${s.results["node-floor"]?.error}`).toBeUndefined();
+          expect(s.results["node-floor"]?.opsPerSec, `${where} floor`).toBeGreaterThan(0);
+          expect(s.floorRatio, `${where} floor ratio`).toBeGreaterThan(0);
+        } else expect(s.results["node-floor"], where).toBeUndefined();
+        expect(s.bestPeer, where).not.toBe("node-floor");
       }
       const traced = results.scenarios.filter((s) => s.id === "get-1-traced");
       for (const s of traced) if (s.status === "pending") expect(s.message).toBe("pending: no tracing channels yet");
