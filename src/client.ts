@@ -27,6 +27,7 @@ import { ConnectionError, DataError } from "./errors.js";
 import type { PoolOptions } from "./options.js";
 import { ConnectionPool, ConnectionPoolImpl, type ConnectionWaitOptions, type RedisString, type ReplyTypeOf } from "./pool.js";
 import { isCancellation } from "./connection/cancel.js";
+import { withBlockFor } from "./connection/pending.js";
 import type { CommandArg } from "./protocol/index.js";
 import { commandChannel, commandContext, traceCommand } from "./tracing.js";
 import { forwardLifecycle } from "./events.js";
@@ -260,7 +261,7 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
       const state = route === Route.State ? connectionStateCommand(argv) : null;
       if (state && state !== "EXEC" && state !== "DISCARD" && state !== "UNWATCH") this.markDirty();
       const connection = this.bound.connection;
-      const send = blockFor === null ? options : { ...options, blockFor };
+      const send = blockFor === null ? options : withBlockFor(options, blockFor);
       if (connection) return connection.send(argv, send);
       const wait = waitOptionsOf(send, () => commandWordOf(argv));
       if (wait === undefined) return this.acquire().then((c) => c.send(argv, send));
@@ -271,7 +272,7 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
     if (state) {
       return Promise.reject(new DataError(`${state} changes the state of its connection, which this client shares: use redis.client() for it`));
     }
-    if (blockFor !== null) return this.sendBlocking(argv, { ...options, blockFor });
+    if (blockFor !== null) return this.sendBlocking(argv, withBlockFor(options, blockFor));
     let connection: Connection;
     try {
       connection = this.connectionPool.sharedConnection();

@@ -7,6 +7,7 @@
 import { EventEmitter } from "node:events";
 import type { SendOptions } from "./connection/connection.js";
 import { checkCallOptions } from "./connection/cancel.js";
+import { sendOptions } from "./connection/pending.js";
 import { checkOptions } from "./connection/resolve.js";
 import { COMMANDS } from "./commands/index.js";
 import { installCommands } from "./commands/install.js";
@@ -73,7 +74,7 @@ export function bindCommand(spec: CommandSpec, args: readonly unknown[]): BoundC
 /** The send options of a command method's call: its reply function and decoding. */
 export function sendOptionsOf(spec: CommandSpec | null, values: unknown[] | null): SendOptions | undefined {
   if (!spec || (!spec.reply && spec.decode === undefined)) return undefined;
-  return { transform: spec.reply, context: values ?? [], decode: spec.decode };
+  return sendOptions(spec.reply, values ?? [], spec.decode);
 }
 
 /**
@@ -110,7 +111,16 @@ export function mergeCallOptions(outer: CallOptions | undefined, inner: CallOpti
  */
 export function withCallOptions(send: SendOptions | undefined, call: CallOptions | undefined): SendOptions | undefined {
   if (call === undefined || (!call.signal && !call.timeout)) return send;
-  return { ...send, signal: call.signal ?? null, timeout: call.timeout ?? null };
+  return sendOptions(
+    send?.transform,
+    send?.context,
+    send?.decode,
+    send?.blockFor ?? 0,
+    send?.expectsReply ?? true,
+    call.signal ?? null,
+    call.timeout ?? null,
+    send?.startedAt,
+  );
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import type { Connection, SendOptions } from "../connection/connection.js";
 import { isCancellation } from "../connection/cancel.js";
+import { withBlockFor } from "../connection/pending.js";
 import { blockingTimeout } from "../commands/routing.js";
 import { isMappingArgument, isPlainObject, type CommandSpec } from "../commands/spec.js";
 import {
@@ -442,7 +443,7 @@ export class ClusterRouter {
     try {
       hop.sent = true;
       if (hop.asking) await connection.send(["ASKING"]);
-      return await connection.send(argv, { ...options, blockFor });
+      return await connection.send(argv, withBlockFor(options, blockFor));
     } finally {
       pool.release(connection);
     }

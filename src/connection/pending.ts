@@ -75,6 +75,40 @@ export interface SendOptions {
   startedAt?: number;
 }
 
+/**
+ * Send options as the command paths make them: every field present, in one order. The
+ * connection reads them for every command, and one object shape keeps those reads
+ * monomorphic (a shape per call site, `{ ...options, blockFor }` and the like, made them
+ * megamorphic on the blocking path).
+ */
+export function sendOptions(
+  transform: ReplyTransform | undefined,
+  context: unknown,
+  decode: boolean | undefined,
+  blockFor = 0,
+  expectsReply = true,
+  signal: AbortSignal | null = null,
+  timeout: number | null = null,
+  startedAt: number | undefined = undefined,
+): SendOptions {
+  return { transform, context, decode, blockFor, expectsReply, signal, timeout, startedAt };
+}
+
+/** `options` with `blockFor` (seconds the server may hold the reply), in the shape of `sendOptions`. */
+export function withBlockFor(options: SendOptions | undefined, blockFor: number): SendOptions {
+  if (options === undefined) return sendOptions(undefined, undefined, undefined, blockFor);
+  return sendOptions(
+    options.transform,
+    options.context,
+    options.decode,
+    blockFor,
+    options.expectsReply ?? true,
+    options.signal ?? null,
+    options.timeout ?? null,
+    options.startedAt,
+  );
+}
+
 /** The command name of `args`, upper-cased, for messages. */
 export function commandName(args: readonly CommandArg[] | undefined): string {
   const name = args?.[0];
