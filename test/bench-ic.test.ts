@@ -3,26 +3,16 @@
  * sees too many object shapes, which made `Connection.send` cost a fifth more CPU per BLPOP).
  * It counts what V8's `--log-ic` logged; it measures no time.
  */
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, inject, it } from "vitest";
+import { runNode } from "./harness/util.js";
 // @ts-expect-error -- plain ESM benchmark module without types
 import { MARKER, megamorphicSites } from "../bench/ic-check.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-
-function node(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env };
-  delete env.REDIS_URL;
-  return new Promise((resolve) => {
-    execFile(process.execPath, args, { cwd: root, env, timeout: 240_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe("bench/ic-check.mjs", () => {
   it("finds a property read that sees many object shapes, and names its file, position and key", async () => {
@@ -46,7 +36,7 @@ describe("bench/ic-check.mjs", () => {
         ].join("\n"),
       );
       const log = path.join(dir, "ic.log");
-      const run = await node(["--log-ic", `--logfile=${log}`, "--no-logfile-per-isolate", file]);
+      const run = await runNode(["--log-ic", `--logfile=${log}`, "--no-logfile-per-isolate", file], root, 240_000);
       expect(run.code, run.stderr).toBe(0);
       const sites = megamorphicSites(fs.readFileSync(log, "utf8"), `${pathToFileURL(dir).href}/`) as [string, number][];
       expect(sites.map(([site]) => site)).toEqual(["hot.mjs:3:29 .wanted (LoadIC)"]);
@@ -57,7 +47,7 @@ describe("bench/ic-check.mjs", () => {
   });
 
   it("reports no megamorphic site on aioredis' hot paths (GET, GET+SET, BLPOP, pipelines, collections, pub/sub)", async () => {
-    const run = await node([path.join(root, "bench", "ic-check.mjs"), "--entry", inject("distEntry")]);
+    const run = await runNode([path.join(root, "bench", "ic-check.mjs"), "--entry", inject("distEntry")], root, 240_000);
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stdout.match(/no megamorphic site on the hot path/g)?.length).toBe(12);
   }, 300_000);

@@ -5,12 +5,12 @@
  * scenarios, the traced row, the memory measurement, redis-benchmark and the report.
  * It asserts no timing: numbers from a run this short mean nothing.
  */
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, inject, it } from "vitest";
+import { runNode } from "./harness/util.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const PEERS = ["ioredis", "ioredis-auto", "node-redis"];
@@ -63,36 +63,30 @@ const SCENARIOS = [
 ];
 const MODES = ["string", "buffer"];
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env };
-  delete env.REDIS_URL; // always the runner's own server, never a shared one
-  return new Promise((resolve) => {
-    execFile(process.execPath, args, { cwd: root, env, timeout: 150_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
-
 describe("bench/run.mjs", () => {
   it("runs every scenario for every client in both reply modes in --quick mode and writes results.json, .svg and .md", async () => {
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "aioredis-bench-smoke-"));
     try {
-      const { code, stdout, stderr } = await run([
-        path.join(root, "bench", "run.mjs"),
-        "--quick",
-        "--scale",
-        "0.01",
-        "--duration",
-        "25",
-        "--warmup",
-        "0",
-        "--memory-n",
-        "1000",
-        "--entry",
-        inject("distEntry"),
-        "--out-dir",
-        outDir,
-      ]);
+      const { code, stdout, stderr } = await runNode(
+        [
+          path.join(root, "bench", "run.mjs"),
+          "--quick",
+          "--scale",
+          "0.01",
+          "--duration",
+          "25",
+          "--warmup",
+          "0",
+          "--memory-n",
+          "1000",
+          "--entry",
+          inject("distEntry"),
+          "--out-dir",
+          outDir,
+        ],
+        root,
+        150_000,
+      );
       expect(code, stderr.slice(-3000)).toBe(0);
       expect(stdout).toContain("Summary");
 
@@ -178,25 +172,29 @@ describe("bench/run.mjs", () => {
           `}`,
         ].join("\n"),
       );
-      const { code, stderr } = await run([
-        path.join(root, "bench", "run.mjs"),
-        "--quick",
-        "--only",
-        "get-1-traced",
-        "--clients",
-        "aioredis",
-        "--mode",
-        "string",
-        "--duration",
-        "25",
-        "--warmup",
-        "0",
-        "--no-memory",
-        "--entry",
-        entry,
-        "--out-dir",
-        outDir,
-      ]);
+      const { code, stderr } = await runNode(
+        [
+          path.join(root, "bench", "run.mjs"),
+          "--quick",
+          "--only",
+          "get-1-traced",
+          "--clients",
+          "aioredis",
+          "--mode",
+          "string",
+          "--duration",
+          "25",
+          "--warmup",
+          "0",
+          "--no-memory",
+          "--entry",
+          entry,
+          "--out-dir",
+          outDir,
+        ],
+        root,
+        150_000,
+      );
       expect(code, stderr.slice(-3000)).toBe(0);
       const results = JSON.parse(fs.readFileSync(path.join(outDir, "results.json"), "utf8")) as Results;
       expect(results.scenarios.map((s) => `${s.id}/${s.mode}`)).toEqual(["get-1-traced/string"]);

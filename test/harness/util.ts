@@ -2,7 +2,7 @@
  * Small process-level utilities shared by the harness: free ports, a per-process
  * temporary root directory and synchronous exit-time cleanup.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
@@ -121,4 +121,26 @@ export function harnessTmpRoot(): string {
 /** Creates a fresh directory under the per-process temp root. */
 export function makeTmpDir(prefix: string): string {
   return fs.mkdtempSync(path.join(harnessTmpRoot(), `${prefix}-`));
+}
+
+/** What `runNode` gives back: the exit code (1 when killed or failed to start) and the output. */
+export interface NodeRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `node <args>` in `cwd` and resolves when it exits, never rejecting. `REDIS_URL` is left
+ * out of its environment: a script that would use it gets the server it starts itself, never
+ * a shared one.
+ */
+export function runNode(args: string[], cwd: string, timeoutMs: number): Promise<NodeRun> {
+  const env = { ...process.env };
+  delete env.REDIS_URL;
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { cwd, env, timeout: timeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
 }
