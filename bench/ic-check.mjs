@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * Finds megamorphic property accesses on aioredis' hot paths: `node bench/ic-check.mjs
+ * Finds megamorphic property accesses on aioredis' hot paths (GET, GET+SET, BLPOP, pipelines,
+ * collections, the client-side cache, pub/sub): `node bench/ic-check.mjs
  * [--only get,blpop,...] [--entry dist/src/index.js] [--min <misses>]` (after `npm run build`).
  *
  * Each workload runs twice in a child started with V8's `--log-ic`, which logs every
@@ -79,6 +80,18 @@ const WORKLOADS = {
       await r.mget(keys);
       await r.set("ic:big", "x".repeat(100_000));
     }
+  },
+  /** 100,000 GETs of 1,000 keys, 100 in flight, through the client-side cache (nearly all hits). */
+  cached: async (_r, mod, options) => {
+    const c = new mod.Redis({ ...options, clientSideCache: { maxEntries: 10_000 } });
+    await Promise.all(Array.from({ length: 1000 }, (_, i) => c.set(`ic:c:${i}`, "v")));
+    let n = 0;
+    await Promise.all(
+      Array.from({ length: 100 }, async () => {
+        while (n < 100_000) await c.get(`ic:c:${n++ % 1000}`);
+      }),
+    );
+    await c.close();
   },
   /** 100,000 pub/sub messages read with `listen()`, published by a second client. */
   pubsub: async (r, mod, options) => {
