@@ -107,6 +107,8 @@ export function consoleReport(results) {
           `  round by round: ${s.roundRatios.map((x) => (x == null ? "—" : x.toFixed(2))).join(" ")}  (ratio of the medians: ${fmtRatio(s.ratioOfMedians)})`,
         );
       }
+      if (s.cpuRatio != null)
+        lines.push(`  CPU per operation with / without: ${fmtRatio(s.cpuRatio)}  (median of the rounds; above 1.03x the hooks cost more than 3%)`);
       if (s.floorRatio != null) lines.push(`  ${LABELS[FLOOR]} / best peer: ${fmtRatio(s.floorRatio)}  (the most any Node client could reach here)`);
     }
     if (s.ceiling) {

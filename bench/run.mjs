@@ -248,7 +248,19 @@ async function runScenario(s, workers, opts, clients, server) {
       if (r.ok) {
         prepared.push(w);
         participants.push({ key: `${mode}/${c}`, client: c, mode, worker: w, params });
-        if (s.traced) participants.push({ key: `${mode}/${TRACED}`, client: TRACED, mode, worker: w, params: { ...params, tracing: true } });
+        if (s.traced) {
+          // With a subscriber: a worker of its own, subscribed from its first command on, as
+          // an application with a tracer is (subscribing and unsubscribing around each run
+          // measured the deoptimisation that toggling causes, not the hooks).
+          const tw = workers[workerKey(TRACED, mode)];
+          const tr = await tw.request({ cmd: "prepare", scenario: params });
+          if (!tr.ok) {
+            out.results[TRACED] = { error: tr.message || "unknown error", pending: !!tr.pending };
+            continue;
+          }
+          prepared.push(tw);
+          participants.push({ key: `${mode}/${TRACED}`, client: TRACED, mode, worker: tw, params });
+        }
         continue;
       }
       out.results[c] = { error: r.message || "unknown error", pending: c === "aioredis" && !!r.pending };
@@ -355,6 +367,15 @@ function computeTracedRatio(out, perRound) {
   out.ratioOfMedians = on.opsPerSec / off.opsPerSec;
   out.roundRatios = perRound[TRACED].map((r, i) => (r && perRound.aioredis[i] ? r.rate / perRound.aioredis[i].rate : null));
   out.ratio = pairedMedian(perRound[TRACED], perRound.aioredis);
+  // The cost in CPU per GET, paired the same way: it varies far less from round to round than the rate.
+  const cpuPerOp = (r) => (r.userCpuUs + r.sysCpuUs) / r.ops;
+  const cpu = [];
+  for (let i = 0; i < perRound[TRACED].length; i++) {
+    const on = perRound[TRACED][i];
+    const offRun = perRound.aioredis[i];
+    if (on && offRun) cpu.push(cpuPerOp(on) / cpuPerOp(offRun));
+  }
+  out.cpuRatio = cpu.length > 0 ? median(cpu) : null;
 }
 
 /** Median over the rounds where both ran of a[r].rate / b[r].rate. */
@@ -521,7 +542,9 @@ async function main() {
 
     if (defs.some((s) => s.cluster)) cluster = await startCluster({ log });
 
-    const pairs = opts.modes.flatMap((mode) => clients.map((client) => ({ client, mode })));
+    // The traced scenario's second aioredis: a worker that keeps a subscriber on every channel.
+    const workerClients = defs.some((s) => s.traced) ? [...clients, TRACED] : clients;
+    const pairs = opts.modes.flatMap((mode) => workerClients.map((client) => ({ client, mode })));
     for (const { client, mode } of pairs) workers[workerKey(client, mode)] = new Worker(client, mode);
     const notes = {};
     const inits = await Promise.all(

@@ -71,21 +71,19 @@ function exportedChannelNames(mod) {
 }
 
 let traceSink = 0;
+/** This worker measures aioredis with a subscriber (run.mjs's "aioredis+traced"); subscribed once, at the traced scenario's first prepare. */
+let tracedWorker = false;
+let subscribed = false;
 const onTrace = () => {
   traceSink++;
 };
 const TRACING_HANDLERS = { start: onTrace, end: onTrace, asyncStart: onTrace, asyncEnd: onTrace, error: onTrace };
 
-/** Subscribes a no-op to every aioredis channel; returns the unsubscribe function. */
+/** Subscribes a no-op to every aioredis channel (for good: the traced worker never unsubscribes). */
 function subscribeTracing() {
   const names = [...new Set([...seenChannels, ...exportedChannelNames(adapter.module)])];
   for (const n of names) dc.subscribe(n, onTrace);
-  const tracing = [...seenTracing].map((n) => dc.tracingChannel(n));
-  for (const t of tracing) t.subscribe(TRACING_HANDLERS);
-  return () => {
-    for (const n of names) dc.unsubscribe(n, onTrace);
-    for (const t of tracing) t.unsubscribe(TRACING_HANDLERS);
-  };
+  for (const n of seenTracing) dc.tracingChannel(n).subscribe(TRACING_HANDLERS);
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -331,6 +329,10 @@ async function prepare(s) {
     await adapter.get(KEY_STR);
     const found = new Set([...seenChannels, ...seenTracing, ...exportedChannelNames(adapter.module)]);
     if (found.size === 0) throw new PendingApiError("diagnostics channels", "pending: no tracing channels yet");
+    if (tracedWorker && !subscribed) {
+      subscribeTracing();
+      subscribed = true;
+    }
   }
   if (s.cluster) await useCluster();
   if (s.cached) await useCached();
@@ -397,24 +399,20 @@ async function blockedClients() {
 }
 
 async function run(s) {
-  gc();
-  // The traced scenario's "with a subscriber" runs: a no-op on every aioredis channel.
-  const untrace = s.tracing ? subscribeTracing() : null;
-  try {
-    // The process's CPU time and minor page faults during the run (fresh memory for large
-    // replies shows up as page faults and system time: see "Profile findings" in bench/README.md).
-    const u0 = process.resourceUsage();
-    const result = await runScenario(s);
-    const u1 = process.resourceUsage();
-    return {
-      ...result,
-      userCpuUs: u1.userCPUTime - u0.userCPUTime,
-      sysCpuUs: u1.systemCPUTime - u0.systemCPUTime,
-      minorFaults: u1.minorPageFault - u0.minorPageFault,
-    };
-  } finally {
-    untrace?.();
-  }
+  // A full collection before each run (no earlier run's garbage collected during this one),
+  // except where a scenario says a forced collection distorts what it measures.
+  if (!s.noForcedGc) gc();
+  // The process's CPU time and minor page faults during the run (fresh memory for large
+  // replies shows up as page faults and system time: see "Profile findings" in bench/README.md).
+  const u0 = process.resourceUsage();
+  const result = await runScenario(s);
+  const u1 = process.resourceUsage();
+  return {
+    ...result,
+    userCpuUs: u1.userCPUTime - u0.userCPUTime,
+    sysCpuUs: u1.systemCPUTime - u0.systemCPUTime,
+    minorFaults: u1.minorPageFault - u0.minorPageFault,
+  };
 }
 
 async function runScenario(s) {
@@ -518,13 +516,15 @@ async function cleanup(s) {
 async function handle(msg) {
   switch (msg.cmd) {
     case "init": {
-      clientName = msg.client;
+      // "aioredis+traced": aioredis with a no-op subscriber on every channel, kept for good.
+      tracedWorker = msg.client === "aioredis+traced";
+      clientName = tracedWorker ? "aioredis" : msg.client;
       mode = msg.mode ?? "string";
       BIG = wire(VALUE100K);
       clusterNodes = msg.cluster ?? null;
       controlAddress = { host: msg.host, port: msg.port };
       control = await RawClient.connect(msg.host, msg.port);
-      adapter = await createAdapter(msg.client, { host: msg.host, port: msg.port, entry: msg.entry, mode });
+      adapter = await createAdapter(clientName, { host: msg.host, port: msg.port, entry: msg.entry, mode });
       return { notes: adapter.notes };
     }
     case "prepare":
