@@ -7,7 +7,7 @@
 import { EventEmitter } from "node:events";
 import type { SendOptions } from "./connection/connection.js";
 import { checkCallOptions } from "./connection/cancel.js";
-import { sendOptions } from "./connection/pending.js";
+import { sendOptions, sendOptionsFrom } from "./connection/pending.js";
 import { checkOptions } from "./connection/resolve.js";
 import { COMMANDS } from "./commands/index.js";
 import { installCommands } from "./commands/install.js";
@@ -111,16 +111,7 @@ export function mergeCallOptions(outer: CallOptions | undefined, inner: CallOpti
  */
 export function withCallOptions(send: SendOptions | undefined, call: CallOptions | undefined): SendOptions | undefined {
   if (call === undefined || (!call.signal && !call.timeout)) return send;
-  return sendOptions(
-    send?.transform,
-    send?.context,
-    send?.decode,
-    send?.blockFor ?? 0,
-    send?.expectsReply ?? true,
-    call.signal ?? null,
-    call.timeout ?? null,
-    send?.startedAt,
-  );
+  return sendOptionsFrom(send, send?.blockFor ?? 0, call.signal ?? null, call.timeout ?? null);
 }
 
 /**

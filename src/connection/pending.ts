@@ -94,19 +94,14 @@ export function sendOptions(
   return { transform, context, decode, blockFor, expectsReply, signal, timeout, startedAt };
 }
 
+/** A copy of `base` (if any) in the shape of `sendOptions`, with `blockFor`, `signal` and `timeout` as given. */
+export function sendOptionsFrom(base: SendOptions | undefined, blockFor: number, signal: AbortSignal | null, timeout: number | null): SendOptions {
+  return sendOptions(base?.transform, base?.context, base?.decode, blockFor, base?.expectsReply ?? true, signal, timeout, base?.startedAt);
+}
+
 /** `options` with `blockFor` (seconds the server may hold the reply), in the shape of `sendOptions`. */
 export function withBlockFor(options: SendOptions | undefined, blockFor: number): SendOptions {
-  if (options === undefined) return sendOptions(undefined, undefined, undefined, blockFor);
-  return sendOptions(
-    options.transform,
-    options.context,
-    options.decode,
-    blockFor,
-    options.expectsReply ?? true,
-    options.signal ?? null,
-    options.timeout ?? null,
-    options.startedAt,
-  );
+  return sendOptionsFrom(options, blockFor, options?.signal ?? null, options?.timeout ?? null);
 }
 
 /** The command name of `args`, upper-cased, for messages. */
