@@ -109,7 +109,7 @@ export function consoleReport(results) {
       }
       if (s.cpuRatio != null)
         lines.push(`  CPU per operation with / without: ${fmtRatio(s.cpuRatio)}  (median of the rounds; above 1.03x the hooks cost more than 3%)`);
-      if (s.floorRatio != null) lines.push(`  ${LABELS[FLOOR]} / best peer: ${fmtRatio(s.floorRatio)}  (the most any Node client could reach here)`);
+      if (s.floorRatio != null) lines.push(`  ${LABELS[FLOOR]} / best peer: ${fmtRatio(s.floorRatio)}  (a bare client on Node's net: bench/floor.mjs)`);
     }
     if (s.ceiling) {
       lines.push(

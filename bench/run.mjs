@@ -249,9 +249,8 @@ async function runScenario(s, workers, opts, clients, server) {
         prepared.push(w);
         participants.push({ key: `${mode}/${c}`, client: c, mode, worker: w, params });
         if (s.traced) {
-          // With a subscriber: a worker of its own, subscribed from its first command on, as
-          // an application with a tracer is (subscribing and unsubscribing around each run
-          // measured the deoptimisation that toggling causes, not the hooks).
+          // With a subscriber: a worker of its own, subscribed from its first command on and
+          // never unsubscribed, as an application with a tracer is.
           const tw = workers[workerKey(TRACED, mode)];
           const tr = await tw.request({ cmd: "prepare", scenario: params });
           if (!tr.ok) {
@@ -551,7 +550,9 @@ async function main() {
       pairs.map(({ client, mode }) =>
         workers[workerKey(client, mode)].request({
           cmd: "init",
-          client,
+          // The traced scenario's second aioredis is aioredis, told to keep a subscriber.
+          client: client === TRACED ? "aioredis" : client,
+          traced: client === TRACED,
           mode,
           host: server.host,
           port: server.port,

@@ -71,7 +71,7 @@ function exportedChannelNames(mod) {
 }
 
 let traceSink = 0;
-/** This worker measures aioredis with a subscriber (run.mjs's "aioredis+traced"); subscribed once, at the traced scenario's first prepare. */
+/** This worker measures aioredis with a subscriber (run.mjs's `TRACED`); subscribed once, at the traced scenario's first prepare. */
 let tracedWorker = false;
 let subscribed = false;
 const onTrace = () => {
@@ -516,9 +516,9 @@ async function cleanup(s) {
 async function handle(msg) {
   switch (msg.cmd) {
     case "init": {
-      // "aioredis+traced": aioredis with a no-op subscriber on every channel, kept for good.
-      tracedWorker = msg.client === "aioredis+traced";
-      clientName = tracedWorker ? "aioredis" : msg.client;
+      // run.mjs's second aioredis of the traced scenario: a no-op subscriber on every channel, kept for good.
+      tracedWorker = msg.traced === true;
+      clientName = msg.client;
       mode = msg.mode ?? "string";
       BIG = wire(VALUE100K);
       clusterNodes = msg.cluster ?? null;
