@@ -394,26 +394,31 @@ export class PipelineImpl<T extends RedisString = Buffer> {
     const { raiseOnError: _, ...own } = options;
     let call: (CallOptions & { startedAt?: number }) | undefined = mergeCallOptions(this.host.callOptions, checkCallOptionsObject("execute", own));
     const queue = this.queue;
-    let special = false;
+    // One pass over the queue for what is not a plain command: a streaming one (refused), state
+    // changes, and blocking commands with a timeout (outside a transaction they need a connection of their own).
+    let streaming: Queued | null = null;
+    let changesState = false;
+    let blocks = false;
     for (const command of queue) {
       if (command.route === Route.Plain) continue;
-      special = true;
-      if (command.route === Route.State) this.stateChanged = true;
+      if (command.route === Route.Streaming) streaming ??= command;
+      else if (command.route === Route.State) changesState = true;
+      else if (command.route === Route.Blocking && !blocks) blocks = blockingTimeout(command.argv) !== null;
     }
+    if (changesState) this.stateChanged = true;
     const transactional = this.transaction || this.explicitTransaction;
     try {
       if (queue.length === 0 && !this.watching) return [];
       // Nothing to ask the server (every command answered without it): no round trip.
       if (!transactional && !this.watching && queue.every((c) => c.empty)) return transformAll(queue, [], raiseOnError);
-      for (const command of special ? queue : []) {
-        if (command.route !== Route.Streaming) continue;
-        throw new DataError(`${String(command.argv[0]).toUpperCase()} cannot run in a pipeline: use ${streamingCommand(command.argv)}`);
+      if (streaming !== null) {
+        throw new DataError(`${String(streaming.argv[0]).toUpperCase()} cannot run in a pipeline: use ${streamingCommand(streaming.argv)}`);
       }
       if (call?.signal?.aborted) throw abortError(`pipeline of ${queue.length} commands`, call.signal, false);
       // A connection of its own may be waited for (BlockingConnectionPool): the call's signal and timeout end that wait.
       const wait = waitOptionsOf(call, () => `pipeline of ${queue.length} commands`);
       const startedAt = wait === undefined ? 0 : Date.now();
-      const connection = await this.connectionFor(special ? queue : [], wait);
+      const connection = await this.connectionFor(changesState, blocks, wait);
       if (wait !== undefined) call = afterWait(call, startedAt);
       if (this.scripts.size > 0) await this.loadScripts(connection);
       if (transactional) {
@@ -447,16 +452,15 @@ export class PipelineImpl<T extends RedisString = Buffer> {
     return this.host.singleConnectionClient ? this.host : this.host.client();
   }
 
-  private async connectionFor(queue: Queued[], wait: ConnectionWaitOptions | undefined): Promise<Connection> {
+  private async connectionFor(changesState: boolean, blocks: boolean, wait: ConnectionWaitOptions | undefined): Promise<Connection> {
     if (this.bound) return this.bound.connectionForPipeline(wait);
-    const changesState = queue.some((c) => c.route === Route.State);
     if (this.host.singleConnectionClient) {
       // The client's own connection, with its SELECT and WATCH: what the pipeline changes stays with it.
       const connection = await this.host.connectionForPipeline(wait);
       if (changesState) connection.dirty = true;
       return connection;
     }
-    const needsOwn = changesState || (!this.transaction && queue.some((c) => c.route === Route.Blocking && blockingTimeout(c.argv) !== null));
+    const needsOwn = changesState || (!this.transaction && blocks);
     if (needsOwn) {
       // A blocking command or a state change would hold up or leak into the shared connection.
       this.bound = this.host.client();
