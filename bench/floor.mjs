@@ -249,7 +249,10 @@ class FloorConnection {
 
 function pairsToObject(pairs) {
   const out = {};
-  for (let i = 0; i < pairs.length; i += 2) out[pairs[i]] = pairs[i + 1];
+  for (let i = 0; i < pairs.length; i += 2) {
+    const name = pairs[i];
+    out[typeof name === "string" ? name : name.toString()] = pairs[i + 1];
+  }
   return out;
 }
 

@@ -105,7 +105,15 @@ export const HASH_COMMANDS: Record<string, CommandSpec> = defineCommands({
     keys: ["name"],
   },
   hget: { command: "HGET", params: ["name", "key"], build: ({ name, key }) => ["HGET", arg(name), arg(key)], readonly: true, keys: ["name"] },
-  hgetall: { command: "HGETALL", params: ["name"], build: ({ name }) => ["HGETALL", arg(name)], reply: (r) => toObject(r), readonly: true, keys: ["name"] },
+  hgetall: {
+    command: "HGETALL",
+    params: ["name"],
+    build: ({ name }) => ["HGETALL", arg(name)],
+    reply: (r) => toObject(r),
+    textKeys: true,
+    readonly: true,
+    keys: ["name"],
+  },
   hincrby: {
     command: "HINCRBY",
     params: ["name", "key", "amount?:int"],

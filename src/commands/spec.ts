@@ -42,6 +42,14 @@ export interface CommandDef<P extends readonly string[] = readonly string[]> {
    */
   decode?: boolean;
   /**
+   * With Buffer replies, the reply's field names (even elements of a flat array, keys of a
+   * map) arrive as text, for a `reply` that makes an object of them (HGETALL): object keys can
+   * only be strings, so no Buffer is made for each name only to be decoded by `reply`.
+   * `reply` must accept a name as a string or a Buffer (`str`): a name cut by a socket read
+   * still arrives as a Buffer, and pipelines do not use this.
+   */
+  textKeys?: boolean;
+  /**
    * Turns a failure into the method's value or another error, for commands whose success
    * looks like a failure (SHUTDOWN: the connection is lost because it worked).
    */
@@ -142,6 +150,7 @@ export interface CommandSpec {
   reply?: (reply: RespValue, values: unknown[]) => unknown;
   error?: (error: Error, values: unknown[]) => unknown;
   decode?: boolean;
+  textKeys?: boolean;
   readonly?: boolean;
   blocking?: BlockingRule;
   emptyResponse?: (values: unknown[]) => EmptyResponse | undefined;
@@ -228,6 +237,7 @@ export function defineCommands<const T extends Record<string, readonly string[]>
       reply: reply && (reply.length < 2 ? (reply as (r: RespValue) => unknown) : (r, values) => reply(r, byName(values))),
       error: error && (error.length < 2 ? (error as (e: Error) => unknown) : (e, values) => error(e, byName(values))),
       decode: def.decode,
+      textKeys: def.textKeys,
       emptyResponse: emptyResponse && ((values) => emptyResponse(byName(values))),
       readonly: def.readonly,
       blocking: def.blocking,

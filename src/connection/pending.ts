@@ -34,6 +34,8 @@ export interface PendingCommand {
   transform: ReplyTransform | undefined;
   context: unknown;
   decode: boolean;
+  /** With Buffer replies, the reply's field names come as text (`RespReader.textKeys`). */
+  textKeys: boolean;
   /** Seconds the server may legitimately block before replying (BLPOP's timeout); -1 = forever. */
   blockFor: number;
   /** When the reply is overdue (ms since the epoch); 0 = never. Set when written. */
@@ -63,6 +65,8 @@ export interface SendOptions {
   context?: unknown;
   /** Override `decodeResponses` for this reply. */
   decode?: boolean;
+  /** With Buffer replies, decode the reply's field names (even elements of an array, keys of a map) to text: its `transform` makes an object of it. */
+  textKeys?: boolean;
   /** The server may hold the reply this many seconds (0 = not blocking, -1 = forever). */
   blockFor?: number;
   /** False for SUBSCRIBE and friends, answered only by push messages: resolves once written. */
@@ -90,13 +94,24 @@ export function sendOptions(
   signal: AbortSignal | null = null,
   timeout: number | null = null,
   startedAt: number | undefined = undefined,
+  textKeys = false,
 ): SendOptions {
-  return { transform, context, decode, blockFor, expectsReply, signal, timeout, startedAt };
+  return { transform, context, decode, textKeys, blockFor, expectsReply, signal, timeout, startedAt };
 }
 
 /** A copy of `base` (if any) in the shape of `sendOptions`, with `blockFor`, `signal` and `timeout` as given. */
 export function sendOptionsFrom(base: SendOptions | undefined, blockFor: number, signal: AbortSignal | null, timeout: number | null): SendOptions {
-  return sendOptions(base?.transform, base?.context, base?.decode, blockFor, base?.expectsReply ?? true, signal, timeout, base?.startedAt);
+  return sendOptions(
+    base?.transform,
+    base?.context,
+    base?.decode,
+    blockFor,
+    base?.expectsReply ?? true,
+    signal,
+    timeout,
+    base?.startedAt,
+    base?.textKeys ?? false,
+  );
 }
 
 /** `options` with `blockFor` (seconds the server may hold the reply), in the shape of `sendOptions`. */

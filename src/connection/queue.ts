@@ -210,6 +210,7 @@ export abstract class CommandQueue implements CancelTarget {
         transform: undefined,
         context: undefined,
         decode: true,
+        textKeys: false,
         blockFor: 0,
         deadline: 0,
         expires: 0,
@@ -299,7 +300,10 @@ export abstract class CommandQueue implements CancelTarget {
         (unanswered ??= []).push(command);
         continue;
       }
-      if (this.awaiting.length === 0) this.decoder.decodeStrings = command.decode;
+      if (this.awaiting.length === 0) {
+        this.decoder.decodeStrings = command.decode;
+        this.decoder.textKeys = command.textKeys;
+      }
       this.awaiting.push(command);
     }
     const chunks = batch.take();
@@ -411,6 +415,7 @@ export abstract class CommandQueue implements CancelTarget {
     const next = this.awaiting.peek();
     // Push messages between replies are decoded as the connection's options say.
     this.decoder.decodeStrings = next ? next.decode : this.options.decodeResponses;
+    this.decoder.textKeys = next ? next.textKeys : false;
     const collector = command ? command.collector : null;
     if (!command) {
       // answered LOADING: it did not run and waits to be sent again

@@ -86,27 +86,19 @@ class Frame {
   key: RespValue = null;
 }
 
+const TYPE_NAMES: Record<number, string> = {
+  [T_BULK]: "bulk string",
+  [T_ARRAY]: "array",
+  [T_MAP]: "map",
+  [T_SET]: "set",
+  [T_PUSH]: "push",
+  [T_ATTR]: "attribute",
+  [T_BLOBERR]: "blob error",
+  [T_VERBATIM]: "verbatim string",
+};
+
 export function typeName(type: number): string {
-  switch (type) {
-    case T_BULK:
-      return "bulk string";
-    case T_ARRAY:
-      return "array";
-    case T_MAP:
-      return "map";
-    case T_SET:
-      return "set";
-    case T_PUSH:
-      return "push";
-    case T_ATTR:
-      return "attribute";
-    case T_BLOBERR:
-      return "blob error";
-    case T_VERBATIM:
-      return "verbatim string";
-    default:
-      return "value";
-  }
+  return TYPE_NAMES[type] ?? "value";
 }
 
 function describeByte(b: number): string {
@@ -121,6 +113,11 @@ function describeByte(b: number): string {
 export abstract class RespReader {
   /** Strings (true) or Buffers (false). Read each time a string is produced: may change between replies. */
   decodeStrings: boolean;
+  /**
+   * With Buffers: field names (even elements of a top-level array, keys of a top-level map) come as text, as
+   * `Buffer#toString()` decodes them (HGETALL). Not a name cut by a chunk boundary. Set per reply, like `decodeStrings`.
+   */
+  textKeys = false;
   /** Encoding of decoded strings. Read each time a string is produced. */
   encoding: BufferEncoding;
   readonly maxBulkLength: number;
@@ -243,14 +240,14 @@ export abstract class RespReader {
           if (buf[stop] !== CR || buf[stop + 1] !== LF) {
             this.fail("expected CRLF after bulk string payload", buf[stop] !== CR ? stop : stop + 1);
           }
-          value = this.decodeStrings ? this.text(buf, start, stop) : buf.subarray(start, stop);
+          value = this.decodeStrings ? this.text(buf, start, stop) : this.textKeys ? this.field(buf, start, stop) : buf.subarray(start, stop);
           pos = stop + 2;
           break;
         }
         case T_SIMPLE: {
           const cr = this.findCR(buf, pos + 1, end);
           if (cr < 0) return this.savePartial(buf, pos);
-          value = this.decodeStrings ? this.text(buf, pos + 1, cr) : buf.subarray(pos + 1, cr);
+          value = this.decodeStrings ? this.text(buf, pos + 1, cr) : this.textKeys ? this.field(buf, pos + 1, cr) : buf.subarray(pos + 1, cr);
           pos = cr + 2;
           break;
         }
@@ -447,6 +444,13 @@ export abstract class RespReader {
     this.handlers.onReply(this.badText ? this.decodeFailure()[0]! : value);
     this.inHandler = false;
     return gen === this.gen;
+  }
+
+  /** `buf[start, end)` with Buffer replies and `textKeys`: text for a field name, else a view of it. */
+  protected field(buf: Buffer, start: number, end: number): Buffer | string {
+    const f = this.depth === 1 ? this.stack[0]! : null;
+    const name = f !== null && (f.kind === K_ARRAY || f.kind === K_MAP) && (f.index & 1) === 0;
+    return name ? decodeString(buf, "utf8", start, end) : buf.subarray(start, end);
   }
 
   /** Decodes `buf[start, end)` as text, minding `encodingErrors`. */

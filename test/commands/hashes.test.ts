@@ -17,6 +17,33 @@ describe.each([2, 3] as const)("hash commands over RESP%i", (protocol) => {
     await rb.close();
   });
 
+  test("hgetall with Buffer replies: names as strings (as Buffer#toString decodes them), values as Buffers, every field of a hash read in many socket chunks", async () => {
+    const h = k("big");
+    const fields = new Map<Buffer, Buffer>();
+    // names of varied lengths, so that socket reads cut some of them; one not valid UTF-8, one `__proto__`
+    for (let i = 0; i < 3000; i++) fields.set(Buffer.from(`field:${"x".repeat(i % 37)}:${i}`), Buffer.from(`value:${i}`));
+    fields.set(Buffer.from([0x66, 0xff, 0xfe]), Buffer.from([0, 1, 2]));
+    fields.set(Buffer.from("__proto__"), Buffer.from("p"));
+    await rb.hset(h, { mapping: fields });
+    const got = (await rb.hgetall(h)) as Record<string, unknown>;
+    const raw = await rb.executeCommand("HGETALL", h);
+    const pairs: [Buffer, Buffer][] = raw instanceof Map ? [...raw] : [];
+    if (Array.isArray(raw)) for (let i = 0; i < raw.length; i += 2) pairs.push([raw[i] as Buffer, raw[i + 1] as Buffer]);
+    expect(pairs).toHaveLength(fields.size);
+    expect(Object.getPrototypeOf(got)).toBe(Object.prototype);
+    expect(Object.keys(got)).toHaveLength(fields.size);
+    for (const [name, value] of pairs) {
+      expect(Buffer.isBuffer(name) && Buffer.isBuffer(value)).toBe(true);
+      const v = got[name.toString()];
+      expect(Buffer.isBuffer(v) && v.equals(value)).toBe(true);
+    }
+    expect(got[Buffer.from([0x66, 0xff, 0xfe]).toString()]).toEqual(Buffer.from([0, 1, 2]));
+    expect(Object.hasOwn(got, "__proto__")).toBe(true);
+    // In a pipeline the same reply makes the same object.
+    const [again] = await rb.pipeline().hgetall(h).execute();
+    expect(again).toEqual(got);
+  });
+
   test("hset in all its forms, hget, hgetall, hlen, hkeys, hvals", async () => {
     const h = k("set");
     expect(await r.hset(h, "a", "1")).toBe(1);

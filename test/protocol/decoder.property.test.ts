@@ -77,6 +77,42 @@ describe.each(modes)("round trip (decodeStrings: $decodeStrings)", (options) => 
   });
 });
 
+/** A reply's field names (even elements of a top-level array, keys of a top-level map) as text, as `toObject` makes them. */
+function namesAsText(v: DecodeEvent[1]): DecodeEvent[1] {
+  const text = (k: RespValue) => (Buffer.isBuffer(k) ? k.toString() : k);
+  if (Array.isArray(v)) return v.map((e, i) => (i % 2 === 0 ? text(e) : e));
+  if (v instanceof Map) return new Map([...v].map(([k, e]) => [text(k), e]));
+  return v;
+}
+
+describe("textKeys (Buffer replies)", () => {
+  test("wherever the chunks are cut, the replies are those without it, field names as text", () => {
+    fc.assert(
+      fc.property(
+        replies.chain((ms) => {
+          const data = encodeAll(ms);
+          return fc.tuple(fc.constant(data), cutsFor(data.length));
+        }),
+        ([data, cuts]) => {
+          const plain = run((d) => d.feed(data), { decodeStrings: false });
+          const keyed = run(
+            (d) => {
+              d.textKeys = true;
+              feedSplit(d, data, cuts);
+            },
+            { decodeStrings: false },
+          );
+          expect(keyed.error).toBe(plain.error);
+          expect(keyed.events.map(([kind, v]) => [kind, kind === "reply" ? namesAsText(v) : v])).toEqual(
+            plain.events.map(([kind, v]) => [kind, kind === "reply" ? namesAsText(v) : v]),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe("handlers that throw", () => {
   test("no reply is lost or repeated when handlers throw at random points", () => {
     fc.assert(

@@ -248,6 +248,42 @@ describe("decoder behaviour", () => {
     expect(seen).toEqual([b(e), "Ã©", "é", [b(e)], "c3a9", "é"]);
   });
 
+  test("textKeys: with Buffers, the field names of a top-level array or map come as text, nothing else does", () => {
+    const { decoder, events } = recorder({ decodeStrings: false });
+    decoder.textKeys = true;
+    // RESP2 flat pairs; a name that is not valid UTF-8 decodes as Buffer#toString would.
+    decoder.feed(b("*6\r\n$1\r\na\r\n$1\r\n1\r\n+b\r\n+2\r\n$2\r\n\xff\xfe\r\n$1\r\n3\r\n"));
+    // RESP3 map; values that are aggregates keep Buffers inside; a nested map's keys stay Buffers.
+    decoder.feed(b("%2\r\n$1\r\nk\r\n*2\r\n$1\r\nx\r\n$1\r\ny\r\n$1\r\nm\r\n%1\r\n$1\r\ni\r\n$1\r\nj\r\n"));
+    // A push frame and a set are not replies with field names.
+    decoder.feed(b(">3\r\n$7\r\nmessage\r\n$1\r\nc\r\n$4\r\ndata\r\n~2\r\n$1\r\np\r\n$1\r\nq\r\n"));
+    // A lone string is not a field name.
+    decoder.feed(b("$3\r\nabc\r\n"));
+    const replies = events.map((e) => e[1]);
+    expect(replies[0]).toEqual(["a", b("1"), "b", b("2"), Buffer.from([0xff, 0xfe]).toString(), b("3")]);
+    expect(replies[1]).toEqual(
+      new Map<RespValue, RespValue>([
+        ["k", [b("x"), b("y")]],
+        ["m", new Map([[b("i"), b("j")]])],
+      ]),
+    );
+    expect(replies[2]).toEqual([b("message"), b("c"), b("data")]);
+    expect(replies[3]).toEqual([b("p"), b("q")]);
+    expect(replies[4]).toEqual(b("abc"));
+    // Off again: every string a Buffer.
+    decoder.textKeys = false;
+    decoder.feed(b("*2\r\n$1\r\na\r\n$1\r\n1\r\n"));
+    expect(events.at(-1)![1]).toEqual([b("a"), b("1")]);
+  });
+
+  test("textKeys: a field name cut by a chunk boundary still comes as a Buffer", () => {
+    const { decoder, events } = recorder({ decodeStrings: false });
+    decoder.textKeys = true;
+    decoder.feed(b("*4\r\n$5\r\nfie"));
+    decoder.feed(b("ld\r\n$1\r\n1\r\n$4\r\nname\r\n$1\r\n2\r\n"));
+    expect(events[0]![1]).toEqual([b("field"), b("1"), "name", b("2")]);
+  });
+
   test("other encodings", () => {
     const { decoder, events } = recorder({ decodeStrings: true, encoding: "hex" });
     decoder.feed(b("$2\r\n\x01\xff\r\n+\x10\r\n"));
