@@ -282,16 +282,21 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
     return connection.send(argv, options);
   }
 
-  private async sendBlocking(argv: CommandArg[], options: SendOptions): Promise<unknown> {
+  private sendBlocking(argv: CommandArg[], options: SendOptions): Promise<unknown> {
     const pool = this.connectionPool;
     const ready = pool.takeReadyConnection();
-    if (ready) {
-      try {
-        return await ready.send(argv, options);
-      } finally {
-        pool.release(ready);
-      }
-    }
+    if (ready === null) return this.sendBlockingAfterWait(argv, options);
+    const sent = ready.send(argv, options);
+    // The caller gets the connection's own promise. The connection goes back to the pool in a
+    // reaction registered before the caller's, so before the caller's code runs: one microtask
+    // between the reply and the caller, not two (an `await` and the function's own promise).
+    const giveBack = () => pool.release(ready);
+    sent.then(giveBack, giveBack);
+    return sent;
+  }
+
+  private async sendBlockingAfterWait(argv: CommandArg[], options: SendOptions): Promise<unknown> {
+    const pool = this.connectionPool;
     // a BlockingConnectionPool may make it wait: its signal and timeout end that wait too
     const wait = waitOptionsOf(options, () => commandWordOf(argv));
     const startedAt = wait === undefined ? 0 : Date.now();

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { BlockingConnectionPool, ConnectionError, ConnectionPool, DataError, MaxConnectionsError, Redis } from "../src/index.js";
-import { useRedisServer } from "./harness/index.js";
+import { sleep, useRedisServer } from "./harness/index.js";
 
 const server = useRedisServer();
 
@@ -54,6 +54,38 @@ describe("ConnectionPool", () => {
     await r.executeCommand("RPUSH", "q", "job");
     expect(await popped).toEqual(["q", "job"]);
     expect(pool.inUseConnections).toBe(0);
+    await pool.disconnect();
+  });
+
+  test("a blocking command's connection is back in the pool when its caller resumes, after a reply, an error reply or a lost connection", async () => {
+    const pool = new ConnectionPool({ port: server().port, decodeResponses: true });
+    const r = new Redis({ connectionPool: pool });
+    await r.delete("lend:q", "lend:str");
+    await r.set("lend:str", "not a list");
+    // 50 consumers looping: each finds its connection back before it sends the next BLPOP,
+    // so 50 connections serve every round
+    let seen = 0;
+    const consumers = Array.from({ length: 50 }, async () => {
+      for (let round = 0; round < 20; round++) {
+        const got = await r.blpop(["lend:q"], 5);
+        expect(got?.[0]).toBe("lend:q");
+        seen++;
+      }
+    });
+    for (let i = 0; i < 50 * 20; i++) await r.rpush("lend:q", String(i));
+    await Promise.all(consumers);
+    expect(seen).toBe(1000);
+    expect(pool.inUseConnections).toBe(0);
+    expect(pool.createdConnections).toBe(51);
+    // an error reply: the caller's catch sees the connection returned and reusable
+    const failed = await r.blpop(["lend:str"], 1).catch((err: Error) => ({ err, inUse: pool.inUseConnections }));
+    expect(failed).toMatchObject({ err: { message: expect.stringMatching(/WRONGTYPE/) }, inUse: 0 });
+    expect(pool.createdConnections).toBe(51);
+    // a lost connection: the caller's catch sees it given back (and closed, not reused)
+    const waiting = r.blpop(["lend:q"], 5).catch((err: Error) => ({ err, inUse: pool.inUseConnections }));
+    await sleep(50);
+    await server().cli("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes");
+    expect(await waiting).toMatchObject({ err: expect.any(ConnectionError), inUse: 0 });
     await pool.disconnect();
   });
 
