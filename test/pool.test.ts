@@ -57,6 +57,35 @@ describe("ConnectionPool", () => {
     await pool.disconnect();
   });
 
+  test("checked-out connections are counted and given back once: a second release, or a connection of another pool, changes nothing", async () => {
+    const pool = new ConnectionPool({ port: server().port, maxConnections: 3 });
+    const other = new ConnectionPool({ port: server().port });
+    const [a, b, c] = [await pool.getConnection(), await pool.getConnection(), await pool.getConnection()];
+    const stranger = await other.getConnection();
+    expect(pool.inUseConnections).toBe(3);
+    // given back out of order: the others stay checked out
+    pool.release(a);
+    pool.release(a);
+    pool.release(stranger);
+    expect(pool.inUseConnections).toBe(2);
+    expect(other.inUseConnections).toBe(1);
+    pool.release(c);
+    expect(pool.inUseConnections).toBe(1);
+    // b is still out: the pool reuses a and c, and refuses a fourth
+    const again = [await pool.getConnection(), await pool.getConnection()];
+    expect(new Set(again)).toEqual(new Set([a, c]));
+    await expect(pool.getConnection()).rejects.toBeInstanceOf(MaxConnectionsError);
+    // disconnect closes every checked-out one, and counts none afterwards
+    await pool.disconnect();
+    expect(pool.inUseConnections).toBe(0);
+    for (const conn of [a, b, c]) expect(conn.isConnected).toBe(false);
+    pool.release(b);
+    expect(pool.inUseConnections).toBe(0);
+    other.release(stranger);
+    expect(other.inUseConnections).toBe(0);
+    await other.disconnect();
+  });
+
   test("a blocking command's connection is back in the pool when its caller resumes, after a reply, an error reply or a lost connection", async () => {
     const pool = new ConnectionPool({ port: server().port, decodeResponses: true });
     const r = new Redis({ connectionPool: pool });

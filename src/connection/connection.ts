@@ -42,6 +42,8 @@ export class Connection extends CommandQueue {
   onConnect: ((connection: Connection) => Promise<void>) | null = null;
   /** Commands changed the connection's state (SELECT, WATCH, ...): a pool must not reuse it. */
   dirty = false;
+  /** @internal Its slot among its pool's checked-out connections (pool.ts), -1 when not checked out. */
+  lentAt = -1;
   /** The RESP version agreed with the server. */
   protocol: 2 | 3 = 2;
   /** The number of times a socket was opened and handshaken. */
