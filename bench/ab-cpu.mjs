@@ -33,6 +33,7 @@ import { fork } from "node:child_process";
 import dc from "node:diagnostics_channel";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import * as path from "node:path";
+import { blpopWork } from "./blpop-work.mjs";
 import { RawClient, encode } from "./raw.mjs";
 import { startServer } from "./server.mjs";
 import { PAYLOAD64, VALUE32 } from "./scenarios.mjs";
@@ -107,41 +108,11 @@ async function child() {
     await send({ result: await perOp(batch) });
     await p.close();
   } else if (scenario === "blpop") {
-    const key = `ab:queue:${process.pid}`;
-    const consumers = 50;
-    let consumed = 0;
-    let wanted = 0;
-    let onDone = null;
-    const loops = Array.from({ length: consumers }, async () => {
-      for (;;) {
-        const got = await r.blpop([key], 30);
-        if (got === null) continue;
-        const v = got[1];
-        if ((typeof v === "string" ? v : v.toString()) === "stop") return;
-        if (++consumed === wanted) onDone();
-      }
-    });
-    await new Promise((res) => setTimeout(res, 300));
-    const batch = async (n) => {
-      consumed = 0;
-      wanted = n;
-      const done = new Promise((res) => (onDone = res));
-      const t0 = cpu();
-      let produced = 0;
-      const lane = async () => {
-        while (produced < n) {
-          produced++;
-          await r.rpush(key, VALUE32);
-        }
-      };
-      await Promise.all(Array.from({ length: 50 }, lane));
-      await done;
-      return cpu() - t0;
-    };
-    await batch(Math.max(500, count >> 2));
-    const result = await perOp(batch);
-    await r.rpush(key, ...Array(consumers).fill("stop"));
-    await Promise.all(loops);
+    const pops = Array.from({ length: 50 }, () => (k, t) => r.blpop([k], t).then((got) => (got === null ? null : got[1])));
+    const work = await blpopWork(pops, (k, v) => r.rpush(k, v), `ab:queue:${process.pid}`);
+    await work.measure(Math.max(500, count >> 2));
+    const result = await perOp(work.measure);
+    await work.stop();
     await send({ result });
   } else if (scenario === "get") {
     await r.set("ab:str32", VALUE32);

@@ -28,6 +28,7 @@
 import { fork } from "node:child_process";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { blpopWork } from "./blpop-work.mjs";
 import { nodeFloor } from "./floor.mjs";
 import { VALUE32 } from "./scenarios.mjs";
 import { RawClient } from "./raw.mjs";
@@ -107,40 +108,9 @@ async function child() {
       return cpu() - t0;
     };
   } else {
-    const key = `layers:queue:${process.pid}`;
-    let consumed = 0;
-    let wanted = 0;
-    let onDone = null;
-    const loops = ops.pops.map(async (pop) => {
-      for (;;) {
-        const v = await pop(key, 30);
-        if (v === null) continue;
-        if ((typeof v === "string" ? v : v.toString()) === "stop") return;
-        if (++consumed === wanted) onDone();
-      }
-    });
-    await new Promise((res) => setTimeout(res, 300));
-    measure = async (n) => {
-      consumed = 0;
-      wanted = n;
-      const done = new Promise((res) => (onDone = res));
-      const t0 = cpu();
-      let produced = 0;
-      const lane = async () => {
-        while (produced < n) {
-          produced++;
-          await ops.push(key, VALUE32);
-        }
-      };
-      await Promise.all(Array.from({ length: 50 }, lane));
-      await done;
-      return cpu() - t0;
-    };
-    const stop = async () => {
-      for (let i = 0; i < consumers; i++) await ops.push(key, "stop");
-      await Promise.all(loops);
-    };
-    ops.stopConsumers = stop;
+    const work = await blpopWork(ops.pops, ops.push, `layers:queue:${process.pid}`);
+    measure = work.measure;
+    ops.stopConsumers = work.stop;
   }
   await measure(Math.max(500, count >> 2)); // warm-up
   const runs = [];
