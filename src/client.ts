@@ -290,7 +290,7 @@ export class RedisImpl<T extends RedisString = Buffer> extends ClientCore<T, Pip
     // The caller gets the connection's own promise. The connection goes back to the pool in a
     // reaction registered before the caller's, so before the caller's code runs: one microtask
     // between the reply and the caller, not two (an `await` and the function's own promise).
-    const giveBack = () => pool.release(ready);
+    const giveBack = pool.releaserOf(ready);
     sent.then(giveBack, giveBack);
     return sent;
   }

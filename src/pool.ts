@@ -233,6 +233,12 @@ class ConnectionPoolImpl<T extends RedisString = Buffer> extends EventEmitter im
     this.connectionFreed();
   }
 
+  /** @internal `release(connection)` as a function, made once per connection (a blocking command hands it to its reply's promise). */
+  releaserOf(connection: Connection): () => void {
+    connection.releaser ??= () => this.release(connection);
+    return connection.releaser;
+  }
+
   /** Closes a checked-out connection instead of returning it (its client was garbage-collected). */
   discard(connection: Connection): void {
     if (!this.inUse.delete(connection)) return;

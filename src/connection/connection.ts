@@ -44,6 +44,8 @@ export class Connection extends CommandQueue {
   dirty = false;
   /** @internal Its slot among its pool's checked-out connections (pool.ts), -1 when not checked out. */
   lentAt = -1;
+  /** @internal Gives it back to its pool: made once, by the pool's `releaserOf()`. */
+  releaser: (() => void) | null = null;
   /** The RESP version agreed with the server. */
   protocol: 2 | 3 = 2;
   /** The number of times a socket was opened and handshaken. */
