@@ -84,7 +84,7 @@ async function openWay(way, entry, host, port, mode, consumers) {
   const conns = await Promise.all(Array.from({ length: consumers }, () => r.connectionPool.getConnection()));
   return {
     get: (k) => shared.send(["GET", k], undefined),
-    pops: conns.map((c) => (k, t) => c.send(["BLPOP", k, t], sendOptions(undefined, undefined, undefined, t)).then(second)),
+    pops: conns.map((c) => (k, t) => c.send(["BLPOP", k, t], sendOptions(undefined, undefined, undefined, false, t)).then(second)),
     push: (k, v) => shared.send(["RPUSH", k, v], undefined),
     close: async () => {
       for (const c of conns) r.connectionPool.release(c);

@@ -74,7 +74,7 @@ export function bindCommand(spec: CommandSpec, args: readonly unknown[]): BoundC
 /** The send options of a command method's call: its reply function and decoding. */
 export function sendOptionsOf(spec: CommandSpec | null, values: unknown[] | null): SendOptions | undefined {
   if (!spec || (!spec.reply && spec.decode === undefined)) return undefined;
-  return sendOptions(spec.reply, values ?? [], spec.decode, 0, true, null, null, undefined, spec.textKeys === true);
+  return sendOptions(spec.reply, values ?? [], spec.decode, spec.textKeys === true);
 }
 
 /**

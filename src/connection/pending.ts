@@ -89,12 +89,12 @@ export function sendOptions(
   transform: ReplyTransform | undefined,
   context: unknown,
   decode: boolean | undefined,
+  textKeys = false,
   blockFor = 0,
   expectsReply = true,
   signal: AbortSignal | null = null,
   timeout: number | null = null,
   startedAt: number | undefined = undefined,
-  textKeys = false,
 ): SendOptions {
   return { transform, context, decode, textKeys, blockFor, expectsReply, signal, timeout, startedAt };
 }
@@ -105,12 +105,12 @@ export function sendOptionsFrom(base: SendOptions | undefined, blockFor: number,
     base?.transform,
     base?.context,
     base?.decode,
+    base?.textKeys ?? false,
     blockFor,
     base?.expectsReply ?? true,
     signal,
     timeout,
     base?.startedAt,
-    base?.textKeys ?? false,
   );
 }
 
