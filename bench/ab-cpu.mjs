@@ -33,18 +33,12 @@ import { fork } from "node:child_process";
 import dc from "node:diagnostics_channel";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import * as path from "node:path";
-import { blpopWork } from "./blpop-work.mjs";
+import { blpopWork, cpuMicros, median } from "./cpu-work.mjs";
 import { RawClient, encode } from "./raw.mjs";
 import { startServer } from "./server.mjs";
 import { PAYLOAD64, VALUE32 } from "./scenarios.mjs";
 
 const self = fileURLToPath(import.meta.url);
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 /** A no-op subscriber on every channel in `channels` (tracing channels: all five events). */
 function subscribeEverywhere(channels) {
@@ -73,10 +67,6 @@ async function child() {
   if (traced === "traced") subscribeEverywhere(CHANNELS);
   const r = new Redis({ host: "127.0.0.1", port: Number(port), decodeResponses: mode === "string" });
   const send = (m) => new Promise((res) => process.send(m, res));
-  const cpu = () => {
-    const u = process.cpuUsage();
-    return u.user + u.system;
-  };
   if (scenario === "pubsub" || scenario === "pubsub-run") {
     const channel = `ab:chan:${process.pid}`;
     const p = r.pubsub({ ignoreSubscribeMessages: true });
@@ -100,9 +90,9 @@ async function child() {
       target = n;
       const done = new Promise((res) => (reached = res));
       await send({ publish: n, channel });
-      const t0 = cpu();
+      const t0 = cpuMicros();
       await done;
-      return cpu() - t0;
+      return cpuMicros() - t0;
     };
     await batch(Math.max(1000, count >> 2)); // warm-up
     await send({ result: await perOp(batch) });
@@ -117,35 +107,35 @@ async function child() {
   } else if (scenario === "get") {
     await r.set("ab:str32", VALUE32);
     const run = async (n) => {
-      const t0 = cpu();
+      const t0 = cpuMicros();
       for (let i = 0; i < n; i++) await r.get("ab:str32");
-      return cpu() - t0;
+      return cpuMicros() - t0;
     };
     await run(Math.max(500, count >> 2));
     await send({ result: await perOp(run) });
   } else if (scenario === "pipeline") {
     const keys = Array.from({ length: 10_000 }, (_, i) => `ab:pipe:${i}`);
     const run = async (n) => {
-      const t0 = cpu();
+      const t0 = cpuMicros();
       for (let done = 0; done < n; done += keys.length) {
         const p = r.pipeline({ transaction: false });
         for (let i = 0; i < keys.length; i++) p.set(keys[i], VALUE32);
         await p.execute();
       }
-      return cpu() - t0;
+      return cpuMicros() - t0;
     };
     await run(Math.max(keys.length, count >> 2));
     await send({ result: await perOp(run) });
   } else if (scenario === "transaction") {
     const run = async (n) => {
       let left = n;
-      const t0 = cpu();
+      const t0 = cpuMicros();
       const lane = async (i) => {
         const key = `ab:tx:${i}`;
         while (left-- > 0) await r.pipeline({ transaction: true }).incr(key).expire(key, 100).execute();
       };
       await Promise.all(Array.from({ length: 50 }, (_, i) => lane(i)));
-      return cpu() - t0;
+      return cpuMicros() - t0;
     };
     await run(Math.max(500, count >> 2));
     await send({ result: await perOp(run) });
@@ -161,7 +151,7 @@ async function child() {
     const op = scenario === "lrange" ? () => r.lrange(key, 0, -1) : () => r.hgetall(key);
     const run = async (n) => {
       let left = n;
-      const t0 = cpu();
+      const t0 = cpuMicros();
       const lane = async () => {
         while (left > 0) {
           left--;
@@ -169,7 +159,7 @@ async function child() {
         }
       };
       await Promise.all([lane(), lane(), lane(), lane()]);
-      return cpu() - t0;
+      return cpuMicros() - t0;
     };
     await run(Math.max(20, count >> 2));
     await send({ result: await perOp(run) });

@@ -28,7 +28,7 @@
 import { fork } from "node:child_process";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { blpopWork } from "./blpop-work.mjs";
+import { blpopWork, cpuMicros, median } from "./cpu-work.mjs";
 import { nodeFloor } from "./floor.mjs";
 import { VALUE32 } from "./scenarios.mjs";
 import { RawClient } from "./raw.mjs";
@@ -38,17 +38,6 @@ const self = fileURLToPath(import.meta.url);
 const WAYS = ["floor", "connection", "client"];
 /** The key the get scenario reads (set by the parent). */
 const GET_KEY = "layers:str32";
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-const cpu = () => {
-  const u = process.cpuUsage();
-  return u.user + u.system;
-};
 
 /** The operations of one way: `get(k)`, `pop(k, t)` (one per consumer), `push(k, v)`, `close()`. */
 async function openWay(way, entry, host, port, mode, consumers) {
@@ -103,9 +92,9 @@ async function child() {
   let measure;
   if (scenario === "get") {
     measure = async (n) => {
-      const t0 = cpu();
+      const t0 = cpuMicros();
       for (let i = 0; i < n; i++) await ops.get(GET_KEY);
-      return cpu() - t0;
+      return cpuMicros() - t0;
     };
   } else {
     const work = await blpopWork(ops.pops, ops.push, `layers:queue:${process.pid}`);

@@ -1,16 +1,27 @@
 /**
- * The BLPOP work of bench/ab-cpu.mjs and bench/layers.mjs: `pops.length` consumers looping on
+ * What bench/ab-cpu.mjs and bench/layers.mjs share: the process's CPU time, the median, and
+ * the BLPOP work.
+ */
+import { VALUE32 } from "./scenarios.mjs";
+
+/** User + system CPU time of this process so far, in µs. */
+export function cpuMicros() {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * The BLPOP work: `pops.length` consumers looping on
  * `pop(key, 30)` (each resolves to the popped value, or null on a timeout), and `measure(n)`,
  * which pushes `n` items with at most 50 `push(key, value)` calls in flight and returns the
  * process's user + system CPU time (µs) until every item was popped. `stop()` ends the consumers.
  */
-import { VALUE32 } from "./scenarios.mjs";
-
-const cpu = () => {
-  const u = process.cpuUsage();
-  return u.user + u.system;
-};
-
 export async function blpopWork(pops, push, key) {
   let consumed = 0;
   let wanted = 0;
@@ -30,7 +41,7 @@ export async function blpopWork(pops, push, key) {
       consumed = 0;
       wanted = n;
       const done = new Promise((res) => (onDone = res));
-      const t0 = cpu();
+      const t0 = cpuMicros();
       let produced = 0;
       const lane = async () => {
         while (produced < n) {
@@ -40,7 +51,7 @@ export async function blpopWork(pops, push, key) {
       };
       await Promise.all(Array.from({ length: 50 }, lane));
       await done;
-      return cpu() - t0;
+      return cpuMicros() - t0;
     },
     async stop() {
       for (let i = 0; i < pops.length; i++) await push(key, "stop");
